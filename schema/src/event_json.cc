@@ -1,0 +1,1 @@
+#include "hailong/schema/event_json.h"
