@@ -1,0 +1,19 @@
+// One function per hailongctl command; each registers its sub-command on
+// `parent` and runs it from the sub-command's callback, setting
+// ctx.exit_code. `ctx` must outlive the parse. Private to hailong_ops.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "context.h"
+
+namespace hailong::ops::cli {
+
+void AddNewTokenCommand(CLI::App& app, Context& ctx);
+void AddHashPasswordCommand(CLI::App& app, Context& ctx);
+void AddLogCatCommand(CLI::App& log, Context& ctx);
+void AddLogExportCommand(CLI::App& log, Context& ctx);
+void AddLogVerifyCommand(CLI::App& log, Context& ctx);
+void AddLogImportCommand(CLI::App& log, Context& ctx);
+
+}  // namespace hailong::ops::cli

@@ -1,0 +1,53 @@
+// HttpClient: a small synchronous HTTP/1.1 client (Boost.Beast) for
+// hailongctl's calls to a hub. Keeps one connection alive between requests
+// and reconnects once when the hub closed it. http:// and https:// (peer
+// verified against the system's trust store).
+//
+// Thread safety: one client per thread.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "hailong/schema/status.h"
+
+namespace hailong::ops {
+
+struct HubUrl {
+  bool tls = false;
+  std::string host;
+  std::string port;
+  std::string base_path;  // "" or "/prefix" without a trailing slash
+};
+// Parses "http[s]://host[:port][/prefix]". InvalidArgument names the fault.
+Status ParseHubUrl(const std::string& url, HubUrl* out);
+
+struct HttpResponse {
+  int status = 0;
+  std::string body;
+};
+
+class HttpClient {
+ public:
+  // `timeout_seconds` bounds connect, write and read of each request.
+  HttpClient(HubUrl url, int timeout_seconds);
+  ~HttpClient();
+
+  // POSTs `body` to base_path + `path`. Unavailable when the hub cannot be
+  // reached or the exchange fails; any HTTP answer is OK with its status.
+  Status Post(const std::string& path,
+              const std::vector<std::pair<std::string, std::string>>& headers,
+              const std::string& content_type, std::string body, HttpResponse* response);
+
+  const HubUrl& url() const { return url_; }
+
+ private:
+  class Connection;
+  HubUrl url_;
+  int timeout_seconds_;
+  std::unique_ptr<Connection> connection_;
+};
+
+}  // namespace hailong::ops
