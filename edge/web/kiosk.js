@@ -177,7 +177,7 @@
       b.className = 'option ' + (o.polarity || 'neutral');
       b.setAttribute('data-option', o.id);
       if (state.answers[c.id] === o.id) b.classList.add('chosen');
-      b.appendChild(HL.face(o.polarity, 72));
+      b.appendChild(HL.face(o.polarity, 96));
       var span = document.createElement('span');
       span.textContent = i18n.label(o);
       b.appendChild(span);
@@ -250,9 +250,14 @@
     icon.className = 'thanks-icon ' + thanks.state;
     icon.appendChild(rejected ? HL.alertMark(140) :
                      thanks.state === 'queued' ? HL.clockMark(140) : HL.checkMark(140));
+    var title = $('thanks-title');
+    title.textContent = rejected ? t('sorry_title') : t('thanks_title');
+    title.className = 'thanks-title ' + thanks.state;
     var s = $('thanks-status');
     s.className = 'status ' + thanks.state;
-    s.textContent = rejected ? t('rejected', { reason: thanks.error }) : t(thanks.state);
+    s.textContent = t(thanks.state);
+    $('thanks-reason').hidden = !rejected || !thanks.error;
+    $('thanks-reason').textContent = t('reason', { reason: thanks.error });
     $('thanks-hint').hidden = !rejected;
     if (rejected) armThanksTimer();
   }

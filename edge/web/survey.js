@@ -104,13 +104,30 @@
           state.answers[c.id] = o.id;
           delete state.missing[c.id];
           if (state.error === 'missing_answers' && !Object.keys(state.missing).length) state.error = '';
-          render();
+          updateChoices();
         });
         opts.appendChild(b);
       });
       fs.appendChild(opts);
       box.appendChild(fs);
     });
+  }
+
+  // Marks the chosen options and missing criteria without rebuilding the
+  // form (keeps focus and scroll position on the phone).
+  function updateChoices() {
+    var sets = document.querySelectorAll('#criteria fieldset');
+    Array.prototype.forEach.call(sets, function (fs) {
+      var id = fs.getAttribute('data-criterion');
+      fs.classList.toggle('missing', !!state.missing[id]);
+      Array.prototype.forEach.call(fs.querySelectorAll('.option'), function (b) {
+        var chosen = state.answers[id] === b.getAttribute('data-option');
+        b.classList.toggle('chosen', chosen);
+        b.setAttribute('aria-checked', chosen ? 'true' : 'false');
+      });
+    });
+    $('form-error').hidden = !state.error;
+    $('form-error').textContent = state.error ? t(state.error) : '';
   }
 
   function updateCount() {
@@ -175,9 +192,14 @@
     icon.className = 'thanks-icon ' + th.state;
     icon.appendChild(th.state === 'rejected' ? HL.alertMark(96) :
                      th.state === 'queued' ? HL.clockMark(96) : HL.checkMark(96));
+    var title = $('thanks-title');
+    title.textContent = th.state === 'rejected' ? t('sorry_title') : t('thanks_title');
+    title.className = 'thanks-title ' + th.state;
     var s = $('thanks-status');
     s.className = 'status ' + th.state;
-    s.textContent = th.state === 'rejected' ? t('rejected', { reason: th.error }) : t(th.state);
+    s.textContent = t(th.state);
+    $('thanks-reason').hidden = th.state !== 'rejected' || !th.error;
+    $('thanks-reason').textContent = t('reason', { reason: th.error });
     $('thanks-hint').hidden = th.state === 'sending';
     $('thanks-hint').textContent = th.state === 'rejected' ? t('rejected_hint') : t('closed_hint');
   }
