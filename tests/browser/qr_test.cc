@@ -154,6 +154,11 @@ TEST(QrSvgTest, WellFormedDocument) {
 
 class QrRoundTripTest : public ::testing::TestWithParam<std::string> {};
 
+std::string LinkName(const ::testing::TestParamInfo<std::string>& info) {
+  static const char* const kNames[] = {"CounterLink", "ReceiptLink", "LongLink"};
+  return kNames[info.index];
+}
+
 TEST_P(QrRoundTripTest, ZbarReadsThePng) {
   if (std::string(HAILONG_ZBARIMG).empty()) GTEST_SKIP() << "zbarimg not installed";
   std::string png;
@@ -169,7 +174,8 @@ INSTANTIATE_TEST_SUITE_P(
     Links, QrRoundTripTest,
     ::testing::Values("http://127.0.0.1:8080/s/phuong-01/q1",
                       "https://hailong.example.vn/s/xa-gia-lam-22/quay-tiep-nhan-3?r=000123456789",
-                      std::string("https://x.vn/s/o/c?r=") + std::string(300, '7')));
+                      std::string("https://x.vn/s/o/c?r=") + std::string(300, '7')),
+    LinkName);
 
 }  // namespace
 }  // namespace hailong::edge
