@@ -69,7 +69,7 @@ struct StoredEvent {
 };
 
 struct ChainHead {
-  uint64_t seq = 0;                    // 0 = no events yet
+  uint64_t seq = 0;                       // 0 = no events yet
   schema::Hash hash = schema::kZeroHash;  // chain hash of event `seq`
 };
 
@@ -98,14 +98,17 @@ class EventLog {
   // Appends one event of this node's origin; blocks until durable.
   virtual Status Append(EventDraft draft, AppendResult* result) = 0;
   // Appends several in order as one group (all or nothing).
-  virtual Status AppendBatch(std::vector<EventDraft> drafts, std::vector<AppendResult>* results) = 0;
+  virtual Status AppendBatch(std::vector<EventDraft> drafts,
+                             std::vector<AppendResult>* results) = 0;
 
   // Stores events of any origin received from elsewhere (replication,
   // import). Each must verify, carry `origin`, and continue the chain:
   // seq = head+1 and prev_hash = head hash. An event at or below the head
   // whose bytes equal the stored ones is skipped; a different one is
-  // Status::Conflict (a fork). A gap or bad link is Status::Conflict, a
-  // failed Verifier Status::Corruption. Nothing of a refused call is stored.
+  // Status::Conflict (a fork), as is a gap. A failed Verifier or a bad link
+  // (prev_hash) is Status::Corruption; an event of another origin is
+  // Status::PermissionDenied; the disk floor Status::StorageFull. Nothing of
+  // a refused call is stored.
   virtual Status Ingest(std::string_view origin, const std::vector<std::string_view>& events,
                         IngestResult* result) = 0;
 

@@ -33,7 +33,10 @@ class WriteBatch {
   void Delete(std::string_view key);
   size_t Count() const { return ops_.size(); }
   size_t ApproximateBytes() const { return bytes_; }
-  void Clear() { ops_.clear(); bytes_ = 0; }
+  void Clear() {
+    ops_.clear();
+    bytes_ = 0;
+  }
 
   struct Op {
     bool is_delete;
@@ -62,9 +65,9 @@ class Store {
 
   // Visits keys in [begin, end) in order (end "" = no bound) until the
   // visitor returns false. The views are valid only during the call.
-  virtual Status Scan(std::string_view begin, std::string_view end,
-                      const std::function<bool(std::string_view key, std::string_view value)>&
-                          visit) const = 0;
+  virtual Status Scan(
+      std::string_view begin, std::string_view end,
+      const std::function<bool(std::string_view key, std::string_view value)>& visit) const = 0;
   // The last key (and value) in [begin, end), NotFound if none.
   virtual Status Last(std::string_view begin, std::string_view end, std::string* key,
                       std::string* value) const = 0;

@@ -1,0 +1,509 @@
+// EventLog over Store: group commit, idempotency, the hash chain, ingest of
+// other origins and verification. Key layout in keys.h.
+//
+// Concurrency: appenders queue as Writers; the writer at the front of the
+// queue becomes the leader, takes the following writers' drafts (up to
+// max_group_events) and writes them in one batch with one fsync, as in
+// LevelDB's DBImpl::Write. write_mu_ serializes the leader with Ingest, so
+// heads only change under write_mu_; heads_mu_ lets readers see them.
+#include "hailong/replication/event_log.h"
+
+#include <sys/statvfs.h>
+
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <shared_mutex>
+#include <unordered_map>
+
+#include "keys.h"
+
+namespace hailong::replication {
+namespace {
+
+bool ValidOrigin(std::string_view origin) {
+  if (origin.empty() || origin.size() > 128) return false;
+  for (char c : origin) {
+    if (c == '/' || static_cast<unsigned char>(c) < 0x21) return false;
+  }
+  return true;
+}
+
+std::string SeqText(uint64_t seq) { return std::to_string(seq); }
+
+class EventLogImpl final : public EventLog {
+ public:
+  EventLogImpl(const EventLogOptions& options, std::string dir, std::unique_ptr<Store> store)
+      : EventLog(options.origin),
+        options_(options),
+        dir_(std::move(dir)),
+        clock_(options.clock ? options.clock : Clock::System()),
+        store_(std::move(store)) {}
+
+  Status LoadHeads() {
+    std::string format;
+    Status s = store_->Get(keys::kFormatKey, &format);
+    if (s.IsNotFound()) {
+      WriteBatch b;
+      b.Put(keys::kFormatKey, "1");
+      s = store_->Write(b, true);
+      if (!s.ok()) return s;
+    } else if (!s.ok()) {
+      return s;
+    } else if (format != "1") {
+      return Status::Corruption("unknown log format " + format + " in " + dir_);
+    }
+    Status bad;
+    s = store_->Scan(keys::kHeadPrefix, keys::kHeadEnd,
+                     [&](std::string_view k, std::string_view v) {
+                       ChainHead head;
+                       if (!keys::DecodeHead(v, &head)) {
+                         bad = Status::Corruption("damaged head record " + std::string(k));
+                         return false;
+                       }
+                       heads_.emplace(std::string(k.substr(keys::kHeadPrefix.size())), head);
+                       return true;
+                     });
+    if (!s.ok()) return s;
+    return bad;
+  }
+
+  Status Append(EventDraft draft, AppendResult* result) override {
+    std::vector<EventDraft> drafts;
+    drafts.push_back(std::move(draft));
+    std::vector<AppendResult> results;
+    Status s = AppendBatch(std::move(drafts), &results);
+    if (s.ok() && result) *result = results[0];
+    return s;
+  }
+
+  Status AppendBatch(std::vector<EventDraft> drafts, std::vector<AppendResult>* results) override {
+    for (const auto& d : drafts) {
+      if (d.body.type == fb::EventBody::NONE) {
+        return Status::InvalidArgument("event has no body");
+      }
+      if (d.idempotency_id.size() > 256) {
+        return Status::InvalidArgument("idempotency id longer than 256 bytes");
+      }
+    }
+    results->assign(drafts.size(), AppendResult());
+    if (drafts.empty()) return Status::OK();
+    Writer w;
+    w.drafts = &drafts;
+    w.results = results;
+
+    std::unique_lock<std::mutex> lock(queue_mu_);
+    writers_.push_back(&w);
+    while (!w.done && &w != writers_.front()) w.cv.wait(lock);
+    if (w.done) return w.status;
+
+    // Leader: take a group of queued writers.
+    std::vector<Writer*> group;
+    size_t events = 0;
+    for (Writer* x : writers_) {
+      if (!group.empty() && events + x->drafts->size() > options_.max_group_events) break;
+      group.push_back(x);
+      events += x->drafts->size();
+    }
+    lock.unlock();
+    ChainHead head;
+    const bool wrote = WriteGroup(group, &head);
+    lock.lock();
+    for (Writer* x : group) {
+      writers_.pop_front();
+      if (x != &w) {
+        x->done = true;
+        x->cv.notify_one();
+      }
+    }
+    if (!writers_.empty()) writers_.front()->cv.notify_one();
+    lock.unlock();
+    if (wrote) Notify(origin(), head.seq);
+    return w.status;
+  }
+
+  Status Ingest(std::string_view origin_id, const std::vector<std::string_view>& events,
+                IngestResult* result) override {
+    IngestResult r;
+    if (!ValidOrigin(origin_id)) return Status::InvalidArgument("invalid origin id");
+    std::lock_guard<std::mutex> wl(write_mu_);
+    ChainHead head = Head(origin_id);
+    WriteBatch batch;
+    uint64_t index = 0;
+    for (std::string_view bytes : events) {
+      ++index;
+      const fb::Event* ev = nullptr;
+      Status s = schema::VerifyEvent(bytes, &ev);
+      if (!s.ok()) {
+        return Status::Corruption("event " + SeqText(index) + " of the batch (after seq " +
+                                  SeqText(head.seq) + ") fails verification: " + s.message());
+      }
+      if (ev->origin()->string_view() != origin_id) {
+        return Status::PermissionDenied("seq " + SeqText(ev->seq()) + " has origin " +
+                                        ev->origin()->str() + ", not " + std::string(origin_id));
+      }
+      const uint64_t seq = ev->seq();
+      if (seq <= head.seq) {
+        std::string stored;
+        s = store_->Get(keys::EventKey(origin_id, seq), &stored);
+        if (!s.ok() && !s.IsNotFound()) return s;
+        if (s.IsNotFound() || stored != bytes) {
+          return Status::Conflict("seq " + SeqText(seq) + " differs from the event already held");
+        }
+        ++r.skipped;
+        continue;
+      }
+      if (seq != head.seq + 1) {
+        return Status::Conflict("gap: expected seq " + SeqText(head.seq + 1) + ", got " +
+                                SeqText(seq));
+      }
+      if (schema::HashFromVector(ev->prev_hash()) != head.hash) {
+        return Status::Corruption("seq " + SeqText(seq) +
+                                  " does not link to the chain (prev_hash mismatch)");
+      }
+      head.seq = seq;
+      head.hash = schema::ChainHash(head.hash, bytes);
+      batch.Put(keys::EventKey(origin_id, seq), bytes);
+      if (ev->idempotency_id() && ev->idempotency_id()->size() > 0) {
+        std::string v;
+        keys::PutFixed64BE(&v, seq);
+        batch.Put(keys::IdempotencyKey(origin_id, ev->idempotency_id()->string_view()), v);
+      }
+      ++r.stored;
+    }
+    if (r.stored > 0) {
+      if (Status s = CheckFloor(); !s.ok()) return s;
+      batch.Put(keys::HeadKey(origin_id), keys::EncodeHead(head));
+      Status s = store_->Write(batch, options_.sync);
+      if (!s.ok()) return s;
+      SetHead(origin_id, head);
+    }
+    r.head = head;
+    if (result) *result = r;
+    if (r.stored > 0) Notify(origin_id, head.seq);
+    return Status::OK();
+  }
+
+  Status FindIdempotent(std::string_view origin_id, std::string_view id,
+                        uint64_t* seq) const override {
+    std::string v;
+    Status s = store_->Get(keys::IdempotencyKey(origin_id, id), &v);
+    if (!s.ok()) return s;
+    if (v.size() != 8) return Status::Corruption("damaged idempotency record");
+    *seq = keys::DecodeFixed64BE(v);
+    return Status::OK();
+  }
+
+  ChainHead Head(std::string_view origin_id) const override {
+    std::shared_lock<std::shared_mutex> l(heads_mu_);
+    auto it = heads_.find(origin_id);
+    return it == heads_.end() ? ChainHead() : it->second;
+  }
+
+  std::vector<std::string> Origins() const override {
+    std::shared_lock<std::shared_mutex> l(heads_mu_);
+    std::vector<std::string> out;
+    for (const auto& [o, h] : heads_) {
+      if (h.seq > 0) out.push_back(o);
+    }
+    return out;
+  }
+
+  Status Read(std::string_view origin_id, uint64_t from_seq, size_t max_events, size_t max_bytes,
+              std::vector<StoredEvent>* out) const override {
+    out->clear();
+    size_t bytes = 0;
+    return Scan(origin_id, from_seq, [&](uint64_t seq, std::string_view b, const fb::Event&) {
+      out->push_back(StoredEvent{seq, std::string(b)});
+      bytes += b.size();
+      return out->size() < max_events && bytes < max_bytes;
+    });
+  }
+
+  Status Scan(std::string_view origin_id, uint64_t from_seq,
+              const std::function<bool(uint64_t, std::string_view, const fb::Event&)>& visit)
+      const override {
+    Status bad;
+    Status s = store_->Scan(
+        keys::EventKey(origin_id, from_seq == 0 ? 1 : from_seq), keys::EventEnd(origin_id),
+        [&](std::string_view k, std::string_view v) {
+          uint64_t seq = 0;
+          if (!keys::ParseEventKey(k, origin_id, &seq)) {
+            bad = Status::Corruption("malformed event key in the log of " + std::string(origin_id));
+            return false;
+          }
+          const fb::Event* ev = nullptr;
+          Status vs = schema::VerifyEvent(v, &ev);
+          if (!vs.ok()) {
+            bad = Status::Corruption("seq " + SeqText(seq) + " of " + std::string(origin_id) +
+                                     " fails verification: " + vs.message());
+            return false;
+          }
+          return visit(seq, v, *ev);
+        });
+    return s.ok() ? bad : s;
+  }
+
+  Status Verify(std::string_view origin_id, VerifyResult* result) const override;
+
+  uint64_t AddListener(Listener listener) override {
+    std::lock_guard<std::mutex> l(listeners_mu_);
+    const uint64_t id = ++next_listener_;
+    listeners_.emplace(id, std::make_shared<Listener>(std::move(listener)));
+    return id;
+  }
+
+  void RemoveListener(uint64_t id) override {
+    std::lock_guard<std::mutex> l(listeners_mu_);
+    listeners_.erase(id);
+  }
+
+  uint64_t FreeDiskBytes() const override {
+    struct statvfs st {};
+    if (::statvfs(dir_.c_str(), &st) != 0) return 0;
+    return static_cast<uint64_t>(st.f_bavail) * st.f_frsize;
+  }
+
+  Store* store() override { return store_.get(); }
+
+ private:
+  struct Writer {
+    std::vector<EventDraft>* drafts = nullptr;
+    std::vector<AppendResult>* results = nullptr;
+    Status status;
+    bool done = false;
+    std::condition_variable cv;
+  };
+
+  Status CheckFloor() const {
+    if (options_.min_free_bytes == 0) return Status::OK();
+    const uint64_t free_bytes = FreeDiskBytes();
+    if (free_bytes < options_.min_free_bytes) {
+      return Status::StorageFull("storage full: " + std::to_string(free_bytes >> 20) +
+                                 " MiB free, floor " +
+                                 std::to_string(options_.min_free_bytes >> 20) + " MiB");
+    }
+    return Status::OK();
+  }
+
+  // Writes the drafts of `group` as one batch. Sets every writer's status
+  // and results; returns true if new events were written (head in *head).
+  bool WriteGroup(const std::vector<Writer*>& group, ChainHead* head_out) {
+    std::lock_guard<std::mutex> wl(write_mu_);
+    auto fail = [&](const Status& s) {
+      for (Writer* x : group) x->status = s;
+      return false;
+    };
+    if (Status s = CheckFloor(); !s.ok()) return fail(s);
+    ChainHead head = Head(origin());
+    const int64_t now = clock_->NowMs();
+    WriteBatch batch;
+    std::unordered_map<std::string, uint64_t> pending_ids;
+    uint64_t written = 0;
+    for (Writer* x : group) {
+      for (size_t i = 0; i < x->drafts->size(); ++i) {
+        EventDraft& d = (*x->drafts)[i];
+        AppendResult& r = (*x->results)[i];
+        if (!d.idempotency_id.empty()) {
+          auto p = pending_ids.find(d.idempotency_id);
+          if (p != pending_ids.end()) {
+            r.seq = p->second;
+            r.duplicate = true;
+            continue;
+          }
+          uint64_t seq = 0;
+          Status s = FindIdempotent(origin(), d.idempotency_id, &seq);
+          if (s.ok()) {
+            r.seq = seq;
+            r.duplicate = true;
+            continue;
+          }
+          if (!s.IsNotFound()) return fail(s);
+        }
+        fb::EventT ev;
+        ev.origin = origin();
+        ev.seq = head.seq + 1;
+        ev.time_ms = d.time_ms != 0 ? d.time_ms : now;
+        ev.idempotency_id = d.idempotency_id;
+        ev.prev_hash.assign(head.hash.begin(), head.hash.end());
+        ev.body = std::move(d.body);
+        const std::string bytes = schema::SerializeEvent(ev);
+        head.seq = ev.seq;
+        head.hash = schema::ChainHash(head.hash, bytes);
+        batch.Put(keys::EventKey(origin(), head.seq), bytes);
+        if (!d.idempotency_id.empty()) {
+          std::string v;
+          keys::PutFixed64BE(&v, head.seq);
+          batch.Put(keys::IdempotencyKey(origin(), d.idempotency_id), v);
+          pending_ids.emplace(d.idempotency_id, head.seq);
+        }
+        r.seq = head.seq;
+        ++written;
+      }
+    }
+    if (written == 0) {
+      for (Writer* x : group) x->status = Status::OK();
+      return false;
+    }
+    batch.Put(keys::HeadKey(origin()), keys::EncodeHead(head));
+    Status s = store_->Write(batch, options_.sync);
+    if (!s.ok()) {
+      for (Writer* x : group) x->results->assign(x->results->size(), AppendResult());
+      return fail(s);
+    }
+    SetHead(origin(), head);
+    for (Writer* x : group) x->status = Status::OK();
+    *head_out = head;
+    return true;
+  }
+
+  void SetHead(std::string_view origin_id, const ChainHead& head) {
+    std::unique_lock<std::shared_mutex> l(heads_mu_);
+    auto it = heads_.find(origin_id);
+    if (it == heads_.end()) {
+      heads_.emplace(std::string(origin_id), head);
+    } else {
+      it->second = head;
+    }
+  }
+
+  void Notify(std::string_view origin_id, uint64_t seq) {
+    std::vector<std::shared_ptr<Listener>> copy;
+    {
+      std::lock_guard<std::mutex> l(listeners_mu_);
+      for (auto& [id, fn] : listeners_) copy.push_back(fn);
+    }
+    for (auto& fn : copy) (*fn)(origin_id, seq);
+  }
+
+  const EventLogOptions options_;
+  const std::string dir_;
+  const Clock* clock_;
+  std::unique_ptr<Store> store_;
+
+  std::mutex queue_mu_;
+  std::deque<Writer*> writers_;
+  std::mutex write_mu_;
+
+  mutable std::shared_mutex heads_mu_;
+  std::map<std::string, ChainHead, std::less<>> heads_;
+
+  std::mutex listeners_mu_;
+  uint64_t next_listener_ = 0;
+  std::map<uint64_t, std::shared_ptr<Listener>> listeners_;
+};
+
+Status EventLogImpl::Verify(std::string_view origin_id, VerifyResult* result) const {
+  VerifyResult r;
+  const ChainHead stored_head = Head(origin_id);
+  schema::Hash hash = schema::kZeroHash;
+  uint64_t expected = 1;
+  // A broken link at seq b means b-1's bytes or b's prev_hash changed; the
+  // link after b decides which (see ops/src/chain_checker.cc, same rule).
+  uint64_t broken_at = 0;
+  auto fail = [&](uint64_t seq, std::string reason) {
+    if (r.first_bad_seq == 0) {
+      r.first_bad_seq = seq;
+      r.reason = std::move(reason);
+    }
+  };
+  Status io = store_->Scan(
+      keys::EventKey(origin_id, 1), keys::EventEnd(origin_id),
+      [&](std::string_view k, std::string_view v) {
+        uint64_t seq = 0;
+        if (!keys::ParseEventKey(k, origin_id, &seq)) {
+          fail(expected, "malformed event key");
+          return false;
+        }
+        if (seq != expected) {
+          if (broken_at) {
+            fail(broken_at - 1, "seq " + SeqText(broken_at - 1) + " or " + SeqText(broken_at) +
+                                    " is damaged (their link is broken)");
+          } else {
+            fail(expected, "seq " + SeqText(expected) + " is missing");
+          }
+          return false;
+        }
+        const fb::Event* ev = nullptr;
+        Status vs = schema::VerifyEvent(v, &ev);
+        if (!vs.ok()) {
+          fail(broken_at ? broken_at - 1 : seq, "fails the FlatBuffers verifier: " + vs.message());
+          return false;
+        }
+        if (ev->origin()->string_view() != origin_id || ev->seq() != seq) {
+          fail(broken_at ? broken_at - 1 : seq,
+               "event is stored under the wrong key (origin/seq differ)");
+          return false;
+        }
+        const schema::Hash prev = schema::HashFromVector(ev->prev_hash());
+        const bool link_ok = prev == hash;
+        if (broken_at) {
+          if (link_ok) {
+            fail(broken_at - 1, "event bytes do not match the chain hash that seq " +
+                                    SeqText(broken_at) + " records for them");
+          } else {
+            fail(broken_at, "event does not continue the chain of seq " + SeqText(broken_at - 1));
+          }
+          return false;
+        }
+        if (!link_ok) {
+          if (seq == 1) {
+            fail(1, "first event has a non-zero prev_hash");
+            return false;
+          }
+          broken_at = seq;
+        }
+        hash = schema::ChainHash(prev, v);
+        ++r.events_checked;
+        ++expected;
+        return true;
+      });
+  if (!io.ok()) return io;
+  const uint64_t last = expected - 1;
+  if (r.first_bad_seq == 0 && broken_at) {
+    // The broken link is the last one: the stored head decides.
+    if (stored_head.seq == last && stored_head.hash == hash) {
+      fail(broken_at - 1, "event bytes do not match the chain hash that seq " + SeqText(broken_at) +
+                              " records for them");
+    } else {
+      fail(broken_at, "event does not continue the chain of seq " + SeqText(broken_at - 1));
+    }
+  }
+  if (r.first_bad_seq == 0) {
+    if (stored_head.seq > last) {
+      fail(last + 1, "seq " + SeqText(last + 1) + " is missing (the head is " +
+                         SeqText(stored_head.seq) + ")");
+    } else if (stored_head.seq < last) {
+      fail(stored_head.seq + 1, "events beyond the recorded head " + SeqText(stored_head.seq));
+    } else if (stored_head.hash != hash) {
+      fail(last, "event bytes do not match the recorded head hash");
+    }
+  }
+  r.head = ChainHead{last, hash};
+  if (result) *result = r;
+  if (r.first_bad_seq != 0) {
+    return Status::Corruption(std::string(origin_id) + " seq " + SeqText(r.first_bad_seq) + ": " +
+                              r.reason);
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Status EventLog::Open(const EventLogOptions& options, const std::string& dir,
+                      std::unique_ptr<EventLog>* out) {
+  if (!ValidOrigin(options.origin)) {
+    return Status::InvalidArgument("origin id must be 1-128 characters without '/' or spaces");
+  }
+  std::unique_ptr<Store> store;
+  Status s = Store::Open(options.store, dir, &store);
+  if (!s.ok()) return s;
+  auto log = std::make_unique<EventLogImpl>(options, dir, std::move(store));
+  s = log->LoadHeads();
+  if (!s.ok()) return s;
+  *out = std::move(log);
+  return Status::OK();
+}
+
+}  // namespace hailong::replication

@@ -1,0 +1,395 @@
+#include "hailong/replication/event_log.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include "hailong/testing/temp_dir.h"
+#include "keys.h"
+#include "test_events.h"
+
+namespace hailong::replication {
+namespace {
+
+using testing::RatingDraft;
+
+class FixedClock : public Clock {
+ public:
+  int64_t NowMs() const override { return now; }
+  int64_t now = 1795000000000;
+};
+
+class EventLogTest : public ::testing::Test {
+ protected:
+  void Open(const std::string& origin = "edge-a") {
+    log_.reset();
+    EventLogOptions o;
+    o.origin = origin;
+    o.clock = &clock_;
+    ASSERT_TRUE(EventLog::Open(o, tmp_.Join("log"), &log_).ok());
+  }
+  // Opens the raw store (log closed) for tampering.
+  std::unique_ptr<Store> RawStore() {
+    log_.reset();
+    std::unique_ptr<Store> s;
+    EXPECT_TRUE(Store::Open(StoreOptions(), tmp_.Join("log"), &s).ok());
+    return s;
+  }
+  void AppendN(int n) {
+    for (int i = 1; i <= n; ++i) {
+      AppendResult r;
+      ASSERT_TRUE(log_->Append(RatingDraft("r" + std::to_string(i)), &r).ok());
+    }
+  }
+
+  hailong::testing::TempDir tmp_{"event-log"};
+  FixedClock clock_;
+  std::unique_ptr<EventLog> log_;
+};
+
+TEST_F(EventLogTest, AppendAssignsGaplessSeqsAndChains) {
+  Open();
+  AppendN(5);
+  EXPECT_EQ(log_->Head("edge-a").seq, 5u);
+  std::vector<StoredEvent> events;
+  ASSERT_TRUE(log_->Read("edge-a", 1, 100, 1 << 20, &events).ok());
+  ASSERT_EQ(events.size(), 5u);
+  schema::Hash h = schema::kZeroHash;
+  for (size_t i = 0; i < events.size(); ++i) {
+    const fb::Event* e = nullptr;
+    ASSERT_TRUE(schema::VerifyEvent(events[i].bytes, &e).ok());
+    EXPECT_EQ(e->seq(), i + 1);
+    EXPECT_EQ(e->origin()->str(), "edge-a");
+    EXPECT_EQ(e->time_ms(), clock_.now);
+    EXPECT_EQ(schema::HashFromVector(e->prev_hash()), h);
+    h = schema::ChainHash(h, events[i].bytes);
+  }
+  EXPECT_EQ(log_->Head("edge-a").hash, h);
+  VerifyResult vr;
+  EXPECT_TRUE(log_->Verify("edge-a", &vr).ok());
+  EXPECT_EQ(vr.events_checked, 5u);
+  EXPECT_EQ(vr.first_bad_seq, 0u);
+}
+
+TEST_F(EventLogTest, VietnameseTextComesBackByteForByte) {
+  Open();
+  AppendResult r;
+  ASSERT_TRUE(
+      log_->Append(RatingDraft("vn", "Cán bộ Nguyễn Thị Hương hướng dẫn tận tình"), &r).ok());
+  fb::EventT e;
+  std::vector<StoredEvent> events;
+  ASSERT_TRUE(log_->Read("edge-a", r.seq, 1, 1 << 20, &events).ok());
+  ASSERT_TRUE(schema::DecodeEvent(events[0].bytes, &e).ok());
+  EXPECT_EQ(e.body.AsRatingSubmitted()->comment, "Cán bộ Nguyễn Thị Hương hướng dẫn tận tình");
+}
+
+TEST_F(EventLogTest, RepeatedIdempotencyIdWritesNothingAlsoAfterReopen) {
+  Open();
+  AppendResult first, again;
+  ASSERT_TRUE(log_->Append(RatingDraft("x1"), &first).ok());
+  ASSERT_TRUE(log_->Append(RatingDraft("x2"), &again).ok());
+  ASSERT_TRUE(log_->Append(RatingDraft("x1"), &again).ok());
+  EXPECT_TRUE(again.duplicate);
+  EXPECT_EQ(again.seq, first.seq);
+  EXPECT_EQ(log_->Head("edge-a").seq, 2u);
+  Open();
+  ASSERT_TRUE(log_->Append(RatingDraft("x1"), &again).ok());
+  EXPECT_TRUE(again.duplicate);
+  EXPECT_EQ(again.seq, first.seq);
+  EXPECT_EQ(log_->Head("edge-a").seq, 2u);
+  uint64_t seq = 0;
+  ASSERT_TRUE(log_->FindIdempotent("edge-a", "box-1:x2", &seq).ok());
+  EXPECT_EQ(seq, 2u);
+  EXPECT_TRUE(log_->FindIdempotent("edge-a", "box-1:nope", &seq).IsNotFound());
+}
+
+TEST_F(EventLogTest, DuplicatesInsideOneBatchGetOneSeq) {
+  Open();
+  std::vector<EventDraft> drafts;
+  drafts.push_back(RatingDraft("d1"));
+  drafts.push_back(RatingDraft("d1"));
+  drafts.push_back(RatingDraft(""));  // no idempotency id
+  drafts.push_back(RatingDraft(""));
+  std::vector<AppendResult> rs;
+  ASSERT_TRUE(log_->AppendBatch(std::move(drafts), &rs).ok());
+  ASSERT_EQ(rs.size(), 4u);
+  EXPECT_EQ(rs[0].seq, 1u);
+  EXPECT_FALSE(rs[0].duplicate);
+  EXPECT_EQ(rs[1].seq, 1u);
+  EXPECT_TRUE(rs[1].duplicate);
+  EXPECT_EQ(rs[2].seq, 2u);
+  EXPECT_EQ(rs[3].seq, 3u);
+}
+
+TEST_F(EventLogTest, ConcurrentAppendersShareGroupsAndStayGapless) {
+  Open();
+  constexpr int kThreads = 16, kEach = 200;
+  std::vector<std::thread> threads;
+  std::vector<std::vector<uint64_t>> seqs(kThreads);
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        AppendResult r;
+        ASSERT_TRUE(
+            log_->Append(RatingDraft(std::to_string(t) + "-" + std::to_string(i)), &r).ok());
+        seqs[t].push_back(r.seq);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  std::set<uint64_t> all;
+  for (auto& v : seqs) {
+    for (size_t i = 1; i < v.size(); ++i) EXPECT_LT(v[i - 1], v[i]);  // per-thread order
+    all.insert(v.begin(), v.end());
+  }
+  EXPECT_EQ(all.size(), static_cast<size_t>(kThreads * kEach));
+  EXPECT_EQ(*all.begin(), 1u);
+  EXPECT_EQ(*all.rbegin(), static_cast<uint64_t>(kThreads * kEach));
+  VerifyResult vr;
+  EXPECT_TRUE(log_->Verify("edge-a", &vr).ok()) << vr.reason;
+}
+
+TEST_F(EventLogTest, ListenerHearsEveryDurableWrite) {
+  Open();
+  std::atomic<uint64_t> last{0};
+  const uint64_t id = log_->AddListener([&](std::string_view o, uint64_t seq) {
+    if (o == "edge-a") last = seq;
+  });
+  AppendN(3);
+  EXPECT_EQ(last.load(), 3u);
+  log_->RemoveListener(id);
+  AppendResult r;
+  ASSERT_TRUE(log_->Append(RatingDraft("after"), &r).ok());
+  EXPECT_EQ(last.load(), 3u);
+}
+
+TEST_F(EventLogTest, ReadHonoursLimitsAndScanStops) {
+  Open();
+  AppendN(10);
+  std::vector<StoredEvent> events;
+  ASSERT_TRUE(log_->Read("edge-a", 4, 3, 1 << 20, &events).ok());
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].seq, 4u);
+  ASSERT_TRUE(log_->Read("edge-a", 1, 100, 1, &events).ok());
+  EXPECT_EQ(events.size(), 1u);  // at least one even over max_bytes
+  ASSERT_TRUE(log_->Read("edge-a", 11, 100, 1 << 20, &events).ok());
+  EXPECT_TRUE(events.empty());
+  ASSERT_TRUE(log_->Read("edge-other", 1, 100, 1 << 20, &events).ok());
+  EXPECT_TRUE(events.empty());
+  int visited = 0;
+  ASSERT_TRUE(log_->Scan("edge-a", 2,
+                         [&](uint64_t seq, std::string_view, const fb::Event& e) {
+                           EXPECT_EQ(e.seq(), seq);
+                           return ++visited < 4;
+                         })
+                  .ok());
+  EXPECT_EQ(visited, 4);
+}
+
+TEST_F(EventLogTest, IngestCopiesAnotherLogAndSkipsWhatItHolds) {
+  Open("edge-a");
+  AppendN(6);
+  std::vector<StoredEvent> events;
+  ASSERT_TRUE(log_->Read("edge-a", 1, 100, 1 << 20, &events).ok());
+  log_.reset();
+
+  EventLogOptions o;
+  o.origin = "hub";
+  std::unique_ptr<EventLog> hub;
+  ASSERT_TRUE(EventLog::Open(o, tmp_.Join("hub"), &hub).ok());
+  std::vector<std::string_view> first(4), all(6);
+  for (int i = 0; i < 6; ++i) all[i] = events[i].bytes;
+  std::copy(all.begin(), all.begin() + 4, first.begin());
+  IngestResult r;
+  ASSERT_TRUE(hub->Ingest("edge-a", first, &r).ok());
+  EXPECT_EQ(r.stored, 4u);
+  ASSERT_TRUE(hub->Ingest("edge-a", all, &r).ok());
+  EXPECT_EQ(r.stored, 2u);
+  EXPECT_EQ(r.skipped, 4u);
+  EXPECT_EQ(r.head.seq, 6u);
+  ASSERT_TRUE(hub->Ingest("edge-a", all, &r).ok());
+  EXPECT_EQ(r.stored, 0u);
+  EXPECT_EQ(r.skipped, 6u);
+  uint64_t seq = 0;
+  ASSERT_TRUE(hub->FindIdempotent("edge-a", "box-1:r5", &seq).ok());
+  EXPECT_EQ(seq, 5u);
+  EXPECT_EQ(hub->Origins(), (std::vector<std::string>{"edge-a"}));
+  VerifyResult vr;
+  EXPECT_TRUE(hub->Verify("edge-a", &vr).ok());
+}
+
+TEST_F(EventLogTest, IngestRefusesGapsForksTamperingAndForeignOrigins) {
+  Open("edge-a");
+  AppendN(5);
+  std::vector<StoredEvent> ev;
+  ASSERT_TRUE(log_->Read("edge-a", 1, 100, 1 << 20, &ev).ok());
+  log_.reset();
+  EventLogOptions o;
+  o.origin = "hub";
+  std::unique_ptr<EventLog> hub;
+  ASSERT_TRUE(EventLog::Open(o, tmp_.Join("hub"), &hub).ok());
+  IngestResult r;
+  // Gap: 1, 2, 4.
+  Status s = hub->Ingest("edge-a", {ev[0].bytes, ev[1].bytes, ev[3].bytes}, &r);
+  EXPECT_TRUE(s.IsConflict()) << s.ToString();
+  EXPECT_EQ(hub->Head("edge-a").seq, 0u);  // nothing of the refused batch
+  // Another origin's events under this origin.
+  s = hub->Ingest("edge-b", {ev[0].bytes}, &r);
+  EXPECT_EQ(s.code(), Status::Code::kPermissionDenied) << s.ToString();
+  // Tampered bytes (verifier fails) and a truncated event.
+  std::string bad = ev[0].bytes;
+  bad[4] ^= 0x55;
+  s = hub->Ingest("edge-a", {bad}, &r);
+  EXPECT_TRUE(s.IsCorruption()) << s.ToString();
+  s = hub->Ingest("edge-a", {std::string_view(ev[0].bytes).substr(0, 20)}, &r);
+  EXPECT_TRUE(s.IsCorruption()) << s.ToString();
+  // A changed comment passes the verifier but breaks the next link.
+  std::string changed = ev[1].bytes;
+  const size_t at = changed.find("Rất");
+  ASSERT_NE(at, std::string::npos);
+  changed[at] = 'X';
+  s = hub->Ingest("edge-a", {ev[0].bytes, changed, ev[2].bytes}, &r);
+  EXPECT_TRUE(s.IsCorruption()) << s.ToString();
+  EXPECT_EQ(hub->Head("edge-a").seq, 0u);
+  // Fork: seq 1..2 held, then a different seq 2.
+  ASSERT_TRUE(hub->Ingest("edge-a", {ev[0].bytes, ev[1].bytes}, &r).ok());
+  s = hub->Ingest("edge-a", {changed}, &r);
+  EXPECT_TRUE(s.IsConflict()) << s.ToString();
+  EXPECT_EQ(hub->Head("edge-a").seq, 2u);
+}
+
+TEST_F(EventLogTest, StorageFloorRefusesAppendsAndWritesNothing) {
+  log_.reset();
+  EventLogOptions o;
+  o.origin = "edge-a";
+  o.min_free_bytes = uint64_t{1} << 62;  // more than any disk
+  ASSERT_TRUE(EventLog::Open(o, tmp_.Join("log"), &log_).ok());
+  AppendResult r;
+  Status s = log_->Append(RatingDraft("full"), &r);
+  EXPECT_TRUE(s.IsStorageFull()) << s.ToString();
+  EXPECT_NE(s.message().find("storage full"), std::string::npos);
+  EXPECT_EQ(log_->Head("edge-a").seq, 0u);
+  EXPECT_GT(log_->FreeDiskBytes(), 0u);
+}
+
+TEST_F(EventLogTest, RejectsDraftWithoutBody) {
+  Open();
+  AppendResult r;
+  EXPECT_TRUE(log_->Append(EventDraft{}, &r).IsInvalidArgument());
+}
+
+// --- Tampering inside the RocksDB data -----------------------------------
+
+TEST_F(EventLogTest, VerifyNamesAnAlteredEvent) {
+  Open();
+  AppendN(10);
+  {
+    auto store = RawStore();
+    std::string v;
+    ASSERT_TRUE(store->Get(keys::EventKey("edge-a", 6), &v).ok());
+    const size_t at = v.find("Rất");
+    ASSERT_NE(at, std::string::npos);
+    v[at] = 'Z';  // still a valid FlatBuffer
+    WriteBatch b;
+    b.Put(keys::EventKey("edge-a", 6), v);
+    ASSERT_TRUE(store->Write(b, true).ok());
+  }
+  Open();
+  VerifyResult vr;
+  Status s = log_->Verify("edge-a", &vr);
+  EXPECT_TRUE(s.IsCorruption());
+  EXPECT_EQ(vr.first_bad_seq, 6u) << vr.reason;
+}
+
+TEST_F(EventLogTest, VerifyNamesAnAlteredLastEvent) {
+  Open();
+  AppendN(4);
+  {
+    auto store = RawStore();
+    std::string v;
+    ASSERT_TRUE(store->Get(keys::EventKey("edge-a", 4), &v).ok());
+    v[v.find("Rất")] = 'Z';
+    WriteBatch b;
+    b.Put(keys::EventKey("edge-a", 4), v);
+    ASSERT_TRUE(store->Write(b, true).ok());
+  }
+  Open();
+  VerifyResult vr;
+  EXPECT_TRUE(log_->Verify("edge-a", &vr).IsCorruption());
+  EXPECT_EQ(vr.first_bad_seq, 4u) << vr.reason;
+}
+
+TEST_F(EventLogTest, VerifyNamesARemovedEvent) {
+  Open();
+  AppendN(10);
+  {
+    auto store = RawStore();
+    WriteBatch b;
+    b.Delete(keys::EventKey("edge-a", 7));
+    ASSERT_TRUE(store->Write(b, true).ok());
+  }
+  Open();
+  VerifyResult vr;
+  EXPECT_TRUE(log_->Verify("edge-a", &vr).IsCorruption());
+  EXPECT_EQ(vr.first_bad_seq, 7u) << vr.reason;
+}
+
+TEST_F(EventLogTest, VerifyNamesARemovedLastEvent) {
+  Open();
+  AppendN(10);
+  {
+    auto store = RawStore();
+    WriteBatch b;
+    b.Delete(keys::EventKey("edge-a", 10));
+    ASSERT_TRUE(store->Write(b, true).ok());
+  }
+  Open();
+  VerifyResult vr;
+  EXPECT_TRUE(log_->Verify("edge-a", &vr).IsCorruption());
+  EXPECT_EQ(vr.first_bad_seq, 10u) << vr.reason;
+}
+
+TEST_F(EventLogTest, VerifyNamesAnEventThatFailsTheVerifier) {
+  Open();
+  AppendN(5);
+  {
+    auto store = RawStore();
+    WriteBatch b;
+    b.Put(keys::EventKey("edge-a", 3), "not a flatbuffer at all");
+    ASSERT_TRUE(store->Write(b, true).ok());
+  }
+  Open();
+  VerifyResult vr;
+  EXPECT_TRUE(log_->Verify("edge-a", &vr).IsCorruption());
+  EXPECT_EQ(vr.first_bad_seq, 3u) << vr.reason;
+  // Reads stop at the damaged event with an error naming it.
+  std::vector<StoredEvent> events;
+  Status s = log_->Read("edge-a", 1, 100, 1 << 20, &events);
+  EXPECT_TRUE(s.IsCorruption());
+  EXPECT_NE(s.message().find("seq 3"), std::string::npos) << s.ToString();
+}
+
+TEST_F(EventLogTest, VerifyNamesAnEventWithARewrittenPrevHash) {
+  Open();
+  AppendN(8);
+  {
+    auto store = RawStore();
+    std::string v;
+    ASSERT_TRUE(store->Get(keys::EventKey("edge-a", 5), &v).ok());
+    fb::EventT e;
+    ASSERT_TRUE(schema::DecodeEvent(v, &e).ok());
+    e.prev_hash[0] ^= 0xff;
+    WriteBatch b;
+    b.Put(keys::EventKey("edge-a", 5), schema::SerializeEvent(e));
+    ASSERT_TRUE(store->Write(b, true).ok());
+  }
+  Open();
+  VerifyResult vr;
+  EXPECT_TRUE(log_->Verify("edge-a", &vr).IsCorruption());
+  EXPECT_EQ(vr.first_bad_seq, 5u) << vr.reason;
+}
+
+}  // namespace
+}  // namespace hailong::replication
