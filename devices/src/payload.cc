@@ -1,0 +1,280 @@
+// The device MQTT protocol v1: topics, rating payloads and acks.
+#include "hailong/devices/payload.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "hailong/schema/time.h"
+
+namespace hailong::devices {
+namespace {
+
+using nlohmann::json;
+
+bool IsIdChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '-';
+}
+
+bool IsIdOf(std::string_view id, size_t max) {
+  return !id.empty() && id.size() <= max && std::all_of(id.begin(), id.end(), IsIdChar);
+}
+
+bool IsDossierChar(char c) { return IsIdChar(c) || c == '.' || c == '/'; }
+
+bool IsPhoneChar(char c) {
+  return (c >= '0' && c <= '9') || c == '+' || c == ' ' || c == '.' || c == '(' || c == ')' ||
+         c == '-';
+}
+
+// Code points of valid UTF-8 (the JSON parser has already checked it).
+size_t CodePoints(std::string_view s) {
+  return static_cast<size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+std::vector<std::string_view> Split(std::string_view s, char sep) {
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  while (true) {
+    size_t pos = s.find(sep, start);
+    if (pos == std::string_view::npos) {
+      parts.push_back(s.substr(start));
+      return parts;
+    }
+    parts.push_back(s.substr(start, pos - start));
+    start = pos + 1;
+  }
+}
+
+Status Reject(std::string reason) { return Status::InvalidArgument(reason); }
+
+constexpr size_t kMaxIdExtractionBytes = 64 * 1024;
+
+// Optional string field: absent, null and "" all mean "not given".
+Status OptionalString(const json& j, const char* key, std::string* out) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return Status::OK();
+  if (!it->is_string()) return Reject(std::string("field '") + key + "' must be a string");
+  *out = it->get<std::string>();
+  return Status::OK();
+}
+
+}  // namespace
+
+Status ParseTopic(std::string_view topic, DeviceTopic* out) {
+  if (topic.substr(0, kTopicRoot.size()) != kTopicRoot) {
+    return Status::InvalidArgument("not a hailong/v1 topic");
+  }
+  std::vector<std::string_view> parts = Split(topic.substr(kTopicRoot.size()), '/');
+  if (parts.size() != 4) return Status::InvalidArgument("not a hailong/v1 topic");
+  DeviceTopic t;
+  if (!IsValidNodeId(parts[0])) return Status::InvalidArgument("bad office id");
+  t.office = std::string(parts[0]);
+  if (parts[1] == "device") {
+    if (!IsValidNodeId(parts[2])) return Status::InvalidArgument("bad device id");
+    t.device = std::string(parts[2]);
+    if (parts[3] == "rating")
+      t.kind = TopicKind::kRating;
+    else if (parts[3] == "ack")
+      t.kind = TopicKind::kAck;
+    else if (parts[3] == "status")
+      t.kind = TopicKind::kStatus;
+    else
+      return Status::InvalidArgument("unknown device topic '" + std::string(parts[3]) + "'");
+  } else if (parts[1] == "counter") {
+    if (!IsValidCounterId(parts[2])) return Status::InvalidArgument("bad counter id");
+    t.counter = std::string(parts[2]);
+    if (parts[3] != "session") {
+      return Status::InvalidArgument("unknown counter topic '" + std::string(parts[3]) + "'");
+    }
+    t.kind = TopicKind::kSession;
+  } else {
+    return Status::InvalidArgument("not a hailong/v1 topic");
+  }
+  *out = std::move(t);
+  return Status::OK();
+}
+
+static std::string DeviceTopicOf(std::string_view office, std::string_view device,
+                                 std::string_view kind) {
+  std::string t(kTopicRoot);
+  t.append(office).append("/device/").append(device).append("/").append(kind);
+  return t;
+}
+
+std::string RatingTopic(std::string_view office, std::string_view device) {
+  return DeviceTopicOf(office, device, "rating");
+}
+std::string AckTopic(std::string_view office, std::string_view device) {
+  return DeviceTopicOf(office, device, "ack");
+}
+std::string StatusTopic(std::string_view office, std::string_view device) {
+  return DeviceTopicOf(office, device, "status");
+}
+std::string SessionTopic(std::string_view office, std::string_view counter) {
+  std::string t(kTopicRoot);
+  t.append(office).append("/counter/").append(counter).append("/session");
+  return t;
+}
+std::string RatingSubscription(std::string_view office) { return RatingTopic(office, "+"); }
+std::string StatusSubscription(std::string_view office) { return StatusTopic(office, "+"); }
+
+bool IsValidCounterId(std::string_view id) { return IsIdOf(id, kMaxCounterIdChars); }
+bool IsValidNodeId(std::string_view id) { return IsIdOf(id, kMaxNodeIdChars); }
+
+std::optional<std::string> ExtractRatingId(std::string_view payload) {
+  if (payload.size() > kMaxIdExtractionBytes) return std::nullopt;
+  json j = json::parse(payload, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return std::nullopt;
+  auto it = j.find("id");
+  if (it == j.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+Status ParseRating(std::string_view payload, const TemplateRegistry& registry, int64_t now_ms,
+                   const RatingParseOptions& options, DeviceRating* out) {
+  *out = DeviceRating();
+  if (payload.size() > options.max_bytes) {
+    out->id = ExtractRatingId(payload).value_or("");
+    return Reject("payload too large");
+  }
+  json j = json::parse(payload, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return Reject("malformed JSON");
+  if (!j.is_object()) return Reject("payload is not a JSON object");
+  if (auto it = j.find("id"); it != j.end() && it->is_string()) out->id = it->get<std::string>();
+
+  // Presence and JSON types first.
+  static constexpr const char* kRequiredStrings[] = {"id", "counter", "template"};
+  for (const char* key : kRequiredStrings) {
+    auto it = j.find(key);
+    if (it == j.end()) return Reject(std::string("missing field '") + key + "'");
+    if (!it->is_string()) return Reject(std::string("field '") + key + "' must be a string");
+  }
+  auto answers_it = j.find("answers");
+  if (answers_it == j.end()) return Reject("missing field 'answers'");
+  if (!answers_it->is_object()) return Reject("field 'answers' must be an object");
+  for (const auto& [criterion, option] : answers_it->items()) {
+    if (!option.is_string()) return Reject("field 'answers." + criterion + "' must be a string");
+  }
+  auto at_it = j.find("at");
+  if (at_it == j.end()) return Reject("missing field 'at'");
+  if (!at_it->is_string()) return Reject("field 'at' must be a string");
+  DeviceRating r;
+  r.id = out->id;
+  Status s = OptionalString(j, "dossier", &r.dossier);
+  if (s.ok()) s = OptionalString(j, "comment", &r.comment);
+  if (s.ok()) s = OptionalString(j, "phone", &r.phone);
+  if (!s.ok()) return s;
+
+  // Then the values.
+  if (r.id.empty() || CodePoints(r.id) > kMaxRatingIdChars) return Reject("bad id");
+  r.counter = j["counter"].get<std::string>();
+  if (!IsValidCounterId(r.counter)) return Reject("bad counter id");
+  r.template_id = j["template"].get<std::string>();
+  std::shared_ptr<const SurveyTemplate> t = registry.Find(r.template_id);
+  if (t == nullptr) return Reject("unknown template '" + r.template_id + "'");
+  r.template_version = t->version;
+  for (const auto& [criterion, option] : answers_it->items()) {
+    r.answers.push_back({criterion, option.get<std::string>()});
+  }
+  s = ValidateAnswers(*t, r.answers);
+  if (!s.ok()) return s;
+  r.answers = CanonicalAnswerOrder(*t, r.answers);
+  r.classification = Classify(*t, r.answers);
+  if (!ParseRfc3339(at_it->get<std::string>(), &r.device_time_ms).ok()) return Reject("bad time");
+  if (r.device_time_ms < options.min_time_ms) return Reject("time before 2020");
+  if (r.device_time_ms > now_ms + options.max_future_skew_ms) return Reject("time in the future");
+  if (!r.dossier.empty() && (r.dossier.size() > kMaxDossierChars ||
+                             !std::all_of(r.dossier.begin(), r.dossier.end(), IsDossierChar))) {
+    return Reject("bad dossier");
+  }
+  if (CodePoints(r.comment) > kMaxCommentChars) return Reject("comment too long");
+  if (!r.phone.empty() &&
+      (r.phone.size() > kMaxPhoneChars ||
+       !std::all_of(r.phone.begin(), r.phone.end(), IsPhoneChar) ||
+       std::none_of(r.phone.begin(), r.phone.end(), [](char c) { return c >= '0' && c <= '9'; }))) {
+    return Reject("bad phone");
+  }
+  if (options.reject_unknown_keys) {
+    static constexpr std::string_view kKnown[] = {"id", "counter", "template", "answers",
+                                                  "at", "dossier", "comment",  "phone"};
+    for (const auto& [key, value] : j.items()) {
+      if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
+        return Reject("unknown key '" + key + "'");
+      }
+    }
+  }
+  *out = std::move(r);
+  return Status::OK();
+}
+
+std::string RatingPayloadJson(std::string_view id, std::string_view counter,
+                              std::string_view template_id, const Answers& answers,
+                              int64_t device_time_ms, std::string_view dossier,
+                              std::string_view comment, std::string_view phone) {
+  nlohmann::ordered_json a = nlohmann::ordered_json::object();
+  for (const Answer& answer : answers) a[answer.criterion] = answer.option;
+  nlohmann::ordered_json j = {{"id", id},
+                              {"counter", counter},
+                              {"template", template_id},
+                              {"answers", a},
+                              {"at", FormatRfc3339(device_time_ms)}};
+  if (!dossier.empty()) j["dossier"] = dossier;
+  if (!comment.empty()) j["comment"] = comment;
+  if (!phone.empty()) j["phone"] = phone;
+  return j.dump();
+}
+
+std::string StoredAckJson(std::string_view id, uint64_t seq) {
+  nlohmann::ordered_json j = {{"id", id}, {"status", "stored"}, {"seq", seq}};
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string RejectedAckJson(const std::optional<std::string>& id, std::string_view error) {
+  nlohmann::ordered_json j;
+  if (id)
+    j["id"] = *id;
+  else
+    j["id"] = nullptr;
+  j["status"] = "rejected";
+  j["error"] = error;
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+Status ParseAck(std::string_view payload, DeviceAck* out) {
+  json j = json::parse(payload, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return Status::InvalidArgument("ack is not a JSON object");
+  DeviceAck ack;
+  auto id = j.find("id");
+  if (id == j.end()) return Status::InvalidArgument("ack without id");
+  if (id->is_string())
+    ack.id = id->get<std::string>();
+  else if (!id->is_null())
+    return Status::InvalidArgument("ack id must be a string or null");
+  auto status = j.find("status");
+  if (status == j.end() || !status->is_string()) {
+    return Status::InvalidArgument("ack without status");
+  }
+  if (*status == "stored") {
+    auto seq = j.find("seq");
+    if (!ack.id || seq == j.end() || !seq->is_number_unsigned()) {
+      return Status::InvalidArgument("stored ack needs id and seq");
+    }
+    ack.stored = true;
+    ack.seq = seq->get<uint64_t>();
+  } else if (*status == "rejected") {
+    auto error = j.find("error");
+    if (error == j.end() || !error->is_string()) {
+      return Status::InvalidArgument("rejected ack needs error");
+    }
+    ack.error = error->get<std::string>();
+  } else {
+    return Status::InvalidArgument("unknown ack status");
+  }
+  *out = std::move(ack);
+  return Status::OK();
+}
+
+}  // namespace hailong::devices
