@@ -1,0 +1,245 @@
+#include "hailong/edge/config.h"
+
+#include <fstream>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+namespace hailong::edge {
+namespace {
+
+using json = nlohmann::json;
+
+// Reads the members of one JSON object, remembering which keys it knows so
+// that any other key is reported as unknown. `prefix` is the dotted path of
+// the object ("" at the top, "mqtt." inside mqtt).
+class ObjectReader {
+ public:
+  ObjectReader(const json& object, std::string prefix)
+      : object_(object), prefix_(std::move(prefix)) {}
+
+  Status String(const char* key, bool required, std::string* out) {
+    const json* v = Find(key);
+    if (v == nullptr) return required ? Missing(key) : Status::OK();
+    if (!v->is_string()) return WrongType(key, "a string");
+    *out = v->get<std::string>();
+    if (required && out->empty()) return Bad(key, "must not be empty");
+    return Status::OK();
+  }
+
+  Status Int(const char* key, int64_t min, int64_t max, int64_t* out) {
+    const json* v = Find(key);
+    if (v == nullptr) return Status::OK();
+    if (!v->is_number_integer()) return WrongType(key, "an integer");
+    if (v->is_number_unsigned() && v->get<uint64_t>() > static_cast<uint64_t>(max)) {
+      return Bad(key, "must be at most " + std::to_string(max));
+    }
+    int64_t n = v->get<int64_t>();
+    if (n < min || n > max) {
+      return Bad(key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+    }
+    *out = n;
+    return Status::OK();
+  }
+
+  // Sets *out to the member object (nullptr if absent and optional).
+  Status Object(const char* key, bool required, const json** out) {
+    *out = nullptr;
+    const json* v = Find(key);
+    if (v == nullptr) return required ? Missing(key) : Status::OK();
+    if (!v->is_object()) return WrongType(key, "an object");
+    *out = v;
+    return Status::OK();
+  }
+
+  // After every known key has been read: any other key is an error.
+  Status RejectUnknown() const {
+    for (auto it = object_.begin(); it != object_.end(); ++it) {
+      if (known_.count(it.key()) == 0) {
+        return Status::InvalidArgument("unknown key \"" + prefix_ + it.key() + "\"");
+      }
+    }
+    return Status::OK();
+  }
+
+  Status Bad(const char* key, const std::string& why) const {
+    return Status::InvalidArgument("\"" + prefix_ + key + "\" " + why);
+  }
+
+ private:
+  const json* Find(const char* key) {
+    known_.insert(key);
+    auto it = object_.find(key);
+    return it == object_.end() ? nullptr : &*it;
+  }
+  Status Missing(const char* key) const {
+    return Status::InvalidArgument("missing required key \"" + prefix_ + key + "\"");
+  }
+  Status WrongType(const char* key, const char* type) const {
+    return Status::InvalidArgument("\"" + prefix_ + key + "\" must be " + type);
+  }
+
+  const json& object_;
+  std::string prefix_;
+  std::set<std::string> known_;
+};
+
+#define HAILONG_RETURN_IF_ERROR(expr) \
+  do {                                \
+    Status _s = (expr);               \
+    if (!_s.ok()) return _s;          \
+  } while (0)
+
+Status ParseListen(const std::string& listen, HttpConfig* http) {
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == listen.size()) {
+    return Status::InvalidArgument("\"http.listen\" must be host:port, got \"" + listen + "\"");
+  }
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  const std::string port = listen.substr(colon + 1);
+  if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoul(port) > 65535) {
+    return Status::InvalidArgument("\"http.listen\" has a bad port \"" + port + "\"");
+  }
+  http->host = host;
+  http->port = static_cast<uint16_t>(std::stoul(port));
+  return Status::OK();
+}
+
+Status ParseMqtt(const json& object, EdgeConfig* config) {
+  ObjectReader r(object, "mqtt.");
+  MqttConfig& m = config->mqtt;
+  HAILONG_RETURN_IF_ERROR(r.String("url", true, &m.url));
+  HAILONG_RETURN_IF_ERROR(r.String("username", false, &m.username));
+  HAILONG_RETURN_IF_ERROR(r.String("password_file", false, &m.password_file));
+  HAILONG_RETURN_IF_ERROR(r.String("client_id", false, &m.client_id));
+  int64_t keepalive = m.keepalive_s;
+  HAILONG_RETURN_IF_ERROR(r.Int("keepalive_s", 2, 3600, &keepalive));
+  m.keepalive_s = static_cast<int>(keepalive);
+  HAILONG_RETURN_IF_ERROR(r.RejectUnknown());
+  const std::string_view url = m.url;
+  if (url.rfind("tcp://", 0) != 0 && url.rfind("ssl://", 0) != 0 && url.rfind("mqtt://", 0) != 0 &&
+      url.rfind("mqtts://", 0) != 0) {
+    return r.Bad("url", "must start with tcp://, ssl://, mqtt:// or mqtts://");
+  }
+  if (m.client_id.empty()) m.client_id = "hailong-edge-" + config->office_id;
+  if (m.client_id.size() > 64) return r.Bad("client_id", "must be at most 64 characters");
+  return Status::OK();
+}
+
+Status ParseHttp(const json& object, HttpConfig* http) {
+  ObjectReader r(object, "http.");
+  HAILONG_RETURN_IF_ERROR(r.String("listen", true, &http->listen));
+  int64_t v = http->threads;
+  HAILONG_RETURN_IF_ERROR(r.Int("threads", 1, 64, &v));
+  http->threads = static_cast<int>(v);
+  v = http->max_connections;
+  HAILONG_RETURN_IF_ERROR(r.Int("max_connections", 1, 100000, &v));
+  http->max_connections = static_cast<int>(v);
+  v = http->request_timeout_s;
+  HAILONG_RETURN_IF_ERROR(r.Int("request_timeout_s", 1, 3600, &v));
+  http->request_timeout_s = static_cast<int>(v);
+  v = http->idle_timeout_s;
+  HAILONG_RETURN_IF_ERROR(r.Int("idle_timeout_s", 1, 3600, &v));
+  http->idle_timeout_s = static_cast<int>(v);
+  HAILONG_RETURN_IF_ERROR(r.RejectUnknown());
+  return ParseListen(http->listen, http);
+}
+
+Status ParseHub(const json& object, HubConfig* hub) {
+  ObjectReader r(object, "hub.");
+  HAILONG_RETURN_IF_ERROR(r.String("url", true, &hub->url));
+  HAILONG_RETURN_IF_ERROR(r.String("node_id", true, &hub->node_id));
+  HAILONG_RETURN_IF_ERROR(r.String("token_file", true, &hub->token_file));
+  HAILONG_RETURN_IF_ERROR(r.RejectUnknown());
+  if (hub->url.rfind("http://", 0) != 0 && hub->url.rfind("https://", 0) != 0) {
+    return r.Bad("url", "must start with http:// or https://");
+  }
+  if (!IsValidId(hub->node_id)) {
+    return r.Bad("node_id", "must be 1-64 letters, digits, '-' or '_'");
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+bool IsValidId(std::string_view id, size_t max_len) {
+  if (id.empty() || id.size() > max_len) return false;
+  for (char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string EdgeConfig::Origin() const { return hub ? hub->node_id : "edge-" + office_id; }
+
+Status ParseEdgeConfig(std::string_view json_text, EdgeConfig* out) {
+  json root = json::parse(json_text.begin(), json_text.end(), nullptr, /*allow_exceptions=*/false,
+                          /*ignore_comments=*/false);
+  if (root.is_discarded()) return Status::InvalidArgument("not valid JSON");
+  if (!root.is_object()) return Status::InvalidArgument("the configuration must be a JSON object");
+  EdgeConfig c;
+  ObjectReader r(root, "");
+  HAILONG_RETURN_IF_ERROR(r.String("office_id", true, &c.office_id));
+  if (!IsValidId(c.office_id)) {
+    return r.Bad("office_id", "must be 1-64 letters, digits, '-' or '_'");
+  }
+  HAILONG_RETURN_IF_ERROR(r.String("data_dir", true, &c.data_dir));
+  const json* section = nullptr;
+  HAILONG_RETURN_IF_ERROR(r.Object("mqtt", true, &section));
+  HAILONG_RETURN_IF_ERROR(ParseMqtt(*section, &c));
+  HAILONG_RETURN_IF_ERROR(r.Object("http", true, &section));
+  HAILONG_RETURN_IF_ERROR(ParseHttp(*section, &c.http));
+  HAILONG_RETURN_IF_ERROR(r.Object("hub", false, &section));
+  if (section != nullptr) {
+    c.hub.emplace();
+    HAILONG_RETURN_IF_ERROR(ParseHub(*section, &*c.hub));
+  }
+  HAILONG_RETURN_IF_ERROR(r.String("web_root", false, &c.web_root));
+  HAILONG_RETURN_IF_ERROR(r.String("public_url", false, &c.public_url));
+  HAILONG_RETURN_IF_ERROR(r.String("catalogue_file", false, &c.catalogue_file));
+  HAILONG_RETURN_IF_ERROR(r.String("photo_dir", false, &c.photo_dir));
+  HAILONG_RETURN_IF_ERROR(
+      r.Int("misuse_interval_ms", 0, 24LL * 3600 * 1000, &c.misuse_interval_ms));
+  int64_t v = static_cast<int64_t>(c.min_free_mb);
+  HAILONG_RETURN_IF_ERROR(r.Int("min_free_mb", 0, std::numeric_limits<int64_t>::max() >> 20, &v));
+  c.min_free_mb = static_cast<uint64_t>(v);
+  HAILONG_RETURN_IF_ERROR(r.Int("max_clock_skew_s", 1, 365LL * 24 * 3600, &c.max_clock_skew_s));
+  v = c.ingest_queue;
+  HAILONG_RETURN_IF_ERROR(r.Int("ingest_queue", 16, 1 << 22, &v));
+  c.ingest_queue = static_cast<int>(v);
+  v = c.ingest_batch;
+  HAILONG_RETURN_IF_ERROR(r.Int("ingest_batch", 1, 65536, &v));
+  c.ingest_batch = static_cast<int>(v);
+  v = c.ingest_threads;
+  HAILONG_RETURN_IF_ERROR(r.Int("ingest_threads", 1, 64, &v));
+  c.ingest_threads = static_cast<int>(v);
+  HAILONG_RETURN_IF_ERROR(r.RejectUnknown());
+  if (!c.public_url.empty() && c.public_url.rfind("http://", 0) != 0 &&
+      c.public_url.rfind("https://", 0) != 0) {
+    return r.Bad("public_url", "must start with http:// or https://");
+  }
+  while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
+  if (c.photo_dir.empty()) c.photo_dir = c.data_dir + "/photos";
+  *out = std::move(c);
+  return Status::OK();
+}
+
+Status LoadEdgeConfig(const std::string& path, EdgeConfig* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::IOError("cannot read " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return Status::IOError("cannot read " + path);
+  Status s = ParseEdgeConfig(text.str(), out);
+  if (!s.ok()) return Status::InvalidArgument(path + ": " + s.message());
+  return s;
+}
+
+}  // namespace hailong::edge

@@ -1,0 +1,519 @@
+// EdgeNode: start-up, replay of the log into the office state, the MQTT
+// side (ratings in, acks and retained counter sessions out), shutdown.
+#include "hailong/edge/edge_node.h"
+
+#include <boost/asio/post.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "catalogue_file.h"
+#include "edge_context.h"
+#include "hailong/devices/payload.h"
+#include "hailong/schema/event.h"
+#include "hailong/schema/time.h"
+
+#ifndef HAILONG_EDGE_WEB_DIR_DEFAULT
+#define HAILONG_EDGE_WEB_DIR_DEFAULT ""
+#endif
+
+namespace hailong::edge {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// ---- applying events --------------------------------------------------------
+
+void EdgeNode::Context::ApplyEvent(std::string_view origin, const fb::Event& event) {
+  const fb::EventBody type = event.body_type();
+  if (type == fb::EventBody::CatalogueChanged || type == fb::EventBody::TemplatePublished) {
+    catalogue.Apply(event);
+    return;
+  }
+  // Sessions, dossiers, ratings and devices are this office's own facts.
+  if (origin != log->origin()) return;
+  switch (type) {
+    case fb::EventBody::OfficerSignedIn: {
+      const auto* e = event.body_as_OfficerSignedIn();
+      sessions.SignIn(flatbuffers::GetString(e->counter()), flatbuffers::GetString(e->officer()),
+                      flatbuffers::GetString(e->officer_name()),
+                      flatbuffers::GetString(e->template_id()), event.time_ms());
+      break;
+    }
+    case fb::EventBody::OfficerSignedOut: {
+      const auto* e = event.body_as_OfficerSignedOut();
+      sessions.SignOut(flatbuffers::GetString(e->counter()), event.time_ms());
+      break;
+    }
+    case fb::EventBody::DossierRecorded: {
+      fb::DossierRecordedT d;
+      event.body_as_DossierRecorded()->UnPackTo(&d);
+      dossiers.Apply(d);
+      if (!d.counter.empty()) {
+        sessions.SetDossier(d.counter,
+                            CounterDossier{d.receipt, d.procedure, d.field, event.time_ms()});
+      }
+      break;
+    }
+    case fb::EventBody::RatingSubmitted: {
+      const auto* r = event.body_as_RatingSubmitted();
+      const std::string device = flatbuffers::GetString(r->device());
+      if (!device.empty()) {
+        devices::MisuseVerdict v;
+        const auto flags = static_cast<uint32_t>(r->flags());
+        v.suspected_misuse = flags & static_cast<uint32_t>(fb::RatingFlags::SuspectedMisuse);
+        v.resent = flags & static_cast<uint32_t>(fb::RatingFlags::Resent);
+        misuse.Remember(device, flatbuffers::GetString(r->rating_id()), r->device_time_ms(), v);
+      }
+      if (r->dossier() != nullptr && r->dossier()->size() > 0) {
+        sessions.ConsumeDossier(flatbuffers::GetString(r->counter()), r->dossier()->str());
+      }
+      break;
+    }
+    case fb::EventBody::DeviceSeen: {
+      std::lock_guard<std::mutex> lock(devices_mu);
+      device_online[flatbuffers::GetString(event.body_as_DeviceSeen()->device())] = true;
+      break;
+    }
+    case fb::EventBody::DeviceLost: {
+      std::lock_guard<std::mutex> lock(devices_mu);
+      device_online[flatbuffers::GetString(event.body_as_DeviceLost()->device())] = false;
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+Status EdgeNode::Context::AppendAndApply(replication::EventDraft draft,
+                                         replication::AppendResult* result) {
+  std::lock_guard<std::mutex> lock(write_mu);
+  replication::AppendResult r;
+  Status s = log->Append(std::move(draft), &r);
+  if (!s.ok()) return s;
+  if (result != nullptr) *result = r;
+  if (r.duplicate) return Status::OK();
+  std::vector<replication::StoredEvent> events;
+  s = log->Read(log->origin(), r.seq, 1, 1 << 20, &events);
+  if (!s.ok()) return s;
+  if (events.empty() || events[0].seq != r.seq) {
+    return Status::Corruption("event " + std::to_string(r.seq) + " not found after append");
+  }
+  const fb::Event* event = nullptr;
+  s = schema::VerifyEvent(events[0].bytes, &event);
+  if (!s.ok()) return s;
+  ApplyEvent(log->origin(), *event);
+  return Status::OK();
+}
+
+void EdgeNode::Context::CatchUp(const std::string& origin) {
+  bool catalogue_changed = false;
+  {
+    std::lock_guard<std::mutex> lock(projector_mu);
+    uint64_t& applied_seq = applied[origin];
+    Status s = log->Scan(
+        origin, applied_seq + 1, [&](uint64_t seq, std::string_view, const fb::Event& event) {
+          ApplyEvent(origin, event);
+          const auto t = event.body_type();
+          if (t == fb::EventBody::CatalogueChanged || t == fb::EventBody::TemplatePublished) {
+            catalogue_changed = true;
+          }
+          applied_seq = seq;
+          return true;
+        });
+    if (!s.ok()) {
+      std::cerr << "hailong-edge: reading events of origin " << origin << ": " << s.ToString()
+                << "\n";
+    }
+  }
+  if (catalogue_changed && mqtt) PublishAllSessions();
+}
+
+// ---- counter sessions ---------------------------------------------------------
+
+namespace {
+
+bool IsUrl(std::string_view s) {
+  return s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0 || s.rfind("/", 0) == 0;
+}
+
+}  // namespace
+
+json EdgeNode::Context::SessionJson(const std::string& counter) const {
+  json out;
+  out["counter"] = counter;
+  out["name"] = catalogue.Name(fb::CatalogueKind::Counter, counter);
+  auto duty = sessions.Current(counter);
+  if (duty && !duty->officer.empty()) {
+    json officer;
+    officer["id"] = duty->officer;
+    std::string name = duty->officer_name;
+    auto entry = catalogue.Find(fb::CatalogueKind::Officer, duty->officer);
+    if (name.empty() && entry) name = entry->name;
+    officer["name"] = name.empty() ? duty->officer : name;
+    std::string photo = entry ? entry->Attribute("photo") : std::string();
+    if (IsUrl(photo)) {
+      officer["photo_url"] = photo;
+    } else if (!OfficerPhotoFile(*this, duty->officer).empty()) {
+      officer["photo_url"] = "/api/v1/officers/" + duty->officer + "/photo";
+    } else {
+      officer["photo_url"] = nullptr;
+    }
+    out["officer"] = officer;
+  } else {
+    out["officer"] = nullptr;
+  }
+  std::string template_id;
+  if (duty && !duty->template_id.empty() && catalogue.templates().Find(duty->template_id)) {
+    template_id = duty->template_id;
+  } else {
+    template_id = catalogue.CounterTemplate(counter);
+  }
+  auto tpl = catalogue.templates().Find(template_id);
+  out["template"] = tpl ? devices::TemplateToJson(*tpl) : json(nullptr);
+  auto dossier = sessions.Dossier(counter, clock->NowMs());
+  if (dossier) {
+    out["dossier"] = {{"receipt", dossier->receipt},
+                      {"procedure", dossier->procedure},
+                      {"field", dossier->field}};
+  } else {
+    out["dossier"] = nullptr;
+  }
+  return out;
+}
+
+void EdgeNode::Context::PublishSession(const std::string& counter) {
+  if (!mqtt || !mqtt->connected()) return;
+  mqtt->Publish(devices::SessionTopic(config.office_id, counter), SessionJson(counter).dump(), 1,
+                true);
+}
+
+std::vector<std::string> EdgeNode::Context::KnownCounters() const {
+  std::vector<std::string> out;
+  if (catalogue.HasCounters()) {
+    for (const auto& e : catalogue.List(fb::CatalogueKind::Counter)) out.push_back(e.id);
+    return out;
+  }
+  return sessions.Counters();
+}
+
+void EdgeNode::Context::PublishAllSessions() {
+  for (const auto& counter : KnownCounters()) PublishSession(counter);
+}
+
+// ---- gauges -------------------------------------------------------------------
+
+ReplicationState EdgeNode::Context::Replication() const {
+  return replication ? replication->state() : ReplicationState{};
+}
+
+EdgeGauges EdgeNode::Context::Gauges() const {
+  EdgeGauges g;
+  g.log_seq = log->Head(log->origin()).seq;
+  ReplicationState r = Replication();
+  g.replicated_seq = r.replicated_seq;
+  g.hub_reachable = r.hub_reachable;
+  g.mqtt_connected = mqtt && mqtt->connected();
+  g.ingest_queue_depth = intake ? intake->depth() : 0;
+  g.free_disk_bytes = log->FreeDiskBytes();
+  g.http_connections = http ? http->connections() : 0;
+  {
+    std::lock_guard<std::mutex> lock(devices_mu);
+    for (const auto& [device, online] : device_online) g.devices_online += online ? 1 : 0;
+  }
+  return g;
+}
+
+// ---- device status ------------------------------------------------------------
+
+void EdgeNode::Context::HandleDeviceStatus(const std::string& device, const std::string& payload) {
+  std::string status;
+  fb::DeviceSeenT seen;
+  seen.office = config.office_id;
+  seen.device = device;
+  json j = json::parse(payload, nullptr, false);
+  if (j.is_string()) {
+    status = j.get<std::string>();
+  } else if (j.is_object()) {
+    auto str = [&](const char* key) {
+      auto it = j.find(key);
+      return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    status = str("status");
+    seen.counter = str("counter");
+    seen.kind = str("kind");
+    seen.firmware = str("firmware");
+    auto battery = j.find("battery_pct");
+    if (battery != j.end() && battery->is_number_integer()) {
+      const int64_t b = battery->get<int64_t>();
+      if (b >= 0 && b <= 100) seen.battery_pct = static_cast<int8_t>(b);
+    }
+  } else {
+    status = payload;
+    while (!status.empty() && std::isspace(static_cast<unsigned char>(status.back()))) {
+      status.pop_back();
+    }
+  }
+  if (status != "online" && status != "offline") return;
+  const bool online = status == "online";
+  bool known = false, was_online = false;
+  {
+    std::lock_guard<std::mutex> lock(devices_mu);
+    auto it = device_online.find(device);
+    known = it != device_online.end();
+    was_online = known && it->second;
+  }
+  if (online == was_online && (known || !online)) return;
+  replication::EventDraft draft;
+  if (online) {
+    draft.body.Set(std::move(seen));
+  } else {
+    fb::DeviceLostT lost;
+    lost.office = config.office_id;
+    lost.device = device;
+    draft.body.Set(std::move(lost));
+  }
+  Status s = AppendAndApply(std::move(draft), nullptr);
+  if (s.ok()) {
+    ++metrics.device_events;
+  } else {
+    std::cerr << "hailong-edge: device " << device << " " << status
+              << " not recorded: " << s.ToString() << "\n";
+  }
+}
+
+// ---- start and stop -------------------------------------------------------------
+
+namespace {
+
+std::string ResolveWebRoot(const EdgeConfig& config, const EdgeNodeOptions& options) {
+  if (!config.web_root.empty()) return config.web_root;
+  if (const char* env = std::getenv("HAILONG_EDGE_WEB_DIR"); env != nullptr && *env != '\0') {
+    return env;
+  }
+  if (!options.default_web_root.empty()) return options.default_web_root;
+  return HAILONG_EDGE_WEB_DIR_DEFAULT;
+}
+
+Status ReadSecretFile(const std::string& key, const std::string& path, std::string* out) {
+  std::ifstream in(path);
+  std::string line;
+  if (!in || !std::getline(in, line)) {
+    return Status::InvalidArgument("\"" + key + "\": cannot read " + path);
+  }
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+  *out = line;
+  return Status::OK();
+}
+
+void AnswerDevice(EdgeNode::Context* ctx, const std::string& device, const RatingOutcome& out) {
+  std::string ack;
+  switch (out.kind) {
+    case RatingOutcome::Kind::kStored:
+      ack = devices::StoredAckJson(out.id.value_or(""), out.seq);
+      break;
+    case RatingOutcome::Kind::kRejected:
+      ack = devices::RejectedAckJson(out.id, out.error);
+      break;
+    case RatingOutcome::Kind::kStorageFull:
+      ack = devices::RejectedAckJson(out.id, "storage full");
+      break;
+    case RatingOutcome::Kind::kError:
+      return;  // no answer: the device resends, with the same id
+  }
+  if (ctx->mqtt &&
+      ctx->mqtt->Publish(devices::AckTopic(ctx->config.office_id, device), ack, 1, false)) {
+    ++ctx->metrics.mqtt_acks_published;
+  }
+}
+
+void OnMqttMessage(EdgeNode::Context* ctx, const std::string& topic, std::string payload) {
+  ++ctx->metrics.mqtt_messages;
+  devices::DeviceTopic t;
+  if (!devices::ParseTopic(topic, &t).ok() || t.office != ctx->config.office_id) return;
+  if (t.kind == devices::TopicKind::kStatus) {
+    ctx->HandleDeviceStatus(t.device, payload);
+    return;
+  }
+  if (t.kind != devices::TopicKind::kRating) return;
+  RatingSubmission sub;
+  sub.payload = std::move(payload);
+  sub.device = t.device;
+  sub.channel = fb::Channel::ButtonBox;
+  sub.from_mqtt = true;
+  sub.done = [ctx, device = t.device](const RatingOutcome& out) { AnswerDevice(ctx, device, out); };
+  ctx->intake->Submit(std::move(sub));
+}
+
+std::string EdgeStatusTopic(const std::string& office) {
+  return std::string(devices::kTopicRoot) + office + "/edge/status";
+}
+
+}  // namespace
+
+EdgeNode::EdgeNode(std::unique_ptr<Context> ctx) : ctx_(std::move(ctx)) {}
+
+EdgeNode::~EdgeNode() { Stop(); }
+
+uint16_t EdgeNode::http_port() const { return ctx_->http ? ctx_->http->port() : 0; }
+
+Status EdgeNode::Start(const EdgeConfig& config, const EdgeNodeOptions& options,
+                       std::unique_ptr<EdgeNode>* out) {
+  const Clock* clock = options.clock ? options.clock : Clock::System();
+  devices::MisuseOptions misuse_options;
+  misuse_options.min_interval_ms = config.misuse_interval_ms;
+  auto ctx = std::make_unique<Context>(config, clock, misuse_options);
+  std::unique_ptr<EdgeNode> node(new EdgeNode(std::move(ctx)));
+  Context* c = node->ctx_.get();
+  c->started_ms = clock->NowMs();
+  c->web_root = ResolveWebRoot(config, options);
+  c->public_url = config.public_url.empty()
+                      ? "http://" + config.http.host + ":" + std::to_string(config.http.port)
+                      : config.public_url;
+
+  std::error_code ec;
+  fs::create_directories(config.data_dir, ec);
+  if (ec) return Status::IOError("data_dir " + config.data_dir + ": " + ec.message());
+
+  replication::EventLogOptions log_options;
+  log_options.origin = config.Origin();
+  log_options.min_free_bytes = config.min_free_mb << 20;
+  log_options.clock = clock;
+  log_options.max_group_events = static_cast<size_t>(config.ingest_batch);
+  Status s = replication::EventLog::Open(log_options, config.data_dir + "/log", &c->log);
+  if (!s.ok()) return s;
+  c->blocking = std::make_unique<boost::asio::thread_pool>(4);
+
+  // Other origins' events (the hub's configuration) are applied as they come.
+  c->listener_id = c->log->AddListener([c](std::string_view origin, uint64_t) {
+    if (origin == c->log->origin()) return;
+    boost::asio::post(*c->blocking, [c, o = std::string(origin)] { c->CatchUp(o); });
+  });
+  for (const std::string& origin : c->log->Origins()) c->CatchUp(origin);
+  {
+    std::lock_guard<std::mutex> lock(c->projector_mu);
+    c->applied.erase(c->log->origin());  // own events are applied as appended
+  }
+
+  if (!config.catalogue_file.empty()) {
+    CatalogueFile file;
+    s = LoadCatalogueFile(config.catalogue_file, config.office_id, &file);
+    if (!s.ok()) return s;
+    std::vector<fb::EventBodyUnion> bodies;
+    s = CatalogueDelta(file, c->catalogue, &bodies);
+    if (!s.ok()) return Status::InvalidArgument(s.message());
+    for (auto& body : bodies) {
+      replication::EventDraft draft;
+      draft.body = std::move(body);
+      s = c->AppendAndApply(std::move(draft), nullptr);
+      if (!s.ok()) return s;
+    }
+    if (!bodies.empty()) {
+      std::cerr << "hailong-edge: catalogue file applied: " << bodies.size()
+                << " change(s) recorded\n";
+    }
+  }
+
+  RatingIntakeOptions intake_options;
+  intake_options.office_id = config.office_id;
+  intake_options.threads = config.ingest_threads;
+  intake_options.batch = static_cast<size_t>(config.ingest_batch);
+  intake_options.queue_capacity = static_cast<size_t>(config.ingest_queue);
+  intake_options.parse.max_future_skew_ms = config.max_clock_skew_s * 1000;
+  RatingIntakeDeps deps;
+  deps.log = c->log.get();
+  deps.catalogue = &c->catalogue;
+  deps.sessions = &c->sessions;
+  deps.dossiers = &c->dossiers;
+  deps.misuse = &c->misuse;
+  deps.metrics = &c->metrics;
+  deps.clock = clock;
+  deps.on_dossier_used = [c](const std::string& counter) { c->PublishSession(counter); };
+  c->intake = std::make_unique<RatingIntake>(intake_options, deps);
+  c->intake->Start();
+
+  HttpServerOptions http_options;
+  http_options.host = config.http.host;
+  http_options.port = config.http.port;
+  http_options.threads = config.http.threads;
+  http_options.max_connections = config.http.max_connections;
+  http_options.request_timeout_s = config.http.request_timeout_s;
+  http_options.idle_timeout_s = config.http.idle_timeout_s;
+  http_options.on_response = [c](int status) { c->metrics.CountHttp(status); };
+  s = HttpServer::Start(
+      http_options,
+      [c](HttpRequest request, HttpResponder respond) {
+        HandleHttp(c, std::move(request), std::move(respond));
+      },
+      &c->http);
+  if (!s.ok()) return s;
+  if (config.http.port == 0) {
+    c->public_url = config.public_url.empty()
+                        ? "http://" + config.http.host + ":" + std::to_string(c->http->port())
+                        : config.public_url;
+  }
+
+  MqttLinkOptions mqtt_options;
+  mqtt_options.url = config.mqtt.url;
+  mqtt_options.client_id = config.mqtt.client_id;
+  mqtt_options.username = config.mqtt.username;
+  if (!config.mqtt.password_file.empty()) {
+    s = ReadSecretFile("mqtt.password_file", config.mqtt.password_file, &mqtt_options.password);
+    if (!s.ok()) return s;
+  }
+  mqtt_options.keepalive_s = config.mqtt.keepalive_s;
+  mqtt_options.subscriptions = {devices::RatingSubscription(config.office_id),
+                                devices::StatusSubscription(config.office_id)};
+  mqtt_options.will_topic = EdgeStatusTopic(config.office_id);
+  mqtt_options.will_payload = "offline";
+  s = MqttLink::Start(
+      mqtt_options,
+      [c](const std::string& topic, std::string payload) {
+        OnMqttMessage(c, topic, std::move(payload));
+      },
+      [c] {
+        ++c->metrics.mqtt_reconnects;
+        c->mqtt->Publish(EdgeStatusTopic(c->config.office_id), "online", 1, true);
+        c->PublishAllSessions();
+      },
+      &c->mqtt);
+  if (!s.ok()) return s;
+
+  if (config.hub) {
+    ReplicationLinkFactory factory =
+        options.replication_factory ? options.replication_factory : StartShipperLink;
+    s = factory(config, c->log.get(), &c->replication);
+    if (!s.ok()) return s;
+  }
+
+  std::cerr << "hailong-edge: office " << config.office_id << " (origin " << c->log->origin()
+            << "), log at seq " << c->log->Head(c->log->origin()).seq << ", HTTP on "
+            << config.http.host << ":" << c->http->port() << ", broker " << config.mqtt.url
+            << (config.hub ? ", hub " + config.hub->url : std::string(", no hub")) << "\n";
+  *out = std::move(node);
+  return Status::OK();
+}
+
+void EdgeNode::Stop() {
+  Context* c = ctx_.get();
+  if (c == nullptr || c->stopped) return;
+  c->stopped = true;
+  if (c->http) c->http->StopAccepting();
+  // Queued ratings are stored and answered while the broker link is still up.
+  if (c->intake) c->intake->Stop();
+  if (c->mqtt) {
+    c->mqtt->Publish(EdgeStatusTopic(c->config.office_id), "offline", 1, true);
+    c->mqtt->Stop();
+  }
+  if (c->log && c->listener_id != 0) c->log->RemoveListener(c->listener_id);
+  if (c->blocking) c->blocking->join();
+  if (c->http) c->http->Stop();
+  if (c->replication) c->replication->Stop();
+  c->replication.reset();
+  c->http.reset();
+  c->mqtt.reset();
+  c->intake.reset();
+  c->log.reset();
+}
+
+}  // namespace hailong::edge

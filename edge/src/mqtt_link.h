@@ -1,0 +1,90 @@
+// MqttLink: the edge's one connection to the office broker (Paho MQTT C++
+// asynchronous client). A persistent session (clean_session=false, fixed
+// client id) subscribed at QoS 1, so the broker keeps the devices' ratings
+// while the edge is away. A supervisor thread connects, and reconnects with
+// exponential backoff after a failure or a lost connection; the rest of the
+// edge keeps running meanwhile.
+//
+// Thread safety: Publish, connected() and the counters may be called from
+// any thread. The message callback runs on Paho's receive thread, one
+// message at a time; it may block (back-pressure: the broker keeps the
+// rest), but must not call Stop.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "hailong/schema/status.h"
+
+namespace mqtt {
+class async_client;
+}
+
+namespace hailong::edge {
+
+struct MqttLinkOptions {
+  std::string url;        // "tcp://127.0.0.1:1883"
+  std::string client_id;  // fixed: the broker keeps this session
+  std::string username;   // "" = none
+  std::string password;
+  int keepalive_s = 20;
+  std::vector<std::string> subscriptions;  // topic filters, QoS 1
+  // Will: published retained by the broker if the edge vanishes; "" = none.
+  std::string will_topic;
+  std::string will_payload;
+  // Reconnect backoff, doubling from min to max.
+  int backoff_min_ms = 250;
+  int backoff_max_ms = 10000;
+};
+
+class MqttLink {
+ public:
+  using MessageCallback = std::function<void(const std::string& topic, std::string payload)>;
+  // Called on the supervisor thread after each successful (re)connection and
+  // subscription, e.g. to republish retained state.
+  using ConnectedCallback = std::function<void()>;
+
+  // Creates the client and starts the supervisor; does not wait for the
+  // broker. InvalidArgument if Paho refuses the URL or client id.
+  static Status Start(const MqttLinkOptions& options, MessageCallback on_message,
+                      ConnectedCallback on_connected, std::unique_ptr<MqttLink>* out);
+  ~MqttLink();
+
+  // Publishes without waiting. False when not connected or Paho refuses.
+  bool Publish(const std::string& topic, const std::string& payload, int qos, bool retained);
+
+  bool connected() const { return connected_.load(); }
+  uint64_t connects() const { return connects_.load(); }
+  std::string last_error() const;
+
+  // Disconnects (waits up to 2 s) and joins the supervisor. Idempotent.
+  void Stop();
+
+ private:
+  MqttLink(MqttLinkOptions options, MessageCallback on_message, ConnectedCallback on_connected);
+  void Supervise();
+  bool ConnectOnce();
+  void SetError(const std::string& error);
+
+  MqttLinkOptions options_;
+  MessageCallback on_message_;
+  ConnectedCallback on_connected_;
+  std::unique_ptr<mqtt::async_client> client_;
+  std::thread supervisor_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  bool lost_ = false;
+  std::string last_error_;
+  std::atomic<bool> connected_{false};
+  std::atomic<uint64_t> connects_{0};
+};
+
+}  // namespace hailong::edge

@@ -1,0 +1,310 @@
+#include "rating_intake.h"
+
+#include <chrono>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "hailong/devices/payload.h"
+#include "hailong/schema/event_json.h"
+
+namespace hailong::edge {
+
+std::string RatingIdempotencyId(std::string_view device, fb::Channel channel,
+                                std::string_view rating_id) {
+  std::string key(device.empty() ? std::string_view(schema::ChannelName(channel)) : device);
+  key += ':';
+  key += rating_id;
+  return key;
+}
+
+struct RatingIntake::Pending {
+  size_t index = 0;  // into the batch
+  std::string key;
+  std::string counter;
+  std::string dossier;
+  bool misuse = false;
+  replication::EventDraft draft;
+};
+
+RatingIntake::RatingIntake(RatingIntakeOptions options, RatingIntakeDeps deps)
+    : options_(std::move(options)), deps_(std::move(deps)) {}
+
+RatingIntake::~RatingIntake() { Stop(); }
+
+void RatingIntake::Start() {
+  const int n = options_.threads < 1 ? 1 : options_.threads;
+  for (int i = 0; i < n; ++i) workers_.emplace_back([this] { Work(); });
+}
+
+void RatingIntake::Submit(RatingSubmission submission) {
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    not_full_.wait(lock, [this] { return stopping_ || queue_.size() < options_.queue_capacity; });
+    if (!stopping_) {
+      queue_.push_back(std::move(submission));
+      not_empty_.notify_one();
+      return;
+    }
+  }
+  RatingOutcome out;
+  out.kind = RatingOutcome::Kind::kError;
+  out.error = "edge is stopping";
+  if (submission.done) submission.done(out);
+}
+
+bool RatingIntake::TrySubmit(RatingSubmission& submission) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (stopping_ || queue_.size() >= options_.queue_capacity) return false;
+  queue_.push_back(std::move(submission));
+  not_empty_.notify_one();
+  return true;
+}
+
+size_t RatingIntake::depth() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return queue_.size();
+}
+
+void RatingIntake::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+    not_empty_.notify_all();
+    not_full_.notify_all();
+  }
+  for (auto& w : workers_) {
+    if (w.joinable()) w.join();
+  }
+  workers_.clear();
+}
+
+void RatingIntake::Work() {
+  std::vector<RatingSubmission> batch;
+  while (true) {
+    batch.clear();
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      not_empty_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping and drained
+      while (!queue_.empty() && batch.size() < options_.batch) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      not_full_.notify_all();
+    }
+    Process(batch);
+  }
+}
+
+namespace {
+
+RatingOutcome Rejected(std::optional<std::string> id, std::string error) {
+  RatingOutcome out;
+  out.kind = RatingOutcome::Kind::kRejected;
+  out.id = std::move(id);
+  out.error = std::move(error);
+  return out;
+}
+
+// The payload names another device than the topic: a device may only rate
+// as itself (the broker's ACL already keeps it to its own topic).
+bool DeviceMismatch(const std::string& payload, const std::string& device) {
+  if (payload.find("\"device\"") == std::string::npos) return false;
+  nlohmann::json j = nlohmann::json::parse(payload, nullptr, false);
+  if (!j.is_object()) return false;
+  auto it = j.find("device");
+  if (it == j.end()) return false;
+  return !it->is_string() || it->get<std::string>() != device;
+}
+
+}  // namespace
+
+bool RatingIntake::Prepare(RatingSubmission& sub, int64_t now_ms, Pending* out,
+                           RatingOutcome* early) {
+  devices::DeviceRating r;
+  Status s =
+      devices::ParseRating(sub.payload, deps_.catalogue->templates(), now_ms, options_.parse, &r);
+  std::optional<std::string> id;
+  if (!r.id.empty()) id = r.id;
+  if (!s.ok()) {
+    *early = Rejected(id, s.message());
+    return false;
+  }
+  if (sub.from_mqtt && DeviceMismatch(sub.payload, sub.device)) {
+    *early = Rejected(id, "device mismatch");
+    return false;
+  }
+  out->key = RatingIdempotencyId(sub.device, sub.channel, r.id);
+  // A repeat is answered from the log before anything else is judged: the
+  // catalogue may have changed since the first try.
+  uint64_t seq = 0;
+  Status found = deps_.log->FindIdempotent(deps_.log->origin(), out->key, &seq);
+  if (found.ok()) {
+    early->kind = RatingOutcome::Kind::kStored;
+    early->id = id;
+    early->seq = seq;
+    early->duplicate = true;
+    return false;
+  }
+  Status counter_ok = deps_.catalogue->CheckCounter(r.counter);
+  if (!counter_ok.ok()) {
+    *early = Rejected(id, counter_ok.message());
+    return false;
+  }
+
+  devices::MisuseVerdict verdict;
+  if (!sub.device.empty()) {
+    verdict = deps_.misuse->Judge(sub.device, r.id, r.device_time_ms, now_ms);
+  }
+  if (r.dossier.empty() && sub.from_mqtt) {
+    // A button box cannot scan: it gets the dossier the one-stop software
+    // posted for its counter shortly before the press.
+    auto d = deps_.sessions->Dossier(r.counter, now_ms);
+    if (d && d->at_ms <= r.device_time_ms + 5000 &&
+        r.device_time_ms - d->at_ms <= options_.dossier_attach_ms) {
+      r.dossier = d->receipt;
+    }
+  }
+
+  auto rating = std::make_unique<fb::RatingSubmittedT>();
+  rating->rating_id = r.id;
+  rating->office = options_.office_id;
+  rating->counter = r.counter;
+  rating->officer = deps_.sessions->OfficerAt(r.counter, r.device_time_ms);
+  rating->device = sub.device;
+  rating->channel = sub.channel;
+  rating->template_id = r.template_id;
+  rating->template_version = r.template_version;
+  for (const auto& a : r.answers) {
+    auto answer = std::make_unique<fb::AnswerT>();
+    answer->criterion = a.criterion;
+    answer->option = a.option;
+    rating->answers.push_back(std::move(answer));
+  }
+  rating->classification = r.classification;
+  rating->dossier = r.dossier;
+  if (!r.dossier.empty()) {
+    if (auto d = deps_.dossiers->Find(r.dossier)) {
+      rating->procedure = d->procedure;
+      rating->field = d->field;
+    }
+  }
+  rating->comment = r.comment;
+  rating->phone = r.phone;
+  rating->device_time_ms = r.device_time_ms;
+  rating->edge_time_ms = now_ms;
+  rating->flags = verdict.flags();
+
+  out->counter = r.counter;
+  out->dossier = r.dossier;
+  out->misuse = verdict.suspected_misuse;
+  out->draft.idempotency_id = out->key;
+  out->draft.time_ms = now_ms;
+  out->draft.body.Set(std::move(*rating));
+  early->id = id;
+  return true;
+}
+
+void RatingIntake::Process(std::vector<RatingSubmission>& batch) {
+  const int64_t now_ms = deps_.clock->NowMs();
+  std::vector<RatingOutcome> outcomes(batch.size());
+  std::vector<Pending> pending;
+  pending.reserve(batch.size());
+  // Submissions repeating an id of an earlier one in this batch: (index, leader).
+  std::vector<std::pair<size_t, size_t>> followers;
+  std::map<std::string, size_t, std::less<>> leaders;
+
+  for (size_t i = 0; i < batch.size(); ++i) {
+    Pending p;
+    p.index = i;
+    RatingOutcome early;
+    // A repeat of an id earlier in this batch waits for that one's answer
+    // (the misuse detector answers a repeated id with its first verdict).
+    if (!Prepare(batch[i], now_ms, &p, &early)) {
+      outcomes[i] = std::move(early);
+      continue;
+    }
+    auto [it, inserted] = leaders.emplace(p.key, pending.size());
+    if (!inserted) {
+      followers.emplace_back(i, it->second);
+      continue;
+    }
+    outcomes[i] = std::move(early);
+    pending.push_back(std::move(p));
+  }
+
+  if (!pending.empty()) {
+    std::vector<replication::EventDraft> drafts;
+    drafts.reserve(pending.size());
+    for (auto& p : pending) drafts.push_back(std::move(p.draft));
+    std::vector<replication::AppendResult> results;
+    const auto t0 = std::chrono::steady_clock::now();
+    Status s = deps_.log->AppendBatch(std::move(drafts), &results);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    deps_.metrics->ObserveAppend(seconds, pending.size());
+    for (size_t k = 0; k < pending.size(); ++k) {
+      const Pending& p = pending[k];
+      RatingOutcome& out = outcomes[p.index];
+      if (s.ok() && k < results.size()) {
+        out.kind = RatingOutcome::Kind::kStored;
+        out.seq = results[k].seq;
+        out.duplicate = results[k].duplicate;
+        if (!out.duplicate && !p.dossier.empty() &&
+            deps_.sessions->ConsumeDossier(p.counter, p.dossier) && deps_.on_dossier_used) {
+          deps_.on_dossier_used(p.counter);
+        }
+      } else if (s.IsStorageFull()) {
+        out.kind = RatingOutcome::Kind::kStorageFull;
+        out.error = "storage full";
+      } else {
+        out.kind = RatingOutcome::Kind::kError;
+        out.error = s.ok() ? "log returned too few results" : s.ToString();
+      }
+    }
+    if (!s.ok() && !s.IsStorageFull()) {
+      std::cerr << "hailong-edge: appending " << pending.size()
+                << " ratings failed: " << s.ToString() << "\n";
+    }
+  }
+  for (const auto& [i, leader] : followers) {
+    outcomes[i] = outcomes[pending[leader].index];
+    if (outcomes[i].kind == RatingOutcome::Kind::kStored) outcomes[i].duplicate = true;
+  }
+
+  EdgeMetrics* m = deps_.metrics;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const RatingOutcome& out = outcomes[i];
+    const char* channel = batch[i].from_mqtt ? "mqtt" : "http";
+    switch (out.kind) {
+      case RatingOutcome::Kind::kStored:
+        if (out.duplicate) {
+          ++m->ratings_duplicate;
+        } else {
+          ++m->ratings_stored;
+        }
+        break;
+      case RatingOutcome::Kind::kRejected:
+        m->CountRejected(channel, out.error);
+        break;
+      case RatingOutcome::Kind::kStorageFull:
+        m->CountRejected(channel, "storage full");
+        break;
+      case RatingOutcome::Kind::kError:
+        m->CountRejected(channel, "internal error");
+        break;
+    }
+  }
+  for (const Pending& p : pending) {
+    if (p.misuse && outcomes[p.index].kind == RatingOutcome::Kind::kStored &&
+        !outcomes[p.index].duplicate) {
+      ++m->ratings_misuse;
+    }
+  }
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (batch[i].done) batch[i].done(outcomes[i]);
+  }
+}
+
+}  // namespace hailong::edge

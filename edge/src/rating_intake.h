@@ -1,0 +1,121 @@
+// RatingIntake: turns rating payloads (from devices over MQTT and from the
+// kiosk / phone pages over HTTP) into RatingSubmitted events, durably.
+//
+// A bounded queue feeds `threads` workers. Each worker takes up to `batch`
+// submissions, validates them (devices::ParseRating against the template
+// registry, the counter against the catalogue, the payload's "device"
+// against the topic's), answers repeats from the log's idempotency index
+// ("<device or channel>:<id>"), judges misuse, attributes the officer on
+// duty at the device time, and appends the rest with one AppendBatch (one
+// fsync for the whole batch; concurrent workers are group-committed by the
+// log). Every submission's `done` is called exactly once, on a worker
+// thread, and only after the event is durable for a "stored" outcome.
+//
+// Thread safety: Submit from any thread (blocks while the queue is full);
+// Stop from one thread, after the producers have stopped.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "catalogue.h"
+#include "counter_sessions.h"
+#include "dossier_index.h"
+#include "hailong/devices/misuse.h"
+#include "hailong/devices/payload.h"
+#include "hailong/edge/metrics.h"
+#include "hailong/replication/event_log.h"
+#include "hailong/schema/time.h"
+
+namespace hailong::edge {
+
+struct RatingOutcome {
+  enum class Kind { kStored, kRejected, kStorageFull, kError };
+  Kind kind = Kind::kError;
+  std::optional<std::string> id;  // the rating's id, nullopt if it had none
+  uint64_t seq = 0;               // kStored
+  bool duplicate = false;         // kStored: answered from the idempotency index
+  std::string error;              // kRejected: the reason; kError: what failed
+};
+
+struct RatingSubmission {
+  std::string payload;  // the rating JSON as received
+  // MQTT: the device id of the topic (authoritative). HTTP: the optional
+  // "device" of the body. "" = none (idempotency falls back to the channel).
+  std::string device;
+  fb::Channel channel = fb::Channel::ButtonBox;
+  bool from_mqtt = false;
+  std::function<void(const RatingOutcome&)> done;
+};
+
+struct RatingIntakeOptions {
+  std::string office_id;
+  int threads = 4;
+  size_t batch = 4096;            // most ratings per AppendBatch
+  size_t queue_capacity = 65536;  // Submit blocks beyond this
+  devices::RatingParseOptions parse;
+  // A posted dossier is attached to a button-box rating without one if it
+  // was posted at most this long before the press (device time).
+  int64_t dossier_attach_ms = CounterSessions::kDossierTtlMs;
+};
+
+// What the intake reads and updates; none owned, all outlive the intake.
+struct RatingIntakeDeps {
+  replication::EventLog* log = nullptr;
+  Catalogue* catalogue = nullptr;
+  CounterSessions* sessions = nullptr;
+  DossierIndex* dossiers = nullptr;
+  devices::MisuseDetector* misuse = nullptr;
+  EdgeMetrics* metrics = nullptr;
+  const Clock* clock = nullptr;
+  // Called (on a worker) when a stored rating used up its counter's posted
+  // dossier, so the session topic can be republished.
+  std::function<void(const std::string& counter)> on_dossier_used;
+};
+
+class RatingIntake {
+ public:
+  RatingIntake(RatingIntakeOptions options, RatingIntakeDeps deps);
+  ~RatingIntake();
+  RatingIntake(const RatingIntake&) = delete;
+  RatingIntake& operator=(const RatingIntake&) = delete;
+
+  void Start();
+  // Queues a submission; blocks while the queue is full. After Stop, the
+  // submission is answered kError at once.
+  void Submit(RatingSubmission submission);
+  // Queues without waiting; false (and `submission` untouched) when the
+  // queue is full or the intake is stopping. For the HTTP threads.
+  bool TrySubmit(RatingSubmission& submission);
+  size_t depth() const;
+  // Finishes what is queued, then joins the workers. Idempotent.
+  void Stop();
+
+ private:
+  struct Pending;
+  void Work();
+  void Process(std::vector<RatingSubmission>& batch);
+  bool Prepare(RatingSubmission& sub, int64_t now_ms, Pending* out, RatingOutcome* early);
+
+  const RatingIntakeOptions options_;
+  const RatingIntakeDeps deps_;
+  mutable std::mutex mu_;
+  std::condition_variable not_empty_;
+  std::condition_variable not_full_;
+  std::deque<RatingSubmission> queue_;
+  bool stopping_ = false;
+  std::vector<std::thread> workers_;
+};
+
+// The idempotency id of a rating in the log.
+std::string RatingIdempotencyId(std::string_view device, fb::Channel channel,
+                                std::string_view rating_id);
+
+}  // namespace hailong::edge
