@@ -1,0 +1,77 @@
+// Shipper: the edge's side of log shipping (doc/protocol.md).
+//
+// On its own thread it pushes this node's events (EventLog::origin()) to the
+// hub after the hub's acknowledged cursor, in batches sized by bytes, and
+// pulls the hub's own events (origin "hub": catalogue, templates, officers)
+// into the same log with EventLog::Ingest. Nothing is ever skipped: a batch
+// the hub refuses is retried after a backoff with jitter, and the reason is
+// kept in status().last_error and logged. The hub is authoritative for its
+// cursor, so a restart on either side resumes where the hub stands.
+//
+// Thread safety: status() and Stop() may be called from any thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "hailong/replication/event_log.h"
+#include "hailong/schema/status.h"
+
+namespace hailong::replication {
+
+// Origin id of the hub's own log.
+inline constexpr char kHubOrigin[] = "hub";
+
+struct ShipperOptions {
+  // "http://host:port" (loopback) or "https://host:port" (Beast SSL stream,
+  // OpenSSL, peer verified). Required.
+  std::string hub_url;
+  // This node's id at the hub; must equal the log's origin. Required.
+  std::string node_id;
+  // Bearer token of the node. Required.
+  std::string token;
+  // CA bundle for https; "" = the system's default paths.
+  std::string ca_file;
+  // Most bytes of events in one push (the hub accepts up to 8 MiB).
+  size_t max_batch_bytes = 2u << 20;
+  // How often the hub's events are pulled when nothing else happens.
+  int pull_interval_ms = 2000;
+  // Backoff after a failure: doubles from min to max, with +-50% jitter.
+  int backoff_min_ms = 200;
+  int backoff_max_ms = 30000;
+  // Deadline of one HTTP exchange.
+  int request_timeout_ms = 30000;
+  // Pull hub events into the log (edges). Off for tools that only push.
+  bool pull = true;
+};
+
+struct ShipperStatus {
+  uint64_t replicated_seq = 0;  // last own seq the hub acknowledged
+  bool hub_reachable = false;   // the last exchange succeeded
+  std::string last_error;       // "" after a success
+  uint64_t lag_events = 0;      // own head - replicated_seq
+  double lag_seconds = 0;       // age of the oldest unacknowledged event
+  uint64_t pulled_seq = 0;      // head of the hub's events held locally
+  int64_t last_contact_ms = 0;  // wall clock of the last success, 0 = never
+  uint64_t pushes = 0;          // successful pushes
+  uint64_t refusals = 0;        // pushes the hub refused (4xx)
+};
+
+class Shipper {
+ public:
+  static Status Start(const ShipperOptions& options, EventLog* log, std::unique_ptr<Shipper>* out);
+  virtual ~Shipper() = default;  // stops
+  virtual ShipperStatus status() const = 0;
+  // Stops the thread (interrupting a wait); idempotent.
+  virtual void Stop() = 0;
+  // Wakes the thread to push now (the log's listener also does).
+  virtual void Kick() = 0;
+};
+
+// Frames of the push and pull bodies: [u32 little-endian length][bytes]...
+void AppendFrame(std::string* body, std::string_view event);
+// Splits a body into frames; Corruption naming the offset if truncated.
+Status SplitFrames(std::string_view body, std::vector<std::string_view>* frames);
+
+}  // namespace hailong::replication

@@ -1,0 +1,199 @@
+#include "hub_client.h"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/version.hpp>
+
+#include "hailong/schema/version.h"
+
+namespace hailong::replication {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+namespace ssl = net::ssl;
+using tcp = net::ip::tcp;
+
+Status ParseHubUrl(std::string_view url, HubUrl* out) {
+  HubUrl u;
+  std::string_view rest;
+  if (url.substr(0, 7) == "http://") {
+    rest = url.substr(7);
+  } else if (url.substr(0, 8) == "https://") {
+    u.tls = true;
+    rest = url.substr(8);
+  } else {
+    return Status::InvalidArgument("hub url must start with http:// or https://");
+  }
+  const size_t slash = rest.find('/');
+  std::string_view hostport = rest.substr(0, slash);
+  if (slash != std::string_view::npos) {
+    u.base = std::string(rest.substr(slash));
+    while (!u.base.empty() && u.base.back() == '/') u.base.pop_back();
+  }
+  const size_t colon = hostport.rfind(':');
+  if (colon == std::string_view::npos) {
+    u.host = std::string(hostport);
+    u.port = u.tls ? "443" : "80";
+  } else {
+    u.host = std::string(hostport.substr(0, colon));
+    u.port = std::string(hostport.substr(colon + 1));
+  }
+  if (u.host.empty() || u.port.empty()) return Status::InvalidArgument("hub url has no host");
+  for (char c : u.port) {
+    if (c < '0' || c > '9') return Status::InvalidArgument("hub url port is not a number");
+  }
+  *out = std::move(u);
+  return Status::OK();
+}
+
+HubClient::HubClient(HubUrl url, const std::string& ca_file, std::chrono::milliseconds timeout)
+    : url_(std::move(url)), timeout_(timeout), ssl_ctx_(ssl::context::tls_client) {
+  if (url_.tls) {
+    beast::error_code ec;
+    ssl_ctx_.set_verify_mode(ssl::verify_peer, ec);
+    if (ca_file.empty()) {
+      ssl_ctx_.set_default_verify_paths(ec);
+    } else {
+      ssl_ctx_.load_verify_file(ca_file, ec);
+    }
+    if (ec)
+      ssl_error_ =
+          "cannot load CA " + (ca_file.empty() ? "defaults" : ca_file) + ": " + ec.message();
+  }
+}
+
+HubClient::~HubClient() { Close(); }
+
+void HubClient::Close() {
+  beast::error_code ec;
+  if (plain_) plain_->socket().close(ec);
+  if (tls_) beast::get_lowest_layer(*tls_).socket().close(ec);
+  plain_.reset();
+  tls_.reset();
+}
+
+namespace {
+
+// Runs the io_context until the started operation completes.
+template <class Start>
+beast::error_code RunOp(net::io_context& ioc, Start&& start) {
+  beast::error_code result = net::error::would_block;
+  start([&result](beast::error_code ec, auto&&...) { result = ec; });
+  ioc.restart();
+  ioc.run();
+  return result;
+}
+
+Status NetError(std::string_view what, const beast::error_code& ec) {
+  return Status::Unavailable(std::string(what) + ": " + ec.message());
+}
+
+}  // namespace
+
+Status HubClient::Connect() {
+  if (!ssl_error_.empty()) return Status::InvalidArgument(ssl_error_);
+  tcp::resolver resolver(ioc_);
+  tcp::resolver::results_type endpoints;
+  beast::error_code ec = RunOp(ioc_, [&](auto handler) {
+    resolver.async_resolve(
+        url_.host, url_.port,
+        [&endpoints, handler](beast::error_code e, tcp::resolver::results_type r) {
+          endpoints = std::move(r);
+          handler(e);
+        });
+  });
+  if (ec) return NetError("resolve " + url_.host, ec);
+  beast::tcp_stream* lowest;
+  if (url_.tls) {
+    tls_.emplace(ioc_, ssl_ctx_);
+    lowest = &beast::get_lowest_layer(*tls_);
+  } else {
+    plain_.emplace(ioc_);
+    lowest = &*plain_;
+  }
+  lowest->expires_after(timeout_);
+  ec = RunOp(ioc_, [&](auto handler) {
+    lowest->async_connect(endpoints,
+                          [handler](beast::error_code e, const tcp::endpoint&) { handler(e); });
+  });
+  if (ec) {
+    Close();
+    return NetError("connect " + url_.host + ":" + url_.port, ec);
+  }
+  lowest->socket().set_option(tcp::no_delay(true), ec);
+  if (url_.tls) {
+    if (!SSL_set_tlsext_host_name(tls_->native_handle(), url_.host.c_str())) {
+      Close();
+      return Status::Unavailable("TLS: cannot set server name");
+    }
+    tls_->set_verify_callback(ssl::host_name_verification(url_.host), ec);
+    ec = RunOp(ioc_,
+               [&](auto handler) { tls_->async_handshake(ssl::stream_base::client, handler); });
+    if (ec) {
+      Close();
+      return NetError("TLS handshake with " + url_.host, ec);
+    }
+  }
+  return Status::OK();
+}
+
+Status HubClient::ExchangeOnce(http::verb method, const std::string& target,
+                               const std::vector<std::pair<std::string, std::string>>& headers,
+                               const std::string& body, int* status, std::string* response_body) {
+  http::request<http::string_body> req{method, url_.base + target, 11};
+  req.set(http::field::host, url_.host);
+  req.set(http::field::user_agent, std::string("hailong-shipper/") + hailong::kVersion);
+  for (const auto& [k, v] : headers) req.set(k, v);
+  req.body() = body;
+  req.prepare_payload();
+  req.keep_alive(true);
+
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(64u << 20);
+  beast::flat_buffer buffer;
+  beast::error_code ec;
+  if (url_.tls) {
+    beast::get_lowest_layer(*tls_).expires_after(timeout_);
+    ec = RunOp(ioc_, [&](auto h) { http::async_write(*tls_, req, h); });
+    if (!ec) ec = RunOp(ioc_, [&](auto h) { http::async_read(*tls_, buffer, parser, h); });
+  } else {
+    plain_->expires_after(timeout_);
+    ec = RunOp(ioc_, [&](auto h) { http::async_write(*plain_, req, h); });
+    if (!ec) ec = RunOp(ioc_, [&](auto h) { http::async_read(*plain_, buffer, parser, h); });
+  }
+  if (ec) {
+    Close();
+    return NetError("HTTP exchange with " + url_.host, ec);
+  }
+  auto res = parser.release();
+  *status = static_cast<int>(res.result_int());
+  *response_body = std::move(res.body());
+  if (!res.keep_alive()) Close();
+  return Status::OK();
+}
+
+Status HubClient::Exchange(http::verb method, const std::string& target,
+                           const std::vector<std::pair<std::string, std::string>>& headers,
+                           std::string body, int* status, std::string* response_body) {
+  const bool reused = plain_.has_value() || tls_.has_value();
+  if (!reused) {
+    Status s = Connect();
+    if (!s.ok()) return s;
+  }
+  Status s = ExchangeOnce(method, target, headers, body, status, response_body);
+  if (!s.ok() && reused) {
+    // A kept-alive connection the hub closed: one fresh attempt. Safe,
+    // since every request of the protocol is idempotent.
+    s = Connect();
+    if (!s.ok()) return s;
+    s = ExchangeOnce(method, target, headers, body, status, response_body);
+  }
+  return s;
+}
+
+}  // namespace hailong::replication

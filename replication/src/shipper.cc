@@ -1,0 +1,307 @@
+// Shipper thread: push own events after the hub's cursor, pull the hub's
+// events, back off with jitter on failure. See shipper.h and doc/protocol.md.
+#include "hailong/replication/shipper.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <thread>
+
+#include "hub_client.h"
+
+namespace hailong::replication {
+namespace {
+
+namespace http = boost::beast::http;
+using json = nlohmann::json;
+
+int64_t WallMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+class ShipperImpl final : public Shipper {
+ public:
+  ShipperImpl(ShipperOptions options, EventLog* log, HubUrl url)
+      : options_(std::move(options)),
+        log_(log),
+        client_(std::move(url), options_.ca_file,
+                std::chrono::milliseconds(options_.request_timeout_ms)),
+        rng_(std::random_device{}()) {
+    listener_ = log_->AddListener([this](std::string_view origin, uint64_t) {
+      if (origin == log_->origin()) Kick();
+    });
+    thread_ = std::thread([this] { Run(); });
+  }
+
+  ~ShipperImpl() override { Stop(); }
+
+  ShipperStatus status() const override {
+    std::lock_guard<std::mutex> l(mu_);
+    ShipperStatus s = status_;
+    const uint64_t head = log_->Head(log_->origin()).seq;
+    s.lag_events = head > s.replicated_seq ? head - s.replicated_seq : 0;
+    s.pulled_seq = log_->Head(kHubOrigin).seq;
+    if (s.lag_events > 0 && oldest_unacked_ms_ > 0) {
+      s.lag_seconds = std::max<double>(0, (WallMs() - oldest_unacked_ms_) / 1000.0);
+    }
+    return s;
+  }
+
+  void Stop() override {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      if (stopping_) return;
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+    log_->RemoveListener(listener_);
+  }
+
+  void Kick() override {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      kicked_ = true;
+    }
+    cv_.notify_all();
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> AuthHeaders() const {
+    return {{"Authorization", "Bearer " + options_.token}, {"X-Hailong-Origin", options_.node_id}};
+  }
+
+  void Run() {
+    int backoff_ms = 0;
+    while (!Stopping()) {
+      bool more = false;
+      Status s = Step(&more);
+      {
+        std::lock_guard<std::mutex> l(mu_);
+        status_.hub_reachable = s.ok() || s.code() != Status::Code::kUnavailable;
+        if (s.ok()) {
+          status_.last_error.clear();
+          status_.last_contact_ms = WallMs();
+        } else {
+          if (status_.last_error != s.ToString()) {
+            std::fprintf(stderr, "hailong shipper: %s\n", s.ToString().c_str());
+          }
+          status_.last_error = s.ToString();
+        }
+      }
+      if (!s.ok()) {
+        backoff_ms = backoff_ms == 0 ? options_.backoff_min_ms
+                                     : std::min(backoff_ms * 2, options_.backoff_max_ms);
+        std::uniform_int_distribution<int> jitter(backoff_ms / 2, backoff_ms + backoff_ms / 2);
+        Wait(jitter(rng_), /*kick_wakes=*/false);
+        continue;
+      }
+      backoff_ms = 0;
+      if (!more) Wait(options_.pull_interval_ms, /*kick_wakes=*/true);
+    }
+  }
+
+  bool Stopping() {
+    std::lock_guard<std::mutex> l(mu_);
+    return stopping_;
+  }
+
+  void Wait(int ms, bool kick_wakes) {
+    std::unique_lock<std::mutex> l(mu_);
+    cv_.wait_for(l, std::chrono::milliseconds(ms),
+                 [&] { return stopping_ || (kick_wakes && kicked_); });
+    kicked_ = false;
+  }
+
+  // One round: learn the cursor if needed, push one batch, pull one batch.
+  // *more = there is still work to do right away.
+  Status Step(bool* more) {
+    if (!have_cursor_) {
+      Status s = FetchCursor();
+      if (!s.ok()) return s;
+    }
+    Status s = PushOnce(more);
+    if (!s.ok()) return s;
+    if (options_.pull) {
+      bool pulled_more = false;
+      s = PullOnce(&pulled_more);
+      if (!s.ok()) return s;
+      *more = *more || pulled_more;
+    }
+    return Status::OK();
+  }
+
+  Status ParseJson(const std::string& body, json* out) {
+    *out = json::parse(body, nullptr, false);
+    if (out->is_discarded() || !out->is_object()) {
+      return Status::Corruption("hub answered with malformed JSON");
+    }
+    return Status::OK();
+  }
+
+  Status FetchCursor() {
+    int code = 0;
+    std::string body;
+    Status s =
+        client_.Exchange(http::verb::get, "/api/v1/replication/cursor?origin=" + options_.node_id,
+                         AuthHeaders(), "", &code, &body);
+    if (!s.ok()) return s;
+    if (code != 200) return Refused("cursor", code, body);
+    json j;
+    s = ParseJson(body, &j);
+    if (!s.ok()) return s;
+    if (!j.contains("acked_seq") || !j["acked_seq"].is_number_unsigned()) {
+      return Status::Corruption("hub cursor answer has no acked_seq");
+    }
+    SetAcked(j["acked_seq"].get<uint64_t>());
+    have_cursor_ = true;
+    return Status::OK();
+  }
+
+  Status Refused(const char* what, int code, const std::string& body) {
+    std::string reason = body;
+    json j = json::parse(body, nullptr, false);
+    if (j.is_object() && j.contains("error") && j["error"].is_string()) {
+      reason = j["error"].get<std::string>();
+    }
+    if (reason.size() > 300) reason.resize(300);
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      ++status_.refusals;
+    }
+    const std::string msg =
+        std::string("hub refused ") + what + " (HTTP " + std::to_string(code) + "): " + reason;
+    if (code == 401) return Status::Unauthenticated(msg);
+    if (code == 403) return Status::PermissionDenied(msg);
+    if (code == 409) return Status::Conflict(msg);
+    if (code >= 500) return Status::Unavailable(msg);
+    return Status::InvalidArgument(msg);
+  }
+
+  void SetAcked(uint64_t acked) {
+    std::vector<StoredEvent> next;
+    int64_t oldest = 0;
+    if (acked < log_->Head(log_->origin()).seq &&
+        log_->Read(log_->origin(), acked + 1, 1, 1, &next).ok() && !next.empty()) {
+      const fb::Event* e = nullptr;
+      if (schema::VerifyEvent(next[0].bytes, &e).ok()) oldest = e->time_ms();
+    }
+    std::lock_guard<std::mutex> l(mu_);
+    status_.replicated_seq = acked;
+    oldest_unacked_ms_ = oldest;
+  }
+
+  uint64_t Acked() {
+    std::lock_guard<std::mutex> l(mu_);
+    return status_.replicated_seq;
+  }
+
+  Status PushOnce(bool* more) {
+    *more = false;
+    const uint64_t acked = Acked();
+    const uint64_t head = log_->Head(log_->origin()).seq;
+    if (acked >= head) return Status::OK();
+    std::vector<StoredEvent> events;
+    Status s = log_->Read(log_->origin(), acked + 1, SIZE_MAX, options_.max_batch_bytes, &events);
+    if (!s.ok()) return s;  // a damaged local event: never skipped
+    if (events.empty()) return Status::OK();
+    std::string body;
+    size_t total = 0;
+    for (const auto& e : events) total += e.bytes.size() + 4;
+    body.reserve(total);
+    for (const auto& e : events) AppendFrame(&body, e.bytes);
+    int code = 0;
+    std::string answer;
+    auto headers = AuthHeaders();
+    headers.emplace_back("Content-Type", "application/octet-stream");
+    s = client_.Exchange(http::verb::post, "/api/v1/replication/push", headers, std::move(body),
+                         &code, &answer);
+    if (!s.ok()) return s;
+    if (code == 409) {
+      // The hub's cursor differs from ours: take the hub's and go on.
+      json j = json::parse(answer, nullptr, false);
+      if (j.is_object() && j.contains("acked_seq") && j["acked_seq"].is_number_unsigned()) {
+        SetAcked(j["acked_seq"].get<uint64_t>());
+        *more = true;
+        return Status::OK();
+      }
+      have_cursor_ = false;
+      return Refused("push", code, answer);
+    }
+    if (code != 200) return Refused("push", code, answer);
+    json j;
+    s = ParseJson(answer, &j);
+    if (!s.ok()) return s;
+    if (!j.contains("acked_seq") || !j["acked_seq"].is_number_unsigned()) {
+      return Status::Corruption("hub push answer has no acked_seq");
+    }
+    SetAcked(j["acked_seq"].get<uint64_t>());
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      ++status_.pushes;
+    }
+    *more = Acked() < log_->Head(log_->origin()).seq;
+    return Status::OK();
+  }
+
+  Status PullOnce(bool* more) {
+    *more = false;
+    const uint64_t from = log_->Head(kHubOrigin).seq + 1;
+    int code = 0;
+    std::string body;
+    Status s = client_.Exchange(http::verb::get,
+                                "/api/v1/replication/pull?origin=" + std::string(kHubOrigin) +
+                                    "&from=" + std::to_string(from) +
+                                    "&max_bytes=" + std::to_string(options_.max_batch_bytes),
+                                AuthHeaders(), "", &code, &body);
+    if (!s.ok()) return s;
+    if (code != 200) return Refused("pull", code, body);
+    std::vector<std::string_view> frames;
+    s = SplitFrames(body, &frames);
+    if (!s.ok()) return s;
+    if (frames.empty()) return Status::OK();
+    IngestResult r;
+    s = log_->Ingest(kHubOrigin, frames, &r);
+    if (!s.ok()) return s;
+    *more = r.stored > 0;
+    return Status::OK();
+  }
+
+  const ShipperOptions options_;
+  EventLog* log_;
+  HubClient client_;
+  std::mt19937 rng_;
+  uint64_t listener_ = 0;
+  bool have_cursor_ = false;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  bool kicked_ = false;
+  ShipperStatus status_;
+  int64_t oldest_unacked_ms_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace
+
+Status Shipper::Start(const ShipperOptions& options, EventLog* log, std::unique_ptr<Shipper>* out) {
+  if (options.node_id.empty()) return Status::InvalidArgument("hub.node_id is required");
+  if (options.node_id != log->origin()) {
+    return Status::InvalidArgument("hub.node_id " + options.node_id +
+                                   " differs from the log's origin " + log->origin());
+  }
+  if (options.token.empty()) return Status::InvalidArgument("hub token is empty");
+  HubUrl url;
+  Status s = ParseHubUrl(options.hub_url, &url);
+  if (!s.ok()) return s;
+  *out = std::make_unique<ShipperImpl>(options, log, std::move(url));
+  return Status::OK();
+}
+
+}  // namespace hailong::replication
