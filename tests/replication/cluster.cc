@@ -1,0 +1,210 @@
+#include "cluster.h"
+
+#include <fstream>
+#include <random>
+
+#include "hailong/testing/http_client.h"
+#include "hailong/testing/ports.h"
+#include "hailong/testing/wait.h"
+
+namespace hailong::replication::testing {
+
+using hailong::testing::HttpRequest;
+using hailong::testing::HttpResponse;
+using hailong::testing::Process;
+using hailong::testing::ProcessOptions;
+using json = nlohmann::json;
+
+namespace {
+
+std::string RandomToken() {
+  std::random_device rd;
+  std::string t;
+  const char* hex = "0123456789abcdef";
+  for (int i = 0; i < 48; ++i) t.push_back(hex[rd() % 16]);
+  return t;
+}
+
+void WriteText(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+}
+
+}  // namespace
+
+Cluster::Cluster(const hailong::testing::TempDir& tmp)
+    : tmp_(tmp),
+      token_(RandomToken()),
+      hub_dir_(tmp.Join("hub")),
+      edge_dir_(tmp.Join("edge")),
+      hub_port_(hailong::testing::FreeTcpPort()),
+      edge_port_(hailong::testing::FreeTcpPort()) {
+  WriteText(tmp.Join("edge.token"), token_ + "\n");
+  json hub = {
+      {"data_dir", hub_dir_},
+      {"http", {{"listen", "127.0.0.1:" + std::to_string(hub_port_)}}},
+      {"nodes", json::array({{{"id", kNode},
+                              {"office_id", kOffice},
+                              {"token_sha256", schema::HexEncode(schema::Sha256(token_))}}})},
+      {"users", json::array()}};
+  WriteText(tmp.Join("hub.json"), hub.dump(2));
+}
+
+Cluster::~Cluster() {
+  if (edge_) edge_->Kill();
+  if (hub_) hub_->Kill();
+}
+
+Status Cluster::StartBroker() {
+  hailong::testing::MosquittoOptions o;
+  o.dir = tmp_.Join("broker");
+  std::filesystem::create_directories(o.dir);
+  return hailong::testing::MosquittoBroker::Start(o, &broker_);
+}
+
+Status Cluster::StartHub() {
+  ProcessOptions po;
+  po.argv = {HAILONG_HUB_PATH, "--config", tmp_.Join("hub.json")};
+  po.log_file = tmp_.Join("hub.log");
+  Status s = Process::Start(po, &hub_);
+  if (!s.ok()) return s;
+  ++hub_starts_;
+  return hailong::testing::WaitForHttpOk("127.0.0.1", hub_port_, "/healthz",
+                                         std::chrono::seconds(30));
+}
+
+Status Cluster::StartEdge() {
+  json edge = {{"office_id", kOffice},
+               {"data_dir", edge_dir_},
+               {"mqtt", {{"url", broker_ ? broker_->url() : "tcp://127.0.0.1:1"}}},
+               {"http", {{"listen", "127.0.0.1:" + std::to_string(edge_port_)}}},
+               {"hub",
+                {{"url", "http://127.0.0.1:" + std::to_string(hub_port_)},
+                 {"node_id", kNode},
+                 {"token_file", tmp_.Join("edge.token")}}}};
+  WriteText(tmp_.Join("edge.json"), edge.dump(2));
+  ProcessOptions po;
+  po.argv = {HAILONG_EDGE_PATH, "--config", tmp_.Join("edge.json")};
+  po.log_file = tmp_.Join("edge.log");
+  Status s = Process::Start(po, &edge_);
+  if (!s.ok()) return s;
+  ++edge_starts_;
+  return hailong::testing::WaitForHttpOk("127.0.0.1", edge_port_, "/healthz",
+                                         std::chrono::seconds(30));
+}
+
+void Cluster::KillHub() {
+  if (hub_) hub_->Kill();
+}
+void Cluster::KillEdge() {
+  if (edge_) edge_->Kill();
+}
+void Cluster::StopEdge() {
+  if (edge_) edge_->Stop();
+}
+void Cluster::StopHub() {
+  if (hub_) hub_->Stop();
+}
+
+Status Cluster::HubAcked(uint64_t* acked) {
+  HttpRequest req;
+  req.target = std::string("/api/v1/replication/cursor?origin=") + kNode;
+  req.headers = {{"Authorization", "Bearer " + token_}, {"X-Hailong-Origin", kNode}};
+  HttpResponse res;
+  Status s = hailong::testing::SendHttp("127.0.0.1", hub_port_, req, &res);
+  if (!s.ok()) return s;
+  if (res.status != 200) return Status::Unavailable("cursor: HTTP " + std::to_string(res.status));
+  json j = json::parse(res.body, nullptr, false);
+  if (!j.is_object() || !j.contains("acked_seq")) return Status::Corruption("cursor: " + res.body);
+  *acked = j["acked_seq"].get<uint64_t>();
+  return Status::OK();
+}
+
+Status Cluster::EdgeStatus(json* status) {
+  HttpResponse res;
+  Status s = hailong::testing::HttpGet(edge_port_, "/api/v1/status", &res);
+  if (!s.ok()) return s;
+  if (res.status != 200) return Status::Unavailable("status: HTTP " + std::to_string(res.status));
+  *status = json::parse(res.body, nullptr, false);
+  return status->is_object() ? Status::OK() : Status::Corruption("status: " + res.body);
+}
+
+Status Cluster::PostRating(const std::string& id, uint64_t* seq) {
+  json body = {{"id", id},
+               {"counter", "q1"},
+               {"template", "smiley-4"},
+               {"answers", {{"level", "satisfied"}}},
+               {"at", FormatRfc3339(Clock::System()->NowMs())},
+               {"channel", "touchscreen"},
+               {"device", "tablet-q1"}};
+  HttpResponse res;
+  Status s = hailong::testing::HttpPost(edge_port_, "/api/v1/ratings", body.dump(), &res);
+  if (!s.ok()) return s;
+  if (res.status != 200) {
+    return Status::Unavailable("rating: HTTP " + std::to_string(res.status) + " " + res.body);
+  }
+  json j = json::parse(res.body, nullptr, false);
+  if (!j.is_object() || !j.contains("seq")) return Status::Corruption("rating: " + res.body);
+  *seq = j["seq"].get<uint64_t>();
+  return Status::OK();
+}
+
+Status Cluster::PrefillEdgeLog(uint64_t n) {
+  EventLogOptions o;
+  o.origin = kNode;
+  std::unique_ptr<EventLog> log;
+  Status s = EventLog::Open(o, edge_log_dir(), &log);
+  if (!s.ok()) return s;
+  const int64_t t0 = Clock::System()->NowMs() - 3600 * 1000;
+  for (uint64_t i = 0; i < n; i += 4096) {
+    std::vector<EventDraft> drafts;
+    for (uint64_t j = i; j < std::min(n, i + 4096); ++j) {
+      fb::RatingSubmittedT r;
+      r.rating_id = "pre-" + std::to_string(j);
+      r.office = kOffice;
+      r.counter = "q" + std::to_string(j % 4 + 1);
+      r.device = "box-" + std::to_string(j % 8 + 1);
+      r.channel = fb::Channel::ButtonBox;
+      r.template_id = "smiley-4";
+      r.template_version = 1;
+      auto a = std::make_unique<fb::AnswerT>();
+      a->criterion = "level";
+      a->option = j % 7 == 0 ? "unsatisfied" : "very_satisfied";
+      r.answers.push_back(std::move(a));
+      r.classification =
+          j % 7 == 0 ? fb::Classification::Unsatisfied : fb::Classification::Satisfied;
+      r.device_time_ms = t0 + static_cast<int64_t>(j);
+      r.edge_time_ms = r.device_time_ms;
+      EventDraft d;
+      d.idempotency_id = r.device + ":" + r.rating_id;
+      d.time_ms = r.edge_time_ms;
+      d.body.Set(std::move(r));
+      drafts.push_back(std::move(d));
+    }
+    std::vector<AppendResult> results;
+    s = log->AppendBatch(std::move(drafts), &results);
+    if (!s.ok()) return s;
+  }
+  return Status::OK();
+}
+
+std::string Cluster::Logs() {
+  std::string out;
+  if (hub_) out += "--- hub ---\n" + hub_->LogTail(3000);
+  if (edge_) out += "\n--- edge ---\n" + edge_->LogTail(3000);
+  return out;
+}
+
+Status ReadWholeLog(const std::string& dir, const std::string& origin,
+                    std::vector<StoredEvent>* events) {
+  EventLogOptions o;
+  o.origin = "test-reader";
+  std::unique_ptr<EventLog> log;
+  Status s = EventLog::Open(o, dir, &log);
+  if (!s.ok()) return s;
+  VerifyResult vr;
+  s = log->Verify(origin, &vr);
+  if (!s.ok()) return s;
+  return log->Read(origin, 1, SIZE_MAX, SIZE_MAX, events);
+}
+
+}  // namespace hailong::replication::testing
