@@ -1,0 +1,230 @@
+// hailong-devsim: simulated button boxes and touchscreens over MQTT, and the
+// load generator. Everything but argument parsing and signals lives in
+// hailong_devices (simulator.h).
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "hailong/devices/simulator.h"
+#include "hailong/devices/template.h"
+#include "hailong/schema/version.h"
+
+namespace {
+
+using hailong::devices::Simulator;
+
+std::atomic<Simulator*> g_simulator{nullptr};
+std::atomic<int> g_signals{0};
+
+void OnSignal(int) {
+  Simulator* sim = g_simulator.load();
+  if (sim == nullptr) return;
+  if (g_signals.fetch_add(1) == 0)
+    sim->Stop();
+  else
+    sim->Abort();
+}
+
+bool WantsEnglish(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--lang=en" || (a == "--lang" && i + 1 < argc && std::string(argv[i + 1]) == "en")) {
+      return true;
+    }
+  }
+  const char* env = std::getenv("HAILONG_LANG");
+  return env != nullptr && std::string(env) == "en";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const bool en = WantsEnglish(argc, argv);
+  auto T = [en](const char* vi, const char* english) { return std::string(en ? english : vi); };
+
+  hailong::devices::SimulatorOptions o;
+  std::string counters = "q1";
+  std::string template_id = hailong::devices::kDefaultTemplateId;
+  std::string template_file, password_file, lang = "vi";
+  bool report_json = false, quiet = false, list_templates = false;
+
+  CLI::App app(T("hailong-devsim: hộp nút bấm và màn hình cảm ứng mô phỏng (giao thức MQTT v1), "
+                 "kiêm công cụ tạo tải.",
+                 "hailong-devsim: simulated button boxes and touchscreens (MQTT protocol v1), "
+                 "also the load generator."),
+               "hailong-devsim");
+  app.set_version_flag("--version", std::string("hailong-devsim ") + hailong::kVersion);
+  app.add_option("--broker", o.broker, T("Địa chỉ broker MQTT", "MQTT broker URI"))
+      ->capture_default_str();
+  app.add_option("--office", o.office, T("Mã đơn vị (office id)", "Office id"))
+      ->capture_default_str();
+  app.add_option("--devices", o.devices, T("Số thiết bị mô phỏng", "Number of simulated devices"))
+      ->capture_default_str();
+  app.add_option("--device-prefix", o.device_prefix,
+                 T("Thiết bị thứ i có mã <tiền tố><i>", "Device i has id <prefix><i>"))
+      ->capture_default_str();
+  app.add_option("--counters", counters,
+                 T("Danh sách quầy (q1,q2,...) hoặc số quầy N (q1..qN)",
+                   "Counter list (q1,q2,...) or a count N (q1..qN)"))
+      ->capture_default_str();
+  app.add_option("--username-prefix", o.username_prefix,
+                 T("Thiết bị thứ i đăng nhập broker bằng tên <tiền tố><i>",
+                   "Device i logs in to the broker as <prefix><i>"));
+  app.add_option("--password", o.password, T("Mật khẩu thiết bị", "Device password"));
+  app.add_option("--password-file", password_file,
+                 T("Đọc mật khẩu thiết bị từ tệp (dòng đầu)",
+                   "Read the device password from a file (first line)"));
+  app.add_option("--rate", o.rate,
+                 T("Số lượt đánh giá mỗi giây của mỗi thiết bị", "Ratings per second per device"))
+      ->capture_default_str();
+  app.add_option("--total-rate", o.total_rate,
+                 T("Tổng số lượt mỗi giây (chia đều cho các thiết bị; thay cho --rate)",
+                   "Total ratings per second, split over the devices (instead of --rate)"));
+  app.add_option("--count", o.count,
+                 T("Gửi tổng cộng N lượt rồi dừng", "Send N ratings in total, then stop"));
+  app.add_option("--duration", o.duration_s,
+                 T("Dừng bấm sau S giây", "Stop pressing after S seconds"));
+  app.add_option("--template", template_id, T("Mẫu khảo sát dựng sẵn", "Built-in survey template"))
+      ->capture_default_str();
+  app.add_option("--template-file", template_file,
+                 T("Mẫu khảo sát từ tệp JSON", "Survey template from a JSON file"));
+  app.add_flag(
+      "--list-templates", list_templates,
+      T("In các mẫu dựng sẵn (JSON) rồi thoát", "Print the built-in templates (JSON) and exit"));
+  app.add_option("--misuse-fraction", o.misuse_fraction,
+                 T("Tỉ lệ lượt bấm kèm một lần bấm lại sau 300 ms",
+                   "Share of presses followed by a second press 300 ms later"));
+  app.add_option("--bad-fraction", o.bad_fraction,
+                 T("Tỉ lệ bản tin hỏng (phải bị từ chối)",
+                   "Share of deliberately bad payloads (must be rejected)"));
+  app.add_option(
+      "--dossier-fraction", o.dossier_fraction,
+      T("Tỉ lệ lượt gắn số biên nhận hồ sơ", "Share of ratings tied to a receipt number"));
+  app.add_option("--resend-timeout-ms", o.resend_timeout_ms,
+                 T("Gửi lại (cùng id) khi chưa có phản hồi sau chừng ấy ms",
+                   "Resend (same id) when unacknowledged after this many ms"))
+      ->capture_default_str();
+  app.add_option("--drain-timeout-ms", o.drain_timeout_ms,
+                 T("Thời gian tối đa chờ phản hồi sau khi dừng bấm",
+                   "How long to wait for acks after pressing stops"))
+      ->capture_default_str();
+  app.add_option("--state-dir", o.state_dir,
+                 T("Thư mục lưu các lượt chưa được xác nhận (gửi lại khi chạy lại)",
+                   "Directory keeping unacknowledged ratings (resent on the next run)"));
+  app.add_flag(
+      "--clean-session", o.clean_session,
+      T("Phiên MQTT sạch (mặc định: phiên bền vững)", "Clean MQTT session (default: persistent)"));
+  app.add_option("--seed", o.seed,
+                 T("Hạt giống ngẫu nhiên (0 = theo đồng hồ)", "Random seed (0 = clock)"));
+  app.add_flag("--report-json", report_json,
+               T("In bản tổng kết JSON ra stdout khi kết thúc",
+                 "Print a JSON summary on stdout at the end"));
+  app.add_flag("--quiet", quiet, T("Không in tiến độ mỗi giây", "No progress line every second"));
+  app.add_option("--lang", lang, T("Ngôn ngữ thông báo: vi hoặc en", "Message language: vi or en"))
+      ->check(CLI::IsMember({"vi", "en"}))
+      ->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return e.get_exit_code() == 0 ? code : 2;
+  }
+  o.english = en;
+  o.progress = !quiet;
+
+  if (list_templates) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& t : hailong::devices::BuiltinTemplates()) {
+      list.push_back(hailong::devices::TemplateToJson(t));
+    }
+    std::cout << nlohmann::json{{"templates", list}}.dump(2) << "\n";
+    return 0;
+  }
+
+  // Counters: a count or a list.
+  o.counters.clear();
+  if (!counters.empty() && counters.find_first_not_of("0123456789") == std::string::npos) {
+    int n = std::stoi(counters);
+    for (int i = 1; i <= n; ++i) o.counters.push_back("q" + std::to_string(i));
+  } else {
+    std::stringstream ss(counters);
+    std::string c;
+    while (std::getline(ss, c, ',')) {
+      if (!c.empty()) o.counters.push_back(c);
+    }
+  }
+
+  if (!password_file.empty()) {
+    std::ifstream in(password_file);
+    if (!in || !std::getline(in, o.password)) {
+      std::cerr << T("Không đọc được tệp mật khẩu: ", "Cannot read the password file: ")
+                << password_file << "\n";
+      return 2;
+    }
+  }
+
+  if (!template_file.empty()) {
+    std::ifstream in(template_file);
+    std::stringstream text;
+    text << in.rdbuf();
+    hailong::Status s = in ? hailong::devices::ParseTemplate(text.str(), &o.survey)
+                           : hailong::Status::IOError("cannot read");
+    if (!s.ok()) {
+      std::cerr << "--template-file " << template_file << ": " << s.message() << "\n";
+      return 2;
+    }
+  } else {
+    bool found = false;
+    for (const auto& t : hailong::devices::BuiltinTemplates()) {
+      if (t.id == template_id) {
+        o.survey = t;
+        found = true;
+      }
+    }
+    if (!found) {
+      std::cerr << T("--template: không có mẫu dựng sẵn '", "--template: no built-in template '")
+                << template_id << "'\n";
+      return 2;
+    }
+  }
+
+  std::unique_ptr<Simulator> sim;
+  hailong::Status s = Simulator::Create(o, &sim);
+  if (!s.ok()) {
+    std::cerr << s.message() << "\n";
+    return 2;
+  }
+  g_simulator.store(sim.get());
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+
+  hailong::devices::SimulatorReport report;
+  s = sim->Run(&report);
+  g_simulator.store(nullptr);
+  if (!s.ok()) {
+    std::cerr << s.message() << "\n";
+    return 2;
+  }
+  if (report_json) std::cout << report.ToJson().dump() << std::endl;
+  if (!quiet || !report_json) {
+    std::fprintf(
+        stderr,
+        en ? "sent %llu, stored %llu, rejected %llu, unacked %llu, resent %llu; "
+             "%.0f stored/s; ack latency p50 %.2f ms, p99 %.2f ms\n"
+           : "đã gửi %llu, đã lưu %llu, bị từ chối %llu, chưa xác nhận %llu, gửi lại %llu; "
+             "%.0f lượt lưu/giây; độ trễ xác nhận p50 %.2f ms, p99 %.2f ms\n",
+        static_cast<unsigned long long>(report.sent),
+        static_cast<unsigned long long>(report.acked_stored),
+        static_cast<unsigned long long>(report.rejected),
+        static_cast<unsigned long long>(report.unacked),
+        static_cast<unsigned long long>(report.resent), report.acked_per_s, report.latency_p50_ms,
+        report.latency_p99_ms);
+  }
+  return report.ExitCode();
+}

@@ -1,0 +1,146 @@
+// Simulator: simulated button boxes and touchscreens that speak the device
+// MQTT protocol v1 (payload.h) against a real broker, and the load generator
+// behind `hailong-devsim`.
+//
+// Each simulated device is one MQTT client (client id = username = device
+// id, QoS 1, persistent session unless clean_session) that
+//  - connects with the will "offline" (retained) on its status topic and
+//    publishes "online" (retained) on every (re)connect;
+//  - subscribes to its ack topic;
+//  - presses at its rate: publishes a rating with a fresh unique id and the
+//    press time as "at", and keeps it pending (in memory and, with a
+//    state_dir, in an on-disk outbox) until a "stored" or "rejected" ack with
+//    that id arrives;
+//  - resends every pending rating whose last send is older than
+//    resend_timeout_ms, with the SAME id and payload (so the edge can
+//    deduplicate), and all pending ratings right after a reconnect;
+//  - reconnects with backoff (250 ms doubling to 5 s) when the broker is
+//    unreachable, and keeps pressing meanwhile (presses queue up as pending).
+// With misuse_fraction, a press is followed by a second one 300 ms later (by
+// device time), which the edge should store flagged as suspected misuse.
+// With bad_fraction, a press is replaced by a deliberately bad payload (one
+// of several kinds, see BadPayloadKinds) that the edge must reject; bad
+// payloads are never resent.
+//
+// The run ends when `count` ratings were pressed, `duration_s` passed, or
+// Stop() was called; then it drains: keeps resending until nothing is
+// pending or drain_timeout_ms passes. Finally devices publish "offline" and
+// disconnect.
+//
+// Thread safety: Run() is called once, from one thread. Stop() may be called
+// from any thread or a signal handler (it only stores an atomic flag).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "hailong/devices/template.h"
+#include "hailong/schema/status.h"
+
+namespace hailong::devices {
+
+struct SimulatorOptions {
+  std::string broker = "tcp://127.0.0.1:1883";  // Paho server URI
+  std::string office = "phuong-01";
+  int devices = 1;                     // number of simulated devices, >= 1
+  std::string device_prefix = "sim-";  // device i (1-based) is "<prefix><i>"
+  // Counters the devices stand at: device i uses counters[(i-1) % size].
+  // Empty = "q1".
+  std::vector<std::string> counters;
+  // Device credentials: device i uses username "<username_prefix><i>" and
+  // `password`. "" = connect without credentials.
+  std::string username_prefix;
+  std::string password;
+  // Presses per second per device; total_rate > 0 overrides it with
+  // total_rate / devices. Presses of one device are evenly spaced; devices
+  // are staggered.
+  double rate = 1.0;
+  double total_rate = 0;
+  uint64_t count = 0;           // total presses (all devices) then stop; 0 = no limit
+  double duration_s = 0;        // stop pressing after this; 0 = no limit
+  SurveyTemplate survey;        // what the devices ask (default: smiley-4)
+  double misuse_fraction = 0;   // 0..1, see above
+  double bad_fraction = 0;      // 0..1, see above
+  double dossier_fraction = 0;  // 0..1: share of ratings tied to a receipt number
+  int resend_timeout_ms = 5000;
+  int drain_timeout_ms = 30000;
+  // Directory for the devices' outboxes ("<device>.outbox"); pending ratings
+  // from an earlier run are resent first. "" = memory only.
+  std::string state_dir;
+  bool clean_session = false;
+  uint64_t seed = 0;      // random answers; 0 = from the clock
+  bool progress = false;  // a line per second on stderr
+  bool english = false;   // progress and messages in English
+};
+
+struct SimulatorReport {
+  uint64_t sent = 0;              // distinct good ratings published (incl. misuse presses)
+  uint64_t misuse_sent = 0;       // of which second presses 300 ms after the first
+  uint64_t restored = 0;          // pending ratings loaded from the state dir
+  uint64_t bad_sent = 0;          // deliberately bad payloads
+  uint64_t resent = 0;            // republications of pending ratings (same id)
+  uint64_t acked_stored = 0;      // distinct ratings acked "stored"
+  uint64_t duplicate_acks = 0;    // further acks for ratings already answered
+  uint64_t rejected = 0;          // "rejected" acks matched to our payloads (incl. id null)
+  uint64_t rejected_good = 0;     // of which for good ratings (a failure)
+  uint64_t bad_unanswered = 0;    // bad payloads never answered
+  uint64_t bad_stored = 0;        // bad payloads the edge acked "stored" (an edge defect)
+  uint64_t bad_other_reason = 0;  // bad payloads rejected with an unexpected reason
+  uint64_t unacked = 0;           // good ratings still pending at the end (a failure)
+  uint64_t unknown_acks = 0;      // acks for ids this run never sent
+  double elapsed_s = 0;           // from start to end of drain
+  double acked_per_s = 0;         // acked_stored / seconds until the last ack
+  double latency_p50_ms = 0;      // first publish -> stored ack
+  double latency_p99_ms = 0;
+  double latency_max_ms = 0;
+  // Exit status for hailong-devsim: 0 when nothing is unacked and no good
+  // rating was rejected, else 1.
+  int ExitCode() const { return unacked == 0 && rejected_good == 0 ? 0 : 1; }
+  // {"sent":..,"acked_stored":..,"rejected":..,"unacked":..,
+  //  "latency_ms":{"p50":..,"p99":..,"max":..}, ...every field above}
+  nlohmann::json ToJson() const;
+};
+
+// The kinds of bad payload the simulator sends, in rotation; each names the
+// rejection reason an edge is expected to give (payload.h).
+struct BadPayloadKind {
+  const char* name;
+  const char* expected_reason_prefix;
+};
+const std::vector<BadPayloadKind>& BadPayloadKinds();
+
+class Simulator {
+ public:
+  // Validates the options (InvalidArgument naming the option) and opens the
+  // outboxes.
+  static Status Create(SimulatorOptions options, std::unique_ptr<Simulator>* out);
+  ~Simulator();
+  Simulator(const Simulator&) = delete;
+  Simulator& operator=(const Simulator&) = delete;
+
+  // Runs to the end (see above) and fills *report. Unavailable if the
+  // broker URI is unusable; otherwise OK even when ratings stay unacked
+  // (see SimulatorReport::ExitCode).
+  Status Run(SimulatorReport* report);
+
+  // Ends the pressing phase (the drain still runs). Async-signal-safe.
+  void Stop() { stop_.store(true); }
+  // Ends the drain too.
+  void Abort() {
+    stop_.store(true);
+    abort_.store(true);
+  }
+
+ private:
+  class Impl;
+  explicit Simulator(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> abort_{false};
+};
+
+}  // namespace hailong::devices

@@ -1,0 +1,371 @@
+// hailong-devsim against a real Mosquitto, with a small responder in the
+// test (a real Paho client) that plays the edge: it validates each rating
+// with ParseRating, acks "stored" (the same seq for a repeated id) or
+// "rejected", and can ignore the first delivery of every id to force
+// resends.
+#include <gtest/gtest.h>
+#include <mqtt/async_client.h>
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "hailong/devices/misuse.h"
+#include "hailong/devices/payload.h"
+#include "hailong/devices/simulator.h"
+#include "hailong/devices/template.h"
+#include "hailong/schema/time.h"
+#include "hailong/testing/mosquitto.h"
+#include "hailong/testing/process.h"
+#include "hailong/testing/temp_dir.h"
+#include "hailong/testing/wait.h"
+
+namespace hailong::devices {
+namespace {
+
+using hailong::testing::CommandResult;
+using hailong::testing::MosquittoBroker;
+using hailong::testing::MosquittoOptions;
+using hailong::testing::RunCommand;
+using hailong::testing::TempDir;
+using nlohmann::json;
+
+constexpr char kOffice[] = "phuong-07";
+
+class Responder {
+ public:
+  struct Options {
+    bool ignore_first_delivery = false;
+    bool ack = true;
+  };
+
+  Responder(const std::string& url, Options options)
+      : options_(options),
+        registry_(TemplateRegistry::WithBuiltins()),
+        client_(url, "test-responder") {
+    client_.set_message_callback([this](mqtt::const_message_ptr m) { OnRating(*m); });
+    auto opts = mqtt::connect_options_builder().clean_session(true).finalize();
+    client_.connect(opts)->wait();
+    client_.subscribe(RatingSubscription(kOffice), 1)->wait();
+  }
+  ~Responder() {
+    try {
+      client_.disconnect()->wait();
+    } catch (const std::exception&) {
+    }
+  }
+
+  size_t deliveries() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return deliveries_;
+  }
+  std::set<std::string> ids_seen() {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::set<std::string> ids;
+    for (const auto& [key, n] : seen_) ids.insert(key);
+    return ids;
+  }
+  size_t stored() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return seq_of_.size();
+  }
+  size_t misuse_flagged() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return misuse_flagged_;
+  }
+  std::map<std::string, size_t> reasons() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return reasons_;
+  }
+
+ private:
+  void OnRating(const mqtt::message& m) {
+    DeviceTopic topic;
+    if (!ParseTopic(m.get_topic(), &topic).ok()) return;
+    std::string reply;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      ++deliveries_;
+      DeviceRating r;
+      Status s = ParseRating(m.get_payload_str(), *registry_, Clock::System()->NowMs(), {}, &r);
+      const std::string key = topic.device + ":" + r.id;
+      if (!r.id.empty() && seen_[key]++ == 0 && options_.ignore_first_delivery) return;
+      if (!options_.ack) return;
+      if (!s.ok()) {
+        ++reasons_[s.message()];
+        reply = RejectedAckJson(r.id.empty() ? std::nullopt : std::optional<std::string>(r.id),
+                                s.message());
+      } else {
+        auto it = seq_of_.find(key);
+        if (it == seq_of_.end()) {
+          it = seq_of_.emplace(key, seq_of_.size() + 1).first;
+          MisuseVerdict v =
+              misuse_.Judge(topic.device, r.id, r.device_time_ms, Clock::System()->NowMs());
+          if (v.suspected_misuse) ++misuse_flagged_;
+        }
+        reply = StoredAckJson(r.id, it->second);
+      }
+    }
+    client_.publish(AckTopic(topic.office, topic.device), reply.data(), reply.size(), 1, false);
+  }
+
+  Options options_;
+  std::unique_ptr<TemplateRegistry> registry_;
+  MisuseDetector misuse_;
+  mqtt::async_client client_;
+  std::mutex mu_;
+  size_t deliveries_ = 0;
+  std::map<std::string, int> seen_;         // "<device>:<id>" -> deliveries
+  std::map<std::string, uint64_t> seq_of_;  // "<device>:<id>" -> seq
+  std::map<std::string, size_t> reasons_;
+  size_t misuse_flagged_ = 0;
+};
+
+// The last line of `output` that is a JSON object (devsim's report).
+json LastJsonLine(const std::string& output) {
+  size_t end = output.size();
+  while (end > 0) {
+    size_t start = output.rfind('\n', end - 1);
+    start = start == std::string::npos ? 0 : start + 1;
+    if (start < end && output[start] == '{') {
+      return json::parse(output.substr(start, end - start), nullptr, false);
+    }
+    if (start == 0) break;
+    end = start - 1;
+  }
+  return json(json::value_t::discarded);
+}
+
+class DevsimTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    MosquittoOptions o;
+    o.dir = dir_.path();
+    ASSERT_TRUE(MosquittoBroker::Start(o, &broker_).ok());
+  }
+
+  // Runs hailong-devsim with `args` (plus broker, office, --report-json,
+  // --quiet) and parses its JSON report (the last line of output).
+  json RunDevsim(std::vector<std::string> args, int* exit_code) {
+    std::vector<std::string> argv = {
+        HAILONG_DEVSIM_PATH, "--broker", broker_->url(), "--office", kOffice,
+        "--report-json",     "--quiet"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    CommandResult result;
+    Status s = RunCommand(argv, &result, std::chrono::seconds(60));
+    EXPECT_TRUE(s.ok()) << s.ToString() << "\n" << result.output;
+    *exit_code = result.exit_code;
+    json report = LastJsonLine(result.output);
+    EXPECT_FALSE(report.is_discarded()) << result.output;
+    return report;
+  }
+
+  // The retained payload of `topic` ("" if none within 3 s).
+  std::string Retained(const std::string& topic) {
+    mqtt::async_client c(broker_->url(), "test-retained-reader");
+    std::mutex mu;
+    std::string payload;
+    c.set_message_callback([&](mqtt::const_message_ptr m) {
+      std::lock_guard<std::mutex> lock(mu);
+      payload = m->get_payload_str();
+    });
+    c.connect(mqtt::connect_options_builder().clean_session(true).finalize())->wait();
+    c.subscribe(topic, 1)->wait();
+    hailong::testing::WaitUntil(
+        [&] {
+          std::lock_guard<std::mutex> lock(mu);
+          return !payload.empty();
+        },
+        std::chrono::seconds(3));
+    c.disconnect()->wait();
+    std::lock_guard<std::mutex> lock(mu);
+    return payload;
+  }
+
+  TempDir dir_{"devsim-test"};
+  std::unique_ptr<MosquittoBroker> broker_;
+};
+
+TEST(DevsimCliTest, HelpAndVersion) {
+  CommandResult r;
+  ASSERT_TRUE(RunCommand({HAILONG_DEVSIM_PATH, "--version"}, &r).ok());
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.output.find("hailong-devsim "), std::string::npos);
+  ASSERT_TRUE(RunCommand({HAILONG_DEVSIM_PATH, "--help"}, &r).ok());
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.output.find("--broker"), std::string::npos);
+  EXPECT_NE(r.output.find("thiết bị"), std::string::npos) << "Vietnamese by default";
+  ASSERT_TRUE(RunCommand({HAILONG_DEVSIM_PATH, "--help", "--lang", "en"}, &r).ok());
+  EXPECT_NE(r.output.find("simulated devices"), std::string::npos);
+}
+
+TEST(DevsimCliTest, BadArgumentsExitWithStatus2) {
+  CommandResult r;
+  ASSERT_TRUE(RunCommand({HAILONG_DEVSIM_PATH, "--template", "five-stars"}, &r).ok());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("five-stars"), std::string::npos);
+  ASSERT_TRUE(RunCommand({HAILONG_DEVSIM_PATH, "--counters", "quầy 1"}, &r).ok());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("--counters"), std::string::npos);
+  ASSERT_TRUE(RunCommand({HAILONG_DEVSIM_PATH, "--no-such-flag"}, &r).ok());
+  EXPECT_EQ(r.exit_code, 2);
+}
+
+TEST(DevsimCliTest, ListTemplatesPrintsTheBuiltins) {
+  CommandResult r;
+  ASSERT_TRUE(RunCommand({HAILONG_DEVSIM_PATH, "--list-templates"}, &r).ok());
+  ASSERT_EQ(r.exit_code, 0);
+  json j = json::parse(r.output);
+  EXPECT_EQ(j["templates"].size(), BuiltinTemplates().size());
+}
+
+TEST_F(DevsimTest, AllAckedExitsZero) {
+  Responder responder(broker_->url(), {});
+  int code = -1;
+  json report = RunDevsim({"--devices", "3", "--count", "30", "--rate", "20", "--counters", "2",
+                           "--template", "binh-thanh-return", "--dossier-fraction", "0.5"},
+                          &code);
+  EXPECT_EQ(code, 0) << report.dump();
+  EXPECT_EQ(report["sent"], 30);
+  EXPECT_EQ(report["acked_stored"], 30);
+  EXPECT_EQ(report["unacked"], 0);
+  EXPECT_EQ(report["rejected"], 0);
+  EXPECT_GT(report["latency_ms"]["p99"].get<double>(), 0);
+  EXPECT_EQ(responder.stored(), 30u);
+  EXPECT_EQ(Retained(StatusTopic(kOffice, "sim-1")), "offline");
+}
+
+TEST_F(DevsimTest, UnackedRatingsAreResentWithTheSameId) {
+  Responder responder(broker_->url(), {.ignore_first_delivery = true, .ack = true});
+  int code = -1;
+  json report = RunDevsim(
+      {"--devices", "2", "--count", "10", "--rate", "20", "--resend-timeout-ms", "300"}, &code);
+  EXPECT_EQ(code, 0) << report.dump();
+  EXPECT_EQ(report["acked_stored"], 10);
+  EXPECT_GE(report["resent"].get<int>(), 10);
+  EXPECT_EQ(report["unacked"], 0);
+  // Every id was delivered at least twice, and no new ids appeared.
+  EXPECT_EQ(responder.ids_seen().size(), 10u);
+  EXPECT_GE(responder.deliveries(), 20u);
+  EXPECT_EQ(responder.stored(), 10u);
+}
+
+TEST_F(DevsimTest, NothingAckedExitsNonZero) {
+  Responder responder(broker_->url(), {.ignore_first_delivery = false, .ack = false});
+  int code = -1;
+  json report = RunDevsim({"--devices", "1", "--count", "4", "--rate", "50", "--resend-timeout-ms",
+                           "200", "--drain-timeout-ms", "1000"},
+                          &code);
+  EXPECT_EQ(code, 1);
+  EXPECT_EQ(report["unacked"], 4);
+  EXPECT_EQ(report["acked_stored"], 0);
+  EXPECT_GT(report["resent"].get<int>(), 0);
+}
+
+TEST_F(DevsimTest, BadPayloadsAreRejectedWithTheExpectedReasons) {
+  Responder responder(broker_->url(), {});
+  int code = -1;
+  json report = RunDevsim({"--devices", "2", "--count", "80", "--rate", "40", "--bad-fraction",
+                           "0.4", "--seed", "7", "--template", "gia-lam-phone"},
+                          &code);
+  EXPECT_EQ(code, 0) << report.dump();
+  EXPECT_GT(report["bad_sent"].get<int>(), 9) << "every kind at least once";
+  EXPECT_EQ(report["rejected"], report["bad_sent"]);
+  EXPECT_EQ(report["bad_other_reason"], 0) << report.dump();
+  EXPECT_EQ(report["bad_unanswered"], 0);
+  EXPECT_EQ(report["bad_stored"], 0);
+  EXPECT_EQ(report["rejected_good"], 0);
+  EXPECT_EQ(report["acked_stored"].get<int>() + report["bad_sent"].get<int>(), 80);
+  auto reasons = responder.reasons();
+  EXPECT_EQ(reasons.size(), BadPayloadKinds().size()) << "every kind of rejection seen";
+}
+
+TEST_F(DevsimTest, MisusePressesAreFlaggedByDeviceTime) {
+  Responder responder(broker_->url(), {});
+  int code = -1;
+  // One press per device every 2.5 s would never be misuse; the extra
+  // presses 300 ms later are.
+  json report = RunDevsim({"--devices", "8", "--count", "16", "--rate", "0.4", "--misuse-fraction",
+                           "0.5", "--seed", "11"},
+                          &code);
+  EXPECT_EQ(code, 0) << report.dump();
+  EXPECT_GT(report["misuse_sent"].get<int>(), 0);
+  EXPECT_EQ(responder.misuse_flagged(), report["misuse_sent"].get<size_t>());
+}
+
+TEST_F(DevsimTest, StateDirKeepsUnackedRatingsAcrossRuns) {
+  TempDir state("devsim-state");
+  std::set<std::string> first_ids;
+  {
+    Responder silent(broker_->url(), {.ignore_first_delivery = false, .ack = false});
+    int code = -1;
+    json report = RunDevsim({"--devices", "1", "--count", "5", "--rate", "50", "--state-dir",
+                             state.path(), "--drain-timeout-ms", "500"},
+                            &code);
+    EXPECT_EQ(code, 1);
+    EXPECT_EQ(report["unacked"], 5);
+    first_ids = silent.ids_seen();
+    ASSERT_EQ(first_ids.size(), 5u);
+  }
+  Responder responder(broker_->url(), {});
+  int code = -1;
+  json report = RunDevsim(
+      {"--devices", "1", "--count", "1", "--rate", "50", "--state-dir", state.path()}, &code);
+  EXPECT_EQ(code, 0) << report.dump();
+  EXPECT_EQ(report["restored"], 5);
+  EXPECT_EQ(report["acked_stored"], 6);
+  std::set<std::string> second_ids = responder.ids_seen();
+  for (const std::string& id : first_ids) {
+    EXPECT_EQ(second_ids.count(id), 1u) << "resent with the same id: " << id;
+  }
+  // A third run finds nothing pending.
+  json third = RunDevsim(
+      {"--devices", "1", "--count", "1", "--rate", "50", "--state-dir", state.path()}, &code);
+  EXPECT_EQ(third["restored"], 0);
+}
+
+TEST_F(DevsimTest, SurvivesABrokerRestart) {
+  Responder* responder = new Responder(broker_->url(), {});
+  hailong::testing::ProcessOptions po;
+  po.argv = {HAILONG_DEVSIM_PATH,
+             "--broker",
+             broker_->url(),
+             "--office",
+             kOffice,
+             "--devices",
+             "2",
+             "--count",
+             "40",
+             "--rate",
+             "5",
+             "--resend-timeout-ms",
+             "500",
+             "--report-json",
+             "--quiet"};
+  po.log_file = dir_.Join("devsim.log");
+  std::unique_ptr<hailong::testing::Process> devsim;
+  ASSERT_TRUE(hailong::testing::Process::Start(po, &devsim).ok());
+  ASSERT_TRUE(hailong::testing::WaitUntil([&] { return responder->stored() >= 6; },
+                                          std::chrono::seconds(20)));
+  delete responder;
+  broker_->Stop();
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  ASSERT_TRUE(broker_->Restart().ok());
+  Responder again(broker_->url(), {});
+  int code = -1;
+  ASSERT_TRUE(devsim->Wait(std::chrono::seconds(60), &code).ok()) << devsim->LogTail();
+  EXPECT_EQ(code, 0) << devsim->LogTail();
+  std::string log = hailong::testing::ReadFileOrEmpty(po.log_file);
+  json report = LastJsonLine(log);
+  ASSERT_FALSE(report.is_discarded()) << log;
+  EXPECT_EQ(report["acked_stored"], 40);
+  EXPECT_EQ(report["unacked"], 0);
+}
+
+}  // namespace
+}  // namespace hailong::devices
