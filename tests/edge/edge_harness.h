@@ -1,0 +1,131 @@
+// EdgeHarness: one office for an integration test. A real Mosquitto with the
+// configuration ops/mosquitto/make-office-broker writes (passwords, ACL,
+// persistence, queue limits) on a free port, and a real hailong-edge process
+// on another, both with their files in one temporary directory. TestDevice
+// is a button box: a Paho client logged in as one device user.
+//
+// Thread safety: one harness per test, used from the test's thread;
+// TestDevice's acks arrive on Paho's thread and are read under a lock.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "hailong/devices/payload.h"
+#include "hailong/schema/event.h"
+#include "hailong/schema/status.h"
+#include "hailong/testing/http_client.h"
+#include "hailong/testing/process.h"
+#include "hailong/testing/temp_dir.h"
+
+namespace mqtt {
+class async_client;
+}
+
+namespace hailong::edge_test {
+
+using testing::HttpResponse;
+
+inline constexpr char kOffice[] = "phuong-01";
+inline constexpr char kOrigin[] = "edge-phuong-01";
+inline constexpr char kDevicePassword[] = "device-secret";
+inline constexpr char kEdgePassword[] = "edge-secret";
+
+struct HarnessOptions {
+  int devices = 4;  // device users box-1 .. box-N
+};
+
+class EdgeHarness {
+ public:
+  explicit EdgeHarness(HarnessOptions options = {});
+  ~EdgeHarness();
+
+  // Generates the broker configuration (make-office-broker) and starts it.
+  hailong::Status StartBroker();
+  void StopBroker();  // SIGTERM: Mosquitto saves its persistence
+  hailong::Status RestartBroker();
+  std::string broker_url() const;
+  uint16_t broker_port() const { return broker_port_; }
+
+  // The edge configuration with `overrides` merged in (a null value
+  // removes a key). Written to edge.json by StartEdge.
+  nlohmann::json EdgeConfig(const nlohmann::json& overrides = nlohmann::json::object()) const;
+  // Starts hailong-edge and waits for /healthz (15 s).
+  hailong::Status StartEdge(const nlohmann::json& overrides = nlohmann::json::object());
+  int StopEdge();   // SIGTERM; returns the exit code
+  void KillEdge();  // SIGKILL
+  std::string EdgeLog() const;
+  uint16_t http_port() const { return http_port_; }
+
+  HttpResponse Get(const std::string& target) const;
+  HttpResponse Post(const std::string& target, const std::string& body) const;
+  HttpResponse PostJson(const std::string& target, const nlohmann::json& body) const {
+    return Post(target, body.dump());
+  }
+  uint64_t LogSeq() const;  // from /api/v1/status
+  // Waits until /api/v1/status log_seq >= seq.
+  bool WaitLogSeq(uint64_t seq, std::chrono::milliseconds timeout = std::chrono::seconds(15)) const;
+
+  // Every event of the edge's own origin; the edge must be stopped.
+  hailong::Status ReadLog(std::vector<fb::EventT>* events) const;
+
+  const testing::TempDir& dir() const { return dir_; }
+  std::string data_dir() const { return dir_.Join("edge-data"); }
+
+ private:
+  HarnessOptions options_;
+  testing::TempDir dir_;
+  uint16_t broker_port_ = 0;
+  uint16_t http_port_ = 0;
+  std::unique_ptr<testing::Process> broker_;
+  std::unique_ptr<testing::Process> edge_;
+};
+
+// A device (button box) connected as user `name`, subscribed to its acks.
+class TestDevice {
+ public:
+  // `password` "" = the harness's device password. `clean` = a fresh session.
+  static hailong::Status Connect(const std::string& url, const std::string& name,
+                                 std::unique_ptr<TestDevice>* out, std::string password = "",
+                                 bool subscribe_acks = true);
+  ~TestDevice();
+
+  // Publishes at QoS 1 and waits for the broker's PUBACK.
+  hailong::Status Publish(const std::string& topic, const std::string& payload);
+  hailong::Status PublishRating(const std::string& payload) {
+    return Publish(devices::RatingTopic(kOffice, name_), payload);
+  }
+  // Waits for an ack whose id is `id` (nullopt: an ack with a null id).
+  bool WaitAck(const std::optional<std::string>& id, devices::DeviceAck* ack,
+               std::chrono::milliseconds timeout = std::chrono::seconds(15));
+  std::vector<devices::DeviceAck> Acks();
+  // Waits until at least `n` acks have arrived.
+  bool WaitAcks(size_t n, std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  // Extra subscription (e.g. a session topic); messages land in Messages().
+  hailong::Status Subscribe(const std::string& filter);
+  std::vector<std::pair<std::string, std::string>> Messages();
+
+  const std::string& name() const { return name_; }
+
+ private:
+  TestDevice() = default;
+  std::string name_;
+  std::unique_ptr<mqtt::async_client> client_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<devices::DeviceAck> acks_;
+  std::vector<std::pair<std::string, std::string>> messages_;
+};
+
+// A valid smiley-4 rating payload at device time `at_ms` (0 = now).
+std::string SmileyRating(const std::string& id, const std::string& counter = "q1",
+                         const std::string& option = "satisfied", int64_t at_ms = 0);
+int64_t NowMs();
+
+}  // namespace hailong::edge_test

@@ -1,0 +1,233 @@
+// Unit tests of the edge's parts that do no I/O: the configuration parser,
+// the catalogue file and its delta against the log's catalogue, counter
+// shifts and attribution, rejection labels, URL decoding.
+#include <gtest/gtest.h>
+
+#include "catalogue.h"
+#include "catalogue_file.h"
+#include "counter_sessions.h"
+#include "dossier_index.h"
+#include "hailong/edge/config.h"
+#include "hailong/edge/metrics.h"
+#include "http_server.h"
+#include "rating_intake.h"
+
+namespace hailong::edge {
+namespace {
+
+const char kMinimal[] = R"({"office_id":"phuong-01","data_dir":"/tmp/x",
+  "mqtt":{"url":"tcp://127.0.0.1:1883"},"http":{"listen":"127.0.0.1:8080"}})";
+
+TEST(EdgeConfigParseTest, MinimalConfigGetsTheDefaults) {
+  EdgeConfig c;
+  ASSERT_TRUE(ParseEdgeConfig(kMinimal, &c).ok());
+  EXPECT_EQ(c.office_id, "phuong-01");
+  EXPECT_EQ(c.http.host, "127.0.0.1");
+  EXPECT_EQ(c.http.port, 8080);
+  EXPECT_EQ(c.mqtt.client_id, "hailong-edge-phuong-01");
+  EXPECT_FALSE(c.hub.has_value());
+  EXPECT_EQ(c.Origin(), "edge-phuong-01");
+  EXPECT_EQ(c.photo_dir, "/tmp/x/photos");
+  EXPECT_EQ(c.misuse_interval_ms, 2000);
+}
+
+TEST(EdgeConfigParseTest, HubNodeIdIsTheOrigin) {
+  EdgeConfig c;
+  ASSERT_TRUE(ParseEdgeConfig(R"({"office_id":"p","data_dir":"/d","mqtt":{"url":"tcp://h:1"},
+    "http":{"listen":"[::1]:80"},"hub":{"url":"https://hub","node_id":"edge-p","token_file":"/t"}})",
+                              &c)
+                  .ok());
+  EXPECT_EQ(c.Origin(), "edge-p");
+  EXPECT_EQ(c.http.host, "::1");
+}
+
+TEST(EdgeConfigParseTest, ErrorsNameTheKey) {
+  EdgeConfig c;
+  Status s = ParseEdgeConfig(R"({"office_id":"p","data_dir":"/d","mqtt":{"url":"tcp://h:1"},
+    "http":{"listen":"h:1","threads":"2"}})",
+                             &c);
+  EXPECT_NE(s.message().find("\"http.threads\""), std::string::npos) << s.message();
+  s = ParseEdgeConfig(R"({"office_id":"p","data_dir":"/d","mqtt":{"url":"tcp://h:1"},
+    "http":{"listen":"h:1"},"hub":{"url":"http://x","node_id":"n","token_file":"t","extra":1}})",
+                      &c);
+  EXPECT_NE(s.message().find("\"hub.extra\""), std::string::npos) << s.message();
+  s = ParseEdgeConfig(R"([1])", &c);
+  EXPECT_FALSE(s.ok());
+}
+
+const char kCatalogue[] = R"({
+  "counters": [{"id": "q1", "name": "1", "template": "ha-noi-2014"}, {"id": "q2"}],
+  "officers": [{"id": "cb-a", "name": "Phạm Văn A", "photo": "cb-a.jpg",
+                "attributes": {"title": "Chuyên viên"}}],
+  "fields": [{"id": "HT", "name": "Hộ tịch"}]
+})";
+
+TEST(CatalogueFileTest, ParsesAndAppliesOnlyWhatChanged) {
+  CatalogueFile file;
+  ASSERT_TRUE(ParseCatalogueFile(kCatalogue, "phuong-01", &file).ok());
+  ASSERT_EQ(file.entries.size(), 4u);
+  Catalogue catalogue("phuong-01");
+  EXPECT_FALSE(catalogue.HasCounters());
+  EXPECT_TRUE(catalogue.CheckCounter("anything-1").ok());
+  std::vector<fb::EventBodyUnion> bodies;
+  ASSERT_TRUE(CatalogueDelta(file, catalogue, &bodies).ok());
+  ASSERT_EQ(bodies.size(), 4u);
+  for (const auto& b : bodies) catalogue.ApplyCatalogueChanged(*b.AsCatalogueChanged());
+  EXPECT_TRUE(catalogue.HasCounters());
+  EXPECT_TRUE(catalogue.CheckCounter("q1").ok());
+  EXPECT_TRUE(catalogue.CheckCounter("q3").IsNotFound());
+  EXPECT_TRUE(catalogue.CheckCounter("q 3").IsInvalidArgument());
+  EXPECT_EQ(catalogue.CounterTemplate("q1"), "ha-noi-2014");
+  EXPECT_EQ(catalogue.CounterTemplate("q2"), "smiley-4");
+  auto officer = catalogue.Find(fb::CatalogueKind::Officer, "cb-a");
+  ASSERT_TRUE(officer.has_value());
+  EXPECT_EQ(officer->Attribute("photo"), "cb-a.jpg");
+  EXPECT_EQ(officer->Attribute("title"), "Chuyên viên");
+  bodies.clear();
+  ASSERT_TRUE(CatalogueDelta(file, catalogue, &bodies).ok());
+  EXPECT_TRUE(bodies.empty());
+  // Retiring the only counters reopens the office to any counter id.
+  file.entries[0].retired = true;
+  file.entries[1].retired = true;
+  ASSERT_TRUE(CatalogueDelta(file, catalogue, &bodies).ok());
+  ASSERT_EQ(bodies.size(), 2u);
+  for (const auto& b : bodies) catalogue.ApplyCatalogueChanged(*b.AsCatalogueChanged());
+  EXPECT_FALSE(catalogue.HasCounters());
+}
+
+TEST(CatalogueFileTest, EntriesOfAnotherOfficeAreIgnored) {
+  Catalogue catalogue("phuong-01");
+  fb::CatalogueChangedT c;
+  c.kind = fb::CatalogueKind::Counter;
+  c.id = "q1";
+  c.office = "phuong-02";
+  catalogue.ApplyCatalogueChanged(c);
+  EXPECT_FALSE(catalogue.HasCounters());
+  c.office = "";
+  catalogue.ApplyCatalogueChanged(c);
+  EXPECT_TRUE(catalogue.HasCounters());
+}
+
+TEST(CatalogueFileTest, ErrorsNameTheEntry) {
+  CatalogueFile file;
+  Status s = ParseCatalogueFile(R"({"counters":[{"id":"q1"},{"id":"q 2"}]})", "p", &file);
+  EXPECT_NE(s.message().find("counters[1].id"), std::string::npos) << s.message();
+  s = ParseCatalogueFile(R"({"officers":[{"id":"a","photo":3}]})", "p", &file);
+  EXPECT_NE(s.message().find("officers[0].photo"), std::string::npos) << s.message();
+  s = ParseCatalogueFile(R"({"counter":[]})", "p", &file);
+  EXPECT_NE(s.message().find("\"counter\""), std::string::npos) << s.message();
+  s = ParseCatalogueFile(R"({"counters":[{"id":"q1"},{"id":"q1"}]})", "p", &file);
+  EXPECT_NE(s.message().find("twice"), std::string::npos) << s.message();
+  s = ParseCatalogueFile(R"({"templates":[{"id":"x"}]})", "p", &file);
+  EXPECT_NE(s.message().find("templates[0]"), std::string::npos) << s.message();
+}
+
+TEST(CatalogueFileTest, ATemplateVersionCannotChangeContent) {
+  Catalogue catalogue("p");
+  CatalogueFile file;
+  ASSERT_TRUE(ParseCatalogueFile(R"({"templates":[{"id":"smiley-4","version":1,"name":"Khác",
+    "criteria":[{"id":"a","label":"A","options":[{"id":"y","label":"Y","polarity":"positive"},
+    {"id":"n","label":"N","polarity":"negative"}]}]}]})",
+                                 "p", &file)
+                  .ok());
+  std::vector<fb::EventBodyUnion> bodies;
+  Status s = CatalogueDelta(file, catalogue, &bodies);
+  EXPECT_TRUE(s.IsConflict()) << s.ToString();
+  file.templates[0].version = 2;
+  ASSERT_TRUE(CatalogueDelta(file, catalogue, &bodies).ok());
+  ASSERT_EQ(bodies.size(), 1u);
+  ASSERT_TRUE(catalogue.ApplyTemplate(*bodies[0].AsTemplatePublished()->template_).ok());
+  EXPECT_EQ(catalogue.templates().Find("smiley-4")->version, 2u);
+}
+
+TEST(CounterSessionsTest, AttributesByTimeAcrossShifts) {
+  CounterSessions s;
+  EXPECT_EQ(s.OfficerAt("q1", 100), "");
+  s.SignIn("q1", "a", "A", "", 1000);
+  s.SignOut("q1", 2000);
+  s.SignIn("q1", "b", "B", "ha-noi-2014", 3000);
+  EXPECT_EQ(s.OfficerAt("q1", 999), "");
+  EXPECT_EQ(s.OfficerAt("q1", 1000), "a");
+  EXPECT_EQ(s.OfficerAt("q1", 1999), "a");
+  EXPECT_EQ(s.OfficerAt("q1", 2500), "");
+  EXPECT_EQ(s.OfficerAt("q1", 99999), "b");
+  EXPECT_EQ(s.OfficerAt("q2", 99999), "");
+  EXPECT_EQ(s.Current("q1")->template_id, "ha-noi-2014");
+  // A change older than the newest lands in place.
+  s.SignIn("q1", "c", "C", "", 2200);
+  EXPECT_EQ(s.OfficerAt("q1", 2500), "c");
+  EXPECT_EQ(s.Current("q1")->officer, "b");
+}
+
+TEST(CounterSessionsTest, ADossierIsOfferedUntilUsedOrStale) {
+  CounterSessions s;
+  s.SetDossier("q1", CounterDossier{"000123", "HT-001", "HT", 1000});
+  EXPECT_EQ(s.Dossier("q1", 2000)->receipt, "000123");
+  EXPECT_FALSE(s.Dossier("q1", 1000 + CounterSessions::kDossierTtlMs + 1).has_value());
+  EXPECT_FALSE(s.ConsumeDossier("q1", "000999"));
+  EXPECT_TRUE(s.ConsumeDossier("q1", "000123"));
+  EXPECT_FALSE(s.Dossier("q1", 2000).has_value());
+}
+
+TEST(DossierIndexTest, ReceivedThenReturned) {
+  DossierIndex index;
+  fb::DossierRecordedT d;
+  d.receipt = "1";
+  d.procedure = "HT-001";
+  d.due_ms = 5000;
+  d.at_ms = 1000;
+  index.Apply(d);
+  EXPECT_FALSE(index.Find("1")->returned);
+  fb::DossierRecordedT r;
+  r.receipt = "1";
+  r.stage = fb::DossierStage::Returned;
+  r.at_ms = 4000;
+  index.Apply(r);
+  auto s = index.Find("1");
+  EXPECT_TRUE(s->returned);
+  EXPECT_EQ(s->procedure, "HT-001");
+  EXPECT_EQ(s->due_ms, 5000);
+  EXPECT_EQ(s->received_at_ms, 1000);
+  EXPECT_EQ(s->returned_at_ms, 4000);
+  EXPECT_TRUE(IsValidReceipt("2024/HT-000123.1"));
+  EXPECT_FALSE(IsValidReceipt("a b"));
+  EXPECT_FALSE(IsValidReceipt(""));
+}
+
+TEST(MetricsTest, RejectionLabelsLeaveIdsOut) {
+  EXPECT_EQ(RejectionLabel("unknown option 'x' for criterion 'y'"), "unknown option for criterion");
+  EXPECT_EQ(RejectionLabel("unknown template 'abc'"), "unknown template");
+  EXPECT_EQ(RejectionLabel("field 'answers.level' must be a string"), "field must be a string");
+  EXPECT_EQ(RejectionLabel("malformed JSON: at line 1"), "malformed JSON");
+  EXPECT_EQ(RejectionLabel(""), "unknown");
+  EdgeMetrics m;
+  m.CountRejected("mqtt", "unknown template 'a'");
+  m.CountRejected("http", "unknown template 'b'");
+  EXPECT_EQ(m.Rejected("unknown template"), 2u);
+  m.ObserveAppend(0.003, 10);
+  const std::string text = m.RenderPrometheus({});
+  EXPECT_NE(text.find("hailong_edge_append_seconds_bucket{le=\"0.005\"} 1"), std::string::npos);
+  EXPECT_NE(text.find("hailong_edge_append_seconds_bucket{le=\"0.002\"} 0"), std::string::npos);
+}
+
+TEST(HttpParsingTest, PercentDecodingAndQueries) {
+  std::string out;
+  EXPECT_TRUE(PercentDecode("/a%20b/%C3%A1", &out));
+  EXPECT_EQ(out, "/a b/\xC3\xA1");
+  EXPECT_FALSE(PercentDecode("%2", &out));
+  EXPECT_FALSE(PercentDecode("%zz", &out));
+  auto q = ParseQuery("r=000123&counter=q%201&flag&x=a+b");
+  EXPECT_EQ(q["r"], "000123");
+  EXPECT_EQ(q["counter"], "q 1");
+  EXPECT_EQ(q["flag"], "");
+  EXPECT_EQ(q["x"], "a b");
+}
+
+TEST(RatingIntakeTest, IdempotencyIdIsDeviceOrChannel) {
+  EXPECT_EQ(RatingIdempotencyId("box-1", fb::Channel::ButtonBox, "r1"), "box-1:r1");
+  EXPECT_EQ(RatingIdempotencyId("", fb::Channel::Phone, "r1"), "phone:r1");
+  EXPECT_EQ(RatingIdempotencyId("", fb::Channel::Web, "r1"), "web:r1");
+}
+
+}  // namespace
+}  // namespace hailong::edge
