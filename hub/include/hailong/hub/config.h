@@ -1,0 +1,108 @@
+// HubConfig: the hailong-hub configuration file (JSON). Every key is listed
+// in hub/README.md; the required ones are those of shared/interfaces.md §3.
+// Parsing does no I/O, so it is tested without files.
+//
+// Thread safety: plain values; ParseHubConfig keeps no state.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hailong/schema/status.h"
+
+namespace hailong::hub {
+
+enum class Role { kAdmin, kManager, kViewer };
+const char* RoleName(Role role);
+
+// An edge (or any replicating node) allowed to push its own origin.
+struct NodeConfig {
+  std::string id;            // the node's origin id, e.g. "edge-phuong-01"
+  std::string office_id;     // the office the node serves
+  std::string token_sha256;  // lowercase hex SHA-256 of the bearer token (64 chars)
+};
+
+struct UserConfig {
+  std::string name;
+  Role role = Role::kViewer;
+  std::vector<std::string> offices;  // office ids, or "*" for every office
+  std::string password_hash;         // Argon2id string from crypto_pwhash_str
+
+  bool AllOffices() const;
+  bool MaySee(std::string_view office) const;
+};
+
+struct HttpConfig {
+  // "host:port" to listen on (port 0 = any free port). Required.
+  std::string listen;
+  std::string host;   // parsed from listen
+  uint16_t port = 0;  // parsed from listen
+  // Threads doing socket I/O. Default 2.
+  int threads = 2;
+  // Threads running request handlers (they may wait for fsync). Default 4.
+  int workers = 4;
+  // Connections served at once; more are refused with 503. Default 1024.
+  int max_connections = 1024;
+  // Deadline for reading one request (headers and body), seconds. Default 30.
+  int request_timeout_s = 30;
+  // A keep-alive connection idle this long is closed, seconds. Default 60.
+  int idle_timeout_s = 60;
+  // Largest request body except replication pushes, KiB. Default 64.
+  int max_body_kib = 64;
+  // Largest replication push body, MiB. Default 8.
+  int max_push_mib = 8;
+};
+
+// Satisfaction and participation targets, fractions 0..1.
+struct Targets {
+  double satisfaction = 0.80;   // share of ratings classified satisfied
+  double participation = 0.40;  // rated dossiers / dossiers
+};
+
+struct HubConfig {
+  // Directory of the event log (data_dir/log) and the read models. Required.
+  std::string data_dir;
+  HttpConfig http;
+  std::vector<NodeConfig> nodes;
+  std::vector<UserConfig> users;
+  // Dashboard files ("" = the compiled-in hub/web source directory).
+  std::string web_root;
+  // Default targets and per-office overrides ("targets": {"satisfaction",
+  // "participation", "offices": {"<office>": {...}}}).
+  Targets targets;
+  std::map<std::string, Targets> office_targets;
+  // A node whose clock differs from the hub's by more than this is flagged
+  // in GET /api/v1/nodes. Default 300 s.
+  int64_t clock_skew_limit_s = 300;
+  // A node whose newest event is older than this (while it still pushes) is
+  // reported as lagging in /metrics and the node list. Default 3600 s.
+  int64_t lag_warning_s = 3600;
+  // An open follow-up older than this is overdue. Default 72 h.
+  int64_t follow_up_due_hours = 72;
+  // A session unused for this long expires. Default 8 h.
+  int64_t session_ttl_s = 8 * 3600;
+  // Mark the session cookie Secure (set when served over HTTPS). Default false.
+  bool cookie_secure = false;
+  // Login attempts allowed per client address per minute. Default 20.
+  int login_attempts_per_minute = 20;
+  // Failed logins allowed per user name per 15 minutes. Default 10.
+  int login_failures_per_name = 10;
+
+  const Targets& TargetsFor(std::string_view office) const;
+};
+
+// Parses the configuration text. Unknown keys, wrong JSON types, missing
+// required keys and invalid values are InvalidArgument with a message that
+// names the key ("nodes[0].token_sha256: ...").
+Status ParseHubConfig(std::string_view json_text, HubConfig* out);
+
+// Reads and parses a configuration file (IOError if it cannot be read).
+Status LoadHubConfig(const std::string& path, HubConfig* out);
+
+// 1 to 64 characters of letters, digits, '-', '_' and '.'.
+bool IsValidId(std::string_view id);
+
+}  // namespace hailong::hub

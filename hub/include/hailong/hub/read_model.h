@@ -1,0 +1,83 @@
+// The hub's read models: what the projector derives from the merged logs
+// and the reports read. All keys live in the log's Store under "x/hub/p/"
+// (see hub/README.md, "Read models"), so a rebuild drops that prefix and
+// replays every origin from seq 1.
+//
+// Thread safety: plain values and free functions.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace hailong::hub {
+
+// What ratings and dossiers are aggregated by (besides office and day).
+enum class Dimension : uint8_t {
+  kOffice = 0,     // the office itself (value "")
+  kCounter = 1,    // counter id
+  kOfficer = 2,    // officer id ("" = none signed in)
+  kField = 3,      // field (lĩnh vực) code
+  kProcedure = 4,  // procedure code
+  kTemplate = 5,   // survey template id (ratings only)
+  kChannel = 6,    // button_box, touchscreen, phone, web (ratings only)
+  kAnswer = 7,     // "<template>|<criterion>|<option>" (ratings only)
+};
+inline constexpr int kDimensionCount = 8;
+const char* DimensionName(Dimension d);
+bool DimensionFromName(std::string_view name, Dimension* out);
+
+// Counters of one (dimension, office, day, value) cell. Signed so that
+// deltas (a voided rating) use the same type.
+struct Tally {
+  // Ratings that count: neither suspected misuse nor voided.
+  int64_t ratings = 0;
+  int64_t satisfied = 0;
+  int64_t neutral = 0;
+  int64_t unsatisfied = 0;
+  int64_t unclassified = 0;
+  int64_t with_comment = 0;
+  int64_t with_phone = 0;
+  // Ratings left out: suspected misuse or voided.
+  int64_t excluded = 0;
+  // Dossiers, on the day they entered the system (received, or returned
+  // when the system never saw them received).
+  int64_t dossiers = 0;
+  int64_t rated_dossiers = 0;  // with at least one counted rating
+  // Decision 766: rated unsatisfied, complained about (a follow-up) or overdue.
+  int64_t unsatisfied_dossiers = 0;
+  // Dossiers returned, on their return day.
+  int64_t returned = 0;
+  int64_t returned_on_time = 0;
+
+  static constexpr int kFields = 13;
+  std::array<int64_t*, kFields> Fields();
+  std::array<const int64_t*, kFields> Fields() const;
+  void Add(const Tally& other, int sign = 1);
+  Tally Negated() const {
+    Tally t;
+    t.Add(*this, -1);
+    return t;
+  }
+  bool IsZero() const;
+  bool operator==(const Tally& other) const;
+
+  std::string Encode() const;
+  // False if `bytes` is not an encoded Tally. Shorter encodings (older
+  // versions with fewer fields) decode with the missing fields 0.
+  bool Decode(std::string_view bytes);
+};
+
+// Wilson score interval for `successes` of `n` at 95% confidence.
+struct Interval {
+  double low = 0;
+  double high = 1;
+};
+Interval WilsonInterval(int64_t successes, int64_t n, double z = 1.959963984540054);
+
+// Key prefixes (all under "x/hub/p/", the projection namespace).
+inline constexpr std::string_view kHubPrefix = "x/hub/";
+inline constexpr std::string_view kProjectionPrefix = "x/hub/p/";
+
+}  // namespace hailong::hub

@@ -1,0 +1,84 @@
+// Reports over the read models: the rows of GET /api/v1/report (JSON), the
+// same as CSV (report.csv) and as the periodic XLSX report (report.xlsx).
+//
+// Rates are fractions 0..1 (0 when there is nothing to divide by):
+//   satisfaction_rate  = satisfied / ratings, with a Wilson 95% interval
+//   participation_rate = rated_dossiers / dossiers
+//   on_time_rate       = returned_on_time / returned
+//   decision766_rate   = (dossiers - unsatisfied_dossiers) / dossiers
+// Ratings flagged as suspected misuse and voided ratings are left out.
+//
+// Thread safety: free functions over a Store that may be written
+// concurrently (each scan sees a consistent snapshot of one office).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "hailong/hub/config.h"
+#include "hailong/hub/read_model.h"
+#include "hailong/replication/store.h"
+#include "hailong/schema/status.h"
+
+namespace hailong::hub {
+
+enum class GroupBy { kOffice, kCounter, kOfficer, kField, kProcedure, kDay, kMonth };
+const char* GroupByName(GroupBy g);
+bool GroupByFromName(std::string_view name, GroupBy* out);
+// Vietnamese name of a grouping ("Quầy", "Cán bộ", ...).
+const char* GroupByLabelVi(GroupBy g);
+
+struct ReportQuery {
+  std::string from;  // first day, YYYY-MM-DD (Asia/Ho_Chi_Minh), inclusive
+  std::string to;    // last day, inclusive
+  // Offices to include; empty = every office the hub has seen.
+  std::vector<std::string> offices;
+  GroupBy group_by = GroupBy::kOffice;
+};
+
+struct ReportRow {
+  std::string office;  // office, counter and officer groupings
+  std::string key;     // the group's value: counter, officer, field, procedure, day or month
+  std::string name;    // catalogue name of the group ("" if unknown)
+  Tally tally;
+};
+
+struct Report {
+  ReportQuery query;
+  std::vector<ReportRow> rows;  // sorted by office, then key
+  Tally totals;
+};
+
+// Checks the dates (valid, from <= to, at most 1000 days) and the offices.
+Status ValidateReportQuery(const ReportQuery& query);
+
+// Every office the projection has seen, sorted.
+Status ListOffices(const replication::Store& store, std::vector<std::string>* offices);
+
+Status RunReport(const replication::Store& store, const ReportQuery& query, Report* out);
+
+// {"from","to","office","group_by","rows":[...],"totals":{...}}; each row has
+// the group keys, the interfaces.md §5 fields and the extras above. Office
+// rows also carry the office's targets and whether it is below them.
+nlohmann::json ReportToJson(const Report& report, const HubConfig& config);
+nlohmann::json ReportRowToJson(const Report& report, const ReportRow& row, const HubConfig& config,
+                               bool totals);
+
+// UTF-8 with a byte-order mark (so Excel reads the Vietnamese text), CRLF
+// lines, RFC 4180 quoting; text cells starting with = + - @ (or a tab or
+// CR) are prefixed with ' so a spreadsheet never runs them as formulas.
+// `vietnamese` chooses Vietnamese column headers instead of the JSON keys.
+std::string ReportToCsv(const Report& report, const HubConfig& config, bool vietnamese);
+// Makes one CSV cell safe and quoted as needed.
+std::string CsvCell(std::string_view text);
+
+// The periodic report workbook: one sheet per grouping in `reports` (each
+// with the title, the period and the office, Vietnamese headers, a totals
+// row). Writes to `path`.
+Status WriteReportXlsx(const std::vector<Report>& reports, const std::string& office_label,
+                       const HubConfig& config, const std::string& path);
+
+}  // namespace hailong::hub

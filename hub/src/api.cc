@@ -1,0 +1,463 @@
+#include "api.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "hailong/schema/version.h"
+
+namespace hailong::hub {
+
+namespace http = boost::beast::http;
+using json = nlohmann::json;
+
+namespace {
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool IsStateChanging(http::verb v) {
+  return v != http::verb::get && v != http::verb::head && v != http::verb::options;
+}
+
+std::string ContentTypeFor(const std::string& path) {
+  static const std::map<std::string, std::string> kTypes = {
+      {".html", "text/html; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".json", "application/json; charset=utf-8"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".jpg", "image/jpeg"},
+      {".jpeg", "image/jpeg"},
+      {".webp", "image/webp"},
+      {".ico", "image/x-icon"},
+      {".woff2", "font/woff2"},
+      {".woff", "font/woff"},
+      {".ttf", "font/ttf"},
+      {".map", "application/json"},
+      {".txt", "text/plain; charset=utf-8"},
+  };
+  const std::string ext = std::filesystem::path(path).extension().string();
+  auto it = kTypes.find(ext);
+  return it == kTypes.end() ? "application/octet-stream" : it->second;
+}
+
+}  // namespace
+
+bool UrlDecode(std::string_view in, std::string* out, bool plus) {
+  out->clear();
+  for (size_t i = 0; i < in.size(); ++i) {
+    const char c = in[i];
+    if (c == '%') {
+      if (i + 2 >= in.size()) return false;
+      const int hi = HexDigit(in[i + 1]);
+      const int lo = HexDigit(in[i + 2]);
+      if (hi < 0 || lo < 0) return false;
+      out->push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+    } else if (c == '+' && plus) {
+      out->push_back(' ');
+    } else {
+      out->push_back(c);
+    }
+  }
+  return true;
+}
+
+std::string Api::Call::Query(const std::string& key, const std::string& fallback) const {
+  auto it = query.find(key);
+  return it == query.end() ? fallback : it->second;
+}
+
+Api::Api(HubContext* context) : ctx_(context) {
+  Metrics& m = *ctx_->metrics;
+  m.Describe("hailong_hub_http_requests_total", "counter", "HTTP requests by route and status.");
+  m.Describe("hailong_hub_push_batches_total", "counter", "Replication pushes accepted.");
+  m.Describe("hailong_hub_push_events_total", "counter", "Events received by push, by result.");
+  m.Describe("hailong_hub_push_refused_total", "counter", "Replication pushes refused, by reason.");
+  m.Describe("hailong_hub_pull_events_total", "counter", "Hub events served to nodes.");
+  m.Describe("hailong_hub_logins_total", "counter", "Login attempts by result.");
+  m.Describe("hailong_hub_personal_data_access_total", "counter",
+             "Responses that showed phone numbers or comments (each audited).");
+}
+
+HttpReply Api::Json(unsigned status, const json& body) const {
+  return JsonReply(status, body.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+HttpReply Api::Error(const Call& call, unsigned status, const std::string& vi,
+                     const std::string& en, json extra) const {
+  extra["error"] = call.english ? en : vi;
+  if (!call.english) extra["error_en"] = en;
+  return Json(status, extra);
+}
+
+bool Api::ParseBody(const Call& call, json* body, HttpReply* error) const {
+  *body = json::parse(call.req.body(), nullptr, false);
+  if (body->is_discarded() || !body->is_object()) {
+    *error = Error(call, 400, "nội dung yêu cầu không phải là đối tượng JSON hợp lệ",
+                   "the request body is not a valid JSON object");
+    return false;
+  }
+  return true;
+}
+
+bool Api::MaySeeOffice(const Call& call, const std::string& office) const {
+  return call.who.MaySeeOffice(office);
+}
+
+bool Api::ScopeOffices(const Call& call, std::vector<std::string>* offices,
+                       HttpReply* error) const {
+  offices->clear();
+  const std::string office = call.Query("office");
+  if (!office.empty()) {
+    if (!MaySeeOffice(call, office)) {
+      *error = Error(call, 403, "bạn không có quyền xem đơn vị " + office,
+                     "you may not see office " + office);
+      return false;
+    }
+    offices->push_back(office);
+    return true;
+  }
+  if (call.who.AllOffices()) return true;  // empty = every office
+  std::vector<std::string> all;
+  Status s = ListOffices(*ctx_->log->store(), &all);
+  if (!s.ok()) {
+    *error = Error(call, 500, "lỗi đọc dữ liệu", s.ToString());
+    return false;
+  }
+  for (const auto& o : all) {
+    if (MaySeeOffice(call, o)) offices->push_back(o);
+  }
+  if (call.who.is_user()) {
+    for (const auto& o : call.who.user->offices) {
+      if (o != "*") offices->push_back(o);
+    }
+  }
+  if (offices->empty()) offices->push_back("\x01none");  // nothing visible
+  return true;
+}
+
+void Api::Audit(const Call& call, const std::string& action, const std::string& target,
+                const json& detail) {
+  const std::string role = call.who.is_user() ? RoleName(call.who.user->role) : "node";
+  Status s =
+      ctx_->audit->Record(call.who.name(), role, call.client.address, action, target, detail);
+  if (!s.ok()) std::fprintf(stderr, "hailong-hub: audit write failed: %s\n", s.ToString().c_str());
+}
+
+Status Api::AppendHubEvent(replication::EventDraft draft, uint64_t* seq) {
+  replication::AppendResult result;
+  Status s = ctx_->log->Append(std::move(draft), &result);
+  if (!s.ok()) return s;
+  *seq = result.seq;
+  // Answer once the read models show the change (bounded wait).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (ctx_->projector->Applied(ctx_->log->origin()) < result.seq &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return Status::OK();
+}
+
+HttpReply Api::Handle(HttpRequest& request, const ClientInfo& client) {
+  const std::string_view target(request.target().data(), request.target().size());
+  const size_t q = target.find('?');
+  Call call{request, client, {}, {}, {}, {}, false};
+  const auto lang = request[http::field::accept_language];
+  call.english = lang.size() >= 2 && (lang.substr(0, 2) == "en" || lang.substr(0, 2) == "EN");
+  HttpReply reply;
+  if (!UrlDecode(target.substr(0, q), &call.path, false) || call.path.empty() ||
+      call.path[0] != '/' || call.path.find('\0') != std::string::npos) {
+    reply = Error(call, 400, "đường dẫn không hợp lệ", "bad path");
+  } else {
+    bool ok = true;
+    if (q != std::string_view::npos) {
+      std::string_view rest = target.substr(q + 1);
+      while (!rest.empty() && ok) {
+        const size_t amp = rest.find('&');
+        const std::string_view pair = rest.substr(0, amp);
+        const size_t eq = pair.find('=');
+        std::string k, v;
+        ok = UrlDecode(pair.substr(0, eq), &k, true) &&
+             (eq == std::string_view::npos || UrlDecode(pair.substr(eq + 1), &v, true));
+        if (ok && !k.empty()) call.query[k] = v;
+        if (amp == std::string_view::npos) break;
+        rest.remove_prefix(amp + 1);
+      }
+    }
+    std::string_view p = call.path;
+    p.remove_prefix(1);
+    while (!p.empty()) {
+      const size_t slash = p.find('/');
+      call.segments.emplace_back(p.substr(0, slash));
+      if (slash == std::string_view::npos) break;
+      p.remove_prefix(slash + 1);
+    }
+    reply =
+        ok ? Route(call) : Error(call, 400, "tham số truy vấn không hợp lệ", "bad query string");
+  }
+  auto& res = reply.response;
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("X-Frame-Options", "DENY");
+  res.set("Referrer-Policy", "same-origin");
+  if (call.path.rfind("/api/", 0) == 0 && !reply.stream) {
+    res.set(http::field::cache_control, "no-store");
+  }
+  const std::string route = call.segments.size() >= 3 && call.segments[0] == "api"
+                                ? call.segments[2]
+                                : (call.segments.empty() ? "" : call.segments[0]);
+  ctx_->metrics->Add("hailong_hub_http_requests_total{route=\"" + LabelValue(route.substr(0, 32)) +
+                     "\",code=\"" + std::to_string(res.result_int()) + "\"}");
+  return reply;
+}
+
+HttpReply Api::Route(Call& call) {
+  const auto method = call.req.method();
+  if (call.path == "/healthz") return Healthz(call);
+  if (call.path == "/metrics") return MetricsText(call);
+  if (call.path.rfind("/api/", 0) == 0 || call.path == "/api") {
+    if (call.path == "/api/v1/login") {
+      if (method != http::verb::post) return Error(call, 405, "chỉ dùng POST", "use POST");
+      return Login(call);
+    }
+    call.who = ctx_->auth->Authenticate(call.req[http::field::cookie],
+                                        call.req[http::field::authorization]);
+    if (!call.who.authenticated()) {
+      HttpReply r = Error(call, 401, "cần đăng nhập", "authentication required");
+      r.response.set(http::field::www_authenticate, "Bearer realm=\"hailong-hub\"");
+      return r;
+    }
+    if (call.who.is_node()) ctx_->nodes->Seen(call.who.node->id);
+    if (call.who.via_cookie && IsStateChanging(method) &&
+        !ctx_->auth->CheckCsrf(call.who, call.req["X-CSRF-Token"])) {
+      return Error(call, 403, "thiếu hoặc sai mã chống giả mạo (X-CSRF-Token)",
+                   "missing or wrong X-CSRF-Token");
+    }
+    return RouteApi(call);
+  }
+  if (method != http::verb::get && method != http::verb::head) {
+    return Error(call, 405, "phương thức không được hỗ trợ", "method not allowed");
+  }
+  return StaticFile(call);
+}
+
+HttpReply Api::RouteApi(Call& call) {
+  const auto method = call.req.method();
+  const auto& s = call.segments;  // "api", "v1", ...
+  const bool get = method == http::verb::get;
+  const bool post = method == http::verb::post;
+  auto wrong_method = [&] {
+    return Error(call, 405, "phương thức không được hỗ trợ", "method not allowed");
+  };
+  if (s.size() < 3 || s[1] != "v1") return Error(call, 404, "không tìm thấy", "not found");
+  const std::string& r = s[2];
+  if (r == "replication" && s.size() == 4) {
+    if (s[3] == "push") return post ? Push(call) : wrong_method();
+    if (s[3] == "cursor") return get ? Cursor(call) : wrong_method();
+    if (s[3] == "pull") return get ? Pull(call) : wrong_method();
+    return Error(call, 404, "không tìm thấy", "not found");
+  }
+  if (call.who.is_node()) {
+    return Error(call, 403, "nút chỉ được dùng các đường dẫn sao chép dữ liệu",
+                 "node tokens may only use the replication endpoints");
+  }
+  if (s.size() == 3) {
+    if (r == "logout") return post ? Logout(call) : wrong_method();
+    if (r == "me") return get ? Me(call) : wrong_method();
+    if (r == "nodes") return get ? Nodes(call) : wrong_method();
+    if (r == "report") return get ? ReportRoute(call, "json") : wrong_method();
+    if (r == "report.json") return get ? ReportRoute(call, "json") : wrong_method();
+    if (r == "report.csv") return get ? ReportRoute(call, "csv") : wrong_method();
+    if (r == "report.xlsx") return get ? ReportRoute(call, "xlsx") : wrong_method();
+    if (r == "targets") return get ? TargetsRoute(call) : wrong_method();
+    if (r == "ratings") return get ? Ratings(call) : wrong_method();
+    if (r == "follow-ups") return get ? FollowUps(call) : wrong_method();
+    if (r == "catalogue")
+      return get ? CatalogueList(call) : post ? CataloguePost(call) : wrong_method();
+    if (r == "templates")
+      return get ? TemplatesList(call) : post ? TemplatePost(call) : wrong_method();
+    if (r == "audit") return get ? AuditList(call) : wrong_method();
+  }
+  if (r == "events" && s.size() == 4 && s[3] == "stream")
+    return get ? Stream(call) : wrong_method();
+  if (r == "catalogue" && s.size() == 4 && s[3] == "import") {
+    return post ? CatalogueImport(call) : wrong_method();
+  }
+  if (r == "follow-ups" && s.size() == 4) return get ? FollowUp(call, s[3]) : wrong_method();
+  if (r == "follow-ups" && s.size() == 5) {
+    return post ? FollowUpAction(call, s[3], s[4]) : wrong_method();
+  }
+  if (r == "ratings" && s.size() == 6 && s[5] == "void") {
+    return post ? VoidRating(call, s[3], s[4]) : wrong_method();
+  }
+  return Error(call, 404, "không tìm thấy", "not found");
+}
+
+HttpReply Api::Healthz(Call& call) { return TextReply(200, "ok\n"); }
+
+HttpReply Api::MetricsText(Call& call) {
+  std::string g;
+  const ProjectorStats ps = ctx_->projector->stats();
+  g += "# HELP hailong_hub_projection_backlog_events Events not yet applied to the read models.\n"
+       "# TYPE hailong_hub_projection_backlog_events gauge\n"
+       "hailong_hub_projection_backlog_events " +
+       std::to_string(ctx_->projector->Backlog()) + "\n";
+  g += "# HELP hailong_hub_projection_events_applied_total Events applied since start.\n"
+       "# TYPE hailong_hub_projection_events_applied_total counter\n"
+       "hailong_hub_projection_events_applied_total " +
+       std::to_string(ps.events_applied) + "\n";
+  g += "# HELP hailong_hub_follow_ups_opened_total Follow-ups opened by the projector.\n"
+       "# TYPE hailong_hub_follow_ups_opened_total counter\n"
+       "hailong_hub_follow_ups_opened_total " +
+       std::to_string(ps.follow_ups_opened) + "\n";
+  g += "# HELP hailong_hub_log_head_seq Head sequence number per origin.\n"
+       "# TYPE hailong_hub_log_head_seq gauge\n";
+  for (const auto& origin : ctx_->log->Origins()) {
+    g += "hailong_hub_log_head_seq{origin=\"" + LabelValue(origin) + "\"} " +
+         std::to_string(ctx_->log->Head(origin).seq) + "\n";
+  }
+  g += "# HELP hailong_hub_free_disk_bytes Free bytes on the data directory's file system.\n"
+       "# TYPE hailong_hub_free_disk_bytes gauge\n"
+       "hailong_hub_free_disk_bytes " +
+       std::to_string(ctx_->log->FreeDiskBytes()) + "\n";
+  const AuthStats as = ctx_->auth->stats();
+  g += "# HELP hailong_hub_sessions Open user sessions.\n# TYPE hailong_hub_sessions gauge\n"
+       "hailong_hub_sessions " +
+       std::to_string(as.sessions) + "\n";
+  g += "# HELP hailong_hub_sse_subscribers Live-update streams open.\n"
+       "# TYPE hailong_hub_sse_subscribers gauge\nhailong_hub_sse_subscribers " +
+       std::to_string(ctx_->live->subscribers()) + "\n";
+  if (ctx_->server != nullptr) {
+    const HttpServerStats& hs = ctx_->server->stats();
+    g += "# HELP hailong_hub_http_connections_open Open HTTP connections.\n"
+         "# TYPE hailong_hub_http_connections_open gauge\nhailong_hub_http_connections_open " +
+         std::to_string(hs.connections_open.load()) + "\n";
+    g += "# HELP hailong_hub_http_connections_refused_total Connections refused over the cap.\n"
+         "# TYPE hailong_hub_http_connections_refused_total counter\n"
+         "hailong_hub_http_connections_refused_total " +
+         std::to_string(hs.connections_refused.load()) + "\n";
+    g += "# HELP hailong_hub_http_requests_too_large_total Requests over a size limit.\n"
+         "# TYPE hailong_hub_http_requests_too_large_total counter\n"
+         "hailong_hub_http_requests_too_large_total " +
+         std::to_string(hs.requests_too_large.load()) + "\n";
+    g += "# HELP hailong_hub_http_timeouts_total Connections closed by a deadline.\n"
+         "# TYPE hailong_hub_http_timeouts_total counter\nhailong_hub_http_timeouts_total " +
+         std::to_string(hs.timeouts.load()) + "\n";
+  }
+  g += ctx_->nodes->Gauges();
+  g += "# HELP hailong_hub_info Version.\n# TYPE hailong_hub_info "
+       "gauge\nhailong_hub_info{version=\"" +
+       std::string(kVersion) + "\"} 1\n";
+  return TextReply(200, ctx_->metrics->Render(g), "text/plain; version=0.0.4; charset=utf-8");
+}
+
+HttpReply Api::Login(Call& call) {
+  json body;
+  HttpReply error;
+  if (!ParseBody(call, &body, &error)) return error;
+  auto name = body.find("name");
+  auto password = body.find("password");
+  if (name == body.end() || !name->is_string() || password == body.end() ||
+      !password->is_string()) {
+    return Error(call, 400, "cần \"name\" và \"password\" dạng chuỗi",
+                 "\"name\" and \"password\" (strings) are required");
+  }
+  LoginResult login;
+  int retry_after = 0;
+  Status s = ctx_->auth->Login(name->get<std::string>(), password->get<std::string>(),
+                               call.client.address, &login, &retry_after);
+  if (s.code() == Status::Code::kUnavailable) {
+    ctx_->metrics->Add("hailong_hub_logins_total{result=\"limited\"}");
+    HttpReply r = Error(call, 429, "đăng nhập sai quá nhiều lần; vui lòng thử lại sau",
+                        "too many login attempts; try again later");
+    r.response.set(http::field::retry_after, std::to_string(retry_after));
+    return r;
+  }
+  if (!s.ok()) {
+    ctx_->metrics->Add("hailong_hub_logins_total{result=\"failed\"}");
+    return Error(call, 401, "sai tên đăng nhập hoặc mật khẩu", "wrong name or password");
+  }
+  ctx_->metrics->Add("hailong_hub_logins_total{result=\"ok\"}");
+  json offices = login.user->offices;
+  HttpReply r = Json(200, json{{"name", login.user->name},
+                               {"role", RoleName(login.user->role)},
+                               {"offices", offices},
+                               {"csrf_token", login.csrf_token},
+                               {"expires", FormatRfc3339(login.expires_ms)}});
+  r.response.set(http::field::set_cookie, ctx_->auth->SessionCookie(login));
+  return r;
+}
+
+HttpReply Api::Logout(Call& call) {
+  ctx_->auth->Logout(call.who);
+  HttpReply r = Json(200, json{{"status", "logged_out"}});
+  r.response.set(http::field::set_cookie, ctx_->auth->ClearCookie());
+  return r;
+}
+
+HttpReply Api::Me(Call& call) {
+  json j{{"name", call.who.user->name},
+         {"role", RoleName(call.who.user->role)},
+         {"offices", call.who.user->offices},
+         {"personal_data", call.who.MaySeePersonalData()}};
+  if (call.who.via_cookie) j["csrf_token"] = call.who.csrf_token;
+  return Json(200, j);
+}
+
+HttpReply Api::StaticFile(Call& call) {
+  namespace fs = std::filesystem;
+  std::string relative;
+  const std::string& p = call.path;
+  if (p == "/" || p == "/index.html") {
+    relative = "index.html";
+  } else if (p.rfind("/assets/", 0) == 0) {
+    relative = p.substr(1);
+  } else if (p.rfind("/s/", 0) == 0 && call.segments.size() == 3) {
+    relative = "survey.html";
+  } else if (p == "/favicon.ico") {
+    relative = "favicon.ico";
+  } else {
+    return Error(call, 404, "không tìm thấy", "not found");
+  }
+  // Traversal: no "..", no backslash, no empty segment; then the canonical
+  // path must stay under the canonical web root.
+  if (relative.find("..") != std::string::npos || relative.find('\\') != std::string::npos ||
+      relative.find("//") != std::string::npos) {
+    return Error(call, 404, "không tìm thấy", "not found");
+  }
+  std::error_code ec;
+  const fs::path root = fs::canonical(ctx_->web_root, ec);
+  if (ec) return Error(call, 404, "không tìm thấy", "not found");
+  const fs::path file = fs::weakly_canonical(root / relative, ec);
+  if (ec) return Error(call, 404, "không tìm thấy", "not found");
+  const std::string root_s = root.string() + "/";
+  if (file.string().rfind(root_s, 0) != 0 || !fs::is_regular_file(file, ec)) {
+    return Error(call, 404, "không tìm thấy", "not found");
+  }
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream data;
+  data << in.rdbuf();
+  if (!in.good() && !in.eof()) return Error(call, 500, "không đọc được tệp", "cannot read file");
+  HttpReply r = TextReply(200, data.str(), ContentTypeFor(file.string()));
+  if (relative.rfind("assets/", 0) == 0) {
+    r.response.set(http::field::cache_control, "public, max-age=3600");
+  } else {
+    r.response.set(http::field::cache_control, "no-cache");
+  }
+  if (ContentTypeFor(file.string()).rfind("text/html", 0) == 0) {
+    r.response.set("Content-Security-Policy",
+                   "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                   "frame-ancestors 'none'");
+  }
+  if (call.req.method() == http::verb::head) r.response.body().clear();
+  return r;
+}
+
+}  // namespace hailong::hub

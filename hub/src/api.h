@@ -1,0 +1,118 @@
+// Api: every HTTP route of the hub (hub/README.md lists them). Handle runs
+// on the HTTP server's worker threads, so routes may block on the log.
+//
+// Thread safety: Handle may be called concurrently.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "audit.h"
+#include "hailong/hub/auth.h"
+#include "hailong/hub/config.h"
+#include "hailong/hub/http_server.h"
+#include "hailong/hub/projector.h"
+#include "hailong/hub/report.h"
+#include "hailong/replication/event_log.h"
+#include "live_updates.h"
+#include "metrics.h"
+#include "node_registry.h"
+
+namespace hailong::hub {
+
+// What the routes share. Pointers are not owned and outlive the Api.
+struct HubContext {
+  const HubConfig* config = nullptr;
+  const Clock* clock = nullptr;
+  replication::EventLog* log = nullptr;
+  Projector* projector = nullptr;
+  Auth* auth = nullptr;
+  NodeRegistry* nodes = nullptr;
+  Metrics* metrics = nullptr;
+  LiveUpdates* live = nullptr;
+  AuditLog* audit = nullptr;
+  std::string web_root;                // dashboard files
+  std::string tmp_dir;                 // scratch space for XLSX files
+  const HttpServer* server = nullptr;  // set once listening (for /metrics)
+};
+
+class Api {
+ public:
+  explicit Api(HubContext* context);
+  HttpReply Handle(HttpRequest& request, const ClientInfo& client);
+
+ private:
+  // One request being served.
+  struct Call {
+    HttpRequest& req;
+    const ClientInfo& client;
+    std::string path;                          // decoded, without the query
+    std::map<std::string, std::string> query;  // decoded
+    std::vector<std::string> segments;         // path split on '/'
+    Principal who;
+    bool english = false;  // Accept-Language: en...
+    std::string Query(const std::string& key, const std::string& fallback = "") const;
+  };
+
+  HttpReply Route(Call& call);
+  HttpReply RouteApi(Call& call);
+  HttpReply Error(const Call& call, unsigned status, const std::string& vi, const std::string& en,
+                  nlohmann::json extra = nlohmann::json::object()) const;
+  HttpReply Json(unsigned status, const nlohmann::json& body) const;
+  bool ParseBody(const Call& call, nlohmann::json* body, HttpReply* error) const;
+  // Appends a hub event and waits (up to 5 s) until the projector applied it.
+  Status AppendHubEvent(replication::EventDraft draft, uint64_t* seq);
+  bool MaySeeOffice(const Call& call, const std::string& office) const;
+  // The offices a query covers: the ?office= one (403 when out of scope) or
+  // every office in the caller's scope.
+  bool ScopeOffices(const Call& call, std::vector<std::string>* offices, HttpReply* error) const;
+  void Audit(const Call& call, const std::string& action, const std::string& target,
+             const nlohmann::json& detail = nlohmann::json::object());
+
+  // api.cc
+  HttpReply Healthz(Call& call);
+  HttpReply MetricsText(Call& call);
+  HttpReply Login(Call& call);
+  HttpReply Logout(Call& call);
+  HttpReply Me(Call& call);
+  HttpReply StaticFile(Call& call);
+  // api_replication.cc
+  HttpReply Push(Call& call);
+  HttpReply Cursor(Call& call);
+  HttpReply Pull(Call& call);
+  HttpReply Nodes(Call& call);
+  // api_reports.cc
+  HttpReply ReportRoute(Call& call, const std::string& format);
+  HttpReply TargetsRoute(Call& call);
+  bool ParseReportQuery(Call& call, ReportQuery* query, HttpReply* error);
+  std::string OfficeLabel(const ReportQuery& query) const;
+  // api_ratings.cc
+  HttpReply Ratings(Call& call);
+  HttpReply VoidRating(Call& call, const std::string& origin, const std::string& seq);
+  HttpReply FollowUps(Call& call);
+  HttpReply FollowUp(Call& call, const std::string& id);
+  HttpReply FollowUpAction(Call& call, const std::string& id, const std::string& action);
+  nlohmann::json RatingJson(const std::string& origin, uint64_t seq, bool personal,
+                            bool* had_personal) const;
+  // api_admin.cc
+  HttpReply CatalogueList(Call& call);
+  HttpReply CataloguePost(Call& call);
+  HttpReply CatalogueImport(Call& call);
+  HttpReply TemplatesList(Call& call);
+  HttpReply TemplatePost(Call& call);
+  HttpReply AuditList(Call& call);
+  HttpReply Stream(Call& call);
+
+  HubContext* ctx_;
+  std::mutex push_mu_;                                             // guards push_locks_
+  std::map<std::string, std::shared_ptr<std::mutex>> push_locks_;  // one push per origin at a time
+};
+
+// Percent-decoding of a URL component ('+' as space when `plus`). False on bad escapes.
+bool UrlDecode(std::string_view in, std::string* out, bool plus);
+
+}  // namespace hailong::hub

@@ -1,0 +1,374 @@
+// GET /api/v1/ratings, POST /api/v1/ratings/{origin}/{seq}/void and the
+// follow-up routes. Phone numbers and comments only for admins and
+// managers, and every response that shows them is audited first.
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "api.h"
+#include "codec.h"
+#include "names.h"
+#include "projection_state.h"
+
+namespace hailong::hub {
+
+namespace http = boost::beast::http;
+using json = nlohmann::json;
+
+namespace {
+
+constexpr int64_t kDayMs = 24 * 3600 * 1000;
+
+std::string Str(const flatbuffers::String* s) { return s ? s->str() : std::string(); }
+
+bool ParseSeq(const std::string& s, uint64_t* out) {
+  if (s.empty() || s.size() > 19 || s.find_first_not_of("0123456789") != std::string::npos) {
+    return false;
+  }
+  *out = std::stoull(s);
+  return true;
+}
+
+}  // namespace
+
+json Api::RatingJson(const std::string& origin, uint64_t seq, bool personal,
+                     bool* had_personal) const {
+  std::vector<replication::StoredEvent> events;
+  if (!ctx_->log->Read(origin, seq, 1, 1 << 20, &events).ok() || events.empty() ||
+      events[0].seq != seq) {
+    return nullptr;
+  }
+  const fb::Event* e = nullptr;
+  if (!schema::VerifyEvent(events[0].bytes, &e).ok() ||
+      e->body_type() != fb::EventBody::RatingSubmitted) {
+    return nullptr;
+  }
+  const fb::RatingSubmitted& r = *e->body_as_RatingSubmitted();
+  json answers = json::object();
+  if (r.answers()) {
+    for (const fb::Answer* a : *r.answers()) answers[Str(a->criterion())] = Str(a->option());
+  }
+  const int64_t time = r.device_time_ms() > 0
+                           ? r.device_time_ms()
+                           : (r.edge_time_ms() > 0 ? r.edge_time_ms() : e->time_ms());
+  RatingFlags flags;
+  std::string fv;
+  if (ctx_->log->store()->Get(codec::RatingFlagsKey(origin, seq), &fv).ok()) flags.Decode(fv);
+  const uint32_t bits = static_cast<uint32_t>(r.flags());
+  json j{
+      {"origin", origin},
+      {"seq", seq},
+      {"id", Str(r.rating_id())},
+      {"office", Str(r.office())},
+      {"counter", Str(r.counter())},
+      {"officer", Str(r.officer())},
+      {"device", Str(r.device())},
+      {"channel", ChannelName(r.channel())},
+      {"template", Str(r.template_id())},
+      {"template_version", r.template_version()},
+      {"classification", ClassificationName(r.classification())},
+      {"answers", answers},
+      {"dossier", Str(r.dossier())},
+      {"procedure", Str(r.procedure())},
+      {"field", Str(r.field())},
+      {"at", FormatRfc3339(time)},
+      {"suspected_misuse", (bits & static_cast<uint32_t>(fb::RatingFlags::SuspectedMisuse)) != 0},
+      {"resent", (bits & static_cast<uint32_t>(fb::RatingFlags::Resent)) != 0},
+      {"voided", flags.voided},
+      {"complained", flags.complained},
+      {"has_comment", r.comment() && r.comment()->size() > 0},
+      {"has_phone", r.phone() && r.phone()->size() > 0}};
+  if (personal) {
+    j["comment"] = Str(r.comment());
+    j["phone"] = Str(r.phone());
+    if ((r.comment() && r.comment()->size() > 0) || (r.phone() && r.phone()->size() > 0)) {
+      *had_personal = true;
+    }
+  }
+  return j;
+}
+
+HttpReply Api::Ratings(Call& call) {
+  std::vector<std::string> offices;
+  HttpReply error;
+  if (!ScopeOffices(call, &offices, &error)) return error;
+  if (offices.empty()) {
+    Status s = ListOffices(*ctx_->log->store(), &offices);
+    if (!s.ok()) return Error(call, 500, "lỗi đọc dữ liệu", s.ToString());
+  }
+  const int64_t now = ctx_->clock->NowMs();
+  std::string to_day = call.Query("to", VietnamDay(now));
+  int64_t to_ms = 0, from_ms = 0;
+  if (!ParseVietnamDay(to_day, &to_ms).ok())
+    return Error(call, 400, "to: ngày không hợp lệ", "to: bad date");
+  to_ms += kDayMs;
+  std::string from_day = call.Query("from", VietnamDay(to_ms - 30 * kDayMs));
+  if (!ParseVietnamDay(from_day, &from_ms).ok() || from_ms >= to_ms) {
+    return Error(call, 400, "from: ngày không hợp lệ", "from: bad date");
+  }
+  size_t limit = 100;
+  if (call.query.count("limit")) {
+    uint64_t l = 0;
+    if (!ParseSeq(call.Query("limit"), &l) || l == 0)
+      return Error(call, 400, "limit không hợp lệ", "bad limit");
+    limit = std::min<uint64_t>(l, 1000);
+  }
+  const std::string counter = call.Query("counter"), officer = call.Query("officer"),
+                    classification = call.Query("classification"), channel = call.Query("channel");
+  const bool only_comments = call.Query("has_comment") == "true";
+  const bool include_excluded = call.Query("include_excluded") == "true";
+
+  struct Hit {
+    int64_t time;
+    std::string origin;
+    uint64_t seq;
+  };
+  std::vector<Hit> hits;
+  for (const std::string& office : offices) {
+    const std::string prefix = codec::RatingIndexPrefix(office);
+    const uint64_t inv_to = codec::InvertTime(to_ms - 1);
+    const uint64_t inv_from = codec::InvertTime(from_ms);
+    size_t found = 0;
+    Status s = ctx_->log->store()->Scan(
+        prefix + codec::SeqPart(inv_to), prefix + codec::SeqPart(inv_from + 1),
+        [&](std::string_view key, std::string_view value) {
+          std::string_view rest = key.substr(prefix.size());  // inv/origin/seq
+          const size_t a = rest.find('/');
+          const size_t b = rest.rfind('/');
+          if (a == std::string_view::npos || b == a) return true;
+          RatingIndexEntry entry;
+          if (!entry.Decode(value)) return true;
+          if (!include_excluded && (entry.misuse || entry.voided)) return true;
+          if (!counter.empty() && entry.counter != counter) return true;
+          if (!officer.empty() && entry.officer != officer) return true;
+          if (!channel.empty() && entry.channel != channel) return true;
+          if (!classification.empty() &&
+              classification !=
+                  ClassificationName(static_cast<fb::Classification>(entry.classification))) {
+            return true;
+          }
+          if (only_comments && !entry.has_comment) return true;
+          const uint64_t inv = std::strtoull(std::string(rest.substr(0, a)).c_str(), nullptr, 10);
+          hits.push_back(Hit{codec::UninvertTime(inv),
+                             codec::UnKeyPart(rest.substr(a + 1, b - a - 1)),
+                             std::strtoull(std::string(rest.substr(b + 1)).c_str(), nullptr, 10)});
+          return ++found < limit;
+        });
+    if (!s.ok()) return Error(call, 500, "lỗi đọc dữ liệu", s.ToString());
+  }
+  std::sort(hits.begin(), hits.end(), [](const Hit& x, const Hit& y) {
+    return x.time != y.time ? x.time > y.time
+                            : std::tie(x.origin, x.seq) < std::tie(y.origin, y.seq);
+  });
+  if (hits.size() > limit) hits.resize(limit);
+  const bool personal = call.who.MaySeePersonalData();
+  bool had_personal = false;
+  json ratings = json::array();
+  for (const Hit& h : hits) {
+    json j = RatingJson(h.origin, h.seq, personal, &had_personal);
+    if (!j.is_null()) ratings.push_back(std::move(j));
+  }
+  if (had_personal) {
+    json ids = json::array();
+    for (const auto& r : ratings) {
+      if (r.value("has_comment", false) || r.value("has_phone", false)) {
+        ids.push_back(r["origin"].get<std::string>() + ":" +
+                      std::to_string(r["seq"].get<uint64_t>()));
+      }
+    }
+    Audit(call, "ratings.list", call.Query("office", "*"), json{{"ratings", ids}});
+    ctx_->metrics->Add("hailong_hub_personal_data_access_total");
+  }
+  return Json(200, json{{"ratings", ratings}, {"personal_data", personal}});
+}
+
+HttpReply Api::VoidRating(Call& call, const std::string& origin, const std::string& seq_text) {
+  if (!call.who.IsAdmin())
+    return Error(call, 403, "chỉ quản trị viên được hủy đánh giá", "admins only");
+  uint64_t seq = 0;
+  if (!ParseSeq(seq_text, &seq) || seq == 0)
+    return Error(call, 400, "số thứ tự không hợp lệ", "bad seq");
+  bool unused = false;
+  json rating = RatingJson(origin, seq, false, &unused);
+  if (rating.is_null()) return Error(call, 404, "không tìm thấy đánh giá", "no such rating");
+  json body;
+  HttpReply error;
+  if (!ParseBody(call, &body, &error)) return error;
+  const std::string reason = body.value("reason", "");
+  if (reason.empty()) return Error(call, 400, "cần lý do (reason)", "reason is required");
+  fb::RatingVoidedT v;
+  v.rating_origin = origin;
+  v.rating_seq = seq;
+  v.reason = reason;
+  v.by = call.who.name();
+  replication::EventDraft draft;
+  draft.idempotency_id = "void:" + origin + ":" + std::to_string(seq);
+  draft.body.Set(std::move(v));
+  uint64_t event_seq = 0;
+  Status s = AppendHubEvent(std::move(draft), &event_seq);
+  if (!s.ok()) return Error(call, 500, "không ghi được sự kiện", s.ToString());
+  Audit(call, "rating.void", origin + ":" + std::to_string(seq), json{{"reason", reason}});
+  return Json(200, json{{"status", "voided"}, {"seq", event_seq}});
+}
+
+namespace {
+
+json FollowUpView(json f, int64_t now, int64_t due_ms) {
+  const bool open = f.value("status", "") == "open";
+  const int64_t opened = f.value("opened_ms", int64_t{0});
+  f["overdue"] = open && now - opened > due_ms;
+  f["opened_at"] = FormatRfc3339(opened);
+  f["due_at"] = FormatRfc3339(opened + due_ms);
+  if (f.contains("closed_ms")) f["closed_at"] = FormatRfc3339(f["closed_ms"].get<int64_t>());
+  for (auto& n : f["notes"]) n["at"] = FormatRfc3339(n.value("at_ms", int64_t{0}));
+  return f;
+}
+
+}  // namespace
+
+HttpReply Api::FollowUps(Call& call) {
+  const std::string status = call.Query("status", "all");
+  if (status != "all" && status != "open" && status != "closed" && status != "overdue") {
+    return Error(call, 400, "status phải là all, open, closed hoặc overdue",
+                 "status must be all, open, closed or overdue");
+  }
+  const std::string office = call.Query("office");
+  if (!office.empty() && !MaySeeOffice(call, office)) {
+    return Error(call, 403, "bạn không có quyền xem đơn vị " + office,
+                 "you may not see office " + office);
+  }
+  const int64_t now = ctx_->clock->NowMs();
+  const int64_t due_ms = ctx_->config->follow_up_due_hours * 3600 * 1000;
+  std::vector<json> list;
+  std::string end(codec::kFollowUpPrefix);
+  end.back() = static_cast<char>('/' + 1);
+  Status s = ctx_->log->store()->Scan(
+      codec::kFollowUpPrefix, end, [&](std::string_view, std::string_view v) {
+        json f = json::parse(v, nullptr, false);
+        if (f.is_discarded()) return true;
+        const std::string o = f.value("office", "");
+        if (!MaySeeOffice(call, o) || (!office.empty() && o != office)) return true;
+        f = FollowUpView(std::move(f), now, due_ms);
+        if (status == "open" && f["status"] != "open") return true;
+        if (status == "closed" && f["status"] != "closed") return true;
+        if (status == "overdue" && !f["overdue"].get<bool>()) return true;
+        list.push_back(std::move(f));
+        return true;
+      });
+  if (!s.ok()) return Error(call, 500, "lỗi đọc dữ liệu", s.ToString());
+  std::sort(list.begin(), list.end(), [](const json& a, const json& b) {
+    return a.value("opened_ms", int64_t{0}) > b.value("opened_ms", int64_t{0});
+  });
+  const bool personal = call.who.MaySeePersonalData();
+  bool had_personal = false;
+  json out = json::array();
+  size_t open = 0, overdue = 0;
+  for (auto& f : list) {
+    if (f["status"] == "open") ++open;
+    if (f["overdue"].get<bool>()) ++overdue;
+    if (out.size() >= 500) continue;
+    f["rating"] = RatingJson(f.value("rating_origin", ""), f.value("rating_seq", uint64_t{0}),
+                             personal, &had_personal);
+    if (!personal) {
+      for (auto& n : f["notes"]) n.erase("note");
+    }
+    out.push_back(std::move(f));
+  }
+  if (had_personal) {
+    Audit(call, "follow_ups.list", office.empty() ? "*" : office, json{{"count", out.size()}});
+    ctx_->metrics->Add("hailong_hub_personal_data_access_total");
+  }
+  return Json(200, json{{"follow_ups", out}, {"open", open}, {"overdue", overdue}});
+}
+
+HttpReply Api::FollowUp(Call& call, const std::string& id) {
+  std::string v;
+  if (!ctx_->log->store()->Get(codec::FollowUpKey(id), &v).ok()) {
+    return Error(call, 404, "không tìm thấy việc xử lý", "no such follow-up");
+  }
+  json f = json::parse(v, nullptr, false);
+  if (f.is_discarded() || !MaySeeOffice(call, f.value("office", ""))) {
+    return Error(call, 404, "không tìm thấy việc xử lý", "no such follow-up");
+  }
+  f = FollowUpView(std::move(f), ctx_->clock->NowMs(),
+                   ctx_->config->follow_up_due_hours * 3600 * 1000);
+  const bool personal = call.who.MaySeePersonalData();
+  bool had_personal = false;
+  f["rating"] = RatingJson(f.value("rating_origin", ""), f.value("rating_seq", uint64_t{0}),
+                           personal, &had_personal);
+  if (!personal) {
+    for (auto& n : f["notes"]) n.erase("note");
+  }
+  if (had_personal) {
+    Audit(call, "follow_up.view", id);
+    ctx_->metrics->Add("hailong_hub_personal_data_access_total");
+  }
+  return Json(200, f);
+}
+
+HttpReply Api::FollowUpAction(Call& call, const std::string& id, const std::string& action) {
+  if (!call.who.is_user() || call.who.user->role == Role::kViewer) {
+    return Error(call, 403, "người xem không được xử lý phản ánh",
+                 "viewers cannot act on follow-ups");
+  }
+  std::string v;
+  if (!ctx_->log->store()->Get(codec::FollowUpKey(id), &v).ok()) {
+    return Error(call, 404, "không tìm thấy việc xử lý", "no such follow-up");
+  }
+  json f = json::parse(v, nullptr, false);
+  if (f.is_discarded() || !MaySeeOffice(call, f.value("office", ""))) {
+    return Error(call, 404, "không tìm thấy việc xử lý", "no such follow-up");
+  }
+  if (f.value("status", "") == "closed") {
+    return Error(call, 409, "việc xử lý đã đóng", "the follow-up is closed");
+  }
+  json body;
+  HttpReply error;
+  if (!ParseBody(call, &body, &error)) return error;
+  auto text = [&](const char* key) {
+    auto it = body.find(key);
+    return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  replication::EventDraft draft;
+  if (action == "assign") {
+    fb::FollowUpNotedT n;
+    n.follow_up_id = id;
+    n.author = call.who.name();
+    n.action = fb::FollowUpAction::Assigned;
+    n.assignee = text("assignee");
+    n.note = text("note");
+    if (n.assignee.empty())
+      return Error(call, 400, "cần người được giao (assignee)", "assignee is required");
+    draft.body.Set(std::move(n));
+  } else if (action == "note") {
+    fb::FollowUpNotedT n;
+    n.follow_up_id = id;
+    n.author = call.who.name();
+    const std::string kind = text("action").empty() ? "note" : text("action");
+    if (!FollowUpActionFromName(kind, &n.action) || n.action == fb::FollowUpAction::Assigned) {
+      return Error(call, 400,
+                   "action phải là note, called_back, written_explanation, apology hoặc minutes",
+                   "action must be note, called_back, written_explanation, apology or minutes");
+    }
+    n.note = text("note");
+    if (n.note.empty()) return Error(call, 400, "cần nội dung (note)", "note is required");
+    if (n.note.size() > 8000) return Error(call, 400, "nội dung quá dài", "note too long");
+    draft.body.Set(std::move(n));
+  } else if (action == "close") {
+    fb::FollowUpClosedT c;
+    c.follow_up_id = id;
+    c.author = call.who.name();
+    c.resolution = text("resolution");
+    if (c.resolution.empty())
+      return Error(call, 400, "cần kết quả xử lý (resolution)", "resolution is required");
+    draft.body.Set(std::move(c));
+  } else {
+    return Error(call, 404, "không tìm thấy", "not found");
+  }
+  uint64_t seq = 0;
+  Status s = AppendHubEvent(std::move(draft), &seq);
+  if (!s.ok()) return Error(call, 500, "không ghi được sự kiện", s.ToString());
+  Audit(call, "follow_up." + action, id);
+  return FollowUp(call, id);
+}
+
+}  // namespace hailong::hub

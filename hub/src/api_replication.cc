@@ -1,0 +1,218 @@
+// The replication endpoints (push, cursor, pull) and the node list.
+#include <nlohmann/json.hpp>
+
+#include "api.h"
+#include "codec.h"
+#include "hailong/hub/frames.h"
+
+namespace hailong::hub {
+
+namespace http = boost::beast::http;
+using json = nlohmann::json;
+
+namespace {
+
+bool ParseU64(std::string_view s, uint64_t* out) {
+  if (s.empty() || s.size() > 20) return false;
+  uint64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    const uint64_t next = v * 10 + static_cast<uint64_t>(c - '0');
+    if (next / 10 != v) return false;
+    v = next;
+  }
+  *out = v;
+  return true;
+}
+
+}  // namespace
+
+HttpReply Api::Push(Call& call) {
+  Metrics& m = *ctx_->metrics;
+  if (!call.who.is_node()) {
+    return Error(call, 403, "chỉ nút (edge) mới được gửi sự kiện", "only nodes may push events");
+  }
+  const NodeConfig& node = *call.who.node;
+  const std::string origin(call.req["X-Hailong-Origin"]);
+  auto refuse = [&](unsigned status, const std::string& reason, const std::string& vi,
+                    const std::string& en, json extra) {
+    m.Add("hailong_hub_push_refused_total{reason=\"" + reason + "\"}");
+    ctx_->nodes->Refused(node.id, en);
+    std::fprintf(stderr, "hailong-hub: push from %s refused (%u): %s\n", node.id.c_str(), status,
+                 en.c_str());
+    return Error(call, status, vi, en, std::move(extra));
+  };
+  if (origin.empty()) {
+    return refuse(400, "no_origin", "thiếu tiêu đề X-Hailong-Origin", "X-Hailong-Origin is missing",
+                  json::object());
+  }
+  if (origin != node.id) {
+    return refuse(403, "origin", "nút " + node.id + " không được ghi nguồn " + origin,
+                  "node " + node.id + " may not write origin " + origin, json::object());
+  }
+  std::vector<std::string_view> frames;
+  Status s = ParseFrames(call.req.body(), call.req.body().size(), &frames);
+  if (!s.ok()) {
+    return refuse(400, "truncated", "lô sự kiện bị cắt cụt hoặc hỏng: " + s.message(),
+                  "bad batch: " + s.message(), json{{"acked_seq", ctx_->log->Head(origin).seq}});
+  }
+
+  std::shared_ptr<std::mutex> origin_lock;
+  {
+    std::lock_guard<std::mutex> lock(push_mu_);
+    auto& l = push_locks_[origin];
+    if (!l) l = std::make_shared<std::mutex>();
+    origin_lock = l;
+  }
+  std::lock_guard<std::mutex> serialize(*origin_lock);
+  const replication::ChainHead head = ctx_->log->Head(origin);
+
+  // Check every frame before storing anything, so each refusal names its
+  // reason: verifier (422), origin (403), gap (409), chain link (422).
+  schema::Hash running = head.hash;
+  uint64_t expected = 0;  // seq the next frame must carry (0: not known yet)
+  uint64_t first_new = 0, last_seq = 0;
+  int64_t newest_time = 0;
+  for (size_t i = 0; i < frames.size(); ++i) {
+    const fb::Event* e = nullptr;
+    s = schema::VerifyEvent(frames[i], &e);
+    const uint64_t position = expected != 0 ? expected : head.seq + 1;
+    if (!s.ok()) {
+      return refuse(422, "verify",
+                    "sự kiện thứ " + std::to_string(i) + " không qua kiểm tra: " + s.message(),
+                    "frame " + std::to_string(i) + " fails verification: " + s.message(),
+                    json{{"seq", position}, {"frame", i}});
+    }
+    const uint64_t seq = e->seq();
+    if (e->origin()->string_view() != origin) {
+      return refuse(403, "origin", "sự kiện " + std::to_string(seq) + " thuộc nguồn khác",
+                    "event " + std::to_string(seq) + " has origin " + e->origin()->str(),
+                    json{{"seq", seq}});
+    }
+    if (expected != 0 && seq != expected) {
+      return refuse(409, "gap", "các sự kiện trong lô không liên tiếp",
+                    "events in the batch are not consecutive (seq " + std::to_string(seq) +
+                        " after " + std::to_string(expected - 1) + ")",
+                    json{{"acked_seq", head.seq}});
+    }
+    if (seq > head.seq + 1 && expected == 0) {
+      return refuse(409, "gap",
+                    "thiếu sự kiện: hub giữ đến " + std::to_string(head.seq) + ", lô bắt đầu ở " +
+                        std::to_string(seq),
+                    "gap: the hub holds up to " + std::to_string(head.seq) +
+                        ", the batch starts at " + std::to_string(seq),
+                    json{{"acked_seq", head.seq}});
+    }
+    if (seq > head.seq) {
+      if (schema::HashFromVector(e->prev_hash()) != running) {
+        return refuse(422, "chain", "chuỗi băm đứt tại sự kiện " + std::to_string(seq),
+                      "event " + std::to_string(seq) + " does not link to its predecessor",
+                      json{{"seq", seq}});
+      }
+      running = schema::ChainHash(running, frames[i]);
+      if (first_new == 0) first_new = seq;
+    }
+    if (e->time_ms() > newest_time) newest_time = e->time_ms();
+    expected = seq + 1;
+    last_seq = seq;
+  }
+
+  replication::IngestResult result;
+  s = frames.empty() ? Status::OK() : ctx_->log->Ingest(origin, frames, &result);
+  if (!s.ok()) {
+    const uint64_t acked = ctx_->log->Head(origin).seq;
+    switch (s.code()) {
+      case Status::Code::kConflict:
+        return refuse(409, "conflict", "xung đột với bản hub đang giữ: " + s.message(), s.message(),
+                      json{{"acked_seq", acked}});
+      case Status::Code::kCorruption:
+        return refuse(422, "corruption", "sự kiện hỏng: " + s.message(), s.message(),
+                      json{{"seq", acked + 1}});
+      case Status::Code::kStorageFull:
+        return refuse(507, "storage_full", "hub hết dung lượng lưu trữ", "storage full",
+                      json{{"acked_seq", acked}});
+      default:
+        return refuse(500, "error", "lỗi lưu trữ: " + s.message(), s.ToString(),
+                      json{{"acked_seq", acked}});
+    }
+  }
+  if (frames.empty()) result.head = head;
+  if (result.stored > 0) {
+    replication::WriteBatch batch;
+    batch.Put(codec::ReceivedKey(origin, first_new), json{{"first", first_new},
+                                                          {"last", last_seq},
+                                                          {"stored", result.stored},
+                                                          {"received_ms", ctx_->clock->NowMs()}}
+                                                         .dump());
+    // The receive time is advisory (reports use event time).
+    ctx_->log->store()->Write(batch, false).PermitUncheckedError();
+  }
+  uint64_t node_clock = 0, reported_head = 0;
+  ParseU64(call.req["X-Hailong-Clock"], &node_clock);
+  ParseU64(call.req["X-Hailong-Head-Seq"], &reported_head);
+  ctx_->nodes->Pushed(node.id, first_new, last_seq, result.stored, result.skipped, newest_time,
+                      static_cast<int64_t>(node_clock), reported_head);
+  m.Add("hailong_hub_push_batches_total");
+  m.Add("hailong_hub_push_events_total{result=\"stored\"}", result.stored);
+  m.Add("hailong_hub_push_events_total{result=\"skipped\"}", result.skipped);
+  return Json(200, json{{"origin", origin},
+                        {"acked_seq", result.head.seq},
+                        {"stored", result.stored},
+                        {"skipped", result.skipped}});
+}
+
+HttpReply Api::Cursor(Call& call) {
+  const std::string origin = call.Query("origin");
+  if (origin.empty()) return Error(call, 400, "thiếu tham số origin", "origin is required");
+  if (call.who.is_node() && origin != call.who.node->id && origin != ctx_->log->origin()) {
+    return Error(call, 403, "nút chỉ được xem con trỏ của chính mình",
+                 "a node may only read its own cursor");
+  }
+  if (call.who.is_user() && !call.who.IsAdmin() && origin != ctx_->log->origin()) {
+    bool visible = false;
+    for (const NodeConfig& n : ctx_->config->nodes) {
+      if (n.id == origin && call.who.MaySeeOffice(n.office_id)) visible = true;
+    }
+    if (!visible) return Error(call, 403, "không có quyền", "not allowed");
+  }
+  return Json(200, json{{"origin", origin}, {"acked_seq", ctx_->log->Head(origin).seq}});
+}
+
+HttpReply Api::Pull(Call& call) {
+  const std::string origin = call.Query("origin", ctx_->log->origin());
+  if (origin != ctx_->log->origin() && !call.who.IsAdmin()) {
+    return Error(call, 403, "chỉ được lấy sự kiện của hub",
+                 "only the hub's own events can be pulled");
+  }
+  uint64_t from = 1, max_bytes = 1u << 20;
+  if (call.query.count("from") && !ParseU64(call.Query("from"), &from)) {
+    return Error(call, 400, "from phải là số", "from must be a number");
+  }
+  if (call.query.count("max_bytes") && !ParseU64(call.Query("max_bytes"), &max_bytes)) {
+    return Error(call, 400, "max_bytes phải là số", "max_bytes must be a number");
+  }
+  if (from == 0) from = 1;
+  const uint64_t cap = static_cast<uint64_t>(ctx_->config->http.max_push_mib) << 20;
+  if (max_bytes == 0 || max_bytes > cap) max_bytes = cap;
+  std::vector<replication::StoredEvent> events;
+  Status s = ctx_->log->Read(origin, from, 100000, max_bytes, &events);
+  if (!s.ok() && !s.IsNotFound()) return Error(call, 500, "lỗi đọc nhật ký", s.ToString());
+  std::string body;
+  for (const auto& e : events) AppendFrame(&body, e.bytes);
+  ctx_->metrics->Add("hailong_hub_pull_events_total", events.size());
+  HttpReply r = TextReply(200, std::move(body), "application/octet-stream");
+  r.response.set("X-Hailong-Origin", origin);
+  r.response.set("X-Hailong-Head-Seq", std::to_string(ctx_->log->Head(origin).seq));
+  r.response.set("X-Hailong-Events", std::to_string(events.size()));
+  return r;
+}
+
+HttpReply Api::Nodes(Call& call) {
+  const Principal& who = call.who;
+  json nodes =
+      ctx_->nodes->List([&](const std::string& office) { return who.MaySeeOffice(office); });
+  return Json(200,
+              json{{"nodes", nodes}, {"clock_skew_limit_s", ctx_->config->clock_skew_limit_s}});
+}
+
+}  // namespace hailong::hub

@@ -1,0 +1,132 @@
+// GET /api/v1/report (JSON), report.csv, report.xlsx and /api/v1/targets.
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "api.h"
+#include "codec.h"
+
+namespace hailong::hub {
+
+namespace http = boost::beast::http;
+using json = nlohmann::json;
+
+bool Api::ParseReportQuery(Call& call, ReportQuery* query, HttpReply* error) {
+  query->from = call.Query("from");
+  query->to = call.Query("to");
+  const std::string group = call.Query("group_by", "office");
+  if (!GroupByFromName(group, &query->group_by)) {
+    *error = Error(call, 400,
+                   "group_by phải là office, counter, officer, field, procedure, day hoặc month",
+                   "group_by must be office, counter, officer, field, procedure, day or month");
+    return false;
+  }
+  Status s = ValidateReportQuery(*query);
+  if (!s.ok()) {
+    *error = Error(call, 400, "tham số không hợp lệ: " + s.message(), s.message());
+    return false;
+  }
+  return ScopeOffices(call, &query->offices, error);
+}
+
+std::string Api::OfficeLabel(const ReportQuery& query) const {
+  if (query.offices.size() != 1) return "Tất cả đơn vị";
+  const std::string& id = query.offices[0];
+  std::string v;
+  if (ctx_->log->store()->Get(codec::CatalogueKey("office", id), &v).ok()) {
+    json j = json::parse(v, nullptr, false);
+    if (j.is_object() && !j.value("name", "").empty())
+      return j["name"].get<std::string>() + " (" + id + ")";
+  }
+  return id;
+}
+
+HttpReply Api::ReportRoute(Call& call, const std::string& format) {
+  ReportQuery query;
+  HttpReply error;
+  if (!ParseReportQuery(call, &query, &error)) return error;
+  const replication::Store& store = *ctx_->log->store();
+  const std::string filename = "bao-cao-" + query.from + "-" + query.to +
+                               (query.offices.size() == 1 ? "-" + query.offices[0] : "");
+  if (format == "xlsx") {
+    std::vector<Report> reports;
+    // One sheet per grouping; the requested one first.
+    std::vector<GroupBy> groups = {GroupBy::kOffice, GroupBy::kCounter,   GroupBy::kOfficer,
+                                   GroupBy::kField,  GroupBy::kProcedure, GroupBy::kMonth,
+                                   GroupBy::kDay};
+    if (call.query.count("group_by")) {
+      std::stable_partition(groups.begin(), groups.end(),
+                            [&](GroupBy g) { return g == query.group_by; });
+    }
+    for (GroupBy g : groups) {
+      ReportQuery q = query;
+      q.group_by = g;
+      Report r;
+      Status s = RunReport(store, q, &r);
+      if (!s.ok()) return Error(call, 500, "lỗi lập báo cáo", s.ToString());
+      reports.push_back(std::move(r));
+    }
+    static std::atomic<uint64_t> counter{0};
+    const std::string path = ctx_->tmp_dir + "/report-" + std::to_string(::getpid()) + "-" +
+                             std::to_string(counter.fetch_add(1)) + ".xlsx";
+    Status s = WriteReportXlsx(reports, OfficeLabel(query), *ctx_->config, path);
+    std::string bytes;
+    if (s.ok()) {
+      std::ifstream in(path, std::ios::binary);
+      std::ostringstream data;
+      data << in.rdbuf();
+      bytes = data.str();
+    }
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+    if (!s.ok()) return Error(call, 500, "không tạo được tệp Excel", s.ToString());
+    HttpReply r = TextReply(200, std::move(bytes),
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    r.response.set(http::field::content_disposition,
+                   "attachment; filename=\"" + filename + ".xlsx\"");
+    return r;
+  }
+  Report report;
+  Status s = RunReport(store, query, &report);
+  if (!s.ok()) return Error(call, 500, "lỗi lập báo cáo", s.ToString());
+  if (format == "csv") {
+    const bool vi = call.Query("lang") == "vi";
+    HttpReply r = TextReply(200, ReportToCsv(report, *ctx_->config, vi), "text/csv; charset=utf-8");
+    r.response.set(http::field::content_disposition,
+                   "attachment; filename=\"" + filename + ".csv\"");
+    return r;
+  }
+  return Json(200, ReportToJson(report, *ctx_->config));
+}
+
+HttpReply Api::TargetsRoute(Call& call) {
+  ReportQuery query;
+  HttpReply error;
+  call.query["group_by"] = "office";
+  if (!ParseReportQuery(call, &query, &error)) return error;
+  Report report;
+  Status s = RunReport(*ctx_->log->store(), query, &report);
+  if (!s.ok()) return Error(call, 500, "lỗi lập báo cáo", s.ToString());
+  json offices = json::array();
+  json below = json::array();
+  for (const ReportRow& row : report.rows) {
+    json j = ReportRowToJson(report, row, *ctx_->config, false);
+    if (j["below_satisfaction_target"].get<bool>() || j["below_participation_target"].get<bool>()) {
+      below.push_back(row.office);
+    }
+    offices.push_back(std::move(j));
+  }
+  return Json(200, json{{"from", query.from},
+                        {"to", query.to},
+                        {"default",
+                         {{"satisfaction", ctx_->config->targets.satisfaction},
+                          {"participation", ctx_->config->targets.participation}}},
+                        {"offices", offices},
+                        {"below_target", below}});
+}
+
+}  // namespace hailong::hub

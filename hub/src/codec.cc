@@ -1,0 +1,152 @@
+#include "codec.h"
+
+#include <cstdio>
+
+namespace hailong::hub::codec {
+
+namespace {
+const char kHex[] = "0123456789ABCDEF";
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+std::string Dim(Dimension d) { return DimensionName(d); }
+}  // namespace
+
+std::string KeyPart(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  for (unsigned char c : value) {
+    if (c == '/' || c == '%' || c < 0x20 || c == 0x7f) {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  return out;
+}
+
+std::string UnKeyPart(std::string_view part) {
+  std::string out;
+  out.reserve(part.size());
+  for (size_t i = 0; i < part.size(); ++i) {
+    if (part[i] == '%' && i + 2 < part.size() && HexValue(part[i + 1]) >= 0 &&
+        HexValue(part[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(HexValue(part[i + 1]) * 16 + HexValue(part[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(part[i]);
+    }
+  }
+  return out;
+}
+
+std::string SeqPart(uint64_t seq) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%020llu", static_cast<unsigned long long>(seq));
+  return buf;
+}
+
+void PutVarint(std::string* out, uint64_t v) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+
+bool GetVarint(std::string_view* in, uint64_t* v) {
+  uint64_t result = 0;
+  for (int shift = 0; shift <= 63 && !in->empty(); shift += 7) {
+    const auto byte = static_cast<unsigned char>(in->front());
+    in->remove_prefix(1);
+    result |= static_cast<uint64_t>(byte & 0x7f) << shift;
+    if ((byte & 0x80) == 0) {
+      *v = result;
+      return true;
+    }
+  }
+  return false;
+}
+
+void PutString(std::string* out, std::string_view s) {
+  PutVarint(out, s.size());
+  out->append(s);
+}
+
+bool GetString(std::string_view* in, std::string* s) {
+  uint64_t n = 0;
+  if (!GetVarint(in, &n) || n > in->size()) return false;
+  s->assign(in->substr(0, n));
+  in->remove_prefix(n);
+  return true;
+}
+
+std::string CursorKey(std::string_view origin) {
+  return std::string(kCursorPrefix) + KeyPart(origin);
+}
+
+std::string TallyKey(Dimension dim, std::string_view office, std::string_view day,
+                     std::string_view value) {
+  return TallyOfficePrefix(dim, office) + std::string(day) + "/" + KeyPart(value);
+}
+
+std::string TallyOfficePrefix(Dimension dim, std::string_view office) {
+  return "x/hub/p/a/" + Dim(dim) + "/" + KeyPart(office) + "/";
+}
+
+std::string OfficeKey(std::string_view office) {
+  return std::string(kOfficePrefix) + KeyPart(office);
+}
+
+std::string DossierKey(std::string_view office, std::string_view receipt) {
+  return "x/hub/p/d/" + KeyPart(office) + "/" + KeyPart(receipt);
+}
+
+std::string RatingFlagsKey(std::string_view origin, uint64_t seq) {
+  return "x/hub/p/rf/" + KeyPart(origin) + "/" + SeqPart(seq);
+}
+
+std::string RatingIndexPrefix(std::string_view office) {
+  return "x/hub/p/ri/" + KeyPart(office) + "/";
+}
+
+std::string RatingIndexKey(std::string_view office, int64_t time_ms, std::string_view origin,
+                           uint64_t seq) {
+  // Newest first in key order.
+  const uint64_t inverted = InvertTime(time_ms);
+  return RatingIndexPrefix(office) + SeqPart(inverted) + "/" + KeyPart(origin) + "/" + SeqPart(seq);
+}
+
+std::string FollowUpKey(std::string_view id) { return std::string(kFollowUpPrefix) + KeyPart(id); }
+
+std::string CatalogueKey(std::string_view kind, std::string_view id) {
+  return std::string(kCataloguePrefix) + std::string(kind) + "/" + KeyPart(id);
+}
+
+std::string TemplateKey(std::string_view id) { return std::string(kTemplatePrefix) + KeyPart(id); }
+
+std::string PhoneRatedKey(std::string_view office, std::string_view key) {
+  return "x/hub/p/ph/" + KeyPart(office) + "/" + KeyPart(key);
+}
+
+std::string NodeKey(std::string_view id) { return std::string(kNodePrefix) + KeyPart(id); }
+
+std::string ReceivedKey(std::string_view origin, uint64_t first_seq) {
+  return "x/hub/recv/" + KeyPart(origin) + "/" + SeqPart(first_seq);
+}
+
+std::string SessionKey(std::string_view id_hash_hex) {
+  return std::string(kSessionPrefix) + std::string(id_hash_hex);
+}
+
+std::string AuditKey(int64_t time_ms, uint64_t n) {
+  return std::string(kAuditPrefix) + SeqPart(static_cast<uint64_t>(time_ms < 0 ? 0 : time_ms)) +
+         "/" + SeqPart(n);
+}
+
+}  // namespace hailong::hub::codec

@@ -1,0 +1,78 @@
+// Private encodings of the hub's store keys and values.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "hailong/hub/read_model.h"
+
+namespace hailong::hub::codec {
+
+// Percent-encodes '/', '%' and control bytes so a value can be one key part.
+std::string KeyPart(std::string_view value);
+std::string UnKeyPart(std::string_view part);
+// Zero-padded 20-digit decimal: sorts like the number.
+std::string SeqPart(uint64_t seq);
+
+void PutVarint(std::string* out, uint64_t v);
+bool GetVarint(std::string_view* in, uint64_t* v);
+inline uint64_t ZigZag(int64_t v) {
+  return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+}
+inline int64_t UnZigZag(uint64_t v) {
+  return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1);
+}
+void PutString(std::string* out, std::string_view s);
+bool GetString(std::string_view* in, std::string* s);
+
+// ---- keys ----
+// x/hub/p/cur/<origin> -> applied seq (decimal)
+std::string CursorKey(std::string_view origin);
+inline constexpr std::string_view kCursorPrefix = "x/hub/p/cur/";
+// x/hub/p/a/<dim>/<office>/<day>/<value> -> Tally
+std::string TallyKey(Dimension dim, std::string_view office, std::string_view day,
+                     std::string_view value);
+std::string TallyOfficePrefix(Dimension dim, std::string_view office);
+// x/hub/p/off/<office> -> "" (every office seen)
+std::string OfficeKey(std::string_view office);
+inline constexpr std::string_view kOfficePrefix = "x/hub/p/off/";
+// x/hub/p/d/<office>/<receipt> -> DossierState
+std::string DossierKey(std::string_view office, std::string_view receipt);
+// x/hub/p/rf/<origin>/<seq> -> RatingFlags
+std::string RatingFlagsKey(std::string_view origin, uint64_t seq);
+// Newest first in key order: kMaxTime - time.
+inline constexpr uint64_t kMaxTime = 0x7fffffffffffffffULL;
+inline uint64_t InvertTime(int64_t time_ms) {
+  return kMaxTime - static_cast<uint64_t>(time_ms < 0 ? 0 : time_ms);
+}
+inline int64_t UninvertTime(uint64_t inverted) { return static_cast<int64_t>(kMaxTime - inverted); }
+// x/hub/p/ri/<office>/<inverted time>/<origin>/<seq> -> RatingIndexEntry
+std::string RatingIndexKey(std::string_view office, int64_t time_ms, std::string_view origin,
+                           uint64_t seq);
+std::string RatingIndexPrefix(std::string_view office);
+// x/hub/p/fu/<follow-up id> -> JSON
+std::string FollowUpKey(std::string_view id);
+inline constexpr std::string_view kFollowUpPrefix = "x/hub/p/fu/";
+// x/hub/p/cat/<kind>/<id> -> JSON; x/hub/p/tpl/<id> -> JSON
+std::string CatalogueKey(std::string_view kind, std::string_view id);
+inline constexpr std::string_view kCataloguePrefix = "x/hub/p/cat/";
+std::string TemplateKey(std::string_view id);
+inline constexpr std::string_view kTemplatePrefix = "x/hub/p/tpl/";
+// x/hub/p/ph/<office>/<receipt or survey>: a phone rating already taken.
+std::string PhoneRatedKey(std::string_view office, std::string_view key);
+
+// Not projections (kept across a rebuild):
+// x/hub/node/<id> -> JSON node statistics
+std::string NodeKey(std::string_view id);
+inline constexpr std::string_view kNodePrefix = "x/hub/node/";
+// x/hub/recv/<origin>/<first seq> -> JSON {first,last,received}
+std::string ReceivedKey(std::string_view origin, uint64_t first_seq);
+// x/hub/sess/<sha256 hex of the session id> -> JSON session
+std::string SessionKey(std::string_view id_hash_hex);
+inline constexpr std::string_view kSessionPrefix = "x/hub/sess/";
+// x/hub/audit/<time ms 20>/<n 20> -> JSON audit entry
+std::string AuditKey(int64_t time_ms, uint64_t n);
+inline constexpr std::string_view kAuditPrefix = "x/hub/audit/";
+
+}  // namespace hailong::hub::codec

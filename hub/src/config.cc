@@ -1,0 +1,240 @@
+#include "hailong/hub/config.h"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "json_reader.h"
+
+namespace hailong::hub {
+namespace {
+
+using json = nlohmann::json;
+
+std::string Indexed(const char* array, size_t i) {
+  return std::string(array) + "[" + std::to_string(i) + "].";
+}
+
+bool IsLowerHex64(std::string_view s) {
+  if (s.size() != 64) return false;
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+Status ParseListen(HttpConfig* http) {
+  const std::string& listen = http->listen;
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == listen.size()) {
+    return Status::InvalidArgument("\"http.listen\" must be host:port, got \"" + listen + "\"");
+  }
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  const std::string port = listen.substr(colon + 1);
+  if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoul(port) > 65535) {
+    return Status::InvalidArgument("\"http.listen\" has a bad port \"" + port + "\"");
+  }
+  http->host = host;
+  http->port = static_cast<uint16_t>(std::stoul(port));
+  return Status::OK();
+}
+
+Status ParseHttp(const json& object, HttpConfig* http) {
+  ObjectReader r(object, "http.");
+  HAILONG_RETURN_IF_ERROR(r.String("listen", true, &http->listen));
+  HAILONG_RETURN_IF_ERROR(r.Int("threads", 1, 64, &http->threads));
+  HAILONG_RETURN_IF_ERROR(r.Int("workers", 1, 256, &http->workers));
+  HAILONG_RETURN_IF_ERROR(r.Int("max_connections", 1, 1000000, &http->max_connections));
+  HAILONG_RETURN_IF_ERROR(r.Int("request_timeout_s", 1, 3600, &http->request_timeout_s));
+  HAILONG_RETURN_IF_ERROR(r.Int("idle_timeout_s", 1, 3600, &http->idle_timeout_s));
+  HAILONG_RETURN_IF_ERROR(r.Int("max_body_kib", 1, 1 << 20, &http->max_body_kib));
+  HAILONG_RETURN_IF_ERROR(r.Int("max_push_mib", 1, 1024, &http->max_push_mib));
+  HAILONG_RETURN_IF_ERROR(r.RejectUnknown());
+  return ParseListen(http);
+}
+
+Status ParseNodes(const json& array, std::vector<NodeConfig>* nodes) {
+  std::set<std::string> ids;
+  for (size_t i = 0; i < array.size(); ++i) {
+    const std::string path = Indexed("nodes", i);
+    if (!array[i].is_object()) {
+      return Status::InvalidArgument("\"nodes[" + std::to_string(i) + "]\" must be an object");
+    }
+    ObjectReader r(array[i], path);
+    NodeConfig n;
+    HAILONG_RETURN_IF_ERROR(r.String("id", true, &n.id));
+    HAILONG_RETURN_IF_ERROR(r.String("office_id", true, &n.office_id));
+    HAILONG_RETURN_IF_ERROR(r.String("token_sha256", true, &n.token_sha256));
+    HAILONG_RETURN_IF_ERROR(r.RejectUnknown());
+    if (!IsValidId(n.id)) return r.Bad("id", "must be 1-64 letters, digits, '-', '_' or '.'");
+    if (n.id == "hub") return r.Bad("id", "\"hub\" is the hub's own origin");
+    if (!IsValidId(n.office_id)) {
+      return r.Bad("office_id", "must be 1-64 letters, digits, '-', '_' or '.'");
+    }
+    for (char& c : n.token_sha256) c = static_cast<char>(std::tolower(c));
+    if (!IsLowerHex64(n.token_sha256)) return r.Bad("token_sha256", "must be 64 hex digits");
+    if (!ids.insert(n.id).second) return r.Bad("id", "repeats node \"" + n.id + "\"");
+    nodes->push_back(std::move(n));
+  }
+  return Status::OK();
+}
+
+Status ParseRole(const std::string& name, Role* role) {
+  if (name == "admin") {
+    *role = Role::kAdmin;
+  } else if (name == "manager") {
+    *role = Role::kManager;
+  } else if (name == "viewer") {
+    *role = Role::kViewer;
+  } else {
+    return Status::InvalidArgument("must be admin, manager or viewer");
+  }
+  return Status::OK();
+}
+
+Status ParseUsers(const json& array, std::vector<UserConfig>* users) {
+  std::set<std::string> names;
+  for (size_t i = 0; i < array.size(); ++i) {
+    const std::string path = Indexed("users", i);
+    if (!array[i].is_object()) {
+      return Status::InvalidArgument("\"users[" + std::to_string(i) + "]\" must be an object");
+    }
+    ObjectReader r(array[i], path);
+    UserConfig u;
+    std::string role;
+    HAILONG_RETURN_IF_ERROR(r.String("name", true, &u.name));
+    HAILONG_RETURN_IF_ERROR(r.String("role", true, &role));
+    HAILONG_RETURN_IF_ERROR(r.StringArray("offices", true, &u.offices));
+    HAILONG_RETURN_IF_ERROR(r.String("password_hash", true, &u.password_hash));
+    HAILONG_RETURN_IF_ERROR(r.RejectUnknown());
+    Status s = ParseRole(role, &u.role);
+    if (!s.ok()) return r.Bad("role", s.message());
+    if (u.offices.empty()) return r.Bad("offices", "must name at least one office or \"*\"");
+    if (u.password_hash.rfind("$argon2id$", 0) != 0) {
+      return r.Bad("password_hash", "must be an Argon2id hash from `hailongctl hash-password`");
+    }
+    if (u.name.size() > 64) return r.Bad("name", "must be at most 64 bytes");
+    if (!names.insert(u.name).second) return r.Bad("name", "repeats user \"" + u.name + "\"");
+    users->push_back(std::move(u));
+  }
+  return Status::OK();
+}
+
+Status ParseTargetValues(ObjectReader* r, Targets* t) {
+  HAILONG_RETURN_IF_ERROR(r->Double("satisfaction", 0.0, 1.0, &t->satisfaction));
+  HAILONG_RETURN_IF_ERROR(r->Double("participation", 0.0, 1.0, &t->participation));
+  return Status::OK();
+}
+
+Status ParseTargets(const json& object, HubConfig* c) {
+  ObjectReader r(object, "targets.");
+  HAILONG_RETURN_IF_ERROR(ParseTargetValues(&r, &c->targets));
+  const json* offices = nullptr;
+  HAILONG_RETURN_IF_ERROR(r.Object("offices", false, &offices));
+  HAILONG_RETURN_IF_ERROR(r.RejectUnknown());
+  if (offices == nullptr) return Status::OK();
+  for (auto it = offices->begin(); it != offices->end(); ++it) {
+    const std::string path = "targets.offices." + it.key();
+    if (!it->is_object()) return Status::InvalidArgument("\"" + path + "\" must be an object");
+    ObjectReader o(*it, path + ".");
+    Targets t = c->targets;
+    HAILONG_RETURN_IF_ERROR(ParseTargetValues(&o, &t));
+    HAILONG_RETURN_IF_ERROR(o.RejectUnknown());
+    c->office_targets[it.key()] = t;
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+const char* RoleName(Role role) {
+  switch (role) {
+    case Role::kAdmin:
+      return "admin";
+    case Role::kManager:
+      return "manager";
+    case Role::kViewer:
+      return "viewer";
+  }
+  return "viewer";
+}
+
+bool UserConfig::AllOffices() const {
+  for (const auto& o : offices) {
+    if (o == "*") return true;
+  }
+  return false;
+}
+
+bool UserConfig::MaySee(std::string_view office) const {
+  for (const auto& o : offices) {
+    if (o == "*" || o == office) return true;
+  }
+  return false;
+}
+
+const Targets& HubConfig::TargetsFor(std::string_view office) const {
+  auto it = office_targets.find(std::string(office));
+  return it == office_targets.end() ? targets : it->second;
+}
+
+bool IsValidId(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+Status ParseHubConfig(std::string_view json_text, HubConfig* out) {
+  json root = json::parse(json_text.begin(), json_text.end(), nullptr, /*allow_exceptions=*/false);
+  if (root.is_discarded()) return Status::InvalidArgument("not valid JSON");
+  if (!root.is_object()) return Status::InvalidArgument("the configuration must be a JSON object");
+  HubConfig c;
+  ObjectReader r(root, "");
+  HAILONG_RETURN_IF_ERROR(r.String("data_dir", true, &c.data_dir));
+  const json* section = nullptr;
+  HAILONG_RETURN_IF_ERROR(r.Object("http", true, &section));
+  HAILONG_RETURN_IF_ERROR(ParseHttp(*section, &c.http));
+  HAILONG_RETURN_IF_ERROR(r.Array("nodes", true, &section));
+  HAILONG_RETURN_IF_ERROR(ParseNodes(*section, &c.nodes));
+  HAILONG_RETURN_IF_ERROR(r.Array("users", true, &section));
+  HAILONG_RETURN_IF_ERROR(ParseUsers(*section, &c.users));
+  HAILONG_RETURN_IF_ERROR(r.String("web_root", false, &c.web_root));
+  HAILONG_RETURN_IF_ERROR(r.Object("targets", false, &section));
+  if (section != nullptr) HAILONG_RETURN_IF_ERROR(ParseTargets(*section, &c));
+  HAILONG_RETURN_IF_ERROR(
+      r.Int("clock_skew_limit_s", int64_t{1}, int64_t{365} * 24 * 3600, &c.clock_skew_limit_s));
+  HAILONG_RETURN_IF_ERROR(
+      r.Int("lag_warning_s", int64_t{1}, int64_t{365} * 24 * 3600, &c.lag_warning_s));
+  HAILONG_RETURN_IF_ERROR(
+      r.Int("follow_up_due_hours", int64_t{1}, int64_t{24} * 365, &c.follow_up_due_hours));
+  HAILONG_RETURN_IF_ERROR(
+      r.Int("session_ttl_s", int64_t{60}, int64_t{30} * 24 * 3600, &c.session_ttl_s));
+  HAILONG_RETURN_IF_ERROR(r.Bool("cookie_secure", &c.cookie_secure));
+  HAILONG_RETURN_IF_ERROR(
+      r.Int("login_attempts_per_minute", 1, 100000, &c.login_attempts_per_minute));
+  HAILONG_RETURN_IF_ERROR(r.Int("login_failures_per_name", 1, 100000, &c.login_failures_per_name));
+  HAILONG_RETURN_IF_ERROR(r.RejectUnknown());
+  *out = std::move(c);
+  return Status::OK();
+}
+
+Status LoadHubConfig(const std::string& path, HubConfig* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::IOError("cannot read " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return Status::IOError("cannot read " + path);
+  Status s = ParseHubConfig(text.str(), out);
+  if (!s.ok()) return Status::InvalidArgument(path + ": " + s.message());
+  return s;
+}
+
+}  // namespace hailong::hub

@@ -1,0 +1,142 @@
+#include "hailong/hub/hub.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+
+#include "api.h"
+#include "audit.h"
+#include "hailong/hub/auth.h"
+#include "hailong/hub/http_server.h"
+#include "live_updates.h"
+#include "metrics.h"
+#include "node_registry.h"
+
+namespace hailong::hub {
+
+struct Hub::Impl {
+  HubConfig config;
+  std::unique_ptr<replication::EventLog> log;
+  std::unique_ptr<Projector> projector;
+  std::unique_ptr<Auth> auth;
+  std::unique_ptr<NodeRegistry> nodes;
+  std::unique_ptr<AuditLog> audit;
+  Metrics metrics;
+  std::unique_ptr<LiveUpdates> live;
+  HubContext context;
+  std::unique_ptr<Api> api;
+  std::unique_ptr<HttpServer> server;
+  bool started = false;
+};
+
+std::string WebRoot(const HubConfig& config) {
+  if (!config.web_root.empty()) return config.web_root;
+  if (const char* env = std::getenv("HAILONG_HUB_WEB_DIR"); env != nullptr && *env != '\0') {
+    return env;
+  }
+  return HAILONG_HUB_WEB_DIR;
+}
+
+Hub::Hub(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Hub::~Hub() { Stop(); }
+
+Status Hub::Open(const HubConfig& config, std::unique_ptr<Hub>* out) {
+  namespace fs = std::filesystem;
+  auto impl = std::make_unique<Impl>();
+  impl->config = config;
+  std::error_code ec;
+  fs::create_directories(fs::path(config.data_dir) / "tmp", ec);
+  if (ec) return Status::IOError("cannot create " + config.data_dir + ": " + ec.message());
+  replication::EventLogOptions options;
+  options.origin = kHubOrigin;
+  Status s = replication::EventLog::Open(options, (fs::path(config.data_dir) / "log").string(),
+                                         &impl->log);
+  if (!s.ok()) return s;
+  ProjectorOptions popts;
+  popts.log = impl->log.get();
+  for (const NodeConfig& n : impl->config.nodes) popts.origin_office[n.id] = n.office_id;
+  s = Projector::Open(popts, &impl->projector);
+  if (!s.ok()) return s;
+  const Clock* clock = Clock::System();
+  impl->auth = std::make_unique<Auth>(&impl->config, impl->log->store(), clock);
+  impl->nodes = std::make_unique<NodeRegistry>(&impl->config, impl->log.get(), clock);
+  impl->audit = std::make_unique<AuditLog>(impl->log->store(), clock);
+  HubContext& c = impl->context;
+  c.config = &impl->config;
+  c.clock = clock;
+  c.log = impl->log.get();
+  c.projector = impl->projector.get();
+  c.auth = impl->auth.get();
+  c.nodes = impl->nodes.get();
+  c.metrics = &impl->metrics;
+  c.audit = impl->audit.get();
+  c.web_root = WebRoot(impl->config);
+  c.tmp_dir = (fs::path(config.data_dir) / "tmp").string();
+  out->reset(new Hub(std::move(impl)));
+  return Status::OK();
+}
+
+Status Hub::Start() {
+  Impl& m = *impl_;
+  if (m.started) return Status::OK();
+  m.live = std::make_unique<LiveUpdates>();
+  m.context.live = m.live.get();
+  m.api = std::make_unique<Api>(&m.context);
+  LiveUpdates* live = m.live.get();
+  m.projector->Start([live](const AppliedBatch& batch) { live->Publish(batch); });
+  HttpServerOptions o;
+  o.host = m.config.http.host;
+  o.port = m.config.http.port;
+  o.io_threads = m.config.http.threads;
+  o.worker_threads = m.config.http.workers;
+  o.max_connections = m.config.http.max_connections;
+  o.request_timeout = std::chrono::seconds(m.config.http.request_timeout_s);
+  o.idle_timeout = std::chrono::seconds(m.config.http.idle_timeout_s);
+  const uint64_t body = static_cast<uint64_t>(m.config.http.max_body_kib) << 10;
+  const uint64_t push = static_cast<uint64_t>(m.config.http.max_push_mib) << 20;
+  o.body_limit = [body, push](std::string_view target) {
+    return target.rfind("/api/v1/replication/push", 0) == 0 ? push : body;
+  };
+  Api* api = m.api.get();
+  Status s = HttpServer::Start(
+      o, [api](HttpRequest& req, const ClientInfo& client) { return api->Handle(req, client); },
+      &m.server);
+  if (!s.ok()) {
+    m.projector->Stop();
+    m.live->Stop();
+    return s;
+  }
+  m.context.server = m.server.get();
+  m.started = true;
+  return Status::OK();
+}
+
+uint16_t Hub::port() const { return impl_->server ? impl_->server->port() : 0; }
+
+void Hub::Stop() {
+  Impl& m = *impl_;
+  if (!m.started) return;
+  m.started = false;
+  if (m.live) m.live->Stop();
+  if (m.server) m.server->Stop();
+  m.projector->Stop();
+}
+
+Status Hub::Rebuild(RebuildStats* stats) {
+  if (impl_->started) return Status::InvalidArgument("stop the hub before a rebuild");
+  const auto start = std::chrono::steady_clock::now();
+  const uint64_t before = impl_->projector->stats().events_applied;
+  Status s = impl_->projector->Rebuild();
+  if (!s.ok()) return s;
+  stats->events = impl_->projector->stats().events_applied - before;
+  stats->origins = impl_->log->Origins().size();
+  stats->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return Status::OK();
+}
+
+replication::EventLog* Hub::log() { return impl_->log.get(); }
+Projector* Hub::projector() { return impl_->projector.get(); }
+const HubConfig& Hub::config() const { return impl_->config; }
+
+}  // namespace hailong::hub

@@ -1,0 +1,79 @@
+#include "live_updates.h"
+
+#include <nlohmann/json.hpp>
+
+namespace hailong::hub {
+
+LiveUpdates::LiveUpdates() : thread_([this] { Heartbeat(); }) {}
+
+LiveUpdates::~LiveUpdates() { Stop(); }
+
+void LiveUpdates::Stop() {
+  std::vector<Subscriber> subscribers;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stop_) return;
+    stop_ = true;
+    subscribers.swap(subscribers_);
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  for (auto& s : subscribers) {
+    if (auto stream = s.stream.lock()) stream->Close();
+  }
+}
+
+std::shared_ptr<EventStream> LiveUpdates::Subscribe(const Principal& principal) {
+  auto stream = std::make_shared<EventStream>();
+  stream->Push("retry: 3000\n\n: connected\n\n");
+  std::lock_guard<std::mutex> lock(mu_);
+  subscribers_.push_back(Subscriber{stream, principal.user});
+  return stream;
+}
+
+void LiveUpdates::Publish(const AppliedBatch& batch) {
+  nlohmann::json offices = nlohmann::json::array();
+  for (const auto& o : batch.offices) offices.push_back(o);
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto it = subscribers_.begin(); it != subscribers_.end();) {
+    auto stream = it->stream.lock();
+    if (!stream || stream->closed()) {
+      it = subscribers_.erase(it);
+      continue;
+    }
+    nlohmann::json visible = nlohmann::json::array();
+    for (const auto& o : batch.offices) {
+      if (it->user == nullptr || it->user->MaySee(o)) visible.push_back(o);
+    }
+    if (!visible.empty() || batch.offices.empty()) {
+      nlohmann::json data{{"origin", batch.origin},     {"seq", batch.last_seq},
+                          {"offices", visible},         {"ratings", batch.ratings},
+                          {"dossiers", batch.dossiers}, {"follow_ups", batch.follow_ups}};
+      stream->Push("event: update\ndata: " + data.dump() + "\n\n");
+    }
+    ++it;
+  }
+}
+
+size_t LiveUpdates::subscribers() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return subscribers_.size();
+}
+
+void LiveUpdates::Heartbeat() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stop_) {
+    cv_.wait_for(lock, std::chrono::seconds(15), [this] { return stop_; });
+    if (stop_) return;
+    for (auto it = subscribers_.begin(); it != subscribers_.end();) {
+      auto stream = it->stream.lock();
+      if (!stream || !stream->Push(": ping\n\n")) {
+        it = subscribers_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+}
+
+}  // namespace hailong::hub

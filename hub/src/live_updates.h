@@ -1,0 +1,45 @@
+// LiveUpdates: the server-sent events behind GET /api/v1/events/stream. Each
+// projection batch becomes one "update" event for the subscribers allowed
+// to see one of the offices it touched; a comment line every 15 s keeps
+// proxies from closing idle streams.
+//
+// Thread safety: every method may be called from any thread.
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "hailong/hub/auth.h"
+#include "hailong/hub/http_server.h"
+#include "hailong/hub/projector.h"
+
+namespace hailong::hub {
+
+class LiveUpdates {
+ public:
+  LiveUpdates();
+  ~LiveUpdates();
+  // A new stream for `principal` (a user; its office scope filters events).
+  std::shared_ptr<EventStream> Subscribe(const Principal& principal);
+  void Publish(const AppliedBatch& batch);
+  size_t subscribers() const;
+  void Stop();
+
+ private:
+  struct Subscriber {
+    std::weak_ptr<EventStream> stream;
+    const UserConfig* user;
+  };
+  void Heartbeat();
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<Subscriber> subscribers_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace hailong::hub

@@ -1,0 +1,142 @@
+#include "projection_state.h"
+
+#include "codec.h"
+
+namespace hailong::hub {
+
+using codec::GetString;
+using codec::GetVarint;
+using codec::PutString;
+using codec::PutVarint;
+using codec::UnZigZag;
+using codec::ZigZag;
+
+Tally DossierState::Contribution() const {
+  Tally t;
+  if (!entered) return t;
+  t.dossiers = 1;
+  t.rated_dossiers = rated > 0 ? 1 : 0;
+  t.unsatisfied_dossiers = (bad > 0 || Overdue()) ? 1 : 0;
+  return t;
+}
+
+std::string DossierState::Encode() const {
+  std::string out;
+  PutVarint(&out, entered ? 1 : 0);
+  PutString(&out, day);
+  PutString(&out, counter);
+  PutString(&out, officer);
+  PutString(&out, field);
+  PutString(&out, procedure);
+  PutVarint(&out, ZigZag(due_ms));
+  PutVarint(&out, ZigZag(returned_ms));
+  PutVarint(&out, ZigZag(rated));
+  PutVarint(&out, ZigZag(bad));
+  return out;
+}
+
+bool DossierState::Decode(std::string_view in) {
+  uint64_t e = 0, due = 0, ret = 0, r = 0, b = 0;
+  if (!GetVarint(&in, &e) || !GetString(&in, &day) || !GetString(&in, &counter) ||
+      !GetString(&in, &officer) || !GetString(&in, &field) || !GetString(&in, &procedure) ||
+      !GetVarint(&in, &due) || !GetVarint(&in, &ret) || !GetVarint(&in, &r) ||
+      !GetVarint(&in, &b)) {
+    return false;
+  }
+  entered = e != 0;
+  due_ms = UnZigZag(due);
+  returned_ms = UnZigZag(ret);
+  rated = UnZigZag(r);
+  bad = UnZigZag(b);
+  return true;
+}
+
+std::string RatingFlags::Encode() const {
+  std::string out;
+  PutVarint(&out, (voided ? 1u : 0u) | (complained ? 2u : 0u));
+  return out;
+}
+
+bool RatingFlags::Decode(std::string_view in) {
+  uint64_t bits = 0;
+  if (!GetVarint(&in, &bits)) return false;
+  voided = bits & 1;
+  complained = bits & 2;
+  return true;
+}
+
+std::string RatingIndexEntry::Encode() const {
+  std::string out;
+  out.push_back(static_cast<char>(classification));
+  PutVarint(&out, (misuse ? 1u : 0u) | (voided ? 2u : 0u) | (has_comment ? 4u : 0u) |
+                      (has_phone ? 8u : 0u));
+  PutString(&out, counter);
+  PutString(&out, officer);
+  PutString(&out, channel);
+  return out;
+}
+
+bool RatingIndexEntry::Decode(std::string_view in) {
+  if (in.empty()) return false;
+  classification = static_cast<uint8_t>(in[0]);
+  in.remove_prefix(1);
+  uint64_t bits = 0;
+  if (!GetVarint(&in, &bits) || !GetString(&in, &counter) || !GetString(&in, &officer) ||
+      !GetString(&in, &channel)) {
+    return false;
+  }
+  misuse = bits & 1;
+  voided = bits & 2;
+  has_comment = bits & 4;
+  has_phone = bits & 8;
+  return true;
+}
+
+Status Overlay::Get(const std::string& key, std::string* value) const {
+  auto it = records_.find(key);
+  if (it != records_.end()) {
+    if (!it->second) return Status::NotFound(key);
+    *value = *it->second;
+    return Status::OK();
+  }
+  return store_->Get(key, value);
+}
+
+void Overlay::Put(const std::string& key, std::string value) { records_[key] = std::move(value); }
+
+void Overlay::Delete(const std::string& key) { records_[key] = std::nullopt; }
+
+void Overlay::AddTally(const std::string& key, const Tally& delta) {
+  if (delta.IsZero()) return;
+  tallies_[key].Add(delta);
+}
+
+Status Overlay::Flush(replication::WriteBatch* batch) const {
+  for (const auto& [key, delta] : tallies_) {
+    if (delta.IsZero()) continue;
+    Tally current;
+    std::string stored;
+    Status s = store_->Get(key, &stored);
+    if (s.ok()) {
+      if (!current.Decode(stored)) return Status::Corruption("bad tally at " + key);
+    } else if (!s.IsNotFound()) {
+      return s;
+    }
+    current.Add(delta);
+    if (current.IsZero()) {
+      batch->Delete(key);
+    } else {
+      batch->Put(key, current.Encode());
+    }
+  }
+  for (const auto& [key, value] : records_) {
+    if (value) {
+      batch->Put(key, *value);
+    } else {
+      batch->Delete(key);
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace hailong::hub

@@ -1,0 +1,709 @@
+#include "hailong/hub/projector.h"
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "codec.h"
+#include "macros.h"
+#include "names.h"
+#include "projection_state.h"
+
+namespace hailong::hub {
+
+namespace fb = hailong::fb;
+using json = nlohmann::json;
+using replication::StoredEvent;
+using replication::WriteBatch;
+
+namespace {
+
+std::string Str(const flatbuffers::String* s) { return s ? s->str() : std::string(); }
+
+int64_t RatingTime(const fb::RatingSubmitted& r, const fb::Event& e) {
+  if (r.device_time_ms() > 0) return r.device_time_ms();
+  if (r.edge_time_ms() > 0) return r.edge_time_ms();
+  return e.time_ms();
+}
+
+bool IsMisuse(const fb::RatingSubmitted& r) {
+  return (static_cast<uint32_t>(r.flags()) &
+          static_cast<uint32_t>(fb::RatingFlags::SuspectedMisuse)) != 0;
+}
+
+Tally RatingTally(const fb::RatingSubmitted& r) {
+  Tally t;
+  t.ratings = 1;
+  switch (r.classification()) {
+    case fb::Classification::Satisfied:
+      t.satisfied = 1;
+      break;
+    case fb::Classification::Neutral:
+      t.neutral = 1;
+      break;
+    case fb::Classification::Unsatisfied:
+      t.unsatisfied = 1;
+      break;
+    default:
+      t.unclassified = 1;
+      break;
+  }
+  t.with_comment = (r.comment() && r.comment()->size() > 0) ? 1 : 0;
+  t.with_phone = (r.phone() && r.phone()->size() > 0) ? 1 : 0;
+  return t;
+}
+
+// Everything the projection of one batch needs besides the overlay.
+class BatchApplier {
+ public:
+  BatchApplier(const ProjectorOptions& options, Overlay* overlay,
+               const std::map<std::string, uint64_t>& cursors, AppliedBatch* applied)
+      : options_(options), overlay_(overlay), cursors_(cursors), applied_(applied) {}
+
+  std::vector<replication::EventDraft>& follow_up_drafts() { return drafts_; }
+
+  Status Apply(const std::string& origin, uint64_t seq, const fb::Event& e) {
+    current_origin_ = origin;
+    current_seq_ = seq;
+    switch (e.body_type()) {
+      case fb::EventBody::RatingSubmitted:
+        return ApplyRating(origin, seq, e, *e.body_as_RatingSubmitted(), false);
+      case fb::EventBody::DossierRecorded:
+        return ApplyDossier(origin, e, *e.body_as_DossierRecorded());
+      case fb::EventBody::RatingVoided:
+        return ApplyVoid(*e.body_as_RatingVoided());
+      case fb::EventBody::FollowUpOpened:
+        return ApplyFollowUpOpened(e, *e.body_as_FollowUpOpened());
+      case fb::EventBody::FollowUpNoted:
+        return ApplyFollowUpNoted(e, *e.body_as_FollowUpNoted());
+      case fb::EventBody::FollowUpClosed:
+        return ApplyFollowUpClosed(e, *e.body_as_FollowUpClosed());
+      case fb::EventBody::CatalogueChanged:
+        return ApplyCatalogue(e, *e.body_as_CatalogueChanged());
+      case fb::EventBody::TemplatePublished:
+        return ApplyTemplate(e, *e.body_as_TemplatePublished());
+      default:
+        return Status::OK();
+    }
+  }
+
+ private:
+  std::string OfficeOf(const flatbuffers::String* office, const std::string& origin) const {
+    if (office && office->size() > 0) return office->str();
+    auto it = options_.origin_office.find(origin);
+    return it == options_.origin_office.end() ? std::string() : it->second;
+  }
+
+  // True if event (origin, seq) has been applied, counting this batch.
+  bool IsApplied(const std::string& origin, uint64_t seq) const {
+    if (origin == current_origin_) return seq < current_seq_;
+    auto it = cursors_.find(origin);
+    return it != cursors_.end() && seq <= it->second;
+  }
+
+  void NoteOffice(const std::string& office) {
+    if (applied_->offices.insert(office).second) {
+      overlay_->Put(codec::OfficeKey(office), "");
+    }
+  }
+
+  Status GetFlags(const std::string& key, RatingFlags* flags) {
+    std::string v;
+    Status s = overlay_->Get(key, &v);
+    if (s.IsNotFound()) return Status::OK();
+    if (!s.ok()) return s;
+    if (!flags->Decode(v)) return Status::Corruption("bad rating flags at " + key);
+    return Status::OK();
+  }
+
+  void AddRatingTallies(const std::string& office, const std::string& day,
+                        const fb::RatingSubmitted& r, const Tally& t) {
+    overlay_->AddTally(codec::TallyKey(Dimension::kOffice, office, day, ""), t);
+    overlay_->AddTally(codec::TallyKey(Dimension::kCounter, office, day, Str(r.counter())), t);
+    overlay_->AddTally(codec::TallyKey(Dimension::kOfficer, office, day, Str(r.officer())), t);
+    overlay_->AddTally(codec::TallyKey(Dimension::kField, office, day, Str(r.field())), t);
+    overlay_->AddTally(codec::TallyKey(Dimension::kProcedure, office, day, Str(r.procedure())), t);
+    const std::string tpl = Str(r.template_id());
+    overlay_->AddTally(codec::TallyKey(Dimension::kTemplate, office, day, tpl), t);
+    overlay_->AddTally(codec::TallyKey(Dimension::kChannel, office, day, ChannelName(r.channel())),
+                       t);
+    if (r.answers()) {
+      for (const fb::Answer* a : *r.answers()) {
+        overlay_->AddTally(
+            codec::TallyKey(Dimension::kAnswer, office, day,
+                            tpl + "|" + Str(a->criterion()) + "|" + Str(a->option())),
+            t);
+      }
+    }
+  }
+
+  void AddDossierTallies(const std::string& office, const DossierState& d, const Tally& t) {
+    if (t.IsZero()) return;
+    overlay_->AddTally(codec::TallyKey(Dimension::kOffice, office, d.day, ""), t);
+    overlay_->AddTally(codec::TallyKey(Dimension::kCounter, office, d.day, d.counter), t);
+    overlay_->AddTally(codec::TallyKey(Dimension::kOfficer, office, d.day, d.officer), t);
+    overlay_->AddTally(codec::TallyKey(Dimension::kField, office, d.day, d.field), t);
+    overlay_->AddTally(codec::TallyKey(Dimension::kProcedure, office, d.day, d.procedure), t);
+  }
+
+  // Loads a dossier, lets `change` modify it, and moves its contribution.
+  template <typename Fn>
+  Status UpdateDossier(const std::string& office, const std::string& receipt, Fn change) {
+    const std::string key = codec::DossierKey(office, receipt);
+    DossierState d;
+    std::string v;
+    Status s = overlay_->Get(key, &v);
+    if (s.ok()) {
+      if (!d.Decode(v)) return Status::Corruption("bad dossier state at " + key);
+    } else if (!s.IsNotFound()) {
+      return s;
+    }
+    const DossierState before = d;
+    change(&d);
+    Tally delta = d.Contribution();
+    delta.Add(before.Contribution(), -1);
+    if (before.entered && before.day == d.day && before.counter == d.counter &&
+        before.officer == d.officer && before.field == d.field && before.procedure == d.procedure) {
+      AddDossierTallies(office, d, delta);
+    } else {
+      AddDossierTallies(office, before, before.Contribution().Negated());
+      AddDossierTallies(office, d, d.Contribution());
+    }
+    overlay_->Put(key, d.Encode());
+    return Status::OK();
+  }
+
+  Status ApplyRating(const std::string& origin, uint64_t seq, const fb::Event& e,
+                     const fb::RatingSubmitted& r, bool /*unused*/) {
+    applied_->ratings++;
+    const std::string office = OfficeOf(r.office(), origin);
+    const int64_t time = RatingTime(r, e);
+    const std::string day = VietnamDay(time);
+    NoteOffice(office);
+    RatingFlags flags;
+    HAILONG_RETURN_IF_ERROR(GetFlags(codec::RatingFlagsKey(origin, seq), &flags));
+    const bool misuse = IsMisuse(r);
+    const bool counted = !misuse && !flags.voided;
+
+    RatingIndexEntry index;
+    index.classification = static_cast<uint8_t>(r.classification());
+    index.misuse = misuse;
+    index.voided = flags.voided;
+    index.has_comment = r.comment() && r.comment()->size() > 0;
+    index.has_phone = r.phone() && r.phone()->size() > 0;
+    index.counter = Str(r.counter());
+    index.officer = Str(r.officer());
+    index.channel = ChannelName(r.channel());
+    overlay_->Put(codec::RatingIndexKey(office, time, origin, seq), index.Encode());
+
+    if (!counted) {
+      Tally t;
+      t.excluded = 1;
+      overlay_->AddTally(codec::TallyKey(Dimension::kOffice, office, day, ""), t);
+      return Status::OK();
+    }
+    AddRatingTallies(office, day, r, RatingTally(r));
+    const bool unsatisfied = r.classification() == fb::Classification::Unsatisfied;
+    if (r.dossier() && r.dossier()->size() > 0) {
+      const bool bad = unsatisfied || flags.complained;
+      HAILONG_RETURN_IF_ERROR(UpdateDossier(office, r.dossier()->str(), [&](DossierState* d) {
+        d->rated++;
+        if (bad) d->bad++;
+      }));
+    }
+    if (options_.open_follow_ups && unsatisfied && (index.has_comment || index.has_phone)) {
+      OpenFollowUp(origin, seq, office, index.has_comment);
+    }
+    return Status::OK();
+  }
+
+  void OpenFollowUp(const std::string& origin, uint64_t seq, const std::string& office,
+                    bool has_comment) {
+    auto body = std::make_unique<fb::FollowUpOpenedT>();
+    body->follow_up_id = "fu-" + origin + "-" + std::to_string(seq);
+    body->office = office;
+    body->rating_origin = origin;
+    body->rating_seq = seq;
+    body->reason = has_comment ? "unsatisfied_with_comment" : "unsatisfied_with_phone";
+    replication::EventDraft draft;
+    draft.idempotency_id = "fu:" + origin + ":" + std::to_string(seq);
+    draft.body.Set(std::move(*body));
+    drafts_.push_back(std::move(draft));
+  }
+
+  // Reads a rating that was applied earlier (for a void or a complaint).
+  Status ReadRating(const std::string& origin, uint64_t seq, std::string* bytes,
+                    const fb::RatingSubmitted** rating, const fb::Event** event) {
+    *rating = nullptr;
+    std::vector<StoredEvent> events;
+    Status s = options_.log->Read(origin, seq, 1, 1 << 20, &events);
+    if (!s.ok()) return s;
+    if (events.empty() || events[0].seq != seq) return Status::OK();
+    *bytes = std::move(events[0].bytes);
+    const fb::Event* e = nullptr;
+    s = schema::VerifyEvent(*bytes, &e);
+    if (!s.ok()) return s;
+    if (e->body_type() != fb::EventBody::RatingSubmitted) return Status::OK();
+    *event = e;
+    *rating = e->body_as_RatingSubmitted();
+    return Status::OK();
+  }
+
+  Status ApplyVoid(const fb::RatingVoided& v) {
+    const std::string origin = Str(v.rating_origin());
+    const uint64_t seq = v.rating_seq();
+    const std::string key = codec::RatingFlagsKey(origin, seq);
+    RatingFlags flags;
+    HAILONG_RETURN_IF_ERROR(GetFlags(key, &flags));
+    if (flags.voided) return Status::OK();
+    const RatingFlags before = flags;
+    flags.voided = true;
+    overlay_->Put(key, flags.Encode());
+    if (!IsApplied(origin, seq)) return Status::OK();
+    std::string bytes;
+    const fb::RatingSubmitted* r = nullptr;
+    const fb::Event* e = nullptr;
+    HAILONG_RETURN_IF_ERROR(ReadRating(origin, seq, &bytes, &r, &e));
+    if (r == nullptr || IsMisuse(*r)) return Status::OK();
+    const std::string office = OfficeOf(r->office(), origin);
+    const int64_t time = RatingTime(*r, *e);
+    const std::string day = VietnamDay(time);
+    AddRatingTallies(office, day, *r, RatingTally(*r).Negated());
+    Tally excluded;
+    excluded.excluded = 1;
+    overlay_->AddTally(codec::TallyKey(Dimension::kOffice, office, day, ""), excluded);
+    const std::string index_key = codec::RatingIndexKey(office, time, origin, seq);
+    std::string iv;
+    RatingIndexEntry index;
+    if (overlay_->Get(index_key, &iv).ok() && index.Decode(iv)) {
+      index.voided = true;
+      overlay_->Put(index_key, index.Encode());
+    }
+    if (r->dossier() && r->dossier()->size() > 0) {
+      const bool was_bad =
+          r->classification() == fb::Classification::Unsatisfied || before.complained;
+      HAILONG_RETURN_IF_ERROR(UpdateDossier(office, r->dossier()->str(), [&](DossierState* d) {
+        d->rated--;
+        if (was_bad) d->bad--;
+      }));
+    }
+    applied_->offices.insert(office);
+    return Status::OK();
+  }
+
+  Status Complain(const std::string& origin, uint64_t seq) {
+    const std::string key = codec::RatingFlagsKey(origin, seq);
+    RatingFlags flags;
+    HAILONG_RETURN_IF_ERROR(GetFlags(key, &flags));
+    if (flags.complained) return Status::OK();
+    flags.complained = true;
+    overlay_->Put(key, flags.Encode());
+    if (!IsApplied(origin, seq) || flags.voided) return Status::OK();
+    std::string bytes;
+    const fb::RatingSubmitted* r = nullptr;
+    const fb::Event* e = nullptr;
+    HAILONG_RETURN_IF_ERROR(ReadRating(origin, seq, &bytes, &r, &e));
+    if (r == nullptr || IsMisuse(*r) || !r->dossier() || r->dossier()->size() == 0) {
+      return Status::OK();
+    }
+    if (r->classification() == fb::Classification::Unsatisfied) return Status::OK();
+    const std::string office = OfficeOf(r->office(), origin);
+    return UpdateDossier(office, r->dossier()->str(), [](DossierState* d) { d->bad++; });
+  }
+
+  Status ApplyDossier(const std::string& origin, const fb::Event& e, const fb::DossierRecorded& d) {
+    applied_->dossiers++;
+    const std::string office = OfficeOf(d.office(), origin);
+    NoteOffice(office);
+    const int64_t at = d.at_ms() > 0 ? d.at_ms() : e.time_ms();
+    const std::string receipt = Str(d.receipt());
+    if (d.stage() == fb::DossierStage::Received) {
+      return UpdateDossier(office, receipt, [&](DossierState* s) {
+        if (s->entered) {
+          if (s->due_ms == 0) s->due_ms = d.due_ms();
+          return;
+        }
+        s->entered = true;
+        s->day = VietnamDay(at);
+        s->counter = Str(d.counter());
+        s->officer = Str(d.officer());
+        s->field = Str(d.field());
+        s->procedure = Str(d.procedure());
+        s->due_ms = d.due_ms();
+      });
+    }
+    // Returned.
+    DossierState after;
+    bool first_return = false;
+    HAILONG_RETURN_IF_ERROR(UpdateDossier(office, receipt, [&](DossierState* s) {
+      if (!s->entered) {
+        s->entered = true;
+        s->day = VietnamDay(at);
+        s->counter = Str(d.counter());
+        s->officer = Str(d.officer());
+        s->field = Str(d.field());
+        s->procedure = Str(d.procedure());
+      }
+      if (s->due_ms == 0) s->due_ms = d.due_ms();
+      if (s->returned_ms == 0) {
+        s->returned_ms = at;
+        first_return = true;
+      }
+      after = *s;
+    }));
+    if (!first_return) return Status::OK();
+    Tally t;
+    t.returned = 1;
+    t.returned_on_time = (after.due_ms == 0 || at <= after.due_ms) ? 1 : 0;
+    const std::string day = VietnamDay(at);
+    const std::string counter =
+        d.counter() && d.counter()->size() ? d.counter()->str() : after.counter;
+    const std::string officer =
+        d.officer() && d.officer()->size() ? d.officer()->str() : after.officer;
+    overlay_->AddTally(codec::TallyKey(Dimension::kOffice, office, day, ""), t);
+    overlay_->AddTally(codec::TallyKey(Dimension::kCounter, office, day, counter), t);
+    overlay_->AddTally(codec::TallyKey(Dimension::kOfficer, office, day, officer), t);
+    overlay_->AddTally(codec::TallyKey(Dimension::kField, office, day, after.field), t);
+    overlay_->AddTally(codec::TallyKey(Dimension::kProcedure, office, day, after.procedure), t);
+    return Status::OK();
+  }
+
+  Status LoadJson(const std::string& key, json* out) {
+    std::string v;
+    Status s = overlay_->Get(key, &v);
+    if (s.IsNotFound()) return s;
+    if (!s.ok()) return s;
+    *out = json::parse(v, nullptr, false);
+    if (out->is_discarded()) return Status::Corruption("bad JSON at " + key);
+    return Status::OK();
+  }
+
+  Status ApplyFollowUpOpened(const fb::Event& e, const fb::FollowUpOpened& f) {
+    applied_->follow_ups++;
+    const std::string id = Str(f.follow_up_id());
+    const std::string key = codec::FollowUpKey(id);
+    json j;
+    Status s = LoadJson(key, &j);
+    if (s.ok()) return Status::OK();  // opened twice: the first wins
+    if (!s.IsNotFound()) return s;
+    j = json{{"id", id},
+             {"office", Str(f.office())},
+             {"rating_origin", Str(f.rating_origin())},
+             {"rating_seq", f.rating_seq()},
+             {"reason", Str(f.reason())},
+             {"assignee", Str(f.assignee())},
+             {"status", "open"},
+             {"opened_ms", e.time_ms()},
+             {"updated_ms", e.time_ms()},
+             {"notes", json::array()}};
+    overlay_->Put(key, j.dump());
+    applied_->offices.insert(Str(f.office()));
+    if (f.rating_origin() && f.rating_origin()->size() > 0 && f.rating_seq() > 0) {
+      return Complain(f.rating_origin()->str(), f.rating_seq());
+    }
+    return Status::OK();
+  }
+
+  Status ApplyFollowUpNoted(const fb::Event& e, const fb::FollowUpNoted& n) {
+    applied_->follow_ups++;
+    const std::string key = codec::FollowUpKey(Str(n.follow_up_id()));
+    json j;
+    Status s = LoadJson(key, &j);
+    if (s.IsNotFound()) return Status::OK();  // the API never notes an unknown follow-up
+    if (!s.ok()) return s;
+    j["notes"].push_back(json{{"at_ms", e.time_ms()},
+                              {"author", Str(n.author())},
+                              {"action", FollowUpActionName(n.action())},
+                              {"note", Str(n.note())},
+                              {"assignee", Str(n.assignee())}});
+    if (n.assignee() && n.assignee()->size() > 0) j["assignee"] = n.assignee()->str();
+    j["updated_ms"] = e.time_ms();
+    overlay_->Put(key, j.dump());
+    applied_->offices.insert(j.value("office", ""));
+    return Status::OK();
+  }
+
+  Status ApplyFollowUpClosed(const fb::Event& e, const fb::FollowUpClosed& c) {
+    applied_->follow_ups++;
+    const std::string key = codec::FollowUpKey(Str(c.follow_up_id()));
+    json j;
+    Status s = LoadJson(key, &j);
+    if (s.IsNotFound()) return Status::OK();
+    if (!s.ok()) return s;
+    if (j.value("status", "") == "closed") return Status::OK();
+    j["status"] = "closed";
+    j["closed_ms"] = e.time_ms();
+    j["closed_by"] = Str(c.author());
+    j["resolution"] = Str(c.resolution());
+    j["updated_ms"] = e.time_ms();
+    overlay_->Put(key, j.dump());
+    applied_->offices.insert(j.value("office", ""));
+    return Status::OK();
+  }
+
+  Status ApplyCatalogue(const fb::Event& e, const fb::CatalogueChanged& c) {
+    json attributes = json::object();
+    if (c.attributes()) {
+      for (const fb::Attribute* a : *c.attributes()) attributes[Str(a->key())] = Str(a->value());
+    }
+    const char* kind = CatalogueKindName(c.kind());
+    json j{{"kind", kind},
+           {"id", Str(c.id())},
+           {"name", Str(c.name())},
+           {"office", Str(c.office())},
+           {"retired", c.retired()},
+           {"attributes", attributes},
+           {"updated_ms", e.time_ms()}};
+    overlay_->Put(codec::CatalogueKey(kind, Str(c.id())), j.dump());
+    return Status::OK();
+  }
+
+  Status ApplyTemplate(const fb::Event& e, const fb::TemplatePublished& t) {
+    const fb::SurveyTemplate* tpl = t.template_();
+    if (tpl == nullptr) return Status::OK();
+    const std::string key = codec::TemplateKey(Str(tpl->id()));
+    json old;
+    Status s = LoadJson(key, &old);
+    if (s.ok() && old.value("version", 0u) > tpl->version()) return Status::OK();
+    if (!s.ok() && !s.IsNotFound()) return s;
+    json j = TemplateToJson(*tpl);
+    j["published_ms"] = e.time_ms();
+    overlay_->Put(key, j.dump());
+    return Status::OK();
+  }
+
+  const ProjectorOptions& options_;
+  Overlay* overlay_;
+  const std::map<std::string, uint64_t>& cursors_;
+  AppliedBatch* applied_;
+  std::string current_origin_;
+  uint64_t current_seq_ = 0;
+  std::vector<replication::EventDraft> drafts_;
+};
+
+}  // namespace
+
+Status Projector::Open(const ProjectorOptions& options, std::unique_ptr<Projector>* out) {
+  if (options.log == nullptr) return Status::InvalidArgument("projector needs a log");
+  std::unique_ptr<Projector> p(new Projector(options));
+  Status s = p->LoadCursors();
+  if (!s.ok()) return s;
+  *out = std::move(p);
+  return Status::OK();
+}
+
+Projector::~Projector() { Stop(); }
+
+Status Projector::LoadCursors() {
+  std::map<std::string, uint64_t> cursors;
+  std::string end(codec::kCursorPrefix);
+  end.back() = static_cast<char>('/' + 1);
+  Status s = options_.log->store()->Scan(
+      codec::kCursorPrefix, end, [&](std::string_view key, std::string_view value) {
+        const std::string origin = codec::UnKeyPart(key.substr(codec::kCursorPrefix.size()));
+        cursors[origin] = std::strtoull(std::string(value).c_str(), nullptr, 10);
+        return true;
+      });
+  if (!s.ok()) return s;
+  std::lock_guard<std::mutex> lock(mu_);
+  cursors_ = std::move(cursors);
+  return Status::OK();
+}
+
+uint64_t Projector::Applied(const std::string& origin) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = cursors_.find(origin);
+  return it == cursors_.end() ? 0 : it->second;
+}
+
+uint64_t Projector::Backlog() const {
+  uint64_t backlog = 0;
+  for (const std::string& origin : options_.log->Origins()) {
+    const uint64_t head = options_.log->Head(origin).seq;
+    const uint64_t applied = Applied(origin);
+    if (head > applied) backlog += head - applied;
+  }
+  return backlog;
+}
+
+bool Projector::WaitCaughtUp(std::chrono::milliseconds timeout) const {
+  std::map<std::string, uint64_t> heads;
+  for (const std::string& origin : options_.log->Origins()) {
+    heads[origin] = options_.log->Head(origin).seq;
+  }
+  std::unique_lock<std::mutex> lock(mu_);
+  return cv_.wait_for(lock, timeout, [&] {
+    for (const auto& [origin, head] : heads) {
+      auto it = cursors_.find(origin);
+      if ((it == cursors_.end() ? 0 : it->second) < head) return false;
+    }
+    return true;
+  });
+}
+
+ProjectorStats Projector::stats() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return stats_;
+}
+
+Status Projector::ApplyBatch(const std::string& origin, bool* more, AppliedBatch* applied) {
+  *more = false;
+  std::map<std::string, uint64_t> cursors;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    cursors = cursors_;
+  }
+  const uint64_t from = cursors[origin] + 1;
+  std::vector<StoredEvent> events;
+  Status s = options_.log->Read(origin, from, options_.batch_events, 16u << 20, &events);
+  if (!s.ok()) return s;
+  if (events.empty()) return Status::OK();
+  if (events.front().seq != from) {
+    return Status::Corruption("origin " + origin + " continues at seq " +
+                              std::to_string(events.front().seq) + ", expected " +
+                              std::to_string(from));
+  }
+  Overlay overlay(options_.log->store());
+  applied->origin = origin;
+  applied->first_seq = from;
+  BatchApplier applier(options_, &overlay, cursors, applied);
+  uint64_t last = from - 1;
+  for (const StoredEvent& stored : events) {
+    if (stored.seq != last + 1) {
+      return Status::Corruption("origin " + origin + " skips from " + std::to_string(last));
+    }
+    const fb::Event* e = nullptr;
+    s = schema::VerifyEvent(stored.bytes, &e);
+    if (!s.ok()) {
+      return Status::Corruption("origin " + origin + " seq " + std::to_string(stored.seq) + ": " +
+                                s.message());
+    }
+    s = applier.Apply(origin, stored.seq, *e);
+    if (!s.ok()) return s;
+    last = stored.seq;
+  }
+  applied->last_seq = last;
+  // Follow-ups first: if we crash after this append but before the batch,
+  // the replay appends them again as duplicates (no new event).
+  auto& drafts = applier.follow_up_drafts();
+  const size_t opened = drafts.size();
+  if (!drafts.empty()) {
+    std::vector<replication::AppendResult> results;
+    s = options_.log->AppendBatch(std::move(drafts), &results);
+    if (!s.ok()) return s;
+  }
+  WriteBatch batch;
+  s = overlay.Flush(&batch);
+  if (!s.ok()) return s;
+  batch.Put(codec::CursorKey(origin), std::to_string(last));
+  s = options_.log->store()->Write(batch, options_.sync);
+  if (!s.ok()) return s;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    cursors_[origin] = last;
+    stats_.events_applied += last - from + 1;
+    stats_.batches++;
+    stats_.follow_ups_opened += opened;
+  }
+  cv_.notify_all();
+  *more = options_.log->Head(origin).seq > last;
+  return Status::OK();
+}
+
+Status Projector::CatchUp() {
+  for (;;) {
+    bool any = false;
+    for (const std::string& origin : options_.log->Origins()) {
+      bool more = true;
+      while (more) {
+        AppliedBatch applied;
+        Status s = ApplyBatch(origin, &more, &applied);
+        if (!s.ok()) {
+          std::lock_guard<std::mutex> lock(mu_);
+          stats_.last_error = s.ToString();
+          return s;
+        }
+        if (applied.last_seq >= applied.first_seq && applied.first_seq > 0) {
+          any = true;
+          if (on_applied_) on_applied_(applied);
+        }
+        if (more) {
+          std::lock_guard<std::mutex> lock(mu_);
+          if (stop_) return Status::OK();
+        }
+      }
+    }
+    if (!any) return Status::OK();
+  }
+}
+
+Status Projector::Rebuild() {
+  replication::Store* store = options_.log->store();
+  std::string end(kProjectionPrefix);
+  end.back() = static_cast<char>('/' + 1);
+  for (;;) {
+    WriteBatch batch;
+    Status s = store->Scan(kProjectionPrefix, end, [&](std::string_view key, std::string_view) {
+      batch.Delete(key);
+      return batch.Count() < 10000;
+    });
+    if (!s.ok()) return s;
+    if (batch.Count() == 0) break;
+    s = store->Write(batch, false);
+    if (!s.ok()) return s;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    cursors_.clear();
+  }
+  return CatchUp();
+}
+
+void Projector::Start(std::function<void(const AppliedBatch&)> on_applied) {
+  on_applied_ = std::move(on_applied);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = false;
+    dirty_ = true;
+  }
+  listener_id_ = options_.log->AddListener([this](std::string_view, uint64_t) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      dirty_ = true;
+    }
+    cv_.notify_all();
+  });
+  thread_ = std::thread([this] { Run(); });
+}
+
+void Projector::Run() {
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [this] { return dirty_ || stop_; });
+      if (stop_) return;
+      dirty_ = false;
+    }
+    Status s = CatchUp();
+    if (!s.ok()) {
+      std::cerr << "hailong-hub: projection stopped: " << s.ToString() << " (retrying)\n";
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; });
+      dirty_ = true;
+    }
+  }
+}
+
+void Projector::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  if (listener_id_ != 0) {
+    options_.log->RemoveListener(listener_id_);
+    listener_id_ = 0;
+  }
+}
+
+}  // namespace hailong::hub

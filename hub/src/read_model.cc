@@ -1,0 +1,118 @@
+#include "hailong/hub/read_model.h"
+
+#include <cmath>
+
+#include "codec.h"
+
+namespace hailong::hub {
+
+namespace {
+constexpr const char* kDimensionNames[kDimensionCount] = {
+    "office", "counter", "officer", "field", "procedure", "template", "channel", "answer"};
+}
+
+const char* DimensionName(Dimension d) {
+  const auto i = static_cast<size_t>(d);
+  return i < kDimensionCount ? kDimensionNames[i] : "office";
+}
+
+bool DimensionFromName(std::string_view name, Dimension* out) {
+  for (int i = 0; i < kDimensionCount; ++i) {
+    if (name == kDimensionNames[i]) {
+      *out = static_cast<Dimension>(i);
+      return true;
+    }
+  }
+  return false;
+}
+
+std::array<int64_t*, Tally::kFields> Tally::Fields() {
+  return {&ratings,
+          &satisfied,
+          &neutral,
+          &unsatisfied,
+          &unclassified,
+          &with_comment,
+          &with_phone,
+          &excluded,
+          &dossiers,
+          &rated_dossiers,
+          &unsatisfied_dossiers,
+          &returned,
+          &returned_on_time};
+}
+
+std::array<const int64_t*, Tally::kFields> Tally::Fields() const {
+  return {&ratings,
+          &satisfied,
+          &neutral,
+          &unsatisfied,
+          &unclassified,
+          &with_comment,
+          &with_phone,
+          &excluded,
+          &dossiers,
+          &rated_dossiers,
+          &unsatisfied_dossiers,
+          &returned,
+          &returned_on_time};
+}
+
+void Tally::Add(const Tally& other, int sign) {
+  auto mine = Fields();
+  auto theirs = other.Fields();
+  for (int i = 0; i < kFields; ++i) *mine[i] += sign * *theirs[i];
+}
+
+bool Tally::IsZero() const {
+  for (const int64_t* f : Fields()) {
+    if (*f != 0) return false;
+  }
+  return true;
+}
+
+bool Tally::operator==(const Tally& other) const {
+  auto a = Fields();
+  auto b = other.Fields();
+  for (int i = 0; i < kFields; ++i) {
+    if (*a[i] != *b[i]) return false;
+  }
+  return true;
+}
+
+std::string Tally::Encode() const {
+  std::string out;
+  out.push_back(static_cast<char>(kFields));
+  for (const int64_t* f : Fields()) codec::PutVarint(&out, codec::ZigZag(*f));
+  return out;
+}
+
+bool Tally::Decode(std::string_view bytes) {
+  *this = Tally();
+  if (bytes.empty()) return false;
+  const int n = static_cast<unsigned char>(bytes[0]);
+  bytes.remove_prefix(1);
+  auto fields = Fields();
+  for (int i = 0; i < n; ++i) {
+    uint64_t v = 0;
+    if (!codec::GetVarint(&bytes, &v)) return false;
+    if (i < kFields) *fields[i] = codec::UnZigZag(v);
+  }
+  return bytes.empty();
+}
+
+Interval WilsonInterval(int64_t successes, int64_t n, double z) {
+  if (n <= 0) return Interval{0.0, 1.0};
+  const double nn = static_cast<double>(n);
+  const double p = static_cast<double>(successes) / nn;
+  const double z2 = z * z;
+  const double denom = 1.0 + z2 / nn;
+  const double center = (p + z2 / (2 * nn)) / denom;
+  const double half = z * std::sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn)) / denom;
+  Interval out{center - half, center + half};
+  if (out.low < 0) out.low = 0;
+  if (out.high > 1) out.high = 1;
+  return out;
+}
+
+}  // namespace hailong::hub

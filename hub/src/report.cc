@@ -1,0 +1,239 @@
+#include "hailong/hub/report.h"
+
+#include <algorithm>
+#include <map>
+
+#include "codec.h"
+#include "hailong/schema/time.h"
+
+namespace hailong::hub {
+
+using json = nlohmann::json;
+
+namespace {
+
+struct GroupInfo {
+  GroupBy group;
+  const char* name;
+  const char* label_vi;
+  Dimension dim;
+  bool per_office;  // rows keyed by (office, value)
+};
+
+constexpr GroupInfo kGroups[] = {
+    {GroupBy::kOffice, "office", "Đơn vị", Dimension::kOffice, true},
+    {GroupBy::kCounter, "counter", "Quầy", Dimension::kCounter, true},
+    {GroupBy::kOfficer, "officer", "Cán bộ", Dimension::kOfficer, true},
+    {GroupBy::kField, "field", "Lĩnh vực", Dimension::kField, false},
+    {GroupBy::kProcedure, "procedure", "Thủ tục", Dimension::kProcedure, false},
+    {GroupBy::kDay, "day", "Ngày", Dimension::kOffice, false},
+    {GroupBy::kMonth, "month", "Tháng", Dimension::kOffice, false},
+};
+
+const GroupInfo& Info(GroupBy g) {
+  for (const auto& i : kGroups) {
+    if (i.group == g) return i;
+  }
+  return kGroups[0];
+}
+
+double Rate(int64_t part, int64_t whole) {
+  return whole > 0 ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
+}
+
+// Catalogue names: cat/<kind>/<id> -> {"name": ...}.
+std::string CatalogueName(const replication::Store& store, const char* kind,
+                          const std::string& id) {
+  if (id.empty()) return "";
+  std::string v;
+  if (!store.Get(codec::CatalogueKey(kind, id), &v).ok()) return "";
+  json j = json::parse(v, nullptr, false);
+  return j.is_object() ? j.value("name", "") : "";
+}
+
+const char* CatalogueKindOf(GroupBy g) {
+  switch (g) {
+    case GroupBy::kOffice:
+      return "office";
+    case GroupBy::kCounter:
+      return "counter";
+    case GroupBy::kOfficer:
+      return "officer";
+    case GroupBy::kField:
+      return "field";
+    case GroupBy::kProcedure:
+      return "procedure";
+    default:
+      return nullptr;
+  }
+}
+
+}  // namespace
+
+const char* GroupByName(GroupBy g) { return Info(g).name; }
+const char* GroupByLabelVi(GroupBy g) { return Info(g).label_vi; }
+
+bool GroupByFromName(std::string_view name, GroupBy* out) {
+  for (const auto& i : kGroups) {
+    if (name == i.name) {
+      *out = i.group;
+      return true;
+    }
+  }
+  return false;
+}
+
+Status ValidateReportQuery(const ReportQuery& q) {
+  int64_t from = 0, to = 0;
+  if (q.from.size() != 10 || !ParseVietnamDay(q.from, &from).ok()) {
+    return Status::InvalidArgument("from: expected a date YYYY-MM-DD");
+  }
+  if (q.to.size() != 10 || !ParseVietnamDay(q.to, &to).ok()) {
+    return Status::InvalidArgument("to: expected a date YYYY-MM-DD");
+  }
+  if (to < from) return Status::InvalidArgument("to: must not be before from");
+  if (to - from > int64_t{1000} * 24 * 3600 * 1000) {
+    return Status::InvalidArgument("to: a report covers at most 1000 days");
+  }
+  return Status::OK();
+}
+
+Status ListOffices(const replication::Store& store, std::vector<std::string>* offices) {
+  offices->clear();
+  std::string end(codec::kOfficePrefix);
+  end.back() = static_cast<char>('/' + 1);
+  return store.Scan(codec::kOfficePrefix, end, [&](std::string_view key, std::string_view) {
+    offices->push_back(codec::UnKeyPart(key.substr(codec::kOfficePrefix.size())));
+    return true;
+  });
+}
+
+Status RunReport(const replication::Store& store, const ReportQuery& query, Report* out) {
+  Status s = ValidateReportQuery(query);
+  if (!s.ok()) return s;
+  out->query = query;
+  out->rows.clear();
+  out->totals = Tally();
+  std::vector<std::string> offices = query.offices;
+  if (offices.empty()) {
+    s = ListOffices(store, &offices);
+    if (!s.ok()) return s;
+  }
+  std::sort(offices.begin(), offices.end());
+  offices.erase(std::unique(offices.begin(), offices.end()), offices.end());
+  const GroupInfo& info = Info(query.group_by);
+  std::map<std::pair<std::string, std::string>, Tally> groups;
+  for (const std::string& office : offices) {
+    const std::string prefix = codec::TallyOfficePrefix(info.dim, office);
+    const std::string begin = prefix + query.from;
+    const std::string end = prefix + query.to + "0";  // '0' sorts right after '/'
+    s = store.Scan(begin, end, [&](std::string_view key, std::string_view value) {
+      std::string_view rest = key.substr(prefix.size());  // "<day>/<value>"
+      if (rest.size() < 11 || rest[10] != '/') return true;
+      const std::string day(rest.substr(0, 10));
+      Tally t;
+      if (!t.Decode(value)) return true;
+      std::string group_office, group_key;
+      switch (query.group_by) {
+        case GroupBy::kOffice:
+          group_office = office;
+          group_key = office;
+          break;
+        case GroupBy::kDay:
+          group_key = day;
+          break;
+        case GroupBy::kMonth:
+          group_key = day.substr(0, 7);
+          break;
+        default:
+          if (info.per_office) group_office = office;
+          group_key = codec::UnKeyPart(rest.substr(11));
+          break;
+      }
+      groups[{group_office, group_key}].Add(t);
+      return true;
+    });
+    if (!s.ok()) return s;
+  }
+  const char* kind = CatalogueKindOf(query.group_by);
+  for (auto& [k, tally] : groups) {
+    ReportRow row;
+    row.office = k.first;
+    row.key = k.second;
+    row.tally = tally;
+    if (kind != nullptr) row.name = CatalogueName(store, kind, row.key);
+    out->totals.Add(tally);
+    out->rows.push_back(std::move(row));
+  }
+  return Status::OK();
+}
+
+json ReportRowToJson(const Report& report, const ReportRow& row, const HubConfig& config,
+                     bool totals) {
+  const Tally& t = row.tally;
+  json j = json::object();
+  const GroupBy g = report.query.group_by;
+  if (!totals) {
+    switch (g) {
+      case GroupBy::kOffice:
+        j["office"] = row.office;
+        break;
+      case GroupBy::kCounter:
+      case GroupBy::kOfficer:
+        j["office"] = row.office;
+        j[GroupByName(g)] = row.key;
+        break;
+      default:
+        j[GroupByName(g)] = row.key;
+        break;
+    }
+    if (CatalogueKindOf(g) != nullptr) j["name"] = row.name;
+  }
+  const Interval ci = WilsonInterval(t.satisfied, t.ratings);
+  j["ratings"] = t.ratings;
+  j["satisfied"] = t.satisfied;
+  j["neutral"] = t.neutral;
+  j["unsatisfied"] = t.unsatisfied;
+  j["satisfaction_rate"] = Rate(t.satisfied, t.ratings);
+  j["satisfaction_ci_low"] = ci.low;
+  j["satisfaction_ci_high"] = ci.high;
+  j["dossiers"] = t.dossiers;
+  j["rated_dossiers"] = t.rated_dossiers;
+  j["participation_rate"] = Rate(t.rated_dossiers, t.dossiers);
+  j["unclassified"] = t.unclassified;
+  j["excluded"] = t.excluded;
+  j["with_comment"] = t.with_comment;
+  j["with_phone"] = t.with_phone;
+  j["returned"] = t.returned;
+  j["returned_on_time"] = t.returned_on_time;
+  j["on_time_rate"] = Rate(t.returned_on_time, t.returned);
+  j["unsatisfied_dossiers"] = t.unsatisfied_dossiers;
+  j["decision766_rate"] = Rate(t.dossiers - t.unsatisfied_dossiers, t.dossiers);
+  if (!totals && g == GroupBy::kOffice) {
+    const Targets& target = config.TargetsFor(row.office);
+    j["target_satisfaction"] = target.satisfaction;
+    j["target_participation"] = target.participation;
+    j["below_satisfaction_target"] =
+        t.ratings > 0 && Rate(t.satisfied, t.ratings) < target.satisfaction;
+    j["below_participation_target"] =
+        t.dossiers > 0 && Rate(t.rated_dossiers, t.dossiers) < target.participation;
+  }
+  return j;
+}
+
+json ReportToJson(const Report& report, const HubConfig& config) {
+  json rows = json::array();
+  for (const ReportRow& row : report.rows)
+    rows.push_back(ReportRowToJson(report, row, config, false));
+  ReportRow totals;
+  totals.tally = report.totals;
+  json office = report.query.offices.size() == 1 ? json(report.query.offices[0]) : json(nullptr);
+  return json{{"from", report.query.from},
+              {"to", report.query.to},
+              {"office", office},
+              {"group_by", GroupByName(report.query.group_by)},
+              {"rows", rows},
+              {"totals", ReportRowToJson(report, totals, config, true)}};
+}
+
+}  // namespace hailong::hub

@@ -1,0 +1,69 @@
+// Names of offices, counters, officers, fields and procedures: learnt from
+// the catalogue (GET /api/v1/catalogue, when the user may read it) and from
+// every report row that carries a "name". Ids are shown where no name is
+// known. Counters and officers are per office.
+
+import { api } from './dash-api.js';
+import { t } from './dash-i18n.js';
+
+const KINDS = ['office', 'counter', 'officer', 'field', 'procedure'];
+const names = Object.fromEntries(KINDS.map((k) => [k, new Map()]));
+let entries = [];  // catalogue entries as the hub sent them
+let loaded = null;
+
+function key(kind, id, office) {
+  return kind === 'counter' || kind === 'officer' ? `${office || ''}|${id}` : id;
+}
+
+export function learn(kind, id, office, name) {
+  if (!KINDS.includes(kind) || !id || !name) return;
+  names[kind].set(key(kind, id, office), name);
+  // Also reachable without the office (the filter bar knows the office).
+  if (kind === 'counter' || kind === 'officer') names[kind].set(key(kind, id, ''), name);
+}
+
+export function learnRows(rows, group) {
+  for (const r of rows || []) {
+    if (group === 'office') learn('office', r.office, '', r.name);
+    else if (KINDS.includes(group)) learn(group, r[group], r.office, r.name);
+  }
+}
+
+export function name(kind, id, office) {
+  if (kind === 'officer' && !id) return t('no_officer');
+  if (!id) return t('unknown');
+  const m = names[kind];
+  return (m && (m.get(key(kind, id, office)) || m.get(key(kind, id, '')))) || id;
+}
+
+// Normalises the catalogue answer: {"entries":[...]} or {"offices":[...],
+// "counters":[...], ...} or a plain array, each entry {kind?, id, name, office}.
+function flatten(body) {
+  if (!body) return [];
+  if (Array.isArray(body)) return body;
+  if (Array.isArray(body.entries)) return body.entries;
+  const out = [];
+  for (const k of KINDS) {
+    const list = body[`${k}s`] || body[k];
+    if (Array.isArray(list)) for (const e of list) out.push({ kind: k, ...e });
+  }
+  return out;
+}
+
+export function loadCatalogue(force = false) {
+  if (loaded && !force) return loaded;
+  loaded = api.get('/catalogue').then((body) => {
+    entries = flatten(body);
+    for (const e of entries) learn(e.kind, e.id, e.office, e.name);
+    return entries;
+  }, () => {
+    entries = [];
+    return entries;
+  });
+  return loaded;
+}
+
+export function catalogue(kind, office) {
+  return entries.filter((e) => e.kind === kind && !e.retired &&
+    (!office || !e.office || e.office === office));
+}
