@@ -155,6 +155,10 @@ Status Store::Open(const StoreOptions& options, const std::string& dir,
   table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   ro.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  // Idempotency lookups are mostly misses: a memtable Bloom filter answers
+  // them without walking the skip list.
+  ro.memtable_prefix_bloom_size_ratio = 0.05;
+  ro.memtable_whole_key_filtering = true;
   ro.max_open_files = 256;
   ro.keep_log_file_num = 4;
   ro.recycle_log_file_num = 0;
