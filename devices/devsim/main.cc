@@ -8,8 +8,10 @@
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "hailong/devices/responder.h"
 #include "hailong/devices/simulator.h"
 #include "hailong/devices/template.h"
 #include "hailong/schema/version.h"
@@ -22,12 +24,55 @@ std::atomic<Simulator*> g_simulator{nullptr};
 std::atomic<int> g_signals{0};
 
 void OnSignal(int) {
+  const int n = g_signals.fetch_add(1) + 1;
   Simulator* sim = g_simulator.load();
   if (sim == nullptr) return;
-  if (g_signals.fetch_add(1) == 0)
+  if (n == 1) {
     sim->Stop();
-  else
+  } else {
     sim->Abort();
+  }
+}
+
+// --responder: ack every rating without storing it (the MQTT ceiling).
+int RunResponder(const hailong::devices::AckResponderOptions& options, double duration_s,
+                 bool progress, bool report_json, bool en) {
+  hailong::devices::AckResponder responder(options);
+  hailong::Status s = responder.Start();
+  if (!s.ok()) {
+    std::cerr << s.message() << "\n";
+    return 2;
+  }
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+  const auto start = std::chrono::steady_clock::now();
+  uint64_t last = 0;
+  int seconds = 0;
+  while (g_signals.load() == 0 &&
+         (duration_s <= 0 ||
+          std::chrono::steady_clock::now() - start < std::chrono::duration<double>(duration_s))) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (progress && std::chrono::steady_clock::now() - start >= std::chrono::seconds(seconds + 1)) {
+      ++seconds;
+      uint64_t now = responder.stored();
+      std::fprintf(stderr,
+                   en ? "t=%ds stored=%llu stored/s=%llu rejected=%llu\n"
+                      : "t=%ds đã xác nhận=%llu xác nhận/giây=%llu từ chối=%llu\n",
+                   seconds, static_cast<unsigned long long>(now),
+                   static_cast<unsigned long long>(now - last),
+                   static_cast<unsigned long long>(responder.rejected()));
+      last = now;
+    }
+  }
+  responder.Stop();
+  if (report_json) {
+    std::cout << nlohmann::json{{"stored", responder.stored()},
+                                {"repeated", responder.repeated()},
+                                {"rejected", responder.rejected()}}
+                     .dump()
+              << std::endl;
+  }
+  return 0;
 }
 
 bool WantsEnglish(int argc, char** argv) {
@@ -51,7 +96,8 @@ int main(int argc, char** argv) {
   std::string counters = "q1";
   std::string template_id = hailong::devices::kDefaultTemplateId;
   std::string template_file, password_file, lang = "vi";
-  bool report_json = false, quiet = false, list_templates = false;
+  bool report_json = false, quiet = false, list_templates = false, responder = false;
+  std::string responder_username;
 
   CLI::App app(T("hailong-devsim: hộp nút bấm và màn hình cảm ứng mô phỏng (giao thức MQTT v1), "
                  "kiêm công cụ tạo tải.",
@@ -109,6 +155,14 @@ int main(int argc, char** argv) {
                  T("Gửi lại (cùng id) khi chưa có phản hồi sau chừng ấy ms",
                    "Resend (same id) when unacknowledged after this many ms"))
       ->capture_default_str();
+  app.add_option("--max-in-flight", o.max_in_flight,
+                 T("Số lượt tối đa mỗi thiết bị đã gửi mà chưa được xác nhận",
+                   "Most ratings a device has sent and not yet seen acked"))
+      ->capture_default_str();
+  app.add_option("--connect-wait-ms", o.connect_wait_ms,
+                 T("Chờ các thiết bị kết nối tối đa chừng ấy ms trước khi bấm",
+                   "Wait up to this many ms for the devices to connect before pressing"))
+      ->capture_default_str();
   app.add_option("--drain-timeout-ms", o.drain_timeout_ms,
                  T("Thời gian tối đa chờ phản hồi sau khi dừng bấm",
                    "How long to wait for acks after pressing stops"))
@@ -124,6 +178,12 @@ int main(int argc, char** argv) {
   app.add_flag("--report-json", report_json,
                T("In bản tổng kết JSON ra stdout khi kết thúc",
                  "Print a JSON summary on stdout at the end"));
+  app.add_flag("--responder", responder,
+               T("Chạy như một edge giả: xác nhận mọi lượt hợp lệ mà không lưu (đo trần MQTT)",
+                 "Act as a stand-in edge: ack every valid rating without storing it (MQTT "
+                 "ceiling)"));
+  app.add_option("--responder-username", responder_username,
+                 T("Tên đăng nhập broker của --responder", "Broker username for --responder"));
   app.add_flag("--quiet", quiet, T("Không in tiến độ mỗi giây", "No progress line every second"));
   app.add_option("--lang", lang, T("Ngôn ngữ thông báo: vi hoặc en", "Message language: vi or en"))
       ->check(CLI::IsMember({"vi", "en"}))
@@ -147,6 +207,24 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  if (!password_file.empty()) {
+    std::ifstream in(password_file);
+    if (!in || !std::getline(in, o.password)) {
+      std::cerr << T("Không đọc được tệp mật khẩu: ", "Cannot read the password file: ")
+                << password_file << "\n";
+      return 2;
+    }
+  }
+
+  if (responder) {
+    hailong::devices::AckResponderOptions ro;
+    ro.broker = o.broker;
+    ro.office = o.office;
+    ro.username = responder_username;
+    ro.password = o.password;
+    return RunResponder(ro, o.duration_s, o.progress, report_json, en);
+  }
+
   // Counters: a count or a list.
   o.counters.clear();
   if (!counters.empty() && counters.find_first_not_of("0123456789") == std::string::npos) {
@@ -157,15 +235,6 @@ int main(int argc, char** argv) {
     std::string c;
     while (std::getline(ss, c, ',')) {
       if (!c.empty()) o.counters.push_back(c);
-    }
-  }
-
-  if (!password_file.empty()) {
-    std::ifstream in(password_file);
-    if (!in || !std::getline(in, o.password)) {
-      std::cerr << T("Không đọc được tệp mật khẩu: ", "Cannot read the password file: ")
-                << password_file << "\n";
-      return 2;
     }
   }
 

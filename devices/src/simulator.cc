@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -29,6 +30,7 @@ constexpr int kMaxBackoffMs = 5000;
 double Ms(Steady::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
 struct PendingRating {
+  std::string id;
   std::string payload;
   Steady::time_point pressed;    // first publication attempt
   Steady::time_point last_sent;  // last publication attempt
@@ -55,7 +57,11 @@ struct Device {
 
   // Ratings; guarded by mu.
   std::mutex mu;
-  std::unordered_map<std::string, PendingRating> pending;
+  // Pending ratings in press order, and their order numbers by id.
+  std::map<uint64_t, PendingRating> pending;
+  std::unordered_map<std::string, uint64_t> order_of;
+  uint64_t next_order = 1;
+  size_t in_flight = 0;  // good pending ratings published at least once
   std::unique_ptr<internal::Outbox> outbox;
   std::vector<float> latencies_ms;
   bool resend_all = false;  // set on (re)connect
@@ -106,6 +112,7 @@ nlohmann::json SimulatorReport::ToJson() const {
           {"bad_other_reason", bad_other_reason},
           {"unacked", unacked},
           {"unknown_acks", unknown_acks},
+          {"publish_errors", publish_errors},
           {"elapsed_s", round3(elapsed_s)},
           {"acked_per_s", round3(acked_per_s)},
           {"latency_ms",
@@ -136,6 +143,7 @@ class Simulator::Impl {
         return Status::InvalidArgument("--misuse-fraction/--bad-fraction: expected 0..1");
       }
     }
+    if (o_.max_in_flight < 1) return Status::InvalidArgument("--max-in-flight: must be at least 1");
     if (o_.resend_timeout_ms < 1)
       return Status::InvalidArgument("--resend-timeout-ms: must be positive");
     if (o_.drain_timeout_ms < 0)
@@ -156,7 +164,6 @@ class Simulator::Impl {
     run_ = RandomToken(rng, 6);
 
     const Steady::time_point start = Steady::now();
-    const double interval_s = 1.0 / o_.rate;
     for (int i = 1; i <= o_.devices; ++i) {
       auto d = std::make_unique<Device>();
       d->id = o_.device_prefix + std::to_string(i);
@@ -169,19 +176,17 @@ class Simulator::Impl {
       d->ack_topic = AckTopic(o_.office, d->id);
       d->status_topic = StatusTopic(o_.office, d->id);
       d->rng.seed(seed + static_cast<uint64_t>(i) * 7919);
-      // Stagger the devices evenly over one interval.
-      d->next_press = start + std::chrono::duration_cast<Steady::duration>(
-                                  std::chrono::duration<double>(interval_s * (i - 1) / o_.devices));
       if (!o_.state_dir.empty()) {
         std::vector<std::pair<std::string, std::string>> restored;
         s = internal::Outbox::Open(o_.state_dir + "/" + d->id + ".outbox", &d->outbox, &restored);
         if (!s.ok()) return s;
         for (auto& [id, payload] : restored) {
           PendingRating p;
+          p.id = id;
           p.payload = std::move(payload);
           p.pressed = start;
-          p.last_sent = Steady::time_point();  // due at once
-          d->pending.emplace(id, std::move(p));
+          d->order_of.emplace(id, d->next_order);
+          d->pending.emplace(d->next_order++, std::move(p));
         }
         restored_ += restored.size();
       }
@@ -194,7 +199,26 @@ class Simulator::Impl {
              SimulatorReport* report) {
     Status s = CreateClients();
     if (!s.ok()) return s;
+    // Let the devices connect first (a load run should not start with a
+    // backlog), but press anyway when the broker stays away.
+    const Steady::time_point connect_deadline = Steady::now() + milliseconds(o_.connect_wait_ms);
+    while (!stop->load() && Steady::now() < connect_deadline) {
+      size_t up = 0;
+      for (auto& d : devices_) {
+        ManageConnection(*d, Steady::now());
+        if (IsUp(*d)) ++up;
+      }
+      if (up == devices_.size()) break;
+      std::this_thread::sleep_for(milliseconds(5));
+    }
     start_ = Steady::now();
+    // Stagger the devices evenly over one interval.
+    for (size_t i = 0; i < devices_.size(); ++i) {
+      devices_[i]->next_press =
+          start_ +
+          std::chrono::duration_cast<Steady::duration>(std::chrono::duration<double>(
+              1.0 / o_.rate * static_cast<double>(i) / static_cast<double>(devices_.size())));
+    }
     const auto interval =
         std::chrono::duration_cast<Steady::duration>(std::chrono::duration<double>(1.0 / o_.rate));
     const auto resend_timeout = milliseconds(o_.resend_timeout_ms);
@@ -231,7 +255,7 @@ class Simulator::Impl {
       if (now >= next_tick) {
         for (auto& d : devices_) {
           ManageConnection(*d, now);
-          ResendDue(*d, now, resend_timeout);
+          Pump(*d, now, resend_timeout);
         }
         next_tick = now + milliseconds(20);
       }
@@ -333,7 +357,10 @@ class Simulator::Impl {
     try {
       d.client->publish(d.rating_topic, payload.data(), payload.size(), 1, false);
       return true;
-    } catch (const std::exception&) {
+    } catch (const std::exception& e) {
+      if (publish_errors_++ == 0 && o_.progress) {
+        std::fprintf(stderr, "%s: publish: %s\n", d.id.c_str(), e.what());
+      }
       return false;
     }
   }
@@ -421,14 +448,15 @@ class Simulator::Impl {
     bool bad = up && !misuse && o_.bad_fraction > 0 &&
                std::uniform_real_distribution<double>(0, 1)(d.rng) < o_.bad_fraction;
     PendingRating p;
+    p.id = id;
     p.pressed = now;
     p.last_sent = now;
-    p.published = up;
     bool anonymous = false;
     if (bad) {
       size_t kind = bad_sent_.load() % kBadKinds.size();
       p.payload = BadPayload(d, id, at_ms, kind, &anonymous);
       p.bad = true;
+      p.published = true;
       p.expected_reason = kBadKinds[kind].expected_reason_prefix;
       ++bad_sent_;
     } else {
@@ -437,19 +465,34 @@ class Simulator::Impl {
       if (misuse) ++misuse_sent_;
     }
     ++d.next_seq;
+    if (bad) {
+      // Outside the window: published at once, never resent.
+      {
+        std::lock_guard<std::mutex> lock(d.mu);
+        if (anonymous) {
+          ++anonymous_outstanding_;
+        } else {
+          d.order_of.emplace(id, d.next_order);
+          d.pending.emplace(d.next_order++, p);
+        }
+      }
+      Publish(d, p.payload);
+      return;
+    }
     {
       std::lock_guard<std::mutex> lock(d.mu);
-      if (anonymous) {
-        ++anonymous_outstanding_;
-      } else {
-        if (!bad && d.outbox) d.outbox->Add(p.payload).PermitUncheckedError();  // best effort
-        d.pending.emplace(id, p);
-      }
+      if (d.outbox) d.outbox->Add(p.payload).PermitUncheckedError();  // best effort
+      d.order_of.emplace(id, d.next_order);
+      d.pending.emplace(d.next_order++, std::move(p));
     }
-    if (up) Publish(d, p.payload);
+    if (up) Pump(d, now, Steady::duration::max());
   }
 
-  void ResendDue(Device& d, Steady::time_point now, Steady::duration timeout) {
+  // Publishes, in press order: pending ratings never published while fewer
+  // than max_in_flight are in flight, ratings in flight whose last send is
+  // older than `timeout` (the same payload again), and after a reconnect
+  // every rating in flight.
+  void Pump(Device& d, Steady::time_point now, Steady::duration timeout) {
     if (!IsUp(d)) return;
     std::vector<std::string> due;
     uint64_t repeats = 0;
@@ -457,13 +500,21 @@ class Simulator::Impl {
       std::lock_guard<std::mutex> lock(d.mu);
       const bool all = d.resend_all;
       d.resend_all = false;
-      for (auto& [id, p] : d.pending) {
+      for (auto& [order, p] : d.pending) {
         if (p.bad) continue;  // bad payloads are sent once
-        if (all || now - p.last_sent >= timeout) {
-          p.last_sent = now;
-          if (p.published) ++repeats;
+        if (p.published) {
+          if (all || now - p.last_sent >= timeout) {
+            p.last_sent = now;
+            ++repeats;
+            due.push_back(p.payload);
+          }
+        } else if (d.in_flight < static_cast<size_t>(o_.max_in_flight)) {
           p.published = true;
+          p.last_sent = now;
+          ++d.in_flight;
           due.push_back(p.payload);
+        } else {
+          break;  // the window is full; published ones all come before
         }
       }
     }
@@ -492,14 +543,16 @@ class Simulator::Impl {
       }
       return;
     }
-    auto it = d.pending.find(*ack.id);
-    if (it == d.pending.end()) {
-      if (ack.id->rfind(run_ + "-", 0) == 0)
+    auto order = d.order_of.find(*ack.id);
+    if (order == d.order_of.end()) {
+      if (ack.id->rfind(run_ + "-", 0) == 0) {
         ++duplicate_acks_;
-      else
+      } else {
         ++unknown_acks_;
+      }
       return;
     }
+    auto it = d.pending.find(order->second);
     PendingRating& p = it->second;
     if (ack.stored) {
       if (p.bad) {
@@ -511,13 +564,18 @@ class Simulator::Impl {
       }
     } else {
       ++rejected_;
-      if (!p.bad)
+      if (!p.bad) {
         ++rejected_good_;
-      else if (ack.error.rfind(p.expected_reason, 0) != 0)
+      } else if (ack.error.rfind(p.expected_reason, 0) != 0) {
         ++bad_other_reason_;
+      }
     }
-    if (!p.bad && d.outbox) d.outbox->Done(*ack.id).PermitUncheckedError();
+    if (!p.bad) {
+      if (d.outbox) d.outbox->Done(*ack.id).PermitUncheckedError();
+      if (p.published && d.in_flight > 0) --d.in_flight;
+    }
     d.pending.erase(it);
+    d.order_of.erase(order);
   }
 
   // Ratings still waiting for an answer.
@@ -560,7 +618,7 @@ class Simulator::Impl {
     for (auto& d : devices_) {
       std::lock_guard<std::mutex> lock(d->mu);
       lat.insert(lat.end(), d->latencies_ms.begin(), d->latencies_ms.end());
-      for (const auto& [id, p] : d->pending) (p.bad ? bad_pending : unacked)++;
+      for (const auto& [order, p] : d->pending) (p.bad ? bad_pending : unacked)++;
     }
     *r = SimulatorReport();
     r->sent = sent_;
@@ -575,6 +633,7 @@ class Simulator::Impl {
     r->bad_unanswered = bad_pending + anonymous_outstanding_.load();
     r->bad_stored = bad_stored_;
     r->bad_other_reason = bad_other_reason_;
+    r->publish_errors = publish_errors_;
     r->unacked = unacked;
     r->unknown_acks = unknown_acks_;
     r->elapsed_s = std::chrono::duration<double>(end - start_).count();
@@ -624,7 +683,7 @@ class Simulator::Impl {
   uint64_t restored_ = 0;
   std::atomic<uint64_t> sent_{0}, misuse_sent_{0}, bad_sent_{0}, resent_{0}, acked_stored_{0},
       duplicate_acks_{0}, rejected_{0}, rejected_good_{0}, unknown_acks_{0}, bad_stored_{0},
-      bad_other_reason_{0};
+      bad_other_reason_{0}, publish_errors_{0};
   std::atomic<int64_t> last_ack_{0};
   // Not-JSON payloads still awaiting a rejection with id null.
   std::atomic<uint64_t> anonymous_outstanding_{0};

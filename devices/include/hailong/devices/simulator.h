@@ -11,9 +11,11 @@
 //    press time as "at", and keeps it pending (in memory and, with a
 //    state_dir, in an on-disk outbox) until a "stored" or "rejected" ack with
 //    that id arrives;
-//  - resends every pending rating whose last send is older than
+//  - publishes at most max_in_flight unanswered ratings at a time, in press
+//    order (more presses wait on the device);
+//  - resends every published rating whose last send is older than
 //    resend_timeout_ms, with the SAME id and payload (so the edge can
-//    deduplicate), and all pending ratings right after a reconnect;
+//    deduplicate), and all of them right after a reconnect;
 //  - reconnects with backoff (250 ms doubling to 5 s) when the broker is
 //    unreachable, and keeps pressing meanwhile (presses queue up as pending).
 // With misuse_fraction, a press is followed by a second one 300 ms later (by
@@ -66,7 +68,14 @@ struct SimulatorOptions {
   double misuse_fraction = 0;   // 0..1, see above
   double bad_fraction = 0;      // 0..1, see above
   double dossier_fraction = 0;  // 0..1: share of ratings tied to a receipt number
+  // Before pressing starts, wait up to this long for every device to
+  // connect (devices that are still down press anyway, and queue).
+  int connect_wait_ms = 10000;
   int resend_timeout_ms = 5000;
+  // Ratings a device has published and not yet seen answered; further
+  // presses wait on the device (their latency still counts from the press).
+  // Keeps the MQTT client's queue short under overload.
+  int max_in_flight = 32;
   int drain_timeout_ms = 30000;
   // Directory for the devices' outboxes ("<device>.outbox"); pending ratings
   // from an earlier run are resent first. "" = memory only.
@@ -92,6 +101,7 @@ struct SimulatorReport {
   uint64_t bad_other_reason = 0;  // bad payloads rejected with an unexpected reason
   uint64_t unacked = 0;           // good ratings still pending at the end (a failure)
   uint64_t unknown_acks = 0;      // acks for ids this run never sent
+  uint64_t publish_errors = 0;    // publications the MQTT client refused (retried later)
   double elapsed_s = 0;           // from start to end of drain
   double acked_per_s = 0;         // acked_stored / seconds until the last ack
   double latency_p50_ms = 0;      // first publish -> stored ack

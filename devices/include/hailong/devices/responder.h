@@ -1,0 +1,51 @@
+// AckResponder: a stand-in edge for load tests. It subscribes to every
+// device's rating topic of one office, validates each rating with
+// ParseRating against the built-in templates, and acks at once: "stored"
+// with a sequence number (the same one again for a repeated device:id) or
+// "rejected" with the reason. Nothing is written to disk, so its rate is the
+// MQTT round-trip ceiling that a real edge's durable acks are compared with
+// (`hailong-devsim --responder`).
+//
+// Thread safety: Start/Stop from one thread; counters may be read from any.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "hailong/schema/status.h"
+
+namespace hailong::devices {
+
+struct AckResponderOptions {
+  std::string broker = "tcp://127.0.0.1:1883";
+  std::string office = "phuong-01";
+  std::string client_id = "hailong-devsim-responder";
+  std::string username;  // "" = anonymous
+  std::string password;
+};
+
+class AckResponder {
+ public:
+  explicit AckResponder(AckResponderOptions options);
+  ~AckResponder();
+  AckResponder(const AckResponder&) = delete;
+  AckResponder& operator=(const AckResponder&) = delete;
+
+  // Connects (clean session) and subscribes; Unavailable if the broker
+  // cannot be reached within 10 s.
+  Status Start();
+  void Stop();
+
+  uint64_t stored() const { return stored_.load(); }      // distinct ratings acked stored
+  uint64_t repeated() const { return repeated_.load(); }  // repeats answered again
+  uint64_t rejected() const { return rejected_.load(); }
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+  std::atomic<uint64_t> stored_{0}, repeated_{0}, rejected_{0};
+};
+
+}  // namespace hailong::devices
