@@ -1,5 +1,6 @@
 #include "api.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -140,6 +141,8 @@ bool Api::ScopeOffices(const Call& call, std::vector<std::string>* offices,
       if (o != "*") offices->push_back(o);
     }
   }
+  std::sort(offices->begin(), offices->end());
+  offices->erase(std::unique(offices->begin(), offices->end()), offices->end());
   if (offices->empty()) offices->push_back("\x01none");  // nothing visible
   return true;
 }
@@ -271,6 +274,7 @@ HttpReply Api::RouteApi(Call& call) {
   if (s.size() == 3) {
     if (r == "logout") return post ? Logout(call) : wrong_method();
     if (r == "me") return get ? Me(call) : wrong_method();
+    if (r == "status") return get ? StatusRoute(call) : wrong_method();
     if (r == "nodes") return get ? Nodes(call) : wrong_method();
     if (r == "report") return get ? ReportRoute(call, "json") : wrong_method();
     if (r == "report.json") return get ? ReportRoute(call, "json") : wrong_method();
@@ -409,6 +413,25 @@ HttpReply Api::Me(Call& call) {
          {"personal_data", call.who.MaySeePersonalData()}};
   if (call.who.via_cookie) j["csrf_token"] = call.who.csrf_token;
   return Json(200, j);
+}
+
+HttpReply Api::StatusRoute(Call& call) {
+  json origins = json::array();
+  uint64_t backlog = 0;
+  for (const std::string& origin : ctx_->log->Origins()) {
+    const uint64_t head = ctx_->log->Head(origin).seq;
+    const uint64_t applied = ctx_->projector->Applied(origin);
+    if (head > applied) backlog += head - applied;
+    origins.push_back(json{{"origin", origin}, {"head_seq", head}, {"applied_seq", applied}});
+  }
+  const ProjectorStats ps = ctx_->projector->stats();
+  return Json(200, json{{"version", kVersion},
+                        {"origin", ctx_->log->origin()},
+                        {"time", FormatRfc3339(ctx_->clock->NowMs())},
+                        {"backlog", backlog},
+                        {"origins", origins},
+                        {"projection_error", ps.last_error},
+                        {"free_disk_bytes", ctx_->log->FreeDiskBytes()}});
 }
 
 HttpReply Api::StaticFile(Call& call) {

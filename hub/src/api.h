@@ -79,6 +79,7 @@ class Api {
   HttpReply Login(Call& call);
   HttpReply Logout(Call& call);
   HttpReply Me(Call& call);
+  HttpReply StatusRoute(Call& call);
   HttpReply StaticFile(Call& call);
   // api_replication.cc
   HttpReply Push(Call& call);

@@ -8,6 +8,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <iostream>
+#include <limits>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -128,7 +129,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void ReadHeader() {
     parser_.emplace();
     parser_->header_limit(shared_->options.header_limit);
-    parser_->body_limit(shared_->options.body_limit("/"));
+    // Checked against Content-Length once the target is known (OnHeader).
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     stream_.expires_after(first_ ? shared_->options.request_timeout
                                  : shared_->options.idle_timeout);
     first_ = false;
@@ -139,8 +141,11 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnHeader(beast::error_code ec, size_t) {
     if (ec) return OnReadError(ec);
     const auto target = parser_->get().target();
-    parser_->body_limit(
-        shared_->options.body_limit(std::string_view(target.data(), target.size())));
+    const uint64_t limit =
+        shared_->options.body_limit(std::string_view(target.data(), target.size()));
+    const auto length = parser_->content_length();
+    if (length && *length > limit) return OnReadError(http::error::body_limit);
+    parser_->body_limit(limit);  // chunked bodies are counted as they arrive
     stream_.expires_after(shared_->options.request_timeout);
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&Session::OnRead, shared_from_this()));

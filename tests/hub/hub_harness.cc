@@ -1,0 +1,230 @@
+#include "hub_harness.h"
+
+#include <gtest/gtest.h>
+#include <sodium.h>
+
+#include <chrono>
+#include <thread>
+
+#include "hailong/schema/time.h"
+#include "hailong/testing/ports.h"
+#include "hailong/testing/wait.h"
+
+namespace hailong::hub_test {
+
+using json = nlohmann::json;
+
+std::string ChainBuilder::Next(fb::EventBodyUnion body, int64_t time_ms,
+                               std::string idempotency_id) {
+  fb::EventT e;
+  e.origin = origin_;
+  e.seq = ++seq_;
+  e.time_ms = time_ms;
+  e.idempotency_id = std::move(idempotency_id);
+  e.prev_hash.assign(prev_.begin(), prev_.end());
+  e.body = std::move(body);
+  std::string bytes = schema::SerializeEvent(e);
+  prev_ = schema::ChainHash(prev_, bytes);
+  return bytes;
+}
+
+fb::EventBodyUnion Rating(const RatingSpec& s) {
+  fb::RatingSubmittedT r;
+  static int counter = 0;
+  r.rating_id = "r" + std::to_string(++counter);
+  r.office = s.office;
+  r.counter = s.counter;
+  r.officer = s.officer;
+  r.device = "dev-1";
+  r.channel = s.channel;
+  r.template_id = s.template_id;
+  r.template_version = 1;
+  auto a = std::make_unique<fb::AnswerT>();
+  a->criterion = "attitude";
+  a->option = s.classification == fb::Classification::Satisfied     ? "good"
+              : s.classification == fb::Classification::Unsatisfied ? "bad"
+                                                                    : "ok";
+  r.answers.push_back(std::move(a));
+  r.classification = s.classification;
+  r.dossier = s.dossier;
+  r.procedure = s.procedure;
+  r.field = s.field;
+  r.comment = s.comment;
+  r.phone = s.phone;
+  r.device_time_ms = s.time_ms;
+  r.edge_time_ms = s.time_ms;
+  r.flags = s.misuse ? fb::RatingFlags::SuspectedMisuse : fb::RatingFlags::NONE;
+  fb::EventBodyUnion body;
+  body.Set(std::move(r));
+  return body;
+}
+
+fb::EventBodyUnion Dossier(const DossierSpec& s) {
+  fb::DossierRecordedT d;
+  d.receipt = s.receipt;
+  d.stage = s.returned ? fb::DossierStage::Returned : fb::DossierStage::Received;
+  d.office = s.office;
+  d.procedure = s.procedure;
+  d.field = s.field;
+  d.counter = s.counter;
+  d.officer = s.officer;
+  d.due_ms = s.due_ms;
+  d.at_ms = s.at_ms;
+  fb::EventBodyUnion body;
+  body.Set(std::move(d));
+  return body;
+}
+
+std::string Frames(const std::vector<std::string>& events) {
+  std::string body;
+  for (const auto& e : events) {
+    const auto n = static_cast<uint32_t>(e.size());
+    for (int i = 0; i < 4; ++i) body.push_back(static_cast<char>((n >> (8 * i)) & 0xff));
+    body += e;
+  }
+  return body;
+}
+
+int64_t VnTime(const std::string& day, int hour, int minute) {
+  int64_t ms = 0;
+  EXPECT_TRUE(ParseVietnamDay(day, &ms).ok()) << day;
+  return ms + (int64_t{hour} * 60 + minute) * 60 * 1000;
+}
+
+namespace {
+
+// Argon2id hash of kPassword, computed once per test program.
+const std::string& PasswordHash() {
+  static const std::string hash = [] {
+    EXPECT_GE(sodium_init(), 0);
+    char out[crypto_pwhash_STRBYTES];
+    const std::string pw = kPassword;
+    EXPECT_EQ(crypto_pwhash_str(out, pw.data(), pw.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                crypto_pwhash_MEMLIMIT_INTERACTIVE),
+              0);
+    return std::string(out);
+  }();
+  return hash;
+}
+
+std::string Sha256Hex(const std::string& s) { return schema::HexEncode(schema::Sha256(s)); }
+
+}  // namespace
+
+HubProcess::HubProcess(HubOptions options) : options_(std::move(options)), dir_("hailong-hub") {
+  dir_.WriteFile("web/index.html", "<!doctype html><title>Hài Lòng</title>\n");
+  dir_.WriteFile("web/assets/app.js", "console.log('hài lòng');\n");
+  dir_.WriteFile("secret.txt", "do not serve\n");
+}
+
+HubProcess::~HubProcess() {
+  if (process_) process_->Stop();
+}
+
+void HubProcess::Start() {
+  if (port_ == 0) port_ = testing::FreeTcpPort();
+  json config{{"data_dir", data_dir()},
+              {"http", {{"listen", "127.0.0.1:" + std::to_string(port_)}, {"max_push_mib", 1}}},
+              {"web_root", web_root()},
+              {"nodes",
+               {{{"id", "edge-p1"}, {"office_id", "p1"}, {"token_sha256", Sha256Hex(kTokenP1)}},
+                {{"id", "edge-p2"}, {"office_id", "p2"}, {"token_sha256", Sha256Hex(kTokenP2)}}}},
+              {"users",
+               {{{"name", "admin"},
+                 {"role", "admin"},
+                 {"offices", {"*"}},
+                 {"password_hash", PasswordHash()}},
+                {{"name", "manager"},
+                 {"role", "manager"},
+                 {"offices", {"p1"}},
+                 {"password_hash", PasswordHash()}},
+                {{"name", "viewer"},
+                 {"role", "viewer"},
+                 {"offices", {"p1"}},
+                 {"password_hash", PasswordHash()}}}}};
+  for (auto it = options_.extra.begin(); it != options_.extra.end(); ++it) config[it.key()] = *it;
+  config_path_ = dir_.WriteFile("hub.json", config.dump(2));
+  testing::ProcessOptions po;
+  po.argv = {HAILONG_HUB_BIN, "--config", config_path_};
+  po.log_file = dir_.Join("hub.log");
+  ASSERT_TRUE(testing::Process::Start(po, &process_).ok());
+  Status s = testing::WaitForHttpOk("127.0.0.1", port_, "/healthz", std::chrono::seconds(20));
+  ASSERT_TRUE(s.ok()) << s.ToString() << "\n" << process_->LogTail();
+}
+
+void HubProcess::Stop() {
+  if (!process_) return;
+  EXPECT_EQ(process_->Stop(), 0) << process_->LogTail();
+  process_.reset();
+}
+
+testing::CommandResult HubProcess::Run(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {HAILONG_HUB_BIN, "--config", config_path_};
+  argv.insert(argv.end(), args.begin(), args.end());
+  testing::CommandResult result;
+  Status s = testing::RunCommand(argv, &result, std::chrono::seconds(120));
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return result;
+}
+
+testing::HttpResponse HubProcess::Get(
+    const std::string& target, const std::vector<std::pair<std::string, std::string>>& headers) {
+  testing::HttpRequest req;
+  req.method = "GET";
+  req.target = target;
+  req.headers = headers;
+  testing::HttpResponse res;
+  Status s = testing::SendHttp("127.0.0.1", port_, req, &res);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return res;
+}
+
+testing::HttpResponse HubProcess::Post(
+    const std::string& target, const std::string& body,
+    const std::vector<std::pair<std::string, std::string>>& headers,
+    const std::string& content_type) {
+  testing::HttpRequest req;
+  req.method = "POST";
+  req.target = target;
+  req.body = body;
+  req.content_type = content_type;
+  req.headers = headers;
+  testing::HttpResponse res;
+  Status s = testing::SendHttp("127.0.0.1", port_, req, &res);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return res;
+}
+
+testing::HttpResponse HubProcess::Push(
+    const std::string& token, const std::string& origin, const std::string& body,
+    const std::vector<std::pair<std::string, std::string>>& extra) {
+  std::vector<std::pair<std::string, std::string>> headers = {{"Authorization", "Bearer " + token},
+                                                              {"X-Hailong-Origin", origin}};
+  headers.insert(headers.end(), extra.begin(), extra.end());
+  return Post("/api/v1/replication/push", body, headers, "application/octet-stream");
+}
+
+Session Login(HubProcess& hub, const std::string& name, const std::string& password) {
+  Session s;
+  auto res = hub.Post("/api/v1/login", json{{"name", name}, {"password", password}}.dump());
+  EXPECT_EQ(res.status, 200) << res.body;
+  s.set_cookie = res.Header("set-cookie");
+  const size_t semi = s.set_cookie.find(';');
+  s.cookie = s.set_cookie.substr(0, semi);
+  json j = json::parse(res.body, nullptr, false);
+  if (j.is_object()) s.csrf = j.value("csrf_token", "");
+  return s;
+}
+
+bool WaitCaughtUp(HubProcess& hub, const Session& session) {
+  return testing::WaitUntil(
+      [&] {
+        auto res = hub.Get("/api/v1/status", session.Read());
+        if (res.status != 200) return false;
+        json j = json::parse(res.body, nullptr, false);
+        return j.is_object() && j.value("backlog", uint64_t{1}) == 0;
+      },
+      std::chrono::seconds(20), std::chrono::milliseconds(25));
+}
+
+}  // namespace hailong::hub_test

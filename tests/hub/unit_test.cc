@@ -1,0 +1,159 @@
+// Unit tests of the hub's parts that need no process: configuration
+// parsing, push frames, tallies, Wilson intervals, CSV cells, key parts.
+#include <gtest/gtest.h>
+
+#include "codec.h"
+#include "hailong/hub/config.h"
+#include "hailong/hub/frames.h"
+#include "hailong/hub/read_model.h"
+#include "hailong/hub/report.h"
+
+namespace hailong::hub {
+namespace {
+
+const char kMinimal[] = R"({"data_dir":"/tmp/x","http":{"listen":"127.0.0.1:9090"},
+  "nodes":[{"id":"edge-phuong-01","office_id":"phuong-01","token_sha256":"%s"}],
+  "users":[{"name":"admin","role":"admin","offices":["*"],"password_hash":"$argon2id$v=19$m=65536,t=2,p=1$abc$def"}]})";
+
+std::string Minimal(const std::string& hash = std::string(64, 'a')) {
+  char buf[1024];
+  std::snprintf(buf, sizeof buf, kMinimal, hash.c_str());
+  return buf;
+}
+
+TEST(HubConfigTest, ParsesTheInterfaceExample) {
+  HubConfig c;
+  Status s = ParseHubConfig(Minimal(), &c);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(c.data_dir, "/tmp/x");
+  EXPECT_EQ(c.http.host, "127.0.0.1");
+  EXPECT_EQ(c.http.port, 9090);
+  ASSERT_EQ(c.nodes.size(), 1u);
+  EXPECT_EQ(c.nodes[0].office_id, "phuong-01");
+  ASSERT_EQ(c.users.size(), 1u);
+  EXPECT_EQ(c.users[0].role, Role::kAdmin);
+  EXPECT_TRUE(c.users[0].AllOffices());
+  EXPECT_DOUBLE_EQ(c.TargetsFor("any").satisfaction, 0.80);
+  EXPECT_DOUBLE_EQ(c.TargetsFor("any").participation, 0.40);
+}
+
+TEST(HubConfigTest, UppercaseTokenHashIsAccepted) {
+  HubConfig c;
+  ASSERT_TRUE(ParseHubConfig(Minimal(std::string(64, 'A')), &c).ok());
+  EXPECT_EQ(c.nodes[0].token_sha256, std::string(64, 'a'));
+}
+
+TEST(HubConfigTest, ErrorsNameTheKey) {
+  struct Case {
+    std::string text;
+    std::string key;
+  };
+  const std::vector<Case> cases = {
+      {R"({"http":{"listen":"a:1"},"nodes":[],"users":[]})", "data_dir"},
+      {R"({"data_dir":"d","nodes":[],"users":[]})", "http"},
+      {R"({"data_dir":"d","http":{"listen":"a:1"},"users":[]})", "nodes"},
+      {R"({"data_dir":"d","http":{"listen":"a:1"},"nodes":[],"users":[],"x":1})", "x"},
+      {R"({"data_dir":5,"http":{"listen":"a:1"},"nodes":[],"users":[]})", "data_dir"},
+      {R"({"data_dir":"d","http":{"listen":"a:1","threads":"2"},"nodes":[],"users":[]})",
+       "http.threads"},
+      {R"({"data_dir":"d","http":{"listen":"a"},"nodes":[],"users":[]})", "http.listen"},
+      {R"({"data_dir":"d","http":{"listen":"a:1"},"nodes":[{"id":"e","office_id":"o"}],"users":[]})",
+       "nodes[0].token_sha256"},
+      {R"({"data_dir":"d","http":{"listen":"a:1"},"nodes":[],"users":[{"name":"u","role":"boss","offices":["*"],"password_hash":"$argon2id$x"}]})",
+       "users[0].role"},
+      {R"({"data_dir":"d","http":{"listen":"a:1"},"nodes":[],"users":[{"name":"u","role":"admin","offices":["*"],"password_hash":"plain"}]})",
+       "users[0].password_hash"},
+      {R"({"data_dir":"d","http":{"listen":"a:1"},"nodes":[],"users":[],"targets":{"satisfaction":1.5}})",
+       "targets.satisfaction"},
+      {R"({"data_dir":"d","http":{"listen":"a:1"},"nodes":[],"users":[],"targets":{"offices":{"p1":{"participation":"x"}}}})",
+       "targets.offices.p1.participation"},
+  };
+  for (const auto& c : cases) {
+    HubConfig config;
+    Status s = ParseHubConfig(c.text, &config);
+    EXPECT_TRUE(s.IsInvalidArgument()) << c.text;
+    EXPECT_NE(s.message().find("\"" + c.key + "\""), std::string::npos)
+        << s.message() << " should name " << c.key;
+  }
+}
+
+TEST(HubConfigTest, PerOfficeTargets) {
+  HubConfig c;
+  ASSERT_TRUE(ParseHubConfig(
+                  R"({"data_dir":"d","http":{"listen":"a:1"},"nodes":[],"users":[],
+      "targets":{"satisfaction":0.9,"offices":{"p1":{"participation":0.3}}}})",
+                  &c)
+                  .ok());
+  EXPECT_DOUBLE_EQ(c.TargetsFor("p1").satisfaction, 0.9);
+  EXPECT_DOUBLE_EQ(c.TargetsFor("p1").participation, 0.3);
+  EXPECT_DOUBLE_EQ(c.TargetsFor("p2").participation, 0.4);
+}
+
+TEST(FramesTest, RoundTrip) {
+  std::string body;
+  AppendFrame(&body, "abc");
+  AppendFrame(&body, std::string(300, 'x'));
+  std::vector<std::string_view> frames;
+  ASSERT_TRUE(ParseFrames(body, 1 << 20, &frames).ok());
+  ASSERT_EQ(frames.size(), 2u);
+  EXPECT_EQ(frames[0], "abc");
+  EXPECT_EQ(frames[1].size(), 300u);
+}
+
+TEST(FramesTest, TruncatedFrameIsRefused) {
+  std::string body;
+  AppendFrame(&body, "abcdef");
+  std::vector<std::string_view> frames;
+  EXPECT_TRUE(ParseFrames(body.substr(0, body.size() - 1), 1 << 20, &frames).IsInvalidArgument());
+  EXPECT_TRUE(ParseFrames(body + "\x01\x00", 1 << 20, &frames).IsInvalidArgument());
+  EXPECT_TRUE(ParseFrames(std::string("\0\0\0\0", 4), 1 << 20, &frames).IsInvalidArgument());
+  EXPECT_TRUE(ParseFrames("", 1 << 20, &frames).ok());
+  EXPECT_TRUE(frames.empty());
+}
+
+TEST(TallyTest, EncodeDecodeAndAdd) {
+  Tally t;
+  t.ratings = 5;
+  t.satisfied = 3;
+  t.unsatisfied = -1;
+  t.returned_on_time = 1234567890123;
+  Tally u;
+  ASSERT_TRUE(u.Decode(t.Encode()));
+  EXPECT_EQ(u, t);
+  u.Add(t, -1);
+  EXPECT_TRUE(u.IsZero());
+  EXPECT_FALSE(u.Decode(""));
+}
+
+TEST(WilsonTest, KnownValues) {
+  // 8 of 10 at 95%: [0.490, 0.943] (Wilson, z = 1.96).
+  Interval i = WilsonInterval(8, 10);
+  EXPECT_NEAR(i.low, 0.4902, 1e-3);
+  EXPECT_NEAR(i.high, 0.9433, 1e-3);
+  // Three of three is far less certain than 3000 of 3000.
+  EXPECT_LT(WilsonInterval(3, 3).low, 0.5);
+  EXPECT_GT(WilsonInterval(3000, 3000).low, 0.998);
+  Interval none = WilsonInterval(0, 0);
+  EXPECT_EQ(none.low, 0);
+  EXPECT_EQ(none.high, 1);
+}
+
+TEST(CsvTest, FormulaInjectionIsNeutralized) {
+  EXPECT_EQ(CsvCell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+  EXPECT_EQ(CsvCell("+1"), "'+1");
+  EXPECT_EQ(CsvCell("-1"), "'-1");
+  EXPECT_EQ(CsvCell("@SUM(A1)"), "'@SUM(A1)");
+  EXPECT_EQ(CsvCell("Hộ tịch, chứng thực"), "\"Hộ tịch, chứng thực\"");
+  EXPECT_EQ(CsvCell("Phường 1"), "Phường 1");
+}
+
+TEST(CodecTest, KeyPartsEscapeSlashes) {
+  EXPECT_EQ(codec::KeyPart("a/b%c"), "a%2Fb%25c");
+  EXPECT_EQ(codec::UnKeyPart(codec::KeyPart("a/b%c\x01")), "a/b%c\x01");
+  EXPECT_LT(codec::SeqPart(9), codec::SeqPart(10));
+  EXPECT_EQ(codec::UninvertTime(codec::InvertTime(1763000000123)), 1763000000123);
+  EXPECT_LT(codec::InvertTime(2000), codec::InvertTime(1000));
+}
+
+}  // namespace
+}  // namespace hailong::hub
