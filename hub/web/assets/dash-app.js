@@ -58,14 +58,24 @@ function toast(msg) {
 }
 
 // ---- login ------------------------------------------------------------------
+// The login page's message: a key and its parameters, so that the language
+// switch translates it, or a text as it came.
+let loginMessage = null;
+
+function loginText() {
+  if (!loginMessage) return '';
+  return loginMessage.key ? t(loginMessage.key, loginMessage.params) : loginMessage.text;
+}
+
 function showLogin(message) {
   me = null;
   stopLive();
+  if (message !== undefined) loginMessage = message || null;
   document.body.classList.add('logged-out');
   $('app').hidden = true;
   $('login-view').hidden = false;
-  $('login-error').hidden = !message;
-  $('login-error').textContent = message || '';
+  $('login-error').hidden = !loginMessage;
+  $('login-error').textContent = loginText();
   apply($('login-view'));
   document.title = `${t('login_title')} — Hài Lòng`;
   setTimeout(() => $('login-name').focus(), 0);
@@ -78,7 +88,8 @@ async function onLogin(ev) {
   const err = $('login-error');
   err.hidden = true;
   if (!name || !password) {
-    err.textContent = t('login_missing');
+    loginMessage = { key: 'login_missing' };
+    err.textContent = loginText();
     err.hidden = false;
     return;
   }
@@ -89,11 +100,10 @@ async function onLogin(ev) {
     $('login-password').value = '';
     await startSession();
   } catch (e) {
-    let msg;
-    if (e.status === 401) msg = t('login_wrong');
-    else if (e.status === 429) msg = t('login_limited', { s: e.retryAfter || 60 });
-    else msg = errorText(e);
-    err.textContent = msg;
+    if (e.status === 401) loginMessage = { key: 'login_wrong' };
+    else if (e.status === 429) loginMessage = { key: 'login_limited', params: { s: e.retryAfter || 60 } };
+    else loginMessage = { text: errorText(e) };
+    err.textContent = loginText();
     err.hidden = false;
     $('login-password').select();
   } finally {
@@ -108,7 +118,7 @@ async function logout() {
     // The session is forgotten here either way.
   }
   api.setCsrf('');
-  showLogin(t('logged_out'));
+  showLogin({ key: 'logged_out' });
 }
 
 // ---- session ----------------------------------------------------------------
@@ -117,14 +127,11 @@ async function startSession() {
   try {
     body = await api.get('/me');
   } catch (e) {
-    if (e.status === 401) {
-      showLogin('');
-      return;
-    }
-    showLogin(errorText(e));
+    showLogin(e.status === 401 ? null : { text: errorText(e) });
     return;
   }
   me = body;
+  loginMessage = null;
   if (body.csrf_token) api.setCsrf(body.csrf_token);
   document.body.classList.remove('logged-out');
   $('login-view').hidden = true;
@@ -148,6 +155,7 @@ function renderChrome() {
   $('lang').textContent = t('lang_toggle');
   $('lang').setAttribute('lang', lang() === 'vi' ? 'en' : 'vi');
   $('user').textContent = t('user_line', { name: me.name, role: t(`role_${me.role}`) });
+  setLive($('live').dataset.state || 'off');
   const { route: r, filters } = parseHash();
   const nav = $('nav-list');
   fill(nav, Object.entries(PAGES).filter(([, p]) => !p.admin || me.role === 'admin').map(([k, p]) =>
@@ -265,12 +273,12 @@ function boot() {
       if (alerts) alerts.refresh();
       route();
     } else {
-      showLogin($('login-error').hidden ? '' : $('login-error').textContent);
+      showLogin();
       $('lang').textContent = t('lang_toggle');
     }
   });
   api.onUnauthorized(() => {
-    if (me) showLogin(t('err_session'));
+    if (me) showLogin({ key: 'err_session' });
   });
   window.addEventListener('hashchange', route);
   $('lang').textContent = t('lang_toggle');

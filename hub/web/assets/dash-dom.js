@@ -1,6 +1,6 @@
 // Building the page without HTML strings. Every text goes in as a text node
 // (textContent), so names, comments and anything else from the server can
-// never become markup: the dashboard has no innerHTML anywhere.
+// never become markup: the dashboard never parses a string as HTML.
 //
 //   h('a', {href: '#/x', class: 'link', on: {click: fn}}, 'text', child)
 //   clear(el) removes every child; $(id) is getElementById.

@@ -63,7 +63,8 @@ export function filterBar(ctx) {
       if (kind === 'office') Object.assign(patch, { counter: '', officer: '' });
       set(patch);
     } } }, [['', t(disabled ? 'choose_office_first' : `all_${kind}`)]], '');
-    if (f[kind]) s.appendChild(h('option', { value: f[kind], selected: true }, name(kind, f[kind], f.office)));
+    const chosen = f[kind] ? h('option', { value: f[kind], selected: true }, name(kind, f[kind], f.office)) : null;
+    if (chosen) s.appendChild(chosen);
     if (!disabled) {
       options(kind, f, ctx.me && ctx.me.offices).then((ids) => {
         if (ctx.stale()) return;
@@ -71,7 +72,7 @@ export function filterBar(ctx) {
           if (id === f[kind]) continue;
           s.appendChild(h('option', { value: id }, name(kind, id, f.office)));
         }
-        if (f[kind]) s.querySelector('option[selected]').textContent = name(kind, f[kind], f.office);
+        if (chosen) chosen.textContent = name(kind, f[kind], f.office);
       });
     }
     return s;

@@ -255,9 +255,9 @@ function breakdownTable(group, rows, targets, officeRows, ctx) {
       h('td', { class: 'num' }, x.dossiers ? pct(x.decision766_rate) : '—'),
       h('td', { class: 'status' }, status.length ? status.join(', ') : (x.ratings || x.dossiers ? t('target_met') : '')));
   });
-  return h('table', { class: 'data', id: 'breakdown-table', data: { group } },
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'data', id: 'breakdown-table', data: { group } },
     h('caption', null, t('breakdown_caption', { group: t(`group_${group}`) })),
-    h('thead', null, head), h('tbody', null, body));
+    h('thead', null, head), h('tbody', null, body)));
 }
 
 // Officers at one counter: the hub's report has no counter x officer

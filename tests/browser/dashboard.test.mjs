@@ -1,0 +1,641 @@
+// The hub's dashboard (GET /) in headless Chromium against a real
+// hailong-hub fed by a real hailong-edge (with Mosquitto) that replicates
+// to it through POST /api/v1/replication/push: log in (a wrong password
+// gives a Vietnamese error), the overview's figures equal GET
+// /api/v1/report, drill-down from the district to an office, a counter and
+// an officer, a comment holding HTML shown as text, the English switch, the
+// CSV and XLSX downloads, a follow-up assigned, noted and closed, the nodes
+// page, a live update over server-sent events, a viewer who sees no
+// comments, and a 1366x768 laptop screen without sideways scrolling.
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+
+import {
+  OFFICE, env, freePort, launchBrowser, rfc3339, screenshot, sleep, startMosquitto, tempDir,
+  watchErrors,
+} from './lib/harness.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const HUB_BIN = process.env.HAILONG_HUB_BIN || '';
+const HUB_WEB = process.env.HAILONG_HUB_WEB_ROOT || path.resolve(here, '../../hub/web');
+const CHART_JS = path.join(HUB_WEB, 'node_modules/chart.js/dist/chart.umd.min.js');
+const NODE_ID = `edge-${OFFICE}`;
+const ADMIN = { name: 'quan-tri', password: 'Mật-khẩu đúng 123' };
+const VIEWER = { name: 'nguoi-xem', password: 'xem-thôi-456' };
+const OFFICE_NAME = 'UBND Phường 1';
+const EVIL = '<script>window.__pwned = 1</script><b>Thái độ</b> kém & <img src=x onerror="window.__pwned=2">';
+const LAPTOP = { viewport: { width: 1366, height: 768 }, locale: 'vi-VN', acceptDownloads: true };
+
+// ---- processes ----------------------------------------------------------------
+const children = new Set();
+process.on('exit', () => {
+  for (const c of children) {
+    try { c.kill('SIGKILL'); } catch { /* gone */ }
+  }
+});
+
+function start(program, args, logFile) {
+  const out = fs.openSync(logFile, 'a');
+  const child = spawn(program, args, { stdio: ['ignore', out, out] });
+  fs.closeSync(out);
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  return child;
+}
+
+async function stop(child) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const done = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10000);
+  await done;
+  clearTimeout(timer);
+}
+
+async function waitFor(what, fn, timeoutMs = 30000, child = null) {
+  const end = Date.now() + timeoutMs;
+  let last = null;
+  while (Date.now() < end) {
+    if (child && child.exitCode !== null) throw new Error(`${what}: exited with ${child.exitCode}`);
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(150);
+  }
+  throw new Error(`${what}: not after ${timeoutMs} ms${last ? ` (${last.message})` : ''}`);
+}
+
+function ctl(args, input) {
+  return new Promise((resolve, reject) => {
+    const p = execFile(env.ctl, args, (err, stdout, stderr) => {
+      if (err) reject(new Error(`hailongctl ${args.join(' ')}: ${err.message} ${stderr}`));
+      else resolve(stdout);
+    });
+    if (input !== undefined) p.stdin.end(input);
+  });
+}
+
+async function http(base, method, p, body) {
+  const r = await fetch(base + p, {
+    method, headers: body ? { 'Content-Type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await r.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch { json = text; }
+  return { status: r.status, body: json };
+}
+
+// Vietnamese number formats, as the dashboard shows them.
+const pct = (x, lang = 'vi') => `${new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', {
+  minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(x * 100)}%`;
+const num = (n) => new Intl.NumberFormat('vi-VN').format(n);
+
+describe('dashboard', { timeout: 600000 }, () => {
+  let dir, broker, hub, hubBase, edge, edgeBase, browser;
+  let template;  // the counters' template at the edge
+  let seq = 0;
+
+  // ---- the stack --------------------------------------------------------------
+  before(async () => {
+    assert.ok(HUB_BIN, 'HAILONG_HUB_BIN is not set');
+    assert.ok(env.edge, 'HAILONG_EDGE_BIN is not set');
+    assert.ok(env.ctl, 'HAILONGCTL_BIN is not set');
+    dir = tempDir('dashboard');
+    const [token, tokenSha] = (await ctl(['new-token'])).trim().split('\n').map((s) => s.trim());
+    fs.writeFileSync(path.join(dir, 'edge.token'), `${token}\n`, { mode: 0o600 });
+    const adminHash = (await ctl(['hash-password'], `${ADMIN.password}\n`)).trim();
+    const viewerHash = (await ctl(['hash-password'], `${VIEWER.password}\n`)).trim();
+
+    const hubPort = await freePort();
+    hubBase = `http://127.0.0.1:${hubPort}`;
+    const hubConfig = {
+      data_dir: path.join(dir, 'hub'),
+      http: { listen: `127.0.0.1:${hubPort}` },
+      nodes: [{ id: NODE_ID, office_id: OFFICE, token_sha256: tokenSha }],
+      users: [
+        { name: ADMIN.name, role: 'admin', offices: ['*'], password_hash: adminHash },
+        { name: VIEWER.name, role: 'viewer', offices: [OFFICE], password_hash: viewerHash },
+      ],
+      web_root: HUB_WEB,
+      // One browser context per case logs in each time.
+      login_attempts_per_minute: 1000,
+    };
+    fs.writeFileSync(path.join(dir, 'hub.json'), JSON.stringify(hubConfig, null, 2));
+    hub = start(HUB_BIN, ['--config', path.join(dir, 'hub.json')], path.join(dir, 'hub.log'));
+    await waitFor('hailong-hub /healthz', async () => (await fetch(`${hubBase}/healthz`)).status === 200,
+      30000, hub);
+
+    broker = await startMosquitto(dir);
+    const catalogue = {
+      counters: [{ id: 'q1', name: 'Quầy 1 — Hộ tịch' }, { id: 'q2', name: 'Quầy 2 — Đất đai' }],
+      officers: [{ id: 'cb-nhung', name: 'Nguyễn Thị Hồng Nhung' }, { id: 'cb-tuan', name: 'Trần Văn Tuấn' }],
+      fields: [{ id: 'HT', name: 'Hộ tịch' }, { id: 'DD', name: 'Đất đai' }],
+      procedures: [{ id: 'HT-01', name: 'Đăng ký khai sinh', field: 'HT' },
+        { id: 'DD-01', name: 'Cấp giấy chứng nhận quyền sử dụng đất', field: 'DD' }],
+    };
+    fs.writeFileSync(path.join(dir, 'catalogue.json'), JSON.stringify(catalogue, null, 2));
+    const edgePort = await freePort();
+    edgeBase = `http://127.0.0.1:${edgePort}`;
+    const edgeConfig = {
+      office_id: OFFICE,
+      data_dir: path.join(dir, 'edge'),
+      mqtt: { url: broker.url },
+      http: { listen: `127.0.0.1:${edgePort}` },
+      hub: { url: hubBase, node_id: NODE_ID, token_file: path.join(dir, 'edge.token') },
+      web_root: env.webRoot,
+      catalogue_file: path.join(dir, 'catalogue.json'),
+    };
+    fs.writeFileSync(path.join(dir, 'edge.json'), JSON.stringify(edgeConfig, null, 2));
+    edge = start(env.edge, ['--config', path.join(dir, 'edge.json')], path.join(dir, 'edge.log'));
+    await waitFor('hailong-edge /healthz', async () => (await fetch(`${edgeBase}/healthz`)).status === 200,
+      30000, edge);
+
+    // Officers on duty, dossiers from the one-stop software, ratings.
+    for (const [counter, officer, name] of [['q1', 'cb-nhung', 'Nguyễn Thị Hồng Nhung'],
+      ['q2', 'cb-tuan', 'Trần Văn Tuấn']]) {
+      const r = await http(edgeBase, 'POST', `/api/v1/counters/${counter}/sign-in`, { officer, name });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+    }
+    // Ratings carry the officer on duty at their time (whole seconds).
+    await sleep(1100);
+    const session = await http(edgeBase, 'GET', '/api/v1/counters/q1/session');
+    assert.equal(session.status, 200, JSON.stringify(session.body));
+    template = session.body.template;
+    assert.ok(template && template.criteria.length, 'the counter has a template');
+
+    const dossiers = [['000101', 'q1', 'HT'], ['000102', 'q1', 'HT'], ['000103', 'q1', 'HT'],
+      ['000104', 'q1', 'HT'], ['000105', 'q1', 'HT'], ['000106', 'q1', 'HT'],
+      ['000201', 'q2', 'DD'], ['000202', 'q2', 'DD'], ['000203', 'q2', 'DD'], ['000204', 'q2', 'DD']];
+    for (const [receipt, counter, field] of dossiers) {
+      const r = await http(edgeBase, 'POST', '/api/v1/dossiers', {
+        receipt, event: 'received', procedure: `${field}-01`, field, counter,
+        officer: counter === 'q1' ? 'cb-nhung' : 'cb-tuan', due: rfc3339(5 * 86400e3), at: rfc3339(-3600e3),
+      });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+    }
+    const plan = [
+      ['q1', 'positive', '000101'], ['q1', 'positive', '000102'], ['q1', 'positive', '000103'],
+      ['q1', 'positive'], ['q1', 'positive'],
+      ['q1', 'negative', '', { comment: EVIL, phone: '0912345678', channel: 'phone' }],
+      ['q2', 'positive', '000201'], ['q2', 'positive'],
+      ['q2', 'negative', '000202', { comment: 'Chờ quá lâu, cán bộ không hướng dẫn rõ.' }],
+      ['q2', 'negative'],
+    ];
+    for (const [counter, polarity, dossier, extra] of plan) await rate(counter, polarity, dossier, extra);
+    await waitFor('the hub has every rating', async () => (await hubRatings()) === plan.length, 60000);
+  });
+
+  after(async () => {
+    if (browser) await browser.close();
+    await stop(edge);
+    await stop(hub);
+    if (broker) await broker.stop();
+  });
+
+  function answers(polarity) {
+    const out = {};
+    for (const c of template.criteria) {
+      const o = c.options.find((x) => x.polarity === polarity) || c.options[0];
+      out[c.id] = o.id;
+    }
+    return out;
+  }
+
+  async function rate(counter, polarity, dossier = '', extra = {}) {
+    seq += 1;
+    const body = {
+      id: `dash-${seq}`, counter, template: template.id, answers: answers(polarity),
+      at: rfc3339(), channel: 'touchscreen', device: `kiosk-${counter}-${seq}`, ...extra,
+    };
+    if (dossier) body.dossier = dossier;
+    if (body.channel === 'phone') delete body.device;
+    const r = await http(edgeBase, 'POST', '/api/v1/ratings', body);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    return body;
+  }
+
+  // Ratings the hub counts over the last days, through the report API with
+  // a session of the test's own (one login: logins are rate limited).
+  let apiCookie = '';
+  async function hubRatings() {
+    if (!apiCookie) {
+      const login = await fetch(`${hubBase}/api/v1/login`, {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(ADMIN),
+      });
+      assert.equal(login.status, 200, await login.text());
+      apiCookie = (login.headers.get('set-cookie') || '').split(';')[0];
+    }
+    const day = (ms) => new Date(ms + 7 * 3600e3).toISOString().slice(0, 10);
+    const rep = await fetch(`${hubBase}/api/v1/report?from=${day(Date.now() - 3 * 86400e3)}&to=${day(Date.now())}`,
+      { headers: { Cookie: apiCookie } });
+    const body = await rep.json();
+    return body.totals ? body.totals.ratings : 0;
+  }
+
+  // ---- browser helpers ----------------------------------------------------------
+  async function open(viewport = LAPTOP) {
+    if (!browser) browser = await launchBrowser();
+    const context = await browser.newContext(viewport);
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    return { context, page, errors };
+  }
+
+  async function login(page, user = ADMIN, hash = '#/overview?period=days30') {
+    await page.goto(`${hubBase}/${hash}`);
+    await page.waitForSelector('#login-form', { state: 'visible' });
+    await page.fill('#login-name', user.name);
+    await page.fill('#login-password', user.password);
+    await page.click('#login-submit');
+    await page.waitForSelector('#app:not([hidden]) #page-title');
+  }
+
+  async function waitKpis(page) {
+    await page.waitForSelector('#kpi-satisfaction .kpi-value');
+  }
+
+  async function api(page, p) {
+    const r = await page.request.get(`${hubBase}/api/v1${p}`);
+    assert.equal(r.status(), 200, `${p}: ${await r.text()}`);
+    return r.json();
+  }
+
+  // The period the page shows, from its export link.
+  async function period(page) {
+    const href = await page.getAttribute('#export-csv', 'href');
+    const q = new URL(href, hubBase).searchParams;
+    return { from: q.get('from'), to: q.get('to') };
+  }
+
+  // ---- cases --------------------------------------------------------------------
+  it('refuses a wrong password in Vietnamese, then logs in', async () => {
+    const { context, page, errors } = await open();
+    await page.goto(`${hubBase}/`);
+    await page.waitForSelector('#login-form', { state: 'visible' });
+    assert.equal(await page.getAttribute('html', 'lang'), 'vi');
+    assert.equal(await page.textContent('#login-title'), 'Đăng nhập');
+    assert.equal(await page.textContent('label[for=login-password]'), 'Mật khẩu');
+    await page.fill('#login-name', ADMIN.name);
+    await page.fill('#login-password', 'sai mật khẩu');
+    await page.click('#login-submit');
+    await page.waitForSelector('#login-error:not([hidden])');
+    assert.equal(await page.textContent('#login-error'), 'Sai tên đăng nhập hoặc mật khẩu. Vui lòng thử lại.');
+    assert.equal(await page.isVisible('#app'), false);
+    await screenshot(page, 'dashboard-login-error');
+
+    await page.fill('#login-password', ADMIN.password);
+    await page.click('#login-submit');
+    await page.waitForSelector('#app:not([hidden]) #page-title');
+    assert.equal(await page.textContent('#page-title'), 'Tổng quan toàn quận');
+    assert.equal(await page.textContent('#nav-overview'), 'Tổng quan');
+    const cookies = await context.cookies();
+    const session = cookies.find((c) => c.name === 'hailong_session');
+    assert.ok(session && session.httpOnly, 'an HttpOnly session cookie');
+    assert.equal(await page.evaluate(() => document.cookie.includes('hailong_session')), false);
+    // A reload keeps the session (and the CSRF token, from /api/v1/me).
+    await page.reload();
+    await page.waitForSelector('#app:not([hidden]) #page-title');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it('adds the office name in the catalogue administration', async () => {
+    const { context, page, errors } = await open();
+    await login(page, ADMIN, '#/admin?tab=catalogue&kind=office');
+    await page.waitForSelector('#cat-form');
+    await page.selectOption('#cat-kind', 'office');
+    await page.fill('#cat-id', OFFICE);
+    await page.fill('#cat-name', OFFICE_NAME);
+    await page.click('#cat-form button[type=submit]');
+    await page.waitForFunction((name) => {
+      const t = document.getElementById('cat-table');
+      return t && t.textContent.includes(name);
+    }, OFFICE_NAME, { timeout: 15000 });
+    const cat = await api(page, '/catalogue?kind=office');
+    assert.ok(cat.entries.some((e) => e.id === OFFICE && e.name === OFFICE_NAME));
+    await screenshot(page, 'dashboard-admin-catalogue');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it('shows the district figures of GET /api/v1/report', async () => {
+    const { context, page, errors } = await open();
+    await login(page);
+    await waitKpis(page);
+    await page.waitForSelector('#breakdown-table tbody tr');
+    const { from, to } = await period(page);
+    const rep = await api(page, `/report?from=${from}&to=${to}&group_by=office`);
+    const total = rep.totals;
+    assert.equal(total.ratings, 10);
+    assert.equal(await page.textContent('#kpi-satisfaction .kpi-value'), pct(total.satisfaction_rate));
+    assert.equal(await page.textContent('#kpi-satisfaction-n'), `Trên ${num(total.ratings)} lượt đánh giá`);
+    assert.equal(await page.textContent('#kpi-satisfaction-ci'),
+      `Khoảng tin cậy 95%: ${pct(total.satisfaction_ci_low)} – ${pct(total.satisfaction_ci_high)}`);
+    assert.equal(await page.textContent('#kpi-participation .kpi-value'), pct(total.participation_rate));
+    assert.equal(await page.textContent('#kpi-participation-n'),
+      `${num(total.rated_dossiers)} trên ${num(total.dossiers)} hồ sơ được đánh giá`);
+    assert.equal(await page.textContent('#kpi-766 .kpi-value'), pct(total.decision766_rate));
+    assert.equal(await page.textContent('#kpi-counts .kpi-value'), num(total.ratings));
+    // 7 of 10 satisfied: below the 80% target, so the card and the office say so.
+    assert.equal(total.satisfied, 7);
+    assert.match(await page.getAttribute('#kpi-satisfaction', 'class'), /kpi-below/);
+    assert.match(await page.textContent('#kpi-satisfaction'), /Chưa đạt/);
+    assert.match(await page.textContent('#below-targets'), /1 trên 1 đơn vị chưa đạt mục tiêu/);
+    // One row per office, same numbers, highlighted.
+    const row = rep.rows.find((r) => r.office === OFFICE);
+    const tr = page.locator(`#breakdown-table tbody tr[data-key="${OFFICE}"]`);
+    assert.equal(await tr.locator('th a').textContent(), OFFICE_NAME);
+    assert.equal(await tr.locator('td[data-col=ratings]').textContent(), num(row.ratings));
+    assert.equal(await tr.locator('td[data-col=satisfaction_rate]').textContent(), `${pct(row.satisfaction_rate)} *`);
+    assert.equal(await tr.locator('td[data-col=participation_rate]').textContent(), pct(row.participation_rate));
+    assert.match(await tr.getAttribute('class'), /below-target/);
+    // The trend: a chart from the npm package when it is installed, a table otherwise.
+    if (fs.existsSync(CHART_JS)) {
+      await page.waitForSelector('#trend-canvas');
+      assert.equal(await page.evaluate(() => typeof window.Chart), 'function');
+    } else {
+      await page.waitForSelector('#trend-table');
+    }
+    const days = await api(page, `/report?from=${from}&to=${to}&group_by=day`);
+    assert.equal(await page.locator('#trend-table tbody tr').count(), days.rows.length);
+    await screenshot(page, 'dashboard-overview');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it('drills down from the district to an office, a counter and an officer', async () => {
+    const { context, page, errors } = await open();
+    await login(page);
+    await page.click(`#breakdown-table tbody tr[data-key="${OFFICE}"] th a`);
+    await page.waitForFunction((n) => document.getElementById('page-title').textContent === n, OFFICE_NAME);
+    await page.waitForSelector('#breakdown-table[data-group=counter] tbody tr');
+    const { from, to } = await period(page);
+    const counters = await api(page, `/report?from=${from}&to=${to}&office=${OFFICE}&group_by=counter`);
+    assert.equal(await page.locator('#breakdown-table tbody tr').count(), counters.rows.length);
+    const q2 = counters.rows.find((r) => r.counter === 'q2');
+    const trQ2 = page.locator('#breakdown-table tbody tr[data-key=q2]');
+    assert.equal(await trQ2.locator('th a').textContent(), 'Quầy 2 — Đất đai');
+    assert.equal(await trQ2.locator('td[data-col=ratings]').textContent(), num(q2.ratings));
+    assert.equal(await trQ2.locator('td[data-col=satisfaction_rate]').textContent(), `${pct(q2.satisfaction_rate)} *`);
+    assert.equal(await page.locator('nav.crumbs li').count(), 2);
+    await screenshot(page, 'dashboard-office');
+
+    // Officers of the office.
+    await page.click('#tab-officer');
+    await page.waitForSelector('#breakdown-table[data-group=officer] tbody tr');
+    assert.match(await page.textContent('#breakdown-table'), /Nguyễn Thị Hồng Nhung/);
+
+    // Counter q2: its figures and the officers who served there.
+    await page.click('#tab-counter');
+    await page.waitForSelector('#breakdown-table[data-group=counter] tbody tr');
+    await page.click('#breakdown-table tbody tr[data-key=q2] th a');
+    await page.waitForFunction(() => document.getElementById('page-title').textContent.startsWith('Quầy Quầy 2'));
+    await waitKpis(page);
+    await page.waitForFunction((v) => document.querySelector('#kpi-counts .kpi-value')?.textContent === v, num(q2.ratings));
+    assert.equal(await page.textContent('#kpi-satisfaction .kpi-value'), pct(q2.satisfaction_rate));
+    await page.waitForSelector('#breakdown-table[data-group=officer] tbody tr[data-key=cb-tuan]');
+    assert.equal(await page.textContent('#breakdown-table tbody tr[data-key=cb-tuan] td[data-col=ratings]'), num(q2.ratings));
+    await page.waitForSelector('#recent ol.ratings li');
+    assert.equal(await page.locator('#recent ol.ratings > li').count(), q2.unsatisfied);
+    assert.equal(await page.locator('nav.crumbs li').count(), 3);
+
+    // Officer: the officer's own row of the office's officer grouping.
+    await page.click('#breakdown-table tbody tr[data-key=cb-tuan] th a');
+    await page.waitForFunction(() => document.getElementById('page-title').textContent.startsWith('Cán bộ Trần Văn Tuấn'));
+    const officers = await api(page, `/report?from=${from}&to=${to}&office=${OFFICE}&group_by=officer`);
+    const tuan = officers.rows.find((r) => r.officer === 'cb-tuan');
+    await page.waitForFunction((v) => document.querySelector('#kpi-counts .kpi-value')?.textContent === v, num(tuan.ratings));
+    assert.equal(await page.textContent('#kpi-satisfaction .kpi-value'), pct(tuan.satisfaction_rate));
+    await screenshot(page, 'dashboard-officer');
+
+    // Back to the district through the breadcrumb.
+    await page.click('nav.crumbs li:first-child a');
+    await page.waitForFunction(() => document.getElementById('page-title').textContent === 'Tổng quan toàn quận');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it('shows a comment holding HTML as text', async () => {
+    const { context, page, errors } = await open();
+    await login(page, ADMIN, '#/ratings?period=days30');
+    await page.waitForSelector('#ratings-list li');
+    const quotes = await page.$$eval('#ratings-list blockquote.comment', (l) => l.map((q) => ({
+      text: q.textContent, elements: q.children.length })));
+    const evil = quotes.find((q) => q.text === EVIL);
+    assert.ok(evil, `the comment is shown as it was written: ${JSON.stringify(quotes)}`);
+    assert.equal(evil.elements, 0);
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    assert.equal(await page.locator('#ratings-list b, #ratings-list img, #ratings-list script').count(), 0);
+    assert.match(await page.textContent('#ratings-list'), /0912345678/);
+    // Only unsatisfied ratings by default: 3 of them.
+    assert.equal(await page.locator('#ratings-list > li').count(), 3);
+    await screenshot(page, 'dashboard-ratings');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it('switches to English and back', async () => {
+    const { context, page, errors } = await open();
+    await login(page);
+    await waitKpis(page);
+    const vi = await page.textContent('#kpi-satisfaction .kpi-value');
+    assert.equal(await page.textContent('#lang'), 'English');
+    await page.click('#lang');
+    await page.waitForFunction(() => document.getElementById('page-title').textContent === 'District overview');
+    await waitKpis(page);
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    assert.equal(await page.textContent('#nav-overview'), 'Overview');
+    assert.equal(await page.textContent('#kpi-satisfaction-title'), 'Satisfaction rate');
+    assert.equal(await page.textContent('#export-csv'), 'Download CSV');
+    assert.equal(await page.textContent('#lang'), 'Tiếng Việt');
+    assert.equal(await page.textContent('#kpi-satisfaction .kpi-value'), vi.replace(',', '.'));
+    await screenshot(page, 'dashboard-overview-en');
+    // The choice is remembered across a reload.
+    await page.reload();
+    await page.waitForFunction(() => document.getElementById('page-title')?.textContent === 'District overview');
+    await page.click('#lang');
+    await page.waitForFunction(() => document.getElementById('page-title').textContent === 'Tổng quan toàn quận');
+    assert.equal(await page.getAttribute('html', 'lang'), 'vi');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it('downloads the report as CSV and XLSX', async () => {
+    const { context, page, errors } = await open();
+    await login(page);
+    await waitKpis(page);
+    const { from, to } = await period(page);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+    const file = await download.path();
+    const text = fs.readFileSync(file, 'utf8');
+    assert.ok(download.suggestedFilename().endsWith('.csv'), download.suggestedFilename());
+    assert.equal(text.charCodeAt(0), 0xfeff, 'UTF-8 byte-order mark for Excel');
+    const lines = text.slice(1).trim().split(/\r?\n/);
+    assert.ok(lines.length >= 2, text);
+    assert.ok(lines.some((l) => l.includes(OFFICE)), text);
+    const rep = await api(page, `/report?from=${from}&to=${to}&group_by=office`);
+    assert.ok(text.includes(String(rep.totals.ratings)));
+
+    const [xlsx] = await Promise.all([page.waitForEvent('download'), page.click('#export-xlsx')]);
+    const bytes = fs.readFileSync(await xlsx.path());
+    assert.ok(xlsx.suggestedFilename().endsWith('.xlsx'));
+    assert.equal(bytes.subarray(0, 2).toString('latin1'), 'PK', 'an XLSX file is a zip');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it('assigns, notes and closes a follow-up; overdue ones stand out', async () => {
+    const { context, page, errors } = await open();
+    await login(page, ADMIN, '#/followups');
+    await page.waitForSelector('#fu-table tbody tr');
+    const list = await api(page, '/follow-ups?status=open');
+    assert.equal(await page.locator('#fu-table tbody tr').count(), list.follow_ups.length);
+    assert.ok(list.follow_ups.length >= 2, JSON.stringify(list));
+    // The comment in the list is text too.
+    const evilRow = page.locator('#fu-table tbody tr', { hasText: '<script>' });
+    assert.equal(await evilRow.count(), 1);
+    await evilRow.locator('a.fu-link').click();
+    await page.waitForSelector('#fu-detail');
+    const id = await page.getAttribute('#fu-detail', 'data-id');
+    assert.equal(await page.locator('#fu-detail blockquote.comment').textContent(), EVIL);
+
+    await page.fill('#fu-assignee', 'Lê Thị Thu');
+    await page.click('#fu-assign-form button[type=submit]');
+    await page.waitForFunction(() => document.getElementById('fu-assignee-value')?.textContent === 'Lê Thị Thu');
+    await page.selectOption('#fu-action', 'called_back');
+    await page.fill('#fu-note', 'Đã gọi điện xin lỗi công dân, hẹn làm lại hồ sơ.');
+    await page.click('#fu-note-form button[type=submit]');
+    await page.waitForFunction(() => document.getElementById('fu-timeline')?.textContent.includes('Đã gọi điện lại'));
+    await screenshot(page, 'dashboard-follow-up');
+    await page.fill('#fu-resolution', 'Công dân đồng ý với cách giải quyết.');
+    await page.click('#fu-close-form button[type=submit]');
+    await page.waitForFunction(() => document.querySelector('#fu-detail .badge.b-closed'));
+    assert.equal(await page.locator('#fu-close-form').count(), 0);
+    const fu = await api(page, `/follow-ups/${encodeURIComponent(id)}`);
+    assert.equal(fu.status, 'closed');
+    assert.equal(fu.assignee, 'Lê Thị Thu');
+    assert.deepEqual(fu.notes.map((n) => n.action), ['assigned', 'called_back']);
+    assert.equal(fu.resolution, 'Công dân đồng ý với cách giải quyết.');
+    // The open list no longer holds it.
+    await page.waitForFunction((i) => !document.querySelector(`#fu-table tr[data-id="${i}"]`), id);
+
+    // Overdue follow-ups: none yet (the deadline is days away); the
+    // overdue list says so and the banner has no overdue alert.
+    await page.click('#fu-status-overdue');
+    await page.waitForSelector('#fu-list-box .empty, #fu-table');
+    const overdue = await api(page, '/follow-ups?status=overdue');
+    assert.equal(await page.locator('#fu-table tbody tr.overdue').count(), overdue.follow_ups.length);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it('lists the replicating edge on the nodes page', async () => {
+    const { context, page, errors } = await open();
+    await login(page, ADMIN, '#/nodes');
+    await page.waitForSelector(`#nodes-table tbody tr[data-id="${NODE_ID}"]`);
+    const nodes = await api(page, '/nodes');
+    const n = nodes.nodes.find((x) => x.id === NODE_ID);
+    const tr = page.locator(`#nodes-table tbody tr[data-id="${NODE_ID}"]`);
+    assert.match(await tr.textContent(), new RegExp(num(n.acked_seq)));
+    assert.match(await tr.textContent(), /Khớp giờ|Lệch quá/);
+    assert.equal(await tr.locator('td').nth(0).textContent(), OFFICE_NAME);
+    await screenshot(page, 'dashboard-nodes');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it('updates the overview live when a rating arrives', async () => {
+    const { context, page, errors } = await open();
+    await login(page);
+    await waitKpis(page);
+    await page.waitForFunction(() => document.getElementById('live').dataset.state === 'on', null, { timeout: 15000 });
+    const before = await page.textContent('#kpi-counts .kpi-value');
+    await rate('q1', 'positive');
+    await page.waitForFunction((b) => document.querySelector('#kpi-counts .kpi-value')?.textContent !== b,
+      before, { timeout: 30000 });
+    const { from, to } = await period(page);
+    const rep = await api(page, `/report?from=${from}&to=${to}&group_by=office`);
+    await page.waitForFunction((v) => document.querySelector('#kpi-counts .kpi-value')?.textContent === v,
+      num(rep.totals.ratings), { timeout: 15000 });
+    assert.match(await page.textContent('#live-time'), /^cập nhật \d\d:\d\d:\d\d$/);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it('hides comments and phone numbers from a viewer', async () => {
+    const { context, page, errors } = await open();
+    await login(page, VIEWER, '#/ratings?period=days30');
+    await page.waitForSelector('#ratings-list li');
+    assert.equal(await page.locator('#ratings-list blockquote.comment').count(), 0);
+    assert.doesNotMatch(await page.textContent('#ratings-list'), /0912345678/);
+    assert.match(await page.textContent('main'), /Vai trò người xem không được xem nội dung góp ý/);
+    assert.equal(await page.locator('#nav-admin').count(), 0);
+    await page.goto(`${hubBase}/#/followups?status=all`);
+    await page.waitForSelector('#fu-table tbody tr');
+    await page.click('#fu-table tbody tr a.fu-link');
+    await page.waitForSelector('#fu-detail');
+    assert.equal(await page.locator('#fu-assign-form, #fu-note-form, #fu-close-form').count(), 0);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it('fits a 1366x768 laptop without sideways scrolling, and logs out', async () => {
+    const { context, page, errors } = await open();
+    await login(page);
+    await waitKpis(page);
+    await page.waitForSelector('#breakdown-table tbody tr');
+    for (const hash of ['#/overview?period=days30', `#/overview?period=days30&office=${OFFICE}`,
+      '#/ratings?period=days30', '#/followups?status=all', '#/nodes', '#/admin?tab=templates']) {
+      await page.goto(`${hubBase}/${hash}`);
+      await page.waitForSelector('#page-title');
+      await sleep(600);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= 1366, `${hash}: ${width}px wide`);
+    }
+    // The four KPI cards sit side by side above the fold.
+    await page.goto(`${hubBase}/#/overview?period=days30`);
+    await waitKpis(page);
+    const boxes = await page.$$eval('.kpi', (l) => l.map((e) => e.getBoundingClientRect().bottom));
+    assert.equal(boxes.length, 4);
+    assert.ok(Math.max(...boxes) < 768, `KPI cards end at ${Math.max(...boxes)}px`);
+    const font = await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
+    assert.ok(font >= 16, `body text is ${font}px`);
+    await screenshot(page, 'dashboard-laptop', { fullPage: false });
+    await page.click('#logout');
+    await page.waitForSelector('#login-form', { state: 'visible' });
+    assert.equal(await page.textContent('#login-error'), 'Bạn đã đăng xuất.');
+    const me = await page.request.get(`${hubBase}/api/v1/me`);
+    assert.equal(me.status(), 401);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it('has every text in both languages', async () => {
+    const { STRINGS } = await import(path.join(HUB_WEB, 'assets/dash-strings.js'));
+    const vi = Object.keys(STRINGS.vi);
+    assert.deepEqual(vi.filter((k) => !(k in STRINGS.en)), []);
+    assert.deepEqual(Object.keys(STRINGS.en).filter((k) => !(k in STRINGS.vi)), []);
+    // Every literal key the code asks for exists.
+    const used = new Set();
+    for (const f of fs.readdirSync(path.join(HUB_WEB, 'assets')).filter((x) => x.endsWith('.js'))) {
+      const src = fs.readFileSync(path.join(HUB_WEB, 'assets', f), 'utf8');
+      for (const m of src.matchAll(/\bt\('([a-z0-9_]+)'/g)) used.add(m[1]);
+    }
+    const html = fs.readFileSync(path.join(HUB_WEB, 'index.html'), 'utf8');
+    for (const m of html.matchAll(/data-i18n(?:-[a-z-]+)?="([a-z0-9_]+)"/g)) used.add(m[1]);
+    assert.deepEqual([...used].filter((k) => !(k in STRINGS.vi)), []);
+    // And nothing sets HTML from a string.
+    for (const f of fs.readdirSync(path.join(HUB_WEB, 'assets')).filter((x) => x.endsWith('.js'))) {
+      const src = fs.readFileSync(path.join(HUB_WEB, 'assets', f), 'utf8');
+      assert.doesNotMatch(src, /innerHTML|outerHTML|insertAdjacentHTML|document\.write/, f);
+    }
+  });
+});
