@@ -142,6 +142,10 @@ int main(int argc, char** argv) {
   app.add_flag(
       "--list-templates", list_templates,
       T("In các mẫu dựng sẵn (JSON) rồi thoát", "Print the built-in templates (JSON) and exit"));
+  app.add_flag("--follow-session", o.follow_session,
+               T("Dùng mẫu khảo sát và hồ sơ theo phiên của quầy (chủ đề session do edge giữ lại)",
+                 "Ask the template and use the dossier of the counter's session (retained by the "
+                 "edge)"));
   app.add_option("--misuse-fraction", o.misuse_fraction,
                  T("Tỉ lệ lượt bấm kèm một lần bấm lại sau 300 ms",
                    "Share of presses followed by a second press 300 ms later"));

@@ -65,6 +65,9 @@ struct Device {
   std::unique_ptr<internal::Outbox> outbox;
   std::vector<float> latencies_ms;
   bool resend_all = false;  // set on (re)connect
+  // What the counter's retained session says (follow_session); guarded by mu.
+  std::shared_ptr<const SurveyTemplate> survey;
+  std::string session_dossier;
 
   // Pressing (main thread only).
   uint64_t next_seq = 1;
@@ -155,6 +158,7 @@ class Simulator::Impl {
     }
     Status s = ValidateTemplate(o_.survey);
     if (!s.ok()) return Status::InvalidArgument("--template: " + s.message());
+    default_survey_ = std::make_shared<const SurveyTemplate>(o_.survey);
     if (o_.username_prefix.empty() && !o_.password.empty()) {
       return Status::InvalidArgument("--password: needs --username-prefix");
     }
@@ -172,6 +176,7 @@ class Simulator::Impl {
                                        "' is not 1-64 of [A-Za-z0-9_-]");
       }
       d->counter = o_.counters[(i - 1) % o_.counters.size()];
+      d->survey = default_survey_;
       d->rating_topic = RatingTopic(o_.office, d->id);
       d->ack_topic = AckTopic(o_.office, d->id);
       d->status_topic = StatusTopic(o_.office, d->id);
@@ -210,6 +215,15 @@ class Simulator::Impl {
       }
       if (up == devices_.size()) break;
       std::this_thread::sleep_for(milliseconds(5));
+    }
+    if (o_.follow_session) {
+      // Retained sessions arrive right after the subscription; a counter
+      // without one keeps the configured template.
+      const Steady::time_point session_deadline = Steady::now() + milliseconds(1000);
+      while (!stop->load() && Steady::now() < session_deadline &&
+             sessions_seen_.load() < devices_.size()) {
+        std::this_thread::sleep_for(milliseconds(5));
+      }
     }
     start_ = Steady::now();
     // Stagger the devices evenly over one interval.
@@ -304,8 +318,13 @@ class Simulator::Impl {
         d->next_connect = Steady::now() + milliseconds(kMinBackoffMs);
         d->backoff_ms = kMinBackoffMs;
       });
-      d->client->set_message_callback(
-          [this, d](mqtt::const_message_ptr m) { OnAck(*d, m->get_payload_str()); });
+      d->client->set_message_callback([this, d](mqtt::const_message_ptr m) {
+        if (m->get_topic() == d->ack_topic) {
+          OnAck(*d, m->get_payload_str());
+        } else {
+          OnSession(*d, m->get_payload_str());
+        }
+      });
     }
     return Status::OK();
   }
@@ -338,6 +357,7 @@ class Simulator::Impl {
     if (came_up) {
       try {
         d.client->subscribe(d.ack_topic, 1);
+        if (o_.follow_session) d.client->subscribe(SessionTopic(o_.office, d.counter), 1);
         d.client->publish(d.status_topic, "online", 6, 1, true);
       } catch (const std::exception&) {
         // The connection dropped again; the lost handler schedules a retry.
@@ -365,9 +385,15 @@ class Simulator::Impl {
     }
   }
 
-  Answers RandomAnswers(Device& d, fb::Classification* worst) {
+  // The template the device asks now: the session's, else the configured one.
+  std::shared_ptr<const SurveyTemplate> SurveyOf(Device& d) {
+    std::lock_guard<std::mutex> lock(d.mu);
+    return d.survey;
+  }
+
+  Answers RandomAnswers(Device& d, const SurveyTemplate& survey, fb::Classification* worst) {
     Answers answers;
-    for (const SurveyCriterion& c : o_.survey.criteria) {
+    for (const SurveyCriterion& c : survey.criteria) {
       // Mostly satisfied citizens, as in the source documents.
       double roll = std::uniform_real_distribution<double>(0, 1)(d.rng);
       fb::Polarity want = roll < 0.8   ? fb::Polarity::Positive
@@ -382,23 +408,51 @@ class Simulator::Impl {
       }
       answers.push_back({c.id, fitting[d.rng() % fitting.size()]->id});
     }
-    *worst = Classify(o_.survey, answers);
+    *worst = Classify(survey, answers);
     return answers;
   }
 
   std::string GoodPayload(Device& d, const std::string& id, int64_t at_ms) {
+    std::shared_ptr<const SurveyTemplate> survey = SurveyOf(d);
     fb::Classification cls;
-    Answers answers = RandomAnswers(d, &cls);
+    Answers answers = RandomAnswers(d, *survey, &cls);
     std::string dossier, comment, phone;
-    if (o_.dossier_fraction > 0 &&
+    {
+      std::lock_guard<std::mutex> lock(d.mu);
+      dossier = d.session_dossier;
+    }
+    if (dossier.empty() && o_.dossier_fraction > 0 &&
         std::uniform_real_distribution<double>(0, 1)(d.rng) < o_.dossier_fraction) {
       dossier = "HS-" + d.id + "-" + std::to_string(d.next_seq);
     }
-    if (cls == fb::Classification::Unsatisfied && o_.survey.allow_comment) {
+    if (cls == fb::Classification::Unsatisfied && survey->allow_comment) {
       comment = "Chờ lâu, cán bộ hướng dẫn chưa rõ ràng.";
     }
-    if (cls == fb::Classification::Unsatisfied && o_.survey.allow_phone) phone = "0912345678";
-    return RatingPayloadJson(id, d.counter, o_.survey.id, answers, at_ms, dossier, comment, phone);
+    if (cls == fb::Classification::Unsatisfied && survey->allow_phone) phone = "0912345678";
+    return RatingPayloadJson(id, d.counter, survey->id, answers, at_ms, dossier, comment, phone);
+  }
+
+  // A retained counter session from the edge: {"template":{...}|null,
+  // "dossier":{"receipt":...}|null, ...}. Unusable parts are ignored.
+  void OnSession(Device& d, const std::string& payload) {
+    nlohmann::json j = nlohmann::json::parse(payload, nullptr, false);
+    if (!j.is_object()) return;
+    std::shared_ptr<const SurveyTemplate> survey;
+    if (auto t = j.find("template"); t != j.end() && t->is_object()) {
+      SurveyTemplate parsed;
+      if (TemplateFromJson(*t, &parsed).ok()) {
+        survey = std::make_shared<const SurveyTemplate>(std::move(parsed));
+      }
+    }
+    std::string dossier;
+    if (auto dj = j.find("dossier"); dj != j.end() && dj->is_object()) {
+      auto r = dj->find("receipt");
+      if (r != dj->end() && r->is_string()) dossier = r->get<std::string>();
+    }
+    std::lock_guard<std::mutex> lock(d.mu);
+    d.survey = survey ? survey : default_survey_;
+    d.session_dossier = dossier;
+    ++sessions_seen_;
   }
 
   std::string BadPayload(Device& d, const std::string& id, int64_t at_ms, size_t kind,
@@ -407,7 +461,7 @@ class Simulator::Impl {
     *anonymous = false;
     const std::string name = kBadKinds[kind].name;
     if (name == "unknown_option") {
-      j["answers"][o_.survey.criteria[0].id] = "no-such-option";
+      j["answers"][SurveyOf(d)->criteria[0].id] = "no-such-option";
     } else if (name == "bad_counter") {
       j["counter"] = "quầy 1";
     } else if (name == "bad_time") {
@@ -685,6 +739,8 @@ class Simulator::Impl {
       duplicate_acks_{0}, rejected_{0}, rejected_good_{0}, unknown_acks_{0}, bad_stored_{0},
       bad_other_reason_{0}, publish_errors_{0};
   std::atomic<int64_t> last_ack_{0};
+  std::shared_ptr<const SurveyTemplate> default_survey_;
+  std::atomic<uint64_t> sessions_seen_{0};
   // Not-JSON payloads still awaiting a rejection with id null.
   std::atomic<uint64_t> anonymous_outstanding_{0};
 };

@@ -82,6 +82,11 @@ class Responder {
     std::lock_guard<std::mutex> lock(mu_);
     return reasons_;
   }
+  // "<template>/<dossier>" -> stored ratings.
+  std::map<std::string, size_t> templates_and_dossiers() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return templates_and_dossiers_;
+  }
 
  private:
   void OnRating(const mqtt::message& m) {
@@ -107,6 +112,7 @@ class Responder {
           MisuseVerdict v =
               misuse_.Judge(topic.device, r.id, r.device_time_ms, Clock::System()->NowMs());
           if (v.suspected_misuse) ++misuse_flagged_;
+          ++templates_and_dossiers_[r.template_id + "/" + r.dossier];
         }
         reply = StoredAckJson(r.id, it->second);
       }
@@ -124,6 +130,7 @@ class Responder {
   std::map<std::string, uint64_t> seq_of_;  // "<device>:<id>" -> seq
   std::map<std::string, size_t> reasons_;
   size_t misuse_flagged_ = 0;
+  std::map<std::string, size_t> templates_and_dossiers_;
 };
 
 // The last line of `output` that is a JSON object (devsim's report).
@@ -296,6 +303,32 @@ TEST_F(DevsimTest, MisusePressesAreFlaggedByDeviceTime) {
   EXPECT_EQ(code, 0) << report.dump();
   EXPECT_GT(report["misuse_sent"].get<int>(), 0);
   EXPECT_EQ(responder.misuse_flagged(), report["misuse_sent"].get<size_t>());
+}
+
+TEST_F(DevsimTest, FollowSessionAsksTheCountersTemplateAndDossier) {
+  // The edge's retained session for q1 (shape of EdgeNode's SessionJson).
+  json session = {{"counter", "q1"},
+                  {"officer", {{"id", "cb-01"}, {"name", "Nguyễn Thị Lan"}}},
+                  {"dossier", {{"receipt", "000.00.21.H29-230101-0001"}}}};
+  for (const SurveyTemplate& t : BuiltinTemplates()) {
+    if (t.id == "ha-noi-2014") session["template"] = TemplateToJson(t);
+  }
+  {
+    mqtt::async_client edge(broker_->url(), "test-edge-session");
+    edge.connect(mqtt::connect_options_builder().clean_session(true).finalize())->wait();
+    edge.publish(SessionTopic(kOffice, "q1"), session.dump(), 1, true)->wait();
+    edge.disconnect()->wait();
+  }
+  Responder responder(broker_->url(), {});
+  int code = -1;
+  // sim-1 stands at q1 (session), sim-2 at q2 (no session: smiley-4).
+  json report = RunDevsim(
+      {"--devices", "2", "--counters", "q1,q2", "--count", "8", "--rate", "20", "--follow-session"},
+      &code);
+  EXPECT_EQ(code, 0) << report.dump();
+  auto seen = responder.templates_and_dossiers();
+  EXPECT_EQ(seen["ha-noi-2014/000.00.21.H29-230101-0001"], 4u);
+  EXPECT_EQ(seen["smiley-4/"], 4u);
 }
 
 TEST_F(DevsimTest, StateDirKeepsUnackedRatingsAcrossRuns) {

@@ -6,7 +6,8 @@
 // id, QoS 1, persistent session unless clean_session) that
 //  - connects with the will "offline" (retained) on its status topic and
 //    publishes "online" (retained) on every (re)connect;
-//  - subscribes to its ack topic;
+//  - subscribes to its ack topic (and, with follow_session, to its counter's
+//    session topic);
 //  - presses at its rate: publishes a rating with a fresh unique id and the
 //    press time as "at", and keeps it pending (in memory and, with a
 //    state_dir, in an on-disk outbox) until a "stored" or "rejected" ack with
@@ -62,9 +63,13 @@ struct SimulatorOptions {
   // are staggered.
   double rate = 1.0;
   double total_rate = 0;
-  uint64_t count = 0;           // total presses (all devices) then stop; 0 = no limit
-  double duration_s = 0;        // stop pressing after this; 0 = no limit
-  SurveyTemplate survey;        // what the devices ask (default: smiley-4)
+  uint64_t count = 0;     // total presses (all devices) then stop; 0 = no limit
+  double duration_s = 0;  // stop pressing after this; 0 = no limit
+  SurveyTemplate survey;  // what the devices ask (default: smiley-4)
+  // Subscribe to the counter's retained session topic and ask the template
+  // it names (falling back to `survey`), tying ratings to the dossier being
+  // served, as a counter touchscreen does.
+  bool follow_session = false;
   double misuse_fraction = 0;   // 0..1, see above
   double bad_fraction = 0;      // 0..1, see above
   double dossier_fraction = 0;  // 0..1: share of ratings tied to a receipt number
