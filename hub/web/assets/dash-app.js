@@ -137,7 +137,8 @@ async function startSession() {
   $('login-view').hidden = true;
   $('app').hidden = false;
   alerts = createAlerts($('alerts'), me);
-  loadCatalogue(true);
+  // Names first, so the first page shows them (a failure leaves ids).
+  await loadCatalogue(true);
   renderChrome();
   startLive();
   route();

@@ -8,7 +8,7 @@
 
 import { api } from './dash-api.js';
 import { clear, fill, h } from './dash-dom.js';
-import { day, num, pct, t } from './dash-i18n.js';
+import { day, lang, num, pct, t } from './dash-i18n.js';
 import { level } from './dash-state.js';
 import {
   DEFAULT_TARGETS, FEW_RATINGS, ensureRates, report, rowKey, serverApplied, sumRows, withRates,
@@ -301,7 +301,7 @@ export async function render(ctx) {
   const exportParams = () => ({ ...baseParams(f), ...extraParams(f), group_by: group || 'office' });
   const fileBase = `hai-long-${f.office || 'toan-quan'}-${f.from}-${f.to}`;
   const exports = h('div', { class: 'exports', role: 'group', 'aria-label': t('export') },
-    h('a', { class: 'btn', id: 'export-csv', href: api.url('/report.csv', exportParams()),
+    h('a', { class: 'btn', id: 'export-csv', href: api.url('/report.csv', { ...exportParams(), lang: lang() === 'vi' ? 'vi' : '' }),
       download: `${fileBase}.csv` }, t('export_csv')),
     h('a', { class: 'btn', id: 'export-xlsx', href: api.url('/report.xlsx', exportParams()),
       download: `${fileBase}.xlsx` }, t('export_xlsx')));
