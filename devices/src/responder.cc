@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "hailong/devices/payload.h"
+#include "hailong/devices/tcp_nodelay.h"
 #include "hailong/devices/template.h"
 #include "hailong/schema/time.h"
 
@@ -24,6 +25,7 @@ class AckResponder::Impl {
           std::chrono::milliseconds(250), std::chrono::seconds(5));
       if (!o_.username.empty()) b.user_name(o_.username).password(o_.password);
       client_->set_connected_handler([this](const std::string&) {
+        EnableTcpNoDelayOnAllSockets();
         try {
           client_->subscribe(RatingSubscription(o_.office), 1);
         } catch (const std::exception&) {

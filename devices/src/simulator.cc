@@ -14,6 +14,7 @@
 #include <unordered_map>
 
 #include "hailong/devices/payload.h"
+#include "hailong/devices/tcp_nodelay.h"
 #include "hailong/schema/time.h"
 #include "outbox.h"
 
@@ -355,6 +356,7 @@ class Simulator::Impl {
       }
     }
     if (came_up) {
+      EnableTcpNoDelayOnAllSockets();
       try {
         d.client->subscribe(d.ack_topic, 1);
         if (o_.follow_session) d.client->subscribe(SessionTopic(o_.office, d.counter), 1);
