@@ -17,6 +17,10 @@ using replication::WriteBatch;
 
 namespace {
 
+// Reason of the follow-ups the projector opens: "unsatisfied_with_comment"
+// or "unsatisfied_with_phone".
+constexpr char kAutoReasonPrefix[] = "unsatisfied_";
+
 std::string Str(const flatbuffers::String* s) { return s ? s->str() : std::string(); }
 
 int64_t RatingTime(const fb::RatingSubmitted& r, const fb::Event& e) {
@@ -223,7 +227,7 @@ class BatchApplier {
     body->office = office;
     body->rating_origin = origin;
     body->rating_seq = seq;
-    body->reason = has_comment ? "unsatisfied_with_comment" : "unsatisfied_with_phone";
+    body->reason = std::string(kAutoReasonPrefix) + (has_comment ? "with_comment" : "with_phone");
     replication::EventDraft draft;
     draft.idempotency_id = "fu:" + origin + ":" + std::to_string(seq);
     draft.body.Set(std::move(*body));
@@ -290,14 +294,14 @@ class BatchApplier {
     return Status::OK();
   }
 
-  Status Complain(const std::string& origin, uint64_t seq) {
+  Status Complain(const std::string& origin, uint64_t seq, bool known_unsatisfied) {
     const std::string key = codec::RatingFlagsKey(origin, seq);
     RatingFlags flags;
     HAILONG_RETURN_IF_ERROR(GetFlags(key, &flags));
     if (flags.complained) return Status::OK();
     flags.complained = true;
     overlay_->Put(key, flags.Encode());
-    if (!IsApplied(origin, seq) || flags.voided) return Status::OK();
+    if (!IsApplied(origin, seq) || flags.voided || known_unsatisfied) return Status::OK();
     std::string bytes;
     const fb::RatingSubmitted* r = nullptr;
     const fb::Event* e = nullptr;
@@ -398,7 +402,10 @@ class BatchApplier {
     overlay_->Put(key, j.dump());
     applied_->offices.insert(Str(f.office()));
     if (f.rating_origin() && f.rating_origin()->size() > 0 && f.rating_seq() > 0) {
-      return Complain(f.rating_origin()->str(), f.rating_seq());
+      // The projector opens follow-ups only for unsatisfied ratings, about
+      // which a complaint changes no figure: no need to read the rating.
+      const bool opened_by_projector = Str(f.reason()).rfind(kAutoReasonPrefix, 0) == 0;
+      return Complain(f.rating_origin()->str(), f.rating_seq(), opened_by_projector);
     }
     return Status::OK();
   }

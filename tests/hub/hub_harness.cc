@@ -158,6 +158,12 @@ void HubProcess::Stop() {
   process_.reset();
 }
 
+void HubProcess::Kill() {
+  if (!process_) return;
+  process_->Kill();
+  process_.reset();
+}
+
 testing::CommandResult HubProcess::Run(const std::vector<std::string>& args) {
   std::vector<std::string> argv = {HAILONG_HUB_BIN, "--config", config_path_};
   argv.insert(argv.end(), args.begin(), args.end());

@@ -80,6 +80,8 @@ class HubProcess {
   void Start();
   // SIGTERM and wait; the data stays.
   void Stop();
+  // SIGKILL (a crash); the data stays.
+  void Kill();
   // Runs `hailong-hub --config <config> <args...>` to completion.
   testing::CommandResult Run(const std::vector<std::string>& args);
 
