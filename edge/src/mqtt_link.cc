@@ -32,13 +32,15 @@ Status MqttLink::Start(const MqttLinkOptions& options, MessageCallback on_messag
   });
   link->client_->set_connection_lost_handler([raw](const std::string& cause) {
     raw->connected_ = false;
+    raw->can_publish_ = false;
     std::lock_guard<std::mutex> lock(raw->mu_);
     raw->lost_ = true;
     raw->last_error_ = cause.empty() ? "connection lost" : "connection lost: " + cause;
     raw->cv_.notify_all();
   });
-  link->supervisor_ = std::thread([raw] { raw->Supervise(); });
+  // The owner's pointer is set before any callback can run.
   *out = std::move(link);
+  raw->supervisor_ = std::thread([raw] { raw->Supervise(); });
   return Status::OK();
 }
 
@@ -76,17 +78,23 @@ bool MqttLink::ConnectOnce() {
       }
       return false;
     }
+    // A resumed session delivers the queued messages right after CONNACK;
+    // their acks must go out, so publishing is allowed from here on.
+    can_publish_ = true;
     for (const auto& filter : options_.subscriptions) {
       if (!client_->subscribe(filter, 1)->wait_for(std::chrono::seconds(10))) {
         SetError("subscribe to " + filter + " timed out");
+        can_publish_ = false;
         client_->disconnect(0)->wait_for(std::chrono::seconds(1));
         return false;
       }
     }
   } catch (const mqtt::exception& e) {
+    can_publish_ = false;
     SetError(e.what());
     return false;
   } catch (const std::exception& e) {
+    can_publish_ = false;
     SetError(e.what());
     return false;
   }
@@ -113,6 +121,7 @@ void MqttLink::Supervise() {
       cv_.wait(lock, [this] { return stop_ || lost_; });
       if (stop_) return;
       connected_ = false;
+      can_publish_ = false;
       std::cerr << "hailong-edge: mqtt " << last_error_ << "; reconnecting\n";
       continue;
     }
@@ -130,7 +139,7 @@ void MqttLink::Supervise() {
 
 bool MqttLink::Publish(const std::string& topic, const std::string& payload, int qos,
                        bool retained) {
-  if (!connected_.load()) return false;
+  if (!can_publish_.load()) return false;
   try {
     client_->publish(topic, payload.data(), payload.size(), qos, retained);
     return true;
@@ -154,6 +163,7 @@ void MqttLink::Stop() {
       // Already gone: nothing to close.
     }
     connected_ = false;
+    can_publish_ = false;
   }
 }
 

@@ -60,6 +60,7 @@ class MqttLink {
   // Publishes without waiting. False when not connected or Paho refuses.
   bool Publish(const std::string& topic, const std::string& payload, int qos, bool retained);
 
+  // Connected and subscribed.
   bool connected() const { return connected_.load(); }
   uint64_t connects() const { return connects_.load(); }
   std::string last_error() const;
@@ -83,7 +84,8 @@ class MqttLink {
   bool stop_ = false;
   bool lost_ = false;
   std::string last_error_;
-  std::atomic<bool> connected_{false};
+  std::atomic<bool> connected_{false};    // connected and subscribed
+  std::atomic<bool> can_publish_{false};  // connected (acks may go out)
   std::atomic<uint64_t> connects_{0};
 };
 

@@ -193,6 +193,7 @@ Status TestDevice::Connect(const std::string& url, const std::string& name,
     });
     mqtt::connect_options opts;
     opts.set_clean_session(true);
+    opts.set_mqtt_version(MQTTVERSION_3_1_1);
     opts.set_user_name(name);
     opts.set_password(password.empty() ? std::string(kDevicePassword) : password);
     opts.set_connect_timeout(5);

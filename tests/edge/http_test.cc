@@ -31,6 +31,7 @@ json KioskRating(const std::string& id, const json& patch = json::object()) {
             {"channel", "touchscreen"},
             {"device", "web-00112233aabbccdd"}};
   j.merge_patch(patch);
+  if (patch.contains("answers")) j["answers"] = patch["answers"];  // replaced, not merged
   return j;
 }
 
