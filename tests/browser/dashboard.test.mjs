@@ -326,6 +326,40 @@ describe('dashboard', { timeout: 600000 }, () => {
     await context.close();
   });
 
+  it('imports fields and procedures from CSV and publishes a template', async () => {
+    const { context, page, errors } = await open();
+    await login(page, ADMIN, '#/admin?tab=import');
+    await page.waitForSelector('#import-form');
+    const csv = 'field_code,field_name,procedure_code,procedure_name,level\r\n' +
+      'CT,Chứng thực,CT-01,"Chứng thực bản sao từ bản chính",xã\r\n' +
+      'CT,Chứng thực,CT-02,Chứng thực chữ ký,xã\r\nTP,Tư pháp,TP-01,Đăng ký giám hộ,xã\r\n';
+    await page.setInputFiles('#import-file', { name: 'danh-muc.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.waitForFunction(() => document.getElementById('import-text').value.includes('CT-02'));
+    await page.click('#import-form button[type=submit]');
+    await page.waitForFunction(() => document.getElementById('import-result').textContent !== '');
+    assert.equal(await page.textContent('#import-result'), 'Đã nhập 2 lĩnh vực và 3 thủ tục.');
+    const procedures = await api(page, '/catalogue?kind=procedure');
+    assert.ok(procedures.entries.some((e) => e.id === 'CT-01' && e.name === 'Chứng thực bản sao từ bản chính'));
+    // A bad file: the hub's reason, in Vietnamese.
+    await page.fill('#import-text', 'ma,ten\r\nX,Y\r\n');
+    await page.click('#import-form button[type=submit]');
+    await page.waitForSelector('#import-form .form-error:not([hidden])');
+    assert.match(await page.textContent('#import-form .form-error'), /thiếu cột field_code/);
+
+    await page.click('#admin-tab-templates');
+    await page.waitForSelector('#tpl-form');
+    await page.click('#tpl-example');
+    await page.click('#tpl-form button[type=submit]');
+    await page.waitForFunction(() => document.getElementById('tpl-list')?.textContent.includes('Phiếu đánh giá hai mức'));
+    const tpls = await api(page, '/templates');
+    const tpl = tpls.templates.find((x) => x.id === 'mau-moi');
+    assert.equal(tpl.version, 1);
+    assert.equal(tpl.criteria.length, 2);
+    await screenshot(page, 'dashboard-admin-templates');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   it('shows the district figures of GET /api/v1/report', async () => {
     const { context, page, errors } = await open();
     await login(page);
@@ -397,7 +431,7 @@ describe('dashboard', { timeout: 600000 }, () => {
     await page.click('#tab-counter');
     await page.waitForSelector('#breakdown-table[data-group=counter] tbody tr');
     await page.click('#breakdown-table tbody tr[data-key=q2] th a');
-    await page.waitForFunction(() => document.getElementById('page-title').textContent.startsWith('Quầy Quầy 2'));
+    await page.waitForFunction(() => document.getElementById('page-title').textContent.startsWith('Quầy 2 — Đất đai'));
     await waitKpis(page);
     await page.waitForFunction((v) => document.querySelector('#kpi-counts .kpi-value')?.textContent === v, num(q2.ratings));
     assert.equal(await page.textContent('#kpi-satisfaction .kpi-value'), pct(q2.satisfaction_rate));

@@ -140,6 +140,26 @@ function importTab(ctx, box) {
 }
 
 // ---- templates ----------------------------------------------------------------
+// A starting point for a new template (the Hà Nội 2014 two-level style).
+const EXAMPLE_TEMPLATE = {
+  id: 'mau-moi',
+  name: 'Phiếu đánh giá hai mức',
+  name_en: 'Two-level rating',
+  rule: 'all_positive',
+  allow_comment: true,
+  allow_phone: true,
+  criteria: [
+    { id: 'attitude', label: 'Thái độ của cán bộ', label_en: 'The officer\'s attitude',
+      options: [
+        { id: 'satisfied', label: 'Hài lòng', label_en: 'Satisfied', polarity: 'positive' },
+        { id: 'unsatisfied', label: 'Không hài lòng', label_en: 'Not satisfied', polarity: 'negative' }] },
+    { id: 'time', label: 'Thời gian giải quyết', label_en: 'Processing time',
+      options: [
+        { id: 'satisfied', label: 'Hài lòng', label_en: 'Satisfied', polarity: 'positive' },
+        { id: 'unsatisfied', label: 'Không hài lòng', label_en: 'Not satisfied', polarity: 'negative' }] },
+  ],
+};
+
 function templateView(tpl) {
   const en = lang() === 'en';
   return h('div', { class: 'tpl' },
@@ -192,6 +212,10 @@ async function templatesTab(ctx, box) {
     } } },
     h('h2', null, t('tpl_publish_title')),
     h('p', null, t('tpl_help')),
+    h('div', null, h('button', { type: 'button', class: 'btn-link', id: 'tpl-example', on: { click: () => {
+      editor.value = JSON.stringify(EXAMPLE_TEMPLATE, null, 2);
+      editor.focus();
+    } } }, t('tpl_example'))),
     h('label', { for: 'tpl-json' }, t('tpl_json')), editor, err,
     h('button', { type: 'submit', class: 'btn btn-primary' }, t('tpl_publish')))));
   await load();

@@ -84,6 +84,7 @@ export async function trendChart(box, rows, group, target, isStale) {
         },
         {
           type: 'bar', label: t('ratings'), yAxisID: 'count', backgroundColor: 'rgba(120,120,120,0.28)',
+          maxBarThickness: 48,
           data: rows.map((r) => r.ratings), order: 4,
         },
       ],

@@ -8,11 +8,19 @@
 import { api } from './dash-api.js';
 import { fill, h, select } from './dash-dom.js';
 import { dateTime, ago, num, t } from './dash-i18n.js';
-import { name } from './dash-names.js';
+import { counterLabel, name } from './dash-names.js';
 import { normaliseRating, ratingItem } from './dash-ratings.js';
 
 const STATUSES = ['open', 'overdue', 'closed', 'all'];
 export const NOTE_ACTIONS = ['called_back', 'written_explanation', 'apology', 'minutes', 'note'];
+
+// The hub's reason codes for opening a follow-up.
+function reasonText(code) {
+  if (!code) return '';
+  const key = `fu_reason_${code}`;
+  const text = t(key);
+  return text === key ? code : text;
+}
 
 function statusBadge(fu) {
   if (fu.status === 'closed') return h('span', { class: 'badge b-closed' }, t('fu_closed'));
@@ -22,7 +30,7 @@ function statusBadge(fu) {
 
 function timeline(fu) {
   const items = [h('li', null, h('time', null, dateTime(fu.opened_at || fu.opened_ms)), ' — ',
-    t('fu_opened_event'), fu.reason ? `: ${fu.reason}` : '')];
+    t('fu_opened_event'), fu.reason ? `: ${reasonText(fu.reason)}` : '')];
   for (const n of fu.notes || []) {
     items.push(h('li', { class: `note-${n.action}` },
       h('time', null, dateTime(n.at || n.at_ms)), ' — ',
@@ -117,18 +125,16 @@ export async function render(ctx) {
       h('div', { class: 'seg', role: 'group', 'aria-label': t('fu_status') },
         STATUSES.map((s) => h('a', { class: 'seg-btn', id: `fu-status-${s}`, href: ctx.href({}, { status: s }),
           'aria-current': s === status ? 'true' : null }, t(`fu_status_${s}`)))),
-      summary),
-    h('div', { class: 'split-view' }, listBox, detailBox));
+      summary,
+      selected ? null : h('p', { class: 'muted hint' }, t('fu_pick'))),
+    h('div', { class: ['split-view', !selected && 'no-detail'] }, listBox, detailBox));
 
   const onChange = (updated) => {
     if (updated && updated.id) fill(detailBox, detail(updated, ctx, onChange));
     all();
   };
   const showDetail = async (id) => {
-    if (!id) {
-      fill(detailBox, h('p', { class: 'muted' }, t('fu_pick')));
-      return;
-    }
+    if (!id) return;
     try {
       const fu = await api.get(`/follow-ups/${encodeURIComponent(id)}`);
       if (ctx.stale()) return;
@@ -150,19 +156,21 @@ export async function render(ctx) {
     } else {
       fill(listBox, h('table', { class: 'data', id: 'fu-table' },
         h('caption', { class: 'sr-only' }, t('followups_title')),
-        h('thead', null, h('tr', null, ['fu_opened', 'office', 'fu_reason', 'fu_assignee', 'fu_due', 'fu_status']
-          .map((k) => h('th', { scope: 'col' }, t(k))))),
+        h('thead', null, h('tr', null, ['fu_opened', 'fu_where', 'fu_reason', 'fu_assignee', 'fu_status']
+          .map((k) => h('th', { scope: 'col', class: (k === 'fu_where' || k === 'fu_assignee') && 'col-opt' }, t(k))))),
         h('tbody', null, list.map((fu) => {
           const r = fu.rating ? normaliseRating(fu.rating) : null;
-          const reason = (r && r.comment) || fu.reason || '';
+          const text = (r && r.comment) || (r && r.phone ? `${t('phone')}: ${r.phone}` : '') || reasonText(fu.reason);
           return h('tr', { class: [fu.overdue && 'overdue', fu.id === selected && 'selected'], data: { id: fu.id } },
-            h('td', null, h('a', { href: ctx.href({}, { status, id: fu.id }), class: 'fu-link' },
+            h('td', { class: 'nowrap' }, h('a', { href: ctx.href({}, { status, id: fu.id }), class: 'fu-link' },
               dateTime(fu.opened_at || fu.opened_ms))),
-            h('td', null, name('office', fu.office)),
-            h('td', { class: 'reason' }, reason.length > 120 ? `${reason.slice(0, 120)}…` : reason),
-            h('td', null, fu.assignee || '—'),
-            h('td', { class: fu.overdue ? 'overdue-text' : null }, dateTime(fu.due_at)),
-            h('td', null, statusBadge(fu)));
+            h('td', { class: 'col-opt' }, name('office', fu.office),
+              r && r.counter ? h('div', { class: 'muted' }, counterLabel(r.counter, fu.office)) : null),
+            h('td', { class: 'reason' }, text.length > 140 ? `${text.slice(0, 140)}…` : text),
+            h('td', { class: 'col-opt' }, fu.assignee || '—'),
+            h('td', { class: 'nowrap' }, statusBadge(fu),
+              fu.status !== 'closed' ? h('div', { class: fu.overdue ? 'overdue-text' : 'muted' },
+                t('fu_due_short', { when: dateTime(fu.due_at) })) : null));
         }))));
     }
   };

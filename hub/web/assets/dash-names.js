@@ -67,3 +67,9 @@ export function catalogue(kind, office) {
   return entries.filter((e) => e.kind === kind && !e.retired &&
     (!office || !e.office || e.office === office));
 }
+
+// "Quầy 1 — Hộ tịch" from the catalogue, else "Quầy q1".
+export function counterLabel(id, office) {
+  const n = name('counter', id, office);
+  return n === id ? `${t('counter')} ${id}` : n;
+}

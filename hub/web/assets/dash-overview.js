@@ -14,7 +14,7 @@ import {
   DEFAULT_TARGETS, FEW_RATINGS, ensureRates, report, rowKey, serverApplied, sumRows, withRates,
 } from './dash-data.js';
 import { filterBar, channelName } from './dash-filters.js';
-import { learnRows, name } from './dash-names.js';
+import { counterLabel, learnRows, name } from './dash-names.js';
 import { trendChart } from './dash-chart.js';
 import { ratingList, fetchRatings } from './dash-ratings.js';
 
@@ -256,7 +256,7 @@ function breakdownTable(group, rows, targets, officeRows, ctx) {
       h('td', { class: 'status' }, status.length ? status.join(', ') : (x.ratings || x.dossiers ? t('target_met') : '')));
   });
   return h('div', { class: 'table-wrap' }, h('table', { class: 'data', id: 'breakdown-table', data: { group } },
-    h('caption', null, t('breakdown_caption', { group: t(`group_${group}`) })),
+    h('caption', null, t('breakdown_caption', { group: t(`group_${group}`).toLocaleLowerCase(lang() === 'vi' ? 'vi' : 'en') })),
     h('thead', null, head), h('tbody', null, body)));
 }
 
@@ -291,8 +291,8 @@ export async function render(ctx) {
       : h('a', { href: ctx.href({ counter: '', officer: '' }) }, name('office', f.office))));
   }
   if (f.counter) {
-    crumbs.push(h('li', null, lv === 'counter' ? h('span', { 'aria-current': 'page' }, `${t('counter')} ${name('counter', f.counter, f.office)}`)
-      : h('a', { href: ctx.href({ officer: '' }) }, `${t('counter')} ${name('counter', f.counter, f.office)}`)));
+    crumbs.push(h('li', null, lv === 'counter' ? h('span', { 'aria-current': 'page' }, counterLabel(f.counter, f.office))
+      : h('a', { href: ctx.href({ officer: '' }) }, counterLabel(f.counter, f.office))));
   }
   if (f.officer) {
     crumbs.push(h('li', null, h('span', { 'aria-current': 'page' }, `${t('officer')} ${name('officer', f.officer, f.office)}`)));
@@ -316,7 +316,7 @@ export async function render(ctx) {
   fill(ctx.main,
     h('div', { class: 'page-head' },
       h('h1', { id: 'page-title' }, t(`level_${lv}`, {
-        office: name('office', f.office), counter: name('counter', f.counter, f.office),
+        office: name('office', f.office), counter: counterLabel(f.counter, f.office),
         officer: name('officer', f.officer, f.office),
       })),
       exports),

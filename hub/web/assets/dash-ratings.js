@@ -9,7 +9,7 @@ import { api } from './dash-api.js';
 import { fill, h, select } from './dash-dom.js';
 import { dateTime, lang, t } from './dash-i18n.js';
 import { filterBar, channelName } from './dash-filters.js';
-import { name } from './dash-names.js';
+import { counterLabel, name } from './dash-names.js';
 
 const CLASSES = ['unsatisfied', 'neutral', 'satisfied', 'all'];
 const PAGE = 50;
@@ -106,7 +106,7 @@ function answersLine(r, tpls) {
 }
 
 export function ratingItem(r, ctx, tpls) {
-  const where = [name('office', r.office), `${t('counter')} ${name('counter', r.counter, r.office)}`,
+  const where = [name('office', r.office), counterLabel(r.counter, r.office),
     r.officer ? (r.officer_name || name('officer', r.officer, r.office)) : t('no_officer'),
     channelName(r.channel)].filter(Boolean).join(' · ');
   return h('li', { class: ['rating', `cls-${r.classification}`], data: { id: r.id, origin: r.origin, seq: r.seq } },
