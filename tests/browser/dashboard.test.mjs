@@ -101,6 +101,7 @@ const num = (n) => new Intl.NumberFormat('vi-VN').format(n);
 describe('dashboard', { timeout: 600000 }, () => {
   let dir, broker, hub, hubBase, edge, edgeBase, browser;
   let template;  // the counters' template at the edge
+  let skewToken, skewSha;
   let seq = 0;
 
   // ---- the stack --------------------------------------------------------------
@@ -110,6 +111,7 @@ describe('dashboard', { timeout: 600000 }, () => {
     assert.ok(env.ctl, 'HAILONGCTL_BIN is not set');
     dir = tempDir('dashboard');
     const [token, tokenSha] = (await ctl(['new-token'])).trim().split('\n').map((s) => s.trim());
+    [skewToken, skewSha] = (await ctl(['new-token'])).trim().split('\n').map((s) => s.trim());
     fs.writeFileSync(path.join(dir, 'edge.token'), `${token}\n`, { mode: 0o600 });
     const adminHash = (await ctl(['hash-password'], `${ADMIN.password}\n`)).trim();
     const viewerHash = (await ctl(['hash-password'], `${VIEWER.password}\n`)).trim();
@@ -119,7 +121,10 @@ describe('dashboard', { timeout: 600000 }, () => {
     const hubConfig = {
       data_dir: path.join(dir, 'hub'),
       http: { listen: `127.0.0.1:${hubPort}` },
-      nodes: [{ id: NODE_ID, office_id: OFFICE, token_sha256: tokenSha }],
+      nodes: [{ id: NODE_ID, office_id: OFFICE, token_sha256: tokenSha },
+        // A node with a clock an hour ahead, and one never seen.
+        { id: 'edge-phuong-02', office_id: 'phuong-02', token_sha256: skewSha },
+        { id: 'edge-phuong-03', office_id: 'phuong-03', token_sha256: '0'.repeat(64) }],
       users: [
         { name: ADMIN.name, role: 'admin', offices: ['*'], password_hash: adminHash },
         { name: VIEWER.name, role: 'viewer', offices: [OFFICE], password_hash: viewerHash },
@@ -573,8 +578,24 @@ describe('dashboard', { timeout: 600000 }, () => {
 
   it('lists the replicating edge on the nodes page', async () => {
     const { context, page, errors } = await open();
+    // An empty push whose clock is an hour ahead of the hub's.
+    const push = await fetch(`${hubBase}/api/v1/replication/push`, {
+      method: 'POST', body: Buffer.alloc(0),
+      headers: { Authorization: `Bearer ${skewToken}`, 'X-Hailong-Origin': 'edge-phuong-02',
+        'Content-Type': 'application/octet-stream', 'X-Hailong-Clock': String(Date.now() + 3600e3) },
+    });
+    assert.equal(push.status, 200, await push.text());
     await login(page, ADMIN, '#/nodes');
     await page.waitForSelector(`#nodes-table tbody tr[data-id="${NODE_ID}"]`);
+    const skewed = page.locator('#nodes-table tbody tr[data-id="edge-phuong-02"]');
+    assert.match(await skewed.getAttribute('class'), /node-skew/);
+    assert.equal(await skewed.locator('.badge').textContent(), 'Lệch giờ');
+    assert.match(await skewed.textContent(), /\+3\.600 giây so với máy chủ/);
+    const never = page.locator('#nodes-table tbody tr[data-id="edge-phuong-03"]');
+    assert.equal(await never.locator('.badge').textContent(), 'Chưa kết nối');
+    // The banner on every page says so.
+    await page.waitForSelector('#alerts:not([hidden])');
+    assert.match(await page.textContent('#alerts-list'), /Đồng hồ của trạm edge-phuong-02 bị lệch/);
     const nodes = await api(page, '/nodes');
     const n = nodes.nodes.find((x) => x.id === NODE_ID);
     const tr = page.locator(`#nodes-table tbody tr[data-id="${NODE_ID}"]`);

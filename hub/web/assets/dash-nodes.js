@@ -37,7 +37,7 @@ export async function render(ctx) {
         h('tbody', null, nodes.map((n) => {
           const st = state(n);
           return h('tr', { class: st !== 'ok' && `node-${st}`, data: { id: n.id } },
-            h('th', { scope: 'row' }, n.id),
+            h('th', { scope: 'row', class: 'nowrap' }, n.id),
             h('td', null, name('office', n.office_id)),
             h('td', null, h('span', { class: `badge n-${st}` }, t(`node_${st}`))),
             h('td', { class: 'num' }, num(n.acked_seq),
@@ -48,7 +48,7 @@ export async function render(ctx) {
               n.lag_events === null || n.lag_events === undefined ? '' : t('lag_events', { n: num(n.lag_events) }),
               n.lag_seconds ? h('div', null, duration(n.lag_seconds)) : null),
             h('td', { class: n.clock_skew ? 'warn-text' : null },
-              n.clock_skew ? t('clock_skewed', { limit: duration(limit) }) : t('clock_ok'),
+              !n.last_seen ? '' : n.clock_skew ? t('clock_skewed', { limit: duration(limit) }) : t('clock_ok'),
               typeof n.clock_offset_s === 'number' ? h('div', { class: 'muted' }, t('clock_offset', {
                 s: (n.clock_offset_s >= 0 ? '+' : '') + num(Math.round(n.clock_offset_s)) })) : null),
             h('td', { class: 'error-cell' }, n.last_error
