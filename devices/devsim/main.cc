@@ -68,7 +68,8 @@ int RunResponder(const hailong::devices::AckResponderOptions& options, double du
   if (report_json) {
     std::cout << nlohmann::json{{"stored", responder.stored()},
                                 {"repeated", responder.repeated()},
-                                {"rejected", responder.rejected()}}
+                                {"rejected", responder.rejected()},
+                                {"publish_errors", responder.publish_errors()}}
                      .dump()
               << std::endl;
   }

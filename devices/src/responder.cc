@@ -3,6 +3,7 @@
 
 #include <mqtt/async_client.h>
 
+#include <cstdio>
 #include <unordered_map>
 
 #include "hailong/devices/payload.h"
@@ -19,7 +20,13 @@ class AckResponder::Impl {
 
   Status Start() {
     try {
-      client_ = std::make_unique<mqtt::async_client>(o_.broker, o_.client_id);
+      // Paho refuses publications beyond max_buffered_messages queued
+      // commands (default 100), connected or not; acks come in bursts.
+      client_ = std::make_unique<mqtt::async_client>(o_.broker, o_.client_id,
+                                                     mqtt::create_options_builder()
+                                                         .mqtt_version(MQTTVERSION_3_1_1)
+                                                         .max_buffered_messages(1 << 20)
+                                                         .finalize());
       client_->set_message_callback([this](mqtt::const_message_ptr m) { OnRating(*m); });
       auto b = mqtt::connect_options_builder().clean_session(true).automatic_reconnect(
           std::chrono::milliseconds(250), std::chrono::seconds(5));
@@ -67,8 +74,11 @@ class AckResponder::Impl {
     }
     try {
       client_->publish(AckTopic(topic.office, topic.device), reply.data(), reply.size(), 1, false);
-    } catch (const std::exception&) {
-      // Disconnected: the device resends and gets the same answer.
+    } catch (const std::exception& e) {
+      // The device resends and gets the same answer.
+      if (owner_->publish_errors_++ == 0) {
+        std::fprintf(stderr, "responder: publish: %s\n", e.what());
+      }
     }
   }
 

@@ -27,6 +27,7 @@ using std::chrono::milliseconds;
 constexpr int64_t kMisuseGapMs = 300;
 constexpr int kMinBackoffMs = 250;
 constexpr int kMaxBackoffMs = 5000;
+constexpr int kMaxBufferedMessages = 1 << 20;
 
 double Ms(Steady::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
@@ -297,7 +298,14 @@ class Simulator::Impl {
     for (auto& dp : devices_) {
       Device* d = dp.get();
       try {
-        d->client = std::make_unique<mqtt::async_client>(o_.broker, d->id);
+        // Paho refuses publications beyond max_buffered_messages queued
+        // commands (default 100), connected or not: raise it.
+        d->client =
+            std::make_unique<mqtt::async_client>(o_.broker, d->id,
+                                                 mqtt::create_options_builder()
+                                                     .mqtt_version(MQTTVERSION_3_1_1)
+                                                     .max_buffered_messages(kMaxBufferedMessages)
+                                                     .finalize());
       } catch (const std::exception& e) {
         return Status::Unavailable("--broker: " + std::string(e.what()));
       }

@@ -41,11 +41,12 @@ class AckResponder {
   uint64_t stored() const { return stored_.load(); }      // distinct ratings acked stored
   uint64_t repeated() const { return repeated_.load(); }  // repeats answered again
   uint64_t rejected() const { return rejected_.load(); }
+  uint64_t publish_errors() const { return publish_errors_.load(); }  // acks not sent
 
  private:
   class Impl;
   std::unique_ptr<Impl> impl_;
-  std::atomic<uint64_t> stored_{0}, repeated_{0}, rejected_{0};
+  std::atomic<uint64_t> stored_{0}, repeated_{0}, rejected_{0}, publish_errors_{0};
 };
 
 }  // namespace hailong::devices
