@@ -462,6 +462,51 @@ describe('dashboard', { timeout: 600000 }, () => {
     await context.close();
   });
 
+  it('filters by field, by channel and by a custom period', async () => {
+    const { context, page, errors } = await open();
+    await login(page);
+    await waitKpis(page);
+    const { from, to } = await period(page);
+    // One field: the figures of that field's row, dossiers included.
+    await page.waitForSelector('#f-field option[value=DD]', { state: 'attached' });
+    await page.selectOption('#f-field', 'DD');
+    await page.waitForFunction(() => window.location.hash.includes('field=DD'));
+    const fields = await api(page, `/report?from=${from}&to=${to}&group_by=field`);
+    const dd = fields.rows.find((r) => r.field === 'DD');
+    assert.equal(dd.ratings, 2);
+    await page.waitForFunction((v) => document.querySelector('#kpi-counts .kpi-value')?.textContent === v, num(dd.ratings));
+    assert.equal(await page.textContent('#kpi-satisfaction .kpi-value'), pct(dd.satisfaction_rate));
+    assert.equal(await page.textContent('#kpi-participation .kpi-value'), pct(dd.participation_rate));
+    assert.equal(await page.$eval('#f-field', (s) => s.selectedOptions[0].textContent), 'Đất đai');
+    await screenshot(page, 'dashboard-filter-field');
+
+    // A channel: counted from the matching ratings (the phone rating).
+    await page.click('#f-reset');
+    await page.waitForFunction(() => !window.location.hash.includes('field='));
+    await page.selectOption('#f-channel', 'phone');
+    await page.waitForSelector('#kpi-note');
+    const phone = await api(page, `/ratings?from=${from}&to=${to}&channel=phone&limit=1000`);
+    await page.waitForFunction((v) => document.querySelector('#kpi-counts .kpi-value')?.textContent === v,
+      num(phone.ratings.length));
+    assert.match(await page.textContent('#kpi-note'), /^Số liệu tính từ 1 lượt đánh giá theo bộ lọc Kênh đánh giá: Điện thoại \(mã QR\)/);
+    assert.equal(await page.textContent('#kpi-participation .kpi-value'), '—');
+    assert.match(await page.getAttribute('#export-csv', 'href'), /channel=phone/);
+
+    // A custom period without any rating: zeros, and the range is shown.
+    await page.click('#f-reset');
+    await page.selectOption('#f-period', 'custom');
+    await page.waitForSelector('#f-from');
+    await page.fill('#f-from', '2020-01-01');
+    await page.fill('#f-to', '2020-01-31');
+    await page.click('#f-apply');
+    await page.waitForFunction(() => window.location.hash.includes('from=2020-01-01'));
+    await page.waitForFunction(() => document.querySelector('#kpi-counts .kpi-value')?.textContent === '0');
+    assert.equal(await page.textContent('#f-range'), '01/01/2020 – 31/01/2020 (31 ngày)');
+    assert.equal(await page.textContent('#kpi-satisfaction .kpi-value'), '—');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   it('shows a comment holding HTML as text', async () => {
     const { context, page, errors } = await open();
     await login(page, ADMIN, '#/ratings?period=days30');

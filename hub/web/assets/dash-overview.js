@@ -59,20 +59,61 @@ async function headline(f) {
     return { row, applied: setKeys, ignored: [], officeRows, targets, resp };
   }
   // The hub reports one grouping at a time: the figures of one filter are
-  // the matching rows of that grouping.
-  const focus = EXTRA_FILTERS.find((k) => f[k]);
-  let rows = [];
-  try {
-    const g = await report({ ...baseParams(f), group_by: focus });
-    learnRows(g.rows, focus);
-    rows = (g.rows || []).filter((r) => rowKey(r, focus) === f[focus] &&
-      (!f.office || !r.office || r.office === f.office));
-  } catch (e) {
-    return { row: resp.totals ? ensureRates(resp.totals) : sumRows(officeRows), applied: [],
-      ignored: setKeys, officeRows, targets, resp };
+  // the matching rows of that grouping (with the dossiers).
+  if (setKeys.length === 1 && setKeys[0] !== 'channel') {
+    const focus = setKeys[0];
+    try {
+      const g = await report({ ...baseParams(f), group_by: focus });
+      learnRows(g.rows, focus);
+      const rows = (g.rows || []).filter((r) => rowKey(r, focus) === f[focus] &&
+        (!f.office || !r.office || r.office === f.office));
+      const row = rows.length === 1 ? ensureRates(rows[0]) : sumRows(rows);
+      return { row, applied: [focus], ignored: [], officeRows, targets, resp };
+    } catch {
+      // Fall through to the ratings.
+    }
   }
-  const row = rows.length === 1 ? ensureRates(rows[0]) : sumRows(rows);
-  return { row, applied: [focus], ignored: setKeys.filter((k) => k !== focus), officeRows, targets, resp };
+  // A channel, or several filters at once: counted from the matching
+  // ratings themselves (no dossier figures then).
+  const list = await filteredRatings(f);
+  return { row: tallyRatings(list.ratings), applied: setKeys, ignored: [], officeRows, targets, resp,
+    fromRatings: list };
+}
+
+// The ratings matching every filter (the hub filters office, counter,
+// officer and channel; dash-ratings filters field and procedure), at most
+// 1000, newest first. One fetch per render.
+let ratingsCache = { key: '', promise: null };
+function filteredRatings(f) {
+  const params = { ...baseParams(f), ...extraParams(f), limit: 1000 };
+  const key = JSON.stringify(params);
+  if (ratingsCache.key !== key || !ratingsCache.promise) {
+    ratingsCache = { key, promise: fetchRatings(params) };
+    ratingsCache.promise.catch(() => { ratingsCache = { key: '', promise: null }; });
+  }
+  return ratingsCache.promise;
+}
+
+function tallyRatings(ratings) {
+  const t0 = { ratings: 0, satisfied: 0, neutral: 0, unsatisfied: 0, unclassified: 0, with_comment: 0, with_phone: 0 };
+  for (const r of ratings) {
+    if (r.excluded) continue;
+    if (r.has_comment) t0.with_comment++;
+    if (r.has_phone) t0.with_phone++;
+    if (r.classification === 'unclassified' || !(r.classification in t0)) {
+      t0.unclassified++;
+      continue;
+    }
+    t0.ratings++;
+    t0[r.classification]++;
+  }
+  return withRates(t0);
+}
+
+// Vietnam's day (or month) of a rating's time.
+function vnDay(at) {
+  const ms = typeof at === 'number' ? at : Date.parse(at);
+  return new Date(ms + 7 * 3600e3).toISOString().slice(0, 10);
 }
 
 function filterLabel(k, f) {
@@ -263,23 +304,21 @@ function breakdownTable(group, rows, targets, officeRows, ctx) {
 // Officers at one counter: the hub's report has no counter x officer
 // grouping, so they are counted from the counter's ratings.
 async function officersAtCounter(f) {
-  const list = await fetchRatings({ ...baseParams(f), counter: f.counter, limit: 5000 });
+  const list = await filteredRatings(f);
   const by = new Map();
   for (const r of list.ratings) {
     const k = r.officer || '';
-    if (!by.has(k)) by.set(k, { officer: k, office: r.office || f.office, ratings: 0, satisfied: 0, neutral: 0, unsatisfied: 0 });
-    const x = by.get(k);
-    if (r.excluded || r.misuse || r.voided) continue;
-    if (r.classification === 'unclassified') continue;
-    x.ratings++;
-    if (x[r.classification] !== undefined) x[r.classification]++;
+    if (!by.has(k)) by.set(k, []);
+    by.get(k).push(r);
   }
-  return { rows: [...by.values()].map(withRates), truncated: list.more };
+  const rows = [...by.entries()].map(([officer, l]) => ({ ...tallyRatings(l), officer, office: f.office }));
+  return { rows, truncated: list.more };
 }
 
 // ---- the page -------------------------------------------------------------
 
 export async function render(ctx) {
+  ratingsCache = { key: '', promise: null };
   const f = ctx.filters;
   const lv = level(f);
   const tabs = TABS[lv];
@@ -352,10 +391,10 @@ export async function render(ctx) {
       if (ctx.stale()) return;
       kpis.removeAttribute('aria-busy');
       fill(kpis, kpiCards(head.row, head.targets));
-      fill(notes, head.ignored.length
-        ? h('p', { class: 'note', role: 'note' }, t('filters_not_combined', {
-          used: head.applied.map((k) => filterLabel(k, f)).join(', ') || t('none'),
-          ignored: head.ignored.map((k) => filterLabel(k, f)).join(', '),
+      fill(notes, head.fromRatings
+        ? h('p', { class: 'note', role: 'note', id: 'kpi-note' }, t(head.fromRatings.more ? 'kpis_from_ratings_partial' : 'kpis_from_ratings', {
+          n: num(head.fromRatings.ratings.length),
+          filters: head.applied.map((k) => filterLabel(k, f)).join(', '),
         })) : null);
       fill(below, lv === 'district' ? belowTargets(head.officeRows, head.targets, ctx) : null);
     },
@@ -371,13 +410,25 @@ export async function render(ctx) {
       freeChart();
       clear(trendBox);
       const missing = Object.keys(extras).filter((k) => !serverApplied(resp, k, extras[k]));
+      let rows;
       if (missing.length) {
-        trendBox.appendChild(h('p', { class: 'note' }, t('trend_scope', {
-          scope: f.office ? name('office', f.office) : t('district'),
-          ignored: missing.map((k) => filterLabel(k, f)).join(', '),
-        })));
+        // The hub's day and month groupings know no other filter: the trend
+        // of the matching ratings themselves.
+        const list = await filteredRatings(f);
+        if (ctx.stale()) return;
+        const by = new Map();
+        for (const r of list.ratings) {
+          const d = vnDay(r.at);
+          const k = g === 'month' ? d.slice(0, 7) : d;
+          if (!by.has(k)) by.set(k, []);
+          by.get(k).push(r);
+        }
+        rows = [...by.entries()].map(([k, l]) => ({ ...tallyRatings(l), [g]: k }));
+        trendBox.appendChild(h('p', { class: 'note' }, t('trend_from_ratings', { n: num(list.ratings.length) })));
+      } else {
+        rows = (resp.rows || []).map(ensureRates);
       }
-      const rows = (resp.rows || []).map(ensureRates).sort((a, b) => (a[g] < b[g] ? -1 : 1));
+      rows.sort((a, b) => (a[g] < b[g] ? -1 : 1));
       const target = head ? head.targets.satisfaction : DEFAULT_TARGETS.satisfaction;
       freeChart = await trendChart(trendBox, rows, g, target, ctx.stale);
     },
@@ -394,9 +445,14 @@ export async function render(ctx) {
         if (ctx.stale()) return;
         learnRows(resp.rows, group);
         const rows = (resp.rows || []).filter((r) => !f.office || !r.office || r.office === f.office);
-        content = rows.length
+        const extras = extraParams(f);
+        const ignored = Object.keys(extras).filter((k) => !serverApplied(resp, k, extras[k]) && k !== group);
+        const note = ignored.length ? h('p', { class: 'note' }, t('table_scope', {
+          ignored: ignored.map((k) => filterLabel(k, f)).join(', ') })) : null;
+        content = rows.length && note ? [note] : [];
+        content.push(rows.length
           ? breakdownTable(group, rows, head ? head.targets : DEFAULT_TARGETS, head ? head.officeRows : [], ctx)
-          : h('p', { class: 'empty' }, t('no_data_period'));
+          : h('p', { class: 'empty' }, t('no_data_period')));
       }
       fill(breakdown, content);
     },
@@ -420,6 +476,7 @@ export async function render(ctx) {
   };
   ctx.refreshSection = (k) => run(k);
   ctx.onRefresh(async () => {
+    ratingsCache = { key: '', promise: null };
     await run('kpis');
     await Promise.all([run('trend'), run('breakdown'), run('recent')]);
   });
