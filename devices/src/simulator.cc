@@ -1,8 +1,6 @@
 // Simulator: see simulator.h.
 #include "hailong/devices/simulator.h"
 
-#include <mqtt/async_client.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -14,81 +12,23 @@
 #include <unordered_map>
 
 #include "hailong/devices/payload.h"
-#include "hailong/devices/tcp_nodelay.h"
 #include "hailong/schema/time.h"
 #include "outbox.h"
+#include "sim_device.h"
+#include "sim_payloads.h"
 
 namespace hailong::devices {
 namespace {
 
-using Steady = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 constexpr int64_t kMisuseGapMs = 300;
-constexpr int kMinBackoffMs = 250;
-constexpr int kMaxBackoffMs = 5000;
-constexpr int kMaxBufferedMessages = 1 << 20;
+
+using internal::PendingRating;
+using internal::Steady;
+using Device = internal::SimDevice;
 
 double Ms(Steady::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
-
-struct PendingRating {
-  std::string id;
-  std::string payload;
-  Steady::time_point pressed;    // first publication attempt
-  Steady::time_point last_sent;  // last publication attempt
-  bool bad = false;
-  bool published = false;       // at least one publication attempt while connected
-  std::string expected_reason;  // bad only
-};
-
-enum class Conn { kIdle, kConnecting, kUp };
-
-struct Device {
-  std::string id;
-  std::string counter;
-  std::string rating_topic, ack_topic, status_topic;
-  std::unique_ptr<mqtt::async_client> client;
-  mqtt::connect_options connect_options;
-
-  // Connection state; guarded by conn_mu.
-  std::mutex conn_mu;
-  Conn conn = Conn::kIdle;
-  mqtt::token_ptr connect_token;
-  Steady::time_point next_connect;
-  int backoff_ms = kMinBackoffMs;
-
-  // Ratings; guarded by mu.
-  std::mutex mu;
-  // Pending ratings in press order, and their order numbers by id.
-  std::map<uint64_t, PendingRating> pending;
-  std::unordered_map<std::string, uint64_t> order_of;
-  uint64_t next_order = 1;
-  size_t in_flight = 0;  // good pending ratings published at least once
-  std::unique_ptr<internal::Outbox> outbox;
-  std::vector<float> latencies_ms;
-  bool resend_all = false;  // set on (re)connect
-  // What the counter's retained session says (follow_session); guarded by mu.
-  std::shared_ptr<const SurveyTemplate> survey;
-  std::string session_dossier;
-
-  // Pressing (main thread only).
-  uint64_t next_seq = 1;
-  int64_t last_press_ms = 0;
-  Steady::time_point next_press;
-  std::mt19937_64 rng;
-};
-
-const std::vector<BadPayloadKind> kBadKinds = {
-    {"unknown_option", "unknown option"},
-    {"bad_counter", "bad counter id"},
-    {"bad_time", "bad time"},
-    {"future_time", "time in the future"},
-    {"missing_answers", "missing field 'answers'"},
-    {"wrong_type", "field 'counter' must be a string"},
-    {"unknown_template", "unknown template"},
-    {"too_large", "payload too large"},
-    {"not_json", "malformed JSON"},
-};
 
 std::string RandomToken(std::mt19937_64& rng, int n) {
   static const char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
@@ -98,34 +38,6 @@ std::string RandomToken(std::mt19937_64& rng, int n) {
 }
 
 }  // namespace
-
-const std::vector<BadPayloadKind>& BadPayloadKinds() { return kBadKinds; }
-
-nlohmann::json SimulatorReport::ToJson() const {
-  auto round3 = [](double v) { return std::round(v * 1000) / 1000; };
-  return {{"sent", sent},
-          {"misuse_sent", misuse_sent},
-          {"restored", restored},
-          {"bad_sent", bad_sent},
-          {"resent", resent},
-          {"acked_stored", acked_stored},
-          {"duplicate_acks", duplicate_acks},
-          {"rejected", rejected},
-          {"rejected_good", rejected_good},
-          {"bad_unanswered", bad_unanswered},
-          {"bad_stored", bad_stored},
-          {"bad_other_reason", bad_other_reason},
-          {"unacked", unacked},
-          {"unknown_acks", unknown_acks},
-          {"publish_errors", publish_errors},
-          {"elapsed_s", round3(elapsed_s)},
-          {"acked_per_s", round3(acked_per_s)},
-          {"latency_ms",
-           {{"p50", round3(latency_p50_ms)},
-            {"p99", round3(latency_p99_ms)},
-            {"max", round3(latency_max_ms)}}},
-          {"exit_code", ExitCode()}};
-}
 
 class Simulator::Impl {
  public:
@@ -171,17 +83,13 @@ class Simulator::Impl {
 
     const Steady::time_point start = Steady::now();
     for (int i = 1; i <= o_.devices; ++i) {
-      auto d = std::make_unique<Device>();
-      d->id = o_.device_prefix + std::to_string(i);
-      if (!IsValidNodeId(d->id)) {
-        return Status::InvalidArgument("--device-prefix: device id '" + d->id +
+      const std::string id = o_.device_prefix + std::to_string(i);
+      if (!IsValidNodeId(id)) {
+        return Status::InvalidArgument("--device-prefix: device id '" + id +
                                        "' is not 1-64 of [A-Za-z0-9_-]");
       }
-      d->counter = o_.counters[(i - 1) % o_.counters.size()];
+      auto d = std::make_unique<Device>(id, o_.office, o_.counters[(i - 1) % o_.counters.size()]);
       d->survey = default_survey_;
-      d->rating_topic = RatingTopic(o_.office, d->id);
-      d->ack_topic = AckTopic(o_.office, d->id);
-      d->status_topic = StatusTopic(o_.office, d->id);
       d->rng.seed(seed + static_cast<uint64_t>(i) * 7919);
       if (!o_.state_dir.empty()) {
         std::vector<std::pair<std::string, std::string>> restored;
@@ -297,102 +205,39 @@ class Simulator::Impl {
   Status CreateClients() {
     for (auto& dp : devices_) {
       Device* d = dp.get();
-      try {
-        // Paho refuses publications beyond max_buffered_messages queued
-        // commands (default 100), connected or not: raise it.
-        d->client =
-            std::make_unique<mqtt::async_client>(o_.broker, d->id,
-                                                 mqtt::create_options_builder()
-                                                     .mqtt_version(MQTTVERSION_3_1_1)
-                                                     .max_buffered_messages(kMaxBufferedMessages)
-                                                     .finalize());
-      } catch (const std::exception& e) {
-        return Status::Unavailable("--broker: " + std::string(e.what()));
-      }
-      auto builder = mqtt::connect_options_builder()
-                         .clean_session(o_.clean_session)
-                         .keep_alive_interval(std::chrono::seconds(20))
-                         .connect_timeout(std::chrono::seconds(5))
-                         .automatic_reconnect(false)
-                         .will(mqtt::message(d->status_topic, "offline", 1, true));
-      if (!o_.username_prefix.empty()) {
-        std::string number = d->id.substr(o_.device_prefix.size());
-        builder.user_name(o_.username_prefix + number).password(o_.password);
-      }
-      d->connect_options = builder.finalize();
-      d->client->set_connection_lost_handler([d](const std::string&) {
-        std::lock_guard<std::mutex> lock(d->conn_mu);
-        d->conn = Conn::kIdle;
-        d->connect_token.reset();
-        d->next_connect = Steady::now() + milliseconds(kMinBackoffMs);
-        d->backoff_ms = kMinBackoffMs;
-      });
-      d->client->set_message_callback([this, d](mqtt::const_message_ptr m) {
-        if (m->get_topic() == d->ack_topic) {
-          OnAck(*d, m->get_payload_str());
+      const std::string username = o_.username_prefix.empty()
+                                       ? std::string()
+                                       : o_.username_prefix + d->id.substr(o_.device_prefix.size());
+      Status s = d->CreateClient(o_, username, [this, d](const mqtt::message& m) {
+        if (m.get_topic() == d->ack_topic) {
+          OnAck(*d, m.get_payload_str());
         } else {
-          OnSession(*d, m->get_payload_str());
+          OnSession(*d, m.get_payload_str());
         }
       });
+      if (!s.ok()) return s;
     }
     return Status::OK();
   }
 
   void ManageConnection(Device& d, Steady::time_point now) {
-    bool came_up = false;
-    {
-      std::lock_guard<std::mutex> lock(d.conn_mu);
-      if (d.conn == Conn::kIdle && now >= d.next_connect) {
-        try {
-          d.connect_token = d.client->connect(d.connect_options);
-          d.conn = Conn::kConnecting;
-        } catch (const std::exception&) {
-          d.next_connect = now + milliseconds(d.backoff_ms);
-          d.backoff_ms = std::min(d.backoff_ms * 2, kMaxBackoffMs);
-        }
-      } else if (d.conn == Conn::kConnecting && d.connect_token && d.connect_token->is_complete()) {
-        if (d.connect_token->get_return_code() == 0 && d.client->is_connected()) {
-          d.conn = Conn::kUp;
-          d.backoff_ms = kMinBackoffMs;
-          came_up = true;
-        } else {
-          d.conn = Conn::kIdle;
-          d.next_connect = now + milliseconds(d.backoff_ms);
-          d.backoff_ms = std::min(d.backoff_ms * 2, kMaxBackoffMs);
-        }
-        d.connect_token.reset();
-      }
-    }
-    if (came_up) {
-      EnableTcpNoDelayOnAllSockets();
-      try {
-        d.client->subscribe(d.ack_topic, 1);
-        if (o_.follow_session) d.client->subscribe(SessionTopic(o_.office, d.counter), 1);
-        d.client->publish(d.status_topic, "online", 6, 1, true);
-      } catch (const std::exception&) {
-        // The connection dropped again; the lost handler schedules a retry.
-      }
+    std::vector<std::string> subscriptions = {d.ack_topic};
+    if (o_.follow_session) subscriptions.push_back(d.session_topic);
+    if (d.ManageConnection(now, subscriptions)) {
       std::lock_guard<std::mutex> lock(d.mu);
       d.resend_all = true;
     }
   }
 
-  bool IsUp(Device& d) {
-    std::lock_guard<std::mutex> lock(d.conn_mu);
-    return d.conn == Conn::kUp;
-  }
+  bool IsUp(Device& d) { return d.IsUp(); }
 
-  // Publishes `payload`; false if the client is not connected.
   bool Publish(Device& d, const std::string& payload) {
-    try {
-      d.client->publish(d.rating_topic, payload.data(), payload.size(), 1, false);
-      return true;
-    } catch (const std::exception& e) {
-      if (publish_errors_++ == 0 && o_.progress) {
-        std::fprintf(stderr, "%s: publish: %s\n", d.id.c_str(), e.what());
-      }
-      return false;
+    std::string error;
+    if (d.Publish(payload, &error)) return true;
+    if (publish_errors_++ == 0 && o_.progress) {
+      std::fprintf(stderr, "%s: publish: %s\n", d.id.c_str(), error.c_str());
     }
+    return false;
   }
 
   // The template the device asks now: the session's, else the configured one.
@@ -401,32 +246,9 @@ class Simulator::Impl {
     return d.survey;
   }
 
-  Answers RandomAnswers(Device& d, const SurveyTemplate& survey, fb::Classification* worst) {
-    Answers answers;
-    for (const SurveyCriterion& c : survey.criteria) {
-      // Mostly satisfied citizens, as in the source documents.
-      double roll = std::uniform_real_distribution<double>(0, 1)(d.rng);
-      fb::Polarity want = roll < 0.8   ? fb::Polarity::Positive
-                          : roll < 0.9 ? fb::Polarity::Neutral
-                                       : fb::Polarity::Negative;
-      std::vector<const SurveyOption*> fitting;
-      for (const SurveyOption& opt : c.options) {
-        if (opt.polarity == want) fitting.push_back(&opt);
-      }
-      if (fitting.empty()) {
-        for (const SurveyOption& opt : c.options) fitting.push_back(&opt);
-      }
-      answers.push_back({c.id, fitting[d.rng() % fitting.size()]->id});
-    }
-    *worst = Classify(survey, answers);
-    return answers;
-  }
-
   std::string GoodPayload(Device& d, const std::string& id, int64_t at_ms) {
     std::shared_ptr<const SurveyTemplate> survey = SurveyOf(d);
-    fb::Classification cls;
-    Answers answers = RandomAnswers(d, *survey, &cls);
-    std::string dossier, comment, phone;
+    std::string dossier;
     {
       std::lock_guard<std::mutex> lock(d.mu);
       dossier = d.session_dossier;
@@ -435,11 +257,7 @@ class Simulator::Impl {
         std::uniform_real_distribution<double>(0, 1)(d.rng) < o_.dossier_fraction) {
       dossier = "HS-" + d.id + "-" + std::to_string(d.next_seq);
     }
-    if (cls == fb::Classification::Unsatisfied && survey->allow_comment) {
-      comment = "Chờ lâu, cán bộ hướng dẫn chưa rõ ràng.";
-    }
-    if (cls == fb::Classification::Unsatisfied && survey->allow_phone) phone = "0912345678";
-    return RatingPayloadJson(id, d.counter, survey->id, answers, at_ms, dossier, comment, phone);
+    return internal::GoodRatingPayload(*survey, d.rng, id, d.counter, at_ms, dossier);
   }
 
   // A retained counter session from the edge: {"template":{...}|null,
@@ -463,34 +281,6 @@ class Simulator::Impl {
     d.survey = survey ? survey : default_survey_;
     d.session_dossier = dossier;
     ++sessions_seen_;
-  }
-
-  std::string BadPayload(Device& d, const std::string& id, int64_t at_ms, size_t kind,
-                         bool* anonymous) {
-    nlohmann::json j = nlohmann::json::parse(GoodPayload(d, id, at_ms));
-    *anonymous = false;
-    const std::string name = kBadKinds[kind].name;
-    if (name == "unknown_option") {
-      j["answers"][SurveyOf(d)->criteria[0].id] = "no-such-option";
-    } else if (name == "bad_counter") {
-      j["counter"] = "quầy 1";
-    } else if (name == "bad_time") {
-      j["at"] = "hôm qua";
-    } else if (name == "future_time") {
-      j["at"] = FormatRfc3339(at_ms + 24LL * 3600 * 1000);
-    } else if (name == "missing_answers") {
-      j.erase("answers");
-    } else if (name == "wrong_type") {
-      j["counter"] = 7;
-    } else if (name == "unknown_template") {
-      j["template"] = "no-such-template";
-    } else if (name == "too_large") {
-      j["pad"] = std::string(kMaxRatingPayloadBytes + 512, 'x');
-    } else {  // not_json
-      *anonymous = true;
-      return "{\"id\": \"" + id + "\", this is not JSON";
-    }
-    return j.dump();
   }
 
   void Press(Device& d, Steady::time_point now) {
@@ -517,11 +307,12 @@ class Simulator::Impl {
     p.last_sent = now;
     bool anonymous = false;
     if (bad) {
-      size_t kind = bad_sent_.load() % kBadKinds.size();
-      p.payload = BadPayload(d, id, at_ms, kind, &anonymous);
+      const size_t kind = bad_sent_.load() % BadPayloadKinds().size();
+      p.payload =
+          internal::BadRatingPayload(kind, *SurveyOf(d), d.rng, id, d.counter, at_ms, &anonymous);
       p.bad = true;
       p.published = true;
-      p.expected_reason = kBadKinds[kind].expected_reason_prefix;
+      p.expected_reason = BadPayloadKinds()[kind].expected_reason_prefix;
       ++bad_sent_;
     } else {
       p.payload = GoodPayload(d, id, at_ms);
@@ -722,19 +513,12 @@ class Simulator::Impl {
   void Shutdown() {
     std::vector<mqtt::token_ptr> tokens;
     for (auto& d : devices_) {
-      if (!IsUp(*d)) continue;
-      try {
-        tokens.push_back(d->client->publish(d->status_topic, "offline", 7, 1, true));
-      } catch (const std::exception&) {
-      }
+      if (auto t = d->PublishOffline()) tokens.push_back(t);
     }
     for (auto& t : tokens) t->wait_for(std::chrono::seconds(2));
     tokens.clear();
     for (auto& d : devices_) {
-      try {
-        if (d->client->is_connected()) tokens.push_back(d->client->disconnect(1000));
-      } catch (const std::exception&) {
-      }
+      if (auto t = d->Disconnect()) tokens.push_back(t);
     }
     for (auto& t : tokens) t->wait_for(std::chrono::seconds(3));
   }
