@@ -144,6 +144,12 @@ describe('kiosk', { timeout: 300000 }, () => {
   });
 
   it('goes back to the start, in Vietnamese, after the idle time', async () => {
+    // A template of several criteria, so that the reset comes mid-rating
+    // (the counter's default, the smiley box, has one).
+    const shift = await edge.post(`/api/v1/counters/${COUNTER}/sign-in`,
+                                  { officer: OFFICER.id, name: OFFICER.name,
+                                    template: 'binh-thanh-intake' });
+    assert.equal(shift.status, 200, JSON.stringify(shift.body));
     const { context, page, errors, sent } = await openKiosk('?idle=2');
     await page.keyboard.type('000789');
     await page.keyboard.press('Enter');

@@ -36,6 +36,8 @@ struct BadConfig {
   const char* key_named;  // must appear in the message
 };
 
+void PrintTo(const BadConfig& bad, std::ostream* os) { *os << bad.name; }
+
 class ConfigErrorTest : public ::testing::TestWithParam<BadConfig> {};
 
 TEST_P(ConfigErrorTest, ExitsTwoNamingTheKey) {
