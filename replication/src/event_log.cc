@@ -131,6 +131,7 @@ class EventLogImpl final : public EventLog {
     ChainHead head = Head(origin_id);
     WriteBatch batch;
     uint64_t index = 0;
+    const bool own = origin_id == origin();
     for (std::string_view bytes : events) {
       ++index;
       const fb::Event* ev = nullptr;
@@ -165,7 +166,10 @@ class EventLogImpl final : public EventLog {
       head.seq = seq;
       head.hash = schema::ChainHash(head.hash, bytes);
       batch.Put(keys::EventKey(origin_id, seq), bytes);
-      if (ev->idempotency_id() && ev->idempotency_id()->size() > 0) {
+      // Idempotency ids matter only where this node appends to the origin
+      // (a replacement edge replaying its predecessor's log); a hub holding
+      // other nodes' events never appends for them.
+      if (own && ev->idempotency_id() && ev->idempotency_id()->size() > 0) {
         std::string v;
         keys::PutFixed64BE(&v, seq);
         batch.Put(keys::IdempotencyKey(origin_id, ev->idempotency_id()->string_view()), v);

@@ -212,12 +212,36 @@ TEST_F(EventLogTest, IngestCopiesAnotherLogAndSkipsWhatItHolds) {
   ASSERT_TRUE(hub->Ingest("edge-a", all, &r).ok());
   EXPECT_EQ(r.stored, 0u);
   EXPECT_EQ(r.skipped, 6u);
-  uint64_t seq = 0;
-  ASSERT_TRUE(hub->FindIdempotent("edge-a", "box-1:r5", &seq).ok());
-  EXPECT_EQ(seq, 5u);
   EXPECT_EQ(hub->Origins(), (std::vector<std::string>{"edge-a"}));
   VerifyResult vr;
   EXPECT_TRUE(hub->Verify("edge-a", &vr).ok());
+}
+
+TEST_F(EventLogTest, ReplacementNodeReplaysItsPredecessorsLogWithIdempotency) {
+  Open("edge-a");
+  AppendN(4);
+  std::vector<StoredEvent> events;
+  ASSERT_TRUE(log_->Read("edge-a", 1, 100, 1 << 20, &events).ok());
+  log_.reset();
+  EventLogOptions o;
+  o.origin = "edge-a";  // the replacement box keeps the node's identity
+  std::unique_ptr<EventLog> replacement;
+  ASSERT_TRUE(EventLog::Open(o, tmp_.Join("new"), &replacement).ok());
+  std::vector<std::string_view> views;
+  for (const auto& e : events) views.push_back(e.bytes);
+  IngestResult r;
+  ASSERT_TRUE(replacement->Ingest("edge-a", views, &r).ok());
+  EXPECT_EQ(r.stored, 4u);
+  // A device resending an old rating gets its original seq.
+  AppendResult again;
+  ASSERT_TRUE(replacement->Append(RatingDraft("r3"), &again).ok());
+  EXPECT_TRUE(again.duplicate);
+  EXPECT_EQ(again.seq, 3u);
+  // New ratings continue the chain.
+  ASSERT_TRUE(replacement->Append(RatingDraft("r5"), &again).ok());
+  EXPECT_EQ(again.seq, 5u);
+  VerifyResult vr;
+  EXPECT_TRUE(replacement->Verify("edge-a", &vr).ok()) << vr.reason;
 }
 
 TEST_F(EventLogTest, IngestRefusesGapsForksTamperingAndForeignOrigins) {

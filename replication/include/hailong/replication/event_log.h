@@ -113,6 +113,8 @@ class EventLog {
                         IngestResult* result) = 0;
 
   // The seq assigned to idempotency id `id` of `origin`, NotFound if none.
+  // Kept for this node's own origin (appended, or ingested when a
+  // replacement node replays its predecessor's log), not for others'.
   virtual Status FindIdempotent(std::string_view origin, std::string_view id,
                                 uint64_t* seq) const = 0;
 
