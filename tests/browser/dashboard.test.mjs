@@ -727,10 +727,10 @@ describe('dashboard', { timeout: 600000 }, () => {
     });
     await page.goto(`${hubBase}/s/${OFFICE}/q1?r=000105`);
     assert.equal(await page.title(), 'Phiếu đánh giá sự hài lòng');
-    await page.waitForFunction(() => window.HL && window.HL.API);
-    assert.equal(await page.evaluate(() => window.HL.API), `/api/v1/public/offices/${OFFICE}`);
+    await page.waitForFunction(() => window.HL && window.HL.SESSION_URL);
+    assert.equal(await page.evaluate(() => window.HL.SESSION_URL), `/public/v1/survey/${OFFICE}/q1`);
     assert.deepEqual(broken, []);
-    const probe = await fetch(`${hubBase}/api/v1/public/offices/${OFFICE}/counters/q1/session`);
+    const probe = await fetch(`${hubBase}/public/v1/survey/${OFFICE}/q1`);
     if (probe.status !== 200) {
       t.skip(`the hub has no public survey API yet (HTTP ${probe.status})`);
       await context.close();

@@ -148,7 +148,7 @@ function card(id, titleKey, value, lines, state, help) {
     help ? h('div', { class: 'kpi-help' }, help) : null);
 }
 
-function kpiCards(row, targets) {
+function kpiCards(row, targets, noDossiers) {
   const satState = !row.ratings ? '' : row.satisfaction_rate >= targets.satisfaction ? 'ok' : 'below';
   const partState = !row.dossiers ? '' : row.participation_rate >= targets.participation ? 'ok' : 'below';
   const targetLine = (state, key, v) => h('div', { class: ['kpi-target', state && `t-${state}`] },
@@ -160,12 +160,13 @@ function kpiCards(row, targets) {
     row.ratings && row.ratings < FEW_RATINGS ? h('div', { class: 'kpi-line warn' }, t('few_ratings')) : null,
     targetLine(satState, 'target_satisfaction', targets.satisfaction),
   ], satState);
-  const part = card('kpi-participation', 'participation_rate', row.dossiers ? pct(row.participation_rate) : '—', [
+  const na = h('div', { class: 'kpi-line muted' }, t('needs_single_filter'));
+  const part = card('kpi-participation', 'participation_rate', row.dossiers ? pct(row.participation_rate) : '—', noDossiers ? [na] : [
     h('div', { class: 'kpi-line', id: 'kpi-participation-n' },
       t('rated_of_dossiers', { rated: num(row.rated_dossiers), n: num(row.dossiers) })),
     targetLine(partState, 'target_participation', targets.participation),
   ], partState);
-  const d766 = card('kpi-766', 'decision766_rate', row.dossiers ? pct(row.decision766_rate) : '—', [
+  const d766 = card('kpi-766', 'decision766_rate', row.dossiers ? pct(row.decision766_rate) : '—', noDossiers ? [na] : [
     h('div', { class: 'kpi-line' }, t('d766_counts', { bad: num(row.unsatisfied_dossiers), n: num(row.dossiers) })),
     row.returned ? h('div', { class: 'kpi-line' }, t('on_time_line', { p: pct(row.on_time_rate), n: num(row.returned) })) : null,
   ], '', t('d766_help'));
@@ -390,7 +391,7 @@ export async function render(ctx) {
       head = await headline(f);
       if (ctx.stale()) return;
       kpis.removeAttribute('aria-busy');
-      fill(kpis, kpiCards(head.row, head.targets));
+      fill(kpis, kpiCards(head.row, head.targets, !!head.fromRatings));
       fill(notes, head.fromRatings
         ? h('p', { class: 'note', role: 'note', id: 'kpi-note' }, t(head.fromRatings.more ? 'kpis_from_ratings_partial' : 'kpis_from_ratings', {
           n: num(head.fromRatings.ratings.length),

@@ -17,10 +17,11 @@
 (function () {
   'use strict';
   var HL = (window.HL = window.HL || {});
-  // The hub's copy (hub/web/assets): HL.API_BASE, set by survey-hub.js from
-  // the page's /s/{office}/... path, points at the hub's public survey API.
-  var API = HL.API_BASE || '/api/v1';
+  var API = '/api/v1';
   HL.API = API;
+  // The hub's copy (hub/web/assets): survey-hub.js sets HL.RATINGS_URL to
+  // the hub's public survey path.
+  var RATINGS_URL = HL.RATINGS_URL || API + '/ratings';
 
   function withTimeout(timeoutMs) {
     var ctl = typeof AbortController === 'function' ? new AbortController() : null;
@@ -168,7 +169,7 @@
   Outbox.prototype.sendOne = function (item) {
     var self = this;
     var id = item.rating.id;
-    return HL.postJson(API + '/ratings', item.rating, 8000).then(
+    return HL.postJson(RATINGS_URL, item.rating, 8000).then(
       function (res) {
         var body = res.body || {};
         if (res.status === 200 && body.status === 'stored') {

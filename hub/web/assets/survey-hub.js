@@ -1,21 +1,27 @@
 // The phone survey served by the hub (GET /s/{office}/{counter}), which
 // faces the Internet: the same page as the edge's (edge/web/survey.*), but
-// talking to the hub's public survey API of the office in the path:
-//   GET  /api/v1/public/offices/{office}/counters/{counter}/session
-//   GET  /api/v1/public/offices/{office}/counters
-//   POST /api/v1/public/offices/{office}/ratings
-// with the edge's request and answer shapes. Loaded before outbox.js.
+// talking to the hub's public survey API of the counter in the path:
+//   GET  /public/v1/survey/{office}/{counter} -> {office, office_name, counter,
+//        counter_name, officer, template}
+//   POST /public/v1/survey/{office}/{counter}  <- the edge's rating body
+// Loaded before outbox.js and survey.js, which use HL.SESSION_URL and
+// HL.RATINGS_URL instead of the edge's /api/v1 paths when they are set.
 (function () {
   'use strict';
   var HL = (window.HL = window.HL || {});
   var parts = window.location.pathname.split('/').filter(Boolean);
-  if (parts[0] === 's' && parts[1]) {
-    var office = '';
+  var query = new URLSearchParams(window.location.search);
+  function decode(s) {
     try {
-      office = decodeURIComponent(parts[1]);
+      return decodeURIComponent(s);
     } catch (e) {
-      office = parts[1];
+      return s;
     }
-    HL.API_BASE = '/api/v1/public/offices/' + encodeURIComponent(office);
+  }
+  var office = parts[0] === 's' && parts[1] ? decode(parts[1]) : '';
+  var counter = query.get('counter') || (parts[0] === 's' && parts[2] ? decode(parts[2]) : '');
+  if (office && counter) {
+    HL.SESSION_URL = '/public/v1/survey/' + encodeURIComponent(office) + '/' + encodeURIComponent(counter);
+    HL.RATINGS_URL = HL.SESSION_URL;
   }
 })();
