@@ -81,5 +81,17 @@ export function createAlerts(box, me) {
       h('strong', { class: 'alerts-title' }, t('alerts_title', { n: items.length })),
       h('ul', { id: 'alerts-list' }, items)) : null);
   }
-  return { refresh };
+  // For live updates: at most one refresh every 5 s.
+  let last = 0;
+  let timer = null;
+  function refreshSoon() {
+    if (timer) return;
+    const wait = Math.max(0, last + 5000 - Date.now());
+    timer = setTimeout(() => {
+      timer = null;
+      last = Date.now();
+      refresh();
+    }, wait);
+  }
+  return { refresh, refreshSoon };
 }

@@ -228,6 +228,26 @@ function startLive() {
   stopLive();
   if (typeof EventSource !== 'function') return;
   let pending = null;
+  let dirty = false;
+  let running = false;
+  async function flush() {
+    pending = null;
+    if (!me || live !== es) return;
+    if (running || !dirty) {
+      if (dirty && !pending) pending = setTimeout(flush, 1000);
+      return;
+    }
+    dirty = false;
+    running = true;
+    try {
+      forgetReports();
+      if (alerts) alerts.refreshSoon();
+      if (current) await current.refresh();
+      $('live-time').textContent = t('updated_at', { time: time(Date.now()) });
+    } finally {
+      running = false;
+    }
+  }
   const es = new EventSource(api.url('/events/stream'));
   live = es;
   setLive('connecting');
@@ -244,15 +264,17 @@ function startLive() {
     let data = null;
     try { data = JSON.parse(ev.data); } catch { /* a keep-alive */ }
     if (!data) return;
-    // Many events in a burst make one refresh.
-    clearTimeout(pending);
-    pending = setTimeout(() => {
-      forgetReports();
-      if (current) current.refresh();
-      if (alerts) alerts.refresh();
-      const el = $('live-time');
-      el.textContent = t('updated_at', { time: time(Date.now()) });
-    }, 1000);
+    // Nothing to redraw when the update is about other offices.
+    const office = parseHash().filters.office;
+    const offices = Array.isArray(data.offices) ? data.offices : [];
+    if (office && offices.length && !offices.includes(office)) {
+      if (alerts) alerts.refreshSoon();
+      return;
+    }
+    // Many events in a burst make one refresh (at most one a second, never
+    // two at once; a busy district streams updates without pause).
+    dirty = true;
+    if (!pending) pending = setTimeout(flush, 1000);
   });
 }
 

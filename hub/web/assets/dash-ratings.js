@@ -100,7 +100,8 @@ function answersLine(r, tpls) {
     const c = tpl && (tpl.criteria || []).find((x) => x.id === a.criterion);
     const o = c && (c.options || []).find((x) => x.id === a.option);
     const pol = o && o.polarity ? o.polarity : '';
-    return h('li', { class: pol && `pol-${pol}` }, h('span', { class: 'crit' }, c ? label(c) : a.criterion), ': ',
+    const crit = c ? label(c) : a.criterion;
+    return h('li', { class: pol && `pol-${pol}` }, h('span', { class: 'crit' }, crit), /[?:.!]$/.test(crit) ? ' ' : ': ',
       h('strong', null, o ? label(o) : a.option));
   }));
 }
