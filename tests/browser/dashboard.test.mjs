@@ -756,6 +756,28 @@ describe('dashboard', { timeout: 600000 }, () => {
     await context.close();
   });
 
+  it('voids a rating: it leaves every figure', async () => {
+    const { context, page, errors } = await open();
+    await login(page, ADMIN, '#/ratings?period=days30');
+    await page.waitForSelector('#ratings-list > li');
+    const day = (ms) => new Date(ms + 7 * 3600e3).toISOString().slice(0, 10);
+    const q = `from=${day(Date.now() - 40 * 86400e3)}&to=${day(Date.now())}`;
+    const before = (await api(page, `/report?${q}&group_by=office`)).totals;
+    const shown = await page.locator('#ratings-list > li').count();
+    // The unsatisfied rating without a comment.
+    const item = page.locator('#ratings-list > li', { hasNot: page.locator('blockquote') }).first();
+    await item.locator('details.void summary').click();
+    await item.locator('input.void-reason').fill('Cán bộ bấm thử khi kiểm tra máy');
+    await item.locator('.void-form button[type=submit]').click();
+    await page.waitForFunction((n) => document.querySelectorAll('#ratings-list > li').length === n, shown - 1);
+    const after = (await api(page, `/report?${q}&group_by=office`)).totals;
+    assert.equal(after.ratings, before.ratings - 1);
+    assert.equal(after.unsatisfied, before.unsatisfied - 1);
+    assert.equal(after.excluded, before.excluded + 1);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   it('has every text in both languages', async () => {
     const { STRINGS } = await import(path.join(HUB_WEB, 'assets/dash-strings.js'));
     const vi = Object.keys(STRINGS.vi);

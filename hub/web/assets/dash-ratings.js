@@ -123,7 +123,32 @@ export function ratingItem(r, ctx, tpls) {
       r.procedure ? h('span', null, `${t('procedure')}: ${name('procedure', r.procedure)}`) : null,
       r.phone ? h('span', { class: 'phone' }, `${t('phone')}: `, h('a', { href: `tel:${r.phone}` }, r.phone)) : null,
       r.follow_up ? h('a', { href: ctx.href({}, { id: r.follow_up }, 'followups') }, t('open_follow_up')) : null,
-      r.excluded ? h('span', { class: 'muted' }, t(r.voided ? 'voided' : 'misuse')) : null));
+      r.excluded ? h('span', { class: 'muted' }, t(r.voided ? 'voided' : 'misuse')) : null),
+    ctx.me.role === 'admin' && !r.voided && r.origin && r.seq ? voidForm(r, ctx) : null);
+}
+
+// Admins void a rating (a correction: it stays in the log but leaves every
+// figure), with a reason.
+function voidForm(r, ctx) {
+  const err = h('span', { class: 'form-error', role: 'alert', hidden: true });
+  const reason = h('input', { type: 'text', maxlength: 500, required: true, class: 'void-reason',
+    'aria-label': t('void_reason') , placeholder: t('void_reason') });
+  return h('details', { class: 'void' },
+    h('summary', null, t('void_rating')),
+    h('form', { class: 'void-form', on: { submit: async (e) => {
+      e.preventDefault();
+      if (!reason.value.trim()) return;
+      err.hidden = true;
+      try {
+        await api.post(`/ratings/${encodeURIComponent(r.origin)}/${encodeURIComponent(r.seq)}/void`,
+          { reason: reason.value.trim() });
+        ctx.toast(t('void_done'));
+        ctx.refresh();
+      } catch (ex) {
+        err.textContent = ctx.errorText(ex);
+        err.hidden = false;
+      }
+    } } }, reason, h('button', { type: 'submit', class: 'btn-small' }, t('void_go')), err));
 }
 
 export function ratingList(ratings, ctx, opts = {}) {

@@ -191,6 +191,10 @@ export const STRINGS = {
     open_follow_up: 'Xem việc xử lý',
     voided: 'Đã hủy',
     misuse: 'Nghi bấm nhầm',
+    void_rating: 'Hủy lượt đánh giá này',
+    void_reason: 'Lý do hủy',
+    void_go: 'Hủy đánh giá',
+    void_done: 'Đã hủy lượt đánh giá; số liệu đã được tính lại.',
 
     // Follow-ups.
     followups_title: 'Xử lý phản ánh của người dân',
@@ -510,6 +514,10 @@ export const STRINGS = {
     open_follow_up: 'See the follow-up',
     voided: 'Voided',
     misuse: 'Suspected misuse',
+    void_rating: 'Void this rating',
+    void_reason: 'Reason',
+    void_go: 'Void',
+    void_done: 'The rating is voided; the figures are recomputed.',
 
     followups_title: 'Follow-ups of citizens\' complaints',
     fu_status: 'Status',
