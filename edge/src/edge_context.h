@@ -6,6 +6,7 @@
 // update of the in-memory state they change, so both follow log order.
 #pragma once
 
+#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <cstdint>
 #include <map>
@@ -48,6 +49,8 @@ struct EdgeNode::Context {
   EdgeMetrics metrics;
 
   std::unique_ptr<boost::asio::thread_pool> blocking;  // appends off the io threads
+  using Strand = boost::asio::strand<boost::asio::thread_pool::executor_type>;
+  std::unique_ptr<Strand> status_strand;  // device status messages, in order
   std::unique_ptr<RatingIntake> intake;
   std::unique_ptr<MqttLink> mqtt;
   std::unique_ptr<ReplicationLink> replication;

@@ -214,6 +214,7 @@ EdgeGauges EdgeNode::Context::Gauges() const {
   g.replicated_seq = r.replicated_seq;
   g.hub_reachable = r.hub_reachable;
   g.mqtt_connected = mqtt && mqtt->connected();
+  g.mqtt_publish_errors = mqtt ? mqtt->publish_errors() : 0;
   g.ingest_queue_depth = intake ? intake->depth() : 0;
   g.free_disk_bytes = log->FreeDiskBytes();
   g.http_connections = http ? http->connections() : 0;
@@ -332,7 +333,10 @@ void OnMqttMessage(EdgeNode::Context* ctx, const std::string& topic, std::string
   devices::DeviceTopic t;
   if (!devices::ParseTopic(topic, &t).ok() || t.office != ctx->config.office_id) return;
   if (t.kind == devices::TopicKind::kStatus) {
-    ctx->HandleDeviceStatus(t.device, payload);
+    // Off Paho's receive thread (the append waits for an fsync), in order.
+    boost::asio::post(*ctx->status_strand, [ctx, device = t.device, p = std::move(payload)] {
+      ctx->HandleDeviceStatus(device, p);
+    });
     return;
   }
   if (t.kind != devices::TopicKind::kRating) return;
@@ -383,6 +387,7 @@ Status EdgeNode::Start(const EdgeConfig& config, const EdgeNodeOptions& options,
   Status s = replication::EventLog::Open(log_options, config.data_dir + "/log", &c->log);
   if (!s.ok()) return s;
   c->blocking = std::make_unique<boost::asio::thread_pool>(4);
+  c->status_strand = std::make_unique<Context::Strand>(c->blocking->get_executor());
 
   // Other origins' events (the hub's configuration) are applied as they come.
   c->listener_id = c->log->AddListener([c](std::string_view origin, uint64_t) {

@@ -142,6 +142,8 @@ std::string EdgeMetrics::RenderPrometheus(const EdgeGauges& g) const {
       o << "hailong_edge_http_requests_total{status=\"" << status << "\"} " << count << "\n";
     }
   }
+  Counter(o, "hailong_edge_mqtt_publish_errors_total",
+          "Acks and session updates the MQTT client refused to send.", g.mqtt_publish_errors);
   Gauge(o, "hailong_edge_mqtt_connected", "1 while connected to the broker.",
         g.mqtt_connected ? 1 : 0);
   Gauge(o, "hailong_edge_log_seq", "Last sequence number of this edge's log.", g.log_seq);

@@ -20,8 +20,12 @@ Status MqttLink::Start(const MqttLinkOptions& options, MessageCallback on_messag
   std::unique_ptr<MqttLink> link(
       new MqttLink(options, std::move(on_message), std::move(on_connected)));
   try {
-    link->client_ = std::make_unique<mqtt::async_client>(options.url, options.client_id,
-                                                         mqtt::create_options(MQTTVERSION_3_1_1));
+    // Paho counts queued publishes against max_buffered_messages even while
+    // connected (default 100): under load it would refuse acks.
+    mqtt::create_options create(MQTTVERSION_3_1_1);
+    create.set_max_buffered_messages(1 << 20);
+    link->client_ =
+        std::make_unique<mqtt::async_client>(options.url, options.client_id, create);
   } catch (const std::exception& e) {
     return Status::InvalidArgument(std::string("mqtt: ") + e.what());
   }
@@ -144,6 +148,7 @@ bool MqttLink::Publish(const std::string& topic, const std::string& payload, int
     client_->publish(topic, payload.data(), payload.size(), qos, retained);
     return true;
   } catch (const std::exception& e) {
+    ++publish_errors_;
     return false;
   }
 }

@@ -63,6 +63,8 @@ class MqttLink {
   // Connected and subscribed.
   bool connected() const { return connected_.load(); }
   uint64_t connects() const { return connects_.load(); }
+  // Publishes Paho refused while connected.
+  uint64_t publish_errors() const { return publish_errors_.load(); }
   std::string last_error() const;
 
   // Disconnects (waits up to 2 s) and joins the supervisor. Idempotent.
@@ -87,6 +89,7 @@ class MqttLink {
   std::atomic<bool> connected_{false};    // connected and subscribed
   std::atomic<bool> can_publish_{false};  // connected (acks may go out)
   std::atomic<uint64_t> connects_{0};
+  std::atomic<uint64_t> publish_errors_{0};
 };
 
 }  // namespace hailong::edge

@@ -24,6 +24,7 @@ struct EdgeGauges {
   uint64_t free_disk_bytes = 0;
   uint64_t devices_online = 0;
   uint64_t http_connections = 0;
+  uint64_t mqtt_publish_errors = 0;
 };
 
 class EdgeMetrics {
