@@ -245,6 +245,12 @@ HttpReply Api::Route(Call& call) {
     }
     return RouteApi(call);
   }
+  const auto& seg = call.segments;
+  if (seg.size() == 5 && seg[0] == "public" && seg[1] == "v1" && seg[2] == "survey") {
+    if (method == http::verb::get) return SurveyContext(call, seg[3], seg[4]);
+    if (method == http::verb::post) return SurveySubmit(call, seg[3], seg[4]);
+    return Error(call, 405, "phương thức không được hỗ trợ", "method not allowed");
+  }
   if (method != http::verb::get && method != http::verb::head) {
     return Error(call, 405, "phương thức không được hỗ trợ", "method not allowed");
   }
@@ -338,8 +344,8 @@ HttpReply Api::MetricsText(Call& call) {
   g += "# HELP hailong_hub_sse_subscribers Live-update streams open.\n"
        "# TYPE hailong_hub_sse_subscribers gauge\nhailong_hub_sse_subscribers " +
        std::to_string(ctx_->live->subscribers()) + "\n";
-  if (ctx_->server != nullptr) {
-    const HttpServerStats& hs = ctx_->server->stats();
+  if (const HttpServer* server = ctx_->server.load(); server != nullptr) {
+    const HttpServerStats& hs = server->stats();
     g += "# HELP hailong_hub_http_connections_open Open HTTP connections.\n"
          "# TYPE hailong_hub_http_connections_open gauge\nhailong_hub_http_connections_open " +
          std::to_string(hs.connections_open.load()) + "\n";

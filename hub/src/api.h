@@ -4,6 +4,8 @@
 // Thread safety: Handle may be called concurrently.
 #pragma once
 
+#include <atomic>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -35,9 +37,9 @@ struct HubContext {
   Metrics* metrics = nullptr;
   LiveUpdates* live = nullptr;
   AuditLog* audit = nullptr;
-  std::string web_root;                // dashboard files
-  std::string tmp_dir;                 // scratch space for XLSX files
-  const HttpServer* server = nullptr;  // set once listening (for /metrics)
+  std::string web_root;                            // dashboard files
+  std::string tmp_dir;                             // scratch space for XLSX files
+  std::atomic<const HttpServer*> server{nullptr};  // set once listening (for /metrics)
 };
 
 class Api {
@@ -105,10 +107,20 @@ class Api {
   HttpReply CatalogueImport(Call& call);
   HttpReply TemplatesList(Call& call);
   HttpReply TemplatePost(Call& call);
+  // Every template by id: the built-ins, replaced by newer published versions.
+  std::map<std::string, nlohmann::json> Templates() const;
   HttpReply AuditList(Call& call);
   HttpReply Stream(Call& call);
+  // api_survey.cc (public: the phone survey at the hub)
+  HttpReply SurveyContext(Call& call, const std::string& office, const std::string& counter);
+  HttpReply SurveySubmit(Call& call, const std::string& office, const std::string& counter);
+  bool KnownOffice(const std::string& office) const;
+  nlohmann::json CounterTemplate(const std::string& office, const std::string& counter) const;
+  bool SurveyRateLimited(const std::string& address);
 
   HubContext* ctx_;
+  std::mutex survey_mu_;                                           // guards survey_attempts_
+  std::map<std::string, std::deque<int64_t>> survey_attempts_;     // by client address
   std::mutex push_mu_;                                             // guards push_locks_
   std::map<std::string, std::shared_ptr<std::mutex>> push_locks_;  // one push per origin at a time
 };

@@ -6,6 +6,7 @@
 
 #include "api.h"
 #include "codec.h"
+#include "hailong/devices/template.h"
 #include "names.h"
 
 namespace hailong::hub {
@@ -206,17 +207,33 @@ HttpReply Api::CatalogueImport(Call& call) {
   return Json(200, json{{"fields", fields.size()}, {"procedures", procedures}});
 }
 
-HttpReply Api::TemplatesList(Call& call) {
-  json templates = json::array();
+std::map<std::string, json> Api::Templates() const {
+  // The built-in templates of the source documents, replaced by any newer
+  // version published at the hub.
+  std::map<std::string, json> templates;
+  for (const devices::SurveyTemplate& t : devices::BuiltinTemplates()) {
+    templates[t.id] = devices::TemplateToJson(t);
+  }
   std::string end(codec::kTemplatePrefix);
   end.back() = static_cast<char>('/' + 1);
-  Status s = ctx_->log->store()->Scan(codec::kTemplatePrefix, end,
-                                      [&](std::string_view, std::string_view v) {
-                                        json j = json::parse(v, nullptr, false);
-                                        if (!j.is_discarded()) templates.push_back(std::move(j));
-                                        return true;
-                                      });
-  if (!s.ok()) return Error(call, 500, "lỗi đọc dữ liệu", s.ToString());
+  Status s = ctx_->log->store()->Scan(
+      codec::kTemplatePrefix, end, [&](std::string_view, std::string_view v) {
+        json j = json::parse(v, nullptr, false);
+        if (!j.is_object()) return true;
+        const std::string id = j.value("id", "");
+        auto it = templates.find(id);
+        if (it == templates.end() || it->second.value("version", 0u) <= j.value("version", 0u)) {
+          templates[id] = std::move(j);
+        }
+        return true;
+      });
+  s.PermitUncheckedError();  // a read error shows the built-ins only
+  return templates;
+}
+
+HttpReply Api::TemplatesList(Call& call) {
+  json templates = json::array();
+  for (auto& [id, t] : Templates()) templates.push_back(std::move(t));
   return Json(200, json{{"templates", templates}});
 }
 
@@ -225,106 +242,31 @@ HttpReply Api::TemplatePost(Call& call) {
   json b;
   HttpReply error;
   if (!ParseBody(call, &b, &error)) return error;
-  auto bad = [&](const std::string& vi, const std::string& en) { return Error(call, 400, vi, en); };
-  auto str = [](const json& o, const char* k) {
-    auto it = o.find(k);
-    return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
-  };
-  auto t = std::make_unique<fb::SurveyTemplateT>();
-  t->id = str(b, "id");
-  if (!ValidEntryId(t->id)) return bad("id mẫu khảo sát không hợp lệ", "bad template id");
-  t->name = str(b, "name");
-  t->name_en = str(b, "name_en");
-  if (t->name.empty()) return bad("cần tên mẫu (name)", "name is required");
-  const std::string rule = str(b, "rule").empty() ? "worst_answer" : str(b, "rule");
-  if (rule == "worst_answer") {
-    t->rule = fb::ClassificationRule::WorstAnswer;
-  } else if (rule == "all_positive") {
-    t->rule = fb::ClassificationRule::AllPositive;
-  } else if (rule == "overall_criterion") {
-    t->rule = fb::ClassificationRule::OverallCriterion;
-  } else {
-    return bad("rule phải là worst_answer, all_positive hoặc overall_criterion",
-               "rule must be worst_answer, all_positive or overall_criterion");
-  }
-  t->overall_criterion = str(b, "overall_criterion");
-  t->allow_comment = b.value("allow_comment", false);
-  t->allow_phone = b.value("allow_phone", false);
-  if (!b.contains("criteria") || !b["criteria"].is_array() || b["criteria"].empty()) {
-    return bad("cần ít nhất một tiêu chí (criteria)", "at least one criterion is required");
-  }
-  std::set<std::string> criterion_ids;
-  for (const json& c : b["criteria"]) {
-    if (!c.is_object()) return bad("tiêu chí phải là đối tượng", "criteria must be objects");
-    auto crit = std::make_unique<fb::SurveyCriterionT>();
-    crit->id = str(c, "id");
-    crit->label = str(c, "label");
-    crit->label_en = str(c, "label_en");
-    if (!ValidEntryId(crit->id) || !criterion_ids.insert(crit->id).second) {
-      return bad("id tiêu chí trống hoặc trùng", "criterion ids must be non-empty and unique");
-    }
-    if (!c.contains("options") || !c["options"].is_array() || c["options"].size() < 2) {
-      return bad("tiêu chí " + crit->id + " cần ít nhất hai lựa chọn",
-                 "criterion " + crit->id + " needs at least two options");
-    }
-    std::set<std::string> option_ids;
-    for (const json& o : c["options"]) {
-      auto opt = std::make_unique<fb::SurveyOptionT>();
-      opt->id = o.is_object() ? str(o, "id") : "";
-      opt->label = o.is_object() ? str(o, "label") : "";
-      opt->label_en = o.is_object() ? str(o, "label_en") : "";
-      const std::string pol = o.is_object() ? str(o, "polarity") : "";
-      if (!ValidEntryId(opt->id) || !option_ids.insert(opt->id).second) {
-        return bad("id lựa chọn trống hoặc trùng", "option ids must be non-empty and unique");
-      }
-      if (pol == "positive") {
-        opt->polarity = fb::Polarity::Positive;
-      } else if (pol == "negative") {
-        opt->polarity = fb::Polarity::Negative;
-      } else if (pol == "neutral") {
-        opt->polarity = fb::Polarity::Neutral;
-      } else {
-        return bad("polarity phải là positive, neutral hoặc negative",
-                   "polarity must be positive, neutral or negative");
-      }
-      crit->options.push_back(std::move(opt));
-    }
-    t->criteria.push_back(std::move(crit));
-  }
-  if (t->rule == fb::ClassificationRule::OverallCriterion &&
-      !criterion_ids.count(t->overall_criterion)) {
-    return bad("overall_criterion phải là một tiêu chí của mẫu",
-               "overall_criterion must name one of the criteria");
-  }
+  const std::string id = b.value("id", "");
   uint32_t current = 0;
-  std::string v;
-  if (ctx_->log->store()->Get(codec::TemplateKey(t->id), &v).ok()) {
-    json old = json::parse(v, nullptr, false);
-    if (old.is_object()) current = old.value("version", 0u);
-  }
-  if (b.contains("version")) {
-    if (!b["version"].is_number_unsigned())
-      return bad("version phải là số nguyên dương", "version must be a positive integer");
-    t->version = b["version"].get<uint32_t>();
-    if (t->version <= current) {
-      return Error(call, 409, "phiên bản phải lớn hơn " + std::to_string(current),
-                   "version must be greater than " + std::to_string(current),
-                   json{{"current_version", current}});
-    }
-  } else {
-    t->version = current + 1;
+  const auto templates = Templates();
+  if (auto it = templates.find(id); it != templates.end())
+    current = it->second.value("version", 0u);
+  if (!b.contains("version")) b["version"] = current + 1;
+  devices::SurveyTemplate t;
+  Status s = devices::TemplateFromJson(b, &t);
+  if (!s.ok()) return Error(call, 400, "mẫu khảo sát không hợp lệ: " + s.message(), s.message());
+  if (t.version <= current) {
+    return Error(call, 409, "phiên bản phải lớn hơn " + std::to_string(current),
+                 "version must be greater than " + std::to_string(current),
+                 json{{"current_version", current}});
   }
   fb::TemplatePublishedT published;
-  published.template_ = std::move(t);
-  const std::string id = published.template_->id;
-  const uint32_t version = published.template_->version;
+  published.template_ = std::make_unique<fb::SurveyTemplateT>();
+  devices::TemplateToFlatbuffer(t, published.template_.get());
   replication::EventDraft draft;
   draft.body.Set(std::move(published));
   uint64_t seq = 0;
-  Status s = AppendHubEvent(std::move(draft), &seq);
+  s = AppendHubEvent(std::move(draft), &seq);
   if (!s.ok()) return Error(call, 500, "không ghi được sự kiện", s.ToString());
-  Audit(call, "template.publish", id, json{{"version", version}});
-  return Json(200, json{{"status", "published"}, {"id", id}, {"version", version}, {"seq", seq}});
+  Audit(call, "template.publish", t.id, json{{"version", t.version}});
+  return Json(200,
+              json{{"status", "published"}, {"id", t.id}, {"version", t.version}, {"seq", seq}});
 }
 
 HttpReply Api::AuditList(Call& call) {

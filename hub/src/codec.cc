@@ -130,8 +130,8 @@ std::string CatalogueKey(std::string_view kind, std::string_view id) {
 
 std::string TemplateKey(std::string_view id) { return std::string(kTemplatePrefix) + KeyPart(id); }
 
-std::string PhoneRatedKey(std::string_view office, std::string_view key) {
-  return "x/hub/p/ph/" + KeyPart(office) + "/" + KeyPart(key);
+std::string DutyKey(std::string_view office, std::string_view counter) {
+  return "x/hub/p/duty/" + KeyPart(office) + "/" + KeyPart(counter);
 }
 
 std::string NodeKey(std::string_view id) { return std::string(kNodePrefix) + KeyPart(id); }

@@ -59,8 +59,8 @@ std::string CatalogueKey(std::string_view kind, std::string_view id);
 inline constexpr std::string_view kCataloguePrefix = "x/hub/p/cat/";
 std::string TemplateKey(std::string_view id);
 inline constexpr std::string_view kTemplatePrefix = "x/hub/p/tpl/";
-// x/hub/p/ph/<office>/<receipt or survey>: a phone rating already taken.
-std::string PhoneRatedKey(std::string_view office, std::string_view key);
+// x/hub/p/duty/<office>/<counter> -> JSON {officer, officer_name, template, since_ms}
+std::string DutyKey(std::string_view office, std::string_view counter);
 
 // Not projections (kept across a rebuild):
 // x/hub/node/<id> -> JSON node statistics

@@ -210,8 +210,28 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnWrite(beast::error_code ec, size_t) {
     response_.reset();
-    if (ec || !keep_alive_) return Close();
+    if (ec) return Close();
+    if (!keep_alive_) return LingeringClose();
     ReadHeader();
+  }
+
+  // Closing a socket with unread input makes the kernel send a reset, which
+  // can destroy the answer before the client reads it (a refused upload is
+  // still being sent). So: stop sending, discard what still arrives (for a
+  // few seconds, at most 64 MiB), then close.
+  void LingeringClose() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.expires_after(std::chrono::seconds(5));
+    Discard(0);
+  }
+
+  void Discard(size_t total) {
+    stream_.async_read_some(net::buffer(sink_),
+                            [self = shared_from_this(), total](beast::error_code ec, size_t n) {
+                              if (ec || total + n > (64u << 20)) return self->Close();
+                              self->Discard(total + n);
+                            });
   }
 
   // ---- server-sent events ----
@@ -296,7 +316,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::deque<std::string> pending_;
   std::string current_;
   bool writing_ = false;
-  char sink_[512];
+  char sink_[16384];
 };
 
 class Listener : public std::enable_shared_from_this<Listener> {

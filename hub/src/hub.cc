@@ -107,7 +107,7 @@ Status Hub::Start() {
     m.live->Stop();
     return s;
   }
-  m.context.server = m.server.get();
+  m.context.server.store(m.server.get());
   m.started = true;
   return Status::OK();
 }
@@ -120,6 +120,7 @@ void Hub::Stop() {
   m.started = false;
   if (m.live) m.live->Stop();
   if (m.server) m.server->Stop();
+  m.context.server.store(nullptr);
   m.projector->Stop();
 }
 

@@ -85,6 +85,26 @@ class BatchApplier {
         return ApplyCatalogue(e, *e.body_as_CatalogueChanged());
       case fb::EventBody::TemplatePublished:
         return ApplyTemplate(e, *e.body_as_TemplatePublished());
+      case fb::EventBody::OfficerSignedIn: {
+        const fb::OfficerSignedIn& in = *e.body_as_OfficerSignedIn();
+        const std::string office = OfficeOf(in.office(), origin);
+        overlay_->Put(codec::DutyKey(office, Str(in.counter())),
+                      json{{"officer", Str(in.officer())},
+                           {"officer_name", Str(in.officer_name())},
+                           {"template", Str(in.template_id())},
+                           {"since_ms", e.time_ms()}}
+                          .dump());
+        return Status::OK();
+      }
+      case fb::EventBody::OfficerSignedOut: {
+        const fb::OfficerSignedOut& out = *e.body_as_OfficerSignedOut();
+        const std::string key = codec::DutyKey(OfficeOf(out.office(), origin), Str(out.counter()));
+        json duty;
+        if (LoadJson(key, &duty).ok() && duty.value("officer", "") == Str(out.officer())) {
+          overlay_->Delete(key);
+        }
+        return Status::OK();
+      }
       default:
         return Status::OK();
     }
@@ -472,9 +492,7 @@ class BatchApplier {
     Status s = LoadJson(key, &old);
     if (s.ok() && old.value("version", 0u) > tpl->version()) return Status::OK();
     if (!s.ok() && !s.IsNotFound()) return s;
-    json j = TemplateToJson(*tpl);
-    j["published_ms"] = e.time_ms();
-    overlay_->Put(key, j.dump());
+    overlay_->Put(key, TemplateToJson(*tpl).dump());
     return Status::OK();
   }
 

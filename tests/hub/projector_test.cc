@@ -194,17 +194,17 @@ TEST(ProjectorTest, SigkillWhileProjectingNeverAppliesTwiceOrSkips) {
       const int n = b * kPerBatch + i;
       if (n % 10 == 0) {
         DossierSpec d;
-        d.receipt = "R" + std::to_string(n);
+        d.receipt = std::string(1, 'R').append(std::to_string(n));
         d.field = n % 20 == 0 ? "HT" : "DD";
         d.at_ms = VnTime("2026-11-01", 8) + int64_t{n} * 60000;
         events.push_back(chain.Next(Dossier(d), d.at_ms));
         continue;
       }
       RatingSpec r;
-      r.counter = "q" + std::to_string(n % 4);
-      r.officer = "o" + std::to_string(n % 7);
+      r.counter = std::string(1, 'q').append(std::to_string(n % 4));
+      r.officer = std::string(1, 'o').append(std::to_string(n % 7));
       r.classification = static_cast<fb::Classification>(cls(rng));
-      r.dossier = n % 3 == 0 ? "R" + std::to_string(n - n % 10) : "";
+      if (n % 3 == 0) r.dossier = std::string(1, 'R').append(std::to_string(n - n % 10));
       if (r.classification == fb::Classification::Unsatisfied && n % 5 == 0) r.phone = "0900";
       r.misuse = n % 97 == 0;
       r.time_ms = VnTime("2026-11-01", 8) + int64_t{n} * 60000;

@@ -90,6 +90,10 @@ struct HubConfig {
   int login_attempts_per_minute = 20;
   // Failed logins allowed per user name per 15 minutes. Default 10.
   int login_failures_per_name = 10;
+  // Phone-survey ratings accepted per client address per hour. Default 30.
+  int survey_ratings_per_address_per_hour = 30;
+  // Template of the phone survey when the counter names none. Default "gia-lam-phone".
+  std::string survey_template = "gia-lam-phone";
 
   const Targets& TargetsFor(std::string_view office) const;
 };
