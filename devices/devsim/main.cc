@@ -98,7 +98,7 @@ int main(int argc, char** argv) {
   std::string template_id = hailong::devices::kDefaultTemplateId;
   std::string template_file, password_file, lang = "vi";
   bool report_json = false, quiet = false, list_templates = false, responder = false;
-  std::string responder_username;
+  std::string responder_username, procedures_file;
 
   CLI::App app(T("hailong-devsim: hộp nút bấm và màn hình cảm ứng mô phỏng (giao thức MQTT v1), "
                  "kiêm công cụ tạo tải.",
@@ -112,8 +112,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--devices", o.devices, T("Số thiết bị mô phỏng", "Number of simulated devices"))
       ->capture_default_str();
-  app.add_option("--device-prefix", o.device_prefix,
-                 T("Thiết bị thứ i có mã <tiền tố><i>", "Device i has id <prefix><i>"))
+  app.add_option(
+         "--device-prefix", o.device_prefix,
+         T("Thiết bị thứ i có mã <tiền tố><i> (mặc định: --username-prefix nếu có, nếu không sim-)",
+           "Device i has id <prefix><i> (default: --username-prefix if given, else sim-)"))
       ->capture_default_str();
   app.add_option("--counters", counters,
                  T("Danh sách quầy (q1,q2,...) hoặc số quầy N (q1..qN)",
@@ -143,6 +145,23 @@ int main(int argc, char** argv) {
   app.add_flag(
       "--list-templates", list_templates,
       T("In các mẫu dựng sẵn (JSON) rồi thoát", "Print the built-in templates (JSON) and exit"));
+  app.add_option("--edge-url", o.edge_url,
+                 T("Địa chỉ HTTP của edge: lấy danh sách quầy và mẫu khảo sát, gửi hồ sơ như phần "
+                   "mềm một cửa",
+                   "The edge's HTTP URL: take its counters and templates, post dossiers as the "
+                   "one-stop software would"));
+  app.add_option("--history-days", o.history_days,
+                 T("Tạo dữ liệu của N ngày làm việc vừa qua (hồ sơ và đánh giá) rồi thoát; cần "
+                   "--edge-url",
+                   "Write the last N days of office history (dossiers and ratings), then exit; "
+                   "needs --edge-url"));
+  app.add_option("--history-dossiers", o.history_dossiers_per_day,
+                 T("Số hồ sơ mỗi thiết bị mỗi ngày trong --history-days",
+                   "Dossiers per device and day for --history-days"))
+      ->capture_default_str();
+  app.add_option("--procedures", procedures_file,
+                 T("Tệp CSV thủ tục (field_code,field_name,procedure_code,procedure_name,level)",
+                   "Procedures CSV (field_code,field_name,procedure_code,procedure_name,level)"));
   app.add_flag("--follow-session", o.follow_session,
                T("Dùng mẫu khảo sát và hồ sơ theo phiên của quầy (chủ đề session do edge giữ lại)",
                  "Ask the template and use the dossier of the counter's session (retained by the "
@@ -201,6 +220,10 @@ int main(int argc, char** argv) {
     return e.get_exit_code() == 0 ? code : 2;
   }
   o.english = en;
+  // A device's MQTT username is its device id (the broker's ACL relies on it).
+  if (!o.username_prefix.empty() && app.count("--device-prefix") == 0) {
+    o.device_prefix = o.username_prefix;
+  }
   o.progress = !quiet;
 
   if (list_templates) {
@@ -230,9 +253,11 @@ int main(int argc, char** argv) {
     return RunResponder(ro, o.duration_s, o.progress, report_json, en);
   }
 
-  // Counters: a count or a list.
+  // Counters: a count or a list (default: the edge's with --edge-url, else q1).
   o.counters.clear();
-  if (!counters.empty() && counters.find_first_not_of("0123456789") == std::string::npos) {
+  if (app.count("--counters") == 0) {
+    // left empty
+  } else if (!counters.empty() && counters.find_first_not_of("0123456789") == std::string::npos) {
     int n = std::stoi(counters);
     for (int i = 1; i <= n; ++i) o.counters.push_back("q" + std::to_string(i));
   } else {
@@ -253,7 +278,7 @@ int main(int argc, char** argv) {
       std::cerr << "--template-file " << template_file << ": " << s.message() << "\n";
       return 2;
     }
-  } else {
+  } else if (app.count("--template") != 0) {
     bool found = false;
     for (const auto& t : hailong::devices::BuiltinTemplates()) {
       if (t.id == template_id) {
@@ -264,6 +289,25 @@ int main(int argc, char** argv) {
     if (!found) {
       std::cerr << T("--template: không có mẫu dựng sẵn '", "--template: no built-in template '")
                 << template_id << "'\n";
+      return 2;
+    }
+  }
+
+  if (!procedures_file.empty()) {
+    std::ifstream in(procedures_file);
+    std::string line;
+    while (std::getline(in, line)) {
+      std::vector<std::string> cells;
+      std::stringstream ss(line);
+      std::string cell;
+      while (std::getline(ss, cell, ',')) cells.push_back(cell);
+      if (cells.size() >= 3 && cells[0] != "field_code")
+        o.procedures.push_back({cells[2], cells[0]});
+    }
+    if (o.procedures.empty()) {
+      std::cerr << T("--procedures: không đọc được thủ tục nào từ ",
+                     "--procedures: no procedures read from ")
+                << procedures_file << "\n";
       return 2;
     }
   }

@@ -60,6 +60,7 @@ class SimDevice {
   const std::string id;
   const std::string counter;
   const std::string rating_topic, ack_topic, status_topic, session_topic;
+  std::string officer;  // on duty at the counter per the edge ("" if unknown)
 
   // Ratings; guarded by mu.
   std::mutex mu;

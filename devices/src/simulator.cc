@@ -15,6 +15,7 @@
 #include "hailong/schema/time.h"
 #include "outbox.h"
 #include "sim_device.h"
+#include "sim_edge.h"
 #include "sim_payloads.h"
 
 namespace hailong::devices {
@@ -23,6 +24,7 @@ namespace {
 using std::chrono::milliseconds;
 
 constexpr int64_t kMisuseGapMs = 300;
+constexpr int64_t kDayMs = 24LL * 3600 * 1000;
 
 using internal::PendingRating;
 using internal::Steady;
@@ -47,6 +49,21 @@ class Simulator::Impl {
     if (o_.devices < 1) return Status::InvalidArgument("--devices: must be at least 1");
     if (!IsValidNodeId(o_.office))
       return Status::InvalidArgument("--office: expected 1-64 of [A-Za-z0-9_-]");
+    if (o_.history_days < 0 || o_.history_dossiers_per_day < 1) {
+      return Status::InvalidArgument("--history-days/--history-dossiers: out of range");
+    }
+    if (o_.history_days > 0 && o_.edge_url.empty()) {
+      return Status::InvalidArgument("--history-days: needs --edge-url");
+    }
+    if (o_.procedures.empty()) o_.procedures = internal::DefaultProcedures();
+    const bool survey_given = !o_.survey.id.empty();
+    if (!o_.edge_url.empty()) {
+      Status s = internal::FetchEdgeCatalogue(o_.edge_url, &edge_);
+      if (!s.ok()) return s;
+      if (o_.counters.empty()) {
+        for (const auto& c : edge_.counters) o_.counters.push_back(c.id);
+      }
+    }
     if (o_.counters.empty()) o_.counters.push_back("q1");
     for (const std::string& c : o_.counters) {
       if (!IsValidCounterId(c)) {
@@ -76,8 +93,9 @@ class Simulator::Impl {
     if (o_.username_prefix.empty() && !o_.password.empty()) {
       return Status::InvalidArgument("--password: needs --username-prefix");
     }
-    uint64_t seed =
+    const uint64_t seed =
         o_.seed != 0 ? o_.seed : static_cast<uint64_t>(Steady::now().time_since_epoch().count());
+    seed_ = seed;
     std::mt19937_64 rng(seed);
     run_ = RandomToken(rng, 6);
 
@@ -90,6 +108,17 @@ class Simulator::Impl {
       }
       auto d = std::make_unique<Device>(id, o_.office, o_.counters[(i - 1) % o_.counters.size()]);
       d->survey = default_survey_;
+      if (!survey_given && edge_.templates) {
+        // The template the edge has for this counter (else its default).
+        std::string template_id = kDefaultTemplateId;
+        for (const auto& c : edge_.counters) {
+          if (c.id == d->counter && !c.template_id.empty()) template_id = c.template_id;
+        }
+        if (auto t = edge_.templates->Find(template_id)) d->survey = t;
+      }
+      for (const auto& c : edge_.counters) {
+        if (c.id == d->counter) d->officer = c.officer;
+      }
       d->rng.seed(seed + static_cast<uint64_t>(i) * 7919);
       if (!o_.state_dir.empty()) {
         std::vector<std::pair<std::string, std::string>> restored;
@@ -148,6 +177,11 @@ class Simulator::Impl {
     const auto resend_timeout = milliseconds(o_.resend_timeout_ms);
     bool pressing = true;
     Steady::time_point drain_deadline;
+    if (o_.history_days > 0) {
+      BuildHistory();
+      pressing = false;
+      drain_deadline = Steady::now() + milliseconds(o_.drain_timeout_ms);
+    }
     Steady::time_point next_tick = start_;
     Steady::time_point next_progress = start_ + std::chrono::seconds(1);
     uint64_t acked_at_last_progress = 0;
@@ -255,9 +289,109 @@ class Simulator::Impl {
     }
     if (dossier.empty() && o_.dossier_fraction > 0 &&
         std::uniform_real_distribution<double>(0, 1)(d.rng) < o_.dossier_fraction) {
-      dossier = "HS-" + d.id + "-" + std::to_string(d.next_seq);
+      dossier = "HS-" + run_ + "-" + d.id + "-" + std::to_string(d.next_seq);
+      if (!o_.edge_url.empty()) PostLiveDossier(d, dossier, at_ms);
     }
     return internal::GoodRatingPayload(*survey, d.rng, id, d.counter, at_ms, dossier);
+  }
+
+  // As the one-stop software: the dossier was received some days ago and
+  // is returned now, just before the citizen rates.
+  void PostLiveDossier(Device& d, const std::string& receipt, int64_t now_ms) {
+    const SimProcedure& proc = o_.procedures[d.rng() % o_.procedures.size()];
+    internal::DossierPost post{receipt, "received", proc.code, proc.field, d.counter, d.officer};
+    post.at_ms = now_ms - static_cast<int64_t>(1 + d.rng() % 7) * kDayMs;
+    post.due_ms = now_ms + static_cast<int64_t>(d.rng() % 3) * kDayMs;
+    CountDossier(internal::PostDossier(o_.edge_url, post));
+    post.event = "returned";
+    post.at_ms = now_ms - 30000;
+    CountDossier(internal::PostDossier(o_.edge_url, post));
+  }
+
+  void CountDossier(const Status& s) {
+    if (s.ok()) {
+      ++dossiers_posted_;
+    } else if (dossier_errors_++ == 0) {
+      std::fprintf(stderr, "%s\n", s.ToString().c_str());
+    }
+  }
+
+  // History mode: posts the dossiers of the last days and queues their
+  // ratings (at their historical times) on the devices, oldest first.
+  void BuildHistory() {
+    const int64_t now = Clock::System()->NowMs();
+    int64_t today = 0;
+    ParseVietnamDay(VietnamDay(now), &today).PermitUncheckedError();
+    std::mt19937_64 rng(seed_ + 17);
+    auto chance = [&rng](double p) {
+      return std::uniform_real_distribution<double>(0, 1)(rng) < p;
+    };
+    auto between = [&rng](int64_t lo, int64_t hi) {
+      return lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
+    };
+    struct Planned {
+      int64_t at_ms;
+      Device* device;
+      std::string receipt;
+    };
+    std::vector<Planned> plan;
+    for (int back = o_.history_days; back >= 1; --back) {
+      const int64_t day = today - back * kDayMs;
+      const int64_t day_number = (day + kVietnamOffsetMs) / kDayMs;
+      const int weekday = static_cast<int>((day_number + 4) % 7);  // 0 = Sunday
+      if (weekday == 0 || weekday == 6) continue;
+      std::string date = VietnamDay(day);
+      date.erase(std::remove(date.begin(), date.end(), '-'), date.end());
+      for (auto& dp : devices_) {
+        Device& d = *dp;
+        const int n = static_cast<int>(
+            between(o_.history_dossiers_per_day * 7 / 10, o_.history_dossiers_per_day * 13 / 10));
+        for (int k = 1; k <= n; ++k) {
+          // Office hours: 07:30-11:30 and 13:30-17:00.
+          const int64_t minute = between(0, 449);
+          const int64_t received =
+              day + (minute < 240 ? 450 + minute : 810 + minute - 240) * 60000 + between(0, 59999);
+          const SimProcedure& proc = o_.procedures[rng() % o_.procedures.size()];
+          internal::DossierPost post{"HS-" + date + "-" + d.id + "-" + std::to_string(k),
+                                     "received",
+                                     proc.code,
+                                     proc.field,
+                                     d.counter,
+                                     d.officer};
+          post.at_ms = received;
+          post.due_ms = received + between(3, 10) * kDayMs;
+          CountDossier(internal::PostDossier(o_.edge_url, post));
+          if (chance(0.92)) plan.push_back({received + between(60, 300) * 1000, &d, post.receipt});
+          const int64_t returned = chance(0.93) ? post.due_ms - between(0, 2 * kDayMs)
+                                                : post.due_ms + between(kDayMs, 3 * kDayMs);
+          if (returned > received && returned < now - 3600 * 1000) {
+            post.event = "returned";
+            post.at_ms = returned;
+            CountDossier(internal::PostDossier(o_.edge_url, post));
+            if (chance(0.85))
+              plan.push_back({returned + between(60, 240) * 1000, &d, post.receipt});
+          }
+        }
+      }
+    }
+    std::sort(plan.begin(), plan.end(),
+              [](const Planned& a, const Planned& b) { return a.at_ms < b.at_ms; });
+    const Steady::time_point now_steady = Steady::now();
+    for (const Planned& p : plan) {
+      Device& d = *p.device;
+      const std::string id = run_ + "-" + std::to_string(d.next_seq++);
+      PendingRating r;
+      r.id = id;
+      r.pressed = now_steady;
+      r.payload =
+          internal::GoodRatingPayload(*SurveyOf(d), d.rng, id, d.counter, p.at_ms, p.receipt);
+      ++sent_;
+      ++presses_;
+      std::lock_guard<std::mutex> lock(d.mu);
+      if (d.outbox) d.outbox->Add(r.payload).PermitUncheckedError();  // best effort
+      d.order_of.emplace(id, d.next_order);
+      d.pending.emplace(d.next_order++, std::move(r));
+    }
   }
 
   // A retained counter session from the edge: {"template":{...}|null,
@@ -489,6 +623,8 @@ class Simulator::Impl {
     r->bad_stored = bad_stored_;
     r->bad_other_reason = bad_other_reason_;
     r->publish_errors = publish_errors_;
+    r->dossiers_posted = dossiers_posted_;
+    r->dossier_errors = dossier_errors_;
     r->unacked = unacked;
     r->unknown_acks = unknown_acks_;
     r->elapsed_s = std::chrono::duration<double>(end - start_).count();
@@ -535,6 +671,9 @@ class Simulator::Impl {
   std::atomic<int64_t> last_ack_{0};
   std::shared_ptr<const SurveyTemplate> default_survey_;
   std::atomic<uint64_t> sessions_seen_{0};
+  internal::EdgeCatalogue edge_;
+  uint64_t seed_ = 0;
+  uint64_t dossiers_posted_ = 0, dossier_errors_ = 0;  // main thread only
   // Not-JSON payloads still awaiting a rejection with id null.
   std::atomic<uint64_t> anonymous_outstanding_{0};
 };

@@ -22,6 +22,8 @@ nlohmann::json SimulatorReport::ToJson() const {
           {"unacked", unacked},
           {"unknown_acks", unknown_acks},
           {"publish_errors", publish_errors},
+          {"dossiers_posted", dossiers_posted},
+          {"dossier_errors", dossier_errors},
           {"elapsed_s", round3(elapsed_s)},
           {"acked_per_s", round3(acked_per_s)},
           {"latency_ms",

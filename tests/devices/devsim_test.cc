@@ -7,12 +7,16 @@
 #include <mqtt/async_client.h>
 
 #include <atomic>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <chrono>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "hailong/devices/misuse.h"
@@ -82,6 +86,11 @@ class Responder {
     std::lock_guard<std::mutex> lock(mu_);
     return reasons_;
   }
+  // Stored ratings, in arrival order.
+  std::vector<DeviceRating> ratings() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return ratings_;
+  }
   // "<template>/<dossier>" -> stored ratings.
   std::map<std::string, size_t> templates_and_dossiers() {
     std::lock_guard<std::mutex> lock(mu_);
@@ -113,6 +122,7 @@ class Responder {
               misuse_.Judge(topic.device, r.id, r.device_time_ms, Clock::System()->NowMs());
           if (v.suspected_misuse) ++misuse_flagged_;
           ++templates_and_dossiers_[r.template_id + "/" + r.dossier];
+          ratings_.push_back(r);
         }
         reply = StoredAckJson(r.id, it->second);
       }
@@ -131,6 +141,7 @@ class Responder {
   std::map<std::string, size_t> reasons_;
   size_t misuse_flagged_ = 0;
   std::map<std::string, size_t> templates_and_dossiers_;
+  std::vector<DeviceRating> ratings_;
 };
 
 // The last line of `output` that is a JSON object (devsim's report).
@@ -147,6 +158,79 @@ json LastJsonLine(const std::string& output) {
   }
   return json(json::value_t::discarded);
 }
+
+// The HTTP side of an edge as devsim sees it: GET counters and templates,
+// POST dossiers (recorded). One request per connection.
+class EdgeHttpStandIn {
+ public:
+  explicit EdgeHttpStandIn(json counters) : counters_(std::move(counters)), acceptor_(io_) {
+    namespace net = boost::asio;
+    net::ip::tcp::endpoint ep(net::ip::make_address("127.0.0.1"), 0);
+    acceptor_.open(ep.protocol());
+    acceptor_.bind(ep);
+    acceptor_.listen();
+    port_ = acceptor_.local_endpoint().port();
+    thread_ = std::thread([this] { Serve(); });
+  }
+  ~EdgeHttpStandIn() {
+    stop_ = true;
+    try {  // wake the blocking accept
+      boost::asio::io_context io;
+      boost::asio::ip::tcp::socket s(io);
+      s.connect({boost::asio::ip::make_address("127.0.0.1"), port_});
+    } catch (const std::exception&) {
+    }
+    thread_.join();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::vector<json> dossiers() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return dossiers_;
+  }
+
+ private:
+  void Serve() {
+    namespace http = boost::beast::http;
+    while (!stop_) {
+      boost::asio::ip::tcp::socket socket(io_);
+      boost::system::error_code ec;
+      acceptor_.accept(socket, ec);
+      if (ec || stop_) continue;
+      boost::beast::flat_buffer buffer;
+      http::request<http::string_body> req;
+      http::read(socket, buffer, req, ec);
+      if (ec) continue;
+      http::response<http::string_body> res(http::status::ok, req.version());
+      res.set(http::field::content_type, "application/json");
+      if (req.target() == "/api/v1/counters") {
+        res.body() = json{{"counters", counters_}}.dump();
+      } else if (req.target() == "/api/v1/templates") {
+        json list = json::array();
+        for (const auto& t : BuiltinTemplates()) list.push_back(TemplateToJson(t));
+        res.body() = json{{"templates", list}}.dump();
+      } else if (req.target() == "/api/v1/dossiers" && req.method() == http::verb::post) {
+        json d = json::parse(req.body(), nullptr, false);
+        std::lock_guard<std::mutex> lock(mu_);
+        dossiers_.push_back(d);
+        res.body() = json{{"status", "stored"}, {"seq", dossiers_.size()}}.dump();
+      } else {
+        res.result(http::status::not_found);
+        res.body() = "{}";
+      }
+      res.prepare_payload();
+      http::write(socket, res, ec);
+    }
+  }
+
+  json counters_;
+  boost::asio::io_context io_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  uint16_t port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+  std::mutex mu_;
+  std::vector<json> dossiers_;
+};
 
 class DevsimTest : public ::testing::Test {
  protected:
@@ -329,6 +413,79 @@ TEST_F(DevsimTest, FollowSessionAsksTheCountersTemplateAndDossier) {
   auto seen = responder.templates_and_dossiers();
   EXPECT_EQ(seen["ha-noi-2014/000.00.21.H29-230101-0001"], 4u);
   EXPECT_EQ(seen["smiley-4/"], 4u);
+}
+
+TEST_F(DevsimTest, EdgeUrlTakesCountersTemplatesAndPostsDossiers) {
+  EdgeHttpStandIn edge(
+      json::array({{{"id", "q1"}, {"template", "binh-thanh-intake"}, {"officer", "cb-01"}},
+                   {{"id", "q2"}, {"template", nullptr}, {"officer", nullptr}}}));
+  Responder responder(broker_->url(), {});
+  int code = -1;
+  json report = RunDevsim({"--devices", "2", "--count", "6", "--rate", "20", "--edge-url",
+                           edge.url(), "--dossier-fraction", "1"},
+                          &code);
+  EXPECT_EQ(code, 0) << report.dump();
+  EXPECT_EQ(report["dossiers_posted"], 12) << "received and returned for each rating";
+  EXPECT_EQ(report["dossier_errors"], 0);
+  std::set<std::string> returned;
+  for (const json& d : edge.dossiers()) {
+    if (d["event"] == "returned") returned.insert(d["receipt"].get<std::string>());
+    if (d["counter"] == "q1") {
+      EXPECT_EQ(d["officer"], "cb-01");
+    }
+    EXPECT_TRUE(d["procedure"].is_string());
+    EXPECT_TRUE(d["field"].is_string());
+  }
+  for (const DeviceRating& r : responder.ratings()) {
+    EXPECT_EQ(returned.count(r.dossier), 1u) << r.dossier;
+    EXPECT_EQ(r.template_id, r.counter == "q1" ? "binh-thanh-intake" : "smiley-4");
+  }
+}
+
+TEST_F(DevsimTest, HistoryWritesPastWeekdaysOfDossiersAndRatings) {
+  EdgeHttpStandIn edge(
+      json::array({{{"id", "q1"}, {"template", "ha-noi-2014"}, {"officer", "cb-01"}}}));
+  Responder responder(broker_->url(), {});
+  int code = -1;
+  json report = RunDevsim({"--devices", "2", "--edge-url", edge.url(), "--history-days", "7",
+                           "--history-dossiers", "3", "--seed", "5"},
+                          &code);
+  EXPECT_EQ(code, 0) << report.dump();
+  const int64_t now = Clock::System()->NowMs();
+  int64_t today = 0;
+  ASSERT_TRUE(ParseVietnamDay(VietnamDay(now), &today).ok());
+  std::set<std::string> received;
+  size_t returned = 0;
+  for (const json& d : edge.dossiers()) {
+    int64_t at = 0;
+    ASSERT_TRUE(ParseRfc3339(d["at"].get<std::string>(), &at).ok());
+    EXPECT_LT(at, now);
+    if (d["event"] == "received") {
+      received.insert(d["receipt"].get<std::string>());
+      EXPECT_GE(at, today - 7LL * 24 * 3600 * 1000);
+      EXPECT_LT(at, today);
+      // Office hours in Vietnam, on a weekday.
+      const int64_t local = at + kVietnamOffsetMs;
+      const int64_t minute_of_day = (local / 60000) % (24 * 60);
+      EXPECT_GE(minute_of_day, 7 * 60 + 30);
+      EXPECT_LT(minute_of_day, 17 * 60);
+      const int weekday = static_cast<int>((local / (24LL * 3600 * 1000) + 4) % 7);
+      EXPECT_NE(weekday, 0);
+      EXPECT_NE(weekday, 6);
+    } else {
+      ++returned;
+    }
+  }
+  EXPECT_GE(received.size(), 2u * 5 * 2) << "5 weekdays x 2 devices x about 3";
+  EXPECT_GT(returned, 0u);
+  auto ratings = responder.ratings();
+  EXPECT_EQ(report["acked_stored"].get<size_t>(), ratings.size());
+  EXPECT_GT(ratings.size(), received.size() / 2);
+  for (const DeviceRating& r : ratings) {
+    EXPECT_EQ(r.template_id, "ha-noi-2014");
+    EXPECT_EQ(received.count(r.dossier), 1u) << r.dossier;
+    EXPECT_LT(r.device_time_ms, now);
+  }
 }
 
 TEST_F(DevsimTest, StateDirKeepsUnackedRatingsAcrossRuns) {

@@ -46,6 +46,12 @@
 
 namespace hailong::devices {
 
+// A procedure the simulated one-stop software posts dossiers for.
+struct SimProcedure {
+  std::string code;   // procedure code, e.g. "HT-01"
+  std::string field;  // field (lĩnh vực) code, e.g. "HT"
+};
+
 struct SimulatorOptions {
   std::string broker = "tcp://127.0.0.1:1883";  // Paho server URI
   std::string office = "phuong-01";
@@ -86,7 +92,24 @@ struct SimulatorOptions {
   // from an earlier run are resent first. "" = memory only.
   std::string state_dir;
   bool clean_session = false;
-  uint64_t seed = 0;      // random answers; 0 = from the clock
+  uint64_t seed = 0;  // random answers; 0 = from the clock
+  // An edge's HTTP base URL ("http://127.0.0.1:8080"); "" = none. With it,
+  // devices stand at the edge's counters (GET /api/v1/counters) unless
+  // `counters` is given, each asks its counter's template (GET
+  // /api/v1/templates) unless `survey` is given, and the dossiers that
+  // ratings are tied to are first posted to POST /api/v1/dossiers (devsim
+  // then also plays the one-stop software).
+  std::string edge_url;
+  // History mode (needs edge_url): instead of pressing live, write the last
+  // `history_days` days before today of the office's life, weekdays in
+  // office hours (Asia/Ho_Chi_Minh): about `history_dossiers_per_day`
+  // dossiers per device and day received, most returned by their due date,
+  // ~90% of intakes and ~85% of returns rated at their historical times;
+  // then drain and end.
+  int history_days = 0;
+  int history_dossiers_per_day = 12;
+  // Procedures for the dossiers; empty = a few of shared/catalogue-sample.csv.
+  std::vector<SimProcedure> procedures;
   bool progress = false;  // a line per second on stderr
   bool english = false;   // progress and messages in English
 };
@@ -106,6 +129,8 @@ struct SimulatorReport {
   uint64_t bad_other_reason = 0;  // bad payloads rejected with an unexpected reason
   uint64_t unacked = 0;           // good ratings still pending at the end (a failure)
   uint64_t unknown_acks = 0;      // acks for ids this run never sent
+  uint64_t dossiers_posted = 0;   // POST /api/v1/dossiers answered 200
+  uint64_t dossier_errors = 0;    // ... answered otherwise
   uint64_t publish_errors = 0;    // publications the MQTT client refused (retried later)
   double elapsed_s = 0;           // from start to end of drain
   double acked_per_s = 0;         // acked_stored / seconds until the last ack

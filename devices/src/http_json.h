@@ -1,0 +1,33 @@
+// A small synchronous HTTP/1.1 client for devsim's talks with an edge
+// (counters, templates, dossiers). Plain http:// only; one connection per
+// request (private to hailong_devices).
+//
+// Thread safety: free functions, no shared state.
+#pragma once
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "hailong/schema/status.h"
+
+namespace hailong::devices::internal {
+
+struct HttpReply {
+  int status = 0;
+  std::string body;
+};
+
+// `base_url` is "http://host:port" (a trailing '/' is ignored); `target`
+// starts with '/'. A non-empty `json_body` is sent with Content-Type
+// application/json. Unavailable when the edge cannot be reached or does not
+// answer within `timeout`; any HTTP status is OK (see reply->status).
+Status HttpRequest(std::string_view base_url, std::string_view method, std::string_view target,
+                   std::string_view json_body, HttpReply* reply,
+                   std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+// GET returning a JSON document; NotFound/Unavailable/Corruption otherwise.
+Status HttpGetJson(std::string_view base_url, std::string_view target, nlohmann::json* out);
+
+}  // namespace hailong::devices::internal
