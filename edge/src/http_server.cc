@@ -154,6 +154,22 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     first_ = false;
     if (ec) return Fail(ec);
     stream_.expires_after(std::chrono::seconds(server_->options.request_timeout_s));
+    const auto& header = parser_->get();
+    if (beast::iequals(header[http::field::expect], "100-continue") && !parser_->is_done()) {
+      // Clients that ask (curl does for bodies over 1 KiB) wait for this.
+      auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
+                                                                     header.version());
+      http::async_write(stream_, *cont,
+                        [self = shared_from_this(), cont](beast::error_code e, size_t) {
+                          if (e) return self->Fail(e);
+                          self->ReadBody();
+                        });
+      return;
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&HttpSession::OnRead, shared_from_this()));
   }

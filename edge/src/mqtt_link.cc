@@ -24,8 +24,7 @@ Status MqttLink::Start(const MqttLinkOptions& options, MessageCallback on_messag
     // connected (default 100): under load it would refuse acks.
     mqtt::create_options create(MQTTVERSION_3_1_1);
     create.set_max_buffered_messages(1 << 20);
-    link->client_ =
-        std::make_unique<mqtt::async_client>(options.url, options.client_id, create);
+    link->client_ = std::make_unique<mqtt::async_client>(options.url, options.client_id, create);
   } catch (const std::exception& e) {
     return Status::InvalidArgument(std::string("mqtt: ") + e.what());
   }

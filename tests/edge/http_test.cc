@@ -465,6 +465,21 @@ TEST_F(EdgeHttpTest, ASlowClientIsCutOffAndOthersAreServed) {
   EXPECT_EQ(reply, "");
 }
 
+TEST_F(EdgeHttpTest, AClientExpecting100ContinueGetsIt) {
+  Start();
+  const std::string body = KioskRating("continue-1").dump();
+  std::string reply;
+  // Headers only: the edge must say "go on" before the body is sent.
+  ASSERT_TRUE(testing::SendRawTcp("127.0.0.1", office_.http_port(),
+                                  "POST /api/v1/ratings HTTP/1.1\r\nHost: x\r\n"
+                                  "Content-Type: application/json\r\nExpect: 100-continue\r\n"
+                                  "Content-Length: " +
+                                      std::to_string(body.size()) + "\r\n\r\n",
+                                  &reply, std::chrono::seconds(2))
+                  .ok());
+  EXPECT_EQ(reply.rfind("HTTP/1.1 100 Continue\r\n", 0), 0u) << reply;
+}
+
 TEST_F(EdgeHttpTest, WithAnUnreachableHubTheEdgeRunsAndSaysSo) {
   const std::string token = office_.dir().WriteFile("edge.token", "secret-token\n");
   Start({{"hub",
