@@ -99,6 +99,7 @@ int main(int argc, char** argv) {
   std::string template_file, password_file, lang = "vi";
   bool report_json = false, quiet = false, list_templates = false, responder = false;
   std::string responder_username, procedures_file;
+  int responder_clients = 4;
 
   CLI::App app(T("hailong-devsim: hộp nút bấm và màn hình cảm ứng mô phỏng (giao thức MQTT v1), "
                  "kiêm công cụ tạo tải.",
@@ -206,6 +207,10 @@ int main(int argc, char** argv) {
                T("Chạy như một edge giả: xác nhận mọi lượt hợp lệ mà không lưu (đo trần MQTT)",
                  "Act as a stand-in edge: ack every valid rating without storing it (MQTT "
                  "ceiling)"));
+  app.add_option("--responder-clients", responder_clients,
+                 T("Số kết nối MQTT của --responder (đăng ký dùng chung)",
+                   "MQTT connections of --responder (shared subscription)"))
+      ->capture_default_str();
   app.add_option("--responder-username", responder_username,
                  T("Tên đăng nhập broker của --responder", "Broker username for --responder"));
   app.add_flag("--quiet", quiet, T("Không in tiến độ mỗi giây", "No progress line every second"));
@@ -249,6 +254,7 @@ int main(int argc, char** argv) {
     ro.broker = o.broker;
     ro.office = o.office;
     ro.username = responder_username;
+    ro.clients = responder_clients;
     ro.password = o.password;
     return RunResponder(ro, o.duration_s, o.progress, report_json, en);
   }

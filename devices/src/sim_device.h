@@ -34,6 +34,7 @@ struct PendingRating {
   Steady::time_point last_sent;  // last publication attempt
   bool bad = false;
   bool published = false;       // at least one publication attempt while connected
+  int resends = 0;              // publications after the first
   std::string expected_reason;  // bad only
 };
 

@@ -25,6 +25,7 @@ using std::chrono::milliseconds;
 
 constexpr int64_t kMisuseGapMs = 300;
 constexpr int64_t kDayMs = 24LL * 3600 * 1000;
+constexpr int kMaxResendDoublings = 3;  // waits: 1, 2, 4, 8 x the timeout
 
 using internal::PendingRating;
 using internal::Steady;
@@ -492,8 +493,15 @@ class Simulator::Impl {
       for (auto& [order, p] : d.pending) {
         if (p.bad) continue;  // bad payloads are sent once
         if (p.published) {
-          if (all || now - p.last_sent >= timeout) {
+          // Each resend of one rating waits twice as long as the one
+          // before (up to 8 x the timeout), so an overloaded edge is not
+          // buried under copies; a reconnect resends at once.
+          const auto wait = timeout == Steady::duration::max()
+                                ? timeout
+                                : timeout * (1 << std::min(p.resends, kMaxResendDoublings));
+          if (all || now - p.last_sent >= wait) {
             p.last_sent = now;
+            ++p.resends;
             ++repeats;
             due.push_back(p.payload);
           }

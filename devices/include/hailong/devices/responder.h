@@ -21,7 +21,10 @@ namespace hailong::devices {
 struct AckResponderOptions {
   std::string broker = "tcp://127.0.0.1:1883";
   std::string office = "phuong-01";
-  std::string client_id = "hailong-devsim-responder";
+  std::string client_id = "hailong-devsim-responder";  // "-<n>" appended with clients > 1
+  // MQTT clients sharing the work through a shared subscription
+  // ($share/hailong-responder/...); 1 = a plain subscription.
+  int clients = 1;
   std::string username;  // "" = anonymous
   std::string password;
 };

@@ -14,9 +14,11 @@
 //    that id arrives;
 //  - publishes at most max_in_flight unanswered ratings at a time, in press
 //    order (more presses wait on the device);
-//  - resends every published rating whose last send is older than
-//    resend_timeout_ms, with the SAME id and payload (so the edge can
-//    deduplicate), and all of them right after a reconnect;
+//  - resends a published rating when no answer came within
+//    resend_timeout_ms, then 2x, 4x and 8x that after each further resend
+//    (so an overloaded edge is not buried under copies), always with the
+//    SAME id and payload (so the edge can deduplicate), and all of them at
+//    once right after a reconnect;
 //  - reconnects with backoff (250 ms doubling to 5 s) when the broker is
 //    unreachable, and keeps pressing meanwhile (presses queue up as pending).
 // With misuse_fraction, a press is followed by a second one 300 ms later (by
