@@ -179,7 +179,10 @@
                     (res.status === 200 && body.status === 'rejected');
         if (final) {
           self.remove(item);
-          self.settle(id, { state: 'rejected', error: body.error || ('HTTP ' + res.status) });
+          // The edge adds a Vietnamese "message" for citizens; English keeps its reason.
+          var english = HL.i18n && HL.i18n.lang && HL.i18n.lang() === 'en';
+          var reason = (!english && body.message) || body.error || ('HTTP ' + res.status);
+          self.settle(id, { state: 'rejected', error: reason });
           return;
         }
         self.retryLater(item);
