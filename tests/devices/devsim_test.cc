@@ -519,6 +519,25 @@ TEST_F(DevsimTest, StateDirKeepsUnackedRatingsAcrossRuns) {
   EXPECT_EQ(third["restored"], 0);
 }
 
+TEST_F(DevsimTest, ResponderModeAcksEverything) {
+  hailong::testing::ProcessOptions po;
+  po.argv = {HAILONG_DEVSIM_PATH,   "--broker", broker_->url(),  "--office", kOffice, "--responder",
+             "--responder-clients", "2",        "--report-json", "--quiet"};
+  po.log_file = dir_.Join("responder.log");
+  std::unique_ptr<hailong::testing::Process> responder;
+  ASSERT_TRUE(hailong::testing::Process::Start(po, &responder).ok());
+  int code = -1;
+  json report = RunDevsim({"--devices", "3", "--count", "30", "--rate", "20", "--bad-fraction",
+                           "0.2", "--seed", "3", "--connect-wait-ms", "10000"},
+                          &code);
+  EXPECT_EQ(code, 0) << report.dump() << responder->LogTail();
+  EXPECT_EQ(report["bad_other_reason"], 0);
+  EXPECT_EQ(responder->Stop(), 0);
+  json totals = LastJsonLine(hailong::testing::ReadFileOrEmpty(po.log_file));
+  EXPECT_EQ(totals["stored"], report["acked_stored"]) << totals.dump();
+  EXPECT_EQ(totals["rejected"], report["bad_sent"]) << totals.dump();
+}
+
 TEST_F(DevsimTest, SurvivesABrokerRestart) {
   Responder* responder = new Responder(broker_->url(), {});
   hailong::testing::ProcessOptions po;
