@@ -379,10 +379,10 @@ TEST_F(DevsimTest, BadPayloadsAreRejectedWithTheExpectedReasons) {
 TEST_F(DevsimTest, MisusePressesAreFlaggedByDeviceTime) {
   Responder responder(broker_->url(), {});
   int code = -1;
-  // One press per device every 2.5 s would never be misuse; the extra
-  // presses 300 ms later are.
-  json report = RunDevsim({"--devices", "8", "--count", "16", "--rate", "0.4", "--misuse-fraction",
-                           "0.5", "--seed", "11"},
+  // One press per device every 4 s is never misuse (even if a loaded
+  // machine delays a press by a second); the extra presses 300 ms later are.
+  json report = RunDevsim({"--devices", "16", "--count", "24", "--rate", "0.25",
+                           "--misuse-fraction", "0.5", "--seed", "11"},
                           &code);
   EXPECT_EQ(code, 0) << report.dump();
   EXPECT_GT(report["misuse_sent"].get<int>(), 0);
