@@ -35,12 +35,12 @@ Status InUse(const std::string& dir, int pid) {
   return Status::Unavailable(msg + ")");
 }
 
-Status Open(const std::string& store_dir, bool create,
+Status Open(const std::string& store_dir, bool create, const std::string& origin,
             std::unique_ptr<replication::EventLog>* out) {
   int pid = 0;
   if (StoreInUse(store_dir, &pid)) return InUse(store_dir, pid);
   replication::EventLogOptions options;
-  options.origin = kToolOrigin;
+  options.origin = origin.empty() ? kToolOrigin : origin;
   options.store.create_if_missing = create;
   Status s = replication::EventLog::Open(options, store_dir, out);
   if (!s.ok() && LooksLikeLockError(s)) return InUse(store_dir, 0);
@@ -88,21 +88,27 @@ Status OpenLogForReading(const std::string& data_dir, std::unique_ptr<replicatio
   std::string store_dir;
   Status s = FindLogStore(data_dir, &store_dir);
   if (!s.ok()) return s;
-  return Open(store_dir, /*create=*/false, out);
+  return Open(store_dir, /*create=*/false, "", out);
 }
 
-Status OpenLogForImport(const std::string& data_dir, std::unique_ptr<replication::EventLog>* out) {
+Status OpenLogForImport(const std::string& data_dir, std::unique_ptr<replication::EventLog>* out,
+                        const std::string& node_id) {
   std::string store_dir;
   Status s = FindLogStore(data_dir, &store_dir);
   if (s.IsNotFound()) {
+    // A new store goes where the daemons open theirs: <data_dir>/log (or
+    // the dir itself when it is named "log").
+    fs::path dir = fs::path(data_dir).lexically_normal();
+    if (!dir.has_filename()) dir = dir.parent_path();
+    if (dir.filename() != kStoreSubdir) dir /= kStoreSubdir;
     std::error_code ec;
-    fs::create_directories(data_dir, ec);
-    if (ec) return Status::IOError("cannot create " + data_dir + ": " + ec.message());
-    store_dir = data_dir;
+    fs::create_directories(dir, ec);
+    if (ec) return Status::IOError("cannot create " + dir.string() + ": " + ec.message());
+    store_dir = dir.string();
   } else if (!s.ok()) {
     return s;
   }
-  return Open(store_dir, /*create=*/true, out);
+  return Open(store_dir, /*create=*/true, node_id, out);
 }
 
 }  // namespace hailong::ops

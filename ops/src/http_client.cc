@@ -7,6 +7,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <cctype>
 #include <chrono>
 #include <optional>
 
@@ -128,13 +129,28 @@ HttpClient::HttpClient(HubUrl url, int timeout_seconds)
     : url_(std::move(url)), timeout_seconds_(timeout_seconds) {}
 HttpClient::~HttpClient() = default;
 
-Status HttpClient::Post(const std::string& path,
-                        const std::vector<std::pair<std::string, std::string>>& headers,
+std::string HttpResponse::Header(const std::string& lower_name) const {
+  auto it = headers.find(lower_name);
+  return it == headers.end() ? std::string() : it->second;
+}
+
+Status HttpClient::Post(const std::string& path, const HttpHeaders& headers,
                         const std::string& content_type, std::string body, HttpResponse* response) {
-  http::request<http::string_body> req{http::verb::post, url_.base_path + path, 11};
+  return Send(static_cast<int>(http::verb::post), path, headers, content_type, std::move(body),
+              response);
+}
+
+Status HttpClient::Get(const std::string& path, const HttpHeaders& headers,
+                       HttpResponse* response) {
+  return Send(static_cast<int>(http::verb::get), path, headers, "", "", response);
+}
+
+Status HttpClient::Send(int verb, const std::string& path, const HttpHeaders& headers,
+                        const std::string& content_type, std::string body, HttpResponse* response) {
+  http::request<http::string_body> req{static_cast<http::verb>(verb), url_.base_path + path, 11};
   req.set(http::field::host, url_.host + ":" + url_.port);
   req.set(http::field::user_agent, std::string("hailongctl/") + kVersion);
-  req.set(http::field::content_type, content_type);
+  if (!content_type.empty()) req.set(http::field::content_type, content_type);
   req.keep_alive(true);
   for (const auto& [name, value] : headers) req.set(name, value);
   req.body() = std::move(body);
@@ -155,6 +171,14 @@ Status HttpClient::Post(const std::string& path,
       connection_->RoundTrip(req, &res);
       response->status = static_cast<int>(res.result_int());
       response->body = std::move(res.body());
+      response->headers.clear();
+      for (const auto& field : res) {
+        std::string name(field.name_string());
+        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        std::string& value = response->headers[name];
+        if (!value.empty()) value += ", ";
+        value.append(field.value());
+      }
       if (!res.keep_alive()) connection_.reset();
       return Status::OK();
     } catch (const std::exception& e) {
@@ -163,8 +187,7 @@ Status HttpClient::Post(const std::string& path,
       if (!reused) break;
     }
   }
-  return Status::Unavailable("cannot reach the hub at " + url_.host + ":" + url_.port + ": " +
-                             last_error);
+  return Status::Unavailable("cannot reach " + url_.host + ":" + url_.port + ": " + last_error);
 }
 
 }  // namespace hailong::ops

@@ -1,11 +1,12 @@
 // HttpClient: a small synchronous HTTP/1.1 client (Boost.Beast) for
-// hailongctl's calls to a hub. Keeps one connection alive between requests
-// and reconnects once when the hub closed it. http:// and https:// (peer
-// verified against the system's trust store).
+// hailongctl's calls to a hub or an edge. Keeps one connection alive
+// between requests and reconnects once when the server closed it. http://
+// and https:// (peer verified against the system's trust store).
 //
 // Thread safety: one client per thread.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -27,7 +28,13 @@ Status ParseHubUrl(const std::string& url, HubUrl* out);
 struct HttpResponse {
   int status = 0;
   std::string body;
+  // Header names in lower case; repeated headers joined with ", ".
+  std::map<std::string, std::string> headers;
+  // The header's value, "" when absent. `lower_name` in lower case.
+  std::string Header(const std::string& lower_name) const;
 };
+
+using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 
 class HttpClient {
  public:
@@ -35,15 +42,19 @@ class HttpClient {
   HttpClient(HubUrl url, int timeout_seconds);
   ~HttpClient();
 
-  // POSTs `body` to base_path + `path`. Unavailable when the hub cannot be
-  // reached or the exchange fails; any HTTP answer is OK with its status.
-  Status Post(const std::string& path,
-              const std::vector<std::pair<std::string, std::string>>& headers,
-              const std::string& content_type, std::string body, HttpResponse* response);
+  // POSTs `body` to base_path + `path` (which may hold a query). Unavailable
+  // when the server cannot be reached or the exchange fails; any HTTP answer
+  // is OK with its status.
+  Status Post(const std::string& path, const HttpHeaders& headers, const std::string& content_type,
+              std::string body, HttpResponse* response);
+  // GETs base_path + `path`; errors as Post.
+  Status Get(const std::string& path, const HttpHeaders& headers, HttpResponse* response);
 
   const HubUrl& url() const { return url_; }
 
  private:
+  Status Send(int verb, const std::string& path, const HttpHeaders& headers,
+              const std::string& content_type, std::string body, HttpResponse* response);
   class Connection;
   HubUrl url_;
   int timeout_seconds_;

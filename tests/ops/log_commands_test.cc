@@ -355,9 +355,10 @@ TEST_F(LogCommandsTest, ImportIntoEmptyHubTwiceStoresOnce) {
   EXPECT_EQ(j.at("origins")[0].at("head_seq"), 3 * kPerDay1);
   EXPECT_EQ(j.at("origins")[1].at("head_seq"), 3 * kPerDay2);
 
-  // The hub now holds the very same events.
+  // The hub now holds the very same events, in <data_dir>/log where
+  // hailong-hub opens its store.
   std::vector<WrittenEvent> held;
-  ASSERT_OK(ReadAll(hub, &held));
+  ASSERT_OK(ReadAll(hub + "/log", &held));
   ASSERT_EQ(held.size(), events_.size());
   for (size_t i = 0; i < held.size(); ++i) EXPECT_EQ(held[i].bytes, events_[i].bytes);
   EXPECT_EQ(RunCtl({"log", "cat", "--data-dir", hub}).out,

@@ -76,7 +76,9 @@ Status WriteEdgeLog(const std::string& dir, const std::string& origin, int per_d
   Status s = replication::EventLog::Open(options, dir, &log);
   if (!s.ok()) return s;
   const std::string office = "phuong-" + origin.substr(origin.size() - 2);
-  int n = 0;
+  // A second call continues the log (and the rating ids).
+  const uint64_t first_seq = log->Head(origin).seq + 1;
+  int n = static_cast<int>(first_seq - 1);
   for (size_t d = 0; d < std::size(kDays); ++d) {
     const char* day = kDays[d];
     int64_t midnight = 0;
@@ -104,7 +106,7 @@ Status WriteEdgeLog(const std::string& dir, const std::string& origin, int per_d
     }
   }
   std::vector<replication::StoredEvent> stored;
-  if (s = log->Read(origin, 1, 1u << 30, 1u << 30, &stored); !s.ok()) return s;
+  if (s = log->Read(origin, first_seq, 1u << 30, 1u << 30, &stored); !s.ok()) return s;
   if (stored.size() != static_cast<size_t>(3 * per_day)) {
     return Status::Corruption("the log holds " + std::to_string(stored.size()) + " events");
   }

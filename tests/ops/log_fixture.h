@@ -45,7 +45,8 @@ struct WrittenEvent {
 
 // Writes events of `origin` into the log at `dir` with the real EventLog
 // (appended: the log's own origin). `per_day` events on each of kDays,
-// including one at 23:59:59.999 and one at 00:00:00.000 Vietnam time.
+// including one at 23:59:59.999 and one at 00:00:00.000 Vietnam time. On a
+// log that already holds events of `origin` the new ones follow them.
 Status WriteEdgeLog(const std::string& dir, const std::string& origin, int per_day,
                     std::vector<WrittenEvent>* written);
 

@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "context.h"
+#include "hailong/ops/data_dir.h"
 #include "hailong/schema/version.h"
 
 namespace hailong::ops {
@@ -50,9 +51,11 @@ int RunHailongctl(int argc, const char* const* argv, const CtlStreams& streams) 
         ->check(CLI::IsMember({"vi", "en"}));
     app.footer(
         ctx.T("Mã thoát: 0 thành công, 1 lỗi, 2 sai tham số, 3 dữ liệu hỏng, "
-              "4 thư mục dữ liệu đang được tiến trình khác dùng.",
+              "4 thư mục dữ liệu đang được tiến trình khác dùng, "
+              "5 cần chú ý (status có cảnh báo; restore bị từ chối vì hub mới hơn).",
               "Exit status: 0 success, 1 error, 2 bad arguments, 3 damaged data, "
-              "4 data dir in use by a running daemon."));
+              "4 data dir in use by a running daemon, "
+              "5 needs attention (status warnings; restore refused as the hub is ahead)."));
 
     cli::AddNewTokenCommand(app, ctx);
     cli::AddHashPasswordCommand(app, ctx);
@@ -65,6 +68,11 @@ int RunHailongctl(int argc, const char* const* argv, const CtlStreams& streams) 
     cli::AddLogExportCommand(*log, ctx);
     cli::AddLogVerifyCommand(*log, ctx);
     cli::AddLogImportCommand(*log, ctx);
+    cli::AddStatusCommand(app, ctx);
+    cli::AddDevicesCommand(app, ctx);
+    cli::AddBackupCommand(app, ctx);
+    cli::AddRestoreCommand(app, ctx);
+    cli::AddQrCommand(app, ctx);
 
     try {
       app.parse(argc, argv);
@@ -89,7 +97,10 @@ int ExitFor(const Status& s) {
 }
 
 int ExitForDataDir(const Status& s) {
-  if (s.code() == Status::Code::kUnavailable) return kExitBusy;
+  // Only a daemon holding the dir is 4; a hub that cannot be reached is 1.
+  if (s.code() == Status::Code::kUnavailable && s.message().rfind(kDataDirInUse, 0) == 0) {
+    return kExitBusy;
+  }
   return ExitFor(s);
 }
 

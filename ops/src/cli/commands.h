@@ -15,5 +15,10 @@ void AddLogCatCommand(CLI::App& log, Context& ctx);
 void AddLogExportCommand(CLI::App& log, Context& ctx);
 void AddLogVerifyCommand(CLI::App& log, Context& ctx);
 void AddLogImportCommand(CLI::App& log, Context& ctx);
+void AddStatusCommand(CLI::App& app, Context& ctx);
+void AddDevicesCommand(CLI::App& app, Context& ctx);
+void AddBackupCommand(CLI::App& app, Context& ctx);
+void AddRestoreCommand(CLI::App& app, Context& ctx);
+void AddQrCommand(CLI::App& app, Context& ctx);
 
 }  // namespace hailong::ops::cli

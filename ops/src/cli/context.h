@@ -38,7 +38,8 @@ struct Context {
 // The exit status for a failed Status: Corruption 3, InvalidArgument 2,
 // anything else 1.
 int ExitFor(const Status& s);
-// Like ExitFor, with Unavailable from opening a data dir as 4 (in use).
+// Like ExitFor, with Unavailable "data dir is in use..." (kDataDirInUse) as
+// 4; any other Unavailable (a hub out of reach) stays 1.
 int ExitForDataDir(const Status& s);
 
 }  // namespace hailong::ops::cli

@@ -1,46 +1,12 @@
 // hailongctl hash-password
-#include <termios.h>
-#include <unistd.h>
-
 #include <iostream>
 #include <string>
 
 #include "commands.h"
+#include "credentials.h"
 #include "hailong/ops/tokens.h"
 
 namespace hailong::ops::cli {
-
-namespace {
-
-// Turns terminal echo off on stdin for its lifetime.
-class NoEcho {
- public:
-  NoEcho() {
-    if (::tcgetattr(STDIN_FILENO, &saved_) == 0) {
-      termios quiet = saved_;
-      quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-      active_ = ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
-    }
-  }
-  ~NoEcho() {
-    if (active_) ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_);
-  }
-
- private:
-  termios saved_{};
-  bool active_ = false;
-};
-
-// One line without its newline ("\n" or "\r\n"); false at end of input
-// with nothing read.
-bool ReadLine(std::istream& in, std::string* line) {
-  line->clear();
-  if (!std::getline(in, *line) && line->empty()) return false;
-  if (!line->empty() && line->back() == '\r') line->pop_back();
-  return true;
-}
-
-}  // namespace
 
 void AddHashPasswordCommand(CLI::App& app, Context& ctx) {
   CLI::App* cmd = app.add_subcommand(

@@ -1,8 +1,10 @@
-// hailongctl log export
+// hailongctl log export (--data-dir DIR | --hub URL --user NAME --origin ID) --out FILE
 #include <memory>
 
 #include "commands.h"
+#include "credentials.h"
 #include "hailong/ops/data_dir.h"
+#include "hailong/ops/hub_export.h"
 #include "hailong/ops/log_export.h"
 
 namespace hailong::ops::cli {
@@ -12,6 +14,8 @@ struct ExportArgs {
   std::string data_dir;
   std::string out;
   LogExportOptions options;
+  HubExportOptions hub;
+  std::string password_file;
 };
 
 nlohmann::json RangesJson(const ExportMetadata& m) {
@@ -26,16 +30,75 @@ nlohmann::json RangesJson(const ExportMetadata& m) {
   }
   return origins;
 }
+Status ExportDataDir(const Context& ctx, ExportArgs& args, LogExportResult* result) {
+  if (args.data_dir.empty()) {
+    return Status::InvalidArgument(ctx.T("cần --data-dir DIR hoặc --hub URL --user NAME",
+                                         "give --data-dir DIR or --hub URL --user NAME"));
+  }
+  std::unique_ptr<replication::EventLog> log;
+  Status s = OpenLogForReading(args.data_dir, &log);
+  if (!s.ok()) return s;
+  ProgressBar bar(ctx.T("xuất", "export"), ctx.progress());
+  args.options.progress = bar.Fn();
+  args.options.source = args.data_dir;
+  s = ExportLog(*log, args.options, args.out, result);
+  bar.Finish();
+  return s;
+}
+
+Status ExportHub(const Context& ctx, ExportArgs& args, LogExportResult* result) {
+  HubExportOptions& o = args.hub;
+  if (o.user.empty() || args.options.origin.empty()) {
+    return Status::InvalidArgument(
+        ctx.T("--hub cần --user NAME và --origin ID", "--hub needs --user NAME and --origin ID"));
+  }
+  if (!args.options.from_day.empty() || !args.options.to_day.empty()) {
+    return Status::InvalidArgument(
+        ctx.T("--from/--to chỉ dùng với --data-dir; với --hub dùng "
+              "--from-seq",
+              "--from/--to work with --data-dir; with --hub use "
+              "--from-seq"));
+  }
+  Status s = ReadPassword(ctx, args.password_file, &o.password);
+  if (!s.ok()) return s;
+  o.origin = args.options.origin;
+  o.overwrite = args.options.overwrite;
+  ProgressBar bar(ctx.T("tải về", "pull"), ctx.progress());
+  o.progress = bar.Fn();
+  s = ExportFromHub(o, args.out, result);
+  bar.Finish();
+  return s;
+}
+
 }  // namespace
 
 void AddLogExportCommand(CLI::App& log, Context& ctx) {
   auto args = std::make_shared<ExportArgs>();
   CLI::App* cmd = log.add_subcommand(
-      "export", ctx.T("Xuất nhật ký ra một tệp tự kiểm chứng (xem ops/doc/export_format.md)",
-                      "Export the log to a self-verifying file (see ops/doc/export_format.md)"));
-  cmd->add_option("--data-dir", args->data_dir,
-                  ctx.T("Thư mục dữ liệu của nút", "The node's data dir"))
-      ->required();
+      "export", ctx.T("Xuất nhật ký ra một tệp tự kiểm chứng (xem ops/doc/export_format.md): "
+                      "từ thư mục dữ liệu, hoặc một nguồn từ hub đang chạy",
+                      "Export the log to a self-verifying file (see ops/doc/export_format.md): "
+                      "from a data dir, or one origin from a running hub"));
+  CLI::Option* dir = cmd->add_option("--data-dir", args->data_dir,
+                                     ctx.T("Thư mục dữ liệu của nút (đã dừng) hoặc bản sao lưu",
+                                           "The (stopped) node's data dir, or a backup"));
+  CLI::Option* hub = cmd->add_option(
+      "--hub", args->hub.url,
+      ctx.T("Hoặc: lấy các sự kiện của --origin từ hub đang chạy (cần quản trị viên)",
+            "Or: fetch --origin's events from a running hub (needs an admin)"));
+  hub->excludes(dir);
+  cmd->add_option("--user", args->hub.user,
+                  ctx.T("Quản trị viên của hub (mật khẩu từ stdin hoặc --password-file)",
+                        "The hub admin (password from stdin or --password-file)"))
+      ->needs(hub);
+  cmd->add_option("--password-file", args->password_file,
+                  ctx.T("Tệp chứa mật khẩu (dòng đầu)", "File holding the password (first line)"))
+      ->needs(hub);
+  cmd->add_option(
+         "--from-seq", args->hub.from_seq,
+         ctx.T("Với --hub: từ số thứ tự này (mặc định 1)", "With --hub: from this seq (default 1)"))
+      ->needs(hub)
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--out", args->out, ctx.T("Tệp xuất", "The export file"))->required();
   cmd->add_option("--origin", args->options.origin,
                   ctx.T("Chỉ xuất sự kiện của nguồn này", "Only events of this origin"));
@@ -48,20 +111,11 @@ void AddLogExportCommand(CLI::App& log, Context& ctx) {
   cmd->add_flag("--force", args->options.overwrite,
                 ctx.T("Ghi đè tệp đã có", "Overwrite an existing file"));
   cmd->callback([&ctx, args] {
-    std::unique_ptr<replication::EventLog> log;
-    Status s = OpenLogForReading(args->data_dir, &log);
-    if (!s.ok()) {
-      ctx.exit_code = ctx.Fail(s, ExitForDataDir(s));
-      return;
-    }
-    ProgressBar bar(ctx.T("xuất", "export"), ctx.progress());
-    args->options.progress = bar.Fn();
-    args->options.source = args->data_dir;
     LogExportResult result;
-    s = ExportLog(*log, args->options, args->out, &result);
-    bar.Finish();
+    Status s =
+        args->hub.url.empty() ? ExportDataDir(ctx, *args, &result) : ExportHub(ctx, *args, &result);
     if (!s.ok()) {
-      ctx.exit_code = ctx.Fail(s, ExitFor(s));
+      ctx.exit_code = ctx.Fail(s, args->hub.url.empty() ? ExitForDataDir(s) : ExitFor(s));
       return;
     }
     const ExportMetadata& m = result.metadata;

@@ -1,9 +1,9 @@
 // hailongctl log import FILE (--hub URL --token-file F | --data-dir HUBDIR)
-#include <fstream>
 #include <memory>
 #include <sstream>
 
 #include "commands.h"
+#include "credentials.h"
 #include "hailong/ops/data_dir.h"
 #include "hailong/ops/export_verify.h"
 #include "hailong/ops/log_import.h"
@@ -17,22 +17,11 @@ struct ImportArgs {
   std::string hub;
   std::string token_file;
   std::string data_dir;
+  std::string node_id;
   size_t batch_events = LogImportOptions().batch_events;
   size_t batch_bytes = LogImportOptions().batch_bytes;
   int timeout_seconds = HubTargetOptions().timeout_seconds;
 };
-
-// The token is the file's first line, surrounding white space removed.
-Status ReadToken(const std::string& path, std::string* token) {
-  std::ifstream in(path);
-  if (!in) return Status::NotFound("cannot read the token file " + path);
-  std::getline(in, *token);
-  const char* ws = " \t\r\n";
-  token->erase(0, token->find_first_not_of(ws));
-  token->erase(token->find_last_not_of(ws) + 1);
-  if (token->empty()) return Status::InvalidArgument("the token file " + path + " is empty");
-  return Status::OK();
-}
 
 void PrintResult(const Context& ctx, const ImportArgs& args, const LogImportResult& r,
                  const Status& s) {
@@ -110,11 +99,11 @@ int RunImport(Context& ctx, const ImportArgs& args) {
     HubTargetOptions hub;
     hub.url = args.hub;
     hub.timeout_seconds = args.timeout_seconds;
-    s = ReadToken(args.token_file, &hub.token);
+    s = ReadTokenFile(args.token_file, &hub.token);
     if (s.ok()) s = NewHubImportTarget(hub, &target);
     if (!s.ok()) return ctx.Fail(s, ExitFor(s));
   } else {
-    s = OpenLogForImport(args.data_dir, &log);
+    s = OpenLogForImport(args.data_dir, &log, args.node_id);
     if (!s.ok()) return ctx.Fail(s, ExitForDataDir(s));
     target = NewLogImportTarget(log.get());
   }
@@ -144,6 +133,12 @@ void AddLogImportCommand(CLI::App& log, Context& ctx) {
       ctx.T("Tệp chứa token được phép đẩy sự kiện", "File holding a token allowed to push"));
   CLI::Option* dir = cmd->add_option("--data-dir", args->data_dir,
                                      ctx.T("Thư mục dữ liệu của hub", "The hub's data dir"));
+  cmd->add_option("--node-id", args->node_id,
+                  ctx.T("Với --data-dir của một trạm thay thế: mã nút của trạm (giữ mã chống trùng "
+                        "của các đánh giá được nạp lại)",
+                        "With --data-dir of a replacement edge: its node id (the replayed "
+                        "ratings keep their idempotency ids)"))
+      ->needs(dir);
   cmd->add_option("--batch-events", args->batch_events,
                   ctx.T("Số sự kiện tối đa mỗi lô", "Most events per batch"))
       ->check(CLI::PositiveNumber);

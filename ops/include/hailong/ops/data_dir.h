@@ -17,6 +17,10 @@
 
 namespace hailong::ops {
 
+// Where hailong-edge and hailong-hub keep the log's store inside their
+// data_dir: <data_dir>/log.
+inline constexpr char kStoreSubdir[] = "log";
+
 // The text every command prints when a daemon holds the data dir.
 inline constexpr char kDataDirInUse[] =
     "data dir is in use by a running daemon; stop it or use a backup";
@@ -35,9 +39,14 @@ bool StoreInUse(const std::string& store_dir, int* pid);
 // running daemon holds it; Corruption / IOError from RocksDB otherwise.
 Status OpenLogForReading(const std::string& data_dir, std::unique_ptr<replication::EventLog>* out);
 
-// Opens the event log of a hub's data dir for an offline import, creating it
-// when the dir is empty or missing. Unavailable (kDataDirInUse) when a
-// daemon holds it.
-Status OpenLogForImport(const std::string& data_dir, std::unique_ptr<replication::EventLog>* out);
+// Opens the event log of a data dir for an offline import, creating it (in
+// <data_dir>/log, where the daemons look) when the dir holds none. `node_id` is the origin the log
+// is opened as: events of that origin ingested into it keep their idempotency records (a
+// replacement edge replaying its predecessor's log: the replayed ratings'
+// ids stay known, so a device resending one gets the old seq). "" = a tool
+// origin (a hub's data dir). Unavailable (kDataDirInUse) when a daemon holds
+// it.
+Status OpenLogForImport(const std::string& data_dir, std::unique_ptr<replication::EventLog>* out,
+                        const std::string& node_id = "");
 
 }  // namespace hailong::ops

@@ -14,5 +14,9 @@ inline constexpr int kExitUsage = 2;
 inline constexpr int kExitDamaged = 3;
 // The data dir is held by a running daemon and cannot be opened.
 inline constexpr int kExitBusy = 4;
+// `status`: the node answers, but something needs a technician's attention
+// (the warnings printed); `restore`: refused because the hub (or the data
+// dir being replaced) is ahead of the backup.
+inline constexpr int kExitNeedsAttention = 5;
 
 }  // namespace hailong::ops

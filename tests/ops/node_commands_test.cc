@@ -1,0 +1,422 @@
+// hailongctl status, devices and restore against real daemons: a real
+// hailong-edge (with a real Mosquitto) and a real hailong-hub that receives
+// events through the replication protocol.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "ctl_runner.h"
+#include "hailong/schema/time.h"
+#include "hailong/testing/http_client.h"
+#include "hailong/testing/ports.h"
+#include "hailong/testing/process.h"
+#include "hailong/testing/temp_dir.h"
+#include "hailong/testing/wait.h"
+#include "log_fixture.h"
+#include "node_processes.h"
+
+namespace hailong::ops::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using hailong::testing::TempDir;
+using nlohmann::json;
+
+#define ASSERT_OK(expr)                    \
+  do {                                     \
+    const ::hailong::Status _s = (expr);   \
+    ASSERT_TRUE(_s.ok()) << _s.ToString(); \
+  } while (0)
+
+json ParseJson(const std::string& text) {
+  json j = json::parse(text, nullptr, false);
+  EXPECT_FALSE(j.is_discarded()) << text;
+  return j;
+}
+
+bool HasWarning(const json& j, const std::string& code, const std::string& subject = "") {
+  for (const json& w : j["warnings"]) {
+    if (w["code"] == code && (subject.empty() || w.value("subject", "") == subject)) return true;
+  }
+  return false;
+}
+
+json EdgeStatus(const EdgeNode& edge) {
+  hailong::testing::HttpResponse res;
+  if (!hailong::testing::HttpGet(edge.port(), "/api/v1/status", &res).ok()) return json();
+  return json::parse(res.body, nullptr, false);
+}
+
+TEST(StatusCommand, EdgeAtAGlance) {
+  EdgeNode edge;
+  ASSERT_OK(edge.Start(kNodeOffice));
+  CtlRun run = RunCtl({"status", "--url", edge.url(), "--json"});
+  // Alone (no hub configured) and without devices: two warnings, exit 5.
+  EXPECT_EQ(run.exit_code, 5) << run.out << run.err;
+  json j = ParseJson(run.out);
+  EXPECT_EQ(j["kind"], "edge");
+  EXPECT_TRUE(j["healthy"].get<bool>());
+  EXPECT_EQ(j["status"]["office_id"], kNodeOffice);
+  EXPECT_EQ(j["status"]["log_seq"], 0);
+  EXPECT_TRUE(HasWarning(j, "hub_not_configured")) << run.out;
+  EXPECT_TRUE(HasWarning(j, "no_devices_online")) << run.out;
+  EXPECT_FALSE(HasWarning(j, "mqtt_disconnected")) << run.out;
+
+  run = RunCtl({"status", "--url", edge.url()});
+  EXPECT_EQ(run.exit_code, 5);
+  EXPECT_NE(run.out.find("Trạm phường"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("chưa cấu hình hub"), std::string::npos) << run.out;
+  run = RunCtl({"status", "--url", edge.url(), "--lang", "en"});
+  EXPECT_NE(run.out.find("no hub configured"), std::string::npos) << run.out;
+
+  // An edge configured with a hub that is not there.
+  edge.Stop();
+  TempDir tmp("hailongctl-status");
+  const std::string token = tmp.WriteFile("edge.token", std::string(kNodeToken) + "\n");
+  const uint16_t nowhere = hailong::testing::FreeTcpPort();
+  ASSERT_OK(edge.Start(kNodeOffice, {{"hub",
+                                      {{"url", "http://127.0.0.1:" + std::to_string(nowhere)},
+                                       {"node_id", kNodeId},
+                                       {"token_file", token}}}}));
+  ASSERT_TRUE(hailong::testing::WaitUntil(
+      [&] {
+        const json s = EdgeStatus(edge);
+        return s.is_object() && !s.value("hub_last_error", "").empty();
+      },
+      std::chrono::seconds(20)));
+  run = RunCtl({"status", "--url", edge.url(), "--json"});
+  j = ParseJson(run.out);
+  EXPECT_TRUE(HasWarning(j, "hub_unreachable")) << run.out;
+}
+
+TEST(StatusCommand, HubAtAGlance) {
+  HubNode hub;
+  ASSERT_OK(hub.Start());
+  // Without credentials: a hub, and a hint to log in.
+  CtlRun run = RunCtl({"status", "--url", hub.url()});
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_NE(run.out.find("Hub"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("--user"), std::string::npos) << run.out;
+
+  // The node never pushed: a warning naming it.
+  run = RunCtl({"status", "--url", hub.url(), "--user", kAdmin, "--password-file",
+                hub.password_file(), "--json"});
+  EXPECT_EQ(run.exit_code, 5) << run.out << run.err;
+  json j = ParseJson(run.out);
+  EXPECT_EQ(j["kind"], "hub");
+  EXPECT_TRUE(j["authenticated"].get<bool>());
+  ASSERT_EQ(j["nodes"].size(), 1u) << run.out;
+  EXPECT_EQ(j["nodes"][0]["id"], kNodeId);
+  EXPECT_TRUE(HasWarning(j, "node_never_seen", kNodeId)) << run.out;
+
+  // After a push the node is seen and its cursor moves.
+  TempDir tmp("hailongctl-status");
+  std::vector<WrittenEvent> written;
+  ASSERT_OK(WriteEdgeLog(tmp.Join("log"), kNodeId, 2, &written));
+  std::vector<std::string> events;
+  for (const auto& e : written) events.push_back(e.bytes);
+  ASSERT_EQ(hub.Push(kNodeId, events).status, 200);
+  run = RunCtl({"status", "--url", hub.url(), "--user", kAdmin, "--json"},
+               std::string(kAdminPassword) + "\n");
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  j = ParseJson(run.out);
+  EXPECT_EQ(j["nodes"][0]["acked_seq"], 6) << run.out;
+  EXPECT_TRUE(j["warnings"].empty()) << run.out;
+
+  run = RunCtl({"status", "--url", hub.url(), "--token-file", hub.token_file(), "--origin", kNodeId,
+                "--json"});
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_EQ(ParseJson(run.out)["cursor"]["acked_seq"], 6);
+
+  // Wrong password.
+  run = RunCtl({"status", "--url", hub.url(), "--user", kAdmin}, "sai mật khẩu\n");
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+}
+
+TEST(StatusCommand, NothingListening) {
+  const uint16_t port = hailong::testing::FreeTcpPort();
+  const CtlRun run =
+      RunCtl({"status", "--url", "http://127.0.0.1:" + std::to_string(port), "--timeout", "3"});
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  EXPECT_EQ(RunCtl({"status", "--url", "ftp://x"}).exit_code, 2);
+}
+
+#ifdef HAILONG_MOSQUITTO_PUB
+TEST(DevicesCommand, DevicesSeenByARealEdge) {
+  EdgeNode edge;
+  ASSERT_OK(edge.Start(kNodeOffice));
+  // A button box announces itself (retained status, as the device
+  // protocol says) with its firmware and a low battery; another only says
+  // "online" and then goes away.
+  auto publish = [&](const std::string& device, const std::string& payload) {
+    hailong::testing::CommandResult r;
+    ASSERT_OK(hailong::testing::RunCommand(
+        {HAILONG_MOSQUITTO_PUB, "-h", "127.0.0.1", "-p", std::to_string(edge.broker_port()), "-q",
+         "1", "-r", "-t",
+         std::string("hailong/v1/") + kNodeOffice + "/device/" + device + "/status", "-m", payload},
+        &r));
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+  };
+  publish(
+      "box-7",
+      R"({"status":"online","kind":"button_box","counter":"q2","firmware":"2.1.0","battery_pct":15})");
+  publish("tablet-1", "online");
+  ASSERT_TRUE(hailong::testing::WaitUntil(
+      [&] { return EdgeStatus(edge).value("devices_online", 0) == 2; }, std::chrono::seconds(20)))
+      << edge.LogTail();
+  publish("tablet-1", "offline");
+  ASSERT_TRUE(hailong::testing::WaitUntil(
+      [&] { return EdgeStatus(edge).value("devices_online", 0) == 1; }, std::chrono::seconds(20)));
+
+  // The edge does not list devices over HTTP: the command says what to do.
+  CtlRun run = RunCtl({"devices", "--url", edge.url()});
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  EXPECT_NE(run.err.find("--data-dir"), std::string::npos) << run.err;
+
+  ASSERT_EQ(edge.Stop(), 0);
+  run = RunCtl({"devices", "--data-dir", edge.data_dir(), "--json"});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  const json j = ParseJson(run.out);
+  ASSERT_EQ(j["devices"].size(), 2u) << run.out;
+  const json& box = j["devices"][0];
+  EXPECT_EQ(box["device"], "box-7");
+  EXPECT_EQ(box["office"], kNodeOffice);
+  EXPECT_EQ(box["counter"], "q2");
+  EXPECT_EQ(box["kind"], "button_box");
+  EXPECT_EQ(box["firmware"], "2.1.0");
+  EXPECT_EQ(box["battery_pct"], 15);
+  EXPECT_TRUE(box["online"].get<bool>());
+  const json& tablet = j["devices"][1];
+  EXPECT_EQ(tablet["device"], "tablet-1");
+  EXPECT_FALSE(tablet["online"].get<bool>());
+  EXPECT_TRUE(tablet["battery_pct"].is_null());
+  bool low = false, offline = false;
+  for (const json& w : j["warnings"]) {
+    low |= w["device"] == "p1/box-7" && w["code"] == "low_battery";
+    offline |= w["device"] == "p1/tablet-1" && w["code"] == "offline";
+  }
+  EXPECT_TRUE(low) << run.out;
+  EXPECT_TRUE(offline) << run.out;
+
+  run = RunCtl({"devices", "--data-dir", edge.data_dir()});
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_NE(run.out.find("box-7"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("pin yếu: 15%"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("ngoại tuyến"), std::string::npos) << run.out;
+}
+#endif
+
+json KioskRating(const std::string& id) {
+  return {{"id", id},
+          {"counter", "q1"},
+          {"template", "smiley-4"},
+          {"answers", {{"level", "satisfied"}}},
+          {"at", FormatRfc3339(Clock::System()->NowMs())},
+          {"channel", "touchscreen"},
+          {"device", "web-00112233aabbccdd"}};
+}
+
+json PostRating(const EdgeNode& edge, const std::string& id) {
+  hailong::testing::HttpResponse res;
+  Status s =
+      hailong::testing::HttpPost(edge.port(), "/api/v1/ratings", KioskRating(id).dump(), &res);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(res.status, 200) << res.body;
+  return json::parse(res.body, nullptr, false);
+}
+
+// Runbook "replace a failed edge": the old edge's log, exported, is
+// replayed into the new box's empty data dir under the same node id; the
+// new edge continues the log and still knows the old ratings' ids. The
+// same file replayed offline into a stopped hub is what the hub holds.
+TEST(ReplayCommand, AReplacementEdgeContinuesItsPredecessorsLog) {
+  TempDir tmp("hailongctl-replay");
+  const std::string file = tmp.Join("phuong-p1.hlx");
+  {
+    EdgeNode old_edge;
+    ASSERT_OK(old_edge.Start(kNodeOffice));
+    for (const char* id : {"k-1", "k-2", "k-3"})
+      EXPECT_EQ(PostRating(old_edge, id)["status"], "stored");
+    ASSERT_EQ(old_edge.Stop(), 0);
+    const CtlRun e = RunCtl({"log", "export", "--data-dir", old_edge.data_dir(), "--out", file});
+    ASSERT_EQ(e.exit_code, 0) << e.out << e.err;
+  }
+  EdgeNode edge;
+  CtlRun r = RunCtl(
+      {"log", "import", file, "--data-dir", edge.data_dir(), "--node-id", kNodeId, "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(ParseJson(r.out)["stored"], 3);
+  r = RunCtl(
+      {"log", "import", file, "--data-dir", edge.data_dir(), "--node-id", kNodeId, "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(ParseJson(r.out)["stored"], 0);  // twice changes nothing
+
+  ASSERT_OK(edge.Start(kNodeOffice));
+  EXPECT_EQ(EdgeStatus(edge)["log_seq"], 3);
+  // A kiosk resending a rating the old edge stored gets the old answer.
+  json again = PostRating(edge, "k-2");
+  EXPECT_EQ(again["seq"], 2);
+  EXPECT_EQ(again["duplicate"], true);
+  EXPECT_EQ(PostRating(edge, "k-4")["seq"], 4);
+  ASSERT_EQ(edge.Stop(), 0);
+  EXPECT_EQ(RunCtl({"log", "verify", "--data-dir", edge.data_dir()}).exit_code, 0);
+
+  // Offline into a stopped (here: new) hub's data dir; the hub then
+  // answers the node's cursor from it.
+  HubNode hub;
+  r = RunCtl({"log", "import", file, "--data-dir", hub.data_dir()});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  ASSERT_OK(hub.Start());
+  r = RunCtl({"status", "--url", hub.url(), "--token-file", hub.token_file(), "--origin", kNodeId,
+              "--json"});
+  EXPECT_EQ(ParseJson(r.out)["cursor"]["acked_seq"], 3) << r.out << r.err;
+}
+
+// The edge's story: 18 events backed up, 12 more written and shipped to
+// the hub, then the disk dies and someone restores the old backup.
+class RestoreWithHubTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_OK(hub_.Start());
+    edge_data_ = tmp_.Join("edge-data");
+    ASSERT_OK(WriteEdgeLog(edge_data_ + "/log", kNodeId, 6, &written_));  // seq 1-18
+    backup_ = tmp_.Join("backup");
+    const CtlRun b = RunCtl({"backup", "--data-dir", edge_data_, "--out", backup_});
+    ASSERT_EQ(b.exit_code, 0) << b.out << b.err;
+    ASSERT_OK(WriteEdgeLog(edge_data_ + "/log", kNodeId, 4, &written_));  // seq 19-30
+  }
+
+  void PushUpTo(size_t n) {
+    std::vector<std::string> events;
+    for (size_t i = 0; i < n; ++i) events.push_back(written_[i].bytes);
+    const auto res = hub_.Push(kNodeId, events);
+    ASSERT_EQ(res.status, 200) << res.body << hub_.LogTail();
+    ASSERT_EQ(json::parse(res.body)["acked_seq"], n);
+  }
+
+  CtlRun Restore(const std::string& target, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"restore",    "--from",       backup_,
+                                     "--data-dir", target,         "--hub",
+                                     hub_.url(),   "--token-file", hub_.token_file()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return RunCtl(args);
+  }
+
+  TempDir tmp_{"hailongctl-restore"};
+  HubNode hub_;
+  std::string edge_data_;
+  std::string backup_;
+  std::vector<WrittenEvent> written_;
+};
+
+TEST_F(RestoreWithHubTest, RefusedWhenTheHubIsAheadOfTheBackup) {
+  PushUpTo(30);
+  const std::string replacement = tmp_.Join("replacement/edge-data");
+  CtlRun r = Restore(replacement);
+  EXPECT_EQ(r.exit_code, 5) << r.out << r.err;
+  EXPECT_NE(r.err.find("hub đã nhận edge-p1 đến số thứ tự 30"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("18"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("rẽ nhánh"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(replacement));
+  EXPECT_FALSE(fs::exists(replacement + ".restoring"));
+
+  r = Restore(replacement, {"--json", "--lang", "en"});
+  EXPECT_EQ(r.exit_code, 5);
+  json j = ParseJson(r.out);
+  EXPECT_EQ(j["ahead"], "hub_ahead");
+  EXPECT_EQ(j["hub_acked_seq"], 30);
+  EXPECT_EQ(j["backup_head"], 18);
+  EXPECT_NE(j["error"].get<std::string>().find("fork"), std::string::npos) << r.out;
+
+  // What the refusal says to do: fetch the hub's copy, restore anyway,
+  // replay the copy. The edge then holds what the hub holds, and goes on.
+  const std::string copy = tmp_.Join("from-hub.hlx");
+  CtlRun e = RunCtl({"log", "export", "--hub", hub_.url(), "--user", kAdmin, "--password-file",
+                     hub_.password_file(), "--origin", kNodeId, "--out", copy, "--json"});
+  ASSERT_EQ(e.exit_code, 0) << e.out << e.err;
+  EXPECT_EQ(ParseJson(e.out)["events"], 30);
+  EXPECT_EQ(RunCtl({"log", "verify", copy}).exit_code, 0);
+
+  r = Restore(replacement, {"--force"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("--force"), std::string::npos) << r.out;
+  std::vector<std::string> restored;
+  ASSERT_OK(ReadOrigin(replacement + "/log", kNodeId, &restored));
+  EXPECT_EQ(restored.size(), 18u);
+
+  const CtlRun i =
+      RunCtl({"log", "import", copy, "--data-dir", replacement, "--node-id", kNodeId, "--json"});
+  ASSERT_EQ(i.exit_code, 0) << i.out << i.err;
+  EXPECT_EQ(ParseJson(i.out)["stored"], 12);
+  EXPECT_EQ(ParseJson(i.out)["skipped"], 18);
+  restored.clear();
+  ASSERT_OK(ReadOrigin(replacement + "/log", kNodeId, &restored));
+  ASSERT_EQ(restored.size(), 30u);
+  for (size_t k = 0; k < 30; ++k) EXPECT_EQ(restored[k], written_[k].bytes) << k;
+}
+
+TEST_F(RestoreWithHubTest, ExportFromAHubNeedsAnAdminAndTheRightOrigin) {
+  PushUpTo(30);
+  const std::string file = tmp_.Join("part.hlx");
+  CtlRun e = RunCtl({"log", "export", "--hub", hub_.url(), "--user", kAdmin, "--origin", kNodeId,
+                     "--from-seq", "25", "--out", file, "--json"},
+                    std::string(kAdminPassword) + "\n");
+  ASSERT_EQ(e.exit_code, 0) << e.out << e.err;
+  json j = ParseJson(e.out);
+  EXPECT_EQ(j["origins"][0]["first_seq"], 25);
+  EXPECT_EQ(j["origins"][0]["last_seq"], 30);
+  EXPECT_EQ(RunCtl({"log", "verify", file}).exit_code, 0);
+  // Replayed onto the edge's own 1-30 it adds nothing.
+  const CtlRun i =
+      RunCtl({"log", "import", file, "--data-dir", edge_data_, "--node-id", kNodeId, "--json"});
+  EXPECT_EQ(i.exit_code, 0) << i.out << i.err;
+  EXPECT_EQ(ParseJson(i.out)["skipped"], 6);
+
+  e = RunCtl({"log", "export", "--hub", hub_.url(), "--user", kAdmin, "--origin", kNodeId, "--out",
+              tmp_.Join("x.hlx")},
+             "sai mật khẩu\n");
+  EXPECT_EQ(e.exit_code, 1) << e.out << e.err;
+  e = RunCtl({"log", "export", "--hub", hub_.url(), "--user", kAdmin, "--password-file",
+              hub_.password_file(), "--origin", "edge-p9", "--out", tmp_.Join("y.hlx")});
+  EXPECT_EQ(e.exit_code, 1) << e.out << e.err;
+  EXPECT_FALSE(fs::exists(tmp_.Join("x.hlx")));
+  EXPECT_FALSE(fs::exists(tmp_.Join("y.hlx")));
+}
+
+TEST_F(RestoreWithHubTest, AllowedWhenTheHubHasNothingNewer) {
+  PushUpTo(18);
+  const std::string replacement = tmp_.Join("replacement/edge-data");
+  const CtlRun r = Restore(replacement, {"--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const json j = ParseJson(r.out);
+  EXPECT_EQ(j["hub_acked_seq"], 18);
+  EXPECT_EQ(j["backup_head"], 18);
+  EXPECT_FALSE(j["forced"].get<bool>());
+
+  // A wrong token is not a green light.
+  TempDir other("hailongctl-token");
+  const std::string bad = other.WriteFile("bad.token", "not-the-token\n");
+  const CtlRun denied = RunCtl({"restore", "--from", backup_, "--data-dir", tmp_.Join("x"), "--hub",
+                                hub_.url(), "--token-file", bad});
+  EXPECT_EQ(denied.exit_code, 1) << denied.out << denied.err;
+  EXPECT_FALSE(fs::exists(tmp_.Join("x")));
+}
+
+// A restored data dir runs a real edge, which continues its log.
+TEST_F(RestoreWithHubTest, TheRestoredEdgeRuns) {
+  EdgeNode edge;
+  const CtlRun r = RunCtl({"restore", "--from", backup_, "--data-dir", edge.data_dir()});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  ASSERT_OK(edge.Start(kNodeOffice));
+  const CtlRun s = RunCtl({"status", "--url", edge.url(), "--json"});
+  const json j = ParseJson(s.out);
+  EXPECT_EQ(j["status"]["origin"], kNodeId) << s.out;
+  EXPECT_EQ(j["status"]["log_seq"], 18) << s.out;
+  EXPECT_EQ(edge.Stop(), 0);
+  EXPECT_EQ(RunCtl({"log", "verify", "--data-dir", edge.data_dir()}).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace hailong::ops::testing

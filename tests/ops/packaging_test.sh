@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# The .deb packages build, unpack into a scratch root, and what they hold
+# works from there: every program answers --version, the units and
+# maintainer scripts are well-formed, and the unpacked hub serves the
+# packaged dashboard (with the vendored Chart.js) and the edge's pages are
+# all there.
+#
+#   packaging_test.sh BUILD_DIR [CPACK]
+#
+# Runs cpack -G DEB with BUILD_DIR's configuration (its programs must be
+# built) into a scratch directory; nothing is written into BUILD_DIR.
+set -euo pipefail
+
+build=$(cd "$1" && pwd)
+cpack=${2:-cpack}
+source_dir=$(cd "$(dirname "$0")/../.." && pwd)
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/hailong-packaging.XXXXXX")
+hub_pid=
+cleanup() {
+  if [ -n "$hub_pid" ]; then kill "$hub_pid" 2>/dev/null || true; wait "$hub_pid" 2>/dev/null || true; fi
+  if [ -z "${HAILONG_KEEP_TEMP:-}" ]; then rm -rf "$scratch"; else echo "kept $scratch"; fi
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+pass() { echo "ok: $*"; }
+
+for p in hailong-edge hailong-hub hailongctl hailong-devsim; do
+  [ -n "$(find "$build" -maxdepth 3 -type f -name "$p" -perm -u+x | head -1)" ] ||
+    fail "$p is not built in $build (build everything first)"
+done
+
+# ---- build the packages ---------------------------------------------------------
+(cd "$scratch" && "$cpack" -G DEB --config "$build/CPackConfig.cmake" -B "$scratch/out" \
+  >"$scratch/cpack.log" 2>&1) || { cat "$scratch/cpack.log"; fail "cpack -G DEB"; }
+shopt -s nullglob
+debs=("$scratch"/out/*.deb)
+[ ${#debs[@]} -eq 3 ] || { ls -l "$scratch/out"; fail "expected 3 .deb files, got ${#debs[@]}"; }
+deb_of() { local d; for d in "${debs[@]}"; do [[ "$(basename "$d")" == "$1"_* ]] && echo "$d"; done; }
+common=$(deb_of hailong-common); edge=$(deb_of hailong-edge); hub=$(deb_of hailong-hub)
+[ -n "$common" ] && [ -n "$edge" ] && [ -n "$hub" ] || fail "package names: ${debs[*]}"
+pass "cpack built $(cd "$scratch/out" && echo *.deb)"
+
+# ---- control data -----------------------------------------------------------------
+field() { dpkg-deb -f "$1" "$2"; }
+for d in "$edge" "$hub"; do
+  deps=$(field "$d" Depends)
+  [[ "$deps" == *"hailong-common (= "* ]] || fail "$(basename "$d") Depends lacks hailong-common: $deps"
+  [[ "$deps" == *adduser* ]] || fail "$(basename "$d") Depends lacks adduser: $deps"
+  [[ "$deps" == *librocksdb* ]] || fail "$(basename "$d") Depends lacks the shared libraries: $deps"
+  ctl="$scratch/control-$(field "$d" Package)"
+  dpkg-deb -e "$d" "$ctl"
+  for s in postinst prerm postrm; do
+    [ -x "$ctl/$s" ] || fail "$(basename "$d"): $s missing or not executable"
+    sh -n "$ctl/$s" || fail "$(basename "$d"): $s is not valid sh"
+  done
+  grep -q 'adduser --system' "$ctl/postinst" || fail "$(basename "$d"): postinst does not create the user"
+  ! grep -q '@[A-Z_]*@' "$ctl/postinst" "$ctl/prerm" || fail "$(basename "$d"): unexpanded @VAR@"
+done
+grep -q 'hailong-mosquitto@\*.service' "$scratch/control-hailong-edge/prerm" ||
+  fail "the edge's prerm does not stop the office broker"
+pass "control fields and maintainer scripts"
+
+# ---- contents -----------------------------------------------------------------------
+root="$scratch/root"
+mkdir -p "$root"
+for d in "${debs[@]}"; do dpkg-deb -x "$d" "$root"; done
+for f in usr/bin/hailongctl usr/bin/hailong-edge usr/bin/hailong-devsim usr/bin/hailong-hub \
+         usr/lib/hailong/make-office-broker usr/lib/hailong/hailong-mosquitto-conf; do
+  [ -x "$root/$f" ] || fail "missing program /$f"
+done
+for f in usr/lib/systemd/system/hailong-edge.service usr/lib/systemd/system/hailong-hub.service \
+         usr/lib/systemd/system/hailong-mosquitto@.service \
+         usr/share/hailong/examples/edge.json usr/share/hailong/examples/hub.json \
+         usr/share/hailong/edge/web/kiosk.html usr/share/hailong/edge/web/survey.js \
+         usr/share/hailong/hub/web/index.html usr/share/hailong/hub/web/survey.html \
+         usr/share/hailong/hub/web/assets/dash-app.js \
+         usr/share/doc/hailong/hailongctl.md usr/share/doc/hailong/runbooks.md \
+         usr/share/doc/hailong/install-edge.md usr/share/doc/hailong/install-hub.md; do
+  [ -f "$root/$f" ] || fail "missing file /$f"
+done
+[ -z "$(find "$root" -name node_modules)" ] || fail "node_modules is packaged"
+[ -z "$(find "$root" -name 'package*.json')" ] || fail "npm's package files are packaged"
+# Every file of edge/web (but its README) is in the package.
+for f in "$source_dir"/edge/web/*; do
+  b=$(basename "$f"); [ "$b" = README.md ] && continue
+  cmp -s "$f" "$root/usr/share/hailong/edge/web/$b" || fail "edge/web/$b differs or is missing"
+done
+chart_src="$source_dir/hub/web/node_modules/chart.js/dist/chart.umd.min.js"
+chart="$root/usr/share/hailong/hub/web/assets/vendor/chart.umd.min.js"
+if [ -f "$chart_src" ]; then
+  [ -f "$chart" ] && [ ! -L "$chart" ] || fail "the vendored Chart.js is not a plain file in the hub package"
+  cmp -s "$chart_src" "$chart" || fail "the vendored Chart.js differs"
+fi
+for u in "$root"/usr/lib/systemd/system/*.service; do
+  for key in User=hailong ProtectSystem=strict ProtectHome=yes PrivateTmp=yes \
+             NoNewPrivileges=yes ReadWritePaths=/var/lib/hailong StandardError=journal; do
+    grep -qx "$key" "$u" || fail "$(basename "$u") lacks $key"
+  done
+done
+pass "contents ($(find "$root" -type f | wc -l) files)"
+
+# ---- the programs run from the scratch root ----------------------------------------------
+version=$(sed -n 's/^project(hailong VERSION \([0-9.]*\).*/\1/p' "$source_dir/CMakeLists.txt")
+for p in hailongctl hailong-edge hailong-hub hailong-devsim; do
+  out=$("$root/usr/bin/$p" --version 2>&1) || fail "$p --version: $out"
+  [[ "$out" == *"$version"* ]] || fail "$p --version printed '$out', not $version"
+  pass "$p --version: $out"
+done
+"$root/usr/lib/hailong/make-office-broker" --help >/dev/null || fail "make-office-broker --help"
+
+# The office broker's configuration for the journal, from a real make-office-broker run.
+if command -v mosquitto_passwd >/dev/null; then
+  "$root/usr/lib/hailong/make-office-broker" --office phuong-01 --port 18830 \
+    --dir "$scratch/broker" --edge-password e --device-password d --devices 2 >/dev/null
+  "$root/usr/lib/hailong/hailong-mosquitto-conf" "$scratch/broker" "$scratch/broker.conf"
+  grep -qx 'log_dest stderr' "$scratch/broker.conf" || fail "broker conf: no log_dest stderr"
+  ! grep -q '^log_dest file' "$scratch/broker.conf" || fail "broker conf still logs to a file"
+  grep -q "^password_file $scratch/broker/passwd" "$scratch/broker.conf" || fail "broker conf lost its passwords"
+  pass "hailong-mosquitto-conf"
+fi
+
+# The packaged hub serves the packaged dashboard.
+read -r token token_sha < <("$root/usr/bin/hailongctl" new-token | paste -sd' ')
+hash=$(printf 'mật khẩu thử\n' | "$root/usr/bin/hailongctl" hash-password)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+python3 - "$root/usr/share/hailong/examples/hub.json" "$scratch/hub.json" "$scratch/hub-data" \
+    "$port" "$token_sha" "$hash" <<'PY'
+import hashlib, json, os, sys
+src, dst, data, port, sha, pw = sys.argv[1:]
+c = json.load(open(src))
+c["data_dir"] = data
+c["http"]["listen"] = "127.0.0.1:" + port
+c["cookie_secure"] = False
+for i, n in enumerate(c["nodes"]):
+    n["token_sha256"] = sha if i == 0 else hashlib.sha256(os.urandom(16).hex().encode()).hexdigest()
+for u in c["users"]: u["password_hash"] = pw
+del c["web_root"]  # the unit's HAILONG_HUB_WEB_DIR, pointed into the scratch root below
+json.dump(c, open(dst, "w"))
+PY
+HAILONG_HUB_WEB_DIR="$root/usr/share/hailong/hub/web" \
+  "$root/usr/bin/hailong-hub" --config "$scratch/hub.json" >"$scratch/hub.log" 2>&1 &
+hub_pid=$!
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+  kill -0 "$hub_pid" 2>/dev/null || { cat "$scratch/hub.log"; fail "the packaged hub did not start"; }
+  sleep 0.1
+done
+get() { curl -fsS -o "$scratch/got" -w '%{http_code}' "http://127.0.0.1:$port$1"; }
+[ "$(get /)" = 200 ] && cmp -s "$scratch/got" "$root/usr/share/hailong/hub/web/index.html" ||
+  fail "the hub does not serve the packaged index.html"
+[ "$(get /assets/dash-app.js)" = 200 ] || fail "GET /assets/dash-app.js"
+if [ -f "$chart" ]; then
+  [ "$(get /assets/vendor/chart.umd.min.js)" = 200 ] && cmp -s "$scratch/got" "$chart" ||
+    fail "the hub does not serve the vendored Chart.js"
+fi
+"$root/usr/bin/hailongctl" status --url "http://127.0.0.1:$port" >/dev/null ||
+  fail "hailongctl status against the packaged hub"
+kill "$hub_pid"; wait "$hub_pid" || true; hub_pid=
+pass "the packaged hub serves the packaged dashboard"
+echo "PASS"
