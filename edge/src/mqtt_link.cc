@@ -5,6 +5,8 @@
 #include <chrono>
 #include <iostream>
 
+#include "hailong/devices/tcp_nodelay.h"
+
 namespace hailong::edge {
 
 MqttLink::MqttLink(MqttLinkOptions options, MessageCallback on_message,
@@ -114,6 +116,9 @@ void MqttLink::Supervise() {
       lost_ = false;
     }
     if (ConnectOnce()) {
+      // Paho leaves Nagle on: an ack written right after a PUBACK would
+      // wait ~40 ms for the broker's delayed ACK.
+      hailong::devices::EnableTcpNoDelayOnAllSockets();
       connected_ = true;
       ++connects_;
       backoff = options_.backoff_min_ms;

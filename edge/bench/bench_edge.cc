@@ -1,0 +1,268 @@
+// hailong-bench-edge: durable ratings through a real Mosquitto and a real
+// hailong-edge, driven by hailong-devsim with 200 simulated devices.
+//   1. acknowledged (fsync'd) ratings per second, as fast as devices go
+//      (target >= 20,000/s), beside the ceiling measured in the same run:
+//      the same devices against `hailong-devsim --responder`, which acks
+//      over the same broker without storing (Mosquitto's QoS 1 round trip);
+//   2. ack latency p50/p99 at 2,000 ratings/s (target p99 <= 20 ms);
+//   3. resident memory of an idle edge (target <= 64 MiB).
+// Usage: hailong-bench-edge [--runs N] [--quick] [--dir D]
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "hailong/schema/version.h"
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace {
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v[v.size() / 2];
+}
+
+uint16_t FreePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+bool WaitPort(uint16_t port, int seconds) {
+  for (int i = 0; i < seconds * 20; ++i) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    ::close(fd);
+    if (ok) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+// Starts argv with stdout to `out` and stderr to `err` ("" = /dev/null).
+pid_t Spawn(const std::vector<std::string>& argv, const std::string& out, const std::string& err) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    std::FILE* f1 = std::freopen(out.empty() ? "/dev/null" : out.c_str(), "w", stdout);
+    std::FILE* f2 = std::freopen(err.empty() ? "/dev/null" : err.c_str(), "a", stderr);
+    (void)f1;
+    (void)f2;
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execv(args[0], args.data());
+    std::_Exit(127);
+  }
+  return pid;
+}
+
+int Reap(pid_t pid) {
+  int st = 0;
+  ::waitpid(pid, &st, 0);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+void Stop(pid_t pid) {
+  ::kill(pid, SIGTERM);
+  Reap(pid);
+}
+
+json ReadJsonFile(const std::string& path) {
+  std::ifstream in(path);
+  std::string line, last;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line[0] == '{') last = line;
+  }
+  return json::parse(last, nullptr, false);
+}
+
+double RssMiB(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) {
+      std::istringstream ls(line.substr(6));
+      double kb = 0;
+      ls >> kb;
+      return kb / 1024.0;
+    }
+  }
+  return 0;
+}
+
+[[noreturn]] void Fail(const std::string& what) {
+  std::fprintf(stderr, "bench: %s\n", what.c_str());
+  std::exit(1);
+}
+
+struct Setup {
+  std::string dir;
+  uint16_t broker_port = 0;
+  pid_t broker = -1;
+  std::string broker_url() const { return "tcp://127.0.0.1:" + std::to_string(broker_port); }
+};
+
+void StartBroker(Setup* s) {
+  s->broker_port = FreePort();
+  const std::string conf = s->dir + "/mosquitto.conf";
+  std::ofstream(conf) << "listener " << s->broker_port << " 127.0.0.1\n"
+                      << "allow_anonymous true\npersistence false\nset_tcp_nodelay true\n"
+                      << "max_queued_messages 0\nmax_inflight_messages 0\n"
+                      << "log_dest stderr\nlog_type error\n";
+  s->broker = Spawn({HAILONG_MOSQUITTO, "-c", conf}, "", s->dir + "/mosquitto.log");
+  if (!WaitPort(s->broker_port, 10)) Fail("mosquitto did not start");
+}
+
+std::vector<std::string> DevsimArgs(const Setup& s, const std::string& office, int devices) {
+  return {HAILONG_DEVSIM_PATH,
+          "--broker",
+          s.broker_url(),
+          "--office",
+          office,
+          "--devices",
+          std::to_string(devices),
+          "--counters",
+          "8",
+          "--template",
+          "smiley-4",
+          "--report-json",
+          "--quiet",
+          "--clean-session"};
+}
+
+json RunDevsim(const Setup& s, std::vector<std::string> args, const std::string& name) {
+  const std::string out = s.dir + "/" + name + ".json";
+  const int code = Reap(Spawn(args, out, s.dir + "/" + name + ".log"));
+  json j = ReadJsonFile(out);
+  if (!j.is_object()) Fail(name + ": no report (exit " + std::to_string(code) + "), see " + s.dir);
+  if (j.value("unacked", 0) != 0) Fail(name + ": ratings left unacknowledged: " + j.dump());
+  return j;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string dir = fs::temp_directory_path() / ("hailong-bench-edge-" + std::to_string(getpid()));
+  int runs = 3;
+  bool quick = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--dir" && i + 1 < argc) {
+      dir = argv[++i];
+    } else if (a == "--runs" && i + 1 < argc) {
+      runs = std::max(1, std::atoi(argv[++i]));
+    } else if (a == "--quick") {
+      quick = true;
+    } else if (a == "--version") {
+      std::printf("hailong-bench-edge %s\n", hailong::kVersion);
+      return 0;
+    } else {
+      std::printf("usage: hailong-bench-edge [--runs N] [--quick] [--dir D]\n");
+      return a == "--help" ? 0 : 2;
+    }
+  }
+  if (quick) runs = 1;
+  const int devices = 200;
+  const uint64_t count = quick ? 20000 : 200000;
+  const int latency_s = quick ? 5 : 15;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+
+  std::vector<double> edge_rate, ceiling_rate, p50, p99, ceiling_p99, rss;
+  for (int run = 0; run < runs; ++run) {
+    Setup s;
+    s.dir = dir + "/run-" + std::to_string(run);
+    fs::create_directories(s.dir);
+    StartBroker(&s);
+
+    // Ceiling: the same devices and broker, acks without storing.
+    pid_t responder = Spawn({HAILONG_DEVSIM_PATH, "--responder", "--broker", s.broker_url(),
+                             "--office", "ceiling", "--quiet"},
+                            "", s.dir + "/responder.log");
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    auto args = DevsimArgs(s, "ceiling", devices);
+    args.insert(args.end(), {"--count", std::to_string(count), "--total-rate", "1000000"});
+    json c = RunDevsim(s, args, "ceiling");
+    ceiling_rate.push_back(c["acked_per_s"].get<double>());
+    Stop(responder);
+
+    // The real edge.
+    const uint16_t http_port = FreePort();
+    json cfg = {{"office_id", "bench"},
+                {"data_dir", s.dir + "/edge"},
+                {"mqtt", {{"url", s.broker_url()}}},
+                {"http", {{"listen", "127.0.0.1:" + std::to_string(http_port)}}}};
+    std::ofstream(s.dir + "/edge.json") << cfg.dump();
+    pid_t edge =
+        Spawn({HAILONG_EDGE_PATH, "--config", s.dir + "/edge.json"}, "", s.dir + "/edge.log");
+    if (!WaitPort(http_port, 30)) Fail("hailong-edge did not start, see " + s.dir + "/edge.log");
+    std::this_thread::sleep_for(std::chrono::seconds(3));
+    rss.push_back(RssMiB(edge));
+
+    args = DevsimArgs(s, "bench", devices);
+    args.insert(args.end(), {"--count", std::to_string(count), "--total-rate", "1000000"});
+    json e = RunDevsim(s, args, "edge");
+    edge_rate.push_back(e["acked_per_s"].get<double>());
+
+    args = DevsimArgs(s, "bench", devices);
+    args.insert(args.end(), {"--total-rate", "2000", "--duration", std::to_string(latency_s)});
+    json l = RunDevsim(s, args, "latency");
+    p50.push_back(l["latency_ms"]["p50"].get<double>());
+    p99.push_back(l["latency_ms"]["p99"].get<double>());
+    Stop(edge);
+
+    responder = Spawn({HAILONG_DEVSIM_PATH, "--responder", "--broker", s.broker_url(), "--office",
+                       "ceiling", "--quiet"},
+                      "", s.dir + "/responder2.log");
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    args = DevsimArgs(s, "ceiling", devices);
+    args.insert(args.end(), {"--total-rate", "2000", "--duration", std::to_string(latency_s)});
+    json cl = RunDevsim(s, args, "ceiling-latency");
+    ceiling_p99.push_back(cl["latency_ms"]["p99"].get<double>());
+    Stop(responder);
+    Stop(s.broker);
+  }
+  fs::remove_all(dir);
+
+  std::printf("# hailong-bench-edge %s, %d devices, median of %d run(s)\n\n", hailong::kVersion,
+              devices, runs);
+  std::printf("| figure | value | target | ceiling measured in this run | ratio |\n");
+  std::printf("|---|---:|---:|---:|---:|\n");
+  std::printf(
+      "| acknowledged durable ratings / s (%llu ratings) | %.0f | >= 20000 | %.0f / s: Mosquitto "
+      "QoS 1 round trip, acks without storing | %.2f |\n",
+      static_cast<unsigned long long>(count), Median(edge_rate), Median(ceiling_rate),
+      Median(edge_rate) / Median(ceiling_rate));
+  std::printf("| ack latency p50 at 2,000 ratings/s, ms | %.1f | - | - | - |\n", Median(p50));
+  std::printf(
+      "| ack latency p99 at 2,000 ratings/s, ms | %.1f | <= 20 | %.1f ms without storing | %.2f "
+      "|\n",
+      Median(p99), Median(ceiling_p99), Median(p99) / std::max(0.001, Median(ceiling_p99)));
+  std::printf("| resident memory of an idle edge, MiB | %.1f | <= 64 | - | - |\n", Median(rss));
+  return 0;
+}
