@@ -155,6 +155,7 @@ Status ParseHub(const json& object, HubConfig* hub) {
   HAILONG_RETURN_IF_ERROR(r.String("url", true, &hub->url));
   HAILONG_RETURN_IF_ERROR(r.String("node_id", true, &hub->node_id));
   HAILONG_RETURN_IF_ERROR(r.String("token_file", true, &hub->token_file));
+  HAILONG_RETURN_IF_ERROR(r.String("ca_file", false, &hub->ca_file));
   HAILONG_RETURN_IF_ERROR(r.RejectUnknown());
   if (hub->url.rfind("http://", 0) != 0 && hub->url.rfind("https://", 0) != 0) {
     return r.Bad("url", "must start with http:// or https://");

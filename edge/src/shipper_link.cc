@@ -60,6 +60,7 @@ Status StartShipperLink(const EdgeConfig& config, replication::EventLog* log,
   replication::ShipperOptions options;
   options.hub_url = config.hub->url;
   options.node_id = config.hub->node_id;
+  options.ca_file = config.hub->ca_file;
   options.token = token;
   std::unique_ptr<replication::Shipper> shipper;
   Status s = replication::Shipper::Start(options, log, &shipper);

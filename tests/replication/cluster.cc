@@ -78,9 +78,11 @@ Status Cluster::StartEdge() {
                {"mqtt", {{"url", broker_ ? broker_->url() : "tcp://127.0.0.1:1"}}},
                {"http", {{"listen", "127.0.0.1:" + std::to_string(edge_port_)}}},
                {"hub",
-                {{"url", "http://127.0.0.1:" + std::to_string(hub_port_)},
+                {{"url", edge_hub_url_.empty() ? "http://127.0.0.1:" + std::to_string(hub_port_)
+                                               : edge_hub_url_},
                  {"node_id", kNode},
                  {"token_file", tmp_.Join("edge.token")}}}};
+  if (!edge_ca_file_.empty()) edge["hub"]["ca_file"] = edge_ca_file_;
   WriteText(tmp_.Join("edge.json"), edge.dump(2));
   ProcessOptions po;
   po.argv = {HAILONG_EDGE_PATH, "--config", tmp_.Join("edge.json")};

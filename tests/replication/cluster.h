@@ -26,6 +26,12 @@ class Cluster {
   Status StartBroker();
   Status StartHub();
   Status StartEdge();
+  // The hub URL and CA file the edge is configured with (default: the
+  // hub's plain loopback URL, no CA file).
+  void SetEdgeHubUrl(const std::string& url, const std::string& ca_file) {
+    edge_hub_url_ = url;
+    edge_ca_file_ = ca_file;
+  }
   void KillHub();
   void KillEdge();
   void StopEdge();
@@ -58,6 +64,7 @@ class Cluster {
   std::unique_ptr<hailong::testing::MosquittoBroker> broker_;
   std::unique_ptr<hailong::testing::Process> hub_, edge_;
   int hub_starts_ = 0, edge_starts_ = 0;
+  std::string edge_hub_url_, edge_ca_file_;
 };
 
 // Every event of `origin` in the log at `dir` (opened read-only-ish with

@@ -10,6 +10,8 @@
 #include "cluster.h"
 #include "hailong/replication/shipper.h"
 #include "hailong/testing/http_client.h"
+#include "hailong/testing/ports.h"
+#include "hailong/testing/process.h"
 #include "hailong/testing/wait.h"
 
 namespace hailong::replication::testing {
@@ -129,6 +131,80 @@ TEST(ReplicationTest, HubOutageWhileRatingsArriveThenCatchUp) {
   c.StopEdge();
   c.StopHub();
   ExpectSameLogs(c, seq);
+}
+
+// TLS: the edge's Shipper speaks TLS (Beast SSL stream over OpenSSL) to an
+// https:// hub URL and verifies the certificate against hub.ca_file. The
+// hub sits behind a TLS terminator (socat, as nginx would in production).
+class TlsTest : public ::testing::Test {
+ protected:
+  // Self-signed certificate for 127.0.0.1 in tmp/<name>.{crt,key}.
+  std::string MakeCert(const std::string& name) {
+    const std::string crt = tmp_.Join(name + ".crt"), key = tmp_.Join(name + ".key");
+    const std::string cmd =
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1"
+        " -addext subjectAltName=IP:127.0.0.1 -keyout " +
+        key + " -out " + crt + " >/dev/null 2>&1";
+    EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    return crt;
+  }
+  void StartTerminator(const std::string& crt) {
+    tls_port_ = hailong::testing::FreeTcpPort();
+    const std::string key = crt.substr(0, crt.size() - 4) + ".key";
+    hailong::testing::ProcessOptions po;
+    po.argv = {"socat",
+               "OPENSSL-LISTEN:" + std::to_string(tls_port_) +
+                   ",bind=127.0.0.1,reuseaddr,fork,verify=0,cert=" + crt + ",key=" + key,
+               "TCP:127.0.0.1:" + std::to_string(c_.hub_port())};
+    po.log_file = tmp_.Join("socat.log");
+    ASSERT_TRUE(hailong::testing::Process::Start(po, &terminator_).ok());
+    ASSERT_TRUE(
+        hailong::testing::WaitForTcpPort("127.0.0.1", tls_port_, std::chrono::seconds(10)).ok());
+  }
+
+  TempDir tmp_{"repl-tls"};
+  Cluster c_{tmp_};
+  uint16_t tls_port_ = 0;
+  std::unique_ptr<hailong::testing::Process> terminator_;
+};
+
+TEST_F(TlsTest, ShipsOverTlsWithTheConfiguredCa) {
+  const std::string crt = MakeCert("hub");
+  ASSERT_TRUE(c_.StartBroker().ok());
+  ASSERT_TRUE(c_.StartHub().ok()) << c_.Logs();
+  StartTerminator(crt);
+  c_.SetEdgeHubUrl("https://127.0.0.1:" + std::to_string(tls_port_), crt);
+  ASSERT_TRUE(c_.StartEdge().ok()) << c_.Logs();
+  uint64_t seq = 0;
+  for (int i = 0; i < 50; ++i) ASSERT_TRUE(c_.PostRating("tls-" + std::to_string(i), &seq).ok());
+  ASSERT_TRUE(WaitForHub(c_, seq, std::chrono::seconds(60))) << c_.Logs();
+  json st;
+  ASSERT_TRUE(c_.EdgeStatus(&st).ok());
+  EXPECT_EQ(st["hub_url"], "https://127.0.0.1:" + std::to_string(tls_port_));
+}
+
+TEST_F(TlsTest, RefusesAHubWhoseCertificateTheCaDidNotSign) {
+  const std::string real = MakeCert("hub");
+  const std::string other = MakeCert("other-ca");
+  ASSERT_TRUE(c_.StartBroker().ok());
+  ASSERT_TRUE(c_.StartHub().ok()) << c_.Logs();
+  StartTerminator(real);
+  c_.SetEdgeHubUrl("https://127.0.0.1:" + std::to_string(tls_port_), other);
+  ASSERT_TRUE(c_.StartEdge().ok()) << c_.Logs();
+  uint64_t seq = 0;
+  ASSERT_TRUE(c_.PostRating("untrusted", &seq).ok());
+  json st;
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        return c_.EdgeStatus(&st).ok() &&
+               st.value("hub_last_error", std::string()).find("TLS") != std::string::npos;
+      },
+      std::chrono::seconds(30)))
+      << st.dump();
+  EXPECT_EQ(st["hub_reachable"], false) << st.dump();
+  uint64_t acked = 99;
+  ASSERT_TRUE(c_.HubAcked(&acked).ok());
+  EXPECT_EQ(acked, 0u);  // nothing reached the hub
 }
 
 // Raw pushes that the hub must refuse without storing anything.

@@ -46,6 +46,9 @@ struct HubConfig {
   std::string url;         // "http://host:port"
   std::string node_id;     // this edge's origin id at the hub
   std::string token_file;  // file holding the node's bearer token
+  // CA bundle that signs the hub's certificate (https:// hub URLs); "" =
+  // the system's default CAs.
+  std::string ca_file;
 };
 
 struct EdgeConfig {
