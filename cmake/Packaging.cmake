@@ -100,7 +100,10 @@ set(CPACK_PACKAGE_NAME hailong)
 set(CPACK_PACKAGE_VENDOR "Hài Lòng")
 set(CPACK_PACKAGE_CONTACT "Hài Lòng operators <hailong@localhost>")
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
-set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
+# CPack DEB puts a summary it is given above each package's own description;
+# CPack's default summary (this text) is left out, so each package's first
+# line (CPACK_DEBIAN_<COMPONENT>_DESCRIPTION) is its synopsis.
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${CMAKE_PROJECT_NAME} built using CMake")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEB_COMPONENT_INSTALL ON)
@@ -114,25 +117,24 @@ set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(HAILONG_DEB_VERSION "${PROJECT_VERSION}-${CPACK_DEBIAN_PACKAGE_RELEASE}")
 
 set(CPACK_DEBIAN_COMMON_PACKAGE_NAME hailong-common)
-set(CPACK_COMPONENT_COMMON_DESCRIPTION
-  "Hài Lòng: hailongctl, the operators' and technicians' tool\n"
-  "Log export, verify and import, backups, node status, device lists, QR codes, tokens and\n"
-  "password hashes for the Hài Lòng citizen satisfaction system.")
+# First line: the synopsis. (One string: several would make a CMake list.)
+set(CPACK_DEBIAN_COMMON_DESCRIPTION "Hài Lòng: hailongctl, the operators' and technicians' tool
+Log export, verify and import, backups, node status, device lists, QR codes,
+node tokens and password hashes for the Hài Lòng citizen satisfaction system.")
 
 set(CPACK_DEBIAN_EDGE_PACKAGE_NAME hailong-edge)
 set(CPACK_DEBIAN_EDGE_PACKAGE_DEPENDS "hailong-common (= ${HAILONG_DEB_VERSION}), adduser")
 set(CPACK_DEBIAN_EDGE_PACKAGE_RECOMMENDS "mosquitto")
-set(CPACK_COMPONENT_EDGE_DESCRIPTION
-  "Hài Lòng office edge (ward one-stop office)\n"
-  "Takes citizens' ratings from button boxes (MQTT), counter kiosks and the phone survey,\n"
-  "stores them durably in the office's event log and ships it to the district hub.\n"
-  "Includes the office MQTT broker unit and the device simulator hailong-devsim.")
+set(CPACK_DEBIAN_EDGE_DESCRIPTION "Hài Lòng office edge (ward one-stop office)
+Takes citizens' ratings from button boxes (MQTT), counter kiosks and the phone
+survey, stores them durably in the office's event log and ships it to the
+district hub. Includes the office MQTT broker unit and the device simulator
+hailong-devsim.")
 
 set(CPACK_DEBIAN_HUB_PACKAGE_NAME hailong-hub)
 set(CPACK_DEBIAN_HUB_PACKAGE_DEPENDS "hailong-common (= ${HAILONG_DEB_VERSION}), adduser")
-set(CPACK_COMPONENT_HUB_DESCRIPTION
-  "Hài Lòng district hub\n"
-  "Receives every office's event log, keeps the reports, serves the dashboard, the\n"
-  "follow-up of unhappy citizens and the public phone survey.")
+set(CPACK_DEBIAN_HUB_DESCRIPTION "Hài Lòng district hub
+Receives every office's event log, keeps the reports, serves the dashboard,
+the follow-up of unhappy citizens and the public phone survey.")
 
 include(CPack)

@@ -36,7 +36,7 @@ T Get(const json& j, const char* key, T fallback) {
 
 void EdgeWarnings(const NodeStatusOptions& o, const json& s, std::vector<StatusWarning>* w) {
   if (!Get<bool>(s, "hub_configured", true)) {
-    w->push_back({"hub_not_configured", "", "the edge keeps everything until a hub is configured"});
+    w->push_back({"hub_not_configured", "", ""});
   } else if (!Get<bool>(s, "hub_reachable", false)) {
     w->push_back({"hub_unreachable", Get<std::string>(s, "hub_url", ""),
                   Get<std::string>(s, "hub_last_error", "")});

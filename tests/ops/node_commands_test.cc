@@ -45,13 +45,16 @@ bool HasWarning(const json& j, const std::string& code, const std::string& subje
 
 json EdgeStatus(const EdgeNode& edge) {
   hailong::testing::HttpResponse res;
-  if (!hailong::testing::HttpGet(edge.port(), "/api/v1/status", &res).ok()) return json();
-  return json::parse(res.body, nullptr, false);
+  if (!hailong::testing::HttpGet(edge.port(), "/api/v1/status", &res).ok()) return json::object();
+  json j = json::parse(res.body, nullptr, false);
+  return j.is_object() ? j : json::object();
 }
 
 TEST(StatusCommand, EdgeAtAGlance) {
   EdgeNode edge;
   ASSERT_OK(edge.Start(kNodeOffice));
+  ASSERT_TRUE(hailong::testing::WaitUntil(
+      [&] { return EdgeStatus(edge).value("mqtt_connected", false); }, std::chrono::seconds(20)));
   CtlRun run = RunCtl({"status", "--url", edge.url(), "--json"});
   // Alone (no hub configured) and without devices: two warnings, exit 5.
   EXPECT_EQ(run.exit_code, 5) << run.out << run.err;

@@ -35,7 +35,7 @@ done
 shopt -s nullglob
 debs=("$scratch"/out/*.deb)
 [ ${#debs[@]} -eq 3 ] || { ls -l "$scratch/out"; fail "expected 3 .deb files, got ${#debs[@]}"; }
-deb_of() { local d; for d in "${debs[@]}"; do [[ "$(basename "$d")" == "$1"_* ]] && echo "$d"; done; }
+deb_of() { local d; for d in "${debs[@]}"; do if [[ "$(basename "$d")" == "$1"_* ]]; then echo "$d"; fi; done; }
 common=$(deb_of hailong-common); edge=$(deb_of hailong-edge); hub=$(deb_of hailong-hub)
 [ -n "$common" ] && [ -n "$edge" ] && [ -n "$hub" ] || fail "package names: ${debs[*]}"
 pass "cpack built $(cd "$scratch/out" && echo *.deb)"
@@ -46,7 +46,8 @@ for d in "$edge" "$hub"; do
   deps=$(field "$d" Depends)
   [[ "$deps" == *"hailong-common (= "* ]] || fail "$(basename "$d") Depends lacks hailong-common: $deps"
   [[ "$deps" == *adduser* ]] || fail "$(basename "$d") Depends lacks adduser: $deps"
-  [[ "$deps" == *librocksdb* ]] || fail "$(basename "$d") Depends lacks the shared libraries: $deps"
+  [[ "$deps" == *libc6* && "$deps" == *libssl3* ]] ||
+    fail "$(basename "$d") Depends lacks the shared libraries (dpkg-shlibdeps): $deps"
   ctl="$scratch/control-$(field "$d" Package)"
   dpkg-deb -e "$d" "$ctl"
   for s in postinst prerm postrm; do
@@ -56,8 +57,12 @@ for d in "$edge" "$hub"; do
   grep -q 'adduser --system' "$ctl/postinst" || fail "$(basename "$d"): postinst does not create the user"
   ! grep -q '@[A-Z_]*@' "$ctl/postinst" "$ctl/prerm" || fail "$(basename "$d"): unexpanded @VAR@"
 done
+[[ "$(field "$edge" Depends)" == *libpaho-mqttpp3* ]] || fail "the edge does not depend on Paho MQTT C++"
+[[ "$(field "$hub" Depends)" == *libxlsxwriter* ]] || fail "the hub does not depend on libxlsxwriter"
 grep -q 'hailong-mosquitto@\*.service' "$scratch/control-hailong-edge/prerm" ||
   fail "the edge's prerm does not stop the office broker"
+[[ "$(field "$edge" Description | head -1)" == *"office edge"* ]] || fail "the edge's synopsis"
+[[ "$(field "$hub" Description | head -1)" == *"district hub"* ]] || fail "the hub's synopsis"
 pass "control fields and maintainer scripts"
 
 # ---- contents -----------------------------------------------------------------------
@@ -98,6 +103,18 @@ for u in "$root"/usr/lib/systemd/system/*.service; do
   done
 done
 pass "contents ($(find "$root" -type f | wc -l) files)"
+
+# The units parse (systemd-analyze verify; the programs are not installed on
+# this machine, so only that complaint is expected).
+if command -v systemd-analyze >/dev/null; then
+  units="$scratch/units"
+  mkdir -p "$units"
+  cp "$root"/usr/lib/systemd/system/hailong-edge.service "$root"/usr/lib/systemd/system/hailong-hub.service "$units/"
+  cp "$root/usr/lib/systemd/system/hailong-mosquitto@.service" "$units/hailong-mosquitto@phuong-01.service"
+  problems=$(systemd-analyze verify "$units"/*.service 2>&1 | grep -v 'is not executable: No such file or directory' || true)
+  [ -z "$problems" ] || fail "systemd-analyze verify: $problems"
+  pass "systemd-analyze verify"
+fi
 
 # ---- the programs run from the scratch root ----------------------------------------------
 version=$(sed -n 's/^project(hailong VERSION \([0-9.]*\).*/\1/p' "$source_dir/CMakeLists.txt")

@@ -4,6 +4,8 @@
 #include "commands.h"
 #include "credentials.h"
 #include "hailong/ops/node_status.h"
+#include "hailong/schema/time.h"
+#include "table.h"
 
 namespace hailong::ops::cli {
 
@@ -59,6 +61,16 @@ std::string Str(const json& j, const char* key) {
   return j[key].is_string() ? j[key].get<std::string>() : j[key].dump();
 }
 
+// An RFC 3339 time of the status as Vietnam time ("2026-03-03 17:10"), or "-".
+std::string VnTime(const json& j, const char* key) {
+  int64_t ms = 0;
+  if (!j.is_object() || !j.contains(key) || !j[key].is_string() ||
+      !ParseRfc3339(j[key].get<std::string>(), &ms).ok()) {
+    return "-";
+  }
+  return VietnamMinute(ms);
+}
+
 std::string Mib(const json& j, const char* key) {
   if (!j.is_object() || !j.contains(key) || !j[key].is_number()) return "-";
   return std::to_string(j[key].get<uint64_t>() >> 20) + " MiB";
@@ -71,7 +83,8 @@ void PrintEdge(const Context& ctx, const std::string& url, const NodeStatusRepor
   out << ctx.T("  Đơn vị:            ", "  Office:            ") << Str(s, "office_id")
       << ctx.T(" (nguồn ", " (origin ") << Str(s, "origin") << ")\n";
   out << ctx.T("  Phiên bản:         ", "  Version:           ") << Str(s, "version")
-      << ctx.T(", chạy từ ", ", running since ") << Str(s, "started_at") << "\n";
+      << ctx.T(", chạy từ ", ", running since ") << VnTime(s, "started_at")
+      << ctx.T(" (giờ VN)\n", " (Vietnam time)\n");
   out << ctx.T("  /healthz:          ", "  /healthz:          ")
       << (r.healthy ? ctx.T("tốt", "ok") : ctx.T("LỖI", "FAILING")) << "\n";
   out << ctx.T("  Nhật ký:           số thứ tự cuối ", "  Log:               last seq ")
@@ -83,7 +96,7 @@ void PrintEdge(const Context& ctx, const std::string& url, const NodeStatusRepor
                                             : ctx.T("KHÔNG kết nối được", "NOT reachable"))
         << ctx.T(", chậm ", ", lag ") << Str(s, "lag_events") << ctx.T(" sự kiện / ", " events / ")
         << Str(s, "lag_seconds") << " s" << ctx.T(", liên lạc cuối ", ", last contact ")
-        << Str(s, "hub_last_contact") << "\n";
+        << VnTime(s, "hub_last_contact") << "\n";
     out << ctx.T("  Sự kiện của hub:   đã nhận đến số thứ tự ",
                  "  Hub's events:      pulled up to seq ")
         << Str(s, "pulled_seq")
@@ -118,7 +131,7 @@ void PrintHub(const Context& ctx, const std::string& url, const NodeStatusOption
     for (const json& n : r.nodes) {
       out << "    " << Str(n, "id") << " [" << Str(n, "office_id") << "] "
           << ctx.T("đã nhận đến ", "acked ") << Str(n, "acked_seq")
-          << ctx.T(", liên lạc cuối ", ", last seen ") << Str(n, "last_seen")
+          << ctx.T(", liên lạc cuối ", ", last seen ") << VnTime(n, "last_seen")
           << ctx.T(", chậm ", ", lag ") << Str(n, "lag_events") << "\n";
     }
   } else if (!r.authenticated) {
