@@ -126,20 +126,41 @@ done
 "$root/usr/lib/hailong/make-office-broker" --help >/dev/null || fail "make-office-broker --help"
 
 # The office broker's configuration for the journal, from a real make-office-broker run.
-if command -v mosquitto_passwd >/dev/null; then
-  "$root/usr/lib/hailong/make-office-broker" --office phuong-01 --port 18830 \
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+mosquitto=$(command -v mosquitto || echo /usr/sbin/mosquitto)
+if command -v mosquitto_passwd >/dev/null && [ -x "$mosquitto" ]; then
+  bport=$(free_port)
+  "$root/usr/lib/hailong/make-office-broker" --office phuong-01 --port "$bport" \
     --dir "$scratch/broker" --edge-password e --device-password d --devices 2 >/dev/null
   "$root/usr/lib/hailong/hailong-mosquitto-conf" "$scratch/broker" "$scratch/broker.conf"
   grep -qx 'log_dest stderr' "$scratch/broker.conf" || fail "broker conf: no log_dest stderr"
   ! grep -q '^log_dest file' "$scratch/broker.conf" || fail "broker conf still logs to a file"
   grep -q "^password_file $scratch/broker/passwd" "$scratch/broker.conf" || fail "broker conf lost its passwords"
-  pass "hailong-mosquitto-conf"
+  # Mosquitto runs from it and logs to stderr (the journal, under systemd).
+  # (Started as root, Mosquitto would switch to the user "mosquitto", who
+  # cannot read these files; under systemd it starts as hailong, their owner.)
+  cp "$scratch/broker.conf" "$scratch/broker-test.conf"
+  [ "$(id -u)" != 0 ] || echo "user root" >>"$scratch/broker-test.conf"
+  "$mosquitto" -c "$scratch/broker-test.conf" >"$scratch/broker.out" 2>&1 &
+  broker_pid=$!
+  for _ in $(seq 1 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$bport") 2>/dev/null || true
+    grep -q "New connection from 127.0.0.1:[0-9]* on port $bport" "$scratch/broker.out" && break
+    sleep 0.1
+  done
+  kill "$broker_pid" 2>/dev/null || true
+  wait "$broker_pid" 2>/dev/null || true
+  grep -q "New connection from 127.0.0.1:[0-9]* on port $bport" "$scratch/broker.out" ||
+    { cat "$scratch/broker.out"; fail "mosquitto did not run from the generated configuration"; }
+  pass "hailong-mosquitto-conf (mosquitto runs from it, logging to stderr)"
 fi
 
 # The packaged hub serves the packaged dashboard.
 read -r token token_sha < <("$root/usr/bin/hailongctl" new-token | paste -sd' ')
 hash=$(printf 'mật khẩu thử\n' | "$root/usr/bin/hailongctl" hash-password)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 python3 - "$root/usr/share/hailong/examples/hub.json" "$scratch/hub.json" "$scratch/hub-data" \
     "$port" "$token_sha" "$hash" <<'PY'
 import hashlib, json, os, sys
