@@ -119,6 +119,15 @@ class Api {
   bool SurveyRateLimited(const std::string& address);
 
   HubContext* ctx_;
+  // Report answers by (caller's scope, query), valid while the projection's
+  // generation is unchanged: dashboards polling the same report cost one
+  // aggregation per projection batch.
+  struct CachedReport {
+    uint64_t generation = 0;
+    HttpReply reply;
+  };
+  std::mutex report_cache_mu_;
+  std::map<std::string, CachedReport> report_cache_;
   std::mutex survey_mu_;                                           // guards survey_attempts_
   std::map<std::string, std::deque<int64_t>> survey_attempts_;     // by client address
   std::mutex push_mu_;                                             // guards push_locks_

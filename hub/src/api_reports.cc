@@ -49,6 +49,28 @@ HttpReply Api::ReportRoute(Call& call, const std::string& format) {
   ReportQuery query;
   HttpReply error;
   if (!ParseReportQuery(call, &query, &error)) return error;
+  if (format == "json") {
+    std::string key = query.from + "|" + query.to + "|" + GroupByName(query.group_by) + "|";
+    for (const auto& o : query.offices) key += codec::KeyPart(o) + ",";
+    const uint64_t generation = ctx_->projector->generation();
+    const bool fresh = call.req[boost::beast::http::field::cache_control].find("no-cache") !=
+                       std::string_view::npos;
+    if (!fresh) {
+      std::lock_guard<std::mutex> lock(report_cache_mu_);
+      auto it = report_cache_.find(key);
+      if (it != report_cache_.end() && it->second.generation == generation) {
+        return it->second.reply;
+      }
+    }
+    Report report;
+    Status s = RunReport(*ctx_->log->store(), query, &report);
+    if (!s.ok()) return Error(call, 500, "lỗi lập báo cáo", s.ToString());
+    HttpReply reply = Json(200, ReportToJson(report, *ctx_->config));
+    std::lock_guard<std::mutex> lock(report_cache_mu_);
+    if (report_cache_.size() >= 512) report_cache_.clear();
+    report_cache_[key] = CachedReport{generation, reply};
+    return reply;
+  }
   const replication::Store& store = *ctx_->log->store();
   const std::string filename = "bao-cao-" + query.from + "-" + query.to +
                                (query.offices.size() == 1 ? "-" + query.offices[0] : "");

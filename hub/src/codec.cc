@@ -99,6 +99,20 @@ std::string TallyOfficePrefix(Dimension dim, std::string_view office) {
   return "x/hub/p/a/" + Dim(dim) + "/" + KeyPart(office) + "/";
 }
 
+std::string MonthTallyKey(Dimension dim, std::string_view month, std::string_view office,
+                          std::string_view value) {
+  return MonthTallyPrefix(dim) + std::string(month) + "/" + KeyPart(office) + "/" + KeyPart(value);
+}
+
+std::string MonthTallyPrefix(Dimension dim) { return "x/hub/p/m/" + Dim(dim) + "/"; }
+
+std::string DayMajorTallyKey(Dimension dim, std::string_view day, std::string_view office,
+                             std::string_view value) {
+  return DayMajorTallyPrefix(dim) + std::string(day) + "/" + KeyPart(office) + "/" + KeyPart(value);
+}
+
+std::string DayMajorTallyPrefix(Dimension dim) { return "x/hub/p/t/" + Dim(dim) + "/"; }
+
 std::string OfficeKey(std::string_view office) {
   return std::string(kOfficePrefix) + KeyPart(office);
 }

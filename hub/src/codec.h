@@ -34,6 +34,16 @@ inline constexpr std::string_view kCursorPrefix = "x/hub/p/cur/";
 std::string TallyKey(Dimension dim, std::string_view office, std::string_view day,
                      std::string_view value);
 std::string TallyOfficePrefix(Dimension dim, std::string_view office);
+// x/hub/p/m/<dim>/<YYYY-MM>/<office>/<value> -> Tally: the month's roll-up
+// (month first, so a report over whole months of every office is one scan).
+std::string MonthTallyKey(Dimension dim, std::string_view month, std::string_view office,
+                          std::string_view value);
+std::string MonthTallyPrefix(Dimension dim);
+// x/hub/p/t/<dim>/<day>/<office>/<value> -> Tally: the day tallies again,
+// day first, so a period of days over many offices is one scan.
+std::string DayMajorTallyKey(Dimension dim, std::string_view day, std::string_view office,
+                             std::string_view value);
+std::string DayMajorTallyPrefix(Dimension dim);
 // x/hub/p/off/<office> -> "" (every office seen)
 std::string OfficeKey(std::string_view office);
 inline constexpr std::string_view kOfficePrefix = "x/hub/p/off/";

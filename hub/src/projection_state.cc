@@ -111,8 +111,38 @@ void Overlay::AddTally(const std::string& key, const Tally& delta) {
   tallies_[key].Add(delta);
 }
 
+void Overlay::AddCell(Dimension dim, std::string_view office, std::string_view day,
+                      std::string_view value, const Tally& delta) {
+  if (delta.IsZero()) return;
+  scratch_.clear();
+  scratch_.push_back(static_cast<char>(dim));
+  scratch_.append(office);
+  scratch_.push_back('\0');
+  scratch_.append(day);
+  scratch_.push_back('\0');
+  scratch_.append(value);
+  auto it = cells_.find(scratch_);
+  if (it == cells_.end()) it = cells_.emplace(scratch_, Tally()).first;
+  it->second.Add(delta);
+}
+
 Status Overlay::Flush(replication::WriteBatch* batch) const {
-  for (const auto& [key, delta] : tallies_) {
+  // Expand the cells into their three keys (months summed over their days).
+  std::unordered_map<std::string, Tally> tallies = tallies_;
+  for (const auto& [cell, delta] : cells_) {
+    if (delta.IsZero()) continue;
+    const auto dim = static_cast<Dimension>(cell[0]);
+    const size_t a = cell.find('\0', 1);
+    const size_t b = cell.find('\0', a + 1);
+    const std::string_view view(cell);
+    const std::string_view office = view.substr(1, a - 1);
+    const std::string_view day = view.substr(a + 1, b - a - 1);
+    const std::string_view value = view.substr(b + 1);
+    tallies[codec::TallyKey(dim, office, day, value)].Add(delta);
+    tallies[codec::DayMajorTallyKey(dim, day, office, value)].Add(delta);
+    tallies[codec::MonthTallyKey(dim, day.substr(0, 7), office, value)].Add(delta);
+  }
+  for (const auto& [key, delta] : tallies) {
     if (delta.IsZero()) continue;
     Tally current;
     std::string stored;

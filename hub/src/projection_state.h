@@ -62,14 +62,22 @@ class Overlay {
   void Put(const std::string& key, std::string value);
   void Delete(const std::string& key);
   void AddTally(const std::string& key, const Tally& delta);
+  // Adds `delta` to the tally of (dim, office, day, value) in all three
+  // layouts: office first (a/), day first (t/) and the month roll-up (m/).
+  // The keys are built once per batch, at Flush.
+  void AddCell(Dimension dim, std::string_view office, std::string_view day, std::string_view value,
+               const Tally& delta);
   // Merges the tally deltas with the stored tallies and adds every write to `batch`.
   Status Flush(replication::WriteBatch* batch) const;
-  bool empty() const { return records_.empty() && tallies_.empty(); }
+  bool empty() const { return records_.empty() && tallies_.empty() && cells_.empty(); }
 
  private:
   replication::Store* store_;
   std::unordered_map<std::string, std::optional<std::string>> records_;
-  std::map<std::string, Tally> tallies_;
+  std::unordered_map<std::string, Tally> tallies_;
+  // dim byte, office, '\0', day, '\0', value -> delta
+  std::unordered_map<std::string, Tally> cells_;
+  std::string scratch_;
 };
 
 }  // namespace hailong::hub

@@ -1,7 +1,9 @@
 #include "hailong/hub/projector.h"
 
+#include <climits>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <unordered_set>
 
 #include "codec.h"
 #include "macros.h"
@@ -60,8 +62,13 @@ Tally RatingTally(const fb::RatingSubmitted& r) {
 class BatchApplier {
  public:
   BatchApplier(const ProjectorOptions& options, Overlay* overlay,
-               const std::map<std::string, uint64_t>& cursors, AppliedBatch* applied)
-      : options_(options), overlay_(overlay), cursors_(cursors), applied_(applied) {}
+               const std::map<std::string, uint64_t>& cursors,
+               std::unordered_set<std::string>* flagged, AppliedBatch* applied)
+      : options_(options),
+        overlay_(overlay),
+        cursors_(cursors),
+        flagged_(flagged),
+        applied_(applied) {}
 
   std::vector<replication::EventDraft>& follow_up_drafts() { return drafts_; }
 
@@ -130,7 +137,33 @@ class BatchApplier {
     }
   }
 
+  // "YYYY-MM-DD" in Asia/Ho_Chi_Minh; events of a batch mostly share a day.
+  const std::string& Day(int64_t ms) {
+    const int64_t local = ms + kVietnamOffsetMs;
+    const int64_t number = local >= 0 ? local / 86400000 : (local - 86399999) / 86400000;
+    if (number != cached_day_number_) {
+      cached_day_number_ = number;
+      cached_day_ = VietnamDay(ms);
+    }
+    return cached_day_;
+  }
+
+  // Adds `t` to the day's tallies (office first and day first) and to its
+  // month's roll-up.
+  void AddTally(Dimension dim, const std::string& office, const std::string& day,
+                const std::string& value, const Tally& t) {
+    overlay_->AddCell(dim, office, day, value, t);
+  }
+
+  void PutFlags(const std::string& key, const RatingFlags& flags) {
+    flagged_->insert(key);
+    overlay_->Put(key, flags.Encode());
+  }
+
   Status GetFlags(const std::string& key, RatingFlags* flags) {
+    // Flags are rare (voids, complaints): the set of existing keys saves a
+    // store lookup per rating.
+    if (flagged_->count(key) == 0) return Status::OK();
     std::string v;
     Status s = overlay_->Get(key, &v);
     if (s.IsNotFound()) return Status::OK();
@@ -141,32 +174,29 @@ class BatchApplier {
 
   void AddRatingTallies(const std::string& office, const std::string& day,
                         const fb::RatingSubmitted& r, const Tally& t) {
-    overlay_->AddTally(codec::TallyKey(Dimension::kOffice, office, day, ""), t);
-    overlay_->AddTally(codec::TallyKey(Dimension::kCounter, office, day, Str(r.counter())), t);
-    overlay_->AddTally(codec::TallyKey(Dimension::kOfficer, office, day, Str(r.officer())), t);
-    overlay_->AddTally(codec::TallyKey(Dimension::kField, office, day, Str(r.field())), t);
-    overlay_->AddTally(codec::TallyKey(Dimension::kProcedure, office, day, Str(r.procedure())), t);
+    AddTally(Dimension::kOffice, office, day, "", t);
+    AddTally(Dimension::kCounter, office, day, Str(r.counter()), t);
+    AddTally(Dimension::kOfficer, office, day, Str(r.officer()), t);
+    AddTally(Dimension::kField, office, day, Str(r.field()), t);
+    AddTally(Dimension::kProcedure, office, day, Str(r.procedure()), t);
     const std::string tpl = Str(r.template_id());
-    overlay_->AddTally(codec::TallyKey(Dimension::kTemplate, office, day, tpl), t);
-    overlay_->AddTally(codec::TallyKey(Dimension::kChannel, office, day, ChannelName(r.channel())),
-                       t);
+    AddTally(Dimension::kTemplate, office, day, tpl, t);
+    AddTally(Dimension::kChannel, office, day, ChannelName(r.channel()), t);
     if (r.answers()) {
       for (const fb::Answer* a : *r.answers()) {
-        overlay_->AddTally(
-            codec::TallyKey(Dimension::kAnswer, office, day,
-                            tpl + "|" + Str(a->criterion()) + "|" + Str(a->option())),
-            t);
+        AddTally(Dimension::kAnswer, office, day,
+                 tpl + "|" + Str(a->criterion()) + "|" + Str(a->option()), t);
       }
     }
   }
 
   void AddDossierTallies(const std::string& office, const DossierState& d, const Tally& t) {
     if (t.IsZero()) return;
-    overlay_->AddTally(codec::TallyKey(Dimension::kOffice, office, d.day, ""), t);
-    overlay_->AddTally(codec::TallyKey(Dimension::kCounter, office, d.day, d.counter), t);
-    overlay_->AddTally(codec::TallyKey(Dimension::kOfficer, office, d.day, d.officer), t);
-    overlay_->AddTally(codec::TallyKey(Dimension::kField, office, d.day, d.field), t);
-    overlay_->AddTally(codec::TallyKey(Dimension::kProcedure, office, d.day, d.procedure), t);
+    AddTally(Dimension::kOffice, office, d.day, "", t);
+    AddTally(Dimension::kCounter, office, d.day, d.counter, t);
+    AddTally(Dimension::kOfficer, office, d.day, d.officer, t);
+    AddTally(Dimension::kField, office, d.day, d.field, t);
+    AddTally(Dimension::kProcedure, office, d.day, d.procedure, t);
   }
 
   // Loads a dossier, lets `change` modify it, and moves its contribution.
@@ -201,7 +231,7 @@ class BatchApplier {
     applied_->ratings++;
     const std::string office = OfficeOf(r.office(), origin);
     const int64_t time = RatingTime(r, e);
-    const std::string day = VietnamDay(time);
+    const std::string day = Day(time);
     NoteOffice(office);
     RatingFlags flags;
     HAILONG_RETURN_IF_ERROR(GetFlags(codec::RatingFlagsKey(origin, seq), &flags));
@@ -222,7 +252,7 @@ class BatchApplier {
     if (!counted) {
       Tally t;
       t.excluded = 1;
-      overlay_->AddTally(codec::TallyKey(Dimension::kOffice, office, day, ""), t);
+      AddTally(Dimension::kOffice, office, day, "", t);
       return Status::OK();
     }
     AddRatingTallies(office, day, r, RatingTally(r));
@@ -281,7 +311,7 @@ class BatchApplier {
     if (flags.voided) return Status::OK();
     const RatingFlags before = flags;
     flags.voided = true;
-    overlay_->Put(key, flags.Encode());
+    PutFlags(key, flags);
     if (!IsApplied(origin, seq)) return Status::OK();
     std::string bytes;
     const fb::RatingSubmitted* r = nullptr;
@@ -294,7 +324,7 @@ class BatchApplier {
     AddRatingTallies(office, day, *r, RatingTally(*r).Negated());
     Tally excluded;
     excluded.excluded = 1;
-    overlay_->AddTally(codec::TallyKey(Dimension::kOffice, office, day, ""), excluded);
+    AddTally(Dimension::kOffice, office, day, "", excluded);
     const std::string index_key = codec::RatingIndexKey(office, time, origin, seq);
     std::string iv;
     RatingIndexEntry index;
@@ -320,7 +350,7 @@ class BatchApplier {
     HAILONG_RETURN_IF_ERROR(GetFlags(key, &flags));
     if (flags.complained) return Status::OK();
     flags.complained = true;
-    overlay_->Put(key, flags.Encode());
+    PutFlags(key, flags);
     if (!IsApplied(origin, seq) || flags.voided || known_unsatisfied) return Status::OK();
     std::string bytes;
     const fb::RatingSubmitted* r = nullptr;
@@ -347,7 +377,7 @@ class BatchApplier {
           return;
         }
         s->entered = true;
-        s->day = VietnamDay(at);
+        s->day = Day(at);
         s->counter = Str(d.counter());
         s->officer = Str(d.officer());
         s->field = Str(d.field());
@@ -361,7 +391,7 @@ class BatchApplier {
     HAILONG_RETURN_IF_ERROR(UpdateDossier(office, receipt, [&](DossierState* s) {
       if (!s->entered) {
         s->entered = true;
-        s->day = VietnamDay(at);
+        s->day = Day(at);
         s->counter = Str(d.counter());
         s->officer = Str(d.officer());
         s->field = Str(d.field());
@@ -378,16 +408,16 @@ class BatchApplier {
     Tally t;
     t.returned = 1;
     t.returned_on_time = (after.due_ms == 0 || at <= after.due_ms) ? 1 : 0;
-    const std::string day = VietnamDay(at);
+    const std::string day = Day(at);
     const std::string counter =
         d.counter() && d.counter()->size() ? d.counter()->str() : after.counter;
     const std::string officer =
         d.officer() && d.officer()->size() ? d.officer()->str() : after.officer;
-    overlay_->AddTally(codec::TallyKey(Dimension::kOffice, office, day, ""), t);
-    overlay_->AddTally(codec::TallyKey(Dimension::kCounter, office, day, counter), t);
-    overlay_->AddTally(codec::TallyKey(Dimension::kOfficer, office, day, officer), t);
-    overlay_->AddTally(codec::TallyKey(Dimension::kField, office, day, after.field), t);
-    overlay_->AddTally(codec::TallyKey(Dimension::kProcedure, office, day, after.procedure), t);
+    AddTally(Dimension::kOffice, office, day, "", t);
+    AddTally(Dimension::kCounter, office, day, counter, t);
+    AddTally(Dimension::kOfficer, office, day, officer, t);
+    AddTally(Dimension::kField, office, day, after.field, t);
+    AddTally(Dimension::kProcedure, office, day, after.procedure, t);
     return Status::OK();
   }
 
@@ -499,7 +529,10 @@ class BatchApplier {
   const ProjectorOptions& options_;
   Overlay* overlay_;
   const std::map<std::string, uint64_t>& cursors_;
+  std::unordered_set<std::string>* flagged_;  // rf/ keys that exist
   AppliedBatch* applied_;
+  int64_t cached_day_number_ = INT64_MIN;
+  std::string cached_day_;
   std::string current_origin_;
   uint64_t current_seq_ = 0;
   std::vector<replication::EventDraft> drafts_;
@@ -528,6 +561,14 @@ Status Projector::LoadCursors() {
         cursors[origin] = std::strtoull(std::string(value).c_str(), nullptr, 10);
         return true;
       });
+  if (!s.ok()) return s;
+  const std::string rf = "x/hub/p/rf/";
+  std::string rf_end = rf;
+  rf_end.back() = static_cast<char>('/' + 1);
+  s = options_.log->store()->Scan(rf, rf_end, [&](std::string_view key, std::string_view) {
+    flagged_.emplace(key);
+    return true;
+  });
   if (!s.ok()) return s;
   std::lock_guard<std::mutex> lock(mu_);
   cursors_ = std::move(cursors);
@@ -570,7 +611,8 @@ ProjectorStats Projector::stats() const {
   return stats_;
 }
 
-Status Projector::ApplyBatch(const std::string& origin, bool* more, AppliedBatch* applied) {
+Status Projector::ApplyBatch(const std::string& origin, size_t max_events, bool* more,
+                             AppliedBatch* applied) {
   *more = false;
   std::map<std::string, uint64_t> cursors;
   {
@@ -579,7 +621,7 @@ Status Projector::ApplyBatch(const std::string& origin, bool* more, AppliedBatch
   }
   const uint64_t from = cursors[origin] + 1;
   std::vector<StoredEvent> events;
-  Status s = options_.log->Read(origin, from, options_.batch_events, 16u << 20, &events);
+  Status s = options_.log->Read(origin, from, max_events, max_events * size_t{4096}, &events);
   if (!s.ok()) return s;
   if (events.empty()) return Status::OK();
   if (events.front().seq != from) {
@@ -590,7 +632,7 @@ Status Projector::ApplyBatch(const std::string& origin, bool* more, AppliedBatch
   Overlay overlay(options_.log->store());
   applied->origin = origin;
   applied->first_seq = from;
-  BatchApplier applier(options_, &overlay, cursors, applied);
+  BatchApplier applier(options_, &overlay, cursors, &flagged_, applied);
   uint64_t last = from - 1;
   for (const StoredEvent& stored : events) {
     if (stored.seq != last + 1) {
@@ -625,6 +667,7 @@ Status Projector::ApplyBatch(const std::string& origin, bool* more, AppliedBatch
   {
     std::lock_guard<std::mutex> lock(mu_);
     cursors_[origin] = last;
+    generation_.fetch_add(1, std::memory_order_release);
     stats_.events_applied += last - from + 1;
     stats_.batches++;
     stats_.follow_ups_opened += opened;
@@ -634,14 +677,16 @@ Status Projector::ApplyBatch(const std::string& origin, bool* more, AppliedBatch
   return Status::OK();
 }
 
-Status Projector::CatchUp() {
+Status Projector::CatchUp() { return CatchUpWith(options_.batch_events); }
+
+Status Projector::CatchUpWith(size_t max_events) {
   for (;;) {
     bool any = false;
     for (const std::string& origin : options_.log->Origins()) {
       bool more = true;
       while (more) {
         AppliedBatch applied;
-        Status s = ApplyBatch(origin, &more, &applied);
+        Status s = ApplyBatch(origin, max_events, &more, &applied);
         if (!s.ok()) {
           std::lock_guard<std::mutex> lock(mu_);
           stats_.last_error = s.ToString();
@@ -665,22 +710,32 @@ Status Projector::Rebuild() {
   replication::Store* store = options_.log->store();
   std::string end(kProjectionPrefix);
   end.back() = static_cast<char>('/' + 1);
+  // Delete in batches, each scan starting after the last key deleted (not
+  // from the prefix again, which would walk every tombstone each time).
+  std::string begin(kProjectionPrefix);
   for (;;) {
     WriteBatch batch;
-    Status s = store->Scan(kProjectionPrefix, end, [&](std::string_view key, std::string_view) {
+    std::string last;
+    Status s = store->Scan(begin, end, [&](std::string_view key, std::string_view) {
       batch.Delete(key);
-      return batch.Count() < 10000;
+      last.assign(key);
+      return batch.Count() < 100000;
     });
     if (!s.ok()) return s;
     if (batch.Count() == 0) break;
     s = store->Write(batch, false);
     if (!s.ok()) return s;
+    begin = last;
+    begin.push_back('\0');
   }
   {
     std::lock_guard<std::mutex> lock(mu_);
     cursors_.clear();
   }
-  return CatchUp();
+  flagged_.clear();
+  generation_.fetch_add(1, std::memory_order_release);
+  // Offline: larger batches (each still one WriteBatch with its cursor).
+  return CatchUpWith(options_.rebuild_batch_events);
 }
 
 void Projector::Start(std::function<void(const AppliedBatch&)> on_applied) {

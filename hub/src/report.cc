@@ -108,6 +108,56 @@ Status ListOffices(const replication::Store& store, std::vector<std::string>* of
   });
 }
 
+namespace {
+
+int DaysInMonth(int year, int month) {
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
+std::string DayText(int year, int month, int day) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
+  return buf;
+}
+
+// Up to this many offices, a report reads each office's own day tallies.
+constexpr size_t kFewOffices = 4;
+
+// The period as whole months (read from the month roll-ups) and runs of
+// days at its ends (read from the day tallies).
+struct Plan {
+  std::string first_month, last_month;  // "" = no whole month
+  std::vector<std::pair<std::string, std::string>> day_runs;
+};
+
+Plan MakePlan(const std::string& from, const std::string& to, bool whole_months) {
+  Plan plan;
+  int y = std::stoi(from.substr(0, 4)), m = std::stoi(from.substr(5, 2)),
+      d = std::stoi(from.substr(8, 2));
+  for (;;) {
+    const std::string start = DayText(y, m, d);
+    if (start > to) break;
+    const std::string month_end = DayText(y, m, DaysInMonth(y, m));
+    if (whole_months && d == 1 && month_end <= to) {
+      const std::string month = start.substr(0, 7);
+      if (plan.first_month.empty()) plan.first_month = month;
+      plan.last_month = month;
+    } else {
+      plan.day_runs.emplace_back(start, std::min(month_end, to));
+    }
+    d = 1;
+    if (++m > 12) {
+      m = 1;
+      ++y;
+    }
+  }
+  return plan;
+}
+
+}  // namespace
+
 Status RunReport(const replication::Store& store, const ReportQuery& query, Report* out) {
   Status s = ValidateReportQuery(query);
   if (!s.ok()) return s;
@@ -115,45 +165,94 @@ Status RunReport(const replication::Store& store, const ReportQuery& query, Repo
   out->rows.clear();
   out->totals = Tally();
   std::vector<std::string> offices = query.offices;
-  if (offices.empty()) {
-    s = ListOffices(store, &offices);
-    if (!s.ok()) return s;
-  }
   std::sort(offices.begin(), offices.end());
   offices.erase(std::unique(offices.begin(), offices.end()), offices.end());
+  const bool all_offices = offices.empty();
   const GroupInfo& info = Info(query.group_by);
   std::map<std::pair<std::string, std::string>, Tally> groups;
-  for (const std::string& office : offices) {
-    const std::string prefix = codec::TallyOfficePrefix(info.dim, office);
-    const std::string begin = prefix + query.from;
-    const std::string end = prefix + query.to + "0";  // '0' sorts right after '/'
-    s = store.Scan(begin, end, [&](std::string_view key, std::string_view value) {
-      std::string_view rest = key.substr(prefix.size());  // "<day>/<value>"
-      if (rest.size() < 11 || rest[10] != '/') return true;
-      const std::string day(rest.substr(0, 10));
-      Tally t;
-      if (!t.Decode(value)) return true;
-      std::string group_office, group_key;
-      switch (query.group_by) {
-        case GroupBy::kOffice:
-          group_office = office;
-          group_key = office;
-          break;
-        case GroupBy::kDay:
-          group_key = day;
-          break;
-        case GroupBy::kMonth:
-          group_key = day.substr(0, 7);
-          break;
-        default:
-          if (info.per_office) group_office = office;
-          group_key = codec::UnKeyPart(rest.substr(11));
-          break;
-      }
-      groups[{group_office, group_key}].Add(t);
-      return true;
-    });
+  auto add = [&](const std::string& office, std::string_view period, std::string_view value,
+                 std::string_view tally) {
+    Tally t;
+    if (!t.Decode(tally)) return;
+    std::string group_office, group_key;
+    switch (query.group_by) {
+      case GroupBy::kOffice:
+        group_office = office;
+        group_key = office;
+        break;
+      case GroupBy::kDay:
+        group_key = std::string(period);
+        break;
+      case GroupBy::kMonth:
+        group_key = std::string(period.substr(0, 7));
+        break;
+      default:
+        if (info.per_office) group_office = office;
+        group_key = codec::UnKeyPart(value);
+        break;
+    }
+    groups[{group_office, group_key}].Add(t);
+  };
+
+  const Plan plan = MakePlan(query.from, query.to, query.group_by != GroupBy::kDay);
+  if (!plan.first_month.empty()) {
+    // One scan over the month roll-ups: "<YYYY-MM>/<office>/<value>".
+    const std::string prefix = codec::MonthTallyPrefix(info.dim);
+    s = store.Scan(
+        prefix + plan.first_month, prefix + plan.last_month + "0",
+        [&](std::string_view key, std::string_view value) {
+          std::string_view rest = key.substr(prefix.size());
+          if (rest.size() < 9 || rest[7] != '/') return true;
+          const std::string_view month = rest.substr(0, 7);
+          rest.remove_prefix(8);
+          const size_t slash = rest.find('/');
+          if (slash == std::string_view::npos) return true;
+          const std::string office = codec::UnKeyPart(rest.substr(0, slash));
+          if (!all_offices && !std::binary_search(offices.begin(), offices.end(), office)) {
+            return true;
+          }
+          add(office, month, rest.substr(slash + 1), value);
+          return true;
+        });
     if (!s.ok()) return s;
+  }
+  // A few offices: their own day tallies. Many or all: one scan of the
+  // day-first tallies per run of days.
+  if (!plan.day_runs.empty() && (all_offices || offices.size() > kFewOffices)) {
+    const std::string prefix = codec::DayMajorTallyPrefix(info.dim);
+    for (const auto& [from, to] : plan.day_runs) {
+      s = store.Scan(
+          prefix + from, prefix + to + "0", [&](std::string_view key, std::string_view value) {
+            std::string_view rest = key.substr(prefix.size());  // day/office/value
+            if (rest.size() < 12 || rest[10] != '/') return true;
+            const std::string_view day = rest.substr(0, 10);
+            rest.remove_prefix(11);
+            const size_t slash = rest.find('/');
+            if (slash == std::string_view::npos) return true;
+            const std::string office = codec::UnKeyPart(rest.substr(0, slash));
+            if (!all_offices && !std::binary_search(offices.begin(), offices.end(), office)) {
+              return true;
+            }
+            add(office, day, rest.substr(slash + 1), value);
+            return true;
+          });
+      if (!s.ok()) return s;
+    }
+  } else if (!plan.day_runs.empty()) {
+    const std::vector<std::string>& scan_offices = offices;
+    for (const std::string& office : scan_offices) {
+      const std::string prefix = codec::TallyOfficePrefix(info.dim, office);
+      for (const auto& [from, to] : plan.day_runs) {
+        s = store.Scan(prefix + from, prefix + to + "0",  // '0' sorts right after '/'
+                       [&](std::string_view key, std::string_view value) {
+                         std::string_view rest = key.substr(prefix.size());  // "<day>/<value>"
+                         if (rest.size() < 11 || rest[10] != '/') return true;
+                         add(office, rest.substr(0, 10), rest.substr(11), value);
+                         return true;
+                       });
+        if (!s.ok()) return s;
+      }
+    }
   }
   const char* kind = CatalogueKindOf(query.group_by);
   for (auto& [k, tally] : groups) {

@@ -212,6 +212,17 @@ TEST_F(HubReportTest, ReportByEveryGrouping) {
   EXPECT_EQ((*Row(days, "day", "2026-11-11"))["returned_on_time"], 1);
   EXPECT_EQ((*Row(days, "day", "2026-11-13"))["returned"], 1);
 
+  // Periods that cut months read the days at their ends and the roll-ups between.
+  json cut = Report("from=2026-11-09&to=2027-01-31&office=p1", admin_);
+  EXPECT_EQ(cut["rows"][0]["ratings"], 4);
+  EXPECT_EQ(cut["rows"][0]["returned"], 2);
+  cut = Report("from=2026-11-11&to=2026-11-30&office=p1", admin_);
+  EXPECT_EQ(cut["rows"][0]["ratings"], 0);
+  EXPECT_EQ(cut["rows"][0]["returned"], 2);
+  EXPECT_EQ(cut["rows"][0]["returned_on_time"], 1);
+  cut = Report("from=2026-10-15&to=2026-11-10&group_by=field", admin_);
+  EXPECT_EQ((*Row(cut, "field", "HT"))["ratings"], 3);
+
   json months = Report("from=2026-10-01&to=2026-12-31&group_by=month", admin_);
   ASSERT_EQ(months["rows"].size(), 1u);
   EXPECT_EQ(months["rows"][0]["month"], "2026-11");

@@ -19,6 +19,7 @@
 // from any thread.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -28,6 +29,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <unordered_set>
 
 #include "hailong/replication/event_log.h"
 #include "hailong/schema/status.h"
@@ -39,6 +41,9 @@ struct ProjectorOptions {
   replication::EventLog* log = nullptr;
   // Most events applied in one write batch. Default 4096.
   size_t batch_events = 4096;
+  // The same for Rebuild(), which runs offline: larger batches need fewer
+  // store lookups. Default 262144.
+  size_t rebuild_batch_events = 262144;
   // Office of each node's origin, used when an event names no office.
   std::map<std::string, std::string> origin_office;
   // Open follow-ups for unsatisfied ratings with a phone or comment. Default true.
@@ -91,12 +96,17 @@ class Projector {
   // Waits until every origin's cursor reaches its head as of the call.
   bool WaitCaughtUp(std::chrono::milliseconds timeout) const;
   ProjectorStats stats() const;
+  // Changes whenever a batch is applied (or the models are rebuilt): cached
+  // answers computed at an older generation are stale.
+  uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 
  private:
   explicit Projector(ProjectorOptions options) : options_(std::move(options)) {}
   Status LoadCursors();
   // Applies one batch of `origin`; *more = the origin has events left.
-  Status ApplyBatch(const std::string& origin, bool* more, AppliedBatch* applied);
+  Status ApplyBatch(const std::string& origin, size_t max_events, bool* more,
+                    AppliedBatch* applied);
+  Status CatchUpWith(size_t max_events);
   void Run();
 
   ProjectorOptions options_;
@@ -106,6 +116,9 @@ class Projector {
   ProjectorStats stats_;                     // guarded by mu_
   bool dirty_ = true;                        // guarded by mu_
   bool stop_ = false;                        // guarded by mu_
+  // Keys of x/hub/p/rf/ that exist; only the projector thread uses it.
+  std::unordered_set<std::string> flagged_;
+  std::atomic<uint64_t> generation_{0};
   uint64_t listener_id_ = 0;
   std::thread thread_;
   std::function<void(const AppliedBatch&)> on_applied_;
