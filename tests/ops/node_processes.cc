@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "hailong/replication/event_log.h"
+#include "hailong/replication/shipper.h"
 #include "hailong/schema/event.h"
 #include "hailong/testing/ports.h"
 #include "hailong/testing/wait.h"
@@ -76,11 +77,7 @@ ht::HttpResponse HubNode::Push(const std::string& origin, const std::vector<std:
   req.method = "POST";
   req.target = "/api/v1/replication/push";
   req.content_type = "application/octet-stream";
-  for (const auto& e : events) {
-    const auto n = static_cast<uint32_t>(e.size());
-    for (int i = 0; i < 4; ++i) req.body.push_back(static_cast<char>((n >> (8 * i)) & 0xff));
-    req.body += e;
-  }
+  for (const auto& e : events) replication::AppendFrame(&req.body, e);
   req.headers = {{"Authorization", std::string("Bearer ") + kNodeToken},
                  {"X-Hailong-Origin", origin}};
   ht::HttpResponse res;
