@@ -8,7 +8,8 @@
 #   packaging_test.sh BUILD_DIR [CPACK]
 #
 # Runs cpack -G DEB with BUILD_DIR's configuration (its programs must be
-# built) into a scratch directory; nothing is written into BUILD_DIR.
+# built) into a scratch directory; of it only CMake's install manifests
+# (install_manifest_<component>.txt) land in BUILD_DIR.
 set -euo pipefail
 
 build=$(cd "$1" && pwd)
