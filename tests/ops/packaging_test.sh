@@ -127,8 +127,14 @@ done
 "$root/usr/lib/hailong/make-office-broker" --help >/dev/null || fail "make-office-broker --help"
 
 # The office broker's configuration for the journal, from a real make-office-broker run.
+# A loopback port nothing listens on (bash only: no python on a bare Debian).
 free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+  local p
+  for _ in $(seq 1 200); do
+    p=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
+  done
+  fail "no free port"
 }
 mosquitto=$(command -v mosquitto || echo /usr/sbin/mosquitto)
 if command -v mosquitto_passwd >/dev/null && [ -x "$mosquitto" ]; then
@@ -162,20 +168,18 @@ fi
 read -r token token_sha < <("$root/usr/bin/hailongctl" new-token | paste -sd' ')
 hash=$(printf 'mật khẩu thử\n' | "$root/usr/bin/hailongctl" hash-password)
 port=$(free_port)
-python3 - "$root/usr/share/hailong/examples/hub.json" "$scratch/hub.json" "$scratch/hub-data" \
-    "$port" "$token_sha" "$hash" <<'PY'
-import hashlib, json, os, sys
-src, dst, data, port, sha, pw = sys.argv[1:]
-c = json.load(open(src))
-c["data_dir"] = data
-c["http"]["listen"] = "127.0.0.1:" + port
-c["cookie_secure"] = False
-for i, n in enumerate(c["nodes"]):
-    n["token_sha256"] = sha if i == 0 else hashlib.sha256(os.urandom(16).hex().encode()).hexdigest()
-for u in c["users"]: u["password_hash"] = pw
-del c["web_root"]  # the unit's HAILONG_HUB_WEB_DIR, pointed into the scratch root below
-json.dump(c, open(dst, "w"))
-PY
+# The packaged example with its placeholders filled in (the daemon's parser
+# checks the example itself in ops_examples_test).
+other_sha=$("$root/usr/bin/hailongctl" new-token | sed -n 2p)
+sed -e "s|\"data_dir\": \"/var/lib/hailong/hub\"|\"data_dir\": \"$scratch/hub-data\"|" \
+    -e "s|\"listen\": \"127.0.0.1:9090\"|\"listen\": \"127.0.0.1:$port\"|" \
+    -e "s|\"cookie_secure\": true|\"cookie_secure\": false|" \
+    -e "/\"web_root\"/d" \
+    -e "0,/REPLACE: line 2 of \`hailongctl new-token\`/s||$token_sha|" \
+    -e "s|REPLACE: line 2 of \`hailongctl new-token\`|$other_sha|" \
+    -e "s|REPLACE: output of \`hailongctl hash-password\`|$hash|" \
+    "$root/usr/share/hailong/examples/hub.json" >"$scratch/hub.json"
+! grep -q REPLACE "$scratch/hub.json" || fail "placeholders left in the hub configuration"
 HAILONG_HUB_WEB_DIR="$root/usr/share/hailong/hub/web" \
   "$root/usr/bin/hailong-hub" --config "$scratch/hub.json" >"$scratch/hub.log" 2>&1 &
 hub_pid=$!
