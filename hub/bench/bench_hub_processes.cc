@@ -434,7 +434,8 @@ SqliteResult RunSqlite(const std::string& path, const std::vector<Rating>& ratin
   }
   sqlite3_finalize(ins);
   Sql(db, "COMMIT");
-  Sql(db, "CREATE INDEX rating_day ON rating(day, office, cls)");
+  // Covering, in GROUP BY order: the query reads the index only, office after office.
+  Sql(db, "CREATE INDEX rating_office_day ON rating(office, day, cls)");
   res.load_s = Seconds(t0, Clk::now());
   sqlite3_stmt* q = nullptr;
   sqlite3_prepare_v2(db,
@@ -701,7 +702,7 @@ int main(int argc, char** argv) {
       Median(rebuild_s) / (lite.load_s + lite.aggregate_ms / 1000));
   std::printf(
       "| one report by office over the year (HTTP, no-cache, one at a time), ms | %.2f | - | "
-      "%.2f SQLite GROUP BY office | %.2f |\n",
+      "%.2f SQLite GROUP BY office | %.3g |\n",
       single, lite.aggregate_ms, single / lite.aggregate_ms);
   const auto wrk_rows = [&](const WrkResult& w, const char* what) {
     if (!w.ran) {
@@ -713,7 +714,7 @@ int main(int argc, char** argv) {
     }
     std::printf(
         "| report by office, %s, 200 connections (wrk %d s), p99 ms | %.1f | <= 50 | "
-        "%.2f SQLite GROUP BY office | %.1f |\n",
+        "%.2f SQLite GROUP BY office | %.3g |\n",
         what, wrk_seconds, w.p99_ms, lite.aggregate_ms, w.p99_ms / lite.aggregate_ms);
     std::printf("| report by office, %s, p50 ms / requests/s | %.1f / %.0f | - | - | - |\n", what,
                 w.p50_ms, w.rps);
