@@ -340,6 +340,9 @@ class Listener : public std::enable_shared_from_this<Listener> {
   void OnAccept(beast::error_code ec, tcp::socket socket) {
     if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
     if (!ec) {
+      // Small answers must not wait for the client's delayed ACK (Nagle).
+      beast::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
       auto session = std::make_shared<Session>(std::move(socket), shared_);
       if (shared_->stats.connections_open >
           static_cast<uint64_t>(shared_->options.max_connections)) {

@@ -219,6 +219,9 @@ class ShipperImpl final : public Shipper {
     std::string answer;
     auto headers = AuthHeaders();
     headers.emplace_back("Content-Type", "application/octet-stream");
+    // For the hub's node list: this node's clock (skew) and head (lag).
+    headers.emplace_back("X-Hailong-Clock", std::to_string(WallMs()));
+    headers.emplace_back("X-Hailong-Head-Seq", std::to_string(head));
     s = client_.Exchange(http::verb::post, "/api/v1/replication/push", headers, std::move(body),
                          &code, &answer);
     if (!s.ok()) return s;
