@@ -6,6 +6,8 @@
 //      over the same broker without storing (Mosquitto's QoS 1 round trip);
 //   2. ack latency p50/p99 at 2,000 ratings/s (target p99 <= 20 ms);
 //   3. resident memory of an idle edge (target <= 64 MiB).
+// Devices keep at most 16 ratings each unacknowledged (3,200 in flight),
+// as real boxes wait for acks; a run fails if any rating stays unacked.
 // Usage: hailong-bench-edge [--runs N] [--quick] [--dir D]
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -206,7 +208,8 @@ int main(int argc, char** argv) {
                             "", s.dir + "/responder.log");
     std::this_thread::sleep_for(std::chrono::seconds(1));
     auto args = DevsimArgs(s, "ceiling", devices);
-    args.insert(args.end(), {"--count", std::to_string(count), "--total-rate", "1000000"});
+    args.insert(args.end(), {"--count", std::to_string(count), "--total-rate", "1000000",
+                             "--max-in-flight", "16", "--drain-timeout-ms", "120000"});
     json c = RunDevsim(s, args, "ceiling");
     ceiling_rate.push_back(c["acked_per_s"].get<double>());
     Stop(responder);
@@ -225,7 +228,8 @@ int main(int argc, char** argv) {
     rss.push_back(RssMiB(edge));
 
     args = DevsimArgs(s, "bench", devices);
-    args.insert(args.end(), {"--count", std::to_string(count), "--total-rate", "1000000"});
+    args.insert(args.end(), {"--count", std::to_string(count), "--total-rate", "1000000",
+                             "--max-in-flight", "16", "--drain-timeout-ms", "120000"});
     json e = RunDevsim(s, args, "edge");
     edge_rate.push_back(e["acked_per_s"].get<double>());
 

@@ -114,8 +114,9 @@ Hub StartHub(const std::string& program, const std::string& dir, int nodes) {
   Hub h;
   h.port = FreePort();
   fs::create_directories(dir);
-  std::string cfg = "{\"data_dir\":\"" + dir + "/data\",\"http\":{\"listen\":\"127.0.0.1:" +
-                    std::to_string(h.port) + "\"},\"nodes\":[";
+  std::string cfg = "{\"data_dir\":\"" + dir +
+                    "/data\",\"http\":{\"listen\":\"127.0.0.1:" + std::to_string(h.port) +
+                    "\"},\"nodes\":[";
   for (int i = 0; i < nodes; ++i) {
     const std::string token = "bench-token-" + std::to_string(i);
     cfg += std::string(i ? "," : "") + "{\"id\":\"edge-" + std::to_string(i) +
@@ -128,7 +129,9 @@ Hub StartHub(const std::string& program, const std::string& dir, int nodes) {
   if (h.pid == 0) {
     const std::string log = dir + "/hub.log";
     FILE* f = std::freopen(log.c_str(), "a", stderr);
+    FILE* g = std::freopen(log.c_str(), "a", stdout);  // keep the table clean
     (void)f;
+    (void)g;
     ::execl(program.c_str(), program.c_str(), "--config", (dir + "/hub.json").c_str(),
             static_cast<char*>(nullptr));
     std::_Exit(127);
@@ -300,7 +303,7 @@ int main(int argc, char** argv) {
   std::printf(
       "| %d edges -> hub at once, %llu events each, events/s | %.0f | - | %.0f events/s raw "
       "loopback copy | %.3f |\n",
-      edges, static_cast<unsigned long long>(per_edge), Median(many_rate),
-      Median(copy_rate_many), Median(many_rate) / Median(copy_rate_many));
+      edges, static_cast<unsigned long long>(per_edge), Median(many_rate), Median(copy_rate_many),
+      Median(many_rate) / Median(copy_rate_many));
   return 0;
 }
