@@ -141,8 +141,13 @@ struct WrkResult {
   bool ran = false;
 };
 
+// `label` of wrk's latency distribution ("     50%    2.91ms"), not a
+// percentage elsewhere in its output ("+/- Stdev ... 85.50%").
 double WrkMs(const std::string& text, const std::string& label) {
-  const size_t at = text.find(label);
+  size_t at = text.find(label);
+  while (at != std::string::npos && at > 0 && text[at - 1] != ' ') {
+    at = text.find(label, at + 1);
+  }
   if (at == std::string::npos) return 0;
   double v = 0;
   char unit[8] = {0};
