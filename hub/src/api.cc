@@ -157,12 +157,13 @@ void Api::Audit(const Call& call, const std::string& action, const std::string& 
 
 Status Api::AppendHubEvent(replication::EventDraft draft, uint64_t* seq) {
   replication::AppendResult result;
+  const std::string origin = draft.origin.empty() ? ctx_->log->origin() : draft.origin;
   Status s = ctx_->log->Append(std::move(draft), &result);
   if (!s.ok()) return s;
   *seq = result.seq;
   // Answer once the read models show the change (bounded wait).
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (ctx_->projector->Applied(ctx_->log->origin()) < result.seq &&
+  while (ctx_->projector->Applied(origin) < result.seq &&
          std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }

@@ -6,6 +6,7 @@
 
 #include "api.h"
 #include "codec.h"
+#include "hailong/hub/hub.h"
 #include "names.h"
 #include "projection_state.h"
 
@@ -364,6 +365,7 @@ HttpReply Api::FollowUpAction(Call& call, const std::string& id, const std::stri
   } else {
     return Error(call, 404, "không tìm thấy", "not found");
   }
+  draft.origin = kHubPrivateOrigin;  // notes may name the citizen
   uint64_t seq = 0;
   Status s = AppendHubEvent(std::move(draft), &seq);
   if (!s.ok()) return Error(call, 500, "không ghi được sự kiện", s.ToString());

@@ -12,6 +12,7 @@
 #include "codec.h"
 #include "hailong/devices/payload.h"
 #include "hailong/devices/template.h"
+#include "hailong/hub/hub.h"
 #include "projection_state.h"
 
 namespace hailong::hub {
@@ -181,7 +182,7 @@ HttpReply Api::SurveySubmit(Call& call, const std::string& office, const std::st
   }
   if (!idem.empty()) {
     uint64_t seq = 0;
-    if (ctx_->log->FindIdempotent(ctx_->log->origin(), idem, &seq).ok()) {
+    if (ctx_->log->FindIdempotent(kHubPrivateOrigin, idem, &seq).ok()) {
       if (!dossier.empty()) {
         return reject(409, "hồ sơ này đã được đánh giá qua khảo sát này",
                       "this receipt has already been rated in this survey", json{{"seq", seq}});
@@ -234,6 +235,7 @@ HttpReply Api::SurveySubmit(Call& call, const std::string& office, const std::st
   replication::EventDraft draft;
   draft.idempotency_id = idem;
   draft.time_ms = now;
+  draft.origin = kHubPrivateOrigin;  // phone numbers and comments stay at the hub
   draft.body.Set(std::move(r));
   replication::AppendResult result;
   s = ctx_->log->Append(std::move(draft), &result);

@@ -71,7 +71,9 @@ Status ParseNodes(const json& array, std::vector<NodeConfig>* nodes) {
     HAILONG_RETURN_IF_ERROR(r.String("token_sha256", true, &n.token_sha256));
     HAILONG_RETURN_IF_ERROR(r.RejectUnknown());
     if (!IsValidId(n.id)) return r.Bad("id", "must be 1-64 letters, digits, '-', '_' or '.'");
-    if (n.id == "hub") return r.Bad("id", "\"hub\" is the hub's own origin");
+    if (n.id == "hub" || n.id == "hub-private") {
+      return r.Bad("id", "\"" + n.id + "\" is one of the hub's own origins");
+    }
     if (!IsValidId(n.office_id)) {
       return r.Bad("office_id", "must be 1-64 letters, digits, '-', '_' or '.'");
     }

@@ -50,6 +50,7 @@ Status Hub::Open(const HubConfig& config, std::unique_ptr<Hub>* out) {
   if (ec) return Status::IOError("cannot create " + config.data_dir + ": " + ec.message());
   replication::EventLogOptions options;
   options.origin = kHubOrigin;
+  options.extra_origins = {kHubPrivateOrigin};
   Status s = replication::EventLog::Open(options, (fs::path(config.data_dir) / "log").string(),
                                          &impl->log);
   if (!s.ok()) return s;

@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "codec.h"
+#include "hailong/hub/hub.h"
 #include "macros.h"
 #include "names.h"
 #include "projection_state.h"
@@ -280,6 +281,7 @@ class BatchApplier {
     body->reason = std::string(kAutoReasonPrefix) + (has_comment ? "with_comment" : "with_phone");
     replication::EventDraft draft;
     draft.idempotency_id = "fu:" + origin + ":" + std::to_string(seq);
+    draft.origin = kHubPrivateOrigin;  // follow-ups stay at the hub
     draft.body.Set(std::move(*body));
     drafts_.push_back(std::move(draft));
   }

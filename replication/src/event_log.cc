@@ -86,6 +86,9 @@ class EventLogImpl final : public EventLog {
       if (d.idempotency_id.size() > 256) {
         return Status::InvalidArgument("idempotency id longer than 256 bytes");
       }
+      if (!d.origin.empty() && !OwnOrigin(d.origin)) {
+        return Status::InvalidArgument("origin " + d.origin + " is not one this log appends to");
+      }
     }
     results->assign(drafts.size(), AppendResult());
     if (drafts.empty()) return Status::OK();
@@ -107,8 +110,8 @@ class EventLogImpl final : public EventLog {
       events += x->drafts->size();
     }
     lock.unlock();
-    ChainHead head;
-    const bool wrote = WriteGroup(group, &head);
+    std::map<std::string, ChainHead> written;
+    WriteGroup(group, &written);
     lock.lock();
     for (Writer* x : group) {
       writers_.pop_front();
@@ -119,7 +122,7 @@ class EventLogImpl final : public EventLog {
     }
     if (!writers_.empty()) writers_.front()->cv.notify_one();
     lock.unlock();
-    if (wrote) Notify(origin(), head.seq);
+    for (const auto& [o, head] : written) Notify(o, head.seq);
     return w.status;
   }
 
@@ -131,7 +134,7 @@ class EventLogImpl final : public EventLog {
     ChainHead head = Head(origin_id);
     WriteBatch batch;
     uint64_t index = 0;
-    const bool own = origin_id == origin();
+    const bool own = OwnOrigin(origin_id);
     for (std::string_view bytes : events) {
       ++index;
       const fb::Event* ev = nullptr;
@@ -280,6 +283,14 @@ class EventLogImpl final : public EventLog {
     std::condition_variable cv;
   };
 
+  bool OwnOrigin(std::string_view o) const {
+    if (o == origin()) return true;
+    for (const auto& extra : options_.extra_origins) {
+      if (o == extra) return true;
+    }
+    return false;
+  }
+
   Status CheckFloor() const {
     if (options_.min_free_bytes == 0) return Status::OK();
     const uint64_t free_bytes = FreeDiskBytes();
@@ -292,32 +303,33 @@ class EventLogImpl final : public EventLog {
   }
 
   // Writes the drafts of `group` as one batch. Sets every writer's status
-  // and results; returns true if new events were written (head in *head).
-  bool WriteGroup(const std::vector<Writer*>& group, ChainHead* head_out) {
+  // and results; fills *heads with the new head of every origin written.
+  void WriteGroup(const std::vector<Writer*>& group, std::map<std::string, ChainHead>* heads_out) {
     std::lock_guard<std::mutex> wl(write_mu_);
     auto fail = [&](const Status& s) {
       for (Writer* x : group) x->status = s;
-      return false;
     };
     if (Status s = CheckFloor(); !s.ok()) return fail(s);
-    ChainHead head = Head(origin());
+    std::map<std::string, ChainHead> heads;  // origins written by this group
     const int64_t now = clock_->NowMs();
     WriteBatch batch;
-    std::unordered_map<std::string, uint64_t> pending_ids;
-    uint64_t written = 0;
+    std::unordered_map<std::string, uint64_t> pending_ids;  // origin '\0' id -> seq
     for (Writer* x : group) {
       for (size_t i = 0; i < x->drafts->size(); ++i) {
         EventDraft& d = (*x->drafts)[i];
         AppendResult& r = (*x->results)[i];
+        const std::string& o = d.origin.empty() ? origin() : d.origin;
+        std::string pending_key;
         if (!d.idempotency_id.empty()) {
-          auto p = pending_ids.find(d.idempotency_id);
+          pending_key = o + '\0' + d.idempotency_id;
+          auto p = pending_ids.find(pending_key);
           if (p != pending_ids.end()) {
             r.seq = p->second;
             r.duplicate = true;
             continue;
           }
           uint64_t seq = 0;
-          Status s = FindIdempotent(origin(), d.idempotency_id, &seq);
+          Status s = FindIdempotent(o, d.idempotency_id, &seq);
           if (s.ok()) {
             r.seq = seq;
             r.duplicate = true;
@@ -325,8 +337,11 @@ class EventLogImpl final : public EventLog {
           }
           if (!s.IsNotFound()) return fail(s);
         }
+        auto h = heads.find(o);
+        if (h == heads.end()) h = heads.emplace(o, Head(o)).first;
+        ChainHead& head = h->second;
         fb::EventT ev;
-        ev.origin = origin();
+        ev.origin = o;
         ev.seq = head.seq + 1;
         ev.time_ms = d.time_ms != 0 ? d.time_ms : now;
         ev.idempotency_id = d.idempotency_id;
@@ -335,31 +350,29 @@ class EventLogImpl final : public EventLog {
         const std::string bytes = schema::SerializeEvent(ev);
         head.seq = ev.seq;
         head.hash = schema::ChainHash(head.hash, bytes);
-        batch.Put(keys::EventKey(origin(), head.seq), bytes);
+        batch.Put(keys::EventKey(o, head.seq), bytes);
         if (!d.idempotency_id.empty()) {
           std::string v;
           keys::PutFixed64BE(&v, head.seq);
-          batch.Put(keys::IdempotencyKey(origin(), d.idempotency_id), v);
-          pending_ids.emplace(d.idempotency_id, head.seq);
+          batch.Put(keys::IdempotencyKey(o, d.idempotency_id), v);
+          pending_ids.emplace(pending_key, head.seq);
         }
         r.seq = head.seq;
-        ++written;
       }
     }
-    if (written == 0) {
+    if (heads.empty()) {
       for (Writer* x : group) x->status = Status::OK();
-      return false;
+      return;
     }
-    batch.Put(keys::HeadKey(origin()), keys::EncodeHead(head));
+    for (const auto& [o, head] : heads) batch.Put(keys::HeadKey(o), keys::EncodeHead(head));
     Status s = store_->Write(batch, options_.sync);
     if (!s.ok()) {
       for (Writer* x : group) x->results->assign(x->results->size(), AppendResult());
       return fail(s);
     }
-    SetHead(origin(), head);
+    for (const auto& [o, head] : heads) SetHead(o, head);
     for (Writer* x : group) x->status = Status::OK();
-    *head_out = head;
-    return true;
+    *heads_out = std::move(heads);
   }
 
   void SetHead(std::string_view origin_id, const ChainHead& head) {

@@ -49,6 +49,7 @@ Tally OfficeTally(replication::Store* store, const std::string& office, const st
 std::unique_ptr<EventLog> OpenLog(const std::string& dir) {
   replication::EventLogOptions o;
   o.origin = "hub";
+  o.extra_origins = {"hub-private"};
   o.sync = false;
   std::unique_ptr<EventLog> log;
   Status s = EventLog::Open(o, dir, &log);
@@ -171,10 +172,12 @@ TEST(ProjectorTest, UnsatisfiedRatingWithPhoneOpensOneFollowUpEvenAfterRebuild) 
   r.time_ms = VnTime("2026-11-10", 9);
   Ingest(log.get(), {c.Next(Rating(r), r.time_ms)});
   ASSERT_TRUE(p->CatchUp().ok());
-  EXPECT_EQ(log->Head("hub").seq, 1u);
+  // Follow-ups live in the hub's private origin, which edges never pull.
+  EXPECT_EQ(log->Head("hub-private").seq, 1u);
+  EXPECT_EQ(log->Head("hub").seq, 0u);
   ASSERT_TRUE(p->Rebuild().ok());
   ASSERT_TRUE(p->Rebuild().ok());
-  EXPECT_EQ(log->Head("hub").seq, 1u);
+  EXPECT_EQ(log->Head("hub-private").seq, 1u);
   std::string fu;
   ASSERT_TRUE(log->store()->Get("x/hub/p/fu/fu-edge-p1-1", &fu).ok());
   EXPECT_EQ(json::parse(fu)["reason"], "unsatisfied_with_phone");

@@ -351,9 +351,12 @@ TEST_F(HubReportTest, UnhappyCitizensGetAFollowUpWorkedThroughByAManager) {
                        manager.Write())
                 .status,
             409);
-  // Every step is an event in the hub's log: opened, assigned, noted, closed.
-  auto cursor = hub_->Get("/api/v1/replication/cursor?origin=hub", admin_.Read());
+  // Every step is an event in the hub's private origin (never pulled by
+  // edges): opened, assigned, noted, closed.
+  auto cursor = hub_->Get("/api/v1/replication/cursor?origin=hub-private", admin_.Read());
   EXPECT_EQ(json::parse(cursor.body)["acked_seq"], 4);
+  cursor = hub_->Get("/api/v1/replication/cursor?origin=hub", admin_.Read());
+  EXPECT_EQ(json::parse(cursor.body)["acked_seq"], 0);
   EXPECT_EQ(json::parse(hub_->Get("/api/v1/follow-ups?status=open", manager.Read()).body)["open"],
             0);
 }

@@ -102,7 +102,7 @@ TEST_F(HubSurveyTest, BadRatingsAreRefused) {
                 .status,
             400);
   EXPECT_EQ(hub_->Post("/public/v1/survey/p1/q1", "not json").status, 400);
-  auto res = hub_->Get("/api/v1/replication/cursor?origin=hub", admin_.Read());
+  auto res = hub_->Get("/api/v1/replication/cursor?origin=hub-private", admin_.Read());
   EXPECT_EQ(json::parse(res.body)["acked_seq"], 0);
 }
 

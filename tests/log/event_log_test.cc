@@ -298,6 +298,40 @@ TEST_F(EventLogTest, StorageFloorRefusesAppendsAndWritesNothing) {
   EXPECT_GT(log_->FreeDiskBytes(), 0u);
 }
 
+TEST_F(EventLogTest, AppendsToAnExtraOriginWithItsOwnChainAndIds) {
+  log_.reset();
+  EventLogOptions o;
+  o.origin = "hub";
+  o.extra_origins = {"hub-private"};
+  ASSERT_TRUE(EventLog::Open(o, tmp_.Join("log"), &log_).ok());
+  std::vector<EventDraft> drafts;
+  drafts.push_back(RatingDraft("a"));
+  drafts.push_back(RatingDraft("a"));
+  drafts.back().origin = "hub-private";  // same id, other origin: not a duplicate
+  drafts.push_back(RatingDraft("b"));
+  drafts.back().origin = "hub-private";
+  std::vector<AppendResult> rs;
+  ASSERT_TRUE(log_->AppendBatch(std::move(drafts), &rs).ok());
+  EXPECT_EQ(rs[0].seq, 1u);
+  EXPECT_EQ(rs[1].seq, 1u);
+  EXPECT_FALSE(rs[1].duplicate);
+  EXPECT_EQ(rs[2].seq, 2u);
+  EXPECT_EQ(log_->Head("hub").seq, 1u);
+  EXPECT_EQ(log_->Head("hub-private").seq, 2u);
+  AppendResult again;
+  EventDraft d = RatingDraft("b");
+  d.origin = "hub-private";
+  ASSERT_TRUE(log_->Append(std::move(d), &again).ok());
+  EXPECT_TRUE(again.duplicate);
+  EXPECT_EQ(again.seq, 2u);
+  VerifyResult vr;
+  EXPECT_TRUE(log_->Verify("hub", &vr).ok()) << vr.reason;
+  EXPECT_TRUE(log_->Verify("hub-private", &vr).ok()) << vr.reason;
+  EventDraft foreign = RatingDraft("c");
+  foreign.origin = "edge-x";
+  EXPECT_TRUE(log_->Append(std::move(foreign), &again).IsInvalidArgument());
+}
+
 TEST_F(EventLogTest, RejectsDraftWithoutBody) {
   Open();
   AppendResult r;

@@ -17,6 +17,9 @@
 namespace hailong::hub {
 
 inline constexpr char kHubOrigin[] = "hub";
+// The hub's events holding personal data (phone ratings taken at the hub,
+// follow-ups): a second origin of the hub's log that edges never pull.
+inline constexpr char kHubPrivateOrigin[] = "hub-private";
 
 struct RebuildStats {
   uint64_t events = 0;

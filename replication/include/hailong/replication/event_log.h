@@ -39,6 +39,9 @@ struct EventLogOptions {
   // fsync the write-ahead log before Append returns. Default true; only
   // benchmarks that measure the ceiling without it turn it off.
   bool sync = true;
+  // Further origins this node appends to with EventDraft::origin (the hub
+  // keeps personal data in "hub-private", which edges do not pull).
+  std::vector<std::string> extra_origins;
   // Most events one group commit writes. Default 4096.
   size_t max_group_events = 4096;
   // Appends are refused with Status::StorageFull when the file system
@@ -56,6 +59,8 @@ struct EventDraft {
   std::string idempotency_id;  // "" = no idempotency check
   int64_t time_ms = 0;         // 0 = the log's clock at append
   fb::EventBodyUnion body;
+  // "" = options.origin; otherwise one of options.extra_origins.
+  std::string origin;
 };
 
 struct AppendResult {
