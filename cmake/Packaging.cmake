@@ -73,6 +73,11 @@ install(FILES ${HAILONG_CHART_JS}
   DESTINATION ${HAILONG_PKG_SHARE}/hub/web/assets/vendor COMPONENT hub OPTIONAL)
 install(FILES ${PROJECT_SOURCE_DIR}/hub/web/node_modules/chart.js/LICENSE.md
   DESTINATION ${HAILONG_PKG_DOC}/chart.js RENAME LICENSE.md COMPONENT hub OPTIONAL)
+# The phone survey at the hub uses the edge's survey pages (edge/web); the
+# source tree's hub serves them from there, the package carries copies.
+install(FILES edge/web/i18n.js edge/web/survey.js edge/web/survey.css edge/web/outbox.js
+              edge/web/faces.js
+  DESTINATION ${HAILONG_PKG_SHARE}/hub/web/assets COMPONENT hub)
 install(FILES ops/systemd/hailong-hub.service DESTINATION ${HAILONG_PKG_UNITS} COMPONENT hub)
 install(FILES ops/examples/hub.json DESTINATION ${HAILONG_PKG_SHARE}/examples COMPONENT hub)
 

@@ -18,6 +18,8 @@
   'use strict';
   var HL = (window.HL = window.HL || {});
   var API = '/api/v1';
+  // At the hub, survey-hub.js sets HL.RATINGS_URL to the hub's public survey path.
+  var RATINGS_URL = HL.RATINGS_URL || API + '/ratings';
   HL.API = API;
 
   function withTimeout(timeoutMs) {
@@ -166,7 +168,7 @@
   Outbox.prototype.sendOne = function (item) {
     var self = this;
     var id = item.rating.id;
-    return HL.postJson(API + '/ratings', item.rating, 8000).then(
+    return HL.postJson(RATINGS_URL, item.rating, 8000).then(
       function (res) {
         var body = res.body || {};
         if (res.status === 200 && body.status === 'stored') {

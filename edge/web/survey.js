@@ -215,7 +215,8 @@
   }
 
   function load() {
-    HL.getJson(HL.API + '/counters/' + encodeURIComponent(counter) + '/session', 8000).then(
+    // At the hub, survey-hub.js sets HL.SESSION_URL to the hub's public survey path.
+    HL.getJson(HL.SESSION_URL || HL.API + '/counters/' + encodeURIComponent(counter) + '/session', 8000).then(
       function (res) {
         state.online = true;
         if (res.status === 404 || res.status === 400) {
@@ -250,6 +251,7 @@
   }
 
   function loadCounterName() {
+    if (HL.SESSION_URL) return;  // the hub's answer carries counter_name
     HL.getJson(HL.API + '/counters', 8000).then(function (res) {
       var list = (res.body && res.body.counters) || [];
       for (var i = 0; i < list.length; i++) {

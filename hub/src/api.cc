@@ -462,15 +462,22 @@ HttpReply Api::StaticFile(Call& call) {
       relative.find("//") != std::string::npos) {
     return Error(call, 404, "không tìm thấy", "not found");
   }
-  std::error_code ec;
-  const fs::path root = fs::canonical(ctx_->web_root, ec);
-  if (ec) return Error(call, 404, "không tìm thấy", "not found");
-  const fs::path file = fs::weakly_canonical(root / relative, ec);
-  if (ec) return Error(call, 404, "không tìm thấy", "not found");
-  const std::string root_s = root.string() + "/";
-  if (file.string().rfind(root_s, 0) != 0 || !fs::is_regular_file(file, ec)) {
-    return Error(call, 404, "không tìm thấy", "not found");
+  // The canonical file must stay under the canonical root; "" if absent.
+  auto resolve = [](const std::string& root_dir, const std::string& rel) -> fs::path {
+    std::error_code ec;
+    const fs::path root = fs::canonical(root_dir, ec);
+    if (ec) return {};
+    const fs::path f = fs::weakly_canonical(root / rel, ec);
+    if (ec || f.string().rfind(root.string() + "/", 0) != 0 || !fs::is_regular_file(f, ec)) {
+      return {};
+    }
+    return f;
+  };
+  fs::path file = resolve(ctx_->web_root, relative);
+  if (file.empty() && relative.rfind("assets/", 0) == 0 && !ctx_->survey_web_root.empty()) {
+    file = resolve(ctx_->survey_web_root, relative.substr(7));  // the edge's survey assets
   }
+  if (file.empty()) return Error(call, 404, "không tìm thấy", "not found");
   std::ifstream in(file, std::ios::binary);
   std::ostringstream data;
   data << in.rdbuf();

@@ -37,7 +37,11 @@ struct HubContext {
   Metrics* metrics = nullptr;
   LiveUpdates* live = nullptr;
   AuditLog* audit = nullptr;
-  std::string web_root;                            // dashboard files
+  std::string web_root;  // dashboard files
+  // The phone survey's pages (edge/web), shared with the edge: /assets/<f>
+  // not found under web_root is served from here. Packages copy them into
+  // web_root/assets instead.
+  std::string survey_web_root;
   std::string tmp_dir;                             // scratch space for XLSX files
   std::atomic<const HttpServer*> server{nullptr};  // set once listening (for /metrics)
 };

@@ -73,6 +73,7 @@ Status Hub::Open(const HubConfig& config, std::unique_ptr<Hub>* out) {
   c.metrics = &impl->metrics;
   c.audit = impl->audit.get();
   c.web_root = WebRoot(impl->config);
+  c.survey_web_root = HAILONG_SURVEY_WEB_DIR;
   c.tmp_dir = (fs::path(config.data_dir) / "tmp").string();
   out->reset(new Hub(std::move(impl)));
   return Status::OK();

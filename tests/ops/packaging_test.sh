@@ -79,7 +79,7 @@ for f in usr/lib/systemd/system/hailong-edge.service usr/lib/systemd/system/hail
          usr/share/hailong/examples/edge.json usr/share/hailong/examples/hub.json \
          usr/share/hailong/edge/web/kiosk.html usr/share/hailong/edge/web/survey.js \
          usr/share/hailong/hub/web/index.html usr/share/hailong/hub/web/survey.html \
-         usr/share/hailong/hub/web/assets/dash-app.js \
+         usr/share/hailong/hub/web/assets/dash-app.js usr/share/hailong/hub/web/assets/survey.js \
          usr/share/doc/hailong/hailongctl.md usr/share/doc/hailong/runbooks.md \
          usr/share/doc/hailong/install-edge.md usr/share/doc/hailong/install-hub.md; do
   [ -f "$root/$f" ] || fail "missing file /$f"
