@@ -4,6 +4,7 @@
 #include <set>
 #include <sstream>
 
+#include "hailong/schema/listen.h"
 #include "json_reader.h"
 
 namespace hailong::hub {
@@ -24,23 +25,7 @@ bool IsLowerHex64(std::string_view s) {
 }
 
 Status ParseListen(HttpConfig* http) {
-  const std::string& listen = http->listen;
-  const size_t colon = listen.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == listen.size()) {
-    return Status::InvalidArgument("\"http.listen\" must be host:port, got \"" + listen + "\"");
-  }
-  std::string host = listen.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  const std::string port = listen.substr(colon + 1);
-  if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
-      std::stoul(port) > 65535) {
-    return Status::InvalidArgument("\"http.listen\" has a bad port \"" + port + "\"");
-  }
-  http->host = host;
-  http->port = static_cast<uint16_t>(std::stoul(port));
-  return Status::OK();
+  return schema::ParseListenAddress(http->listen, &http->host, &http->port);
 }
 
 Status ParseHttp(const json& object, HttpConfig* http) {
