@@ -100,6 +100,7 @@ int main(int argc, char** argv) {
   bool report_json = false, quiet = false, list_templates = false, responder = false;
   std::string responder_username, procedures_file;
   int responder_clients = 4;
+  bool responder_ack_only = false;
 
   CLI::App app(T("hailong-devsim: hộp nút bấm và màn hình cảm ứng mô phỏng (giao thức MQTT v1), "
                  "kiêm công cụ tạo tải.",
@@ -211,6 +212,10 @@ int main(int argc, char** argv) {
                  T("Số kết nối MQTT của --responder (đăng ký dùng chung)",
                    "MQTT connections of --responder (shared subscription)"))
       ->capture_default_str();
+  app.add_flag("--responder-ack-only", responder_ack_only,
+               T("--responder chỉ đọc mã lượt rồi xác nhận, không kiểm tra mẫu (trần MQTT thuần)",
+                 "--responder reads only the rating id and acks, no template checks (pure MQTT "
+                 "ceiling)"));
   app.add_option("--responder-username", responder_username,
                  T("Tên đăng nhập broker của --responder", "Broker username for --responder"));
   app.add_flag("--quiet", quiet, T("Không in tiến độ mỗi giây", "No progress line every second"));
@@ -255,6 +260,7 @@ int main(int argc, char** argv) {
     ro.office = o.office;
     ro.username = responder_username;
     ro.clients = responder_clients;
+    ro.validate = !responder_ack_only;
     ro.password = o.password;
     return RunResponder(ro, o.duration_s, o.progress, report_json, en);
   }

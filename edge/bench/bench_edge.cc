@@ -2,8 +2,12 @@
 // hailong-edge, driven by hailong-devsim with 200 simulated devices.
 //   1. acknowledged (fsync'd) ratings per second, as fast as devices go
 //      (target >= 20,000/s), beside the ceiling measured in the same run:
-//      the same devices against `hailong-devsim --responder`, which acks
-//      over the same broker without storing (Mosquitto's QoS 1 round trip);
+//      the same devices against `hailong-devsim --responder --responder-ack-only`
+//      with one MQTT connection like the edge, which only reads each
+//      rating's id and acks over the same broker without storing
+//      (Mosquitto's QoS 1 round trip through the same client library);
+//      and the CPU time each process spent per acknowledged rating, whose
+//      sum bounds the rate the machine's cores allow;
 //   2. ack latency p50/p99 at 2,000 ratings/s (target p99 <= 20 ms);
 //   3. resident memory of an idle edge (target <= 64 MiB).
 // Devices keep at most 16 ratings each unacknowledged (3,200 in flight),
@@ -12,6 +16,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -83,10 +88,32 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& out, const 
   return pid;
 }
 
-int Reap(pid_t pid) {
+int Reap(pid_t pid, double* cpu_s = nullptr) {
   int st = 0;
-  ::waitpid(pid, &st, 0);
+  struct rusage ru {};
+  ::wait4(pid, &st, 0, &ru);
+  if (cpu_s != nullptr) {
+    *cpu_s = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+             static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+  }
   return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+// CPU seconds (user + system) a running process has used so far.
+double CpuSeconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t close = stat.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(close + 2));
+  std::string f;
+  double utime = 0, stime = 0;
+  // Fields 3.. after "pid (comm)"; utime and stime are fields 14 and 15.
+  for (int i = 3; i <= 15 && fields >> f; ++i) {
+    if (i == 14) utime = std::atof(f.c_str());
+    if (i == 15) stime = std::atof(f.c_str());
+  }
+  return (utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
 void Stop(pid_t pid) {
@@ -157,9 +184,31 @@ std::vector<std::string> DevsimArgs(const Setup& s, const std::string& office, i
           "--clean-session"};
 }
 
-json RunDevsim(const Setup& s, std::vector<std::string> args, const std::string& name) {
+// CPU microseconds per acknowledged rating of the load generator, the
+// broker and the process answering (edge or responder) during one run.
+struct CpuPerRating {
+  double devsim = 0, broker = 0, target = 0;
+  double sum() const { return devsim + broker + target; }
+};
+
+json RunDevsim(const Setup& s, std::vector<std::string> args, const std::string& name,
+               pid_t target = -1, CpuPerRating* cpu = nullptr) {
   const std::string out = s.dir + "/" + name + ".json";
-  const int code = Reap(Spawn(args, out, s.dir + "/" + name + ".log"));
+  const double broker0 = CpuSeconds(s.broker);
+  const double target0 = target > 0 ? CpuSeconds(target) : 0;
+  double devsim_s = 0;
+  const int code = Reap(Spawn(args, out, s.dir + "/" + name + ".log"), &devsim_s);
+  if (cpu != nullptr) {
+    const double broker_s = CpuSeconds(s.broker) - broker0;
+    const double target_s = target > 0 ? CpuSeconds(target) - target0 : 0;
+    json r = ReadJsonFile(out);
+    const double acked = r.is_object() ? r.value("acked_stored", 0.0) : 0.0;
+    if (acked > 0) {
+      cpu->devsim = devsim_s * 1e6 / acked;
+      cpu->broker = broker_s * 1e6 / acked;
+      cpu->target = target_s * 1e6 / acked;
+    }
+  }
   json j = ReadJsonFile(out);
   if (!j.is_object()) Fail(name + ": no report (exit " + std::to_string(code) + "), see " + s.dir);
   if (j.value("unacked", 0) != 0) Fail(name + ": ratings left unacknowledged: " + j.dump());
@@ -196,22 +245,38 @@ int main(int argc, char** argv) {
   fs::create_directories(dir);
 
   std::vector<double> edge_rate, ceiling_rate, p50, p99, ceiling_p99, rss;
+  std::vector<double> cpu_edge, cpu_edge_broker, cpu_edge_devsim, cpu_edge_sum;
+  std::vector<double> cpu_resp, cpu_resp_broker, cpu_resp_devsim, cpu_resp_sum;
   for (int run = 0; run < runs; ++run) {
     Setup s;
     s.dir = dir + "/run-" + std::to_string(run);
     fs::create_directories(s.dir);
     StartBroker(&s);
 
-    // Ceiling: the same devices and broker, acks without storing.
-    pid_t responder = Spawn({HAILONG_DEVSIM_PATH, "--responder", "--broker", s.broker_url(),
-                             "--office", "ceiling", "--quiet"},
-                            "", s.dir + "/responder.log");
+    // Ceiling: the same devices and broker, acks without storing, through
+    // one connection like the edge's.
+    const std::vector<std::string> responder_argv = {HAILONG_DEVSIM_PATH,
+                                                     "--responder",
+                                                     "--responder-ack-only",
+                                                     "--responder-clients",
+                                                     "1",
+                                                     "--broker",
+                                                     s.broker_url(),
+                                                     "--office",
+                                                     "ceiling",
+                                                     "--quiet"};
+    pid_t responder = Spawn(responder_argv, "", s.dir + "/responder.log");
     std::this_thread::sleep_for(std::chrono::seconds(1));
     auto args = DevsimArgs(s, "ceiling", devices);
     args.insert(args.end(), {"--count", std::to_string(count), "--total-rate", "1000000",
                              "--max-in-flight", "16", "--drain-timeout-ms", "120000"});
-    json c = RunDevsim(s, args, "ceiling");
+    CpuPerRating cpu;
+    json c = RunDevsim(s, args, "ceiling", responder, &cpu);
     ceiling_rate.push_back(c["acked_per_s"].get<double>());
+    cpu_resp.push_back(cpu.target);
+    cpu_resp_broker.push_back(cpu.broker);
+    cpu_resp_devsim.push_back(cpu.devsim);
+    cpu_resp_sum.push_back(cpu.sum());
     Stop(responder);
 
     // The real edge.
@@ -230,8 +295,12 @@ int main(int argc, char** argv) {
     args = DevsimArgs(s, "bench", devices);
     args.insert(args.end(), {"--count", std::to_string(count), "--total-rate", "1000000",
                              "--max-in-flight", "16", "--drain-timeout-ms", "120000"});
-    json e = RunDevsim(s, args, "edge");
+    json e = RunDevsim(s, args, "edge", edge, &cpu);
     edge_rate.push_back(e["acked_per_s"].get<double>());
+    cpu_edge.push_back(cpu.target);
+    cpu_edge_broker.push_back(cpu.broker);
+    cpu_edge_devsim.push_back(cpu.devsim);
+    cpu_edge_sum.push_back(cpu.sum());
 
     args = DevsimArgs(s, "bench", devices);
     args.insert(args.end(), {"--total-rate", "2000", "--duration", std::to_string(latency_s)});
@@ -240,9 +309,7 @@ int main(int argc, char** argv) {
     p99.push_back(l["latency_ms"]["p99"].get<double>());
     Stop(edge);
 
-    responder = Spawn({HAILONG_DEVSIM_PATH, "--responder", "--broker", s.broker_url(), "--office",
-                       "ceiling", "--quiet"},
-                      "", s.dir + "/responder2.log");
+    responder = Spawn(responder_argv, "", s.dir + "/responder2.log");
     std::this_thread::sleep_for(std::chrono::seconds(1));
     args = DevsimArgs(s, "ceiling", devices);
     args.insert(args.end(), {"--total-rate", "2000", "--duration", std::to_string(latency_s)});
@@ -268,5 +335,19 @@ int main(int argc, char** argv) {
       "|\n",
       Median(p99), Median(ceiling_p99), Median(p99) / std::max(0.001, Median(ceiling_p99)));
   std::printf("| resident memory of an idle edge, MiB | %.1f | <= 64 | - | - |\n", Median(rss));
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  std::printf(
+      "\nCPU time per acknowledged rating (user + system, microseconds; %u cores allow at most "
+      "%u x 1e6 / sum ratings/s):\n\n",
+      cores, cores);
+  std::printf(
+      "| run | answering process | Mosquitto | hailong-devsim (200 devices) | sum | "
+      "cores' bound, ratings/s |\n|---|---:|---:|---:|---:|---:|\n");
+  std::printf("| edge (durable) | %.1f | %.1f | %.1f | %.1f | %.0f |\n", Median(cpu_edge),
+              Median(cpu_edge_broker), Median(cpu_edge_devsim), Median(cpu_edge_sum),
+              cores * 1e6 / std::max(1.0, Median(cpu_edge_sum)));
+  std::printf("| responder (ack only) | %.1f | %.1f | %.1f | %.1f | %.0f |\n", Median(cpu_resp),
+              Median(cpu_resp_broker), Median(cpu_resp_devsim), Median(cpu_resp_sum),
+              cores * 1e6 / std::max(1.0, Median(cpu_resp_sum)));
   return 0;
 }

@@ -585,6 +585,17 @@ void HandleHttp(Context* ctx, HttpRequest req, HttpResponder respond) {
   if (n == 3 && what == "counters") {
     return respond(get ? GetCounters(ctx) : MethodNotAllowed());
   }
+  if (n == 4 && what == "admin") {
+    return HandleAdmin(ctx, req, std::string(p[3]), std::move(respond));
+  }
+  if (n == 3 && what == "devices") {
+    if (!get) return respond(MethodNotAllowed());
+    nlohmann::json list = nlohmann::json::array();
+    for (const DeviceState& d : ctx->devices.List()) {
+      list.push_back(DeviceStateJson(ctx->config.office_id, d));
+    }
+    return respond(HttpResponse::Json(200, {{"devices", std::move(list)}}));
+  }
   if (n == 3 && what == "ratings") {
     if (!post) return respond(MethodNotAllowed());
     return PostRating(ctx, req, std::move(respond));

@@ -17,6 +17,7 @@
 
 #include "catalogue.h"
 #include "counter_sessions.h"
+#include "device_registry.h"
 #include "dossier_index.h"
 #include "hailong/devices/misuse.h"
 #include "hailong/edge/config.h"
@@ -60,9 +61,8 @@ struct EdgeNode::Context {
   // Last event seq of each other origin applied to the state.
   std::mutex projector_mu;
   std::map<std::string, uint64_t> applied;
-  // Device presence from status messages and DeviceSeen/DeviceLost events.
-  mutable std::mutex devices_mu;
-  std::map<std::string, bool> device_online;
+  // Devices from status messages, ratings and DeviceSeen/DeviceLost events.
+  DeviceRegistry devices;
   bool stopped = false;
 
   // Applies one verified event of `origin` to the in-memory state.
@@ -88,6 +88,10 @@ struct EdgeNode::Context {
 // The file of an officer's photo in config.photo_dir ("" if none): the
 // catalogue's "photo" file name, else "<officer>.jpg|.jpeg|.png|.webp|.svg".
 std::string OfficerPhotoFile(const EdgeNode::Context& ctx, const std::string& officer);
+
+// /api/v1/admin/<what> (admin_api.cc): bearer token of admin_token_sha256.
+void HandleAdmin(EdgeNode::Context* ctx, const HttpRequest& request, const std::string& what,
+                 HttpResponder respond);
 
 // Routes and answers one HTTP request (edge_api.cc).
 void HandleHttp(EdgeNode::Context* ctx, HttpRequest request, HttpResponder respond);

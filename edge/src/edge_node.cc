@@ -65,19 +65,29 @@ void EdgeNode::Context::ApplyEvent(std::string_view origin, const fb::Event& eve
         v.resent = flags & static_cast<uint32_t>(fb::RatingFlags::Resent);
         misuse.Remember(device, flatbuffers::GetString(r->rating_id()), r->device_time_ms(), v);
       }
+      if (!device.empty()) {
+        devices.Rating(device, flatbuffers::GetString(r->counter()),
+                       r->edge_time_ms() != 0 ? r->edge_time_ms() : event.time_ms());
+      }
       if (r->dossier() != nullptr && r->dossier()->size() > 0) {
         sessions.ConsumeDossier(flatbuffers::GetString(r->counter()), r->dossier()->str());
       }
       break;
     }
     case fb::EventBody::DeviceSeen: {
-      std::lock_guard<std::mutex> lock(devices_mu);
-      device_online[flatbuffers::GetString(event.body_as_DeviceSeen()->device())] = true;
+      const auto* e = event.body_as_DeviceSeen();
+      DeviceStatusReport report;
+      report.online = true;
+      report.counter = flatbuffers::GetString(e->counter());
+      report.kind = flatbuffers::GetString(e->kind());
+      report.firmware = flatbuffers::GetString(e->firmware());
+      report.battery_pct = e->battery_pct();
+      devices.Status(flatbuffers::GetString(e->device()), report, event.time_ms());
       break;
     }
     case fb::EventBody::DeviceLost: {
-      std::lock_guard<std::mutex> lock(devices_mu);
-      device_online[flatbuffers::GetString(event.body_as_DeviceLost()->device())] = false;
+      devices.Status(flatbuffers::GetString(event.body_as_DeviceLost()->device()),
+                     DeviceStatusReport{}, event.time_ms());
       break;
     }
     default:
@@ -218,55 +228,28 @@ EdgeGauges EdgeNode::Context::Gauges() const {
   g.ingest_queue_depth = intake ? intake->depth() : 0;
   g.free_disk_bytes = log->FreeDiskBytes();
   g.http_connections = http ? http->connections() : 0;
-  {
-    std::lock_guard<std::mutex> lock(devices_mu);
-    for (const auto& [device, online] : device_online) g.devices_online += online ? 1 : 0;
-  }
+  g.devices_online = devices.OnlineCount();
   return g;
 }
 
 // ---- device status ------------------------------------------------------------
 
 void EdgeNode::Context::HandleDeviceStatus(const std::string& device, const std::string& payload) {
-  std::string status;
-  fb::DeviceSeenT seen;
-  seen.office = config.office_id;
-  seen.device = device;
-  json j = json::parse(payload, nullptr, false);
-  if (j.is_string()) {
-    status = j.get<std::string>();
-  } else if (j.is_object()) {
-    auto str = [&](const char* key) {
-      auto it = j.find(key);
-      return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-    };
-    status = str("status");
-    seen.counter = str("counter");
-    seen.kind = str("kind");
-    seen.firmware = str("firmware");
-    auto battery = j.find("battery_pct");
-    if (battery != j.end() && battery->is_number_integer()) {
-      const int64_t b = battery->get<int64_t>();
-      if (b >= 0 && b <= 100) seen.battery_pct = static_cast<int8_t>(b);
-    }
-  } else {
-    status = payload;
-    while (!status.empty() && std::isspace(static_cast<unsigned char>(status.back()))) {
-      status.pop_back();
-    }
-  }
-  if (status != "online" && status != "offline") return;
-  const bool online = status == "online";
-  bool known = false, was_online = false;
-  {
-    std::lock_guard<std::mutex> lock(devices_mu);
-    auto it = device_online.find(device);
-    known = it != device_online.end();
-    was_online = known && it->second;
-  }
-  if (online == was_online && (known || !online)) return;
+  DeviceStatusReport report;
+  if (!ParseDeviceStatus(payload, &report)) return;
+  devices.Touch(device, clock->NowMs());
+  // Only changes are recorded: online/offline, and every new battery level,
+  // firmware, counter or kind a device reports.
+  if (!devices.ReportChanges(device, report)) return;
   replication::EventDraft draft;
-  if (online) {
+  if (report.online) {
+    fb::DeviceSeenT seen;
+    seen.office = config.office_id;
+    seen.device = device;
+    seen.counter = report.counter;
+    seen.kind = report.kind;
+    seen.firmware = report.firmware;
+    seen.battery_pct = static_cast<int8_t>(report.battery_pct);
     draft.body.Set(std::move(seen));
   } else {
     fb::DeviceLostT lost;
@@ -278,7 +261,7 @@ void EdgeNode::Context::HandleDeviceStatus(const std::string& device, const std:
   if (s.ok()) {
     ++metrics.device_events;
   } else {
-    std::cerr << "hailong-edge: device " << device << " " << status
+    std::cerr << "hailong-edge: device " << device << (report.online ? " online" : " offline")
               << " not recorded: " << s.ToString() << "\n";
   }
 }
@@ -431,6 +414,7 @@ Status EdgeNode::Start(const EdgeConfig& config, const EdgeNodeOptions& options,
   deps.sessions = &c->sessions;
   deps.dossiers = &c->dossiers;
   deps.misuse = &c->misuse;
+  deps.devices = &c->devices;
   deps.metrics = &c->metrics;
   deps.clock = clock;
   deps.on_dossier_used = [c](const std::string& counter) { c->PublishSession(counter); };

@@ -180,6 +180,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     auto& msg = parser_->get();
     keep_alive_ = msg.keep_alive();
     version_ = msg.version();
+    head_ = msg.method() == http::verb::head;
     HttpRequest req;
     req.method = std::string(msg.method_string());
     req.target = std::string(msg.target());
@@ -226,6 +227,16 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     res->keep_alive(keep_alive_);
     res->prepare_payload();
     stream_.expires_after(std::chrono::seconds(server_->options.request_timeout_s));
+    if (head_) {
+      // HEAD: the GET answer's headers (Content-Length of the body a GET
+      // would get), no body.
+      auto head = std::make_shared<http::response<http::empty_body>>(res->base());
+      http::async_write(stream_, *head,
+                        [self = shared_from_this(), head](beast::error_code ec, size_t) {
+                          self->OnWrite(ec, head->need_eof());
+                        });
+      return;
+    }
     http::async_write(stream_, *res,
                       [self = shared_from_this(), res](beast::error_code ec, size_t) {
                         self->OnWrite(ec, res->need_eof());
@@ -233,6 +244,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   }
 
   void OnWrite(beast::error_code ec, bool close) {
+    head_ = false;
     if (ec) return Fail(ec);
     if (close || !keep_alive_) {
       beast::error_code ignored;
@@ -273,6 +285,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::optional<http::request_parser<http::string_body>> parser_;
   HttpServer::Impl* server_;
   bool keep_alive_ = true;
+  bool head_ = false;  // the request being answered is a HEAD
   bool first_ = true;
   bool answered_bad_ = false;
   unsigned version_ = 11;

@@ -251,6 +251,9 @@ void RatingIntake::Process(std::vector<RatingSubmission>& batch) {
         out.kind = RatingOutcome::Kind::kStored;
         out.seq = results[k].seq;
         out.duplicate = results[k].duplicate;
+        if (!out.duplicate && deps_.devices != nullptr && !batch[p.index].device.empty()) {
+          deps_.devices->Rating(batch[p.index].device, p.counter, now_ms);
+        }
         if (!out.duplicate && !p.dossier.empty() &&
             deps_.sessions->ConsumeDossier(p.counter, p.dossier) && deps_.on_dossier_used) {
           deps_.on_dossier_used(p.counter);

@@ -27,6 +27,7 @@
 
 #include "catalogue.h"
 #include "counter_sessions.h"
+#include "device_registry.h"
 #include "dossier_index.h"
 #include "hailong/devices/misuse.h"
 #include "hailong/devices/payload.h"
@@ -73,6 +74,7 @@ struct RatingIntakeDeps {
   CounterSessions* sessions = nullptr;
   DossierIndex* dossiers = nullptr;
   devices::MisuseDetector* misuse = nullptr;
+  DeviceRegistry* devices = nullptr;  // told of stored ratings of a device; may be null
   EdgeMetrics* metrics = nullptr;
   const Clock* clock = nullptr;
   // Called (on a worker) when a stored rating used up its counter's posted

@@ -480,6 +480,43 @@ TEST_F(EdgeHttpTest, AClientExpecting100ContinueGetsIt) {
   EXPECT_EQ(reply.rfind("HTTP/1.1 100 Continue\r\n", 0), 0u) << reply;
 }
 
+// The Content-Length header of a raw HTTP answer; -1 if absent.
+long ContentLength(const std::string& head) {
+  const std::string key = "\r\nContent-Length: ";
+  const size_t at = head.find(key);
+  if (at == std::string::npos) return -1;
+  return std::stol(head.substr(at + key.size()));
+}
+
+TEST_F(EdgeHttpTest, HeadAnswersTheHeadersOfGetWithoutTheBody) {
+  Start();
+  for (const std::string path : {"/api/v1/templates", "/healthz", "/kiosk/q1", "/no/such/page"}) {
+    HttpResponse get;
+    ASSERT_TRUE(testing::HttpGet(office_.http_port(), path, &get).ok()) << path;
+    // HEAD then GET on one keep-alive connection: no body bytes of the HEAD
+    // answer may come before the GET's status line.
+    std::string reply;
+    ASSERT_TRUE(testing::SendRawTcp("127.0.0.1", office_.http_port(),
+                                    "HEAD " + path + " HTTP/1.1\r\nHost: x\r\n\r\n" + "GET " +
+                                        path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                                    &reply, std::chrono::seconds(5))
+                    .ok())
+        << path;
+    const size_t head_end = reply.find("\r\n\r\n");
+    ASSERT_NE(head_end, std::string::npos) << reply;
+    const std::string head = reply.substr(0, head_end + 2);
+    EXPECT_EQ(head.rfind("HTTP/1.1 " + std::to_string(get.status), 0), 0u) << path << "\n" << head;
+    EXPECT_EQ(ContentLength(head), static_cast<long>(get.body.size())) << path << "\n" << head;
+    const std::string rest = reply.substr(head_end + 4);
+    EXPECT_EQ(rest.rfind("HTTP/1.1 " + std::to_string(get.status), 0), 0u)
+        << path << ": bytes after the HEAD answer's headers:\n"
+        << rest.substr(0, 200);
+    const size_t get_end = rest.find("\r\n\r\n");
+    ASSERT_NE(get_end, std::string::npos) << rest;
+    EXPECT_EQ(rest.substr(get_end + 4).size(), get.body.size()) << path;
+  }
+}
+
 TEST_F(EdgeHttpTest, WithAnUnreachableHubTheEdgeRunsAndSaysSo) {
   const std::string token = office_.dir().WriteFile("edge.token", "secret-token\n");
   Start({{"hub",

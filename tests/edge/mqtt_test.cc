@@ -241,6 +241,76 @@ TEST_F(EdgeMqttTest, TheBrokerStopsADevicePublishingUnderAnothersId) {
   EXPECT_EQ(ratings[0]->rating_id, "own-1");
 }
 
+TEST_F(EdgeMqttTest, DevicesAreListedWithTheirLatestBatteryAndFirmware) {
+  auto device_json = [&](const std::string& id) {
+    json list = json::parse(office_.Get("/api/v1/devices").body, nullptr, false);
+    if (!list.is_object() || !list["devices"].is_array()) return json();
+    for (const json& d : list["devices"]) {
+      if (d.value("device", "") == id) return d;
+    }
+    return json();
+  };
+  const std::string status = devices::StatusTopic(kOffice, "box-1");
+  ASSERT_TRUE(box1_
+                  ->Publish(status, R"({"status":"online","kind":"button_box","counter":"q1",)"
+                                    R"("firmware":"1.0.0","battery_pct":80})")
+                  .ok());
+  EXPECT_TRUE(Rate(box1_.get(), "dev-1", SmileyRating("dev-1")).stored);
+  ASSERT_TRUE(testing::WaitUntil(
+      [&] { return device_json("box-1").value("battery_pct", json()) == 80; }, 15s))
+      << office_.Get("/api/v1/devices").body;
+  json box = device_json("box-1");
+  EXPECT_EQ(box["office"], kOffice);
+  EXPECT_EQ(box["firmware"], "1.0.0");
+  EXPECT_EQ(box["kind"], "button_box");
+  EXPECT_EQ(box["counter"], "q1");
+  EXPECT_TRUE(box["online"].get<bool>());
+  EXPECT_EQ(box["ratings"], 1);
+  EXPECT_FALSE(box["last_seen"].is_null());
+  EXPECT_FALSE(box["last_rating"].is_null());
+
+  // A heartbeat while online: the new battery level and firmware show at
+  // once, and a repeat of the same report records nothing more.
+  const std::string heartbeat = R"({"status":"online","firmware":"1.1.0","battery_pct":41})";
+  ASSERT_TRUE(box1_->Publish(status, heartbeat).ok());
+  ASSERT_TRUE(testing::WaitUntil(
+      [&] { return device_json("box-1").value("battery_pct", json()) == 41; }, 15s))
+      << office_.Get("/api/v1/devices").body;
+  EXPECT_EQ(device_json("box-1")["firmware"], "1.1.0");
+  const uint64_t seq = office_.LogSeq();
+  ASSERT_TRUE(box1_->Publish(status, heartbeat).ok());
+  EXPECT_TRUE(Rate(box1_.get(), "dev-2", SmileyRating("dev-2")).stored);
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(office_.LogSeq(), seq + 1);  // the rating only
+
+  // Another device comes and goes.
+  std::unique_ptr<TestDevice> box2;
+  ASSERT_TRUE(Connect("box-2", &box2).ok());
+  ASSERT_TRUE(box2->Publish(devices::StatusTopic(kOffice, "box-2"), "online").ok());
+  ASSERT_TRUE(box2->Publish(devices::StatusTopic(kOffice, "box-2"), "offline").ok());
+  ASSERT_TRUE(testing::WaitUntil(
+      [&] {
+        json d = device_json("box-2");
+        return d.is_object() && d["last_status"].is_string() && !d["online"].get<bool>();
+      },
+      15s))
+      << office_.Get("/api/v1/devices").body;
+  EXPECT_TRUE(device_json("box-2")["battery_pct"].is_null());
+
+  // After a restart the list is rebuilt from the log.
+  ASSERT_EQ(office_.StopEdge(), 0) << office_.EdgeLog();
+  ASSERT_TRUE(office_.StartEdge().ok()) << office_.EdgeLog();
+  box = device_json("box-1");
+  EXPECT_EQ(box["battery_pct"], 41);
+  EXPECT_EQ(box["firmware"], "1.1.0");
+  EXPECT_EQ(box["ratings"], 2);
+  EXPECT_TRUE(box["online"].get<bool>());
+  EXPECT_FALSE(device_json("box-2")["online"].get<bool>());
+  EXPECT_EQ(office_.Get("/metrics").body.find("hailong_edge_devices_online 1") != std::string::npos,
+            true)
+      << office_.Get("/metrics").body;
+}
+
 TEST_F(EdgeMqttTest, AWrongPasswordIsRefused) {
   std::unique_ptr<TestDevice> intruder;
   EXPECT_FALSE(TestDevice::Connect(office_.broker_url(), "box-3", &intruder, "wrong").ok());

@@ -1,6 +1,7 @@
 // AckResponder: a stand-in edge for load tests. It subscribes to every
 // device's rating topic of one office, validates each rating with
-// ParseRating against the built-in templates, and acks at once: "stored"
+// ParseRating against the built-in templates (or, with validate = false,
+// only finds its "id"), and acks at once: "stored"
 // with a sequence number (the same one again for a repeated device:id) or
 // "rejected" with the reason. Nothing is written to disk, so its rate is the
 // MQTT round-trip ceiling that a real edge's durable acks are compared with
@@ -27,6 +28,10 @@ struct AckResponderOptions {
   int clients = 1;
   std::string username;  // "" = anonymous
   std::string password;
+  // false: no template validation, only the rating's "id" is read, so the
+  // responder's cost is the MQTT round trip alone (the benchmark's ceiling,
+  // which must be cheaper than the edge it is compared with).
+  bool validate = true;
 };
 
 class AckResponder {

@@ -87,6 +87,12 @@ struct EdgeConfig {
   // committed together). Default 4.
   int ingest_threads = 4;
 
+  // sha256 (hex) of the technicians' bearer token for the edge's admin
+  // endpoints (POST/DELETE /api/v1/admin/checkpoint: online backups with
+  // `hailongctl backup --url`); line 2 of `hailongctl new-token`. "" = the
+  // admin endpoints answer 403.
+  std::string admin_token_sha256;
+
   // origin of this edge's own events: hub.node_id, else "edge-<office_id>".
   std::string Origin() const;
 };

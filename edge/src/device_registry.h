@@ -1,0 +1,80 @@
+// DeviceRegistry: the button boxes and touchscreens this edge has seen, for
+// GET /api/v1/devices and the devices_online gauge. Rebuilt at start from
+// the log (DeviceSeen, DeviceLost, RatingSubmitted) and kept current from
+// live status messages and stored ratings.
+//
+// A device's status message is "online" / "offline", or a JSON object
+// {"status":"online","battery_pct":N,"firmware":"...","counter":"...",
+// "kind":"..."} that a device republishes whenever one of them changes (a
+// heartbeat); ReportChanges says whether a report is worth a new DeviceSeen
+// event, so the log holds every battery and firmware change and nothing
+// more.
+//
+// Thread safety: every method may be called from any thread.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace hailong::edge {
+
+// What a status message reports; empty strings and battery -1 = not said.
+struct DeviceStatusReport {
+  bool online = false;
+  std::string counter;
+  std::string kind;
+  std::string firmware;
+  int battery_pct = -1;
+};
+
+struct DeviceState {
+  std::string device;
+  std::string counter;   // from its last status saying one, else its last rating
+  std::string kind;      // "" if never reported
+  std::string firmware;  // "" if never reported
+  int battery_pct = -1;  // -1: never reported
+  bool online = false;   // per its last status
+  int64_t first_seen_ms = 0;
+  int64_t last_seen_ms = 0;    // the last message or event naming it
+  int64_t last_status_ms = 0;  // its last recorded status, 0 = none
+  int64_t last_rating_ms = 0;  // 0 = none
+  uint64_t ratings = 0;
+};
+
+class DeviceRegistry {
+ public:
+  // A status recorded (replayed DeviceSeen / DeviceLost, or appended live).
+  // Fields not said keep their earlier values.
+  void Status(const std::string& device, const DeviceStatusReport& report, int64_t at_ms);
+  // A stored rating of the device (edge time).
+  void Rating(const std::string& device, const std::string& counter, int64_t at_ms);
+  // Any message from the device: only last_seen moves.
+  void Touch(const std::string& device, int64_t at_ms);
+  // True when `report` differs from what is recorded for the device: a new
+  // device coming online, online/offline, or a reported field with a new
+  // value.
+  bool ReportChanges(const std::string& device, const DeviceStatusReport& report) const;
+  size_t OnlineCount() const;
+  // Sorted by device id.
+  std::vector<DeviceState> List() const;
+
+ private:
+  DeviceState& At(const std::string& device, int64_t at_ms);  // under mu_
+
+  mutable std::mutex mu_;
+  std::map<std::string, DeviceState> devices_;
+};
+
+// {"office","device","counter","kind","firmware","battery_pct" (null if not
+// reported),"online","first_seen","last_seen","last_status","last_rating"
+// (RFC 3339 or null),"ratings"}: the shape `hailongctl devices` reads.
+nlohmann::json DeviceStateJson(const std::string& office, const DeviceState& device);
+
+// Parses a status payload; false if it says neither online nor offline.
+bool ParseDeviceStatus(const std::string& payload, DeviceStatusReport* report);
+
+}  // namespace hailong::edge
