@@ -170,9 +170,38 @@ Status Api::AppendHubEvent(replication::EventDraft draft, uint64_t* seq) {
   return Status::OK();
 }
 
-HttpReply Api::Handle(HttpRequest& request, const ClientInfo& client) {
+ClientInfo ForwardedClient(const std::vector<std::string>& trusted, const ClientInfo& peer,
+                           std::string_view forwarded_for) {
+  auto is_trusted = [&](std::string_view a) {
+    return std::find(trusted.begin(), trusted.end(), a) != trusted.end();
+  };
+  if (forwarded_for.empty() || !is_trusted(peer.address)) return peer;
+  // Right to left: each trusted proxy appended the address it saw.
+  std::string_view rest = forwarded_for;
+  while (!rest.empty()) {
+    const size_t comma = rest.rfind(',');
+    std::string_view entry = comma == std::string_view::npos ? rest : rest.substr(comma + 1);
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(0, comma);
+    while (!entry.empty() && (entry.front() == ' ' || entry.front() == '\t'))
+      entry.remove_prefix(1);
+    while (!entry.empty() && (entry.back() == ' ' || entry.back() == '\t')) entry.remove_suffix(1);
+    if (entry.empty() || entry.size() > 64 ||
+        entry.find_first_not_of("0123456789abcdefABCDEF.:") != std::string_view::npos) {
+      return peer;  // not an address: believe nothing further left
+    }
+    if (!is_trusted(entry)) return ClientInfo{std::string(entry)};
+  }
+  return peer;
+}
+
+HttpReply Api::Handle(HttpRequest& request, const ClientInfo& peer) {
   const std::string_view target(request.target().data(), request.target().size());
   const size_t q = target.find('?');
+  const auto xff = request["X-Forwarded-For"];
+  const ClientInfo client = ctx_->config->http.trusted_proxies.empty()
+                                ? peer
+                                : ForwardedClient(ctx_->config->http.trusted_proxies, peer,
+                                                  std::string_view(xff.data(), xff.size()));
   Call call{request, client, {}, {}, {}, {}, false};
   const auto lang = request[http::field::accept_language];
   call.english = lang.size() >= 2 && (lang.substr(0, 2) == "en" || lang.substr(0, 2) == "EN");
@@ -295,6 +324,10 @@ HttpReply Api::RouteApi(Call& call) {
     if (r == "templates")
       return get ? TemplatesList(call) : post ? TemplatePost(call) : wrong_method();
     if (r == "audit") return get ? AuditList(call) : wrong_method();
+    if (r == "alerts") return get ? AlertsList(call) : wrong_method();
+  }
+  if (r == "alerts" && s.size() == 5) {
+    return post ? AlertAction(call, s[3], s[4]) : wrong_method();
   }
   if (r == "events" && s.size() == 4 && s[3] == "stream")
     return get ? Stream(call) : wrong_method();

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "alerts.h"
 #include "audit.h"
 #include "hailong/hub/auth.h"
 #include "hailong/hub/config.h"
@@ -37,6 +38,7 @@ struct HubContext {
   Metrics* metrics = nullptr;
   LiveUpdates* live = nullptr;
   AuditLog* audit = nullptr;
+  Alerts* alerts = nullptr;
   std::string web_root;  // dashboard files
   // The phone survey's pages (edge/web), shared with the edge: /assets/<f>
   // not found under web_root is served from here. Packages copy them into
@@ -115,6 +117,9 @@ class Api {
   std::map<std::string, nlohmann::json> Templates() const;
   HttpReply AuditList(Call& call);
   HttpReply Stream(Call& call);
+  // api_alerts.cc
+  HttpReply AlertsList(Call& call);
+  HttpReply AlertAction(Call& call, const std::string& id, const std::string& action);
   // api_survey.cc (public: the phone survey at the hub)
   HttpReply SurveyContext(Call& call, const std::string& office, const std::string& counter);
   HttpReply SurveySubmit(Call& call, const std::string& office, const std::string& counter);
@@ -137,6 +142,12 @@ class Api {
   std::mutex push_mu_;                                             // guards push_locks_
   std::map<std::string, std::shared_ptr<std::mutex>> push_locks_;  // one push per origin at a time
 };
+
+// The client behind a trusted reverse proxy: when `peer` is one of
+// `trusted`, the right-most X-Forwarded-For entry that is not itself a
+// trusted proxy; otherwise (or when the header is absent or malformed) `peer`.
+ClientInfo ForwardedClient(const std::vector<std::string>& trusted, const ClientInfo& peer,
+                           std::string_view forwarded_for);
 
 // Percent-decoding of a URL component ('+' as space when `plus`). False on bad escapes.
 bool UrlDecode(std::string_view in, std::string* out, bool plus);

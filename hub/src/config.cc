@@ -38,7 +38,13 @@ Status ParseHttp(const json& object, HttpConfig* http) {
   HAILONG_RETURN_IF_ERROR(r.Int("idle_timeout_s", 1, 3600, &http->idle_timeout_s));
   HAILONG_RETURN_IF_ERROR(r.Int("max_body_kib", 1, 1 << 20, &http->max_body_kib));
   HAILONG_RETURN_IF_ERROR(r.Int("max_push_mib", 1, 1024, &http->max_push_mib));
+  HAILONG_RETURN_IF_ERROR(r.StringArray("trusted_proxies", false, &http->trusted_proxies));
   HAILONG_RETURN_IF_ERROR(r.RejectUnknown());
+  for (const std::string& p : http->trusted_proxies) {
+    if (p.empty() || p.find_first_not_of("0123456789abcdefABCDEF.:") != std::string::npos) {
+      return r.Bad("trusted_proxies", "\"" + p + "\" is not an IP address");
+    }
+  }
   return ParseListen(http);
 }
 
@@ -136,6 +142,74 @@ Status ParseTargets(const json& object, HubConfig* c) {
   return Status::OK();
 }
 
+constexpr int64_t kYearS = int64_t{365} * 24 * 3600;
+
+Status ParseWebhook(const json& object, AlertsConfig* a) {
+  ObjectReader r(object, "alerts.webhook.");
+  HAILONG_RETURN_IF_ERROR(r.String("url", true, &a->webhook_url));
+  HAILONG_RETURN_IF_ERROR(r.String("ca_file", false, &a->webhook_ca_file));
+  HAILONG_RETURN_IF_ERROR(
+      r.Int("timeout_ms", int64_t{100}, int64_t{600000}, &a->webhook_timeout_ms));
+  HAILONG_RETURN_IF_ERROR(r.Int("retries", int64_t{0}, int64_t{100}, &a->webhook_retries));
+  HAILONG_RETURN_IF_ERROR(
+      r.Int("backoff_ms", int64_t{10}, int64_t{600000}, &a->webhook_backoff_ms));
+  const json* headers = nullptr;
+  HAILONG_RETURN_IF_ERROR(r.Object("headers", false, &headers));
+  HAILONG_RETURN_IF_ERROR(r.RejectUnknown());
+  if (a->webhook_url.rfind("http://", 0) != 0 && a->webhook_url.rfind("https://", 0) != 0) {
+    return r.Bad("url", "must start with http:// or https://");
+  }
+  if (headers != nullptr) {
+    for (auto it = headers->begin(); it != headers->end(); ++it) {
+      if (!it->is_string()) {
+        return Status::InvalidArgument("\"alerts.webhook.headers." + it.key() +
+                                       "\" must be a string");
+      }
+      a->webhook_headers[it.key()] = it->get<std::string>();
+    }
+  }
+  return Status::OK();
+}
+
+Status ParseAlerts(const json& object, AlertsConfig* a) {
+  ObjectReader r(object, "alerts.");
+  const json* section = nullptr;
+  HAILONG_RETURN_IF_ERROR(r.Object("unsatisfied_share", false, &section));
+  if (section != nullptr) {
+    a->unsatisfied_enabled = true;
+    ObjectReader o(*section, "alerts.unsatisfied_share.");
+    HAILONG_RETURN_IF_ERROR(o.Int("window_s", int64_t{60}, kYearS, &a->unsatisfied_window_s));
+    HAILONG_RETURN_IF_ERROR(o.Double("threshold", 0.0, 1.0, &a->unsatisfied_threshold));
+    HAILONG_RETURN_IF_ERROR(
+        o.Int("min_ratings", int64_t{1}, int64_t{1000000}, &a->unsatisfied_min_ratings));
+    HAILONG_RETURN_IF_ERROR(o.RejectUnknown());
+  }
+  HAILONG_RETURN_IF_ERROR(r.Object("open_follow_ups", false, &section));
+  if (section != nullptr) {
+    a->follow_ups_enabled = true;
+    ObjectReader o(*section, "alerts.open_follow_ups.");
+    HAILONG_RETURN_IF_ERROR(
+        o.Int("threshold", int64_t{1}, int64_t{1000000}, &a->follow_ups_threshold));
+    HAILONG_RETURN_IF_ERROR(o.RejectUnknown());
+  }
+  HAILONG_RETURN_IF_ERROR(r.Object("replication_lag", false, &section));
+  if (section != nullptr) {
+    a->lag_enabled = true;
+    ObjectReader o(*section, "alerts.replication_lag.");
+    HAILONG_RETURN_IF_ERROR(o.Int("events", int64_t{0}, int64_t{1} << 40, &a->lag_events));
+    HAILONG_RETURN_IF_ERROR(o.Int("seconds", int64_t{0}, kYearS, &a->lag_seconds));
+    HAILONG_RETURN_IF_ERROR(o.RejectUnknown());
+    if (a->lag_events == 0 && a->lag_seconds == 0) {
+      return o.Bad("seconds", "events and seconds cannot both be 0");
+    }
+  }
+  HAILONG_RETURN_IF_ERROR(
+      r.Int("check_interval_s", int64_t{1}, int64_t{86400}, &a->check_interval_s));
+  HAILONG_RETURN_IF_ERROR(r.Object("webhook", false, &section));
+  if (section != nullptr) HAILONG_RETURN_IF_ERROR(ParseWebhook(*section, a));
+  return r.RejectUnknown();
+}
+
 }  // namespace
 
 const char* RoleName(Role role) {
@@ -211,6 +285,8 @@ Status ParseHubConfig(std::string_view json_text, HubConfig* out) {
   HAILONG_RETURN_IF_ERROR(r.Int("survey_ratings_per_address_per_hour", 1, 1000000,
                                 &c.survey_ratings_per_address_per_hour));
   HAILONG_RETURN_IF_ERROR(r.String("survey_template", false, &c.survey_template));
+  HAILONG_RETURN_IF_ERROR(r.Object("alerts", false, &section));
+  if (section != nullptr) HAILONG_RETURN_IF_ERROR(ParseAlerts(*section, &c.alerts));
   HAILONG_RETURN_IF_ERROR(r.RejectUnknown());
   *out = std::move(c);
   return Status::OK();

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "alerts.h"
 #include "api.h"
 #include "audit.h"
 #include "hailong/hub/auth.h"
@@ -21,6 +22,7 @@ struct Hub::Impl {
   std::unique_ptr<Auth> auth;
   std::unique_ptr<NodeRegistry> nodes;
   std::unique_ptr<AuditLog> audit;
+  std::unique_ptr<Alerts> alerts;
   Metrics metrics;
   std::unique_ptr<LiveUpdates> live;
   HubContext context;
@@ -63,6 +65,10 @@ Status Hub::Open(const HubConfig& config, std::unique_ptr<Hub>* out) {
   impl->auth = std::make_unique<Auth>(&impl->config, impl->log->store(), clock);
   impl->nodes = std::make_unique<NodeRegistry>(&impl->config, impl->log.get(), clock);
   impl->audit = std::make_unique<AuditLog>(impl->log->store(), clock);
+  impl->alerts = std::make_unique<Alerts>(&impl->config, clock, impl->log.get(), impl->nodes.get(),
+                                          &impl->metrics);
+  s = impl->alerts->Load();
+  if (!s.ok()) return s;
   HubContext& c = impl->context;
   c.config = &impl->config;
   c.clock = clock;
@@ -72,6 +78,7 @@ Status Hub::Open(const HubConfig& config, std::unique_ptr<Hub>* out) {
   c.nodes = impl->nodes.get();
   c.metrics = &impl->metrics;
   c.audit = impl->audit.get();
+  c.alerts = impl->alerts.get();
   c.web_root = WebRoot(impl->config);
   c.survey_web_root = HAILONG_SURVEY_WEB_DIR;
   c.tmp_dir = (fs::path(config.data_dir) / "tmp").string();
@@ -86,7 +93,12 @@ Status Hub::Start() {
   m.context.live = m.live.get();
   m.api = std::make_unique<Api>(&m.context);
   LiveUpdates* live = m.live.get();
-  m.projector->Start([live](const AppliedBatch& batch) { live->Publish(batch); });
+  Alerts* alerts = m.alerts.get();
+  alerts->Start(live);
+  m.projector->Start([live, alerts](const AppliedBatch& batch) {
+    live->Publish(batch);
+    alerts->OnApplied(batch);
+  });
   HttpServerOptions o;
   o.host = m.config.http.host;
   o.port = m.config.http.port;
@@ -106,6 +118,7 @@ Status Hub::Start() {
       &m.server);
   if (!s.ok()) {
     m.projector->Stop();
+    m.alerts->Stop();
     m.live->Stop();
     return s;
   }
@@ -124,6 +137,7 @@ void Hub::Stop() {
   if (m.server) m.server->Stop();
   m.context.server.store(nullptr);
   m.projector->Stop();
+  m.alerts->Stop();
 }
 
 Status Hub::Rebuild(RebuildStats* stats) {

@@ -55,6 +55,22 @@ void LiveUpdates::Publish(const AppliedBatch& batch) {
   }
 }
 
+void LiveUpdates::PublishAlert(const std::string& office, const nlohmann::json& data) {
+  const std::string chunk =
+      "event: alert\ndata: " + data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+      "\n\n";
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto it = subscribers_.begin(); it != subscribers_.end();) {
+    auto stream = it->stream.lock();
+    if (!stream || stream->closed()) {
+      it = subscribers_.erase(it);
+      continue;
+    }
+    if (it->user == nullptr || it->user->MaySee(office)) stream->Push(chunk);
+    ++it;
+  }
+}
+
 size_t LiveUpdates::subscribers() const {
   std::lock_guard<std::mutex> lock(mu_);
   return subscribers_.size();

@@ -9,6 +9,8 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -25,6 +27,8 @@ class LiveUpdates {
   // A new stream for `principal` (a user; its office scope filters events).
   std::shared_ptr<EventStream> Subscribe(const Principal& principal);
   void Publish(const AppliedBatch& batch);
+  // One "alert" event (data: `data`) for the subscribers who may see `office`.
+  void PublishAlert(const std::string& office, const nlohmann::json& data);
   size_t subscribers() const;
   void Stop();
 

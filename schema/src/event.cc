@@ -55,7 +55,7 @@ Hash ChainHash(const Hash& prev, std::string_view bytes) {
   // log hashes every event it writes or verifies, so no allocation here.
   static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
-                                                                         &EVP_MD_CTX_free);
+                                                                           &EVP_MD_CTX_free);
   Hash out;
   unsigned int len = 0;
   EVP_DigestInit_ex(ctx.get(), sha256, nullptr);
@@ -127,6 +127,9 @@ constexpr TypeName kTypeNames[] = {
     {fb::EventBody::FollowUpNoted, "follow_up_noted"},
     {fb::EventBody::FollowUpClosed, "follow_up_closed"},
     {fb::EventBody::RatingVoided, "rating_voided"},
+    {fb::EventBody::AlertRaised, "alert_raised"},
+    {fb::EventBody::AlertAcknowledged, "alert_acknowledged"},
+    {fb::EventBody::AlertClosed, "alert_closed"},
 };
 }  // namespace
 

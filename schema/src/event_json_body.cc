@@ -73,6 +73,15 @@ struct EnumNames<fb::FollowUpAction> {
   };
 };
 
+template <>
+struct EnumNames<fb::AlertKind> {
+  static constexpr NamedValue<fb::AlertKind> kValues[] = {
+      {fb::AlertKind::UnsatisfiedShare, "unsatisfied_share"},
+      {fb::AlertKind::OpenFollowUps, "open_follow_ups"},
+      {fb::AlertKind::ReplicationLag, "replication_lag"},
+  };
+};
+
 // ---- Tables, in schema order --------------------------------------------------
 
 template <>
@@ -299,6 +308,45 @@ struct TableFields<fb::RatingVoidedT> {
   }
 };
 
+template <>
+struct TableFields<fb::AlertRaisedT> {
+  template <class V>
+  static void Visit(V& v) {
+    using T = fb::AlertRaisedT;
+    v("alert_id", &T::alert_id);
+    v("kind", &T::kind);
+    v("office", &T::office);
+    v("node", &T::node);
+    v("count", &T::count);
+    v("total", &T::total);
+    v("seconds", &T::seconds);
+    v("threshold", &T::threshold);
+    v("message", &T::message);
+  }
+};
+
+template <>
+struct TableFields<fb::AlertAcknowledgedT> {
+  template <class V>
+  static void Visit(V& v) {
+    using T = fb::AlertAcknowledgedT;
+    v("alert_id", &T::alert_id);
+    v("author", &T::author);
+    v("note", &T::note);
+  }
+};
+
+template <>
+struct TableFields<fb::AlertClosedT> {
+  template <class V>
+  static void Visit(V& v) {
+    using T = fb::AlertClosedT;
+    v("alert_id", &T::alert_id);
+    v("author", &T::author);
+    v("note", &T::note);
+  }
+};
+
 // ---- The union --------------------------------------------------------------
 
 struct BodyCodec {
@@ -326,6 +374,8 @@ constexpr BodyCodec kBodyCodecs[] = {
     CodecOf<fb::TemplatePublishedT>(), CodecOf<fb::CatalogueChangedT>(),
     CodecOf<fb::FollowUpOpenedT>(),    CodecOf<fb::FollowUpNotedT>(),
     CodecOf<fb::FollowUpClosedT>(),    CodecOf<fb::RatingVoidedT>(),
+    CodecOf<fb::AlertRaisedT>(),       CodecOf<fb::AlertAcknowledgedT>(),
+    CodecOf<fb::AlertClosedT>(),
 };
 static_assert(std::size(kBodyCodecs) == static_cast<size_t>(fb::EventBody::MAX),
               "every member of union EventBody needs a codec");

@@ -142,7 +142,7 @@ void HubProcess::Start() {
                  {"role", "viewer"},
                  {"offices", {"p1"}},
                  {"password_hash", PasswordHash()}}}}};
-  for (auto it = options_.extra.begin(); it != options_.extra.end(); ++it) config[it.key()] = *it;
+  config.merge_patch(options_.extra);  // objects (e.g. "http") merge key by key
   config_path_ = dir_.WriteFile("hub.json", config.dump(2));
   testing::ProcessOptions po;
   po.argv = {HAILONG_HUB_BIN, "--config", config_path_};

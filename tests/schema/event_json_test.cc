@@ -210,6 +210,33 @@ std::vector<fb::EventT> FullEvents() {
     v.by = "admin";
     events.push_back(MakeEvent(seq++, std::move(v)));
   }
+  {
+    fb::AlertRaisedT a;
+    a.alert_id = "al-1";
+    a.kind = fb::AlertKind::ReplicationLag;
+    a.office = "phuong-01";
+    a.node = "edge-phuong-01";
+    a.count = 1200;
+    a.total = 40;
+    a.seconds = 900;
+    a.threshold = "600 s";
+    a.message = "Nút edge-phuong-01 chậm đồng bộ";
+    events.push_back(MakeEvent(seq++, std::move(a)));
+  }
+  {
+    fb::AlertAcknowledgedT a;
+    a.alert_id = "al-1";
+    a.author = "truong-phong";
+    a.note = "Đang kiểm tra đường truyền";
+    events.push_back(MakeEvent(seq++, std::move(a)));
+  }
+  {
+    fb::AlertClosedT a;
+    a.alert_id = "al-1";
+    a.author = "truong-phong";
+    a.note = "Đã khắc phục";
+    events.push_back(MakeEvent(seq++, std::move(a)));
+  }
   return events;
 }
 
@@ -688,7 +715,7 @@ std::string JsonName(std::string field) {
 
 TEST(EventJsonTest, SchemaFieldsAreAllWritten) {
   const auto tables = SchemaTables();
-  ASSERT_EQ(tables.size(), 18u) << "could not read " << HAILONG_FBS_PATH;
+  ASSERT_EQ(tables.size(), 21u) << "could not read " << HAILONG_FBS_PATH;
   const auto events = FullEvents();
   const auto body = [&](fb::EventBody t) { return EventToJson(EventOfType(events, t))["body"]; };
   using B = fb::EventBody;
@@ -715,6 +742,9 @@ TEST(EventJsonTest, SchemaFieldsAreAllWritten) {
       {"FollowUpNoted", body(B::FollowUpNoted)},
       {"FollowUpClosed", body(B::FollowUpClosed)},
       {"RatingVoided", body(B::RatingVoided)},
+      {"AlertRaised", body(B::AlertRaised)},
+      {"AlertAcknowledged", body(B::AlertAcknowledged)},
+      {"AlertClosed", body(B::AlertClosed)},
   };
   for (const auto& [table, fields] : tables) {
     const auto sample = samples.find(table);

@@ -54,6 +54,46 @@ struct HttpConfig {
   int max_body_kib = 64;
   // Largest replication push body, MiB. Default 8.
   int max_push_mib = 8;
+  // Addresses of reverse proxies whose X-Forwarded-For header is believed
+  // ("http.trusted_proxies": ["127.0.0.1"]). The client address (survey and
+  // login rate limits, audit log) is then the right-most X-Forwarded-For
+  // entry that is not itself a trusted proxy. Other peers' header is
+  // ignored. Default: none.
+  std::vector<std::string> trusted_proxies;
+};
+
+// "alerts": every check is off unless its section is present.
+struct AlertsConfig {
+  // "alerts.unsatisfied_share": an office whose share of unsatisfied
+  // ratings (voided and suspected misuse left out) over the last window_s
+  // seconds reaches `threshold`, with at least min_ratings ratings.
+  bool unsatisfied_enabled = false;
+  int64_t unsatisfied_window_s = 3600;  // default 1 h
+  double unsatisfied_threshold = 0.30;  // default 30%
+  int64_t unsatisfied_min_ratings = 10;
+  // "alerts.open_follow_ups": an office with at least `threshold` open follow-ups.
+  bool follow_ups_enabled = false;
+  int64_t follow_ups_threshold = 20;
+  // "alerts.replication_lag": a node at least `events` events or `seconds`
+  // seconds behind (as GET /api/v1/nodes reports lag_events, lag_seconds);
+  // 0 = that measure is not checked.
+  bool lag_enabled = false;
+  int64_t lag_events = 0;
+  int64_t lag_seconds = 3600;
+  // "alerts.check_interval_s": how often every check runs besides after
+  // each applied batch. Default 30.
+  int64_t check_interval_s = 30;
+  // "alerts.webhook": POSTed a JSON object for every raised, acknowledged
+  // and closed alert ("url" http:// or https://; "ca_file" for a private
+  // CA; "timeout_ms" per attempt, default 5000; "retries" after the first
+  // attempt, default 5; "backoff_ms" first wait, doubled each retry up to
+  // 60 s, default 1000; "headers": extra request headers, e.g. a token).
+  std::string webhook_url;
+  std::string webhook_ca_file;
+  int64_t webhook_timeout_ms = 5000;
+  int64_t webhook_retries = 5;
+  int64_t webhook_backoff_ms = 1000;
+  std::map<std::string, std::string> webhook_headers;
 };
 
 // Satisfaction and participation targets, fractions 0..1.
@@ -94,6 +134,7 @@ struct HubConfig {
   int survey_ratings_per_address_per_hour = 30;
   // Template of the phone survey when the counter names none. Default "gia-lam-phone".
   std::string survey_template = "gia-lam-phone";
+  AlertsConfig alerts;
 
   const Targets& TargetsFor(std::string_view office) const;
 };
