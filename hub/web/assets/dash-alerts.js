@@ -4,11 +4,11 @@
 //    replication lag), acknowledged and closed from the banner by managers;
 //  - what the dashboard sees itself: overdue follow-ups, lagging nodes and
 //    nodes whose clock is off (so the banner works before the hub has alerts).
-// Refreshed on every live update and every minute.
+// Refreshed on every live update ("alert" events at once) and every minute.
 
 import { api } from './dash-api.js';
 import { fill, h } from './dash-dom.js';
-import { dateTime, num, t } from './dash-i18n.js';
+import { dateTime, duration, num, pct, t } from './dash-i18n.js';
 import { name } from './dash-names.js';
 
 let alertsApi = true;  // false once the hub answered 404 (no alert routes)
@@ -38,12 +38,32 @@ async function derived() {
   return out;
 }
 
+// The measured value of a hub alert, by kind.
+function alertValue(a) {
+  if (a.kind === 'unsatisfied_share') return `${pct(a.share ?? 0, 0)} (${num(a.count ?? 0)}/${num(a.total ?? 0)})`;
+  if (a.kind === 'open_follow_ups') return num(a.count ?? 0);
+  if (a.kind === 'replication_lag') {
+    return a.lag_seconds ? `${t('lag_events', { n: num(a.lag_events ?? 0) })}, ${duration(a.lag_seconds)}`
+      : t('lag_events', { n: num(a.lag_events ?? 0) });
+  }
+  return a.value ?? '';
+}
+
+function alertThreshold(a) {
+  if (a.kind === 'unsatisfied_share' && a.threshold !== undefined && !Number.isNaN(Number(a.threshold))) {
+    return pct(Number(a.threshold), 0);
+  }
+  return a.threshold ?? '';
+}
+
 function alertText(a) {
   const kind = a.kind || a.type || '';
   const known = `alert_kind_${kind}`;
   const office = a.office ? name('office', a.office) : (a.node || '');
   const base = a.message || a.title || '';
-  const head = t(known) !== known ? t(known, { office, value: a.value ?? '', threshold: a.threshold ?? '' }) : base;
+  const head = t(known) !== known
+    ? t(known, { office, node: a.node || '', value: alertValue(a), threshold: alertThreshold(a) })
+    : base;
   return head || kind;
 }
 
@@ -51,8 +71,10 @@ export function createAlerts(box, me) {
   const canAct = me.role !== 'viewer';
   async function act(a, action, btn) {
     btn.disabled = true;
+    const input = btn.parentElement && btn.parentElement.querySelector('.alert-note');
+    const note = input ? input.value.trim() : '';
     try {
-      await api.post(`/alerts/${encodeURIComponent(a.id)}/${action}`, {});
+      await api.post(`/alerts/${encodeURIComponent(a.id)}/${action}`, note ? { note } : {});
       await refresh();
     } catch (e) {
       btn.disabled = false;
@@ -61,12 +83,19 @@ export function createAlerts(box, me) {
   }
   async function refresh() {
     const [server, own] = await Promise.all([serverAlerts(), derived()]);
+    // Notes being typed survive the redraw.
+    const typed = new Map();
+    for (const input of box.querySelectorAll('li[data-id] .alert-note')) {
+      if (input.value) typed.set(input.closest('li').dataset.id, input.value);
+    }
     const items = [];
     for (const a of server) {
       items.push(h('li', { class: ['alert', `alert-${a.level || a.severity || 'warn'}`, a.status === 'acknowledged' && 'acked'], data: { id: a.id } },
         h('span', { class: 'alert-text' }, alertText(a)),
-        a.opened_at ? h('time', { class: 'muted' }, ` ${dateTime(a.opened_at)}`) : null,
+        (a.raised_at || a.opened_at) ? h('time', { class: 'muted' }, ` ${dateTime(a.raised_at || a.opened_at)}`) : null,
         a.status === 'acknowledged' ? h('span', { class: 'muted' }, ` · ${t('alert_acked_by', { who: a.acknowledged_by || '' })}`) : null,
+        canAct ? h('input', { type: 'text', class: 'alert-note', maxlength: '500',
+          placeholder: t('alert_note'), 'aria-label': t('alert_note') }) : null,
         canAct && a.status !== 'acknowledged' ? h('button', { type: 'button', class: 'btn-small',
           on: { click: (e) => act(a, 'ack', e.target) } }, t('alert_ack')) : null,
         canAct ? h('button', { type: 'button', class: 'btn-small',
@@ -75,6 +104,10 @@ export function createAlerts(box, me) {
     for (const a of own) {
       items.push(h('li', { class: ['alert', `alert-${a.level}`], data: { key: a.key } },
         h('a', { href: a.href, class: 'alert-text' }, a.text)));
+    }
+    for (const li of items) {
+      const input = li.querySelector && li.querySelector('.alert-note');
+      if (input && typed.has(li.dataset.id)) input.value = typed.get(li.dataset.id);
     }
     box.hidden = items.length === 0;
     fill(box, items.length ? h('div', { class: 'alerts-inner' },

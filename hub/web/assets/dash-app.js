@@ -260,6 +260,10 @@ function startLive() {
       api.get('/me').then(() => setTimeout(() => { if (me && live === es) startLive(); }, 5000), () => {});
     }
   };
+  // An alert raised, acknowledged or closed: the banner at once.
+  es.addEventListener('alert', () => {
+    if (alerts) alerts.refresh();
+  });
   es.addEventListener('update', (ev) => {
     let data = null;
     try { data = JSON.parse(ev.data); } catch { /* a keep-alive */ }

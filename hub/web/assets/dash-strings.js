@@ -272,7 +272,8 @@ export const STRINGS = {
     alert_acked_by: 'đã xác nhận bởi {who}',
     alert_kind_unsatisfied_share: '{office}: tỷ lệ không hài lòng {value} vượt ngưỡng {threshold}',
     alert_kind_open_follow_ups: '{office}: {value} phản ánh chưa xử lý (ngưỡng {threshold})',
-    alert_kind_replication_lag: 'Trạm {office} chậm đồng bộ {value} (ngưỡng {threshold})',
+    alert_kind_replication_lag: 'Trạm {node} ({office}) chậm đồng bộ: {value} (ngưỡng {threshold})',
+    alert_note: 'Ghi chú (không bắt buộc)',
 
     // Administration.
     admin_title: 'Quản trị',
@@ -592,7 +593,8 @@ export const STRINGS = {
     alert_acked_by: 'acknowledged by {who}',
     alert_kind_unsatisfied_share: '{office}: unsatisfied share {value} over the threshold {threshold}',
     alert_kind_open_follow_ups: '{office}: {value} open follow-ups (threshold {threshold})',
-    alert_kind_replication_lag: 'Node {office} lags by {value} (threshold {threshold})',
+    alert_kind_replication_lag: 'Node {node} ({office}) lags: {value} (threshold {threshold})',
+    alert_note: 'Note (optional)',
 
     admin_title: 'Administration',
     admin_only: 'Only administrators may open this page.',
