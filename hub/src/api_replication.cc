@@ -3,7 +3,7 @@
 
 #include "api.h"
 #include "codec.h"
-#include "hailong/hub/frames.h"
+#include "hailong/replication/shipper.h"
 
 namespace hailong::hub {
 
@@ -23,6 +23,26 @@ bool ParseU64(std::string_view s, uint64_t* out) {
   }
   *out = v;
   return true;
+}
+
+// The seq of the event a batch was refused at (Ingest said Corruption): the
+// first that fails the Verifier (counted from the head) or does not link.
+// Runs only on a refusal.
+uint64_t RefusedSeq(const std::vector<std::string_view>& frames,
+                    const replication::ChainHead& head) {
+  schema::Hash running = head.hash;
+  uint64_t expected = head.seq + 1;
+  for (std::string_view f : frames) {
+    const fb::Event* e = nullptr;
+    if (!schema::VerifyEvent(f, &e).ok()) return expected;
+    const uint64_t seq = e->seq();
+    if (seq > head.seq) {
+      if (schema::HashFromVector(e->prev_hash()) != running) return seq;
+      running = schema::ChainHash(running, f);
+    }
+    expected = seq + 1;
+  }
+  return expected;
 }
 
 }  // namespace
@@ -51,7 +71,7 @@ HttpReply Api::Push(Call& call) {
                   "node " + node.id + " may not write origin " + origin, json::object());
   }
   std::vector<std::string_view> frames;
-  Status s = ParseFrames(call.req.body(), call.req.body().size(), &frames);
+  Status s = replication::SplitFrames(call.req.body(), &frames);
   if (!s.ok()) {
     return refuse(400, "truncated", "lô sự kiện bị cắt cụt hoặc hỏng: " + s.message(),
                   "bad batch: " + s.message(), json{{"acked_seq", ctx_->log->Head(origin).seq}});
@@ -67,67 +87,23 @@ HttpReply Api::Push(Call& call) {
   std::lock_guard<std::mutex> serialize(*origin_lock);
   const replication::ChainHead head = ctx_->log->Head(origin);
 
-  // Check every frame before storing anything, so each refusal names its
-  // reason: verifier (422), origin (403), gap (409), chain link (422).
-  schema::Hash running = head.hash;
-  uint64_t expected = 0;  // seq the next frame must carry (0: not known yet)
-  uint64_t first_new = 0, last_seq = 0;
-  int64_t newest_time = 0;
-  for (size_t i = 0; i < frames.size(); ++i) {
-    const fb::Event* e = nullptr;
-    s = schema::VerifyEvent(frames[i], &e);
-    const uint64_t position = expected != 0 ? expected : head.seq + 1;
-    if (!s.ok()) {
-      return refuse(422, "verify",
-                    "sự kiện thứ " + std::to_string(i) + " không qua kiểm tra: " + s.message(),
-                    "frame " + std::to_string(i) + " fails verification: " + s.message(),
-                    json{{"seq", position}, {"frame", i}});
-    }
-    const uint64_t seq = e->seq();
-    if (e->origin()->string_view() != origin) {
-      return refuse(403, "origin", "sự kiện " + std::to_string(seq) + " thuộc nguồn khác",
-                    "event " + std::to_string(seq) + " has origin " + e->origin()->str(),
-                    json{{"seq", seq}});
-    }
-    if (expected != 0 && seq != expected) {
-      return refuse(409, "gap", "các sự kiện trong lô không liên tiếp",
-                    "events in the batch are not consecutive (seq " + std::to_string(seq) +
-                        " after " + std::to_string(expected - 1) + ")",
-                    json{{"acked_seq", head.seq}});
-    }
-    if (seq > head.seq + 1 && expected == 0) {
-      return refuse(409, "gap",
-                    "thiếu sự kiện: hub giữ đến " + std::to_string(head.seq) + ", lô bắt đầu ở " +
-                        std::to_string(seq),
-                    "gap: the hub holds up to " + std::to_string(head.seq) +
-                        ", the batch starts at " + std::to_string(seq),
-                    json{{"acked_seq", head.seq}});
-    }
-    if (seq > head.seq) {
-      if (schema::HashFromVector(e->prev_hash()) != running) {
-        return refuse(422, "chain", "chuỗi băm đứt tại sự kiện " + std::to_string(seq),
-                      "event " + std::to_string(seq) + " does not link to its predecessor",
-                      json{{"seq", seq}});
-      }
-      running = schema::ChainHash(running, frames[i]);
-      if (first_new == 0) first_new = seq;
-    }
-    if (e->time_ms() > newest_time) newest_time = e->time_ms();
-    expected = seq + 1;
-    last_seq = seq;
-  }
-
+  // Ingest checks every event once (Verifier, origin, seq, chain link) and
+  // stores all or nothing; its Status tells the refusals apart.
   replication::IngestResult result;
   s = frames.empty() ? Status::OK() : ctx_->log->Ingest(origin, frames, &result);
   if (!s.ok()) {
     const uint64_t acked = ctx_->log->Head(origin).seq;
     switch (s.code()) {
-      case Status::Code::kConflict:
-        return refuse(409, "conflict", "xung đột với bản hub đang giữ: " + s.message(), s.message(),
+      case Status::Code::kPermissionDenied:
+        return refuse(403, "origin", "lô chứa sự kiện của nguồn khác: " + s.message(), s.message(),
                       json{{"acked_seq", acked}});
+      case Status::Code::kConflict:
+        return refuse(409, s.message().rfind("gap", 0) == 0 ? "gap" : "conflict",
+                      "thiếu sự kiện hoặc xung đột với bản hub đang giữ: " + s.message(),
+                      s.message(), json{{"acked_seq", acked}});
       case Status::Code::kCorruption:
-        return refuse(422, "corruption", "sự kiện hỏng: " + s.message(), s.message(),
-                      json{{"seq", acked + 1}});
+        return refuse(422, "verify", "sự kiện hỏng hoặc đứt chuỗi băm: " + s.message(), s.message(),
+                      json{{"seq", RefusedSeq(frames, head)}});
       case Status::Code::kStorageFull:
         return refuse(507, "storage_full", "hub hết dung lượng lưu trữ", "storage full",
                       json{{"acked_seq", acked}});
@@ -136,6 +112,15 @@ HttpReply Api::Push(Call& call) {
                       json{{"acked_seq", acked}});
     }
   }
+  // Every frame verified in Ingest: read its fields without a second pass.
+  uint64_t last_seq = 0;
+  int64_t newest_time = 0;
+  for (std::string_view f : frames) {
+    const fb::Event* e = flatbuffers::GetRoot<fb::Event>(f.data());
+    last_seq = e->seq();
+    if (e->time_ms() > newest_time) newest_time = e->time_ms();
+  }
+  const uint64_t first_new = result.stored > 0 ? result.head.seq - result.stored + 1 : 0;
   if (frames.empty()) result.head = head;
   if (result.stored > 0) {
     replication::WriteBatch batch;
@@ -198,7 +183,7 @@ HttpReply Api::Pull(Call& call) {
   Status s = ctx_->log->Read(origin, from, 100000, max_bytes, &events);
   if (!s.ok() && !s.IsNotFound()) return Error(call, 500, "lỗi đọc nhật ký", s.ToString());
   std::string body;
-  for (const auto& e : events) AppendFrame(&body, e.bytes);
+  for (const auto& e : events) replication::AppendFrame(&body, e.bytes);
   ctx_->metrics->Add("hailong_hub_pull_events_total", events.size());
   HttpReply r = TextReply(200, std::move(body), "application/octet-stream");
   r.response.set("X-Hailong-Origin", origin);

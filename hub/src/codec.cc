@@ -46,9 +46,9 @@ std::string UnKeyPart(std::string_view part) {
 }
 
 std::string SeqPart(uint64_t seq) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "%020llu", static_cast<unsigned long long>(seq));
-  return buf;
+  std::string out(20, '0');  // a uint64_t has at most 20 digits
+  for (size_t i = 20; i-- > 0 && seq != 0; seq /= 10) out[i] = static_cast<char>('0' + seq % 10);
+  return out;
 }
 
 void PutVarint(std::string* out, uint64_t v) {

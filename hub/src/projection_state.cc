@@ -1,5 +1,7 @@
 #include "projection_state.h"
 
+#include <algorithm>
+
 #include "codec.h"
 
 namespace hailong::hub {
@@ -126,9 +128,11 @@ void Overlay::AddCell(Dimension dim, std::string_view office, std::string_view d
   it->second.Add(delta);
 }
 
-Status Overlay::Flush(replication::WriteBatch* batch) const {
+Status Overlay::MergedTallies(
+    std::vector<std::pair<std::string, std::optional<std::string>>>* out) const {
   // Expand the cells into their three keys (months summed over their days).
   std::unordered_map<std::string, Tally> tallies = tallies_;
+  tallies.reserve(tallies_.size() + cells_.size() * 2 + 16);
   for (const auto& [cell, delta] : cells_) {
     if (delta.IsZero()) continue;
     const auto dim = static_cast<Dimension>(cell[0]);
@@ -142,10 +146,12 @@ Status Overlay::Flush(replication::WriteBatch* batch) const {
     tallies[codec::DayMajorTallyKey(dim, day, office, value)].Add(delta);
     tallies[codec::MonthTallyKey(dim, day.substr(0, 7), office, value)].Add(delta);
   }
-  for (const auto& [key, delta] : tallies) {
+  out->clear();
+  out->reserve(tallies.size());
+  std::string stored;
+  for (auto& [key, delta] : tallies) {
     if (delta.IsZero()) continue;
     Tally current;
-    std::string stored;
     Status s = store_->Get(key, &stored);
     if (s.ok()) {
       if (!current.Decode(stored)) return Status::Corruption("bad tally at " + key);
@@ -154,18 +160,57 @@ Status Overlay::Flush(replication::WriteBatch* batch) const {
     }
     current.Add(delta);
     if (current.IsZero()) {
-      batch->Delete(key);
+      out->emplace_back(key, std::nullopt);
     } else {
-      batch->Put(key, current.Encode());
+      out->emplace_back(key, current.Encode());
     }
   }
-  for (const auto& [key, value] : records_) {
+  std::sort(out->begin(), out->end(),
+            [](const auto& x, const auto& y) { return x.first < y.first; });
+  return Status::OK();
+}
+
+Status Overlay::Flush(replication::WriteBatch* batch) const {
+  std::vector<std::pair<std::string, std::optional<std::string>>> writes;
+  Status s = MergedTallies(&writes);
+  if (!s.ok()) return s;
+  const size_t tally_writes = writes.size();
+  for (const auto& [key, value] : records_) writes.emplace_back(key, value);
+  std::sort(writes.begin() + static_cast<std::ptrdiff_t>(tally_writes), writes.end(),
+            [](const auto& x, const auto& y) { return x.first < y.first; });
+  for (const auto& [key, value] : writes) {
     if (value) {
       batch->Put(key, *value);
     } else {
       batch->Delete(key);
     }
   }
+  return Status::OK();
+}
+
+Status Overlay::FlushCells(size_t max_ops) {
+  std::vector<std::pair<std::string, std::optional<std::string>>> writes;
+  Status s = MergedTallies(&writes);
+  if (!s.ok()) return s;
+  replication::WriteBatch batch;
+  for (const auto& [key, value] : writes) {
+    if (value) {
+      batch.Put(key, *value);
+    } else {
+      batch.Delete(key);
+    }
+    if (batch.Count() >= max_ops) {
+      s = store_->Write(batch, false);
+      if (!s.ok()) return s;
+      batch = replication::WriteBatch();
+    }
+  }
+  if (batch.Count() > 0) {
+    s = store_->Write(batch, false);
+    if (!s.ok()) return s;
+  }
+  cells_.clear();
+  tallies_.clear();
   return Status::OK();
 }
 

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "hailong/hub/read_model.h"
 #include "hailong/replication/store.h"
@@ -67,9 +69,15 @@ class Overlay {
   // The keys are built once per batch, at Flush.
   void AddCell(Dimension dim, std::string_view office, std::string_view day, std::string_view value,
                const Tally& delta);
-  // Merges the tally deltas with the stored tallies and adds every write to `batch`.
+  // Merges the tally deltas with the stored tallies and adds every write to
+  // `batch`, in key order (sorted inserts are cheaper for the memtable).
   Status Flush(replication::WriteBatch* batch) const;
+  // Rebuild: merges the buffered tally cells with the stored tallies and
+  // writes them in batches of at most `max_ops` (not atomic: the rebuild's
+  // marker makes an interrupted rebuild start again), then forgets them.
+  Status FlushCells(size_t max_ops);
   bool empty() const { return records_.empty() && tallies_.empty() && cells_.empty(); }
+  size_t cell_count() const { return cells_.size(); }
 
  private:
   replication::Store* store_;
@@ -78,6 +86,9 @@ class Overlay {
   // dim byte, office, '\0', day, '\0', value -> delta
   std::unordered_map<std::string, Tally> cells_;
   std::string scratch_;
+
+  // The tally writes (key, merged value; nullopt = delete), sorted by key.
+  Status MergedTallies(std::vector<std::pair<std::string, std::optional<std::string>>>* out) const;
 };
 
 }  // namespace hailong::hub

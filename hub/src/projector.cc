@@ -25,6 +25,17 @@ namespace {
 constexpr char kAutoReasonPrefix[] = "unsatisfied_";
 
 std::string Str(const flatbuffers::String* s) { return s ? s->str() : std::string(); }
+std::string_view View(const flatbuffers::String* s) {
+  return s ? std::string_view(s->c_str(), s->size()) : std::string_view();
+}
+
+// Rebuild: the key that says a rebuild is under way (outside the projection
+// prefix, so dropping the models keeps it). Found at Open, the rebuild
+// starts again: its tallies are written only at the end.
+constexpr char kRebuildMarkerKey[] = "x/hub/rebuilding";
+// Rebuild: tally cells kept in memory before they are merged into the store.
+constexpr size_t kRebuildMaxCells = size_t{1} << 21;
+constexpr size_t kRebuildWriteOps = 100000;
 
 int64_t RatingTime(const fb::RatingSubmitted& r, const fb::Event& e) {
   if (r.device_time_ms() > 0) return r.device_time_ms();
@@ -62,11 +73,14 @@ Tally RatingTally(const fb::RatingSubmitted& r) {
 // Everything the projection of one batch needs besides the overlay.
 class BatchApplier {
  public:
-  BatchApplier(const ProjectorOptions& options, Overlay* overlay,
+  // `tallies` receives the tally cells: `overlay` itself, or during a
+  // rebuild an overlay that outlives the batch.
+  BatchApplier(const ProjectorOptions& options, Overlay* overlay, Overlay* tallies,
                const std::map<std::string, uint64_t>& cursors,
                std::unordered_set<std::string>* flagged, AppliedBatch* applied)
       : options_(options),
         overlay_(overlay),
+        tallies_(tallies),
         cursors_(cursors),
         flagged_(flagged),
         applied_(applied) {}
@@ -151,14 +165,21 @@ class BatchApplier {
 
   // Adds `t` to the day's tallies (office first and day first) and to its
   // month's roll-up.
-  void AddTally(Dimension dim, const std::string& office, const std::string& day,
-                const std::string& value, const Tally& t) {
-    overlay_->AddCell(dim, office, day, value, t);
+  void AddTally(Dimension dim, std::string_view office, std::string_view day,
+                std::string_view value, const Tally& t) {
+    tallies_->AddCell(dim, office, day, value, t);
   }
 
   void PutFlags(const std::string& key, const RatingFlags& flags) {
     flagged_->insert(key);
     overlay_->Put(key, flags.Encode());
+  }
+
+  // The flags of rating (origin, seq); none without building the key when
+  // no rating has flags yet (a rebuild's first origins).
+  Status GetRatingFlags(const std::string& origin, uint64_t seq, RatingFlags* flags) {
+    if (flagged_->empty()) return Status::OK();
+    return GetFlags(codec::RatingFlagsKey(origin, seq), flags);
   }
 
   Status GetFlags(const std::string& key, RatingFlags* flags) {
@@ -176,17 +197,21 @@ class BatchApplier {
   void AddRatingTallies(const std::string& office, const std::string& day,
                         const fb::RatingSubmitted& r, const Tally& t) {
     AddTally(Dimension::kOffice, office, day, "", t);
-    AddTally(Dimension::kCounter, office, day, Str(r.counter()), t);
-    AddTally(Dimension::kOfficer, office, day, Str(r.officer()), t);
-    AddTally(Dimension::kField, office, day, Str(r.field()), t);
-    AddTally(Dimension::kProcedure, office, day, Str(r.procedure()), t);
-    const std::string tpl = Str(r.template_id());
+    AddTally(Dimension::kCounter, office, day, View(r.counter()), t);
+    AddTally(Dimension::kOfficer, office, day, View(r.officer()), t);
+    AddTally(Dimension::kField, office, day, View(r.field()), t);
+    AddTally(Dimension::kProcedure, office, day, View(r.procedure()), t);
+    const std::string_view tpl = View(r.template_id());
     AddTally(Dimension::kTemplate, office, day, tpl, t);
     AddTally(Dimension::kChannel, office, day, ChannelName(r.channel()), t);
     if (r.answers()) {
       for (const fb::Answer* a : *r.answers()) {
-        AddTally(Dimension::kAnswer, office, day,
-                 tpl + "|" + Str(a->criterion()) + "|" + Str(a->option()), t);
+        answer_.assign(tpl);
+        answer_.push_back('|');
+        answer_.append(View(a->criterion()));
+        answer_.push_back('|');
+        answer_.append(View(a->option()));
+        AddTally(Dimension::kAnswer, office, day, answer_, t);
       }
     }
   }
@@ -232,10 +257,10 @@ class BatchApplier {
     applied_->ratings++;
     const std::string office = OfficeOf(r.office(), origin);
     const int64_t time = RatingTime(r, e);
-    const std::string day = Day(time);
+    const std::string& day = Day(time);
     NoteOffice(office);
     RatingFlags flags;
-    HAILONG_RETURN_IF_ERROR(GetFlags(codec::RatingFlagsKey(origin, seq), &flags));
+    HAILONG_RETURN_IF_ERROR(GetRatingFlags(origin, seq, &flags));
     const bool misuse = IsMisuse(r);
     const bool counted = !misuse && !flags.voided;
 
@@ -530,6 +555,8 @@ class BatchApplier {
 
   const ProjectorOptions& options_;
   Overlay* overlay_;
+  Overlay* tallies_;
+  std::string answer_;  // scratch
   const std::map<std::string, uint64_t>& cursors_;
   std::unordered_set<std::string>* flagged_;  // rf/ keys that exist
   AppliedBatch* applied_;
@@ -547,9 +574,20 @@ Status Projector::Open(const ProjectorOptions& options, std::unique_ptr<Projecto
   std::unique_ptr<Projector> p(new Projector(options));
   Status s = p->LoadCursors();
   if (!s.ok()) return s;
+  std::string marker;
+  s = options.log->store()->Get(kRebuildMarkerKey, &marker);
+  if (s.ok()) {
+    std::cerr << "hailong-hub: an interrupted rebuild of the read models starts again\n";
+    s = p->Rebuild();
+  } else if (s.IsNotFound()) {
+    s = Status::OK();
+  }
+  if (!s.ok()) return s;
   *out = std::move(p);
   return Status::OK();
 }
+
+Projector::Projector(ProjectorOptions options) : options_(std::move(options)) {}
 
 Projector::~Projector() { Stop(); }
 
@@ -622,34 +660,34 @@ Status Projector::ApplyBatch(const std::string& origin, size_t max_events, bool*
     cursors = cursors_;
   }
   const uint64_t from = cursors[origin] + 1;
-  std::vector<StoredEvent> events;
-  Status s = options_.log->Read(origin, from, max_events, max_events * size_t{4096}, &events);
-  if (!s.ok()) return s;
-  if (events.empty()) return Status::OK();
-  if (events.front().seq != from) {
-    return Status::Corruption("origin " + origin + " continues at seq " +
-                              std::to_string(events.front().seq) + ", expected " +
-                              std::to_string(from));
-  }
+  if (options_.log->Head(origin).seq < from) return Status::OK();
   Overlay overlay(options_.log->store());
   applied->origin = origin;
   applied->first_seq = from;
-  BatchApplier applier(options_, &overlay, cursors, &flagged_, applied);
+  Overlay* tallies = rebuild_cells_ ? rebuild_cells_.get() : &overlay;
+  BatchApplier applier(options_, &overlay, tallies, cursors, &flagged_, applied);
   uint64_t last = from - 1;
-  for (const StoredEvent& stored : events) {
-    if (stored.seq != last + 1) {
-      return Status::Corruption("origin " + origin + " skips from " + std::to_string(last));
-    }
-    const fb::Event* e = nullptr;
-    s = schema::VerifyEvent(stored.bytes, &e);
-    if (!s.ok()) {
-      return Status::Corruption("origin " + origin + " seq " + std::to_string(stored.seq) + ": " +
-                                s.message());
-    }
-    s = applier.Apply(origin, stored.seq, *e);
-    if (!s.ok()) return s;
-    last = stored.seq;
-  }
+  size_t count = 0;
+  // The log's scan verifies each event and hands it over in place: no copy,
+  // no second Verifier pass.
+  Status failed;
+  Status s =
+      options_.log->Scan(origin, from, [&](uint64_t seq, std::string_view, const fb::Event& e) {
+        if (seq != last + 1) {
+          failed = Status::Corruption(
+              last + 1 == from ? "origin " + origin + " continues at seq " + std::to_string(seq) +
+                                     ", expected " + std::to_string(from)
+                               : "origin " + origin + " skips from " + std::to_string(last));
+          return false;
+        }
+        failed = applier.Apply(origin, seq, e);
+        if (!failed.ok()) return false;
+        last = seq;
+        return ++count < max_events;
+      });
+  if (!failed.ok()) return failed;
+  if (!s.ok()) return Status::Corruption("origin " + origin + ": " + s.message());
+  if (count == 0) return Status::OK();
   applied->last_seq = last;
   // Follow-ups first: if we crash after this append but before the batch,
   // the replay appends them again as duplicates (no new event).
@@ -666,6 +704,10 @@ Status Projector::ApplyBatch(const std::string& origin, size_t max_events, bool*
   batch.Put(codec::CursorKey(origin), std::to_string(last));
   s = options_.log->store()->Write(batch, options_.sync);
   if (!s.ok()) return s;
+  if (rebuild_cells_ && rebuild_cells_->cell_count() > kRebuildMaxCells) {
+    s = rebuild_cells_->FlushCells(kRebuildWriteOps);
+    if (!s.ok()) return s;
+  }
   {
     std::lock_guard<std::mutex> lock(mu_);
     cursors_[origin] = last;
@@ -710,6 +752,12 @@ Status Projector::CatchUpWith(size_t max_events) {
 
 Status Projector::Rebuild() {
   replication::Store* store = options_.log->store();
+  {
+    WriteBatch marker;
+    marker.Put(kRebuildMarkerKey, "1");
+    Status s = store->Write(marker, true);
+    if (!s.ok()) return s;
+  }
   std::string end(kProjectionPrefix);
   end.back() = static_cast<char>('/' + 1);
   // Delete in batches, each scan starting after the last key deleted (not
@@ -736,8 +784,18 @@ Status Projector::Rebuild() {
   }
   flagged_.clear();
   generation_.fetch_add(1, std::memory_order_release);
-  // Offline: larger batches (each still one WriteBatch with its cursor).
-  return CatchUpWith(options_.rebuild_batch_events);
+  // Offline: larger batches, each one WriteBatch with its cursor; the
+  // tallies stay in memory (up to kRebuildMaxCells) and are written at the
+  // end, then the marker goes.
+  rebuild_cells_ = std::make_unique<Overlay>(store);
+  Status s = CatchUpWith(options_.rebuild_batch_events);
+  if (s.ok()) s = rebuild_cells_->FlushCells(kRebuildWriteOps);
+  rebuild_cells_.reset();
+  generation_.fetch_add(1, std::memory_order_release);
+  if (!s.ok()) return s;
+  WriteBatch done;
+  done.Delete(kRebuildMarkerKey);
+  return store->Write(done, true);
 }
 
 void Projector::Start(std::function<void(const AppliedBatch&)> on_applied) {

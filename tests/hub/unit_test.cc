@@ -4,9 +4,9 @@
 
 #include "codec.h"
 #include "hailong/hub/config.h"
-#include "hailong/hub/frames.h"
 #include "hailong/hub/read_model.h"
 #include "hailong/hub/report.h"
+#include "hailong/replication/shipper.h"
 
 namespace hailong::hub {
 namespace {
@@ -89,12 +89,14 @@ TEST(HubConfigTest, PerOfficeTargets) {
   EXPECT_DOUBLE_EQ(c.TargetsFor("p2").participation, 0.4);
 }
 
+// The push body the hub splits is replication's framing (AppendFrame /
+// SplitFrames): a truncated or empty frame is Corruption (the hub answers 400).
 TEST(FramesTest, RoundTrip) {
   std::string body;
-  AppendFrame(&body, "abc");
-  AppendFrame(&body, std::string(300, 'x'));
+  replication::AppendFrame(&body, "abc");
+  replication::AppendFrame(&body, std::string(300, 'x'));
   std::vector<std::string_view> frames;
-  ASSERT_TRUE(ParseFrames(body, 1 << 20, &frames).ok());
+  ASSERT_TRUE(replication::SplitFrames(body, &frames).ok());
   ASSERT_EQ(frames.size(), 2u);
   EXPECT_EQ(frames[0], "abc");
   EXPECT_EQ(frames[1].size(), 300u);
@@ -102,12 +104,12 @@ TEST(FramesTest, RoundTrip) {
 
 TEST(FramesTest, TruncatedFrameIsRefused) {
   std::string body;
-  AppendFrame(&body, "abcdef");
+  replication::AppendFrame(&body, "abcdef");
   std::vector<std::string_view> frames;
-  EXPECT_TRUE(ParseFrames(body.substr(0, body.size() - 1), 1 << 20, &frames).IsInvalidArgument());
-  EXPECT_TRUE(ParseFrames(body + "\x01\x00", 1 << 20, &frames).IsInvalidArgument());
-  EXPECT_TRUE(ParseFrames(std::string("\0\0\0\0", 4), 1 << 20, &frames).IsInvalidArgument());
-  EXPECT_TRUE(ParseFrames("", 1 << 20, &frames).ok());
+  EXPECT_TRUE(replication::SplitFrames(body.substr(0, body.size() - 1), &frames).IsCorruption());
+  EXPECT_TRUE(replication::SplitFrames(body + "\x01\x00", &frames).IsCorruption());
+  EXPECT_TRUE(replication::SplitFrames(std::string("\0\0\0\0", 4), &frames).IsCorruption());
+  EXPECT_TRUE(replication::SplitFrames("", &frames).ok());
   EXPECT_TRUE(frames.empty());
 }
 

@@ -36,6 +36,8 @@
 
 namespace hailong::hub {
 
+class Overlay;
+
 struct ProjectorOptions {
   // The hub's log (origin "hub"). Not owned; must outlive the projector.
   replication::EventLog* log = nullptr;
@@ -101,7 +103,7 @@ class Projector {
   uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 
  private:
-  explicit Projector(ProjectorOptions options) : options_(std::move(options)) {}
+  explicit Projector(ProjectorOptions options);
   Status LoadCursors();
   // Applies one batch of `origin`; *more = the origin has events left.
   Status ApplyBatch(const std::string& origin, size_t max_events, bool* more,
@@ -122,6 +124,9 @@ class Projector {
   uint64_t listener_id_ = 0;
   std::thread thread_;
   std::function<void(const AppliedBatch&)> on_applied_;
+  // During Rebuild(): the tally cells of every batch so far (written at the
+  // end; a marker key makes an interrupted rebuild start again at Open).
+  std::unique_ptr<Overlay> rebuild_cells_;
 };
 
 }  // namespace hailong::hub
