@@ -101,6 +101,26 @@ struct Fixture {
     csrf = json::parse(res.body).value("csrf_token", "");
     cookie = res.Header("set-cookie");
     cookie = cookie.substr(0, cookie.find(';'));
+    // An office with a counter, so the survey gets past "no such counter".
+    Post("/api/v1/catalogue", json{{"kind", "office"}, {"id", "p1"}, {"name", "Phường 1"}});
+    Post("/api/v1/catalogue", json{{"kind", "counter"},
+                                   {"id", "q1"},
+                                   {"name", "Quầy 1"},
+                                   {"office", "p1"},
+                                   {"attributes", {{"template", "smiley-4"}}}});
+  }
+  void Post(const std::string& target, const json& body) {
+    testing::HttpRequest req;
+    req.method = "POST";
+    req.target = target;
+    req.body = body.dump();
+    req.headers = {{"Cookie", cookie}, {"X-CSRF-Token", csrf}};
+    testing::HttpResponse res;
+    if (!testing::SendHttp("127.0.0.1", port, req, &res).ok() || res.status != 200) {
+      std::fprintf(stderr, "fuzz_hub_http: set-up %s: %d %s\n", target.c_str(), res.status,
+                   res.body.c_str());
+      std::abort();
+    }
   }
   ~Fixture() {
     if (hub) hub->Stop();

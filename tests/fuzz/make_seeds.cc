@@ -230,6 +230,7 @@ int main(int argc, char** argv) {
   const fs::path source = argv[2];
   const fs::path tmp = fs::temp_directory_path() / ("hailong-seeds-" + std::to_string(getpid()));
   fs::remove_all(tmp);
+  fs::create_directories(tmp);
 
   // Logs of an edge and of the hub.
   auto edge = FillLog((tmp / "edge").string(), "edge-phuong-01", EdgeDrafts());
