@@ -196,6 +196,9 @@ int main(int argc, char** argv) {
   app.add_option("--state-dir", o.state_dir,
                  T("Thư mục lưu các lượt chưa được xác nhận (gửi lại khi chạy lại)",
                    "Directory keeping unacknowledged ratings (resent on the next run)"));
+  app.add_option("--acked-file", o.acked_file,
+                 T("Ghi \"<thiết bị>:<mã lượt>\" của mỗi lượt đã được lưu vào tệp này",
+                   "Append \"<device>:<rating id>\" of every rating acked stored to this file"));
   app.add_flag(
       "--clean-session", o.clean_session,
       T("Phiên MQTT sạch (mặc định: phiên bền vững)", "Clean MQTT session (default: persistent)"));

@@ -45,6 +45,9 @@ std::string RandomToken(std::mt19937_64& rng, int n) {
 class Simulator::Impl {
  public:
   Impl(SimulatorOptions options) : o_(std::move(options)) {}
+  ~Impl() {
+    if (acked_file_ != nullptr) std::fclose(acked_file_);
+  }
 
   Status Init() {
     if (o_.devices < 1) return Status::InvalidArgument("--devices: must be at least 1");
@@ -55,6 +58,11 @@ class Simulator::Impl {
     }
     if (o_.history_days > 0 && o_.edge_url.empty()) {
       return Status::InvalidArgument("--history-days: needs --edge-url");
+    }
+    if (!o_.acked_file.empty()) {
+      acked_file_ = std::fopen(o_.acked_file.c_str(), "a");
+      if (acked_file_ == nullptr) return Status::IOError("cannot open " + o_.acked_file);
+      std::setvbuf(acked_file_, nullptr, _IOLBF, 0);
     }
     if (o_.procedures.empty()) o_.procedures = internal::DefaultProcedures();
     const bool survey_given = !o_.survey.id.empty();
@@ -556,6 +564,9 @@ class Simulator::Impl {
         ++bad_stored_;  // the edge accepted a payload it should have rejected
       } else {
         ++acked_stored_;
+        if (acked_file_ != nullptr) {
+          std::fprintf(acked_file_, "%s:%s\n", d.id.c_str(), ack.id->c_str());
+        }
         d.latencies_ms.push_back(static_cast<float>(Ms(now - p.pressed)));
         last_ack_ = now.time_since_epoch().count();
       }
@@ -673,6 +684,7 @@ class Simulator::Impl {
   Steady::time_point start_;
   uint64_t presses_ = 0;  // main thread only
   uint64_t restored_ = 0;
+  std::FILE* acked_file_ = nullptr;  // fprintf locks the stream itself
   std::atomic<uint64_t> sent_{0}, misuse_sent_{0}, bad_sent_{0}, resent_{0}, acked_stored_{0},
       duplicate_acks_{0}, rejected_{0}, rejected_good_{0}, unknown_acks_{0}, bad_stored_{0},
       bad_other_reason_{0}, publish_errors_{0};

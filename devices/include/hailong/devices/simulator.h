@@ -93,6 +93,9 @@ struct SimulatorOptions {
   // Directory for the devices' outboxes ("<device>.outbox"); pending ratings
   // from an earlier run are resent first. "" = memory only.
   std::string state_dir;
+  // File that gets one line "<device>:<rating id>" per rating acked
+  // "stored" (appended, line-buffered; for the chaos soak). "" = none.
+  std::string acked_file;
   bool clean_session = false;
   uint64_t seed = 0;  // random answers; 0 = from the clock
   // An edge's HTTP base URL ("http://127.0.0.1:8080"); "" = none. With it,
