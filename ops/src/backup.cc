@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -16,6 +17,7 @@
 #include "hailong/ops/data_dir.h"
 #include "hailong/ops/log_verify.h"
 #include "hailong/schema/version.h"
+#include "http_client.h"
 
 namespace hailong::ops {
 
@@ -166,6 +168,103 @@ Status DoBackup(const BackupOptions& options, const std::string& store_rel,
   return WriteManifest(out_dir.string(), *manifest);
 }
 
+// Asks the running edge for a checkpoint of its live log: *path, *name.
+Status EdgeCheckpoint(HttpClient& client, const std::string& token, std::string* name,
+                      std::string* path) {
+  HttpResponse res;
+  Status s = client.Post("/api/v1/admin/checkpoint", {{"Authorization", "Bearer " + token}},
+                         "application/json", "{}", &res);
+  if (!s.ok()) return s;
+  if (res.status == 401) return Status::Unauthenticated("the edge does not accept the token");
+  if (res.status == 403) {
+    return Status::PermissionDenied("the edge has no admin token configured (admin_token_sha256)");
+  }
+  json j = json::parse(res.body, nullptr, false);
+  if (res.status != 200 || !j.is_object() || !j.contains("path") || !j["path"].is_string()) {
+    return Status::Unavailable("POST /api/v1/admin/checkpoint answered HTTP " +
+                               std::to_string(res.status) + ": " + res.body.substr(0, 200));
+  }
+  *name = j.value("name", "");
+  *path = j["path"].get<std::string>();
+  return Status::OK();
+}
+
+// Best effort: the edge also removes checkpoints older than an hour.
+void DeleteEdgeCheckpoint(HttpClient& client, const std::string& token, const std::string& name) {
+  HttpResponse ignored;
+  client
+      .Delete("/api/v1/admin/checkpoint?name=" + name, {{"Authorization", "Bearer " + token}},
+              &ignored)
+      .PermitUncheckedError();
+}
+
+// Online: the edge checkpoints, we copy the checkpoint and the other files.
+Status DoOnlineBackup(const BackupOptions& options, const std::string& store_rel,
+                      const std::string& data_abs, BackupManifest* manifest) {
+  if (store_rel == ".") {
+    return Status::InvalidArgument("online backup needs the edge's data dir, not its log store");
+  }
+  HubUrl url;
+  Status s = ParseHubUrl(options.edge_url, &url);
+  if (!s.ok()) return s;
+  HttpClient client(url, options.timeout_seconds);
+  std::string name, checkpoint;
+  s = EdgeCheckpoint(client, options.edge_token, &name, &checkpoint);
+  if (!s.ok()) return s;
+  // The checkpoint must be the one in this data dir (the URL could name
+  // another edge).
+  std::error_code ec;
+  const fs::path cp = fs::weakly_canonical(checkpoint, ec);
+  const fs::path tmp_dir = fs::weakly_canonical(fs::path(data_abs) / "tmp", ec);
+  const bool ours = !ec && cp.parent_path() == tmp_dir && fs::is_directory(cp, ec);
+  if (!ours) {
+    DeleteEdgeCheckpoint(client, options.edge_token, name);
+    return Status::InvalidArgument("the edge at " + options.edge_url +
+                                   " does not keep its data in " + data_abs +
+                                   " (its checkpoint is " + checkpoint + ")");
+  }
+  // Only for the progress bar: the live log grows meanwhile.
+  const int64_t others =
+      static_cast<int64_t>(TreeBytes(data_abs)) -
+      static_cast<int64_t>(TreeBytes((fs::path(data_abs) / store_rel).string())) -
+      static_cast<int64_t>(TreeBytes(tmp_dir.string()));
+  const uint64_t total =
+      static_cast<uint64_t>(std::max<int64_t>(others, 0)) + TreeBytes(cp.string());
+  uint64_t copied = 0;
+  s = CopyTree(
+      data_abs, options.out_dir,
+      [&](const std::string& rel) { return rel == store_rel || rel == "tmp"; }, options.progress,
+      total, &copied);
+  if (s.ok()) {
+    const fs::path dest = fs::path(options.out_dir) / store_rel;
+    fs::create_directories(dest.parent_path(), ec);
+    s = CopyTree(cp.string(), dest.string(), nullptr,
+                 options.progress ? ProgressFn([&](uint64_t done, uint64_t) {
+                   options.progress(copied + done, total);
+                 })
+                                  : ProgressFn(),
+                 total, nullptr);
+  }
+  DeleteEdgeCheckpoint(client, options.edge_token, name);
+  if (!s.ok()) return s;
+  const fs::path copy_store = fs::path(options.out_dir) / store_rel;
+  std::unique_ptr<replication::EventLog> copy;
+  s = OpenLogForReading(copy_store.string(), &copy);
+  if (!s.ok()) return s;
+  for (const std::string& origin : copy->Origins()) {
+    const replication::ChainHead head = copy->Head(origin);
+    manifest->origins.push_back({origin, head.seq, schema::HexEncode(head.hash)});
+  }
+  if (options.verify) {
+    LogVerifyResult verified;
+    s = VerifyLog(*copy, "", options.progress, &verified);
+    if (!s.ok()) return s;
+  }
+  copy.reset();
+  manifest->bytes = TreeBytes(options.out_dir);
+  return WriteManifest(options.out_dir, *manifest);
+}
+
 }  // namespace
 
 Status BackupDataDir(const BackupOptions& given, BackupManifest* manifest) {
@@ -176,9 +275,11 @@ Status BackupDataDir(const BackupOptions& given, BackupManifest* manifest) {
   Status s = FindLogStore(options.data_dir, &store_dir);
   if (!s.ok()) return s;
   int pid = 0;
-  if (StoreInUse(store_dir, &pid)) {
+  const bool online = StoreInUse(store_dir, &pid);
+  if (online && options.edge_url.empty()) {
     return Status::Unavailable(std::string(kDataDirInUse) + " (" + store_dir +
-                               (pid > 0 ? ", pid " + std::to_string(pid) : "") + ")");
+                               (pid > 0 ? ", pid " + std::to_string(pid) : "") +
+                               "); a running edge is backed up with --url and --token-file");
   }
   std::error_code ec;
   if (fs::exists(options.out_dir, ec)) {
@@ -200,7 +301,8 @@ Status BackupDataDir(const BackupOptions& given, BackupManifest* manifest) {
   manifest->tool = std::string("hailongctl ") + kVersion;
   manifest->source = data_abs.string();
   manifest->store = rel;
-  s = DoBackup(options, rel, manifest);
+  s = online ? DoOnlineBackup(options, rel, data_abs.string(), manifest)
+             : DoBackup(options, rel, manifest);
   if (!s.ok()) RemoveTree(options.out_dir).PermitUncheckedError();
   return s;
 }

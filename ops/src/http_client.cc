@@ -10,6 +10,7 @@
 #include <cctype>
 #include <chrono>
 #include <optional>
+#include <stdexcept>
 
 #include "hailong/schema/version.h"
 
@@ -63,6 +64,16 @@ Status ParseHubUrl(const std::string& url, HubUrl* out) {
   return Status::OK();
 }
 
+namespace {
+std::string& CaFileSetting() {
+  static std::string path;
+  return path;
+}
+}  // namespace
+
+void SetCaFile(std::string path) { CaFileSetting() = std::move(path); }
+const std::string& CaFile() { return CaFileSetting(); }
+
 class HttpClient::Connection {
  public:
   Connection(const HubUrl& url, int timeout_seconds)
@@ -75,7 +86,13 @@ class HttpClient::Connection {
     tcp::resolver resolver(io_);
     auto endpoints = resolver.resolve(url_.host, url_.port);
     if (url_.tls) {
-      ssl_.set_default_verify_paths();
+      if (CaFile().empty()) {
+        ssl_.set_default_verify_paths();
+      } else {
+        beast::error_code ec;
+        ssl_.load_verify_file(CaFile(), ec);
+        if (ec) throw std::runtime_error("cannot load CA file " + CaFile() + ": " + ec.message());
+      }
       ssl_.set_verify_mode(net::ssl::verify_peer);
       tls_.emplace(io_, ssl_);
       if (!SSL_set_tlsext_host_name(tls_->native_handle(), url_.host.c_str())) {
@@ -143,6 +160,11 @@ Status HttpClient::Post(const std::string& path, const HttpHeaders& headers,
 Status HttpClient::Get(const std::string& path, const HttpHeaders& headers,
                        HttpResponse* response) {
   return Send(static_cast<int>(http::verb::get), path, headers, "", "", response);
+}
+
+Status HttpClient::Delete(const std::string& path, const HttpHeaders& headers,
+                          HttpResponse* response) {
+  return Send(static_cast<int>(http::verb::delete_), path, headers, "", "", response);
 }
 
 Status HttpClient::Send(int verb, const std::string& path, const HttpHeaders& headers,

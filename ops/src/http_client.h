@@ -1,9 +1,11 @@
 // HttpClient: a small synchronous HTTP/1.1 client (Boost.Beast) for
 // hailongctl's calls to a hub or an edge. Keeps one connection alive
 // between requests and reconnects once when the server closed it. http://
-// and https:// (peer verified against the system's trust store).
+// and https:// (peer and host name verified against the system's trust
+// store, or only against the CA bundle set by SetCaFile: hailongctl's
+// --ca-file, for a hub or edge whose certificate a private CA signed).
 //
-// Thread safety: one client per thread.
+// Thread safety: one client per thread; SetCaFile before any client runs.
 #pragma once
 
 #include <map>
@@ -36,6 +38,12 @@ struct HttpResponse {
 
 using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 
+// CA bundle (PEM) that https:// peers must chain to, instead of the
+// system's trust store; "" = the system's. Process-wide (hailongctl sets it
+// from --ca-file before running a command).
+void SetCaFile(std::string path);
+const std::string& CaFile();
+
 class HttpClient {
  public:
   // `timeout_seconds` bounds connect, write and read of each request.
@@ -49,6 +57,8 @@ class HttpClient {
               std::string body, HttpResponse* response);
   // GETs base_path + `path`; errors as Post.
   Status Get(const std::string& path, const HttpHeaders& headers, HttpResponse* response);
+  // DELETEs base_path + `path`; errors as Post.
+  Status Delete(const std::string& path, const HttpHeaders& headers, HttpResponse* response);
 
   const HubUrl& url() const { return url_; }
 

@@ -70,7 +70,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{"MisuseIntervalNegative", {{"misuse_interval_ms", -1}}, "\"misuse_interval_ms\""},
         BadConfig{"MinFreeNotANumber", {{"min_free_mb", "64"}}, "\"min_free_mb\""},
         BadConfig{"MqttUrlScheme", {{"mqtt", {{"url", "http://127.0.0.1:1"}}}}, "\"mqtt.url\""},
-        BadConfig{"PublicUrlScheme", {{"public_url", "ftp://x"}}, "\"public_url\""}),
+        BadConfig{"PublicUrlScheme", {{"public_url", "ftp://x"}}, "\"public_url\""},
+        BadConfig{
+            "AdminTokenNotASha256", {{"admin_token_sha256", "secret"}}, "\"admin_token_sha256\""}),
     [](const ::testing::TestParamInfo<BadConfig>& info) { return info.param.name; });
 
 TEST(EdgeConfigTest, NotJsonExitsTwo) {

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <string>
 
+#include "../http_client.h"
 #include "commands.h"
 #include "context.h"
 #include "hailong/ops/data_dir.h"
@@ -44,6 +45,16 @@ int RunHailongctl(int argc, const char* const* argv, const CtlStreams& streams) 
     app.add_flag(
         "--json", ctx.json,
         ctx.T("In kết quả dạng JSON (cho script)", "Print the result as JSON (for scripts)"));
+    // Every command that talks HTTPS to a hub or an edge verifies it
+    // against this CA bundle instead of the system's.
+    SetCaFile("");
+    if (const char* env = std::getenv("HAILONG_CA_FILE")) SetCaFile(env);
+    app.add_option_function<std::string>(
+        "--ca-file", [](const std::string& path) { SetCaFile(path); },
+        ctx.T("Chứng chỉ CA (PEM) dùng để xác thực hub/trạm qua https:// thay cho kho CA của "
+              "hệ thống; hoặc biến HAILONG_CA_FILE",
+              "CA bundle (PEM) that https:// hubs and edges are verified against instead of the "
+              "system's; or HAILONG_CA_FILE"));
     std::string lang_option;
     app.add_option("--lang", lang_option,
                    ctx.T("Ngôn ngữ thông báo: vi (mặc định) hoặc en; hoặc biến HAILONG_LANG",

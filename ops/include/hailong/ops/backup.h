@@ -10,8 +10,14 @@
 //    "source":"/var/lib/hailong/edge","store":"log","bytes":123456,
 //    "origins":[{"origin":"edge-phuong-01","head_seq":1234,"head_hash":"<hex>"}]}
 //
-// Backups are made offline: RocksDB lets one process open a store, so a
-// running daemon's data dir is refused (Unavailable, kDataDirInUse).
+// A stopped node's data dir is copied directly. RocksDB lets one process
+// open a store, and only that process may checkpoint it, so a running
+// edge's data dir is backed up online through the edge (edge_url and its
+// admin token): the edge checkpoints its live log into <data_dir>/tmp (POST
+// /api/v1/admin/checkpoint), the backup copies that checkpoint and the data
+// dir's other files, and the edge removes the checkpoint again. Without
+// edge_url a running daemon's data dir is refused (Unavailable,
+// kDataDirInUse).
 //
 // Thread safety: the functions keep no state.
 #pragma once
@@ -62,6 +68,12 @@ struct BackupOptions {
   std::string out_dir;
   // Re-open the copy and recompute every origin's hash chain. Default true.
   bool verify = true;
+  // The running edge that holds data_dir ("http[s]://host:port") and the
+  // bearer token whose sha256 is its admin_token_sha256; used only when
+  // the data dir is in use.
+  std::string edge_url;
+  std::string edge_token;
+  int timeout_seconds = 120;
   // Clock for created_at; nullptr = Clock::System(). Not owned.
   const Clock* clock = nullptr;
   // Bytes copied against bytes to copy, then origins verified. May be empty.
