@@ -108,11 +108,6 @@ void Overlay::Put(const std::string& key, std::string value) { records_[key] = s
 
 void Overlay::Delete(const std::string& key) { records_[key] = std::nullopt; }
 
-void Overlay::AddTally(const std::string& key, const Tally& delta) {
-  if (delta.IsZero()) return;
-  tallies_[key].Add(delta);
-}
-
 void Overlay::AddCell(Dimension dim, std::string_view office, std::string_view day,
                       std::string_view value, const Tally& delta) {
   if (delta.IsZero()) return;
@@ -130,9 +125,11 @@ void Overlay::AddCell(Dimension dim, std::string_view office, std::string_view d
 
 Status Overlay::MergedTallies(
     std::vector<std::pair<std::string, std::optional<std::string>>>* out) const {
-  // Expand the cells into their three keys (months summed over their days).
-  std::unordered_map<std::string, Tally> tallies = tallies_;
-  tallies.reserve(tallies_.size() + cells_.size() * 2 + 16);
+  // Each cell is one office-first (a/) and one day-first (t/) key of its
+  // own; months (m/) sum the cells of their days.
+  std::vector<std::pair<std::string, const Tally*>> deltas;
+  deltas.reserve(cells_.size() * 2);
+  std::unordered_map<std::string, Tally> months;
   for (const auto& [cell, delta] : cells_) {
     if (delta.IsZero()) continue;
     const auto dim = static_cast<Dimension>(cell[0]);
@@ -142,31 +139,34 @@ Status Overlay::MergedTallies(
     const std::string_view office = view.substr(1, a - 1);
     const std::string_view day = view.substr(a + 1, b - a - 1);
     const std::string_view value = view.substr(b + 1);
-    tallies[codec::TallyKey(dim, office, day, value)].Add(delta);
-    tallies[codec::DayMajorTallyKey(dim, day, office, value)].Add(delta);
-    tallies[codec::MonthTallyKey(dim, day.substr(0, 7), office, value)].Add(delta);
+    deltas.emplace_back(codec::TallyKey(dim, office, day, value), &delta);
+    deltas.emplace_back(codec::DayMajorTallyKey(dim, day, office, value), &delta);
+    months[codec::MonthTallyKey(dim, day.substr(0, 7), office, value)].Add(delta);
   }
-  out->clear();
-  out->reserve(tallies.size());
-  std::string stored;
-  for (auto& [key, delta] : tallies) {
-    if (delta.IsZero()) continue;
-    Tally current;
-    Status s = store_->Get(key, &stored);
-    if (s.ok()) {
-      if (!current.Decode(stored)) return Status::Corruption("bad tally at " + key);
-    } else if (!s.IsNotFound()) {
-      return s;
-    }
-    current.Add(delta);
-    if (current.IsZero()) {
-      out->emplace_back(key, std::nullopt);
-    } else {
-      out->emplace_back(key, current.Encode());
-    }
-  }
-  std::sort(out->begin(), out->end(),
+  for (auto& [key, delta] : months) deltas.emplace_back(key, &delta);
+  std::sort(deltas.begin(), deltas.end(),
             [](const auto& x, const auto& y) { return x.first < y.first; });
+  out->clear();
+  out->reserve(deltas.size());
+  std::string stored;
+  for (auto& [key, delta] : deltas) {
+    if (delta->IsZero()) continue;
+    Tally current;
+    if (!no_stored_tallies_) {
+      Status s = store_->Get(key, &stored);
+      if (s.ok()) {
+        if (!current.Decode(stored)) return Status::Corruption("bad tally at " + key);
+      } else if (!s.IsNotFound()) {
+        return s;
+      }
+    }
+    current.Add(*delta);
+    if (current.IsZero()) {
+      out->emplace_back(std::move(key), std::nullopt);
+    } else {
+      out->emplace_back(std::move(key), current.Encode());
+    }
+  }
   return Status::OK();
 }
 
@@ -210,7 +210,7 @@ Status Overlay::FlushCells(size_t max_ops) {
     if (!s.ok()) return s;
   }
   cells_.clear();
-  tallies_.clear();
+  no_stored_tallies_ = false;
   return Status::OK();
 }
 

@@ -63,7 +63,6 @@ class Overlay {
   Status Get(const std::string& key, std::string* value) const;
   void Put(const std::string& key, std::string value);
   void Delete(const std::string& key);
-  void AddTally(const std::string& key, const Tally& delta);
   // Adds `delta` to the tally of (dim, office, day, value) in all three
   // layouts: office first (a/), day first (t/) and the month roll-up (m/).
   // The keys are built once per batch, at Flush.
@@ -76,16 +75,19 @@ class Overlay {
   // writes them in batches of at most `max_ops` (not atomic: the rebuild's
   // marker makes an interrupted rebuild start again), then forgets them.
   Status FlushCells(size_t max_ops);
-  bool empty() const { return records_.empty() && tallies_.empty() && cells_.empty(); }
+  bool empty() const { return records_.empty() && cells_.empty(); }
+  // Rebuild: the store holds no tallies yet, so merging needs no reads
+  // (until the first FlushCells).
+  void AssumeNoStoredTallies() { no_stored_tallies_ = true; }
   size_t cell_count() const { return cells_.size(); }
 
  private:
   replication::Store* store_;
   std::unordered_map<std::string, std::optional<std::string>> records_;
-  std::unordered_map<std::string, Tally> tallies_;
   // dim byte, office, '\0', day, '\0', value -> delta
   std::unordered_map<std::string, Tally> cells_;
   std::string scratch_;
+  bool no_stored_tallies_ = false;
 
   // The tally writes (key, merged value; nullopt = delete), sorted by key.
   Status MergedTallies(std::vector<std::pair<std::string, std::optional<std::string>>>* out) const;

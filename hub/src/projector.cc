@@ -788,6 +788,7 @@ Status Projector::Rebuild() {
   // tallies stay in memory (up to kRebuildMaxCells) and are written at the
   // end, then the marker goes.
   rebuild_cells_ = std::make_unique<Overlay>(store);
+  rebuild_cells_->AssumeNoStoredTallies();  // dropped above
   Status s = CatchUpWith(options_.rebuild_batch_events);
   if (s.ok()) s = rebuild_cells_->FlushCells(kRebuildWriteOps);
   rebuild_cells_.reset();
