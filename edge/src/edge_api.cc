@@ -82,8 +82,13 @@ bool ReadWholeFile(const std::string& path, std::string* out) {
 
 HttpResponse ServeFile(const std::string& dir, std::string_view name) {
   if (!IsSafeFileName(name)) return HttpResponse::Error(404, "không tìm thấy tệp");
+  // A symlink in the web root must not lead outside it.
+  std::error_code ec;
+  const fs::path root = fs::canonical(dir, ec);
+  const fs::path file = ec ? fs::path() : fs::canonical(root / std::string(name), ec);
+  if (ec || file.parent_path() != root) return HttpResponse::Error(404, "không tìm thấy tệp");
   std::string body;
-  if (!ReadWholeFile(dir + "/" + std::string(name), &body)) {
+  if (!ReadWholeFile(file.string(), &body)) {
     return HttpResponse::Error(404, "không tìm thấy tệp");
   }
   return HttpResponse::Bytes(200, ContentTypeFor(name), std::move(body));
