@@ -34,12 +34,6 @@ std::string RandomToken() {
   return text;
 }
 
-bool ConstantTimeEqual(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  if (a.empty()) return true;
-  return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -66,6 +60,12 @@ void Prune(std::deque<int64_t>* times, int64_t cutoff) {
 }
 
 }  // namespace
+
+bool ConstantTimeEqual(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  if (a.empty()) return true;
+  return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
 
 std::string TokenSha256Hex(std::string_view token) {
   return schema::HexEncode(schema::Sha256(token));

@@ -112,4 +112,8 @@ class Auth {
 // Hex SHA-256 of a token as text (the node token_sha256 form).
 std::string TokenSha256Hex(std::string_view token);
 
+// a == b, in time that depends only on the lengths (sodium_memcmp): how
+// every token, token hash and CSRF token is compared.
+bool ConstantTimeEqual(std::string_view a, std::string_view b);
+
 }  // namespace hailong::hub
