@@ -65,7 +65,7 @@ HttpReply Api::ReportRoute(Call& call, const std::string& format) {
     Report report;
     Status s = RunReport(*ctx_->log->store(), query, &report);
     if (!s.ok()) return Error(call, 500, "lỗi lập báo cáo", s.ToString());
-    HttpReply reply = Json(200, ReportToJson(report, *ctx_->config));
+    HttpReply reply = JsonReply(200, ReportToJsonText(report, *ctx_->config));
     std::lock_guard<std::mutex> lock(report_cache_mu_);
     if (report_cache_.size() >= 512) report_cache_.clear();
     report_cache_[key] = CachedReport{generation, reply};

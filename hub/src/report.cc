@@ -1,7 +1,10 @@
 #include "hailong/hub/report.h"
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <map>
+#include <unordered_map>
 
 #include "codec.h"
 #include "hailong/schema/time.h"
@@ -170,10 +173,13 @@ Status RunReport(const replication::Store& store, const ReportQuery& query, Repo
   const bool all_offices = offices.empty();
   const GroupInfo& info = Info(query.group_by);
   std::map<std::pair<std::string, std::string>, Tally> groups;
-  auto add = [&](const std::string& office, std::string_view period, std::string_view value,
-                 std::string_view tally) {
-    Tally t;
-    if (!t.Decode(tally)) return;
+  // Only on a group's first key.
+  auto group_of = [&](std::string_view office_part, std::string_view period,
+                      std::string_view value) -> Tally* {
+    const std::string office = codec::UnKeyPart(office_part);
+    if (!all_offices && !std::binary_search(offices.begin(), offices.end(), office)) {
+      return nullptr;
+    }
     std::string group_office, group_key;
     switch (query.group_by) {
       case GroupBy::kOffice:
@@ -191,29 +197,51 @@ Status RunReport(const replication::Store& store, const ReportQuery& query, Repo
         group_key = codec::UnKeyPart(value);
         break;
     }
-    groups[{group_office, group_key}].Add(t);
+    return &groups[{group_office, group_key}];
+  };
+  // Each key's group, found by its raw bytes (office part, value part and,
+  // by day or month, the period) without decoding them again: a period's
+  // scan visits the same few groups thousands of times. nullptr = an
+  // office left out.
+  std::unordered_map<std::string, Tally*> by_raw;
+  std::string raw;
+  auto add = [&](std::string_view office_part, std::string_view period, std::string_view value,
+                 std::string_view tally) {
+    raw.assign(office_part);
+    raw.push_back('\0');
+    raw.append(value);
+    if (query.group_by == GroupBy::kDay) {
+      raw.push_back('\0');
+      raw.append(period);
+    } else if (query.group_by == GroupBy::kMonth) {
+      raw.push_back('\0');
+      raw.append(period.substr(0, 7));
+    }
+    auto found = by_raw.find(raw);
+    if (found == by_raw.end()) {
+      found = by_raw.emplace(raw, group_of(office_part, period, value)).first;
+    }
+    if (found->second == nullptr) return;
+    Tally t;
+    if (!t.Decode(tally)) return;
+    found->second->Add(t);
   };
 
   const Plan plan = MakePlan(query.from, query.to, query.group_by != GroupBy::kDay);
   if (!plan.first_month.empty()) {
     // One scan over the month roll-ups: "<YYYY-MM>/<office>/<value>".
     const std::string prefix = codec::MonthTallyPrefix(info.dim);
-    s = store.Scan(
-        prefix + plan.first_month, prefix + plan.last_month + "0",
-        [&](std::string_view key, std::string_view value) {
-          std::string_view rest = key.substr(prefix.size());
-          if (rest.size() < 9 || rest[7] != '/') return true;
-          const std::string_view month = rest.substr(0, 7);
-          rest.remove_prefix(8);
-          const size_t slash = rest.find('/');
-          if (slash == std::string_view::npos) return true;
-          const std::string office = codec::UnKeyPart(rest.substr(0, slash));
-          if (!all_offices && !std::binary_search(offices.begin(), offices.end(), office)) {
-            return true;
-          }
-          add(office, month, rest.substr(slash + 1), value);
-          return true;
-        });
+    s = store.Scan(prefix + plan.first_month, prefix + plan.last_month + "0",
+                   [&](std::string_view key, std::string_view value) {
+                     std::string_view rest = key.substr(prefix.size());
+                     if (rest.size() < 9 || rest[7] != '/') return true;
+                     const std::string_view month = rest.substr(0, 7);
+                     rest.remove_prefix(8);
+                     const size_t slash = rest.find('/');
+                     if (slash == std::string_view::npos) return true;
+                     add(rest.substr(0, slash), month, rest.substr(slash + 1), value);
+                     return true;
+                   });
     if (!s.ok()) return s;
   }
   // A few offices: their own day tallies. Many or all: one scan of the
@@ -221,33 +249,30 @@ Status RunReport(const replication::Store& store, const ReportQuery& query, Repo
   if (!plan.day_runs.empty() && (all_offices || offices.size() > kFewOffices)) {
     const std::string prefix = codec::DayMajorTallyPrefix(info.dim);
     for (const auto& [from, to] : plan.day_runs) {
-      s = store.Scan(
-          prefix + from, prefix + to + "0", [&](std::string_view key, std::string_view value) {
-            std::string_view rest = key.substr(prefix.size());  // day/office/value
-            if (rest.size() < 12 || rest[10] != '/') return true;
-            const std::string_view day = rest.substr(0, 10);
-            rest.remove_prefix(11);
-            const size_t slash = rest.find('/');
-            if (slash == std::string_view::npos) return true;
-            const std::string office = codec::UnKeyPart(rest.substr(0, slash));
-            if (!all_offices && !std::binary_search(offices.begin(), offices.end(), office)) {
-              return true;
-            }
-            add(office, day, rest.substr(slash + 1), value);
-            return true;
-          });
+      s = store.Scan(prefix + from, prefix + to + "0",
+                     [&](std::string_view key, std::string_view value) {
+                       std::string_view rest = key.substr(prefix.size());  // day/office/value
+                       if (rest.size() < 12 || rest[10] != '/') return true;
+                       const std::string_view day = rest.substr(0, 10);
+                       rest.remove_prefix(11);
+                       const size_t slash = rest.find('/');
+                       if (slash == std::string_view::npos) return true;
+                       add(rest.substr(0, slash), day, rest.substr(slash + 1), value);
+                       return true;
+                     });
       if (!s.ok()) return s;
     }
   } else if (!plan.day_runs.empty()) {
     const std::vector<std::string>& scan_offices = offices;
     for (const std::string& office : scan_offices) {
       const std::string prefix = codec::TallyOfficePrefix(info.dim, office);
+      const std::string office_part = codec::KeyPart(office);
       for (const auto& [from, to] : plan.day_runs) {
         s = store.Scan(prefix + from, prefix + to + "0",  // '0' sorts right after '/'
                        [&](std::string_view key, std::string_view value) {
                          std::string_view rest = key.substr(prefix.size());  // "<day>/<value>"
                          if (rest.size() < 11 || rest[10] != '/') return true;
-                         add(office, rest.substr(0, 10), rest.substr(11), value);
+                         add(office_part, rest.substr(0, 10), rest.substr(11), value);
                          return true;
                        });
         if (!s.ok()) return s;
@@ -333,6 +358,143 @@ json ReportToJson(const Report& report, const HubConfig& config) {
               {"group_by", GroupByName(report.query.group_by)},
               {"rows", rows},
               {"totals", ReportRowToJson(report, totals, config, true)}};
+}
+
+namespace {
+
+// A JSON text writer for the report's flat rows: the same document as
+// ReportToJson, without building a json object per row (the uncached
+// report's cost was mostly there).
+class RowWriter {
+ public:
+  explicit RowWriter(std::string* out) : out_(out) {}
+  void Key(const char* key) {
+    if (!first_) out_->push_back(',');
+    first_ = false;
+    out_->push_back('"');
+    out_->append(key);
+    out_->append("\":");
+  }
+  void Str(const char* key, std::string_view v) {
+    Key(key);
+    String(v);
+  }
+  void Int(const char* key, int64_t v) {
+    Key(key);
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out_->append(buf, r.ptr);
+  }
+  void Num(const char* key, double v) {
+    Key(key);
+    if (!std::isfinite(v)) {
+      out_->append("null");
+      return;
+    }
+    char buf[32];
+    auto r = std::to_chars(buf, buf + sizeof buf, v);
+    std::string_view text(buf, static_cast<size_t>(r.ptr - buf));
+    out_->append(text);
+    // JSON readers take "1" as an integer: keep rates visibly real.
+    if (text.find_first_of(".eE") == std::string_view::npos) out_->append(".0");
+  }
+  void Bool(const char* key, bool v) {
+    Key(key);
+    out_->append(v ? "true" : "false");
+  }
+  void String(std::string_view v) {
+    out_->append(nlohmann::json(std::string(v))
+                     .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
+
+ private:
+  std::string* out_;
+  bool first_ = true;
+};
+
+void WriteRow(const Report& report, const ReportRow& row, const HubConfig& config, bool totals,
+              std::string* out) {
+  const Tally& t = row.tally;
+  const GroupBy g = report.query.group_by;
+  out->push_back('{');
+  RowWriter w(out);
+  if (!totals) {
+    switch (g) {
+      case GroupBy::kOffice:
+        w.Str("office", row.office);
+        break;
+      case GroupBy::kCounter:
+      case GroupBy::kOfficer:
+        w.Str("office", row.office);
+        w.Str(GroupByName(g), row.key);
+        break;
+      default:
+        w.Str(GroupByName(g), row.key);
+        break;
+    }
+    if (CatalogueKindOf(g) != nullptr) w.Str("name", row.name);
+  }
+  const Interval ci = WilsonInterval(t.satisfied, t.ratings);
+  w.Int("ratings", t.ratings);
+  w.Int("satisfied", t.satisfied);
+  w.Int("neutral", t.neutral);
+  w.Int("unsatisfied", t.unsatisfied);
+  w.Num("satisfaction_rate", Rate(t.satisfied, t.ratings));
+  w.Num("satisfaction_ci_low", ci.low);
+  w.Num("satisfaction_ci_high", ci.high);
+  w.Int("dossiers", t.dossiers);
+  w.Int("rated_dossiers", t.rated_dossiers);
+  w.Num("participation_rate", Rate(t.rated_dossiers, t.dossiers));
+  w.Int("unclassified", t.unclassified);
+  w.Int("excluded", t.excluded);
+  w.Int("with_comment", t.with_comment);
+  w.Int("with_phone", t.with_phone);
+  w.Int("returned", t.returned);
+  w.Int("returned_on_time", t.returned_on_time);
+  w.Num("on_time_rate", Rate(t.returned_on_time, t.returned));
+  w.Int("unsatisfied_dossiers", t.unsatisfied_dossiers);
+  w.Num("decision766_rate", Rate(t.dossiers - t.unsatisfied_dossiers, t.dossiers));
+  if (!totals && g == GroupBy::kOffice) {
+    const Targets& target = config.TargetsFor(row.office);
+    w.Num("target_satisfaction", target.satisfaction);
+    w.Num("target_participation", target.participation);
+    w.Bool("below_satisfaction_target",
+           t.ratings > 0 && Rate(t.satisfied, t.ratings) < target.satisfaction);
+    w.Bool("below_participation_target",
+           t.dossiers > 0 && Rate(t.rated_dossiers, t.dossiers) < target.participation);
+  }
+  out->push_back('}');
+}
+
+}  // namespace
+
+std::string ReportToJsonText(const Report& report, const HubConfig& config) {
+  std::string out;
+  out.reserve(256 + report.rows.size() * 640);
+  out.push_back('{');
+  RowWriter top(&out);
+  top.Str("from", report.query.from);
+  top.Str("to", report.query.to);
+  top.Key("office");
+  if (report.query.offices.size() == 1) {
+    top.String(report.query.offices[0]);
+  } else {
+    out.append("null");
+  }
+  top.Str("group_by", GroupByName(report.query.group_by));
+  top.Key("rows");
+  out.push_back('[');
+  for (size_t i = 0; i < report.rows.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    WriteRow(report, report.rows[i], config, false, &out);
+  }
+  out.push_back(']');
+  top.Key("totals");
+  ReportRow totals;
+  totals.tally = report.totals;
+  WriteRow(report, totals, config, true, &out);
+  out.push_back('}');
+  return out;
 }
 
 }  // namespace hailong::hub

@@ -140,6 +140,38 @@ TEST(WilsonTest, KnownValues) {
   EXPECT_EQ(none.high, 1);
 }
 
+// The report's hand-written JSON text is the document ReportToJson builds.
+TEST(ReportJsonTest, TextEqualsTheJsonDocument) {
+  HubConfig config;
+  ASSERT_TRUE(ParseHubConfig(Minimal(), &config).ok());
+  for (GroupBy g : {GroupBy::kOffice, GroupBy::kOfficer, GroupBy::kField, GroupBy::kDay}) {
+    Report report;
+    report.query.from = "2026-11-01";
+    report.query.to = "2026-11-30";
+    report.query.group_by = g;
+    if (g == GroupBy::kField) report.query.offices = {"p\"1"};
+    ReportRow a;
+    a.office = "p\"1";
+    a.key = "Hộ tịch <b>";
+    a.name = "Tên \\ \u0001";
+    a.tally.ratings = 3;
+    a.tally.satisfied = 2;
+    a.tally.neutral = 1;
+    a.tally.dossiers = 7;
+    a.tally.rated_dossiers = 3;
+    a.tally.returned = 1;
+    a.tally.returned_on_time = 1;
+    ReportRow b;
+    b.office = "p2";
+    b.key = "2026-11-02";
+    report.rows = {a, b};
+    report.totals = a.tally;
+    const nlohmann::json text = nlohmann::json::parse(ReportToJsonText(report, config));
+    EXPECT_EQ(text, ReportToJson(report, config)) << text.dump();
+    EXPECT_DOUBLE_EQ(text["rows"][0]["satisfaction_rate"].get<double>(), 2.0 / 3.0);
+  }
+}
+
 TEST(CsvTest, FormulaInjectionIsNeutralized) {
   EXPECT_EQ(CsvCell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
   EXPECT_EQ(CsvCell("+1"), "'+1");

@@ -64,6 +64,8 @@ Status RunReport(const replication::Store& store, const ReportQuery& query, Repo
 // the group keys, the interfaces.md §5 fields and the extras above. Office
 // rows also carry the office's targets and whether it is below them.
 nlohmann::json ReportToJson(const Report& report, const HubConfig& config);
+// The same document as ReportToJson(...).dump(), written directly (fast).
+std::string ReportToJsonText(const Report& report, const HubConfig& config);
 nlohmann::json ReportRowToJson(const Report& report, const ReportRow& row, const HubConfig& config,
                                bool totals);
 
