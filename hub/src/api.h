@@ -24,6 +24,7 @@
 #include "live_updates.h"
 #include "metrics.h"
 #include "node_registry.h"
+#include "sign_in_names.h"
 
 namespace hailong::hub {
 
@@ -39,6 +40,7 @@ struct HubContext {
   LiveUpdates* live = nullptr;
   AuditLog* audit = nullptr;
   Alerts* alerts = nullptr;
+  SignInNames* sign_in_names = nullptr;
   std::string web_root;  // dashboard files
   // The phone survey's pages (edge/web), shared with the edge: /assets/<f>
   // not found under web_root is served from here. Packages copy them into

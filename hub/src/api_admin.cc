@@ -94,6 +94,26 @@ HttpReply Api::CatalogueList(Call& call) {
     return true;
   });
   if (!s.ok()) return Error(call, 500, "lỗi đọc dữ liệu", s.ToString());
+  // Officers the catalogue does not name, with the name they signed in with
+  // at a counter ("source": "sign_in").
+  if ((kind.empty() || kind == "officer") && ctx_->sign_in_names != nullptr) {
+    std::set<std::string> named;
+    for (const json& e : entries) {
+      if (e.value("kind", "") == "officer") named.insert(e.value("id", ""));
+    }
+    const auto signed_in =
+        ctx_->sign_in_names->All([&](const std::string& o) { return MaySeeOffice(call, o); });
+    for (const auto& [office, officers] : signed_in) {
+      for (const auto& [id, name] : officers) {
+        if (named.count(id)) continue;
+        entries.push_back(json{{"kind", "officer"},
+                               {"id", id},
+                               {"name", name},
+                               {"office", office},
+                               {"source", "sign_in"}});
+      }
+    }
+  }
   return Json(200, json{{"entries", entries}});
 }
 
