@@ -321,6 +321,8 @@ int main(int argc, char** argv) {
     // Periods from a random day of January to the end of the year, asked with
     // Cache-Control: no-cache: every answer is aggregated afresh (days of
     // January from the day tallies, February to December from the roll-ups).
+    // The hub keeps the tally ranges it scanned in memory until the models
+    // change (ReportCache), so with no events arriving the sums read memory.
     const std::string script = dir + "/varied.lua";
     std::ofstream(script) << "math.randomseed(7)\n"
                              "request = function()\n"

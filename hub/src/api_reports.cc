@@ -62,8 +62,12 @@ HttpReply Api::ReportRoute(Call& call, const std::string& format) {
         return it->second.reply;
       }
     }
+    // The scanned tally ranges, shared by every request while the models
+    // stay the same: a new period over known months and days reads memory.
+    static ReportCache ranges;
     Report report;
-    Status s = RunReport(*ctx_->log->store(), query, &report);
+    Status s = RunReport(*ctx_->log->store(), query, &report, &ranges, ctx_->projector->instance(),
+                         generation);
     if (!s.ok()) return Error(call, 500, "lỗi lập báo cáo", s.ToString());
     HttpReply reply = JsonReply(200, ReportToJsonText(report, *ctx_->config));
     std::lock_guard<std::mutex> lock(report_cache_mu_);

@@ -587,7 +587,10 @@ Status Projector::Open(const ProjectorOptions& options, std::unique_ptr<Projecto
   return Status::OK();
 }
 
-Projector::Projector(ProjectorOptions options) : options_(std::move(options)) {}
+Projector::Projector(ProjectorOptions options) : options_(std::move(options)) {
+  static std::atomic<uint64_t> instances{0};
+  instance_ = ++instances;
+}
 
 Projector::~Projector() { Stop(); }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <unordered_map>
 
@@ -161,7 +162,30 @@ Plan MakePlan(const std::string& from, const std::string& to, bool whole_months)
 
 }  // namespace
 
-Status RunReport(const replication::Store& store, const ReportQuery& query, Report* out) {
+std::shared_ptr<const ReportCache::Range> ReportCache::Find(uint64_t owner, uint64_t generation,
+                                                            const std::string& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (owner != owner_ || generation != generation_) return nullptr;
+  auto it = ranges_.find(key);
+  return it == ranges_.end() ? nullptr : it->second;
+}
+
+void ReportCache::Put(uint64_t owner, uint64_t generation, const std::string& key,
+                      std::shared_ptr<const Range> range) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (owner != owner_ || generation != generation_ || entries_ + range->size() > max_entries_) {
+    ranges_.clear();
+    entries_ = 0;
+    owner_ = owner;
+    generation_ = generation;
+  }
+  if (range->size() > max_entries_) return;
+  entries_ += range->size();
+  ranges_[key] = std::move(range);
+}
+
+Status RunReport(const replication::Store& store, const ReportQuery& query, Report* out,
+                 ReportCache* cache, uint64_t owner, uint64_t generation) {
   Status s = ValidateReportQuery(query);
   if (!s.ok()) return s;
   out->query = query;
@@ -227,21 +251,42 @@ Status RunReport(const replication::Store& store, const ReportQuery& query, Repo
     found->second->Add(t);
   };
 
+  // Scans [begin, end) of the store, or its cached copy.
+  auto scan = [&](const std::string& begin, const std::string& end,
+                  const std::function<bool(std::string_view, std::string_view)>& visit) {
+    if (cache == nullptr) return store.Scan(begin, end, visit);
+    const std::string key = begin + '\0' + end;
+    std::shared_ptr<const ReportCache::Range> range = cache->Find(owner, generation, key);
+    if (range == nullptr) {
+      auto fresh = std::make_shared<ReportCache::Range>();
+      Status st = store.Scan(begin, end, [&](std::string_view k, std::string_view v) {
+        fresh->emplace_back(std::string(k), std::string(v));
+        return true;
+      });
+      if (!st.ok()) return st;
+      range = fresh;
+      cache->Put(owner, generation, key, std::move(fresh));
+    }
+    for (const auto& [k, v] : *range) {
+      if (!visit(k, v)) break;
+    }
+    return Status::OK();
+  };
   const Plan plan = MakePlan(query.from, query.to, query.group_by != GroupBy::kDay);
   if (!plan.first_month.empty()) {
     // One scan over the month roll-ups: "<YYYY-MM>/<office>/<value>".
     const std::string prefix = codec::MonthTallyPrefix(info.dim);
-    s = store.Scan(prefix + plan.first_month, prefix + plan.last_month + "0",
-                   [&](std::string_view key, std::string_view value) {
-                     std::string_view rest = key.substr(prefix.size());
-                     if (rest.size() < 9 || rest[7] != '/') return true;
-                     const std::string_view month = rest.substr(0, 7);
-                     rest.remove_prefix(8);
-                     const size_t slash = rest.find('/');
-                     if (slash == std::string_view::npos) return true;
-                     add(rest.substr(0, slash), month, rest.substr(slash + 1), value);
-                     return true;
-                   });
+    s = scan(prefix + plan.first_month, prefix + plan.last_month + "0",
+             [&](std::string_view key, std::string_view value) {
+               std::string_view rest = key.substr(prefix.size());
+               if (rest.size() < 9 || rest[7] != '/') return true;
+               const std::string_view month = rest.substr(0, 7);
+               rest.remove_prefix(8);
+               const size_t slash = rest.find('/');
+               if (slash == std::string_view::npos) return true;
+               add(rest.substr(0, slash), month, rest.substr(slash + 1), value);
+               return true;
+             });
     if (!s.ok()) return s;
   }
   // A few offices: their own day tallies. Many or all: one scan of the
@@ -249,17 +294,16 @@ Status RunReport(const replication::Store& store, const ReportQuery& query, Repo
   if (!plan.day_runs.empty() && (all_offices || offices.size() > kFewOffices)) {
     const std::string prefix = codec::DayMajorTallyPrefix(info.dim);
     for (const auto& [from, to] : plan.day_runs) {
-      s = store.Scan(prefix + from, prefix + to + "0",
-                     [&](std::string_view key, std::string_view value) {
-                       std::string_view rest = key.substr(prefix.size());  // day/office/value
-                       if (rest.size() < 12 || rest[10] != '/') return true;
-                       const std::string_view day = rest.substr(0, 10);
-                       rest.remove_prefix(11);
-                       const size_t slash = rest.find('/');
-                       if (slash == std::string_view::npos) return true;
-                       add(rest.substr(0, slash), day, rest.substr(slash + 1), value);
-                       return true;
-                     });
+      s = scan(prefix + from, prefix + to + "0", [&](std::string_view key, std::string_view value) {
+        std::string_view rest = key.substr(prefix.size());  // day/office/value
+        if (rest.size() < 12 || rest[10] != '/') return true;
+        const std::string_view day = rest.substr(0, 10);
+        rest.remove_prefix(11);
+        const size_t slash = rest.find('/');
+        if (slash == std::string_view::npos) return true;
+        add(rest.substr(0, slash), day, rest.substr(slash + 1), value);
+        return true;
+      });
       if (!s.ok()) return s;
     }
   } else if (!plan.day_runs.empty()) {
@@ -268,13 +312,13 @@ Status RunReport(const replication::Store& store, const ReportQuery& query, Repo
       const std::string prefix = codec::TallyOfficePrefix(info.dim, office);
       const std::string office_part = codec::KeyPart(office);
       for (const auto& [from, to] : plan.day_runs) {
-        s = store.Scan(prefix + from, prefix + to + "0",  // '0' sorts right after '/'
-                       [&](std::string_view key, std::string_view value) {
-                         std::string_view rest = key.substr(prefix.size());  // "<day>/<value>"
-                         if (rest.size() < 11 || rest[10] != '/') return true;
-                         add(office_part, rest.substr(0, 10), rest.substr(11), value);
-                         return true;
-                       });
+        s = scan(prefix + from, prefix + to + "0",  // '0' sorts right after '/'
+                 [&](std::string_view key, std::string_view value) {
+                   std::string_view rest = key.substr(prefix.size());  // "<day>/<value>"
+                   if (rest.size() < 11 || rest[10] != '/') return true;
+                   add(office_part, rest.substr(0, 10), rest.substr(11), value);
+                   return true;
+                 });
         if (!s.ok()) return s;
       }
     }

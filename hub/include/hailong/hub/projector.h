@@ -101,6 +101,8 @@ class Projector {
   // Changes whenever a batch is applied (or the models are rebuilt): cached
   // answers computed at an older generation are stale.
   uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
+  // Distinct for every Projector of the process (a cache key with generation()).
+  uint64_t instance() const { return instance_; }
 
  private:
   explicit Projector(ProjectorOptions options);
@@ -121,6 +123,7 @@ class Projector {
   // Keys of x/hub/p/rf/ that exist; only the projector thread uses it.
   std::unordered_set<std::string> flagged_;
   std::atomic<uint64_t> generation_{0};
+  uint64_t instance_ = 0;
   uint64_t listener_id_ = 0;
   std::thread thread_;
   std::function<void(const AppliedBatch&)> on_applied_;

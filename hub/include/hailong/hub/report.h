@@ -14,6 +14,8 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -58,7 +60,30 @@ Status ValidateReportQuery(const ReportQuery& query);
 // Every office the projection has seen, sorted.
 Status ListOffices(const replication::Store& store, std::vector<std::string>* offices);
 
-Status RunReport(const replication::Store& store, const ReportQuery& query, Report* out);
+// The tally ranges reports scanned, kept while the read models stay the
+// same (one owner and generation, e.g. Projector::instance() and
+// generation()): a different period over the same months and days reads
+// memory instead of the store. Thread-safe; bounded by max_entries keys.
+class ReportCache {
+ public:
+  explicit ReportCache(size_t max_entries = 4000000) : max_entries_(max_entries) {}
+  using Range = std::vector<std::pair<std::string, std::string>>;
+  // The range cached under `key` at (owner, generation), or nullptr.
+  std::shared_ptr<const Range> Find(uint64_t owner, uint64_t generation, const std::string& key);
+  void Put(uint64_t owner, uint64_t generation, const std::string& key,
+           std::shared_ptr<const Range> range);
+
+ private:
+  std::mutex mu_;
+  size_t max_entries_;
+  uint64_t owner_ = 0, generation_ = 0;
+  size_t entries_ = 0;
+  std::map<std::string, std::shared_ptr<const Range>> ranges_;
+};
+
+// `cache` (optional) with the owner and generation of the models read.
+Status RunReport(const replication::Store& store, const ReportQuery& query, Report* out,
+                 ReportCache* cache = nullptr, uint64_t owner = 0, uint64_t generation = 0);
 
 // {"from","to","office","group_by","rows":[...],"totals":{...}}; each row has
 // the group keys, the interfaces.md §5 fields and the extras above. Office
