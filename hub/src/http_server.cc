@@ -3,6 +3,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
@@ -339,7 +340,17 @@ class Listener : public std::enable_shared_from_this<Listener> {
   }
   void OnAccept(beast::error_code ec, tcp::socket socket) {
     if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
-    if (!ec) {
+    if (ec) {
+      // Out of file descriptors (EMFILE) and the like: the pending
+      // connection stays queued, so accepting again at once would spin.
+      auto timer = std::make_shared<net::steady_timer>(acceptor_.get_executor(),
+                                                       std::chrono::milliseconds(50));
+      timer->async_wait([self = shared_from_this(), timer](beast::error_code) {
+        if (self->acceptor_.is_open()) self->Accept();
+      });
+      return;
+    }
+    {
       // Small answers must not wait for the client's delayed ACK (Nagle).
       beast::error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
