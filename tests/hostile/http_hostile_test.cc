@@ -12,10 +12,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <sstream>
 #include <thread>
 #include <vector>
 
 #include "hailong/testing/http_client.h"
+#include "hailong/testing/ports.h"
 #include "hailong/testing/wait.h"
 #include "nodes.h"
 
@@ -232,6 +234,73 @@ TEST_P(HttpHostileTest, ThousandsOfIdleAndSlowConnectionsAreShedAndServiceGoesOn
 }
 
 INSTANTIATE_TEST_SUITE_P(Listeners, HttpHostileTest, ::testing::Values("edge", "hub"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace hailong::hostile
+
+namespace hailong::hostile {
+namespace {
+
+// CPU time (utime + stime, clock ticks) the process has used.
+long CpuTicks(pid_t pid) {
+  std::string stat = hailong::testing::ReadFileOrEmpty("/proc/" + std::to_string(pid) + "/stat");
+  const size_t paren = stat.rfind(')');
+  if (paren == std::string::npos) return -1;
+  std::istringstream in(stat.substr(paren + 2));
+  std::string field;
+  long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && in >> field; ++i) {
+    if (i == 14) utime = std::atol(field.c_str());
+    if (i == 15) stime = std::atol(field.c_str());
+  }
+  return utime + stime;
+}
+
+// A daemon out of file descriptors (64 allowed, 120 connections): it must
+// not spin on its acceptor (accepting again at once fails again at once),
+// and serves again once the connections go.
+class OutOfDescriptorsTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(OutOfDescriptorsTest, NoBusyLoopAndServiceResumes) {
+  TempDir tmp("hostile-emfile");
+  const uint16_t port = hailong::testing::FreeTcpPort();
+  const std::string listen = "127.0.0.1:" + std::to_string(port);
+  const bool edge = GetParam() == "edge";
+  const std::string config =
+      edge ? tmp.WriteFile("c.json", "{\"office_id\":\"p1\",\"data_dir\":\"" + tmp.Join("d") +
+                                         "\",\"mqtt\":{\"url\":\"tcp://127.0.0.1:1\"},\"http\":{"
+                                         "\"listen\":\"" +
+                                         listen + "\"},\"min_free_mb\":0}")
+           : tmp.WriteFile("c.json", "{\"data_dir\":\"" + tmp.Join("d") +
+                                         "\",\"http\":{\"listen\":\"" + listen +
+                                         "\"},\"nodes\":[],\"users\":[]}");
+  hailong::testing::ProcessOptions po;
+  po.argv = {"prlimit", "--nofile=64", edge ? HAILONG_EDGE_PATH : HAILONG_HUB_PATH, "--config",
+             config};
+  po.log_file = tmp.Join("daemon.log");
+  std::unique_ptr<hailong::testing::Process> daemon;
+  ASSERT_TRUE(hailong::testing::Process::Start(po, &daemon).ok());
+  ASSERT_TRUE(
+      hailong::testing::WaitForHttpOk("127.0.0.1", port, "/healthz", std::chrono::seconds(30)).ok())
+      << daemon->LogTail();
+  std::vector<int> fds = OpenSockets(port, 120);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const long before = CpuTicks(daemon->pid());
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  const long used = CpuTicks(daemon->pid()) - before;
+  for (int fd : fds) ::close(fd);
+  // A spinning acceptor burns a whole core (about 300 ticks in 3 s); a
+  // waiting one next to nothing. The bound is generous for loaded machines.
+  EXPECT_LT(used, 75) << "CPU ticks used in 3 s while out of descriptors";
+  HttpResponse res;
+  EXPECT_TRUE(hailong::testing::WaitUntil(
+      [&] { return hailong::testing::HttpGet(port, "/healthz", &res).ok() && res.status == 200; },
+      std::chrono::seconds(30)));
+  EXPECT_TRUE(daemon->Running());
+}
+
+INSTANTIATE_TEST_SUITE_P(Daemons, OutOfDescriptorsTest, ::testing::Values("edge", "hub"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace
