@@ -327,5 +327,32 @@ TEST(HubAlertsTest, ReplicationLagRaisesAnAlertForTheNode) {
   EXPECT_EQ(Alerts(hub, manager)["alerts"].size(), 0u);
 }
 
+TEST(HubAlertsTest, OpenFollowUpsRaiseAnAlertForTheOffice) {
+  HubOptions o;
+  o.extra = json{{"alerts", {{"open_follow_ups", {{"threshold", 1}}}, {"check_interval_s", 1}}}};
+  HubProcess hub(o);
+  hub.Start();
+  Session admin = Login(hub, "admin");
+  auto res = hub.Post(
+      "/public/v1/survey/p1/q1",
+      json{{"id", "fu-1"}, {"answers", {{"level", "unsatisfied"}}}, {"phone", "0912345678"}}
+          .dump());
+  ASSERT_EQ(res.status, 200) << res.body;
+  json alert;
+  ASSERT_TRUE(testing::WaitUntil(
+      [&] {
+        json list = Alerts(hub, admin);
+        if (list["alerts"].empty()) return false;
+        alert = list["alerts"][0];
+        return true;
+      },
+      std::chrono::seconds(20)))
+      << hub.LogTail();
+  EXPECT_EQ(alert["kind"], "open_follow_ups");
+  EXPECT_EQ(alert["office"], "p1");
+  EXPECT_EQ(alert["count"], 1);
+  EXPECT_EQ(alert["message"], "Đơn vị p1: 1 phản ánh chưa xử lý xong");
+}
+
 }  // namespace
 }  // namespace hailong::hub_test
