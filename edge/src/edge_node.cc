@@ -421,27 +421,8 @@ Status EdgeNode::Start(const EdgeConfig& config, const EdgeNodeOptions& options,
   c->intake = std::make_unique<RatingIntake>(intake_options, deps);
   c->intake->Start();
 
-  HttpServerOptions http_options;
-  http_options.host = config.http.host;
-  http_options.port = config.http.port;
-  http_options.threads = config.http.threads;
-  http_options.max_connections = config.http.max_connections;
-  http_options.request_timeout_s = config.http.request_timeout_s;
-  http_options.idle_timeout_s = config.http.idle_timeout_s;
-  http_options.on_response = [c](int status) { c->metrics.CountHttp(status); };
-  s = HttpServer::Start(
-      http_options,
-      [c](HttpRequest request, HttpResponder respond) {
-        HandleHttp(c, std::move(request), std::move(respond));
-      },
-      &c->http);
-  if (!s.ok()) return s;
-  if (config.http.port == 0) {
-    c->public_url = config.public_url.empty()
-                        ? "http://" + config.http.host + ":" + std::to_string(c->http->port())
-                        : config.public_url;
-  }
-
+  // The broker and hub links exist before HTTP serves: handlers read
+  // c->mqtt and c->replication (found by ThreadSanitizer).
   MqttLinkOptions mqtt_options;
   mqtt_options.url = config.mqtt.url;
   mqtt_options.client_id = config.mqtt.client_id;
@@ -473,6 +454,27 @@ Status EdgeNode::Start(const EdgeConfig& config, const EdgeNodeOptions& options,
         options.replication_factory ? options.replication_factory : StartShipperLink;
     s = factory(config, c->log.get(), &c->replication);
     if (!s.ok()) return s;
+  }
+
+  HttpServerOptions http_options;
+  http_options.host = config.http.host;
+  http_options.port = config.http.port;
+  http_options.threads = config.http.threads;
+  http_options.max_connections = config.http.max_connections;
+  http_options.request_timeout_s = config.http.request_timeout_s;
+  http_options.idle_timeout_s = config.http.idle_timeout_s;
+  http_options.on_response = [c](int status) { c->metrics.CountHttp(status); };
+  s = HttpServer::Start(
+      http_options,
+      [c](HttpRequest request, HttpResponder respond) {
+        HandleHttp(c, std::move(request), std::move(respond));
+      },
+      &c->http);
+  if (!s.ok()) return s;
+  if (config.http.port == 0) {
+    c->public_url = config.public_url.empty()
+                        ? "http://" + config.http.host + ":" + std::to_string(c->http->port())
+                        : config.public_url;
   }
 
   std::cerr << "hailong-edge: office " << config.office_id << " (origin " << c->log->origin()
