@@ -335,15 +335,17 @@ Status HttpServer::Start(const HttpServerOptions& options, HttpHandler handler,
   }
   impl->port = impl->acceptor->local_endpoint().port();
   Impl* raw = impl.get();
-  net::dispatch(impl->acceptor->get_executor(), [raw] { raw->Accept(); });
+  // *out is set before any request is served: handlers may read it (the
+  // edge's status reads its connection count; found by ThreadSanitizer).
+  out->reset(new HttpServer(std::move(impl)));
+  net::dispatch(raw->acceptor->get_executor(), [raw] { raw->Accept(); });
   const int n = options.threads < 1 ? 1 : options.threads;
   for (int i = 0; i < n; ++i) {
-    impl->threads.emplace_back([raw] {
+    raw->threads.emplace_back([raw] {
       auto guard = net::make_work_guard(raw->ioc);
       raw->ioc.run();
     });
   }
-  out->reset(new HttpServer(std::move(impl)));
   return Status::OK();
 }
 
