@@ -4,7 +4,7 @@
 #include <chrono>
 #include <cstdio>
 
-#include "hub_client.h"  // replication/src: the Beast HTTP(S) client the shipper uses
+#include "hailong/replication/hub_client.h"
 
 namespace hailong::hub {
 

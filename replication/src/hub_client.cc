@@ -1,4 +1,4 @@
-#include "hub_client.h"
+#include "hailong/replication/hub_client.h"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>

@@ -10,7 +10,7 @@
 #include <random>
 #include <thread>
 
-#include "hub_client.h"
+#include "hailong/replication/hub_client.h"
 
 namespace hailong::replication {
 namespace {

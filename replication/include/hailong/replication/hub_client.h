@@ -1,8 +1,9 @@
 // HubClient: a blocking HTTP/1.1 client over one kept-alive connection,
 // plain TCP or TLS (Beast SSL stream, peer verified), every exchange bounded
-// by a deadline. Used by the Shipper's thread only.
+// by a deadline. Used by the Shipper (edge → hub) and by the hub's alert
+// webhook.
 //
-// Thread safety: one thread at a time.
+// Thread safety: one thread at a time per HubClient.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
