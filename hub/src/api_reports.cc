@@ -9,6 +9,7 @@
 
 #include "api.h"
 #include "codec.h"
+#include "hailong/schema/event_json.h"
 
 namespace hailong::hub {
 
@@ -21,8 +22,31 @@ bool Api::ParseReportQuery(Call& call, ReportQuery* query, HttpReply* error) {
   const std::string group = call.Query("group_by", "office");
   if (!GroupByFromName(group, &query->group_by)) {
     *error = Error(call, 400,
-                   "group_by phải là office, counter, officer, field, procedure, day hoặc month",
-                   "group_by must be office, counter, officer, field, procedure, day or month");
+                   "group_by phải là office, counter, officer, field, procedure, day, month "
+                   "hoặc channel",
+                   "group_by must be office, counter, officer, field, procedure, day, month or "
+                   "channel");
+    return false;
+  }
+  // Optional filters; "" = none.
+  query->field = call.Query("field");
+  query->procedure = call.Query("procedure");
+  query->counter = call.Query("counter");
+  query->officer = call.Query("officer");
+  query->channel = call.Query("channel");
+  for (const std::string* v :
+       {&query->field, &query->procedure, &query->counter, &query->officer, &query->channel}) {
+    if (v->size() > 200) {
+      *error = Error(call, 400, "giá trị bộ lọc quá dài (tối đa 200 ký tự)",
+                     "a filter value is too long (at most 200 characters)");
+      return false;
+    }
+  }
+  fb::Channel channel;
+  if (!query->channel.empty() &&
+      (!schema::ChannelFromName(query->channel, &channel) || query->channel == "unknown")) {
+    *error = Error(call, 400, "channel phải là button_box, touchscreen, phone hoặc web",
+                   "channel must be button_box, touchscreen, phone or web");
     return false;
   }
   Status s = ValidateReportQuery(*query);
@@ -46,12 +70,23 @@ std::string Api::OfficeLabel(const ReportQuery& query) const {
 }
 
 HttpReply Api::ReportRoute(Call& call, const std::string& format) {
+  // 409 when a filter needs the read models rebuilt, else 500.
+  auto ReportError = [this](const Call& c, const Status& s) {
+    if (s.IsConflict()) {
+      return Error(c, 409, "cần dựng lại mô hình đọc (hailong-hub --rebuild) để lọc", s.ToString());
+    }
+    return Error(c, 500, "lỗi lập báo cáo", s.ToString());
+  };
   ReportQuery query;
   HttpReply error;
   if (!ParseReportQuery(call, &query, &error)) return error;
   if (format == "json") {
     std::string key = query.from + "|" + query.to + "|" + GroupByName(query.group_by) + "|";
     for (const auto& o : query.offices) key += codec::KeyPart(o) + ",";
+    for (const std::string* v :
+         {&query.field, &query.procedure, &query.counter, &query.officer, &query.channel}) {
+      key += "|" + codec::KeyPart(*v);
+    }
     const uint64_t generation = ctx_->projector->generation();
     const bool fresh = call.req[boost::beast::http::field::cache_control].find("no-cache") !=
                        std::string_view::npos;
@@ -68,7 +103,7 @@ HttpReply Api::ReportRoute(Call& call, const std::string& format) {
     Report report;
     Status s = RunReport(*ctx_->log->store(), query, &report, &ranges, ctx_->projector->instance(),
                          generation);
-    if (!s.ok()) return Error(call, 500, "lỗi lập báo cáo", s.ToString());
+    if (!s.ok()) return ReportError(call, s);
     HttpReply reply = JsonReply(200, ReportToJsonText(report, *ctx_->config));
     std::lock_guard<std::mutex> lock(report_cache_mu_);
     if (report_cache_.size() >= 512) report_cache_.clear();
@@ -84,6 +119,7 @@ HttpReply Api::ReportRoute(Call& call, const std::string& format) {
     std::vector<GroupBy> groups = {GroupBy::kOffice, GroupBy::kCounter,   GroupBy::kOfficer,
                                    GroupBy::kField,  GroupBy::kProcedure, GroupBy::kMonth,
                                    GroupBy::kDay};
+    if (query.group_by == GroupBy::kChannel) groups.push_back(GroupBy::kChannel);
     if (call.query.count("group_by")) {
       std::stable_partition(groups.begin(), groups.end(),
                             [&](GroupBy g) { return g == query.group_by; });
@@ -93,7 +129,7 @@ HttpReply Api::ReportRoute(Call& call, const std::string& format) {
       q.group_by = g;
       Report r;
       Status s = RunReport(store, q, &r);
-      if (!s.ok()) return Error(call, 500, "lỗi lập báo cáo", s.ToString());
+      if (!s.ok()) return ReportError(call, s);
       reports.push_back(std::move(r));
     }
     static std::atomic<uint64_t> counter{0};
@@ -118,7 +154,7 @@ HttpReply Api::ReportRoute(Call& call, const std::string& format) {
   }
   Report report;
   Status s = RunReport(store, query, &report);
-  if (!s.ok()) return Error(call, 500, "lỗi lập báo cáo", s.ToString());
+  if (!s.ok()) return ReportError(call, s);
   if (format == "csv") {
     const bool vi = call.Query("lang") == "vi";
     HttpReply r = TextReply(200, ReportToCsv(report, *ctx_->config, vi), "text/csv; charset=utf-8");

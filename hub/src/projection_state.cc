@@ -75,6 +75,8 @@ std::string RatingIndexEntry::Encode() const {
   PutString(&out, counter);
   PutString(&out, officer);
   PutString(&out, channel);
+  PutString(&out, field);
+  PutString(&out, procedure);
   return out;
 }
 
@@ -87,6 +89,10 @@ bool RatingIndexEntry::Decode(std::string_view in) {
       !GetString(&in, &channel)) {
     return false;
   }
+  field.clear();
+  procedure.clear();
+  has_dims = !in.empty();
+  if (has_dims && (!GetString(&in, &field) || !GetString(&in, &procedure))) return false;
   misuse = bits & 1;
   voided = bits & 2;
   has_comment = bits & 4;

@@ -51,6 +51,10 @@ struct RatingIndexEntry {
   bool has_comment = false;
   bool has_phone = false;
   std::string counter, officer, channel;
+  // Appended later: entries written before carry none (has_dims false;
+  // such entries need a rebuild before filtering by field or procedure).
+  bool has_dims = true;
+  std::string field, procedure;
   std::string Encode() const;
   bool Decode(std::string_view bytes);
 };

@@ -273,6 +273,8 @@ class BatchApplier {
     index.counter = Str(r.counter());
     index.officer = Str(r.officer());
     index.channel = ChannelName(r.channel());
+    index.field = Str(r.field());
+    index.procedure = Str(r.procedure());
     overlay_->Put(codec::RatingIndexKey(office, time, origin, seq), index.Encode());
 
     if (!counted) {

@@ -8,11 +8,14 @@
 #include <unordered_map>
 
 #include "codec.h"
+#include "hailong/schema/events_generated.h"
 #include "hailong/schema/time.h"
+#include "projection_state.h"
 
 namespace hailong::hub {
 
 using json = nlohmann::json;
+namespace fb = hailong::fb;
 
 namespace {
 
@@ -32,6 +35,7 @@ constexpr GroupInfo kGroups[] = {
     {GroupBy::kProcedure, "procedure", "Thủ tục", Dimension::kProcedure, false},
     {GroupBy::kDay, "day", "Ngày", Dimension::kOffice, false},
     {GroupBy::kMonth, "month", "Tháng", Dimension::kOffice, false},
+    {GroupBy::kChannel, "channel", "Kênh", Dimension::kChannel, false},
 };
 
 const GroupInfo& Info(GroupBy g) {
@@ -184,10 +188,166 @@ void ReportCache::Put(uint64_t owner, uint64_t generation, const std::string& ke
   ranges_[key] = std::move(range);
 }
 
+namespace {
+
+// The filtered report: every rating of the period from the rating index,
+// every dossier record of the offices, filtered and grouped here.
+Status RunFilteredReport(const replication::Store& store, const ReportQuery& query, Report* out) {
+  std::vector<std::string> offices = query.offices;
+  if (offices.empty()) {
+    Status s = ListOffices(store, &offices);
+    if (!s.ok()) return s;
+  }
+  std::sort(offices.begin(), offices.end());
+  offices.erase(std::unique(offices.begin(), offices.end()), offices.end());
+  const GroupBy g = query.group_by;
+  out->dossiers_known = query.channel.empty() && g != GroupBy::kChannel;
+  out->returned_known = out->dossiers_known && query.counter.empty() && query.officer.empty() &&
+                        g != GroupBy::kCounter && g != GroupBy::kOfficer;
+  const bool needs_dims = !query.field.empty() || !query.procedure.empty() ||
+                          g == GroupBy::kField || g == GroupBy::kProcedure;
+  // Excluded ratings live in the office tallies only: office, day, month.
+  const bool count_excluded = g == GroupBy::kOffice || g == GroupBy::kDay || g == GroupBy::kMonth;
+  int64_t from_ms = 0, to_ms = 0;
+  Status s = ParseVietnamDay(query.from, &from_ms);
+  if (s.ok()) s = ParseVietnamDay(query.to, &to_ms);
+  if (!s.ok()) return s;
+  to_ms += int64_t{24} * 3600 * 1000 - 1;  // the last millisecond of the last day
+
+  std::map<std::pair<std::string, std::string>, Tally> groups;
+  auto group = [&](const std::string& office, const std::string& day, const std::string& counter,
+                   const std::string& officer, const std::string& field,
+                   const std::string& procedure, const std::string& channel) -> Tally& {
+    switch (g) {
+      case GroupBy::kOffice:
+        return groups[{office, office}];
+      case GroupBy::kCounter:
+        return groups[{office, counter}];
+      case GroupBy::kOfficer:
+        return groups[{office, officer}];
+      case GroupBy::kField:
+        return groups[{"", field}];
+      case GroupBy::kProcedure:
+        return groups[{"", procedure}];
+      case GroupBy::kDay:
+        return groups[{"", day}];
+      case GroupBy::kMonth:
+        return groups[{"", day.substr(0, 7)}];
+      case GroupBy::kChannel:
+        break;
+    }
+    return groups[{"", channel}];
+  };
+  auto match = [&](const std::string& want, const std::string& value) {
+    return want.empty() || want == value;
+  };
+
+  for (const std::string& office : offices) {
+    // Ratings: newest first, so the period runs from `to` back to `from`.
+    const std::string prefix = codec::RatingIndexPrefix(office);
+    const std::string begin = prefix + codec::SeqPart(codec::InvertTime(to_ms));
+    const std::string end = prefix + codec::SeqPart(codec::InvertTime(from_ms)) + "0";
+    Status bad;
+    s = store.Scan(begin, end, [&](std::string_view key, std::string_view value) {
+      std::string_view rest = key.substr(prefix.size());
+      uint64_t inverted = 0;
+      auto r =
+          std::from_chars(rest.data(), rest.data() + std::min<size_t>(rest.size(), 20), inverted);
+      if (r.ec != std::errc()) return true;
+      const int64_t time = codec::UninvertTime(inverted);
+      if (time < from_ms || time > to_ms) return true;
+      RatingIndexEntry e;
+      if (!e.Decode(value)) return true;
+      if (needs_dims && !e.has_dims) {
+        bad = Status::Conflict(
+            "the rating index predates field and procedure: run hailong-hub --rebuild");
+        return false;
+      }
+      if (!match(query.counter, e.counter) || !match(query.officer, e.officer) ||
+          !match(query.channel, e.channel) || !match(query.field, e.field) ||
+          !match(query.procedure, e.procedure)) {
+        return true;
+      }
+      Tally t;
+      if (e.misuse || e.voided) {
+        if (!count_excluded) return true;
+        t.excluded = 1;
+      } else {
+        t.ratings = 1;
+        switch (static_cast<fb::Classification>(e.classification)) {
+          case fb::Classification::Satisfied:
+            t.satisfied = 1;
+            break;
+          case fb::Classification::Neutral:
+            t.neutral = 1;
+            break;
+          case fb::Classification::Unsatisfied:
+            t.unsatisfied = 1;
+            break;
+          default:
+            t.unclassified = 1;
+            break;
+        }
+        t.with_comment = e.has_comment ? 1 : 0;
+        t.with_phone = e.has_phone ? 1 : 0;
+      }
+      group(office, VietnamDay(time), e.counter, e.officer, e.field, e.procedure, e.channel).Add(t);
+      return true;
+    });
+    if (!s.ok()) return s;
+    if (!bad.ok()) return bad;
+    if (!out->dossiers_known) continue;
+    // Dossiers: counted on their entry day, returns on their return day.
+    std::string dprefix = codec::DossierKey(office, "");
+    std::string dend = dprefix;
+    dend.back() = static_cast<char>('/' + 1);
+    s = store.Scan(dprefix, dend, [&](std::string_view, std::string_view value) {
+      DossierState d;
+      if (!d.Decode(value) || !d.entered) return true;
+      if (!match(query.counter, d.counter) || !match(query.officer, d.officer) ||
+          !match(query.field, d.field) || !match(query.procedure, d.procedure)) {
+        return true;
+      }
+      if (d.day >= query.from && d.day <= query.to) {
+        group(office, d.day, d.counter, d.officer, d.field, d.procedure, "").Add(d.Contribution());
+      }
+      if (out->returned_known && d.returned_ms > 0 && d.returned_ms >= from_ms &&
+          d.returned_ms <= to_ms) {
+        Tally t;
+        t.returned = 1;
+        t.returned_on_time = (d.due_ms == 0 || d.returned_ms <= d.due_ms) ? 1 : 0;
+        group(office, VietnamDay(d.returned_ms), d.counter, d.officer, d.field, d.procedure, "")
+            .Add(t);
+      }
+      return true;
+    });
+    if (!s.ok()) return s;
+  }
+  const char* kind = CatalogueKindOf(g);
+  for (auto& [k, tally] : groups) {
+    ReportRow row;
+    row.office = k.first;
+    row.key = k.second;
+    row.tally = tally;
+    if (kind != nullptr) row.name = CatalogueName(store, kind, row.key);
+    out->totals.Add(tally);
+    out->rows.push_back(std::move(row));
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
 Status RunReport(const replication::Store& store, const ReportQuery& query, Report* out,
                  ReportCache* cache, uint64_t owner, uint64_t generation) {
   Status s = ValidateReportQuery(query);
   if (!s.ok()) return s;
+  if (query.Filtered()) {
+    out->query = query;
+    out->rows.clear();
+    out->totals = Tally();
+    return RunFilteredReport(store, query, out);
+  }
   out->query = query;
   out->rows.clear();
   out->totals = Tally();
@@ -368,6 +528,9 @@ json ReportRowToJson(const Report& report, const ReportRow& row, const HubConfig
   j["dossiers"] = t.dossiers;
   j["rated_dossiers"] = t.rated_dossiers;
   j["participation_rate"] = Rate(t.rated_dossiers, t.dossiers);
+  if (!report.dossiers_known) {
+    for (const char* k : {"dossiers", "rated_dossiers", "participation_rate"}) j[k] = nullptr;
+  }
   j["unclassified"] = t.unclassified;
   j["excluded"] = t.excluded;
   j["with_comment"] = t.with_comment;
@@ -377,6 +540,10 @@ json ReportRowToJson(const Report& report, const ReportRow& row, const HubConfig
   j["on_time_rate"] = Rate(t.returned_on_time, t.returned);
   j["unsatisfied_dossiers"] = t.unsatisfied_dossiers;
   j["decision766_rate"] = Rate(t.dossiers - t.unsatisfied_dossiers, t.dossiers);
+  if (!report.dossiers_known) j["unsatisfied_dossiers"] = j["decision766_rate"] = nullptr;
+  if (!report.returned_known) {
+    for (const char* k : {"returned", "returned_on_time", "on_time_rate"}) j[k] = nullptr;
+  }
   if (!totals && g == GroupBy::kOffice) {
     const Targets& target = config.TargetsFor(row.office);
     j["target_satisfaction"] = target.satisfaction;
@@ -423,15 +590,19 @@ class RowWriter {
     Key(key);
     String(v);
   }
-  void Int(const char* key, int64_t v) {
+  void Int(const char* key, int64_t v, bool known = true) {
     Key(key);
+    if (!known) {
+      out_->append("null");
+      return;
+    }
     char buf[24];
     auto r = std::to_chars(buf, buf + sizeof buf, v);
     out_->append(buf, r.ptr);
   }
-  void Num(const char* key, double v) {
+  void Num(const char* key, double v, bool known = true) {
     Key(key);
-    if (!std::isfinite(v)) {
+    if (!known || !std::isfinite(v)) {
       out_->append("null");
       return;
     }
@@ -486,18 +657,19 @@ void WriteRow(const Report& report, const ReportRow& row, const HubConfig& confi
   w.Num("satisfaction_rate", Rate(t.satisfied, t.ratings));
   w.Num("satisfaction_ci_low", ci.low);
   w.Num("satisfaction_ci_high", ci.high);
-  w.Int("dossiers", t.dossiers);
-  w.Int("rated_dossiers", t.rated_dossiers);
-  w.Num("participation_rate", Rate(t.rated_dossiers, t.dossiers));
+  const bool dk = report.dossiers_known, rk = report.returned_known;
+  w.Int("dossiers", t.dossiers, dk);
+  w.Int("rated_dossiers", t.rated_dossiers, dk);
+  w.Num("participation_rate", Rate(t.rated_dossiers, t.dossiers), dk);
   w.Int("unclassified", t.unclassified);
   w.Int("excluded", t.excluded);
   w.Int("with_comment", t.with_comment);
   w.Int("with_phone", t.with_phone);
-  w.Int("returned", t.returned);
-  w.Int("returned_on_time", t.returned_on_time);
-  w.Num("on_time_rate", Rate(t.returned_on_time, t.returned));
-  w.Int("unsatisfied_dossiers", t.unsatisfied_dossiers);
-  w.Num("decision766_rate", Rate(t.dossiers - t.unsatisfied_dossiers, t.dossiers));
+  w.Int("returned", t.returned, rk);
+  w.Int("returned_on_time", t.returned_on_time, rk);
+  w.Num("on_time_rate", Rate(t.returned_on_time, t.returned), rk);
+  w.Int("unsatisfied_dossiers", t.unsatisfied_dossiers, dk);
+  w.Num("decision766_rate", Rate(t.dossiers - t.unsatisfied_dossiers, t.dossiers), dk);
   if (!totals && g == GroupBy::kOffice) {
     const Targets& target = config.TargetsFor(row.office);
     w.Num("target_satisfaction", target.satisfaction);

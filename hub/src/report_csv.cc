@@ -39,6 +39,9 @@ std::vector<ReportColumn> ReportColumns(GroupBy g) {
     case GroupBy::kMonth:
       cols.push_back({"month", "Tháng", T::kText});
       break;
+    case GroupBy::kChannel:
+      cols.push_back({"channel", "Kênh đánh giá", T::kText});
+      break;
   }
   const std::vector<ReportColumn> figures = {
       {"ratings", "Số lượt đánh giá", T::kCount},

@@ -33,6 +33,8 @@ std::string SheetName(GroupBy g) {
       return "Theo ngày";
     case GroupBy::kMonth:
       return "Theo tháng";
+    case GroupBy::kChannel:
+      return "Theo kênh";
   }
   return "Báo cáo";
 }
@@ -102,6 +104,18 @@ void WriteSheet(lxw_workbook* wb, const Formats& f, const Report& report,
   worksheet_merge_range(ws, 2, 0, 2, last_col, office.c_str(), f.subtitle);
   const std::string grouping = std::string("Tổng hợp theo: ") + GroupByLabelVi(g);
   worksheet_merge_range(ws, 3, 0, 3, last_col, grouping.c_str(), f.subtitle);
+  std::string filters;
+  const ReportQuery& q = report.query;
+  for (const auto& [label, value] :
+       {std::pair<const char*, const std::string*>{"lĩnh vực", &q.field},
+        {"thủ tục", &q.procedure},
+        {"quầy", &q.counter},
+        {"cán bộ", &q.officer},
+        {"kênh", &q.channel}}) {
+    if (value->empty()) continue;
+    filters += (filters.empty() ? "Lọc theo: " : "; ") + std::string(label) + " " + *value;
+  }
+  if (!filters.empty()) worksheet_merge_range(ws, 4, 0, 4, last_col, filters.c_str(), f.subtitle);
 
   const lxw_row_t header_row = 5;
   worksheet_set_row(ws, header_row, 45, nullptr);
@@ -148,7 +162,7 @@ void WriteSheet(lxw_workbook* wb, const Formats& f, const Report& report,
       continue;
     }
     auto it = t.find(cols[c].key);
-    if (cols[c].type == ReportColumn::Type::kText || it == t.end()) {
+    if (cols[c].type == ReportColumn::Type::kText || it == t.end() || it->is_null()) {
       worksheet_write_blank(ws, row, col, f.total_text);
     } else if (cols[c].type == ReportColumn::Type::kCount) {
       if (row > first_data) {

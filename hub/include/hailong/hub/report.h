@@ -27,7 +27,7 @@
 
 namespace hailong::hub {
 
-enum class GroupBy { kOffice, kCounter, kOfficer, kField, kProcedure, kDay, kMonth };
+enum class GroupBy { kOffice, kCounter, kOfficer, kField, kProcedure, kDay, kMonth, kChannel };
 const char* GroupByName(GroupBy g);
 bool GroupByFromName(std::string_view name, GroupBy* out);
 // Vietnamese name of a grouping ("Quầy", "Cán bộ", ...).
@@ -39,6 +39,14 @@ struct ReportQuery {
   // Offices to include; empty = every office the hub has seen.
   std::vector<std::string> offices;
   GroupBy group_by = GroupBy::kOffice;
+  // Optional filters ("" = none). With any of them, or group_by channel,
+  // the report scans the per-rating index and the dossier records instead
+  // of the tallies (see RunReport).
+  std::string field, procedure, counter, officer, channel;
+  bool Filtered() const {
+    return !field.empty() || !procedure.empty() || !counter.empty() || !officer.empty() ||
+           !channel.empty() || group_by == GroupBy::kChannel;
+  }
 };
 
 struct ReportRow {
@@ -52,6 +60,15 @@ struct Report {
   ReportQuery query;
   std::vector<ReportRow> rows;  // sorted by office, then key
   Tally totals;
+  // False when a filter or grouping makes a figure impossible to compute
+  // correctly from the read models; it is then written as null:
+  //  - dossiers_known: dossiers, rated_dossiers, unsatisfied_dossiers and
+  //    their rates (dossiers have no channel);
+  //  - returned_known: returned, returned_on_time, on_time_rate (a return
+  //    is tallied at the counter and officer of the return event, which the
+  //    dossier record does not keep).
+  bool dossiers_known = true;
+  bool returned_known = true;
 };
 
 // Checks the dates (valid, from <= to, at most 1000 days) and the offices.
@@ -82,6 +99,11 @@ class ReportCache {
 };
 
 // `cache` (optional) with the owner and generation of the models read.
+// query.Filtered(): scans the rating index (x/hub/p/ri/) and the dossier
+// records (x/hub/p/d/) of the offices in the query (every office if none)
+// for the period; ratings voided or suspected misuse are counted in
+// `excluded` only, as the tallies do. Conflict when a rating indexed by an
+// older version lacks the field or procedure a filter needs (rebuild).
 Status RunReport(const replication::Store& store, const ReportQuery& query, Report* out,
                  ReportCache* cache = nullptr, uint64_t owner = 0, uint64_t generation = 0);
 
