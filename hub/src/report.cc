@@ -496,6 +496,23 @@ Status RunReport(const replication::Store& store, const ReportQuery& query, Repo
   return Status::OK();
 }
 
+namespace {
+
+// The filters set in `q`, by name.
+std::vector<std::pair<const char*, const std::string*>> Filters(const ReportQuery& q) {
+  std::vector<std::pair<const char*, const std::string*>> out;
+  for (const auto& f : {std::pair<const char*, const std::string*>{"field", &q.field},
+                        {"procedure", &q.procedure},
+                        {"counter", &q.counter},
+                        {"officer", &q.officer},
+                        {"channel", &q.channel}}) {
+    if (!f.second->empty()) out.push_back(f);
+  }
+  return out;
+}
+
+}  // namespace
+
 json ReportRowToJson(const Report& report, const ReportRow& row, const HubConfig& config,
                      bool totals) {
   const Tally& t = row.tally;
@@ -563,12 +580,16 @@ json ReportToJson(const Report& report, const HubConfig& config) {
   ReportRow totals;
   totals.tally = report.totals;
   json office = report.query.offices.size() == 1 ? json(report.query.offices[0]) : json(nullptr);
-  return json{{"from", report.query.from},
-              {"to", report.query.to},
-              {"office", office},
-              {"group_by", GroupByName(report.query.group_by)},
-              {"rows", rows},
-              {"totals", ReportRowToJson(report, totals, config, true)}};
+  json out{{"from", report.query.from},
+           {"to", report.query.to},
+           {"office", office},
+           {"group_by", GroupByName(report.query.group_by)},
+           {"rows", rows},
+           {"totals", ReportRowToJson(report, totals, config, true)}};
+  json filters = json::object();
+  for (const auto& [key, value] : Filters(report.query)) filters[key] = *value;
+  if (!filters.empty()) out["filters"] = filters;
+  return out;
 }
 
 namespace {
@@ -698,6 +719,15 @@ std::string ReportToJsonText(const Report& report, const HubConfig& config) {
     out.append("null");
   }
   top.Str("group_by", GroupByName(report.query.group_by));
+  const auto filters = Filters(report.query);
+  if (!filters.empty()) {
+    // The filters applied, so a client knows the figures honour them.
+    top.Key("filters");
+    out.push_back('{');
+    RowWriter f(&out);
+    for (const auto& [key, value] : filters) f.Str(key, *value);
+    out.push_back('}');
+  }
   top.Key("rows");
   out.push_back('[');
   for (size_t i = 0; i < report.rows.size(); ++i) {

@@ -225,6 +225,9 @@ TEST_F(HubReportFilterTest, EachFilterAlone) {
 TEST_F(HubReportFilterTest, TwoFiltersCombined) {
   json r = Report("office=p1&counter=q1&officer=o2");
   ASSERT_EQ(r["rows"].size(), 1u) << r.dump(2);
+  // The hub echoes the filters it applied (the dashboard relies on it).
+  EXPECT_EQ(r["filters"], (json{{"counter", "q1"}, {"officer", "o2"}}));
+  EXPECT_FALSE(Report("office=p1").contains("filters"));
   EXPECT_EQ(Ratings(r["rows"][0]), (std::vector<int>{1, 1, 0, 0, 0}));
   EXPECT_EQ(Dossiers(r["rows"][0]), (std::vector<int>{1, 1, 0}));
 
