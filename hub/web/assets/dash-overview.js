@@ -56,7 +56,11 @@ async function headline(f) {
   }
   if (setKeys.every((k) => serverApplied(resp, k, extras[k]))) {
     const row = resp.totals ? ensureRates(resp.totals) : sumRows(officeRows);
-    return { row, applied: setKeys, ignored: [], officeRows, targets, resp };
+    // A hub that cannot count dossiers under a filter (a channel) sends
+    // null: shown as "—" with the note, as for figures from the ratings.
+    const noDossiers = resp.totals && resp.totals.dossiers === null;
+    return { row, applied: setKeys, ignored: [], officeRows, targets, resp,
+      fromRatings: noDossiers ? { ratings: { length: row.ratings }, more: false } : undefined };
   }
   // The hub reports one grouping at a time: the figures of one filter are
   // the matching rows of that grouping (with the dossiers).
