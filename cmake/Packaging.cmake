@@ -78,6 +78,7 @@ install(FILES ${PROJECT_SOURCE_DIR}/hub/web/node_modules/chart.js/LICENSE.md
 install(FILES edge/web/i18n.js edge/web/survey.js edge/web/survey.css edge/web/outbox.js
               edge/web/faces.js
   DESTINATION ${HAILONG_PKG_SHARE}/hub/web/assets COMPONENT hub)
+install(FILES edge/web/survey.html DESTINATION ${HAILONG_PKG_SHARE}/hub/web COMPONENT hub)
 install(FILES ops/systemd/hailong-hub.service DESTINATION ${HAILONG_PKG_UNITS} COMPONENT hub)
 install(FILES ops/examples/hub.json DESTINATION ${HAILONG_PKG_SHARE}/examples COMPONENT hub)
 

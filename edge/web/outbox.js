@@ -18,7 +18,7 @@
   'use strict';
   var HL = (window.HL = window.HL || {});
   var API = '/api/v1';
-  // At the hub, survey-hub.js sets HL.RATINGS_URL to the hub's public survey path.
+  // At the hub, survey-host.js sets HL.RATINGS_URL to the hub's public survey path.
   var RATINGS_URL = HL.RATINGS_URL || API + '/ratings';
   HL.API = API;
 

@@ -215,7 +215,7 @@
   }
 
   function load() {
-    // At the hub, survey-hub.js sets HL.SESSION_URL to the hub's public survey path.
+    // At the hub, survey-host.js sets HL.SESSION_URL to the hub's public survey path.
     HL.getJson(HL.SESSION_URL || HL.API + '/counters/' + encodeURIComponent(counter) + '/session', 8000).then(
       function (res) {
         state.online = true;

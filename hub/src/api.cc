@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "codec.h"
 #include "hailong/schema/version.h"
 
 namespace hailong::hub {
@@ -89,7 +90,7 @@ Api::Api(HubContext* context) : ctx_(context) {
 }
 
 HttpReply Api::Json(unsigned status, const json& body) const {
-  return JsonReply(status, body.dump(-1, ' ', false, json::error_handler_t::replace));
+  return JsonReply(status, codec::Dump(body));
 }
 
 HttpReply Api::Error(const Call& call, unsigned status, const std::string& vi,
@@ -507,8 +508,14 @@ HttpReply Api::StaticFile(Call& call) {
     return f;
   };
   fs::path file = resolve(ctx_->web_root, relative);
-  if (file.empty() && relative.rfind("assets/", 0) == 0 && !ctx_->survey_web_root.empty()) {
-    file = resolve(ctx_->survey_web_root, relative.substr(7));  // the edge's survey assets
+  // The phone survey is the edge's page (edge/web): its survey.html and
+  // scripts, unless web_root has its own file of that name (survey-host.js).
+  if (file.empty() && !ctx_->survey_web_root.empty()) {
+    if (relative.rfind("assets/", 0) == 0) {
+      file = resolve(ctx_->survey_web_root, relative.substr(7));
+    } else if (relative == "survey.html") {
+      file = resolve(ctx_->survey_web_root, relative);
+    }
   }
   if (file.empty()) return Error(call, 404, "không tìm thấy", "not found");
   std::ifstream in(file, std::ios::binary);

@@ -1,3 +1,4 @@
+// survey-host.js at the hub (edge/web/survey-host.js is the edge's).
 // The phone survey served by the hub (GET /s/{office}/{counter}), which
 // faces the Internet: the same page as the edge's (edge/web/survey.*), but
 // talking to the hub's public survey API of the counter in the path:
