@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "codec.h"
+#include "hailong/schema/events_generated.h"
 
 namespace hailong::hub {
 
@@ -62,6 +63,28 @@ void Tally::Add(const Tally& other, int sign) {
   auto mine = Fields();
   auto theirs = other.Fields();
   for (int i = 0; i < kFields; ++i) *mine[i] += sign * *theirs[i];
+}
+
+Tally Tally::OneRating(uint8_t classification, bool with_comment, bool with_phone) {
+  Tally t;
+  t.ratings = 1;
+  switch (static_cast<fb::Classification>(classification)) {
+    case fb::Classification::Satisfied:
+      t.satisfied = 1;
+      break;
+    case fb::Classification::Neutral:
+      t.neutral = 1;
+      break;
+    case fb::Classification::Unsatisfied:
+      t.unsatisfied = 1;
+      break;
+    default:
+      t.unclassified = 1;
+      break;
+  }
+  t.with_comment = with_comment ? 1 : 0;
+  t.with_phone = with_phone ? 1 : 0;
+  return t;
 }
 
 bool Tally::IsZero() const {

@@ -63,6 +63,11 @@ struct Tally {
   bool IsZero() const;
   bool operator==(const Tally& other) const;
 
+  // One counted rating (not misuse, not voided) of `classification`, an
+  // fb::Classification value; values this build does not name count as
+  // unclassified.
+  static Tally OneRating(uint8_t classification, bool with_comment, bool with_phone);
+
   std::string Encode() const;
   // False if `bytes` is not an encoded Tally. Shorter encodings (older
   // versions with fewer fields) decode with the missing fields 0.
