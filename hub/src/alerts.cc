@@ -341,7 +341,7 @@ void Alerts::Publish(const Alert& a, const std::string& step) {
     json body{{"event", "alert_" + step},
               {"alert", View(a, true)},
               {"time", FormatRfc3339(clock_->NowMs())}};
-    webhook_->Send(body.dump(-1, ' ', false, json::error_handler_t::replace));
+    webhook_->Send(codec::Dump(body));
   }
 }
 

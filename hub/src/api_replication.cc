@@ -124,11 +124,11 @@ HttpReply Api::Push(Call& call) {
   if (frames.empty()) result.head = head;
   if (result.stored > 0) {
     replication::WriteBatch batch;
-    batch.Put(codec::ReceivedKey(origin, first_new), json{{"first", first_new},
-                                                          {"last", last_seq},
-                                                          {"stored", result.stored},
-                                                          {"received_ms", ctx_->clock->NowMs()}}
-                                                         .dump());
+    batch.Put(codec::ReceivedKey(origin, first_new),
+              codec::Dump(json{{"first", first_new},
+                               {"last", last_seq},
+                               {"stored", result.stored},
+                               {"received_ms", ctx_->clock->NowMs()}}));
     // The receive time is advisory (reports use event time).
     ctx_->log->store()->Write(batch, false).PermitUncheckedError();
   }

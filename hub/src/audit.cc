@@ -16,7 +16,7 @@ Status AuditLog::Record(const std::string& user, const std::string& role,
   replication::WriteBatch batch;
   // The counter makes keys unique within a millisecond (and across restarts
   // the time moves on).
-  batch.Put(codec::AuditKey(now, counter_.fetch_add(1)), entry.dump());
+  batch.Put(codec::AuditKey(now, counter_.fetch_add(1)), codec::Dump(entry));
   return store_->Write(batch, true);
 }
 

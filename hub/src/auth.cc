@@ -127,7 +127,7 @@ const UserConfig* Auth::FindUser(std::string_view name) const {
 void Auth::Persist(const std::string& hash, const Session& s) const {
   replication::WriteBatch batch;
   batch.Put(codec::SessionKey(hash),
-            json{{"user", s.user}, {"csrf", s.csrf}, {"expires_ms", s.expires_ms}}.dump());
+            codec::Dump(json{{"user", s.user}, {"csrf", s.csrf}, {"expires_ms", s.expires_ms}}));
   // A lost session write only means logging in again after a restart.
   store_->Write(batch, false).PermitUncheckedError();
 }

@@ -163,4 +163,8 @@ std::string AuditKey(int64_t time_ms, uint64_t n) {
          "/" + SeqPart(n);
 }
 
+std::string Dump(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace hailong::hub::codec

@@ -2,12 +2,18 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
 #include "hailong/hub/read_model.h"
 
 namespace hailong::hub::codec {
+
+// j as compact JSON text; bytes that are not UTF-8 (event strings come from
+// other nodes and FlatBuffers does not check them) become U+FFFD instead of
+// throwing.
+std::string Dump(const nlohmann::json& j);
 
 // Percent-encodes '/', '%' and control bytes so a value can be one key part.
 std::string KeyPart(std::string_view value);

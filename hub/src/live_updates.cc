@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "codec.h"
+
 namespace hailong::hub {
 
 LiveUpdates::LiveUpdates() : thread_([this] { Heartbeat(); }) {}
@@ -49,16 +51,14 @@ void LiveUpdates::Publish(const AppliedBatch& batch) {
       nlohmann::json data{{"origin", batch.origin},     {"seq", batch.last_seq},
                           {"offices", visible},         {"ratings", batch.ratings},
                           {"dossiers", batch.dossiers}, {"follow_ups", batch.follow_ups}};
-      stream->Push("event: update\ndata: " + data.dump() + "\n\n");
+      stream->Push("event: update\ndata: " + codec::Dump(data) + "\n\n");
     }
     ++it;
   }
 }
 
 void LiveUpdates::PublishAlert(const std::string& office, const nlohmann::json& data) {
-  const std::string chunk =
-      "event: alert\ndata: " + data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
-      "\n\n";
+  const std::string chunk = "event: alert\ndata: " + codec::Dump(data) + "\n\n";
   std::lock_guard<std::mutex> lock(mu_);
   for (auto it = subscribers_.begin(); it != subscribers_.end();) {
     auto stream = it->stream.lock();

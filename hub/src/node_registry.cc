@@ -55,7 +55,7 @@ void NodeRegistry::Persist(const std::string& id, const NodeState& s) const {
          {"last_error", s.last_error},
          {"last_error_ms", s.last_error_ms}};
   replication::WriteBatch batch;
-  batch.Put(codec::NodeKey(id), j.dump());
+  batch.Put(codec::NodeKey(id), codec::Dump(j));
   // Node statistics are advisory: a lost write is corrected by the next push.
   log_->store()->Write(batch, false).PermitUncheckedError();
 }

@@ -49,25 +49,9 @@ bool IsMisuse(const fb::RatingSubmitted& r) {
 }
 
 Tally RatingTally(const fb::RatingSubmitted& r) {
-  Tally t;
-  t.ratings = 1;
-  switch (r.classification()) {
-    case fb::Classification::Satisfied:
-      t.satisfied = 1;
-      break;
-    case fb::Classification::Neutral:
-      t.neutral = 1;
-      break;
-    case fb::Classification::Unsatisfied:
-      t.unsatisfied = 1;
-      break;
-    default:
-      t.unclassified = 1;
-      break;
-  }
-  t.with_comment = (r.comment() && r.comment()->size() > 0) ? 1 : 0;
-  t.with_phone = (r.phone() && r.phone()->size() > 0) ? 1 : 0;
-  return t;
+  return Tally::OneRating(static_cast<uint8_t>(r.classification()),
+                          r.comment() && r.comment()->size() > 0,
+                          r.phone() && r.phone()->size() > 0);
 }
 
 // Everything the projection of one batch needs besides the overlay.
@@ -111,11 +95,10 @@ class BatchApplier {
         const fb::OfficerSignedIn& in = *e.body_as_OfficerSignedIn();
         const std::string office = OfficeOf(in.office(), origin);
         overlay_->Put(codec::DutyKey(office, Str(in.counter())),
-                      json{{"officer", Str(in.officer())},
-                           {"officer_name", Str(in.officer_name())},
-                           {"template", Str(in.template_id())},
-                           {"since_ms", e.time_ms()}}
-                          .dump());
+                      codec::Dump(json{{"officer", Str(in.officer())},
+                                       {"officer_name", Str(in.officer_name())},
+                                       {"template", Str(in.template_id())},
+                                       {"since_ms", e.time_ms()}}));
         return Status::OK();
       }
       case fb::EventBody::OfficerSignedOut: {
@@ -478,7 +461,7 @@ class BatchApplier {
              {"opened_ms", e.time_ms()},
              {"updated_ms", e.time_ms()},
              {"notes", json::array()}};
-    overlay_->Put(key, j.dump());
+    overlay_->Put(key, codec::Dump(j));
     applied_->offices.insert(Str(f.office()));
     if (f.rating_origin() && f.rating_origin()->size() > 0 && f.rating_seq() > 0) {
       // The projector opens follow-ups only for unsatisfied ratings, about
@@ -503,7 +486,7 @@ class BatchApplier {
                               {"assignee", Str(n.assignee())}});
     if (n.assignee() && n.assignee()->size() > 0) j["assignee"] = n.assignee()->str();
     j["updated_ms"] = e.time_ms();
-    overlay_->Put(key, j.dump());
+    overlay_->Put(key, codec::Dump(j));
     applied_->offices.insert(j.value("office", ""));
     return Status::OK();
   }
@@ -521,7 +504,7 @@ class BatchApplier {
     j["closed_by"] = Str(c.author());
     j["resolution"] = Str(c.resolution());
     j["updated_ms"] = e.time_ms();
-    overlay_->Put(key, j.dump());
+    overlay_->Put(key, codec::Dump(j));
     applied_->offices.insert(j.value("office", ""));
     return Status::OK();
   }
@@ -539,7 +522,7 @@ class BatchApplier {
            {"retired", c.retired()},
            {"attributes", attributes},
            {"updated_ms", e.time_ms()}};
-    overlay_->Put(codec::CatalogueKey(kind, Str(c.id())), j.dump());
+    overlay_->Put(codec::CatalogueKey(kind, Str(c.id())), codec::Dump(j));
     return Status::OK();
   }
 
@@ -551,7 +534,7 @@ class BatchApplier {
     Status s = LoadJson(key, &old);
     if (s.ok() && old.value("version", 0u) > tpl->version()) return Status::OK();
     if (!s.ok() && !s.IsNotFound()) return s;
-    overlay_->Put(key, TemplateToJson(*tpl).dump());
+    overlay_->Put(key, codec::Dump(TemplateToJson(*tpl)));
     return Status::OK();
   }
 

@@ -273,23 +273,7 @@ Status RunFilteredReport(const replication::Store& store, const ReportQuery& que
         if (!count_excluded) return true;
         t.excluded = 1;
       } else {
-        t.ratings = 1;
-        switch (static_cast<fb::Classification>(e.classification)) {
-          case fb::Classification::Satisfied:
-            t.satisfied = 1;
-            break;
-          case fb::Classification::Neutral:
-            t.neutral = 1;
-            break;
-          case fb::Classification::Unsatisfied:
-            t.unsatisfied = 1;
-            break;
-          default:
-            t.unclassified = 1;
-            break;
-        }
-        t.with_comment = e.has_comment ? 1 : 0;
-        t.with_phone = e.has_phone ? 1 : 0;
+        t = Tally::OneRating(e.classification, e.has_comment, e.has_phone);
       }
       group(office, VietnamDay(time), e.counter, e.officer, e.field, e.procedure, e.channel).Add(t);
       return true;
@@ -638,10 +622,7 @@ class RowWriter {
     Key(key);
     out_->append(v ? "true" : "false");
   }
-  void String(std::string_view v) {
-    out_->append(nlohmann::json(std::string(v))
-                     .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  }
+  void String(std::string_view v) { out_->append(codec::Dump(nlohmann::json(std::string(v)))); }
 
  private:
   std::string* out_;
