@@ -42,16 +42,19 @@ export function tempDir(tag) {
   return fs.mkdtempSync(path.join(os.tmpdir(), `hailong-browser-${tag}-`));
 }
 
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
+// A port nothing listens on, below Linux's ephemeral range (32768+), where
+// outgoing connections' local ends could take it before the daemon binds it.
+export async function freePort() {
+  for (;;) {
+    const port = 10000 + Math.floor(Math.random() * 22768);
+    const free = await new Promise((resolve) => {
+      const srv = net.createServer();
+      srv.unref();
+      srv.once('error', () => resolve(false));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+  }
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

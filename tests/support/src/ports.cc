@@ -26,13 +26,15 @@ bool CanBind(uint16_t port) {
 }  // namespace
 
 uint16_t FreeTcpPort() {
-  // Each process starts at its own place in 20000..59999 (outside Linux's
-  // default ephemeral range 32768..60999 is impossible to guarantee, so we
-  // also check by binding) and walks forward.
-  static std::atomic<uint32_t> next{20000u + static_cast<uint32_t>(::getpid() * 97u) % 40000u};
-  for (int attempt = 0; attempt < 40000; ++attempt) {
-    uint32_t candidate = next.fetch_add(1);
-    uint16_t port = static_cast<uint16_t>(20000u + (candidate - 20000u) % 40000u);
+  // Ports below Linux's ephemeral range (32768..60999): a port from that
+  // range can be taken between this check and the daemon's bind by any
+  // outgoing connection's local end (the hostile tests open thousands).
+  // Each process starts at its own place in 10000..32767 and walks forward;
+  // binding checks that nothing listens there now.
+  constexpr uint32_t kFirst = 10000, kCount = 32768 - kFirst;
+  static std::atomic<uint32_t> next{static_cast<uint32_t>(::getpid() * 97u) % kCount};
+  for (uint32_t attempt = 0; attempt < kCount; ++attempt) {
+    uint16_t port = static_cast<uint16_t>(kFirst + next.fetch_add(1) % kCount);
     if (CanBind(port)) return port;
   }
   std::abort();  // no free port at all: the machine is unusable for tests
