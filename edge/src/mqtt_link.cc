@@ -147,7 +147,10 @@ void MqttLink::Supervise() {
 
 bool MqttLink::Publish(const std::string& topic, const std::string& payload, int qos,
                        bool retained) {
-  if (!can_publish_.load()) return false;
+  // A resumed session delivers its queued ratings right after CONNACK,
+  // possibly before the supervisor thread has seen the connect complete:
+  // Paho's own state then says connected, and their acks must go out.
+  if (!can_publish_.load() && !client_->is_connected()) return false;
   try {
     client_->publish(topic, payload.data(), payload.size(), qos, retained);
     return true;
