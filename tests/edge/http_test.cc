@@ -58,6 +58,9 @@ class EdgeHttpTest : public ::testing::Test {
     }
     return out;
   }
+  // The map points into `events`: a temporary would dangle (ASan found one).
+  std::map<std::string, const fb::RatingSubmittedT*> RatingsById(std::vector<fb::EventT>&&) =
+      delete;
   EdgeHarness office_;
 };
 
@@ -143,7 +146,8 @@ TEST_F(EdgeHttpTest, SignInAttributesTheKioskRatingsToTheOfficer) {
   ASSERT_EQ(office_.StopEdge(), 0);
   Start();
   EXPECT_EQ(Body(office_.Get("/api/v1/counters/q2/session"))["officer"]["id"], "cb-an");
-  auto ratings = RatingsById(StopAndReadLog());
+  const std::vector<fb::EventT> events = StopAndReadLog();
+  auto ratings = RatingsById(events);
   EXPECT_EQ(ratings["during"]->officer, "cb-nhung");
   EXPECT_EQ(ratings["after"]->officer, "");
 }
