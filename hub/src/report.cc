@@ -11,6 +11,7 @@
 #include "hailong/schema/events_generated.h"
 #include "hailong/schema/time.h"
 #include "projection_state.h"
+#include "sign_in_names.h"
 
 namespace hailong::hub {
 
@@ -73,6 +74,29 @@ const char* CatalogueKindOf(GroupBy g) {
       return "procedure";
     default:
       return nullptr;
+  }
+}
+
+// Groups (office, key) → tally become the report's rows, named from the
+// catalogue for the groupings that have names (officers it does not name:
+// by the name they signed in with at a counter), and its totals.
+void AppendRows(const replication::Store& store, GroupBy g,
+                const std::map<std::pair<std::string, std::string>, Tally>& groups, Report* out) {
+  const char* kind = CatalogueKindOf(g);
+  for (const auto& [k, tally] : groups) {
+    ReportRow row;
+    row.office = k.first;
+    row.key = k.second;
+    row.tally = tally;
+    if (kind != nullptr) row.name = CatalogueName(store, kind, row.key);
+    if (row.name.empty() && g == GroupBy::kOfficer && !row.key.empty()) {
+      std::string signed_in;
+      if (store.Get(SignInNames::NameKey(row.office, row.key), &signed_in).ok()) {
+        row.name = std::move(signed_in);
+      }
+    }
+    out->totals.Add(tally);
+    out->rows.push_back(std::move(row));
   }
 }
 
@@ -307,16 +331,7 @@ Status RunFilteredReport(const replication::Store& store, const ReportQuery& que
     });
     if (!s.ok()) return s;
   }
-  const char* kind = CatalogueKindOf(g);
-  for (auto& [k, tally] : groups) {
-    ReportRow row;
-    row.office = k.first;
-    row.key = k.second;
-    row.tally = tally;
-    if (kind != nullptr) row.name = CatalogueName(store, kind, row.key);
-    out->totals.Add(tally);
-    out->rows.push_back(std::move(row));
-  }
+  AppendRows(store, g, groups, out);
   return Status::OK();
 }
 
@@ -467,16 +482,7 @@ Status RunReport(const replication::Store& store, const ReportQuery& query, Repo
       }
     }
   }
-  const char* kind = CatalogueKindOf(query.group_by);
-  for (auto& [k, tally] : groups) {
-    ReportRow row;
-    row.office = k.first;
-    row.key = k.second;
-    row.tally = tally;
-    if (kind != nullptr) row.name = CatalogueName(store, kind, row.key);
-    out->totals.Add(tally);
-    out->rows.push_back(std::move(row));
-  }
+  AppendRows(store, query.group_by, groups, out);
   return Status::OK();
 }
 

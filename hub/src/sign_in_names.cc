@@ -18,6 +18,10 @@ std::string Str(const flatbuffers::String* s) { return s ? s->str() : std::strin
 
 }  // namespace
 
+std::string SignInNames::NameKey(const std::string& office, const std::string& officer) {
+  return kOfficerPrefix + codec::KeyPart(office) + "/" + codec::KeyPart(officer);
+}
+
 SignInNames::SignInNames(const HubConfig* config, replication::EventLog* log)
     : config_(config), log_(log) {
   for (const NodeConfig& n : config_->nodes) origin_office_[n.id] = n.office_id;
@@ -103,9 +107,7 @@ Status SignInNames::CatchUp() {
               }
               const std::string name = Str(in.officer_name());
               if (!office.empty() && !name.empty() && in.officer()) {
-                batch.Put(kOfficerPrefix + codec::KeyPart(office) + "/" +
-                              codec::KeyPart(Str(in.officer())),
-                          name);
+                batch.Put(NameKey(office, Str(in.officer())), name);
               }
             }
             return seq - cursor < 65536;

@@ -29,6 +29,9 @@ class SignInNames {
  public:
   static constexpr uint64_t kBackfillEvents = 1000000;
 
+  // The store key of an officer's sign-in name (value: the name).
+  static std::string NameKey(const std::string& office, const std::string& officer);
+
   SignInNames(const HubConfig* config, replication::EventLog* log);
   ~SignInNames();
   void Start();  // listens to the log on its own thread

@@ -60,6 +60,35 @@ TEST(HubSignInNamesTest, OfficersWithoutCatalogueEntriesAreNamedFromSignIns) {
   EXPECT_TRUE(seen.contains("cb-9"));
   EXPECT_FALSE(seen.contains("cb-20")) << "office p2 is not the viewer's";
 
+  // Reports by officer (JSON, CSV, XLSX) name them the same way.
+  fb::RatingSubmittedT rating;
+  rating.rating_id = "r-9";
+  rating.counter = "q1";
+  rating.officer = "cb-9";
+  rating.template_id = "smiley-4";
+  rating.classification = fb::Classification::Satisfied;
+  fb::EventBodyUnion b3;
+  b3.Set(rating);
+  ASSERT_EQ(hub.Push(kTokenP1, "edge-p1", Frames({p1.Next(b3, now)})).status, 200);
+  const std::string report =
+      "/api/v1/report?group_by=officer&office=p1&from=" + VietnamDay(now - 86400000) +
+      "&to=" + VietnamDay(now + 86400000);
+  json row;
+  ASSERT_TRUE(testing::WaitUntil(
+      [&] {
+        auto r = hub.Get(report, admin.Read());
+        json rows = json::parse(r.body, nullptr, false);
+        if (r.status != 200 || !rows.is_object()) return false;
+        for (const json& x : rows["rows"]) {
+          if (x.value("officer", "") == "cb-9") row = x;
+        }
+        return row.is_object();
+      },
+      std::chrono::seconds(20)))
+      << hub.LogTail();
+  EXPECT_EQ(row["name"], "Lê Thị Chín");
+  EXPECT_EQ(row["ratings"], 1);
+
   auto res = hub.Post("/api/v1/catalogue",
                       json{{"kind", "officer"},
                            {"id", "cb-9"},
