@@ -139,6 +139,9 @@ class Api {
   };
   std::mutex report_cache_mu_;
   std::map<std::string, CachedReport> report_cache_;
+  // The scanned tally ranges, shared by every JSON report while the read
+  // models stay the same (keyed by the projector's instance and generation).
+  ReportCache report_ranges_;
   std::mutex survey_mu_;                                           // guards survey_attempts_
   std::map<std::string, std::deque<int64_t>> survey_attempts_;     // by client address
   std::mutex push_mu_;                                             // guards push_locks_

@@ -97,12 +97,10 @@ HttpReply Api::ReportRoute(Call& call, const std::string& format) {
         return it->second.reply;
       }
     }
-    // The scanned tally ranges, shared by every request while the models
-    // stay the same: a new period over known months and days reads memory.
-    static ReportCache ranges;
+    // A new period over known months and days reads report_ranges_.
     Report report;
-    Status s = RunReport(*ctx_->log->store(), query, &report, &ranges, ctx_->projector->instance(),
-                         generation);
+    Status s = RunReport(*ctx_->log->store(), query, &report, &report_ranges_,
+                         ctx_->projector->instance(), generation);
     if (!s.ok()) return ReportError(call, s);
     HttpReply reply = JsonReply(200, ReportToJsonText(report, *ctx_->config));
     std::lock_guard<std::mutex> lock(report_cache_mu_);
