@@ -1,10 +1,15 @@
 // SimDevice: see sim_device.h.
 #include "sim_device.h"
 
+#include <mosquitto.h>
+#include <sys/epoll.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <mutex>
 
 #include "hailong/devices/payload.h"
-#include "hailong/devices/tcp_nodelay.h"
 
 namespace hailong::devices::internal {
 namespace {
@@ -13,11 +18,47 @@ using std::chrono::milliseconds;
 
 constexpr int kMinBackoffMs = 250;
 constexpr int kMaxBackoffMs = 5000;
-// Paho refuses publications beyond max_buffered_messages queued commands
-// (default 100), connected or not.
-constexpr int kMaxBufferedMessages = 1 << 20;
+constexpr int kKeepAliveS = 20;
+// A connection attempt without CONNACK for this long is given up.
+constexpr int kConnectTimeoutMs = 5000;
+// Packets read from one socket per readiness report (level-triggered: the
+// rest come with the next).
+constexpr int kMaxReadsPerEvent = 64;
+
+void InitLibrary() {
+  static std::once_flag once;
+  std::call_once(once, [] { mosquitto_lib_init(); });
+}
 
 }  // namespace
+
+Status ParseBrokerUri(const std::string& uri, std::string* host, int* port) {
+  std::string rest = uri;
+  for (const char* scheme : {"tcp://", "mqtt://"}) {
+    if (rest.rfind(scheme, 0) == 0) rest = rest.substr(std::char_traits<char>::length(scheme));
+  }
+  if (rest.find("://") != std::string::npos) {
+    return Status::InvalidArgument("--broker: only tcp://host:port is supported, not " + uri);
+  }
+  if (!rest.empty() && rest.back() == '/') rest.pop_back();
+  *port = 1883;
+  const size_t colon = rest.rfind(':');
+  if (colon != std::string::npos && rest.find(']', colon) == std::string::npos) {
+    char* end = nullptr;
+    const long p = std::strtol(rest.c_str() + colon + 1, &end, 10);
+    if (end == rest.c_str() + colon + 1 || *end != '\0' || p < 1 || p > 65535) {
+      return Status::InvalidArgument("--broker: bad port in " + uri);
+    }
+    *port = static_cast<int>(p);
+    rest.resize(colon);
+  }
+  if (rest.size() > 2 && rest.front() == '[' && rest.back() == ']') {
+    rest = rest.substr(1, rest.size() - 2);
+  }
+  if (rest.empty()) return Status::InvalidArgument("--broker: no host in " + uri);
+  *host = rest;
+  return Status::OK();
+}
 
 SimDevice::SimDevice(std::string id_in, std::string office, std::string counter_in)
     : id(std::move(id_in)),
@@ -28,104 +69,139 @@ SimDevice::SimDevice(std::string id_in, std::string office, std::string counter_
       session_topic(SessionTopic(office, counter)),
       backoff_ms_(kMinBackoffMs) {}
 
+SimDevice::~SimDevice() {
+  if (client_ != nullptr) mosquitto_destroy(client_);
+}
+
 Status SimDevice::CreateClient(const SimulatorOptions& o, const std::string& username,
-                               std::function<void(const mqtt::message&)> on_message) {
-  try {
-    client_ = std::make_unique<mqtt::async_client>(o.broker, id,
-                                                   mqtt::create_options_builder()
-                                                       .mqtt_version(MQTTVERSION_3_1_1)
-                                                       .max_buffered_messages(kMaxBufferedMessages)
-                                                       .finalize());
-  } catch (const std::exception& e) {
-    return Status::Unavailable("--broker: " + std::string(e.what()));
+                               MessageHandler on_message) {
+  Status s = ParseBrokerUri(o.broker, &host_, &port_);
+  if (!s.ok()) return Status::Unavailable(s.message());
+  InitLibrary();
+  client_ = mosquitto_new(id.c_str(), o.clean_session, this);
+  if (client_ == nullptr) return Status::Unavailable("--broker: cannot create an MQTT client");
+  mosquitto_int_option(client_, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+  mosquitto_int_option(client_, MOSQ_OPT_TCP_NODELAY, 1);
+  // The simulator keeps its own window (max_in_flight); no second one here.
+  mosquitto_max_inflight_messages_set(client_, 0);
+  mosquitto_will_set(client_, status_topic.c_str(), 7, "offline", 1, true);
+  if (!username.empty()) {
+    mosquitto_username_pw_set(client_, username.c_str(),
+                              o.password.empty() ? nullptr : o.password.c_str());
   }
-  auto builder = mqtt::connect_options_builder()
-                     .clean_session(o.clean_session)
-                     .keep_alive_interval(std::chrono::seconds(20))
-                     .connect_timeout(std::chrono::seconds(5))
-                     .automatic_reconnect(false)
-                     .will(mqtt::message(status_topic, "offline", 1, true));
-  if (!username.empty()) builder.user_name(username).password(o.password);
-  connect_options_ = builder.finalize();
-  client_->set_connection_lost_handler([this](const std::string&) {
-    std::lock_guard<std::mutex> lock(conn_mu_);
-    conn_ = Conn::kIdle;
-    connect_token_.reset();
-    next_connect_ = Steady::now() + milliseconds(kMinBackoffMs);
-    backoff_ms_ = kMinBackoffMs;
-  });
-  client_->set_message_callback(
-      [on_message = std::move(on_message)](mqtt::const_message_ptr m) { on_message(*m); });
+  mosquitto_connect_callback_set(client_, &SimDevice::OnConnect);
+  mosquitto_disconnect_callback_set(client_, &SimDevice::OnDisconnect);
+  mosquitto_message_callback_set(client_, &SimDevice::OnMessage);
+  mosquitto_publish_callback_set(client_, &SimDevice::OnPublish);
+  on_message_ = std::move(on_message);
   return Status::OK();
+}
+
+void SimDevice::OnConnect(struct mosquitto*, void* self, int rc) {
+  auto* d = static_cast<SimDevice*>(self);
+  if (rc == 0) {
+    d->conn_ = Conn::kUp;
+    d->came_up_ = true;
+    d->backoff_ms_ = kMinBackoffMs;
+  }
+  // A refusal is followed by the disconnect callback.
+}
+
+void SimDevice::OnDisconnect(struct mosquitto*, void* self, int) {
+  static_cast<SimDevice*>(self)->Lost(Steady::now());
+}
+
+void SimDevice::Lost(Steady::time_point now) {
+  if (conn_ == Conn::kUp) backoff_ms_ = kMinBackoffMs;
+  conn_ = Conn::kIdle;
+  came_up_ = false;
+  next_connect_ = now + milliseconds(backoff_ms_);
+  backoff_ms_ = std::min(backoff_ms_ * 2, kMaxBackoffMs);
+}
+
+void SimDevice::OnMessage(struct mosquitto*, void* self, const struct mosquitto_message* m) {
+  auto* d = static_cast<SimDevice*>(self);
+  if (m->topic == nullptr || !d->on_message_) return;
+  d->on_message_(std::string_view(m->topic),
+                 std::string_view(static_cast<const char*>(m->payload),
+                                  static_cast<size_t>(std::max(0, m->payloadlen))));
+}
+
+void SimDevice::OnPublish(struct mosquitto*, void* self, int mid) {
+  auto* d = static_cast<SimDevice*>(self);
+  if (d->on_published_) d->on_published_(mid);
 }
 
 bool SimDevice::ManageConnection(Steady::time_point now,
                                  const std::vector<std::string>& subscriptions) {
-  bool came_up = false;
-  {
-    std::lock_guard<std::mutex> lock(conn_mu_);
-    if (conn_ == Conn::kIdle && now >= next_connect_) {
-      try {
-        connect_token_ = client_->connect(connect_options_);
-        conn_ = Conn::kConnecting;
-      } catch (const std::exception&) {
-        next_connect_ = now + milliseconds(backoff_ms_);
-        backoff_ms_ = std::min(backoff_ms_ * 2, kMaxBackoffMs);
-      }
-    } else if (conn_ == Conn::kConnecting && connect_token_ && connect_token_->is_complete()) {
-      if (connect_token_->get_return_code() == 0 && client_->is_connected()) {
-        conn_ = Conn::kUp;
-        backoff_ms_ = kMinBackoffMs;
-        came_up = true;
-      } else {
-        conn_ = Conn::kIdle;
-        next_connect_ = now + milliseconds(backoff_ms_);
-        backoff_ms_ = std::min(backoff_ms_ * 2, kMaxBackoffMs);
-      }
-      connect_token_.reset();
+  if (conn_ == Conn::kIdle && now >= next_connect_) {
+    registered_fd = -1;  // a new socket (its number may be the old one's)
+    const int rc = ever_connected_
+                       ? mosquitto_reconnect_async(client_)
+                       : mosquitto_connect_async(client_, host_.c_str(), port_, kKeepAliveS);
+    if (rc == MOSQ_ERR_SUCCESS) {
+      ever_connected_ = true;
+      conn_ = Conn::kConnecting;
+      connect_started_ = now;
+    } else {
+      if (rc != MOSQ_ERR_INVAL) ever_connected_ = true;
+      Lost(now);
     }
+  } else if (conn_ == Conn::kConnecting &&
+             now - connect_started_ > milliseconds(kConnectTimeoutMs)) {
+    Lost(now);  // the next attempt closes the socket
   }
-  if (!came_up) return false;
-  EnableTcpNoDelayOnAllSockets();
-  try {
-    for (const std::string& topic : subscriptions) client_->subscribe(topic, 1);
-    client_->publish(status_topic, "online", 6, 1, true);
-  } catch (const std::exception&) {
-    // The connection dropped again; the lost handler schedules a retry.
+  if (!came_up_) return false;
+  came_up_ = false;
+  for (const std::string& topic : subscriptions) {
+    mosquitto_subscribe(client_, nullptr, topic.c_str(), 1);
   }
+  mosquitto_publish(client_, nullptr, status_topic.c_str(), 6, "online", 1, true);
   return true;
 }
 
-bool SimDevice::IsUp() {
-  std::lock_guard<std::mutex> lock(conn_mu_);
-  return conn_ == Conn::kUp;
+bool SimDevice::Publish(std::string_view payload, std::string* error, int* mid) {
+  const int rc = mosquitto_publish(client_, mid, rating_topic.c_str(),
+                                   static_cast<int>(payload.size()), payload.data(), 1, false);
+  if (rc == MOSQ_ERR_SUCCESS) return true;
+  *error = mosquitto_strerror(rc);
+  return false;
 }
 
-bool SimDevice::Publish(const std::string& payload, std::string* error) {
-  try {
-    client_->publish(rating_topic, payload.data(), payload.size(), 1, false);
-    return true;
-  } catch (const std::exception& e) {
-    *error = e.what();
-    return false;
+bool SimDevice::PublishOffline() {
+  if (!IsUp()) return false;
+  return mosquitto_publish(client_, nullptr, status_topic.c_str(), 7, "offline", 1, true) ==
+         MOSQ_ERR_SUCCESS;
+}
+
+void SimDevice::Disconnect() {
+  if (client_ != nullptr && conn_ != Conn::kIdle) mosquitto_disconnect(client_);
+}
+
+bool SimDevice::WantsWrite() const { return client_ != nullptr && mosquitto_want_write(client_); }
+
+int SimDevice::Socket() const { return client_ == nullptr ? -1 : mosquitto_socket(client_); }
+
+void SimDevice::HandleEvents(uint32_t events) {
+  if ((events & (EPOLLIN | EPOLLERR | EPOLLHUP)) != 0) {
+    for (int i = 0; i < kMaxReadsPerEvent && Socket() >= 0; ++i) {
+      errno = 0;
+      const int rc = mosquitto_loop_read(client_, 1);
+      if (rc != MOSQ_ERR_SUCCESS) {
+        if (conn_ != Conn::kIdle && Socket() < 0) Lost(Steady::now());
+        break;
+      }
+      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+    }
+  }
+  if (Socket() >= 0 && ((events & EPOLLOUT) != 0 || WantsWrite())) {
+    const int rc = mosquitto_loop_write(client_, 1);
+    if (rc != MOSQ_ERR_SUCCESS && conn_ != Conn::kIdle && Socket() < 0) Lost(Steady::now());
   }
 }
 
-mqtt::token_ptr SimDevice::PublishOffline() {
-  if (!IsUp()) return nullptr;
-  try {
-    return client_->publish(status_topic, "offline", 7, 1, true);
-  } catch (const std::exception&) {
-    return nullptr;
-  }
-}
-
-mqtt::token_ptr SimDevice::Disconnect() {
-  try {
-    if (client_ && client_->is_connected()) return client_->disconnect(1000);
-  } catch (const std::exception&) {
-  }
-  return nullptr;
+void SimDevice::Tick() {
+  if (Socket() >= 0) mosquitto_loop_misc(client_);
 }
 
 }  // namespace hailong::devices::internal

@@ -1,12 +1,16 @@
 // One simulated device's MQTT connection and its pending ratings (private to
 // hailong_devices; the Simulator owns many).
 //
-// Thread safety: connection state is guarded by conn_mu, ratings by mu; the
-// Paho callbacks run on Paho's threads, everything else on the simulator's
-// main thread.
+// The connection is a libmosquitto client without a thread of its own: the
+// simulator drives every device's socket from its one thread (SimLoop), so
+// 200 devices cost one thread and one epoll set, not a receive and a send
+// thread each. Each device is still its own MQTT client: client id = its
+// device id, its own credentials, its own will, QoS 1 both ways.
+//
+// Thread safety: everything runs on the simulator's thread (callbacks come
+// from HandleEvents/Tick). `mu` still guards the ratings, for Finish() and
+// progress reporting.
 #pragma once
-
-#include <mqtt/async_client.h>
 
 #include <chrono>
 #include <cstdint>
@@ -16,12 +20,16 @@
 #include <mutex>
 #include <random>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "hailong/devices/simulator.h"
 #include "hailong/devices/template.h"
 #include "outbox.h"
+
+struct mosquitto;
+struct mosquitto_message;
 
 namespace hailong::devices::internal {
 
@@ -38,25 +46,52 @@ struct PendingRating {
   std::string expected_reason;  // bad only
 };
 
+// "tcp://host:port", "mqtt://host:port" or "host:port" (port 1883 when
+// omitted); InvalidArgument otherwise.
+Status ParseBrokerUri(const std::string& uri, std::string* host, int* port);
+
 class SimDevice {
  public:
+  using MessageHandler = std::function<void(std::string_view topic, std::string_view payload)>;
+  // Called (with the device's own rating-publication message id) when the
+  // broker acknowledges a QoS 1 publication (PUBACK).
+  using PublishedHandler = std::function<void(int mid)>;
+
   SimDevice(std::string id, std::string office, std::string counter);
+  ~SimDevice();
 
   // Creates the MQTT client (no I/O). `on_message` gets every message
-  // (acks and sessions) on Paho's thread. Unavailable for a bad broker URI.
+  // (acks and sessions). Unavailable for a bad broker URI.
   Status CreateClient(const SimulatorOptions& o, const std::string& username,
-                      std::function<void(const mqtt::message&)> on_message);
+                      MessageHandler on_message);
+  void set_on_published(PublishedHandler h) { on_published_ = std::move(h); }
   // Starts a connection attempt when due (backoff 250 ms doubling to 5 s)
-  // and notices its outcome; on success subscribes to `subscriptions`,
-  // publishes "online" and returns true (the caller then resends).
+  // and returns true once each time a connection came up (CONNACK accepted)
+  // since the last call: it has then subscribed to `subscriptions` and
+  // published "online" (the caller then resends).
   bool ManageConnection(Steady::time_point now, const std::vector<std::string>& subscriptions);
-  bool IsUp();
+  bool IsUp() const { return conn_ == Conn::kUp; }
+  bool Connected() const { return conn_ != Conn::kIdle; }  // a socket exists
   // Publishes a rating payload at QoS 1; false (and *error) if refused.
-  bool Publish(const std::string& payload, std::string* error);
-  // Publishes "offline" (retained) if up; returns its token or null.
-  mqtt::token_ptr PublishOffline();
-  // Disconnects if connected; returns the token or null.
-  mqtt::token_ptr Disconnect();
+  // *mid (if given) gets the publication's MQTT message id.
+  bool Publish(std::string_view payload, std::string* error, int* mid = nullptr);
+  // Publishes "offline" (retained) if up; false if not.
+  bool PublishOffline();
+  // Sends DISCONNECT if connected (the socket closes once it is written).
+  void Disconnect();
+  // Outgoing bytes are waiting for the socket.
+  bool WantsWrite() const;
+
+  // The event loop's side (SimLoop): the current socket (-1 = none), and
+  // the readiness it reported (EPOLLIN/EPOLLOUT/EPOLLERR bits).
+  int Socket() const;
+  void HandleEvents(uint32_t events);
+  // Keepalive (PINGREQ) and timeouts; call every few tens of ms.
+  void Tick();
+
+  // Set by SimLoop: the socket it registered and the events it asked for.
+  int registered_fd = -1;
+  uint32_t registered_events = 0;
 
   const std::string id;
   const std::string counter;
@@ -84,11 +119,21 @@ class SimDevice {
  private:
   enum class Conn { kIdle, kConnecting, kUp };
 
-  std::unique_ptr<mqtt::async_client> client_;
-  mqtt::connect_options connect_options_;
-  std::mutex conn_mu_;
-  Conn conn_ = Conn::kIdle;  // guarded by conn_mu_
-  mqtt::token_ptr connect_token_;
+  static void OnConnect(struct mosquitto*, void* self, int rc);
+  static void OnDisconnect(struct mosquitto*, void* self, int rc);
+  static void OnMessage(struct mosquitto*, void* self, const struct mosquitto_message* m);
+  static void OnPublish(struct mosquitto*, void* self, int mid);
+  void Lost(Steady::time_point now);
+
+  struct mosquitto* client_ = nullptr;
+  std::string host_;
+  int port_ = 1883;
+  bool ever_connected_ = false;  // the first attempt uses connect, later ones reconnect
+  MessageHandler on_message_;
+  PublishedHandler on_published_;
+  Conn conn_ = Conn::kIdle;
+  bool came_up_ = false;  // CONNACK accepted, not yet reported by ManageConnection
+  Steady::time_point connect_started_;
   Steady::time_point next_connect_;
   int backoff_ms_;
 };

@@ -16,6 +16,7 @@
 #include "outbox.h"
 #include "sim_device.h"
 #include "sim_edge.h"
+#include "sim_loop.h"
 #include "sim_payloads.h"
 
 namespace hailong::devices {
@@ -150,7 +151,9 @@ class Simulator::Impl {
 
   Status Run(const std::atomic<bool>* stop, const std::atomic<bool>* abort,
              SimulatorReport* report) {
-    Status s = CreateClients();
+    Status s = loop_.Open();
+    if (!s.ok()) return s;
+    s = CreateClients();
     if (!s.ok()) return s;
     // Let the devices connect first (a load run should not start with a
     // backlog), but press anyway when the broker stays away.
@@ -162,7 +165,7 @@ class Simulator::Impl {
         if (IsUp(*d)) ++up;
       }
       if (up == devices_.size()) break;
-      std::this_thread::sleep_for(milliseconds(5));
+      loop_.Poll(devices_, Steady::now() + milliseconds(5));
     }
     if (o_.follow_session) {
       // Retained sessions arrive right after the subscription; a counter
@@ -170,7 +173,7 @@ class Simulator::Impl {
       const Steady::time_point session_deadline = Steady::now() + milliseconds(1000);
       while (!stop->load() && Steady::now() < session_deadline &&
              sessions_seen_.load() < devices_.size()) {
-        std::this_thread::sleep_for(milliseconds(5));
+        loop_.Poll(devices_, Steady::now() + milliseconds(5));
       }
     }
     start_ = Steady::now();
@@ -220,6 +223,7 @@ class Simulator::Impl {
         }
       }
       if (now >= next_tick) {
+        loop_.Tick(devices_);
         for (auto& d : devices_) {
           ManageConnection(*d, now);
           Pump(*d, now, resend_timeout);
@@ -236,8 +240,7 @@ class Simulator::Impl {
         if (abort->load() || now >= drain_deadline || Outstanding() == 0) break;
       }
       next_due = std::min(next_due, next_tick);
-      std::this_thread::sleep_until(
-          std::max(next_due, Steady::now() + std::chrono::microseconds(200)));
+      loop_.Poll(devices_, std::max(next_due, Steady::now() + std::chrono::microseconds(200)));
     }
     Finish(report);
     Shutdown();
@@ -251,13 +254,14 @@ class Simulator::Impl {
       const std::string username = o_.username_prefix.empty()
                                        ? std::string()
                                        : o_.username_prefix + d->id.substr(o_.device_prefix.size());
-      Status s = d->CreateClient(o_, username, [this, d](const mqtt::message& m) {
-        if (m.get_topic() == d->ack_topic) {
-          OnAck(*d, m.get_payload_str());
-        } else {
-          OnSession(*d, m.get_payload_str());
-        }
-      });
+      Status s = d->CreateClient(o_, username,
+                                 [this, d](std::string_view topic, std::string_view payload) {
+                                   if (topic == d->ack_topic) {
+                                     OnAck(*d, payload);
+                                   } else {
+                                     OnSession(*d, payload);
+                                   }
+                                 });
       if (!s.ok()) return s;
     }
     return Status::OK();
@@ -405,7 +409,7 @@ class Simulator::Impl {
 
   // A retained counter session from the edge: {"template":{...}|null,
   // "dossier":{"receipt":...}|null, ...}. Unusable parts are ignored.
-  void OnSession(Device& d, const std::string& payload) {
+  void OnSession(Device& d, std::string_view payload) {
     nlohmann::json j = nlohmann::json::parse(payload, nullptr, false);
     if (!j.is_object()) return;
     std::shared_ptr<const SurveyTemplate> survey;
@@ -529,7 +533,7 @@ class Simulator::Impl {
     resent_ += repeats;
   }
 
-  void OnAck(Device& d, const std::string& payload) {
+  void OnAck(Device& d, std::string_view payload) {
     const Steady::time_point now = Steady::now();
     DeviceAck ack;
     if (!ParseAck(payload, &ack).ok()) {
@@ -665,22 +669,33 @@ class Simulator::Impl {
     }
   }
 
+  // Publishes "offline" on every connected device, then disconnects them
+  // all, running the event loop until that is written (at most 5 s).
   void Shutdown() {
-    std::vector<mqtt::token_ptr> tokens;
-    for (auto& d : devices_) {
-      if (auto t = d->PublishOffline()) tokens.push_back(t);
+    for (auto& d : devices_) d->PublishOffline();
+    RunLoopUntil(Steady::now() + std::chrono::seconds(2), [this] {
+      return std::none_of(devices_.begin(), devices_.end(),
+                          [](const auto& d) { return d->IsUp() && d->WantsWrite(); });
+    });
+    for (auto& d : devices_) d->Disconnect();
+    RunLoopUntil(Steady::now() + std::chrono::seconds(3), [this] {
+      return std::none_of(devices_.begin(), devices_.end(),
+                          [](const auto& d) { return d->Socket() >= 0; });
+    });
+  }
+
+  template <typename Done>
+  void RunLoopUntil(Steady::time_point deadline, Done done) {
+    while (!done() && Steady::now() < deadline) {
+      loop_.Poll(devices_, std::min(deadline, Steady::now() + milliseconds(5)));
+      loop_.Tick(devices_);
     }
-    for (auto& t : tokens) t->wait_for(std::chrono::seconds(2));
-    tokens.clear();
-    for (auto& d : devices_) {
-      if (auto t = d->Disconnect()) tokens.push_back(t);
-    }
-    for (auto& t : tokens) t->wait_for(std::chrono::seconds(3));
   }
 
   SimulatorOptions o_;
   std::string run_;
   std::vector<std::unique_ptr<Device>> devices_;
+  internal::SimLoop loop_;
   Steady::time_point start_;
   uint64_t presses_ = 0;  // main thread only
   uint64_t restored_ = 0;
