@@ -45,6 +45,8 @@ int RunResponder(const hailong::devices::AckResponderOptions& options, double du
   }
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
+  // Subscribed: what devices publish from now on reaches the responder.
+  std::fprintf(stderr, en ? "responder: ready\n" : "responder: sẵn sàng\n");
   const auto start = std::chrono::steady_clock::now();
   uint64_t last = 0;
   int seconds = 0;
@@ -69,7 +71,9 @@ int RunResponder(const hailong::devices::AckResponderOptions& options, double du
     std::cout << nlohmann::json{{"stored", responder.stored()},
                                 {"repeated", responder.repeated()},
                                 {"rejected", responder.rejected()},
-                                {"publish_errors", responder.publish_errors()}}
+                                {"publish_errors", responder.publish_errors()},
+                                {"received", responder.received()},
+                                {"received_per_s", responder.received_per_s()}}
                      .dump()
               << std::endl;
   }
@@ -100,7 +104,7 @@ int main(int argc, char** argv) {
   bool report_json = false, quiet = false, list_templates = false, responder = false;
   std::string responder_username, procedures_file;
   int responder_clients = 4;
-  bool responder_ack_only = false;
+  bool responder_ack_only = false, responder_count_only = false;
 
   CLI::App app(T("hailong-devsim: hộp nút bấm và màn hình cảm ứng mô phỏng (giao thức MQTT v1), "
                  "kiêm công cụ tạo tải.",
@@ -219,6 +223,16 @@ int main(int argc, char** argv) {
                T("--responder chỉ đọc mã lượt rồi xác nhận, không kiểm tra mẫu (trần MQTT thuần)",
                  "--responder reads only the rating id and acks, no template checks (pure MQTT "
                  "ceiling)"));
+  app.add_flag("--responder-count-only", responder_count_only,
+               T("--responder chỉ đăng ký nhận và đếm, không xác nhận (tốc độ QoS 1 từ thiết bị "
+                 "đến bên nhận của Mosquitto)",
+                 "--responder only subscribes and counts, never acks (Mosquitto's QoS 1 "
+                 "publish-to-subscriber rate)"));
+  app.add_flag("--publish-only", o.publish_only,
+               T("Một lượt xong khi broker xác nhận đã nhận (PUBACK), không chờ edge (dùng với "
+                 "--responder-count-only để đo trần)",
+                 "A rating is done once the broker acknowledges it (PUBACK), no edge ack "
+                 "awaited (with --responder-count-only, the ceiling)"));
   app.add_option("--responder-username", responder_username,
                  T("Tên đăng nhập broker của --responder", "Broker username for --responder"));
   app.add_flag("--quiet", quiet, T("Không in tiến độ mỗi giây", "No progress line every second"));
@@ -264,6 +278,7 @@ int main(int argc, char** argv) {
     ro.username = responder_username;
     ro.clients = responder_clients;
     ro.validate = !responder_ack_only;
+    ro.count_only = responder_count_only;
     ro.password = o.password;
     return RunResponder(ro, o.duration_s, o.progress, report_json, en);
   }

@@ -1,31 +1,34 @@
 // AckResponder: see responder.h.
 #include "hailong/devices/responder.h"
 
-#include <mqtt/async_client.h>
+#include <mosquitto.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <mutex>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
 #include "hailong/devices/payload.h"
-#include "hailong/devices/tcp_nodelay.h"
 #include "hailong/devices/template.h"
 #include "hailong/schema/time.h"
+#include "sim_device.h"
 
 namespace hailong::devices {
 namespace {
 
 // The "id" of a payload shaped like devsim's ({"id":"...",...}) without a
 // JSON DOM; anything else goes through ExtractRatingId.
-std::optional<std::string> QuickRatingId(const std::string& payload) {
+std::optional<std::string> QuickRatingId(std::string_view payload) {
   static constexpr std::string_view kKey = "\"id\":\"";
   const size_t at = payload.find(kKey);
   if (at != std::string::npos) {
     const size_t begin = at + kKey.size();
     const size_t end = payload.find_first_of("\"\\", begin);
     if (end != std::string::npos && payload[end] == '"') {
-      return payload.substr(begin, end - begin);
+      return std::string(payload.substr(begin, end - begin));
     }
   }
   return ExtractRatingId(payload);
@@ -37,65 +40,101 @@ class AckResponder::Impl {
  public:
   Impl(AckResponderOptions o, AckResponder* owner)
       : o_(std::move(o)), owner_(owner), registry_(TemplateRegistry::WithBuiltins()) {}
+  ~Impl() { Stop(); }
 
   Status Start() {
+    std::string host;
+    int port = 1883;
+    Status s = internal::ParseBrokerUri(o_.broker, &host, &port);
+    if (!s.ok()) return Status::Unavailable(s.message());
+    static std::once_flag once;
+    std::call_once(once, [] { mosquitto_lib_init(); });
     const int n = std::max(1, o_.clients);
     // With several clients, a shared subscription spreads the ratings.
-    const std::string filter = n == 1 ? RatingSubscription(o_.office)
-                                      : "$share/hailong-responder/" + RatingSubscription(o_.office);
-    try {
-      for (int i = 0; i < n; ++i) {
-        // Paho refuses publications beyond max_buffered_messages queued
-        // commands (default 100), connected or not; acks come in bursts.
-        auto client = std::make_unique<mqtt::async_client>(
-            o_.broker, n == 1 ? o_.client_id : o_.client_id + "-" + std::to_string(i + 1),
-            mqtt::create_options_builder()
-                .mqtt_version(MQTTVERSION_3_1_1)
-                .max_buffered_messages(1 << 20)
-                .finalize());
-        mqtt::async_client* c = client.get();
-        c->set_message_callback([this, c](mqtt::const_message_ptr m) { OnRating(c, *m); });
-        c->set_connected_handler([c, filter](const std::string&) {
-          EnableTcpNoDelayOnAllSockets();
-          try {
-            c->subscribe(filter, 1);
-          } catch (const std::exception&) {
-          }
-        });
-        clients_.push_back(std::move(client));
+    filter_ = n == 1 ? RatingSubscription(o_.office)
+                     : "$share/hailong-responder/" + RatingSubscription(o_.office);
+    for (int i = 0; i < n; ++i) {
+      const std::string id = n == 1 ? o_.client_id : o_.client_id + "-" + std::to_string(i + 1);
+      struct mosquitto* m = mosquitto_new(id.c_str(), true, this);
+      if (m == nullptr) return Status::Unavailable("cannot create an MQTT client");
+      clients_.push_back(m);
+      mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+      mosquitto_int_option(m, MOSQ_OPT_TCP_NODELAY, 1);
+      mosquitto_max_inflight_messages_set(m, 0);
+      mosquitto_reconnect_delay_set(m, 1, 5, true);
+      if (!o_.username.empty()) {
+        mosquitto_username_pw_set(m, o_.username.c_str(),
+                                  o_.password.empty() ? nullptr : o_.password.c_str());
       }
-      for (auto& c : clients_) {
-        auto b = mqtt::connect_options_builder().clean_session(true).automatic_reconnect(
-            std::chrono::milliseconds(250), std::chrono::seconds(5));
-        if (!o_.username.empty()) b.user_name(o_.username).password(o_.password);
-        if (!c->connect(b.finalize())->wait_for(std::chrono::seconds(10))) {
-          return Status::Unavailable("broker " + o_.broker + " not reachable");
-        }
-      }
-      return Status::OK();
-    } catch (const std::exception& e) {
-      return Status::Unavailable(std::string("broker ") + o_.broker + ": " + e.what());
+      mosquitto_connect_callback_set(m, &Impl::OnConnect);
+      mosquitto_message_callback_set(m, &Impl::OnMessage);
     }
+    for (struct mosquitto* m : clients_) {
+      // A refused first attempt is retried by the loop thread.
+      mosquitto_connect_async(m, host.c_str(), port, 20);
+      if (mosquitto_loop_start(m) != MOSQ_ERR_SUCCESS) {
+        return Status::Unavailable("cannot start the MQTT client's thread");
+      }
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (subscribed_.load() < clients_.size()) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        return Status::Unavailable("broker " + o_.broker + " not reachable");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return Status::OK();
   }
 
   void Stop() {
-    for (auto& c : clients_) {
-      try {
-        if (c->is_connected()) c->disconnect()->wait_for(std::chrono::seconds(3));
-      } catch (const std::exception&) {
-      }
+    for (struct mosquitto* m : clients_) mosquitto_disconnect(m);
+    for (struct mosquitto* m : clients_) {
+      mosquitto_loop_stop(m, false);
+      mosquitto_destroy(m);
     }
+    clients_.clear();
+  }
+
+  double received_per_s() const {
+    const int64_t first = first_ns_.load(), last = last_ns_.load();
+    const uint64_t n = owner_->received_.load();
+    if (n < 2 || last <= first) return 0;
+    return static_cast<double>(n - 1) / (static_cast<double>(last - first) / 1e9);
   }
 
  private:
-  void OnRating(mqtt::async_client* client, const mqtt::message& m) {
+  static void OnConnect(struct mosquitto* m, void* self, int rc) {
+    auto* impl = static_cast<Impl*>(self);
+    if (rc != 0) return;
+    if (mosquitto_subscribe(m, nullptr, impl->filter_.c_str(), 1) == MOSQ_ERR_SUCCESS) {
+      ++impl->subscribed_;
+    }
+  }
+
+  static void OnMessage(struct mosquitto* m, void* self, const struct mosquitto_message* msg) {
+    auto* impl = static_cast<Impl*>(self);
+    if (msg->topic == nullptr) return;
+    impl->OnRating(m, msg->topic,
+                   std::string_view(static_cast<const char*>(msg->payload),
+                                    static_cast<size_t>(std::max(0, msg->payloadlen))));
+  }
+
+  void OnRating(struct mosquitto* client, std::string_view topic_name, std::string_view payload) {
+    const int64_t now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                               std::chrono::steady_clock::now().time_since_epoch())
+                               .count();
+    int64_t expected = 0;
+    first_ns_.compare_exchange_strong(expected, now_ns);
+    last_ns_.store(now_ns);
+    ++owner_->received_;
+    if (o_.count_only) return;
     DeviceTopic topic;
-    if (!ParseTopic(m.get_topic(), &topic).ok() || topic.kind != TopicKind::kRating) return;
+    if (!ParseTopic(topic_name, &topic).ok() || topic.kind != TopicKind::kRating) return;
     DeviceRating r;
     Status s;
     if (o_.validate) {
-      s = ParseRating(m.get_payload_str(), *registry_, Clock::System()->NowMs(), {}, &r);
-    } else if (auto id = QuickRatingId(m.get_payload_str())) {
+      s = ParseRating(payload, *registry_, Clock::System()->NowMs(), {}, &r);
+    } else if (auto id = QuickRatingId(payload)) {
       r.id = std::move(*id);
     } else {
       s = Status::InvalidArgument("malformed JSON");
@@ -117,12 +156,13 @@ class AckResponder::Impl {
       (inserted ? owner_->stored_ : owner_->repeated_)++;
       reply = StoredAckJson(r.id, seq);
     }
-    try {
-      client->publish(AckTopic(topic.office, topic.device), reply.data(), reply.size(), 1, false);
-    } catch (const std::exception& e) {
+    const std::string ack_topic = AckTopic(topic.office, topic.device);
+    const int rc = mosquitto_publish(client, nullptr, ack_topic.c_str(),
+                                     static_cast<int>(reply.size()), reply.data(), 1, false);
+    if (rc != MOSQ_ERR_SUCCESS) {
       // The device resends and gets the same answer.
       if (owner_->publish_errors_++ == 0) {
-        std::fprintf(stderr, "responder: publish: %s\n", e.what());
+        std::fprintf(stderr, "responder: publish: %s\n", mosquitto_strerror(rc));
       }
     }
   }
@@ -130,7 +170,10 @@ class AckResponder::Impl {
   AckResponderOptions o_;
   AckResponder* owner_;
   std::unique_ptr<TemplateRegistry> registry_;
-  std::vector<std::unique_ptr<mqtt::async_client>> clients_;
+  std::string filter_;
+  std::vector<struct mosquitto*> clients_;
+  std::atomic<size_t> subscribed_{0};
+  std::atomic<int64_t> first_ns_{0}, last_ns_{0};
   std::mutex mu_;
   std::unordered_map<std::string, uint64_t> seq_of_;  // "<device>:<id>" -> seq
 };
@@ -140,5 +183,6 @@ AckResponder::AckResponder(AckResponderOptions options)
 AckResponder::~AckResponder() { Stop(); }
 Status AckResponder::Start() { return impl_->Start(); }
 void AckResponder::Stop() { impl_->Stop(); }
+double AckResponder::received_per_s() const { return impl_->received_per_s(); }
 
 }  // namespace hailong::devices

@@ -102,6 +102,7 @@ class SimDevice {
   std::mutex mu;
   std::map<uint64_t, PendingRating> pending;  // in press order
   std::unordered_map<std::string, uint64_t> order_of;
+  std::unordered_map<int, uint64_t> order_of_mid;  // publish_only: MQTT message id -> order
   uint64_t next_order = 1;
   size_t in_flight = 0;  // good pending ratings published at least once
   std::unique_ptr<Outbox> outbox;

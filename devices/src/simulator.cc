@@ -263,6 +263,7 @@ class Simulator::Impl {
                                    }
                                  });
       if (!s.ok()) return s;
+      if (o_.publish_only) d->set_on_published([this, d](int mid) { OnPublished(*d, mid); });
     }
     return Status::OK();
   }
@@ -278,9 +279,17 @@ class Simulator::Impl {
 
   bool IsUp(Device& d) { return d.IsUp(); }
 
-  bool Publish(Device& d, const std::string& payload) {
+  // Publishes the payload of pending rating `order` (0 = a bad payload).
+  bool Publish(Device& d, const std::string& payload, uint64_t order = 0) {
     std::string error;
-    if (d.Publish(payload, &error)) return true;
+    int mid = 0;
+    if (d.Publish(payload, &error, &mid)) {
+      if (o_.publish_only && order != 0) {
+        std::lock_guard<std::mutex> lock(d.mu);
+        d.order_of_mid[mid] = order;
+      }
+      return true;
+    }
     if (publish_errors_++ == 0 && o_.progress) {
       std::fprintf(stderr, "%s: publish: %s\n", d.id.c_str(), error.c_str());
     }
@@ -496,7 +505,7 @@ class Simulator::Impl {
   // every rating in flight.
   void Pump(Device& d, Steady::time_point now, Steady::duration timeout) {
     if (!IsUp(d)) return;
-    std::vector<std::string> due;
+    std::vector<std::pair<uint64_t, std::string>> due;  // (order, payload)
     uint64_t repeats = 0;
     {
       std::lock_guard<std::mutex> lock(d.mu);
@@ -515,20 +524,20 @@ class Simulator::Impl {
             p.last_sent = now;
             ++p.resends;
             ++repeats;
-            due.push_back(p.payload);
+            due.emplace_back(order, p.payload);
           }
         } else if (d.in_flight < static_cast<size_t>(o_.max_in_flight)) {
           p.published = true;
           p.last_sent = now;
           ++d.in_flight;
-          due.push_back(p.payload);
+          due.emplace_back(order, p.payload);
         } else {
           break;  // the window is full; published ones all come before
         }
       }
     }
-    for (const std::string& payload : due) {
-      if (!Publish(d, payload)) break;
+    for (const auto& [order, payload] : due) {
+      if (!Publish(d, payload, order)) break;
     }
     resent_ += repeats;
   }
@@ -561,15 +570,37 @@ class Simulator::Impl {
       }
       return;
     }
+    Settle(d, order, ack.stored, ack.error, now);
+  }
+
+  // With publish_only: the broker acknowledged publication `mid`; the
+  // rating it carried is answered (the first of its copies to arrive).
+  void OnPublished(Device& d, int mid) {
+    const Steady::time_point now = Steady::now();
+    std::lock_guard<std::mutex> lock(d.mu);
+    auto m = d.order_of_mid.find(mid);
+    if (m == d.order_of_mid.end()) return;
+    auto it = d.pending.find(m->second);
+    d.order_of_mid.erase(m);
+    if (it == d.pending.end()) {
+      ++duplicate_acks_;
+      return;
+    }
+    Settle(d, d.order_of.find(it->second.id), /*stored=*/true, "", now);
+  }
+
+  // The answer for the pending rating `order` points at; d.mu is held.
+  void Settle(Device& d, std::unordered_map<std::string, uint64_t>::iterator order, bool stored,
+              const std::string& error, Steady::time_point now) {
     auto it = d.pending.find(order->second);
     PendingRating& p = it->second;
-    if (ack.stored) {
+    if (stored) {
       if (p.bad) {
         ++bad_stored_;  // the edge accepted a payload it should have rejected
       } else {
         ++acked_stored_;
         if (acked_file_ != nullptr) {
-          std::fprintf(acked_file_, "%s:%s\n", d.id.c_str(), ack.id->c_str());
+          std::fprintf(acked_file_, "%s:%s\n", d.id.c_str(), order->first.c_str());
         }
         d.latencies_ms.push_back(static_cast<float>(Ms(now - p.pressed)));
         last_ack_ = now.time_since_epoch().count();
@@ -578,12 +609,12 @@ class Simulator::Impl {
       ++rejected_;
       if (!p.bad) {
         ++rejected_good_;
-      } else if (ack.error.rfind(p.expected_reason, 0) != 0) {
+      } else if (error.rfind(p.expected_reason, 0) != 0) {
         ++bad_other_reason_;
       }
     }
     if (!p.bad) {
-      if (d.outbox) d.outbox->Done(*ack.id).PermitUncheckedError();
+      if (d.outbox) d.outbox->Done(order->first).PermitUncheckedError();
       if (p.published && d.in_flight > 0) --d.in_flight;
     }
     d.pending.erase(it);

@@ -544,6 +544,49 @@ TEST_F(DevsimTest, ResponderModeAcksEverything) {
   EXPECT_EQ(totals["rejected"], report["bad_sent"]) << totals.dump();
 }
 
+// The benchmark's ceiling: devices whose ratings are done at the broker's
+// PUBACK, and a subscriber that only counts what arrives.
+TEST_F(DevsimTest, PublishOnlyRatingsReachACountingSubscriber) {
+  hailong::testing::ProcessOptions po;
+  po.argv = {HAILONG_DEVSIM_PATH,
+             "--broker",
+             broker_->url(),
+             "--office",
+             kOffice,
+             "--responder",
+             "--lang",
+             "en",
+             "--responder-clients",
+             "1",
+             "--quiet",
+             "--responder-count-only",
+             "--report-json"};
+  po.log_file = dir_.Join("subscriber.log");
+  std::unique_ptr<hailong::testing::Process> subscriber;
+  ASSERT_TRUE(hailong::testing::Process::Start(po, &subscriber).ok());
+  ASSERT_TRUE(hailong::testing::WaitUntil(
+      [&] {
+        return hailong::testing::ReadFileOrEmpty(po.log_file).find("responder: ready") !=
+               std::string::npos;
+      },
+      std::chrono::seconds(20)))
+      << subscriber->LogTail();
+  int code = -1;
+  json report = RunDevsim({"--devices", "5", "--count", "200", "--total-rate", "100000",
+                           "--publish-only", "--clean-session", "--connect-wait-ms", "10000"},
+                          &code);
+  EXPECT_EQ(code, 0) << report.dump();
+  EXPECT_EQ(report["acked_stored"].get<int>(), 200) << report.dump();
+  EXPECT_EQ(report["unacked"].get<int>(), 0) << report.dump();
+  // Every publication the broker acknowledged reaches the subscriber; give
+  // the last ones time to arrive before stopping it.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(subscriber->Stop(), 0);
+  json totals = LastJsonLine(hailong::testing::ReadFileOrEmpty(po.log_file));
+  EXPECT_GE(totals["received"].get<int>(), 200) << totals.dump();
+  EXPECT_EQ(totals["stored"].get<int>(), 0) << totals.dump();
+}
+
 TEST_F(DevsimTest, SurvivesABrokerRestart) {
   Responder* responder = new Responder(broker_->url(), {});
   hailong::testing::ProcessOptions po;

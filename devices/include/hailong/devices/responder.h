@@ -5,7 +5,8 @@
 // with a sequence number (the same one again for a repeated device:id) or
 // "rejected" with the reason. Nothing is written to disk, so its rate is the
 // MQTT round-trip ceiling that a real edge's durable acks are compared with
-// (`hailong-devsim --responder`).
+// (`hailong-devsim --responder`). Its clients are libmosquitto clients with
+// their own network thread each, like the simulated devices' library.
 //
 // Thread safety: Start/Stop from one thread; counters may be read from any.
 #pragma once
@@ -32,6 +33,10 @@ struct AckResponderOptions {
   // responder's cost is the MQTT round trip alone (the benchmark's ceiling,
   // which must be cheaper than the edge it is compared with).
   bool validate = true;
+  // true: only subscribe and count (received(), received_per_s()), never
+  // ack: Mosquitto's QoS 1 publish-to-subscriber rate, the benchmark's
+  // ceiling for the edge.
+  bool count_only = false;
 };
 
 class AckResponder {
@@ -50,11 +55,14 @@ class AckResponder {
   uint64_t repeated() const { return repeated_.load(); }  // repeats answered again
   uint64_t rejected() const { return rejected_.load(); }
   uint64_t publish_errors() const { return publish_errors_.load(); }  // acks not sent
+  uint64_t received() const { return received_.load(); }  // rating messages, repeats too
+  // Messages received per second between the first and the last one.
+  double received_per_s() const;
 
  private:
   class Impl;
   std::unique_ptr<Impl> impl_;
-  std::atomic<uint64_t> stored_{0}, repeated_{0}, rejected_{0}, publish_errors_{0};
+  std::atomic<uint64_t> stored_{0}, repeated_{0}, rejected_{0}, publish_errors_{0}, received_{0};
 };
 
 }  // namespace hailong::devices

@@ -97,6 +97,11 @@ struct SimulatorOptions {
   // "stored" (appended, line-buffered; for the chaos soak). "" = none.
   std::string acked_file;
   bool clean_session = false;
+  // A rating counts as answered ("stored") once the broker acknowledges its
+  // publication (PUBACK), without an edge's ack: the devices' side of
+  // Mosquitto's own QoS 1 publish-to-subscriber rate (the benchmark's
+  // ceiling, with `--responder --responder-count-only` subscribed).
+  bool publish_only = false;
   uint64_t seed = 0;  // random answers; 0 = from the clock
   // An edge's HTTP base URL ("http://127.0.0.1:8080"); "" = none. With it,
   // devices stand at the edge's counters (GET /api/v1/counters) unless
