@@ -147,6 +147,12 @@ class Session : public std::enable_shared_from_this<Session> {
     const auto length = parser_->content_length();
     if (length && *length > limit) return OnReadError(http::error::body_limit);
     parser_->body_limit(limit);  // chunked bodies are counted as they arrive
+    // Beast reads at most the buffer's free capacity (>= 512 B) at a time;
+    // left at the header's size, a 2 MiB push took ~4,000 recvmsg calls,
+    // each re-arming the timer. Room for 64 KiB reads (Beast's own cap).
+    if (!parser_->is_done()) {
+      buffer_.reserve(buffer_.size() + std::min<uint64_t>(length.value_or(64u << 10), 64u << 10));
+    }
     stream_.expires_after(shared_->options.request_timeout);
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&Session::OnRead, shared_from_this()));
