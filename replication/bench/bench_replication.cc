@@ -5,10 +5,14 @@
 // beside the raw loopback TCP copy rate of the same bytes, measured in the
 // same run (the ceiling). Medians of --runs runs.
 // Usage: hailong-bench-replication [--hub PATH] [--runs N] [--quick] [--dir D]
+//                                  [--case one|many] [--max-in-flight N] [--batch-kib K]
+// (--case, --max-in-flight and --batch-kib are for profiling and tuning:
+// one case only, the shipper's pipelining depth, its batch size.)
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,8 +20,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -35,6 +41,10 @@ namespace {
 
 double Seconds(Clk::time_point a, Clk::time_point b) {
   return std::chrono::duration<double>(b - a).count();
+}
+double LoadAverage() {
+  double l[1] = {0};
+  return ::getloadavg(l, 1) == 1 ? l[0] : -1;
 }
 double Median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -158,9 +168,47 @@ void StopHub(const Hub& h) {
   ::waitpid(h.pid, &st, 0);
 }
 
+// CPU seconds (user + system) of process `pid` so far, all its threads.
+double ProcessCpuSeconds(pid_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  std::getline(f, line);
+  const size_t close = line.rfind(')');  // the command name may hold spaces
+  if (close == std::string::npos) return 0;
+  std::istringstream rest(line.substr(close + 2));
+  std::string field;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && rest >> field; ++i) {  // fields 14, 15: utime, stime
+    if (i == 14) utime = std::stoull(field);
+    if (i == 15) stime = std::stoull(field);
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+double SelfCpuSeconds() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  auto secs = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
+  return secs(u.ru_utime) + secs(u.ru_stime);
+}
+
+struct ShipCpu {
+  double hub = 0;   // CPU seconds of the hub process while shipping
+  double edge = 0;  // CPU seconds of this process (the edges) while shipping
+};
+
 // Ships the logs in `dirs` (origin edge-<i>) at once; returns seconds until
-// the hub acknowledged every event.
-double Ship(const std::vector<std::string>& dirs, uint64_t per_log, uint16_t port) {
+// the hub acknowledged every event (answered 200 after its fsync: the
+// Shipper's replicated_seq; projection into the hub's reports follows
+// asynchronously and is not waited for, though its CPU is in cpu->hub).
+struct ShipSettings {
+  int max_in_flight = ShipperOptions().max_in_flight;
+  size_t max_batch_bytes = ShipperOptions().max_batch_bytes;
+};
+ShipSettings g_ship;
+
+double Ship(const std::vector<std::string>& dirs, uint64_t per_log, uint16_t port, pid_t hub_pid,
+            ShipCpu* cpu) {
   std::vector<std::unique_ptr<EventLog>> logs;
   std::vector<std::unique_ptr<Shipper>> shippers;
   for (size_t i = 0; i < dirs.size(); ++i) {
@@ -170,6 +218,8 @@ double Ship(const std::vector<std::string>& dirs, uint64_t per_log, uint16_t por
     Check(EventLog::Open(o, dirs[i], &log), "open");
     logs.push_back(std::move(log));
   }
+  const double hub_cpu0 = ProcessCpuSeconds(hub_pid);
+  const double self_cpu0 = SelfCpuSeconds();
   const auto start = Clk::now();
   for (size_t i = 0; i < dirs.size(); ++i) {
     ShipperOptions so;
@@ -178,6 +228,8 @@ double Ship(const std::vector<std::string>& dirs, uint64_t per_log, uint16_t por
     so.token = "bench-token-" + std::to_string(i);
     so.pull = false;
     so.backoff_max_ms = 1000;
+    so.max_in_flight = g_ship.max_in_flight;
+    so.max_batch_bytes = g_ship.max_batch_bytes;
     std::unique_ptr<Shipper> s;
     Check(Shipper::Start(so, logs[i].get(), &s), "shipper");
     shippers.push_back(std::move(s));
@@ -194,6 +246,8 @@ double Ship(const std::vector<std::string>& dirs, uint64_t per_log, uint16_t por
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   const double secs = Seconds(start, Clk::now());
+  cpu->hub = ProcessCpuSeconds(hub_pid) - hub_cpu0;
+  cpu->edge = SelfCpuSeconds() - self_cpu0;
   for (auto& s : shippers) s->Stop();
   return secs;
 }
@@ -241,6 +295,7 @@ int main(int argc, char** argv) {
   std::string dir = fs::temp_directory_path() / ("hailong-bench-repl-" + std::to_string(getpid()));
   int runs = 3;
   bool quick = false;
+  std::string only;  // "one" or "many": run just that case (profiling)
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--hub" && i + 1 < argc) {
@@ -251,11 +306,19 @@ int main(int argc, char** argv) {
       runs = std::max(1, std::atoi(argv[++i]));
     } else if (a == "--quick") {
       quick = true;
+    } else if (a == "--case" && i + 1 < argc) {
+      only = argv[++i];
+    } else if (a == "--max-in-flight" && i + 1 < argc) {
+      g_ship.max_in_flight = std::max(1, std::atoi(argv[++i]));
+    } else if (a == "--batch-kib" && i + 1 < argc) {
+      g_ship.max_batch_bytes = static_cast<size_t>(std::max(1, std::atoi(argv[++i]))) << 10;
     } else if (a == "--version") {
       std::printf("hailong-bench-replication %s\n", kVersion);
       return 0;
     } else {
-      std::printf("usage: hailong-bench-replication [--hub PATH] [--runs N] [--quick] [--dir D]\n");
+      std::printf(
+          "usage: hailong-bench-replication [--hub PATH] [--runs N] [--quick] [--dir D] [--case "
+          "one|many] [--max-in-flight N] [--batch-kib K]\n");
       return a == "--help" ? 0 : 2;
     }
   }
@@ -268,42 +331,76 @@ int main(int argc, char** argv) {
 
   std::printf("# hailong-bench-replication %s: preparing logs...\n", kVersion);
   std::fflush(stdout);
-  const uint64_t one_bytes = Fill(dir + "/one", "edge-0", one_n);
+  const uint64_t one_bytes = only == "many" ? 0 : Fill(dir + "/one", "edge-0", one_n);
   uint64_t many_bytes = 0;
   std::vector<std::string> many_dirs;
-  for (int i = 0; i < edges; ++i) {
+  for (int i = 0; i < edges && only != "one"; ++i) {
     many_dirs.push_back(dir + "/many-" + std::to_string(i));
     many_bytes += Fill(many_dirs.back(), "edge-" + std::to_string(i), per_edge);
   }
 
   std::vector<double> one_rate, many_rate, copy_rate_one, copy_rate_many;
+  std::vector<double> one_hub_us, one_edge_us, many_hub_us, many_edge_us;
+  const double load_start = LoadAverage();
   for (int run = 0; run < runs; ++run) {
     const std::string hub_dir = dir + "/hub-" + std::to_string(run);
-    Hub hub = StartHub(hub_program, hub_dir + "-one", edges);
-    one_rate.push_back(one_n / Ship({dir + "/one"}, one_n, hub.port));
-    StopHub(hub);
-    hub = StartHub(hub_program, hub_dir + "-many", edges);
-    many_rate.push_back(edges * per_edge / Ship(many_dirs, per_edge, hub.port));
-    StopHub(hub);
-    copy_rate_one.push_back(one_n / LoopbackCopySeconds(one_bytes));
-    copy_rate_many.push_back(edges * per_edge / LoopbackCopySeconds(many_bytes));
+    if (only != "many") {
+      Hub hub = StartHub(hub_program, hub_dir + "-one", edges);
+      ShipCpu cpu;
+      one_rate.push_back(one_n / Ship({dir + "/one"}, one_n, hub.port, hub.pid, &cpu));
+      one_hub_us.push_back(cpu.hub * 1e6 / one_n);
+      one_edge_us.push_back(cpu.edge * 1e6 / one_n);
+      StopHub(hub);
+      copy_rate_one.push_back(one_n / LoopbackCopySeconds(one_bytes));
+    }
+    if (only != "one") {
+      Hub hub = StartHub(hub_program, hub_dir + "-many", edges);
+      ShipCpu cpu;
+      many_rate.push_back(edges * per_edge / Ship(many_dirs, per_edge, hub.port, hub.pid, &cpu));
+      many_hub_us.push_back(cpu.hub * 1e6 / (edges * per_edge));
+      many_edge_us.push_back(cpu.edge * 1e6 / (edges * per_edge));
+      StopHub(hub);
+      copy_rate_many.push_back(edges * per_edge / LoopbackCopySeconds(many_bytes));
+    }
     fs::remove_all(hub_dir + "-one");
     fs::remove_all(hub_dir + "-many");
   }
   fs::remove_all(dir);
 
-  std::printf("# hailong-bench-replication %s, median of %d run(s)\n\n", kVersion, runs);
+  std::printf(
+      "# hailong-bench-replication %s, median of %d run(s); 1-minute load average %.2f at the "
+      "start, %.2f at the end (on 2 cores, > 0.5 means the figures are not from a quiet run); "
+      "shipper: %d push(es) in flight, batches of %zu KiB\n\n",
+      kVersion, runs, load_start, LoadAverage(), g_ship.max_in_flight,
+      g_ship.max_batch_bytes >> 10);
   std::printf("| figure | value | target | ceiling measured in this run | ratio |\n");
   std::printf("|---|---:|---:|---:|---:|\n");
+  if (only != "many")
+    std::printf(
+        "| 1 edge -> hub, %llu events, events/s (fsync'd at the hub) | %.0f | >= 200000 (%.1f s "
+        "for 1M) | %.0f events/s raw loopback copy of the same %.0f MB | %.3f |\n",
+        static_cast<unsigned long long>(one_n), Median(one_rate), 1e6 / Median(one_rate),
+        Median(copy_rate_one), one_bytes / 1e6, Median(one_rate) / Median(copy_rate_one));
+  if (only != "many") {
+    std::printf(
+        "| 1 edge -> hub: CPU per acked event, us, hub process (all threads) / edge process | "
+        "%.2f / %.2f | - | - | - |\n",
+        Median(one_hub_us), Median(one_edge_us));
+  }
+  if (only != "one")
+    std::printf(
+        "| %d edges -> hub at once, %llu events each, events/s | %.0f | - | %.0f events/s raw "
+        "loopback copy | %.3f |\n",
+        edges, static_cast<unsigned long long>(per_edge), Median(many_rate), Median(copy_rate_many),
+        Median(many_rate) / Median(copy_rate_many));
+  if (only != "one") {
+    std::printf(
+        "| %d edges -> hub: CPU per acked event, us, hub process (all threads) / edges' process | "
+        "%.2f / %.2f | - | - | - |\n",
+        edges, Median(many_hub_us), Median(many_edge_us));
+  }
   std::printf(
-      "| 1 edge -> hub, %llu events, events/s (fsync'd at the hub) | %.0f | >= 200000 (%.1f s "
-      "for 1M) | %.0f events/s raw loopback copy of the same %.0f MB | %.3f |\n",
-      static_cast<unsigned long long>(one_n), Median(one_rate), 1e6 / Median(one_rate),
-      Median(copy_rate_one), one_bytes / 1e6, Median(one_rate) / Median(copy_rate_one));
-  std::printf(
-      "| %d edges -> hub at once, %llu events each, events/s | %.0f | - | %.0f events/s raw "
-      "loopback copy | %.3f |\n",
-      edges, static_cast<unsigned long long>(per_edge), Median(many_rate), Median(copy_rate_many),
-      Median(many_rate) / Median(copy_rate_many));
+      "\nAcked = answered 200 by the hub after its fsync (the shipper's replicated_seq); the hub "
+      "projects into its reports asynchronously, on the same cores, and its CPU is counted.\n");
   return 0;
 }

@@ -4,8 +4,11 @@
 // Concurrency: appenders queue as Writers; the writer at the front of the
 // queue becomes the leader, takes the following writers' drafts (up to
 // max_group_events) and writes them in one batch with one fsync, as in
-// LevelDB's DBImpl::Write. write_mu_ serializes the leader with Ingest, so
-// heads only change under write_mu_; heads_mu_ lets readers see them.
+// LevelDB's DBImpl::Write. write_mu_ serializes the leader with Ingest of
+// this node's own origins, so their heads only change under write_mu_.
+// Appends never write other origins: Ingest of another origin takes only
+// that origin's lock, so pushes of many edges are stored at once and their
+// fsyncs shared by RocksDB's write group. heads_mu_ lets readers see heads.
 #include "hailong/replication/event_log.h"
 
 #include <sys/statvfs.h>
@@ -130,11 +133,18 @@ class EventLogImpl final : public EventLog {
                 IngestResult* result) override {
     IngestResult r;
     if (!ValidOrigin(origin_id)) return Status::InvalidArgument("invalid origin id");
-    std::lock_guard<std::mutex> wl(write_mu_);
+    const bool own = OwnOrigin(origin_id);
+    std::shared_ptr<std::mutex> origin_mu;
+    if (!own) {
+      std::lock_guard<std::mutex> l(ingest_locks_mu_);
+      auto& m = ingest_locks_[std::string(origin_id)];
+      if (!m) m = std::make_shared<std::mutex>();
+      origin_mu = m;
+    }
+    std::lock_guard<std::mutex> wl(own ? write_mu_ : *origin_mu);
     ChainHead head = Head(origin_id);
     WriteBatch batch;
     uint64_t index = 0;
-    const bool own = OwnOrigin(origin_id);
     for (std::string_view bytes : events) {
       ++index;
       const fb::Event* ev = nullptr;
@@ -402,6 +412,9 @@ class EventLogImpl final : public EventLog {
   std::mutex queue_mu_;
   std::deque<Writer*> writers_;
   std::mutex write_mu_;
+  // Ingest of other origins: one lock per origin.
+  std::mutex ingest_locks_mu_;
+  std::unordered_map<std::string, std::shared_ptr<std::mutex>> ingest_locks_;
 
   mutable std::shared_mutex heads_mu_;
   std::map<std::string, ChainHead, std::less<>> heads_;

@@ -70,6 +70,8 @@ HubClient::HubClient(HubUrl url, const std::string& ca_file, std::chrono::millis
 HubClient::~HubClient() { Close(); }
 
 void HubClient::Close() {
+  in_flight_ = 0;
+  read_buffer_.clear();
   beast::error_code ec;
   if (plain_) plain_->socket().close(ec);
   if (tls_) beast::get_lowest_layer(*tls_).socket().close(ec);
@@ -142,34 +144,55 @@ Status HubClient::Connect() {
   return Status::OK();
 }
 
-Status HubClient::ExchangeOnce(http::verb method, const std::string& target,
-                               const std::vector<std::pair<std::string, std::string>>& headers,
-                               const std::string& body, int* status, std::string* response_body) {
+Status HubClient::Send(http::verb method, const std::string& target, const Headers& headers,
+                       std::string body) {
+  if (!connected()) {
+    Status s = Connect();
+    if (!s.ok()) return s;
+  }
   http::request<http::string_body> req{method, url_.base + target, 11};
   req.set(http::field::host, url_.host);
   req.set(http::field::user_agent, std::string("hailong-shipper/") + hailong::kVersion);
   for (const auto& [k, v] : headers) req.set(k, v);
-  req.body() = body;
+  req.body() = std::move(body);
   req.prepare_payload();
   req.keep_alive(true);
-
-  http::response_parser<http::string_body> parser;
-  parser.body_limit(64u << 20);
-  beast::flat_buffer buffer;
   beast::error_code ec;
   if (url_.tls) {
     beast::get_lowest_layer(*tls_).expires_after(timeout_);
     ec = RunOp(ioc_, [&](auto h) { http::async_write(*tls_, req, h); });
-    if (!ec) ec = RunOp(ioc_, [&](auto h) { http::async_read(*tls_, buffer, parser, h); });
   } else {
     plain_->expires_after(timeout_);
     ec = RunOp(ioc_, [&](auto h) { http::async_write(*plain_, req, h); });
-    if (!ec) ec = RunOp(ioc_, [&](auto h) { http::async_read(*plain_, buffer, parser, h); });
   }
   if (ec) {
     Close();
-    return NetError("HTTP exchange with " + url_.host, ec);
+    return NetError("HTTP request to " + url_.host, ec);
   }
+  ++in_flight_;
+  return Status::OK();
+}
+
+Status HubClient::Receive(int* status, std::string* response_body) {
+  if (in_flight_ == 0 || !connected()) return Status::InvalidArgument("no request to answer");
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(64u << 20);
+  // Beast reads at most the buffer's free capacity: room for 64 KiB reads
+  // of a pulled body (it would grow from 512 B, one small read at a time).
+  read_buffer_.reserve(read_buffer_.size() + (64u << 10));
+  beast::error_code ec;
+  if (url_.tls) {
+    beast::get_lowest_layer(*tls_).expires_after(timeout_);
+    ec = RunOp(ioc_, [&](auto h) { http::async_read(*tls_, read_buffer_, parser, h); });
+  } else {
+    plain_->expires_after(timeout_);
+    ec = RunOp(ioc_, [&](auto h) { http::async_read(*plain_, read_buffer_, parser, h); });
+  }
+  if (ec) {
+    Close();
+    return NetError("HTTP answer from " + url_.host, ec);
+  }
+  --in_flight_;
   auto res = parser.release();
   *status = static_cast<int>(res.result_int());
   *response_body = std::move(res.body());
@@ -177,21 +200,18 @@ Status HubClient::ExchangeOnce(http::verb method, const std::string& target,
   return Status::OK();
 }
 
-Status HubClient::Exchange(http::verb method, const std::string& target,
-                           const std::vector<std::pair<std::string, std::string>>& headers,
+Status HubClient::Exchange(http::verb method, const std::string& target, const Headers& headers,
                            std::string body, int* status, std::string* response_body) {
-  const bool reused = plain_.has_value() || tls_.has_value();
-  if (!reused) {
-    Status s = Connect();
-    if (!s.ok()) return s;
-  }
-  Status s = ExchangeOnce(method, target, headers, body, status, response_body);
+  if (in_flight_ > 0) return Status::InvalidArgument("pipelined requests are unanswered");
+  const bool reused = connected();
+  // The body is kept for the one retry below only when it may be needed.
+  Status s = Send(method, target, headers, reused ? body : std::move(body));
+  if (s.ok()) s = Receive(status, response_body);
   if (!s.ok() && reused) {
     // A kept-alive connection the hub closed: one fresh attempt. Safe,
     // since every request of the protocol is idempotent.
-    s = Connect();
-    if (!s.ok()) return s;
-    s = ExchangeOnce(method, target, headers, body, status, response_body);
+    s = Send(method, target, headers, std::move(body));
+    if (s.ok()) s = Receive(status, response_body);
   }
   return s;
 }

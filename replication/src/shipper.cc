@@ -2,9 +2,11 @@
 // events, back off with jitter on failure. See shipper.h and doc/protocol.md.
 #include "hailong/replication/shipper.h"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
+#include <deque>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -127,7 +129,9 @@ class ShipperImpl final : public Shipper {
     }
     Status s = PushOnce(more);
     if (!s.ok()) return s;
-    if (options_.pull) {
+    // Answers come in request order: a pull waits until no push is in
+    // flight (PushOnce stops refilling after kPushesPerPull pushes).
+    if (options_.pull && client_.in_flight() == 0) {
       bool pulled_more = false;
       s = PullOnce(&pulled_more);
       if (!s.ok()) return s;
@@ -201,32 +205,93 @@ class ShipperImpl final : public Shipper {
     return status_.replicated_seq;
   }
 
+  // Reads the events from `from` up to max_batch_bytes (at least one)
+  // straight into a push body. *last = the last seq read, 0 if none.
+  Status ReadBatch(uint64_t from, std::string* body, uint64_t* last) {
+    body->clear();
+    body->reserve(options_.max_batch_bytes + (64u << 10));
+    *last = 0;
+    return log_->Scan(log_->origin(), from,
+                      [&](uint64_t seq, std::string_view bytes, const fb::Event&) {
+                        AppendFrame(body, bytes);
+                        *last = seq;
+                        return body->size() < options_.max_batch_bytes;
+                      });
+  }
+
+  // Drops the connection and every unanswered push; the next round sends
+  // again from the hub's acknowledged cursor (the hub skips what it holds).
+  void AbandonPipeline() {
+    client_.Close();
+    in_flight_.clear();
+  }
+
+  // One round of pushing: fills the pipeline (up to max_in_flight pushes
+  // unanswered, each continuing the previous one), then reads the oldest
+  // answer. The hub answers in order, so a refusal also stops the pushes
+  // sent behind it: they are dropped with the connection and resent.
   Status PushOnce(bool* more) {
     *more = false;
-    const uint64_t acked = Acked();
     const uint64_t head = log_->Head(log_->origin()).seq;
-    if (acked >= head) return Status::OK();
-    std::vector<StoredEvent> events;
-    Status s = log_->Read(log_->origin(), acked + 1, SIZE_MAX, options_.max_batch_bytes, &events);
-    if (!s.ok()) return s;  // a damaged local event: never skipped
-    if (events.empty()) return Status::OK();
-    std::string body;
-    size_t total = 0;
-    for (const auto& e : events) total += e.bytes.size() + 4;
-    body.reserve(total);
-    for (const auto& e : events) AppendFrame(&body, e.bytes);
+    if (in_flight_.empty()) next_send_ = Acked() + 1;
+    // After a refusal, one push at a time until one is stored: the hub then
+    // sees (and lists for the node) the refusal's reason again, not the gap
+    // of a push that was behind it.
+    const size_t depth =
+        after_refusal_ ? 1 : static_cast<size_t>(std::max(1, options_.max_in_flight));
+    while (in_flight_.size() < depth && next_send_ <= head &&
+           (!options_.pull || pushes_since_pull_ < kPushesPerPull)) {
+      std::string body;
+      uint64_t last = 0;
+      Status s = ReadBatch(next_send_, &body, &last);
+      if (!s.ok()) {  // a damaged local event: never skipped
+        AbandonPipeline();
+        return s;
+      }
+      if (last == 0) break;
+      auto headers = AuthHeaders();
+      headers.emplace_back("Content-Type", "application/octet-stream");
+      // For the hub's node list: this node's clock (skew) and head (lag).
+      headers.emplace_back("X-Hailong-Clock", std::to_string(WallMs()));
+      headers.emplace_back("X-Hailong-Head-Seq", std::to_string(head));
+      // A connection idle since the last round may have been closed by the
+      // hub: its first push gets one fresh attempt (see below).
+      const bool idle_reuse = in_flight_.empty() && client_.connected();
+      s = client_.Send(http::verb::post, "/api/v1/replication/push", headers, std::move(body));
+      if (!s.ok()) {
+        AbandonPipeline();
+        if (idle_reuse) {
+          *more = true;
+          return Status::OK();
+        }
+        return s;
+      }
+      in_flight_.push_back(InFlight{last, idle_reuse});
+      next_send_ = last + 1;
+      ++pushes_since_pull_;
+    }
+    if (in_flight_.empty()) {
+      *more = next_send_ <= head;  // paused for a pull
+      return Status::OK();
+    }
+
+    const InFlight sent = in_flight_.front();
     int code = 0;
     std::string answer;
-    auto headers = AuthHeaders();
-    headers.emplace_back("Content-Type", "application/octet-stream");
-    // For the hub's node list: this node's clock (skew) and head (lag).
-    headers.emplace_back("X-Hailong-Clock", std::to_string(WallMs()));
-    headers.emplace_back("X-Hailong-Head-Seq", std::to_string(head));
-    s = client_.Exchange(http::verb::post, "/api/v1/replication/push", headers, std::move(body),
-                         &code, &answer);
-    if (!s.ok()) return s;
+    Status s = client_.Receive(&code, &answer);
+    if (!s.ok()) {
+      AbandonPipeline();
+      if (sent.idle_reuse) {
+        *more = true;
+        return Status::OK();
+      }
+      return s;
+    }
+    in_flight_.pop_front();
+    after_refusal_ = code != 200;
     if (code == 409) {
       // The hub's cursor differs from ours: take the hub's and go on.
+      AbandonPipeline();
       json j = json::parse(answer, nullptr, false);
       if (j.is_object() && j.contains("acked_seq") && j["acked_seq"].is_number_unsigned()) {
         SetAcked(j["acked_seq"].get<uint64_t>());
@@ -236,24 +301,32 @@ class ShipperImpl final : public Shipper {
       have_cursor_ = false;
       return Refused("push", code, answer);
     }
-    if (code != 200) return Refused("push", code, answer);
+    if (code != 200) {
+      AbandonPipeline();
+      return Refused("push", code, answer);
+    }
     json j;
     s = ParseJson(answer, &j);
-    if (!s.ok()) return s;
-    if (!j.contains("acked_seq") || !j["acked_seq"].is_number_unsigned()) {
-      return Status::Corruption("hub push answer has no acked_seq");
+    if (!s.ok() || !j.contains("acked_seq") || !j["acked_seq"].is_number_unsigned()) {
+      AbandonPipeline();
+      return s.ok() ? Status::Corruption("hub push answer has no acked_seq") : s;
     }
-    SetAcked(j["acked_seq"].get<uint64_t>());
+    const uint64_t acked = j["acked_seq"].get<uint64_t>();
+    SetAcked(acked);
+    // The pushes behind this one continue from sent.last: if the hub
+    // stands elsewhere they would be refused, so resend from its cursor.
+    if (acked != sent.last) AbandonPipeline();
     {
       std::lock_guard<std::mutex> l(mu_);
       ++status_.pushes;
     }
-    *more = Acked() < log_->Head(log_->origin()).seq;
+    *more = !in_flight_.empty() || Acked() < log_->Head(log_->origin()).seq;
     return Status::OK();
   }
 
   Status PullOnce(bool* more) {
     *more = false;
+    pushes_since_pull_ = 0;
     const uint64_t from = log_->Head(kHubOrigin).seq + 1;
     int code = 0;
     std::string body;
@@ -281,6 +354,17 @@ class ShipperImpl final : public Shipper {
   std::mt19937 rng_;
   uint64_t listener_ = 0;
   bool have_cursor_ = false;
+
+  // Pushes sent and not yet answered, oldest first.
+  struct InFlight {
+    uint64_t last = 0;        // last seq of the push
+    bool idle_reuse = false;  // first push on a connection left idle
+  };
+  static constexpr int kPushesPerPull = 16;
+  std::deque<InFlight> in_flight_;
+  uint64_t next_send_ = 0;  // first seq of the next push
+  int pushes_since_pull_ = 0;
+  bool after_refusal_ = false;  // the last push answered was refused
 
   mutable std::mutex mu_;
   std::condition_variable cv_;

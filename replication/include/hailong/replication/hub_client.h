@@ -8,6 +8,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/verb.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
@@ -36,20 +37,34 @@ class HubClient {
   HubClient(HubUrl url, const std::string& ca_file, std::chrono::milliseconds timeout);
   ~HubClient();
 
+  using Headers = std::vector<std::pair<std::string, std::string>>;
+
   // Sends one request (target is appended to the URL's base path) and reads
   // the answer. Unavailable on connection or timeout errors; the HTTP
-  // status of an answer (any code) is in *status.
+  // status of an answer (any code) is in *status. A kept-alive connection
+  // the server closed meanwhile is reopened once (every request of the
+  // protocol is idempotent). InvalidArgument while Send()s are unanswered.
   Status Exchange(boost::beast::http::verb method, const std::string& target,
-                  const std::vector<std::pair<std::string, std::string>>& headers, std::string body,
-                  int* status, std::string* response_body);
+                  const Headers& headers, std::string body, int* status,
+                  std::string* response_body);
+
+  // HTTP/1.1 pipelining: Send writes a request (connecting if needed)
+  // without waiting for its answer; Receive reads the answer to the oldest
+  // unanswered one (answers come in request order). On an error (Unavailable)
+  // the connection is closed and every unanswered request is lost: the
+  // caller starts again from what was answered. No retry here.
+  Status Send(boost::beast::http::verb method, const std::string& target, const Headers& headers,
+              std::string body);
+  Status Receive(int* status, std::string* response_body);
+  // Requests sent and not yet answered.
+  size_t in_flight() const { return in_flight_; }
+  // Whether a connection is open (it may have been closed by the server).
+  bool connected() const { return plain_.has_value() || tls_.has_value(); }
 
   void Close();
 
  private:
   Status Connect();
-  Status ExchangeOnce(boost::beast::http::verb method, const std::string& target,
-                      const std::vector<std::pair<std::string, std::string>>& headers,
-                      const std::string& body, int* status, std::string* response_body);
 
   HubUrl url_;
   std::chrono::milliseconds timeout_;
@@ -58,6 +73,9 @@ class HubClient {
   std::string ssl_error_;
   std::optional<boost::beast::tcp_stream> plain_;
   std::optional<boost::beast::ssl_stream<boost::beast::tcp_stream>> tls_;
+  // Bytes read past an answer (the start of the next one), kept per connection.
+  boost::beast::flat_buffer read_buffer_;
+  size_t in_flight_ = 0;
 };
 
 }  // namespace hailong::replication

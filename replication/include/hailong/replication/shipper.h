@@ -35,6 +35,10 @@ struct ShipperOptions {
   std::string ca_file;
   // Most bytes of events in one push (the hub accepts up to 8 MiB).
   size_t max_batch_bytes = 2u << 20;
+  // Pushes sent and not yet answered (HTTP/1.1 pipelining on the one
+  // connection): the next batch is read and sent while the hub stores the
+  // previous one. 1 = strictly push, answer, next push.
+  int max_in_flight = 2;
   // How often the hub's events are pulled when nothing else happens.
   int pull_interval_ms = 2000;
   // Backoff after a failure: doubles from min to max, with +-50% jitter.
