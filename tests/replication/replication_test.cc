@@ -4,6 +4,7 @@
 // coming; refused pushes store nothing.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <random>
 #include <thread>
 
@@ -100,6 +101,35 @@ TEST(ReplicationTest, SigkillOfEitherSideFiftyTimesLosesAndDoublesNothing) {
   c.StopEdge();
   c.StopHub();
   ExpectSameLogs(c, 60000 + posted);
+}
+
+// The hub loses its whole copy (restored from nothing) while the edge keeps
+// running: the edge's pipelined pushes after its old cursor are refused as a
+// gap (409 naming acked_seq 0), and it ships everything again from seq 1,
+// several batches in flight, exactly once.
+TEST(ReplicationTest, HubThatLostItsCopyGetsEverythingAgain) {
+  TempDir tmp("repl-lost");
+  Cluster c(tmp);
+  ASSERT_TRUE(c.PrefillEdgeLog(30000).ok());  // ~6 pushes of 2 MiB
+  ASSERT_TRUE(c.StartBroker().ok());
+  ASSERT_TRUE(c.StartHub().ok()) << c.Logs();
+  ASSERT_TRUE(c.StartEdge().ok()) << c.Logs();
+  ASSERT_TRUE(WaitForHub(c, 30000, std::chrono::seconds(300))) << c.Logs();
+  c.StopHub();
+  std::filesystem::remove_all(c.hub_log_dir());
+  ASSERT_TRUE(c.StartHub().ok()) << c.Logs();
+  uint64_t acked = 1;
+  ASSERT_TRUE(c.HubAcked(&acked).ok());
+  ASSERT_EQ(acked, 0u);
+  uint64_t seq = 0;
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(c.PostRating("after-loss-" + std::to_string(i), &seq).ok()) << c.Logs();
+  }
+  ASSERT_EQ(seq, 30005u);
+  ASSERT_TRUE(WaitForHub(c, 30005, std::chrono::seconds(300))) << c.Logs();
+  c.StopEdge();
+  c.StopHub();
+  ExpectSameLogs(c, 30005);
 }
 
 TEST(ReplicationTest, HubOutageWhileRatingsArriveThenCatchUp) {
