@@ -42,6 +42,11 @@ void WriteBatch::Delete(std::string_view key) {
   ops_.push_back(Op{true, std::string(key), std::string()});
 }
 
+void WriteBatch::DeleteRange(std::string_view begin, std::string_view end) {
+  bytes_ += begin.size() + end.size();
+  ops_.push_back(Op{true, std::string(begin), std::string(end), true});
+}
+
 namespace {
 
 Status FromRocks(const rocksdb::Status& s, std::string_view what) {
@@ -74,7 +79,9 @@ class RocksStore final : public Store {
   Status Write(const WriteBatch& batch, bool sync) override {
     rocksdb::WriteBatch wb;
     for (const auto& op : batch.ops()) {
-      rocksdb::Status s = op.is_delete ? wb.Delete(op.key) : wb.Put(op.key, op.value);
+      rocksdb::Status s = op.is_range    ? wb.DeleteRange(op.key, op.value)
+                          : op.is_delete ? wb.Delete(op.key)
+                                         : wb.Put(op.key, op.value);
       if (!s.ok()) return FromRocks(s, "batch");
     }
     rocksdb::WriteOptions wo;

@@ -31,6 +31,9 @@ class WriteBatch {
  public:
   void Put(std::string_view key, std::string_view value);
   void Delete(std::string_view key);
+  // Deletes every key in [begin, end) that exists when the batch is written
+  // (one range tombstone, however many keys).
+  void DeleteRange(std::string_view begin, std::string_view end);
   size_t Count() const { return ops_.size(); }
   size_t ApproximateBytes() const { return bytes_; }
   void Clear() {
@@ -41,7 +44,8 @@ class WriteBatch {
   struct Op {
     bool is_delete;
     std::string key;
-    std::string value;
+    std::string value;  // the end of the range for a range delete
+    bool is_range = false;
   };
   const std::vector<Op>& ops() const { return ops_; }
 
