@@ -200,21 +200,22 @@ void Alerts::CheckAll(bool periodic, std::set<std::string> offices, bool follow_
       if (ListOffices(*store, &all).ok()) offices.insert(all.begin(), all.end());
     }
     for (const std::string& office : offices) {
-      const std::string prefix = codec::RatingIndexPrefix(office);
       uint64_t total = 0, unsatisfied = 0;
       // Ratings up to 10 minutes in the future count (device clocks run fast).
-      Status s = store->Scan(
-          prefix + codec::SeqPart(codec::InvertTime(now + 600000)),
-          prefix + codec::SeqPart(codec::InvertTime(now - c.unsatisfied_window_s * 1000) + 1),
-          [&](std::string_view, std::string_view value) {
-            RatingIndexEntry entry;
-            if (!entry.Decode(value) || entry.misuse || entry.voided) return true;
-            ++total;
-            if (entry.classification == static_cast<uint8_t>(fb::Classification::Unsatisfied)) {
-              ++unsatisfied;
-            }
-            return true;
-          });
+      const int64_t from = now - c.unsatisfied_window_s * 1000, to = now + 600000;
+      std::string begin, end;
+      codec::RatingChunkRange(office, from, to, &begin, &end);
+      Status s = store->Scan(begin, end, [&](std::string_view, std::string_view value) {
+        rating_chunk::ForEach(value, [&](uint64_t, int64_t time, const RatingIndexEntry& entry) {
+          if (time < from || time > to || entry.misuse || entry.voided) return true;
+          ++total;
+          if (entry.classification == static_cast<uint8_t>(fb::Classification::Unsatisfied)) {
+            ++unsatisfied;
+          }
+          return true;
+        });
+        return true;
+      });
       if (!s.ok()) continue;
       const double share = total ? double(unsatisfied) / double(total) : 0;
       const bool passed = total >= static_cast<uint64_t>(c.unsatisfied_min_ratings) &&

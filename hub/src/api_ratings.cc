@@ -2,6 +2,7 @@
 // follow-up routes. Phone numbers and comments only for admins and
 // managers, and every response that shows them is audited first.
 #include <algorithm>
+#include <climits>
 #include <nlohmann/json.hpp>
 
 #include "api.h"
@@ -125,34 +126,37 @@ HttpReply Api::Ratings(Call& call) {
   };
   std::vector<Hit> hits;
   for (const std::string& office : offices) {
+    // Hour chunks, newest first; the entries of a chunk are in seq order, so
+    // stop only after the chunk in which the limit is reached.
     const std::string prefix = codec::RatingIndexPrefix(office);
-    const uint64_t inv_to = codec::InvertTime(to_ms - 1);
-    const uint64_t inv_from = codec::InvertTime(from_ms);
+    std::string begin, end;
+    codec::RatingChunkRange(office, from_ms, to_ms - 1, &begin, &end);
     size_t found = 0;
-    Status s = ctx_->log->store()->Scan(
-        prefix + codec::SeqPart(inv_to), prefix + codec::SeqPart(inv_from + 1),
-        [&](std::string_view key, std::string_view value) {
-          std::string_view rest = key.substr(prefix.size());  // inv/origin/seq
-          const size_t a = rest.find('/');
-          const size_t b = rest.rfind('/');
-          if (a == std::string_view::npos || b == a) return true;
-          RatingIndexEntry entry;
-          if (!entry.Decode(value)) return true;
-          if (!include_excluded && (entry.misuse || entry.voided)) return true;
-          if (!counter.empty() && entry.counter != counter) return true;
-          if (!officer.empty() && entry.officer != officer) return true;
-          if (!channel.empty() && entry.channel != channel) return true;
-          if (!classification.empty() &&
-              classification !=
-                  ClassificationName(static_cast<fb::Classification>(entry.classification))) {
-            return true;
-          }
-          if (only_comments && !entry.has_comment) return true;
-          const uint64_t inv = std::strtoull(std::string(rest.substr(0, a)).c_str(), nullptr, 10);
-          hits.push_back(Hit{codec::UninvertTime(inv),
-                             codec::UnKeyPart(rest.substr(a + 1, b - a - 1)),
-                             std::strtoull(std::string(rest.substr(b + 1)).c_str(), nullptr, 10)});
-          return ++found < limit;
+    int64_t full_after = INT64_MIN;  // chunk start at which `limit` was reached
+    Status s =
+        ctx_->log->store()->Scan(begin, end, [&](std::string_view key, std::string_view value) {
+          int64_t start = 0;
+          if (!codec::RatingChunkTime(key, prefix, &start)) return true;
+          if (full_after != INT64_MIN && start < full_after) return false;
+          const std::string origin = codec::UnKeyPart(key.substr(prefix.size() + 21));
+          rating_chunk::ForEach(
+              value, [&](uint64_t seq, int64_t time, const RatingIndexEntry& entry) {
+                if (time < from_ms || time >= to_ms) return true;
+                if (!include_excluded && (entry.misuse || entry.voided)) return true;
+                if (!counter.empty() && entry.counter != counter) return true;
+                if (!officer.empty() && entry.officer != officer) return true;
+                if (!channel.empty() && entry.channel != channel) return true;
+                if (!classification.empty() &&
+                    classification !=
+                        ClassificationName(static_cast<fb::Classification>(entry.classification))) {
+                  return true;
+                }
+                if (only_comments && !entry.has_comment) return true;
+                hits.push_back(Hit{time, origin, seq});
+                if (++found == limit) full_after = start;
+                return true;
+              });
+          return true;
         });
     if (!s.ok()) return Error(call, 500, "lỗi đọc dữ liệu", s.ToString());
   }

@@ -70,11 +70,7 @@ std::string Api::OfficeLabel(const ReportQuery& query) const {
 }
 
 HttpReply Api::ReportRoute(Call& call, const std::string& format) {
-  // 409 when a filter needs the read models rebuilt, else 500.
   auto ReportError = [this](const Call& c, const Status& s) {
-    if (s.IsConflict()) {
-      return Error(c, 409, "cần dựng lại mô hình đọc (hailong-hub --rebuild) để lọc", s.ToString());
-    }
     return Error(c, 500, "lỗi lập báo cáo", s.ToString());
   };
   ReportQuery query;

@@ -1,5 +1,6 @@
 #include "codec.h"
 
+#include <charconv>
 #include <cstdio>
 
 namespace hailong::hub::codec {
@@ -90,25 +91,22 @@ std::string CursorKey(std::string_view origin) {
   return std::string(kCursorPrefix) + KeyPart(origin);
 }
 
-std::string TallyKey(Dimension dim, std::string_view office, std::string_view day,
-                     std::string_view value) {
-  return TallyOfficePrefix(dim, office) + std::string(day) + "/" + KeyPart(value);
+std::string TallyKey(Dimension dim, std::string_view office, std::string_view day) {
+  return TallyOfficePrefix(dim, office) + std::string(day);
 }
 
 std::string TallyOfficePrefix(Dimension dim, std::string_view office) {
   return "x/hub/p/a/" + Dim(dim) + "/" + KeyPart(office) + "/";
 }
 
-std::string MonthTallyKey(Dimension dim, std::string_view month, std::string_view office,
-                          std::string_view value) {
-  return MonthTallyPrefix(dim) + std::string(month) + "/" + KeyPart(office) + "/" + KeyPart(value);
+std::string MonthTallyKey(Dimension dim, std::string_view month, std::string_view office) {
+  return MonthTallyPrefix(dim) + std::string(month) + "/" + KeyPart(office);
 }
 
 std::string MonthTallyPrefix(Dimension dim) { return "x/hub/p/m/" + Dim(dim) + "/"; }
 
-std::string DayMajorTallyKey(Dimension dim, std::string_view day, std::string_view office,
-                             std::string_view value) {
-  return DayMajorTallyPrefix(dim) + std::string(day) + "/" + KeyPart(office) + "/" + KeyPart(value);
+std::string DayMajorTallyKey(Dimension dim, std::string_view day, std::string_view office) {
+  return DayMajorTallyPrefix(dim) + std::string(day) + "/" + KeyPart(office);
 }
 
 std::string DayMajorTallyPrefix(Dimension dim) { return "x/hub/p/t/" + Dim(dim) + "/"; }
@@ -129,11 +127,26 @@ std::string RatingIndexPrefix(std::string_view office) {
   return "x/hub/p/ri/" + KeyPart(office) + "/";
 }
 
-std::string RatingIndexKey(std::string_view office, int64_t time_ms, std::string_view origin,
-                           uint64_t seq) {
-  // Newest first in key order.
-  const uint64_t inverted = InvertTime(time_ms);
-  return RatingIndexPrefix(office) + SeqPart(inverted) + "/" + KeyPart(origin) + "/" + SeqPart(seq);
+std::string RatingChunkKey(std::string_view office, int64_t time_ms, std::string_view origin) {
+  return RatingIndexPrefix(office) + SeqPart(InvertTime(RatingChunkStart(time_ms))) + "/" +
+         KeyPart(origin);
+}
+
+void RatingChunkRange(std::string_view office, int64_t from_ms, int64_t to_ms, std::string* begin,
+                      std::string* end) {
+  const std::string prefix = RatingIndexPrefix(office);
+  *begin = prefix + SeqPart(InvertTime(RatingChunkStart(to_ms)));
+  *end = prefix + SeqPart(InvertTime(RatingChunkStart(from_ms))) + "0";  // '0' > '/'
+}
+
+bool RatingChunkTime(std::string_view key, std::string_view prefix, int64_t* start_ms) {
+  if (key.size() < prefix.size() + 21 || key[prefix.size() + 20] != '/') return false;
+  uint64_t inverted = 0;
+  const char* p = key.data() + prefix.size();
+  auto r = std::from_chars(p, p + 20, inverted);
+  if (r.ec != std::errc() || r.ptr != p + 20) return false;
+  *start_ms = UninvertTime(inverted);
+  return true;
 }
 
 std::string FollowUpKey(std::string_view id) { return std::string(kFollowUpPrefix) + KeyPart(id); }

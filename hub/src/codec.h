@@ -33,22 +33,26 @@ void PutString(std::string* out, std::string_view s);
 bool GetString(std::string_view* in, std::string* s);
 
 // ---- keys ----
+// x/hub/model_format -> the layout version of the read models below (kept
+// across a rebuild; a hub that finds another version rebuilds at start).
+inline constexpr std::string_view kModelFormatKey = "x/hub/model_format";
+inline constexpr std::string_view kModelFormat = "2";
 // x/hub/p/cur/<origin> -> applied seq (decimal)
 std::string CursorKey(std::string_view origin);
 inline constexpr std::string_view kCursorPrefix = "x/hub/p/cur/";
-// x/hub/p/a/<dim>/<office>/<day>/<value> -> Tally
-std::string TallyKey(Dimension dim, std::string_view office, std::string_view day,
-                     std::string_view value);
+// Tallies are stored a page at a time: one record per (dimension, office,
+// day) holding the Tally of every value seen that day (TallyPage), so a
+// rebuild writes a few records per office-day, not one per value.
+// x/hub/p/a/<dim>/<office>/<day> -> TallyPage
+std::string TallyKey(Dimension dim, std::string_view office, std::string_view day);
 std::string TallyOfficePrefix(Dimension dim, std::string_view office);
-// x/hub/p/m/<dim>/<YYYY-MM>/<office>/<value> -> Tally: the month's roll-up
+// x/hub/p/m/<dim>/<YYYY-MM>/<office> -> TallyPage: the month's roll-up
 // (month first, so a report over whole months of every office is one scan).
-std::string MonthTallyKey(Dimension dim, std::string_view month, std::string_view office,
-                          std::string_view value);
+std::string MonthTallyKey(Dimension dim, std::string_view month, std::string_view office);
 std::string MonthTallyPrefix(Dimension dim);
-// x/hub/p/t/<dim>/<day>/<office>/<value> -> Tally: the day tallies again,
-// day first, so a period of days over many offices is one scan.
-std::string DayMajorTallyKey(Dimension dim, std::string_view day, std::string_view office,
-                             std::string_view value);
+// x/hub/p/t/<dim>/<day>/<office> -> TallyPage: the day pages again, day
+// first, so a period of days over many offices is one scan.
+std::string DayMajorTallyKey(Dimension dim, std::string_view day, std::string_view office);
 std::string DayMajorTallyPrefix(Dimension dim);
 // x/hub/p/off/<office> -> "" (every office seen)
 std::string OfficeKey(std::string_view office);
@@ -63,10 +67,22 @@ inline uint64_t InvertTime(int64_t time_ms) {
   return kMaxTime - static_cast<uint64_t>(time_ms < 0 ? 0 : time_ms);
 }
 inline int64_t UninvertTime(uint64_t inverted) { return static_cast<int64_t>(kMaxTime - inverted); }
-// x/hub/p/ri/<office>/<inverted time>/<origin>/<seq> -> RatingIndexEntry
-std::string RatingIndexKey(std::string_view office, int64_t time_ms, std::string_view origin,
-                           uint64_t seq);
+// The rating index, an hour of one origin at a time:
+// x/hub/p/ri/<office>/<inverted hour start>/<origin> -> RatingChunk (newest
+// hour first in key order; the entries of a chunk in seq order).
+inline constexpr int64_t kRatingChunkMs = 3600000;
+inline int64_t RatingChunkStart(int64_t time_ms) {
+  return time_ms >= 0 ? time_ms - time_ms % kRatingChunkMs
+                      : time_ms - (time_ms % kRatingChunkMs + kRatingChunkMs) % kRatingChunkMs;
+}
+std::string RatingChunkKey(std::string_view office, int64_t time_ms, std::string_view origin);
 std::string RatingIndexPrefix(std::string_view office);
+// The scan range [*begin, *end) of `office`'s chunks that may hold ratings
+// timed in [from_ms, to_ms].
+void RatingChunkRange(std::string_view office, int64_t from_ms, int64_t to_ms, std::string* begin,
+                      std::string* end);
+// The hour start of a chunk key under `prefix`; false if malformed.
+bool RatingChunkTime(std::string_view key, std::string_view prefix, int64_t* start_ms);
 // x/hub/p/fu/<follow-up id> -> JSON
 std::string FollowUpKey(std::string_view id);
 inline constexpr std::string_view kFollowUpPrefix = "x/hub/p/fu/";

@@ -67,37 +67,99 @@ bool RatingFlags::Decode(std::string_view in) {
   return true;
 }
 
-std::string RatingIndexEntry::Encode() const {
+namespace {
+constexpr std::string_view kDossierPrefix = "x/hub/p/d/";
+constexpr std::string_view kRatingChunkPrefix = "x/hub/p/ri/";
+}  // namespace
+
+namespace rating_chunk {
+
+namespace {
+constexpr uint8_t kMisuse = 1, kVoided = 2, kComment = 4, kPhone = 8;
+
+bool GetView(std::string_view* in, std::string_view* out) {
+  uint64_t n = 0;
+  if (!GetVarint(in, &n) || n > in->size()) return false;
+  *out = in->substr(0, n);
+  in->remove_prefix(n);
+  return true;
+}
+}  // namespace
+
+void Append(std::string* chunk, uint64_t seq, int64_t time_ms, const RatingIndexEntry& e) {
+  PutVarint(chunk, seq);
+  PutVarint(chunk, static_cast<uint64_t>(time_ms < 0 ? 0 : time_ms));
+  chunk->push_back(static_cast<char>(e.classification));
+  chunk->push_back(static_cast<char>((e.misuse ? kMisuse : 0) | (e.voided ? kVoided : 0) |
+                                     (e.has_comment ? kComment : 0) | (e.has_phone ? kPhone : 0)));
+  PutString(chunk, e.counter);
+  PutString(chunk, e.officer);
+  PutString(chunk, e.channel);
+  PutString(chunk, e.field);
+  PutString(chunk, e.procedure);
+}
+
+bool Next(std::string_view* in, uint64_t* seq, int64_t* time_ms, RatingIndexEntry* e,
+          size_t* flags_offset_from_end) {
+  uint64_t time = 0;
+  if (!GetVarint(in, seq) || !GetVarint(in, &time) || in->size() < 2) return false;
+  *time_ms = static_cast<int64_t>(time);
+  e->classification = static_cast<uint8_t>((*in)[0]);
+  const auto flags = static_cast<uint8_t>((*in)[1]);
+  *flags_offset_from_end = in->size() - 1;
+  in->remove_prefix(2);
+  e->misuse = flags & kMisuse;
+  e->voided = flags & kVoided;
+  e->has_comment = flags & kComment;
+  e->has_phone = flags & kPhone;
+  return GetView(in, &e->counter) && GetView(in, &e->officer) && GetView(in, &e->channel) &&
+         GetView(in, &e->field) && GetView(in, &e->procedure);
+}
+
+bool SetVoided(std::string* chunk, uint64_t seq) {
+  std::string_view in(*chunk);
+  uint64_t s = 0;
+  int64_t time = 0;
+  RatingIndexEntry e;
+  size_t flags_from_end = 0;
+  while (!in.empty()) {
+    if (!Next(&in, &s, &time, &e, &flags_from_end)) return false;
+    if (s == seq) {
+      (*chunk)[chunk->size() - flags_from_end] |= static_cast<char>(kVoided);
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace rating_chunk
+
+std::string EncodeTallyPage(const TallyPage& page) {
   std::string out;
-  out.push_back(static_cast<char>(classification));
-  PutVarint(&out, (misuse ? 1u : 0u) | (voided ? 2u : 0u) | (has_comment ? 4u : 0u) |
-                      (has_phone ? 8u : 0u));
-  PutString(&out, counter);
-  PutString(&out, officer);
-  PutString(&out, channel);
-  PutString(&out, field);
-  PutString(&out, procedure);
+  PutVarint(&out, page.size());
+  for (const auto& [value, tally] : page) {
+    PutString(&out, value);
+    PutString(&out, tally.Encode());
+  }
   return out;
 }
 
-bool RatingIndexEntry::Decode(std::string_view in) {
-  if (in.empty()) return false;
-  classification = static_cast<uint8_t>(in[0]);
-  in.remove_prefix(1);
-  uint64_t bits = 0;
-  if (!GetVarint(&in, &bits) || !GetString(&in, &counter) || !GetString(&in, &officer) ||
-      !GetString(&in, &channel)) {
-    return false;
-  }
-  field.clear();
-  procedure.clear();
-  has_dims = !in.empty();
-  if (has_dims && (!GetString(&in, &field) || !GetString(&in, &procedure))) return false;
-  misuse = bits & 1;
-  voided = bits & 2;
-  has_comment = bits & 4;
-  has_phone = bits & 8;
+bool NextInTallyPage(std::string_view* in, std::string_view* value, Tally* tally) {
+  uint64_t n = 0;
+  if (!GetVarint(in, &n) || n > in->size()) return false;
+  *value = in->substr(0, n);
+  in->remove_prefix(n);
+  if (!GetVarint(in, &n) || n > in->size()) return false;
+  if (!tally->Decode(in->substr(0, n))) return false;
+  in->remove_prefix(n);
   return true;
+}
+
+bool DecodeTallyPage(std::string_view bytes, TallyPage* page) {
+  page->clear();
+  return ForEachInTallyPage(bytes, [&](std::string_view value, const Tally& t) {
+    page->emplace_hint(page->end(), std::string(value), t);
+  });
 }
 
 Status Overlay::Get(const std::string& key, std::string* value) const {
@@ -106,6 +168,19 @@ Status Overlay::Get(const std::string& key, std::string* value) const {
     if (!it->second) return Status::NotFound(key);
     *value = *it->second;
     return Status::OK();
+  }
+  if (cache_ != nullptr) {
+    if (key.compare(0, kDossierPrefix.size(), kDossierPrefix) == 0) {
+      auto c = cache_->dossiers.find(key);
+      if (c != cache_->dossiers.end()) {
+        *value = c->second;
+        return Status::OK();
+      }
+      if (cache_->dossiers_complete) return Status::NotFound(key);
+    } else if (key.compare(0, kRatingChunkPrefix.size(), kRatingChunkPrefix) == 0 &&
+               cache_->chunks.count(key) == 0) {
+      return Status::NotFound(key);
+    }
   }
   return store_->Get(key, value);
 }
@@ -117,73 +192,93 @@ void Overlay::Delete(const std::string& key) { records_[key] = std::nullopt; }
 void Overlay::AddCell(Dimension dim, std::string_view office, std::string_view day,
                       std::string_view value, const Tally& delta) {
   if (delta.IsZero()) return;
-  scratch_.clear();
-  scratch_.push_back(static_cast<char>(dim));
-  scratch_.append(office);
-  scratch_.push_back('\0');
-  scratch_.append(day);
-  scratch_.push_back('\0');
-  scratch_.append(value);
-  auto it = cells_.find(scratch_);
-  if (it == cells_.end()) it = cells_.emplace(scratch_, Tally()).first;
+  LastPage& last = last_[static_cast<int>(dim) % kDimensionCount];
+  if (last.page == nullptr || last.office != office || last.day != day) {
+    scratch_.clear();
+    scratch_.push_back(static_cast<char>(dim));
+    scratch_.append(office);
+    scratch_.push_back('\0');
+    scratch_.append(day);
+    last.page = &pages_[scratch_];
+    last.office.assign(office);
+    last.day.assign(day);
+  }
+  TallyPage& page = *last.page;
+  auto it = page.find(value);
+  if (it == page.end()) {
+    it = page.emplace(std::string(value), Tally()).first;
+    ++cell_count_;
+  }
   it->second.Add(delta);
 }
 
-Status Overlay::MergedTallies(
+Status Overlay::MergedPages(
     std::vector<std::pair<std::string, std::optional<std::string>>>* out) const {
-  // Each cell is one office-first (a/) and one day-first (t/) key of its
-  // own; months (m/) sum the cells of their days.
-  std::vector<std::pair<std::string, const Tally*>> deltas;
-  deltas.reserve(cells_.size() * 2);
-  std::unordered_map<std::string, Tally> months;
-  for (const auto& [cell, delta] : cells_) {
-    if (delta.IsZero()) continue;
+  // Each day page is written twice, office first (a/) and day first (t/),
+  // with the same bytes; month pages (m/) sum the deltas of their days.
+  struct Target {
+    std::string key, day_major_key;  // day_major_key empty for a month page
+    const TallyPage* delta;
+  };
+  std::vector<Target> targets;
+  targets.reserve(pages_.size());
+  std::unordered_map<std::string, TallyPage> months;
+  for (const auto& [cell, delta] : pages_) {
     const auto dim = static_cast<Dimension>(cell[0]);
     const size_t a = cell.find('\0', 1);
-    const size_t b = cell.find('\0', a + 1);
     const std::string_view view(cell);
     const std::string_view office = view.substr(1, a - 1);
-    const std::string_view day = view.substr(a + 1, b - a - 1);
-    const std::string_view value = view.substr(b + 1);
-    deltas.emplace_back(codec::TallyKey(dim, office, day, value), &delta);
-    deltas.emplace_back(codec::DayMajorTallyKey(dim, day, office, value), &delta);
-    months[codec::MonthTallyKey(dim, day.substr(0, 7), office, value)].Add(delta);
+    const std::string_view day = view.substr(a + 1);
+    targets.push_back(Target{codec::TallyKey(dim, office, day),
+                             codec::DayMajorTallyKey(dim, day, office), &delta});
+    TallyPage& month = months[codec::MonthTallyKey(dim, day.substr(0, 7), office)];
+    for (const auto& [value, t] : delta) {
+      auto it = month.find(value);
+      if (it == month.end()) it = month.emplace(value, Tally()).first;
+      it->second.Add(t);
+    }
   }
-  for (auto& [key, delta] : months) deltas.emplace_back(key, &delta);
-  std::sort(deltas.begin(), deltas.end(),
-            [](const auto& x, const auto& y) { return x.first < y.first; });
+  for (const auto& [key, delta] : months) targets.push_back(Target{key, "", &delta});
   out->clear();
-  out->reserve(deltas.size());
+  out->reserve(targets.size() * 2);
   std::string stored;
-  for (auto& [key, delta] : deltas) {
-    if (delta->IsZero()) continue;
-    Tally current;
+  TallyPage page;
+  for (Target& target : targets) {
+    page.clear();
     if (!no_stored_tallies_) {
-      Status s = store_->Get(key, &stored);
+      Status s = store_->Get(target.key, &stored);
       if (s.ok()) {
-        if (!current.Decode(stored)) return Status::Corruption("bad tally at " + key);
+        if (!DecodeTallyPage(stored, &page)) {
+          return Status::Corruption("bad tally page at " + target.key);
+        }
       } else if (!s.IsNotFound()) {
         return s;
       }
     }
-    current.Add(*delta);
-    if (current.IsZero()) {
-      out->emplace_back(std::move(key), std::nullopt);
-    } else {
-      out->emplace_back(std::move(key), current.Encode());
+    bool changed = false;
+    for (const auto& [value, t] : *target.delta) {
+      if (t.IsZero()) continue;
+      changed = true;
+      auto it = page.find(value);
+      if (it == page.end()) it = page.emplace(value, Tally()).first;
+      it->second.Add(t);
+      if (it->second.IsZero()) page.erase(it);
     }
+    if (!changed) continue;
+    std::optional<std::string> value;
+    if (!page.empty()) value = EncodeTallyPage(page);
+    if (!target.day_major_key.empty()) out->emplace_back(std::move(target.day_major_key), value);
+    out->emplace_back(std::move(target.key), std::move(value));
   }
+  std::sort(out->begin(), out->end(),
+            [](const auto& x, const auto& y) { return x.first < y.first; });
   return Status::OK();
 }
 
 Status Overlay::Flush(replication::WriteBatch* batch) const {
   std::vector<std::pair<std::string, std::optional<std::string>>> writes;
-  Status s = MergedTallies(&writes);
+  Status s = MergedPages(&writes);
   if (!s.ok()) return s;
-  const size_t tally_writes = writes.size();
-  for (const auto& [key, value] : records_) writes.emplace_back(key, value);
-  std::sort(writes.begin() + static_cast<std::ptrdiff_t>(tally_writes), writes.end(),
-            [](const auto& x, const auto& y) { return x.first < y.first; });
   for (const auto& [key, value] : writes) {
     if (value) {
       batch->Put(key, *value);
@@ -191,12 +286,37 @@ Status Overlay::Flush(replication::WriteBatch* batch) const {
       batch->Delete(key);
     }
   }
+  std::vector<const std::pair<const std::string, std::optional<std::string>>*> records;
+  records.reserve(records_.size());
+  for (const auto& record : records_) records.push_back(&record);
+  std::sort(records.begin(), records.end(),
+            [](const auto* x, const auto* y) { return x->first < y->first; });
+  for (const auto* record : records) {
+    if (record->second) {
+      batch->Put(record->first, *record->second);
+    } else {
+      batch->Delete(record->first);
+    }
+  }
+  if (cache_ != nullptr) {
+    for (const auto& [key, value] : records_) {
+      if (key.compare(0, kDossierPrefix.size(), kDossierPrefix) == 0) {
+        if (value) {
+          cache_->dossiers[key] = *value;
+        } else {
+          cache_->dossiers.erase(key);
+        }
+      } else if (key.compare(0, kRatingChunkPrefix.size(), kRatingChunkPrefix) == 0) {
+        cache_->chunks.insert(key);
+      }
+    }
+  }
   return Status::OK();
 }
 
 Status Overlay::FlushCells(size_t max_ops) {
   std::vector<std::pair<std::string, std::optional<std::string>>> writes;
-  Status s = MergedTallies(&writes);
+  Status s = MergedPages(&writes);
   if (!s.ok()) return s;
   replication::WriteBatch batch;
   for (const auto& [key, value] : writes) {
@@ -215,7 +335,9 @@ Status Overlay::FlushCells(size_t max_ops) {
     s = store_->Write(batch, false);
     if (!s.ok()) return s;
   }
-  cells_.clear();
+  pages_.clear();
+  for (LastPage& last : last_) last = LastPage();
+  cell_count_ = 0;
   no_stored_tallies_ = false;
   return Status::OK();
 }

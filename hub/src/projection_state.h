@@ -8,9 +8,11 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
+#include "codec.h"
 #include "hailong/hub/read_model.h"
 #include "hailong/replication/store.h"
 #include "hailong/schema/status.h"
@@ -42,59 +44,134 @@ struct RatingFlags {
   bool Decode(std::string_view bytes);
 };
 
-// The rating index entry (x/hub/p/ri/...): enough to filter a list before
-// reading the events themselves.
+// One rating of the rating index: enough to filter a list or a report
+// before reading the events themselves.
 struct RatingIndexEntry {
   uint8_t classification = 0;  // fb::Classification
   bool misuse = false;
   bool voided = false;
   bool has_comment = false;
   bool has_phone = false;
-  std::string counter, officer, channel;
-  // Appended later: entries written before carry none (has_dims false;
-  // such entries need a rebuild before filtering by field or procedure).
-  bool has_dims = true;
-  std::string field, procedure;
-  std::string Encode() const;
-  bool Decode(std::string_view bytes);
+  std::string_view counter, officer, channel, field, procedure;
+};
+
+// A RatingChunk (x/hub/p/ri/...): the ratings of one origin at one office
+// in one hour, in seq order. Each entry: varint seq, varint time_ms, the
+// classification byte, a flags byte (misuse 1, voided 2, comment 4, phone 8),
+// then counter, officer, channel, field, procedure as (varint length, bytes).
+// The flags byte has a fixed place, so voiding rewrites one byte.
+namespace rating_chunk {
+void Append(std::string* chunk, uint64_t seq, int64_t time_ms, const RatingIndexEntry& e);
+// Calls visit(seq, time_ms, entry) for each entry (views into `chunk`);
+// stops early when visit returns false. False if the chunk is malformed.
+template <typename Visit>
+bool ForEach(std::string_view chunk, Visit visit);
+// Marks entry `seq` voided; false if the chunk has no such entry.
+bool SetVoided(std::string* chunk, uint64_t seq);
+// Decodes one entry at the front of *in (advancing it).
+bool Next(std::string_view* in, uint64_t* seq, int64_t* time_ms, RatingIndexEntry* e,
+          size_t* flags_offset_from_end);
+}  // namespace rating_chunk
+
+template <typename Visit>
+bool rating_chunk::ForEach(std::string_view chunk, Visit visit) {
+  uint64_t seq = 0;
+  int64_t time = 0;
+  RatingIndexEntry e;
+  size_t unused = 0;
+  while (!chunk.empty()) {
+    if (!Next(&chunk, &seq, &time, &e, &unused)) return false;
+    if (!visit(seq, time, e)) return true;
+  }
+  return true;
+}
+
+// A TallyPage (x/hub/p/a|t|m/...): the Tally of each value of one dimension
+// at one office on one day (or month), values in byte order, no zero tally.
+// Encoding: varint count, then per value (varint length, bytes, varint
+// length, Tally::Encode()).
+using TallyPage = std::map<std::string, Tally, std::less<>>;
+std::string EncodeTallyPage(const TallyPage& page);
+bool DecodeTallyPage(std::string_view bytes, TallyPage* page);
+// Calls visit(value, tally) for each value without building a map; false if
+// malformed.
+template <typename Visit>
+bool ForEachInTallyPage(std::string_view bytes, Visit visit);
+bool NextInTallyPage(std::string_view* in, std::string_view* value, Tally* tally);
+
+template <typename Visit>
+bool ForEachInTallyPage(std::string_view bytes, Visit visit) {
+  uint64_t n = 0;
+  std::string_view in = bytes;
+  if (!codec::GetVarint(&in, &n)) return false;
+  std::string_view value;
+  Tally t;
+  for (uint64_t i = 0; i < n; ++i) {
+    if (!NextInTallyPage(&in, &value, &t)) return false;
+    visit(value, t);
+  }
+  return in.empty();
+}
+
+// During a rebuild, what earlier batches wrote, so that reading a key the
+// rebuild has not written yet (most reads) needs no store lookup.
+struct RebuildCache {
+  // x/hub/p/d/ records written so far.
+  std::unordered_map<std::string, std::string> dossiers;
+  // False once `dossiers` was trimmed: a key missing from it is then read
+  // from the store.
+  bool dossiers_complete = true;
+  // x/hub/p/ri/ keys written so far.
+  std::unordered_set<std::string> chunks;
 };
 
 // Buffers the reads and writes of one projection batch over a Store.
 class Overlay {
  public:
   explicit Overlay(replication::Store* store) : store_(store) {}
-  // Reads through the batch's own writes. NotFound if absent or deleted.
+  // Reads through the batch's own writes, then the read cache, then the
+  // store. NotFound if absent or deleted.
   Status Get(const std::string& key, std::string* value) const;
   void Put(const std::string& key, std::string value);
   void Delete(const std::string& key);
+  // Rebuild: reads answered from (and writes noted in) `cache`.
+  void SetRebuildCache(RebuildCache* cache) { cache_ = cache; }
   // Adds `delta` to the tally of (dim, office, day, value) in all three
   // layouts: office first (a/), day first (t/) and the month roll-up (m/).
-  // The keys are built once per batch, at Flush.
   void AddCell(Dimension dim, std::string_view office, std::string_view day, std::string_view value,
                const Tally& delta);
-  // Merges the tally deltas with the stored tallies and adds every write to
+  // Merges the tally deltas with the stored pages and adds every write to
   // `batch`, in key order (sorted inserts are cheaper for the memtable).
   Status Flush(replication::WriteBatch* batch) const;
-  // Rebuild: merges the buffered tally cells with the stored tallies and
+  // Rebuild: merges the buffered tally cells with the stored pages and
   // writes them in batches of at most `max_ops` (not atomic: the rebuild's
   // marker makes an interrupted rebuild start again), then forgets them.
   Status FlushCells(size_t max_ops);
-  bool empty() const { return records_.empty() && cells_.empty(); }
+  bool empty() const { return records_.empty() && pages_.empty(); }
   // Rebuild: the store holds no tallies yet, so merging needs no reads
   // (until the first FlushCells).
   void AssumeNoStoredTallies() { no_stored_tallies_ = true; }
-  size_t cell_count() const { return cells_.size(); }
+  size_t cell_count() const { return cell_count_; }
 
  private:
   replication::Store* store_;
   std::unordered_map<std::string, std::optional<std::string>> records_;
-  // dim byte, office, '\0', day, '\0', value -> delta
-  std::unordered_map<std::string, Tally> cells_;
+  RebuildCache* cache_ = nullptr;
+  // dim byte, office, '\0', day -> the page's deltas
+  std::unordered_map<std::string, TallyPage> pages_;
+  // The page of the last AddCell of each dimension (most cells of a batch
+  // fall on the same office-day).
+  struct LastPage {
+    std::string office, day;
+    TallyPage* page = nullptr;
+  };
+  LastPage last_[kDimensionCount];
+  size_t cell_count_ = 0;
   std::string scratch_;
   bool no_stored_tallies_ = false;
 
-  // The tally writes (key, merged value; nullopt = delete), sorted by key.
-  Status MergedTallies(std::vector<std::pair<std::string, std::optional<std::string>>>* out) const;
+  // The page writes (key, merged value; nullopt = delete), sorted by key.
+  Status MergedPages(std::vector<std::pair<std::string, std::optional<std::string>>>* out) const;
 };
 
 }  // namespace hailong::hub

@@ -36,6 +36,9 @@ constexpr char kRebuildMarkerKey[] = "x/hub/rebuilding";
 // Rebuild: tally cells kept in memory before they are merged into the store.
 constexpr size_t kRebuildMaxCells = size_t{1} << 21;
 constexpr size_t kRebuildWriteOps = 100000;
+// Rebuild: dossier states kept in memory between batches (a rating about a
+// dossier reads its state; the store would answer from disk).
+constexpr size_t kRebuildMaxDossiers = size_t{1} << 22;
 
 int64_t RatingTime(const fb::RatingSubmitted& r, const fb::Event& e) {
   if (r.device_time_ms() > 0) return r.device_time_ms();
@@ -253,12 +256,14 @@ class BatchApplier {
     index.voided = flags.voided;
     index.has_comment = r.comment() && r.comment()->size() > 0;
     index.has_phone = r.phone() && r.phone()->size() > 0;
-    index.counter = Str(r.counter());
-    index.officer = Str(r.officer());
+    index.counter = View(r.counter());
+    index.officer = View(r.officer());
     index.channel = ChannelName(r.channel());
-    index.field = Str(r.field());
-    index.procedure = Str(r.procedure());
-    overlay_->Put(codec::RatingIndexKey(office, time, origin, seq), index.Encode());
+    index.field = View(r.field());
+    index.procedure = View(r.procedure());
+    std::string* chunk = nullptr;
+    HAILONG_RETURN_IF_ERROR(Chunk(office, time, origin, &chunk));
+    rating_chunk::Append(chunk, seq, time, index);
 
     if (!counted) {
       Tally t;
@@ -281,6 +286,41 @@ class BatchApplier {
     return Status::OK();
   }
 
+  // The rating chunk of (office, hour of time_ms, origin), loaded once per
+  // batch and kept here until FlushChunks.
+  Status Chunk(const std::string& office, int64_t time_ms, const std::string& origin,
+               std::string** chunk) {
+    const int64_t start = codec::RatingChunkStart(time_ms);
+    if (last_chunk_ != nullptr && start == last_chunk_start_ && office == last_chunk_office_ &&
+        origin == last_chunk_origin_) {
+      *chunk = last_chunk_;
+      return Status::OK();
+    }
+    const std::string key = codec::RatingChunkKey(office, time_ms, origin);
+    auto it = chunks_.find(key);
+    if (it == chunks_.end()) {
+      std::string stored;
+      Status s = overlay_->Get(key, &stored);
+      if (!s.ok() && !s.IsNotFound()) return s;
+      it = chunks_.emplace(key, std::move(stored)).first;
+    }
+    last_chunk_ = &it->second;
+    last_chunk_start_ = start;
+    last_chunk_office_ = office;
+    last_chunk_origin_ = origin;
+    *chunk = last_chunk_;
+    return Status::OK();
+  }
+
+ public:
+  // Hands the batch's rating chunks to the overlay.
+  void FlushChunks() {
+    for (auto& [key, chunk] : chunks_) overlay_->Put(key, std::move(chunk));
+    chunks_.clear();
+    last_chunk_ = nullptr;
+  }
+
+ private:
   void OpenFollowUp(const std::string& origin, uint64_t seq, const std::string& office,
                     bool has_comment) {
     auto body = std::make_unique<fb::FollowUpOpenedT>();
@@ -337,13 +377,9 @@ class BatchApplier {
     Tally excluded;
     excluded.excluded = 1;
     AddTally(Dimension::kOffice, office, day, "", excluded);
-    const std::string index_key = codec::RatingIndexKey(office, time, origin, seq);
-    std::string iv;
-    RatingIndexEntry index;
-    if (overlay_->Get(index_key, &iv).ok() && index.Decode(iv)) {
-      index.voided = true;
-      overlay_->Put(index_key, index.Encode());
-    }
+    std::string* chunk = nullptr;
+    HAILONG_RETURN_IF_ERROR(Chunk(office, time, origin, &chunk));
+    rating_chunk::SetVoided(chunk, seq);
     if (r->dossier() && r->dossier()->size() > 0) {
       const bool was_bad =
           r->classification() == fb::Classification::Unsatisfied || before.complained;
@@ -550,6 +586,10 @@ class BatchApplier {
   std::string current_origin_;
   uint64_t current_seq_ = 0;
   std::vector<replication::EventDraft> drafts_;
+  std::unordered_map<std::string, std::string> chunks_;
+  std::string* last_chunk_ = nullptr;
+  int64_t last_chunk_start_ = 0;
+  std::string last_chunk_office_, last_chunk_origin_;
 };
 
 }  // namespace
@@ -559,13 +599,24 @@ Status Projector::Open(const ProjectorOptions& options, std::unique_ptr<Projecto
   std::unique_ptr<Projector> p(new Projector(options));
   Status s = p->LoadCursors();
   if (!s.ok()) return s;
-  std::string marker;
+  std::string marker, format;
   s = options.log->store()->Get(kRebuildMarkerKey, &marker);
   if (s.ok()) {
     std::cerr << "hailong-hub: an interrupted rebuild of the read models starts again\n";
     s = p->Rebuild();
   } else if (s.IsNotFound()) {
-    s = Status::OK();
+    s = options.log->store()->Get(codec::kModelFormatKey, &format);
+    if (s.ok() && format == codec::kModelFormat) {
+      // Up to date.
+    } else if (s.ok() || s.IsNotFound()) {
+      // A new hub rebuilds nothing; models of another layout are rebuilt
+      // from the log.
+      if (!p->cursors_.empty()) {
+        std::cerr << "hailong-hub: the read models have another layout (" << format
+                  << "): rebuilding them from the log\n";
+      }
+      s = p->Rebuild();
+    }
   }
   if (!s.ok()) return s;
   *out = std::move(p);
@@ -653,6 +704,13 @@ Status Projector::ApplyBatch(const std::string& origin, size_t max_events, bool*
   applied->origin = origin;
   applied->first_seq = from;
   Overlay* tallies = rebuild_cells_ ? rebuild_cells_.get() : &overlay;
+  if (rebuild_cells_) {
+    if (rebuild_cache_->dossiers.size() > kRebuildMaxDossiers) {
+      rebuild_cache_->dossiers.clear();
+      rebuild_cache_->dossiers_complete = false;
+    }
+    overlay.SetRebuildCache(rebuild_cache_.get());
+  }
   BatchApplier applier(options_, &overlay, tallies, cursors, &flagged_, applied);
   uint64_t last = from - 1;
   size_t count = 0;
@@ -677,6 +735,7 @@ Status Projector::ApplyBatch(const std::string& origin, size_t max_events, bool*
   if (!s.ok()) return Status::Corruption("origin " + origin + ": " + s.message());
   if (count == 0) return Status::OK();
   applied->last_seq = last;
+  applier.FlushChunks();
   // Follow-ups first: if we crash after this append but before the batch,
   // the replay appends them again as duplicates (no new event).
   auto& drafts = applier.follow_up_drafts();
@@ -746,25 +805,14 @@ Status Projector::Rebuild() {
     Status s = store->Write(marker, true);
     if (!s.ok()) return s;
   }
-  std::string end(kProjectionPrefix);
-  end.back() = static_cast<char>('/' + 1);
-  // Delete in batches, each scan starting after the last key deleted (not
-  // from the prefix again, which would walk every tombstone each time).
-  std::string begin(kProjectionPrefix);
-  for (;;) {
-    WriteBatch batch;
-    std::string last;
-    Status s = store->Scan(begin, end, [&](std::string_view key, std::string_view) {
-      batch.Delete(key);
-      last.assign(key);
-      return batch.Count() < 100000;
-    });
+  {
+    // One range tombstone drops every model.
+    std::string end(kProjectionPrefix);
+    end.back() = static_cast<char>('/' + 1);
+    WriteBatch drop;
+    drop.DeleteRange(kProjectionPrefix, end);
+    Status s = store->Write(drop, false);
     if (!s.ok()) return s;
-    if (batch.Count() == 0) break;
-    s = store->Write(batch, false);
-    if (!s.ok()) return s;
-    begin = last;
-    begin.push_back('\0');
   }
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -776,14 +824,17 @@ Status Projector::Rebuild() {
   // tallies stay in memory (up to kRebuildMaxCells) and are written at the
   // end, then the marker goes.
   rebuild_cells_ = std::make_unique<Overlay>(store);
+  rebuild_cache_ = std::make_unique<RebuildCache>();
   rebuild_cells_->AssumeNoStoredTallies();  // dropped above
   Status s = CatchUpWith(options_.rebuild_batch_events);
   if (s.ok()) s = rebuild_cells_->FlushCells(kRebuildWriteOps);
   rebuild_cells_.reset();
+  rebuild_cache_.reset();
   generation_.fetch_add(1, std::memory_order_release);
   if (!s.ok()) return s;
   WriteBatch done;
   done.Delete(kRebuildMarkerKey);
+  done.Put(codec::kModelFormatKey, codec::kModelFormat);
   return store->Write(done, true);
 }
 

@@ -228,8 +228,6 @@ Status RunFilteredReport(const replication::Store& store, const ReportQuery& que
   out->dossiers_known = query.channel.empty() && g != GroupBy::kChannel;
   out->returned_known = out->dossiers_known && query.counter.empty() && query.officer.empty() &&
                         g != GroupBy::kCounter && g != GroupBy::kOfficer;
-  const bool needs_dims = !query.field.empty() || !query.procedure.empty() ||
-                          g == GroupBy::kField || g == GroupBy::kProcedure;
   // Excluded ratings live in the office tallies only: office, day, month.
   const bool count_excluded = g == GroupBy::kOffice || g == GroupBy::kDay || g == GroupBy::kMonth;
   int64_t from_ms = 0, to_ms = 0;
@@ -239,67 +237,70 @@ Status RunFilteredReport(const replication::Store& store, const ReportQuery& que
   to_ms += int64_t{24} * 3600 * 1000 - 1;  // the last millisecond of the last day
 
   std::map<std::pair<std::string, std::string>, Tally> groups;
-  auto group = [&](const std::string& office, const std::string& day, const std::string& counter,
-                   const std::string& officer, const std::string& field,
-                   const std::string& procedure, const std::string& channel) -> Tally& {
+  auto group = [&](std::string_view office, std::string_view day, std::string_view counter,
+                   std::string_view officer, std::string_view field, std::string_view procedure,
+                   std::string_view channel) -> Tally& {
+    auto at = [&](std::string_view a, std::string_view b) -> Tally& {
+      return groups[{std::string(a), std::string(b)}];
+    };
     switch (g) {
       case GroupBy::kOffice:
-        return groups[{office, office}];
+        return at(office, office);
       case GroupBy::kCounter:
-        return groups[{office, counter}];
+        return at(office, counter);
       case GroupBy::kOfficer:
-        return groups[{office, officer}];
+        return at(office, officer);
       case GroupBy::kField:
-        return groups[{"", field}];
+        return at("", field);
       case GroupBy::kProcedure:
-        return groups[{"", procedure}];
+        return at("", procedure);
       case GroupBy::kDay:
-        return groups[{"", day}];
+        return at("", day);
       case GroupBy::kMonth:
-        return groups[{"", day.substr(0, 7)}];
+        return at("", day.substr(0, 7));
       case GroupBy::kChannel:
         break;
     }
-    return groups[{"", channel}];
+    return at("", channel);
   };
-  auto match = [&](const std::string& want, const std::string& value) {
+  auto match = [&](const std::string& want, std::string_view value) {
     return want.empty() || want == value;
   };
 
   for (const std::string& office : offices) {
-    // Ratings: newest first, so the period runs from `to` back to `from`.
+    // Ratings: an hour chunk at a time, newest first.
     const std::string prefix = codec::RatingIndexPrefix(office);
-    const std::string begin = prefix + codec::SeqPart(codec::InvertTime(to_ms));
-    const std::string end = prefix + codec::SeqPart(codec::InvertTime(from_ms)) + "0";
+    std::string begin, end;
+    codec::RatingChunkRange(office, from_ms, to_ms, &begin, &end);
     Status bad;
     s = store.Scan(begin, end, [&](std::string_view key, std::string_view value) {
-      std::string_view rest = key.substr(prefix.size());
-      uint64_t inverted = 0;
-      auto r =
-          std::from_chars(rest.data(), rest.data() + std::min<size_t>(rest.size(), 20), inverted);
-      if (r.ec != std::errc()) return true;
-      const int64_t time = codec::UninvertTime(inverted);
-      if (time < from_ms || time > to_ms) return true;
-      RatingIndexEntry e;
-      if (!e.Decode(value)) return true;
-      if (needs_dims && !e.has_dims) {
-        bad = Status::Conflict(
-            "the rating index predates field and procedure: run hailong-hub --rebuild");
+      int64_t start = 0;
+      if (!codec::RatingChunkTime(key, prefix, &start)) return true;
+      // Asia/Ho_Chi_Minh is a whole number of hours from UTC: one day per chunk.
+      const std::string day = VietnamDay(start);
+      const bool whole = start >= from_ms && start + codec::kRatingChunkMs - 1 <= to_ms;
+      const bool ok =
+          rating_chunk::ForEach(value, [&](uint64_t, int64_t time, const RatingIndexEntry& e) {
+            if (!whole && (time < from_ms || time > to_ms)) return true;
+            if (!match(query.counter, e.counter) || !match(query.officer, e.officer) ||
+                !match(query.channel, e.channel) || !match(query.field, e.field) ||
+                !match(query.procedure, e.procedure)) {
+              return true;
+            }
+            Tally t;
+            if (e.misuse || e.voided) {
+              if (!count_excluded) return true;
+              t.excluded = 1;
+            } else {
+              t = Tally::OneRating(e.classification, e.has_comment, e.has_phone);
+            }
+            group(office, day, e.counter, e.officer, e.field, e.procedure, e.channel).Add(t);
+            return true;
+          });
+      if (!ok) {
+        bad = Status::Corruption("bad rating chunk at " + std::string(key));
         return false;
       }
-      if (!match(query.counter, e.counter) || !match(query.officer, e.officer) ||
-          !match(query.channel, e.channel) || !match(query.field, e.field) ||
-          !match(query.procedure, e.procedure)) {
-        return true;
-      }
-      Tally t;
-      if (e.misuse || e.voided) {
-        if (!count_excluded) return true;
-        t.excluded = 1;
-      } else {
-        t = Tally::OneRating(e.classification, e.has_comment, e.has_phone);
-      }
-      group(office, VietnamDay(time), e.counter, e.officer, e.field, e.procedure, e.channel).Add(t);
       return true;
     });
     if (!s.ok()) return s;
@@ -377,21 +378,23 @@ Status RunReport(const replication::Store& store, const ReportQuery& query, Repo
         break;
       default:
         if (info.per_office) group_office = office;
-        group_key = codec::UnKeyPart(value);
+        group_key = std::string(value);
         break;
     }
     return &groups[{group_office, group_key}];
   };
-  // Each key's group, found by its raw bytes (office part, value part and,
+  // Each cell's group, found by its raw bytes (office key part, value and,
   // by day or month, the period) without decoding them again: a period's
   // scan visits the same few groups thousands of times. nullptr = an
   // office left out.
   std::unordered_map<std::string, Tally*> by_raw;
   std::string raw;
   auto add = [&](std::string_view office_part, std::string_view period, std::string_view value,
-                 std::string_view tally) {
+                 const Tally& tally) {
     raw.assign(office_part);
     raw.push_back('\0');
+    const auto size = static_cast<uint32_t>(value.size());
+    raw.append(reinterpret_cast<const char*>(&size), sizeof size);
     raw.append(value);
     if (query.group_by == GroupBy::kDay) {
       raw.push_back('\0');
@@ -405,9 +408,19 @@ Status RunReport(const replication::Store& store, const ReportQuery& query, Repo
       found = by_raw.emplace(raw, group_of(office_part, period, value)).first;
     }
     if (found->second == nullptr) return;
-    Tally t;
-    if (!t.Decode(tally)) return;
-    found->second->Add(t);
+    found->second->Add(tally);
+  };
+  // Every cell of a page.
+  Status bad;
+  auto add_page = [&](std::string_view key, std::string_view office_part, std::string_view period,
+                      std::string_view page) {
+    if (!ForEachInTallyPage(page, [&](std::string_view value, const Tally& t) {
+          add(office_part, period, value, t);
+        })) {
+      bad = Status::Corruption("bad tally page at " + std::string(key));
+      return false;
+    }
+    return true;
   };
 
   // Scans [begin, end) of the store, or its cached copy.
@@ -433,20 +446,16 @@ Status RunReport(const replication::Store& store, const ReportQuery& query, Repo
   };
   const Plan plan = MakePlan(query.from, query.to, query.group_by != GroupBy::kDay);
   if (!plan.first_month.empty()) {
-    // One scan over the month roll-ups: "<YYYY-MM>/<office>/<value>".
+    // One scan over the month roll-ups: "<YYYY-MM>/<office>".
     const std::string prefix = codec::MonthTallyPrefix(info.dim);
     s = scan(prefix + plan.first_month, prefix + plan.last_month + "0",
              [&](std::string_view key, std::string_view value) {
                std::string_view rest = key.substr(prefix.size());
                if (rest.size() < 9 || rest[7] != '/') return true;
-               const std::string_view month = rest.substr(0, 7);
-               rest.remove_prefix(8);
-               const size_t slash = rest.find('/');
-               if (slash == std::string_view::npos) return true;
-               add(rest.substr(0, slash), month, rest.substr(slash + 1), value);
-               return true;
+               return add_page(key, rest.substr(8), rest.substr(0, 7), value);
              });
     if (!s.ok()) return s;
+    if (!bad.ok()) return bad;
   }
   // A few offices: their own day tallies. Many or all: one scan of the
   // day-first tallies per run of days.
@@ -454,16 +463,12 @@ Status RunReport(const replication::Store& store, const ReportQuery& query, Repo
     const std::string prefix = codec::DayMajorTallyPrefix(info.dim);
     for (const auto& [from, to] : plan.day_runs) {
       s = scan(prefix + from, prefix + to + "0", [&](std::string_view key, std::string_view value) {
-        std::string_view rest = key.substr(prefix.size());  // day/office/value
+        std::string_view rest = key.substr(prefix.size());  // day/office
         if (rest.size() < 12 || rest[10] != '/') return true;
-        const std::string_view day = rest.substr(0, 10);
-        rest.remove_prefix(11);
-        const size_t slash = rest.find('/');
-        if (slash == std::string_view::npos) return true;
-        add(rest.substr(0, slash), day, rest.substr(slash + 1), value);
-        return true;
+        return add_page(key, rest.substr(11), rest.substr(0, 10), value);
       });
       if (!s.ok()) return s;
+      if (!bad.ok()) return bad;
     }
   } else if (!plan.day_runs.empty()) {
     const std::vector<std::string>& scan_offices = offices;
@@ -473,12 +478,12 @@ Status RunReport(const replication::Store& store, const ReportQuery& query, Repo
       for (const auto& [from, to] : plan.day_runs) {
         s = scan(prefix + from, prefix + to + "0",  // '0' sorts right after '/'
                  [&](std::string_view key, std::string_view value) {
-                   std::string_view rest = key.substr(prefix.size());  // "<day>/<value>"
-                   if (rest.size() < 11 || rest[10] != '/') return true;
-                   add(office_part, rest.substr(0, 10), rest.substr(11), value);
-                   return true;
+                   std::string_view rest = key.substr(prefix.size());  // "<day>"
+                   if (rest.size() != 10) return true;
+                   return add_page(key, office_part, rest, value);
                  });
         if (!s.ok()) return s;
+        if (!bad.ok()) return bad;
       }
     }
   }

@@ -15,6 +15,7 @@
 #include "hailong/replication/event_log.h"
 #include "hailong/testing/temp_dir.h"
 #include "hub_harness.h"
+#include "projection_state.h"
 
 namespace hailong::hub_test {
 namespace {
@@ -37,13 +38,15 @@ std::map<std::string, std::string> Models(replication::Store* store) {
   return out;
 }
 
+// The office tally of (office, day): the "" value of its office page.
 Tally OfficeTally(replication::Store* store, const std::string& office, const std::string& day) {
   std::string v;
-  Tally t;
-  if (store->Get("x/hub/p/a/office/" + office + "/" + day + "/", &v).ok()) {
-    EXPECT_TRUE(t.Decode(v));
+  hub::TallyPage page;
+  if (store->Get("x/hub/p/a/office/" + office + "/" + day, &v).ok()) {
+    EXPECT_TRUE(hub::DecodeTallyPage(v, &page));
   }
-  return t;
+  auto it = page.find("");
+  return it == page.end() ? Tally() : it->second;
 }
 
 std::unique_ptr<EventLog> OpenLog(const std::string& dir) {

@@ -7,6 +7,8 @@
 #include "hailong/hub/read_model.h"
 #include "hailong/hub/report.h"
 #include "hailong/replication/shipper.h"
+#include "hailong/schema/time.h"
+#include "projection_state.h"
 
 namespace hailong::hub {
 namespace {
@@ -125,6 +127,84 @@ TEST(TallyTest, EncodeDecodeAndAdd) {
   u.Add(t, -1);
   EXPECT_TRUE(u.IsZero());
   EXPECT_FALSE(u.Decode(""));
+}
+
+TEST(TallyPageTest, RoundTripInValueOrderWithoutZeroTallies) {
+  TallyPage page;
+  page["q2"] = Tally::OneRating(1, true, false);
+  page[""] = Tally::OneRating(3, false, true);
+  page["cb/1"].dossiers = 4;
+  const std::string bytes = EncodeTallyPage(page);
+  TallyPage back;
+  ASSERT_TRUE(DecodeTallyPage(bytes, &back));
+  EXPECT_EQ(back, page);
+  std::vector<std::string> order;
+  ASSERT_TRUE(
+      ForEachInTallyPage(bytes, [&](std::string_view v, const Tally&) { order.emplace_back(v); }));
+  EXPECT_EQ(order, (std::vector<std::string>{"", "cb/1", "q2"}));
+  EXPECT_FALSE(DecodeTallyPage(bytes.substr(0, bytes.size() - 1), &back));
+}
+
+TEST(RatingChunkTest, EntriesComeBackInOrderAndVoidingRewritesOneFlag) {
+  std::string chunk;
+  RatingIndexEntry a;
+  a.classification = 1;
+  a.counter = "q1";
+  a.officer = "cb-1";
+  a.channel = "button_box";
+  RatingIndexEntry b = a;
+  b.classification = 3;
+  b.has_phone = true;
+  b.field = "F1";
+  b.procedure = "F1-2";
+  rating_chunk::Append(&chunk, 7, 1700000000123, a);
+  rating_chunk::Append(&chunk, 9, 1700000000456, b);
+  const size_t size = chunk.size();
+  EXPECT_TRUE(rating_chunk::SetVoided(&chunk, 9));
+  EXPECT_FALSE(rating_chunk::SetVoided(&chunk, 8));
+  EXPECT_EQ(chunk.size(), size);
+  std::vector<uint64_t> seqs;
+  ASSERT_TRUE(
+      rating_chunk::ForEach(chunk, [&](uint64_t seq, int64_t time, const RatingIndexEntry& e) {
+        seqs.push_back(seq);
+        if (seq == 7) {
+          EXPECT_EQ(time, 1700000000123);
+          EXPECT_FALSE(e.voided);
+          EXPECT_EQ(e.officer, "cb-1");
+        } else {
+          EXPECT_EQ(time, 1700000000456);
+          EXPECT_TRUE(e.voided);
+          EXPECT_TRUE(e.has_phone);
+          EXPECT_EQ(e.classification, 3);
+          EXPECT_EQ(e.procedure, "F1-2");
+        }
+        return true;
+      }));
+  EXPECT_EQ(seqs, (std::vector<uint64_t>{7, 9}));
+  EXPECT_FALSE(
+      rating_chunk::ForEach(chunk.substr(0, chunk.size() - 2),
+                            [](uint64_t, int64_t, const RatingIndexEntry&) { return true; }));
+}
+
+TEST(RatingChunkTest, KeysSortNewestHourFirstAndTheRangeCoversThePeriod) {
+  int64_t day = 0;
+  ASSERT_TRUE(ParseVietnamDay("2026-03-10", &day).ok());
+  const std::string early = codec::RatingChunkKey("p1", day + 1000, "edge-1");
+  const std::string late = codec::RatingChunkKey("p1", day + 5 * 3600000 + 5, "edge-1");
+  EXPECT_LT(late, early);
+  std::string begin, end;
+  codec::RatingChunkRange("p1", day, day + 86400000 - 1, &begin, &end);
+  for (const std::string& key : {early, late}) {
+    EXPECT_LE(begin, key);
+    EXPECT_LT(key, end);
+  }
+  EXPECT_GE(codec::RatingChunkKey("p1", day - 1, "edge-1"), end);
+  EXPECT_LT(codec::RatingChunkKey("p1", day + 86400000, "edge-1"), begin);
+  int64_t start = 0;
+  ASSERT_TRUE(codec::RatingChunkTime(late, codec::RatingIndexPrefix("p1"), &start));
+  EXPECT_EQ(start, day + 5 * 3600000);
+  // Vietnam is UTC+7: an hour never straddles two reporting days.
+  EXPECT_EQ(VietnamDay(start), VietnamDay(start + 3600000 - 1));
 }
 
 TEST(WilsonTest, KnownValues) {

@@ -37,6 +37,7 @@
 namespace hailong::hub {
 
 class Overlay;
+struct RebuildCache;
 
 struct ProjectorOptions {
   // The hub's log (origin "hub"). Not owned; must outlive the projector.
@@ -130,6 +131,8 @@ class Projector {
   // During Rebuild(): the tally cells of every batch so far (written at the
   // end; a marker key makes an interrupted rebuild start again at Open).
   std::unique_ptr<Overlay> rebuild_cells_;
+  // During Rebuild(): what earlier batches wrote.
+  std::unique_ptr<RebuildCache> rebuild_cache_;
 };
 
 }  // namespace hailong::hub
