@@ -75,6 +75,9 @@ bool WaitPort(uint16_t port, int seconds) {
   return false;
 }
 
+// Every process Spawn started and Reap has not reaped (Fail stops them).
+std::vector<pid_t> g_children;
+
 // Starts argv with stdout to `out` and stderr to `err` ("" = /dev/null).
 pid_t Spawn(const std::vector<std::string>& argv, const std::string& out, const std::string& err) {
   pid_t pid = ::fork();
@@ -89,6 +92,7 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& out, const 
     ::execv(args[0], args.data());
     std::_Exit(127);
   }
+  if (pid > 0) g_children.push_back(pid);
   return pid;
 }
 
@@ -96,6 +100,7 @@ int Reap(pid_t pid, double* cpu_s = nullptr) {
   int st = 0;
   struct rusage ru {};
   ::wait4(pid, &st, 0, &ru);
+  g_children.erase(std::remove(g_children.begin(), g_children.end(), pid), g_children.end());
   if (cpu_s != nullptr) {
     *cpu_s = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
              static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
@@ -150,6 +155,7 @@ double RssMiB(pid_t pid) {
 
 [[noreturn]] void Fail(const std::string& what) {
   std::fprintf(stderr, "bench: %s\n", what.c_str());
+  for (pid_t pid : g_children) ::kill(pid, SIGTERM);
   std::exit(1);
 }
 

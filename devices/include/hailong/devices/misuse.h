@@ -41,6 +41,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "hailong/schema/events_generated.h"
 
@@ -90,17 +91,24 @@ class MisuseDetector {
     std::string id;
     MisuseVerdict verdict;
   };
+  // Hash for string keys looked up by string_view (no temporary string).
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  template <typename V>
+  using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
   struct DeviceMemory {
     // device time -> presses at that time (several ids may share a time).
     std::multimap<int64_t, Press> by_time;
-    std::map<std::string, int64_t, std::less<>> time_of_id;
+    StringMap<int64_t> time_of_id;
   };
   void RememberLocked(DeviceMemory* m, std::string_view rating_id, int64_t device_time_ms,
                       const MisuseVerdict& verdict);
 
   const MisuseOptions options_;
   std::mutex mu_;
-  std::map<std::string, DeviceMemory, std::less<>> devices_;
+  StringMap<DeviceMemory> devices_;
 };
 
 }  // namespace hailong::devices
