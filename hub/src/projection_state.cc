@@ -70,7 +70,38 @@ bool RatingFlags::Decode(std::string_view in) {
 namespace {
 constexpr std::string_view kDossierPrefix = "x/hub/p/d/";
 constexpr std::string_view kRatingChunkPrefix = "x/hub/p/ri/";
+
+// Records a rebuild keeps in its RebuildCache.
+bool Cached(std::string_view key) {
+  return key.compare(0, kDossierPrefix.size(), kDossierPrefix) == 0 ||
+         key.compare(0, kRatingChunkPrefix.size(), kRatingChunkPrefix) == 0;
+}
 }  // namespace
+
+Status RebuildCache::WriteTo(replication::Store* store, size_t max_ops) {
+  std::vector<std::pair<const std::string, std::string>*> sorted;
+  sorted.reserve(records.size());
+  for (auto& record : records) sorted.push_back(&record);
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto* x, const auto* y) { return x->first < y->first; });
+  replication::WriteBatch batch;
+  for (const auto* record : sorted) {
+    batch.Put(record->first, record->second);
+    if (batch.Count() >= max_ops) {
+      Status s = store->Write(batch, false);
+      if (!s.ok()) return s;
+      batch.Clear();
+    }
+  }
+  if (batch.Count() > 0) {
+    Status s = store->Write(batch, false);
+    if (!s.ok()) return s;
+  }
+  records.clear();
+  bytes = 0;
+  complete = false;
+  return Status::OK();
+}
 
 namespace rating_chunk {
 
@@ -169,18 +200,13 @@ Status Overlay::Get(const std::string& key, std::string* value) const {
     *value = *it->second;
     return Status::OK();
   }
-  if (cache_ != nullptr) {
-    if (key.compare(0, kDossierPrefix.size(), kDossierPrefix) == 0) {
-      auto c = cache_->dossiers.find(key);
-      if (c != cache_->dossiers.end()) {
-        *value = c->second;
-        return Status::OK();
-      }
-      if (cache_->dossiers_complete) return Status::NotFound(key);
-    } else if (key.compare(0, kRatingChunkPrefix.size(), kRatingChunkPrefix) == 0 &&
-               cache_->chunks.count(key) == 0) {
-      return Status::NotFound(key);
+  if (cache_ != nullptr && Cached(key)) {
+    auto c = cache_->records.find(key);
+    if (c != cache_->records.end()) {
+      *value = c->second;
+      return Status::OK();
     }
+    if (cache_->complete) return Status::NotFound(key);
   }
   return store_->Get(key, value);
 }
@@ -255,6 +281,24 @@ Status Overlay::MergedPages(
         return s;
       }
     }
+    if (no_stored_tallies_) {
+      // Nothing to merge with: the deltas are the page.
+      bool any = false;
+      std::string bytes;
+      size_t count = 0;
+      for (const auto& [value, t] : *target.delta) count += t.IsZero() ? 0 : 1;
+      PutVarint(&bytes, count);
+      for (const auto& [value, t] : *target.delta) {
+        if (t.IsZero()) continue;
+        any = true;
+        PutString(&bytes, value);
+        PutString(&bytes, t.Encode());
+      }
+      if (!any) continue;
+      if (!target.day_major_key.empty()) out->emplace_back(std::move(target.day_major_key), bytes);
+      out->emplace_back(std::move(target.key), std::move(bytes));
+      continue;
+    }
     bool changed = false;
     for (const auto& [value, t] : *target.delta) {
       if (t.IsZero()) continue;
@@ -275,7 +319,7 @@ Status Overlay::MergedPages(
   return Status::OK();
 }
 
-Status Overlay::Flush(replication::WriteBatch* batch) const {
+Status Overlay::Flush(replication::WriteBatch* batch) {
   std::vector<std::pair<std::string, std::optional<std::string>>> writes;
   Status s = MergedPages(&writes);
   if (!s.ok()) return s;
@@ -286,9 +330,23 @@ Status Overlay::Flush(replication::WriteBatch* batch) const {
       batch->Delete(key);
     }
   }
-  std::vector<const std::pair<const std::string, std::optional<std::string>>*> records;
+  std::vector<std::pair<const std::string, std::optional<std::string>>*> records;
   records.reserve(records_.size());
-  for (const auto& record : records_) records.push_back(&record);
+  for (auto& record : records_) {
+    if (cache_ != nullptr && Cached(record.first)) {
+      auto [it, inserted] = cache_->records.try_emplace(record.first);
+      if (inserted) cache_->bytes += it->first.size();
+      cache_->bytes -= it->second.size();
+      if (record.second) {
+        it->second = std::move(*record.second);
+        cache_->bytes += it->second.size();
+        continue;
+      }
+      cache_->bytes -= it->first.size();
+      cache_->records.erase(it);
+    }
+    records.push_back(&record);
+  }
   std::sort(records.begin(), records.end(),
             [](const auto* x, const auto* y) { return x->first < y->first; });
   for (const auto* record : records) {
@@ -298,19 +356,7 @@ Status Overlay::Flush(replication::WriteBatch* batch) const {
       batch->Delete(record->first);
     }
   }
-  if (cache_ != nullptr) {
-    for (const auto& [key, value] : records_) {
-      if (key.compare(0, kDossierPrefix.size(), kDossierPrefix) == 0) {
-        if (value) {
-          cache_->dossiers[key] = *value;
-        } else {
-          cache_->dossiers.erase(key);
-        }
-      } else if (key.compare(0, kRatingChunkPrefix.size(), kRatingChunkPrefix) == 0) {
-        cache_->chunks.insert(key);
-      }
-    }
-  }
+  records_.clear();
   return Status::OK();
 }
 

@@ -8,7 +8,6 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -113,16 +112,21 @@ bool ForEachInTallyPage(std::string_view bytes, Visit visit) {
   return in.empty();
 }
 
-// During a rebuild, what earlier batches wrote, so that reading a key the
-// rebuild has not written yet (most reads) needs no store lookup.
+// During a rebuild, the dossier states and rating chunks of earlier
+// batches, kept in memory and written at the end (or when they grow past a
+// bound), so that most reads need no store lookup and each record is
+// written once. An interrupted rebuild starts again (its marker), so
+// records held here need not be durable with the batch's cursor.
 struct RebuildCache {
-  // x/hub/p/d/ records written so far.
-  std::unordered_map<std::string, std::string> dossiers;
-  // False once `dossiers` was trimmed: a key missing from it is then read
-  // from the store.
-  bool dossiers_complete = true;
-  // x/hub/p/ri/ keys written so far.
-  std::unordered_set<std::string> chunks;
+  // x/hub/p/d/ and x/hub/p/ri/ records not written to the store yet.
+  std::unordered_map<std::string, std::string> records;
+  size_t bytes = 0;
+  // False once records were written out: a key missing from `records` is
+  // then read from the store.
+  bool complete = true;
+  // Writes `records` in key order, in batches of at most `max_ops`, and
+  // forgets them.
+  Status WriteTo(replication::Store* store, size_t max_ops);
 };
 
 // Buffers the reads and writes of one projection batch over a Store.
@@ -142,7 +146,9 @@ class Overlay {
                const Tally& delta);
   // Merges the tally deltas with the stored pages and adds every write to
   // `batch`, in key order (sorted inserts are cheaper for the memtable).
-  Status Flush(replication::WriteBatch* batch) const;
+  // With a rebuild cache, dossier and rating chunk records go to the cache
+  // instead.
+  Status Flush(replication::WriteBatch* batch);
   // Rebuild: merges the buffered tally cells with the stored pages and
   // writes them in batches of at most `max_ops` (not atomic: the rebuild's
   // marker makes an interrupted rebuild start again), then forgets them.

@@ -34,11 +34,11 @@ std::string_view View(const flatbuffers::String* s) {
 // starts again: its tallies are written only at the end.
 constexpr char kRebuildMarkerKey[] = "x/hub/rebuilding";
 // Rebuild: tally cells kept in memory before they are merged into the store.
-constexpr size_t kRebuildMaxCells = size_t{1} << 21;
+// (A year of 100 offices is about 2.9M cells, some 180 bytes each.)
+constexpr size_t kRebuildMaxCells = size_t{1} << 22;
 constexpr size_t kRebuildWriteOps = 100000;
-// Rebuild: dossier states kept in memory between batches (a rating about a
-// dossier reads its state; the store would answer from disk).
-constexpr size_t kRebuildMaxDossiers = size_t{1} << 22;
+// Rebuild: dossier states and rating chunks kept in memory (RebuildCache).
+constexpr size_t kRebuildMaxCachedBytes = size_t{1} << 30;
 
 int64_t RatingTime(const fb::RatingSubmitted& r, const fb::Event& e) {
   if (r.device_time_ms() > 0) return r.device_time_ms();
@@ -608,13 +608,15 @@ Status Projector::Open(const ProjectorOptions& options, std::unique_ptr<Projecto
     s = options.log->store()->Get(codec::kModelFormatKey, &format);
     if (s.ok() && format == codec::kModelFormat) {
       // Up to date.
+    } else if ((s.ok() || s.IsNotFound()) && p->cursors_.empty()) {
+      // Nothing projected yet (every batch writes its cursor): no models of
+      // any layout to replace.
+      WriteBatch batch;
+      batch.Put(codec::kModelFormatKey, codec::kModelFormat);
+      s = options.log->store()->Write(batch, true);
     } else if (s.ok() || s.IsNotFound()) {
-      // A new hub rebuilds nothing; models of another layout are rebuilt
-      // from the log.
-      if (!p->cursors_.empty()) {
-        std::cerr << "hailong-hub: the read models have another layout (" << format
-                  << "): rebuilding them from the log\n";
-      }
+      std::cerr << "hailong-hub: the read models have another layout ("
+                << (format.empty() ? "1" : format) << "): rebuilding them from the log\n";
       s = p->Rebuild();
     }
   }
@@ -704,13 +706,7 @@ Status Projector::ApplyBatch(const std::string& origin, size_t max_events, bool*
   applied->origin = origin;
   applied->first_seq = from;
   Overlay* tallies = rebuild_cells_ ? rebuild_cells_.get() : &overlay;
-  if (rebuild_cells_) {
-    if (rebuild_cache_->dossiers.size() > kRebuildMaxDossiers) {
-      rebuild_cache_->dossiers.clear();
-      rebuild_cache_->dossiers_complete = false;
-    }
-    overlay.SetRebuildCache(rebuild_cache_.get());
-  }
+  if (rebuild_cells_) overlay.SetRebuildCache(rebuild_cache_.get());
   BatchApplier applier(options_, &overlay, tallies, cursors, &flagged_, applied);
   uint64_t last = from - 1;
   size_t count = 0;
@@ -753,6 +749,10 @@ Status Projector::ApplyBatch(const std::string& origin, size_t max_events, bool*
   if (!s.ok()) return s;
   if (rebuild_cells_ && rebuild_cells_->cell_count() > kRebuildMaxCells) {
     s = rebuild_cells_->FlushCells(kRebuildWriteOps);
+    if (!s.ok()) return s;
+  }
+  if (rebuild_cache_ && rebuild_cache_->bytes > kRebuildMaxCachedBytes) {
+    s = rebuild_cache_->WriteTo(options_.log->store(), kRebuildWriteOps);
     if (!s.ok()) return s;
   }
   {
@@ -827,6 +827,7 @@ Status Projector::Rebuild() {
   rebuild_cache_ = std::make_unique<RebuildCache>();
   rebuild_cells_->AssumeNoStoredTallies();  // dropped above
   Status s = CatchUpWith(options_.rebuild_batch_events);
+  if (s.ok()) s = rebuild_cache_->WriteTo(store, kRebuildWriteOps);
   if (s.ok()) s = rebuild_cells_->FlushCells(kRebuildWriteOps);
   rebuild_cells_.reset();
   rebuild_cache_.reset();
