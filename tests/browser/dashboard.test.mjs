@@ -442,6 +442,17 @@ describe('dashboard', { timeout: 600000 }, () => {
     assert.equal(await page.textContent('#kpi-satisfaction .kpi-value'), pct(q2.satisfaction_rate));
     await page.waitForSelector('#breakdown-table[data-group=officer] tbody tr[data-key=cb-tuan]');
     assert.equal(await page.textContent('#breakdown-table tbody tr[data-key=cb-tuan] td[data-col=ratings]'), num(q2.ratings));
+    // The officers at a counter are the hub's report under the counter
+    // filter, with the dossiers received there.
+    const atQ2 = await api(page, `/report?from=${from}&to=${to}&office=${OFFICE}&counter=q2&group_by=officer`);
+    assert.deepEqual(atQ2.filters, { counter: 'q2' });
+    const tuanAtQ2 = atQ2.rows.find((r) => r.officer === 'cb-tuan');
+    assert.equal(tuanAtQ2.ratings, q2.ratings);
+    assert.equal(tuanAtQ2.dossiers, q2.dossiers);
+    assert.equal(await page.locator('#breakdown-table tbody tr').count(), atQ2.rows.length);
+    assert.equal(await page.textContent('#breakdown-table tbody tr[data-key=cb-tuan] td[data-col=participation_rate]'),
+      q2.dossiers ? pct(tuanAtQ2.participation_rate) : '—');
+    assert.match(await page.textContent('#breakdown p.note'), /Các cán bộ đã phục vụ tại quầy trong kỳ/);
     await page.waitForSelector('#recent ol.ratings li');
     assert.equal(await page.locator('#recent ol.ratings > li').count(), q2.unsatisfied);
     assert.equal(await page.locator('nav.crumbs li').count(), 3);

@@ -306,9 +306,17 @@ function breakdownTable(group, rows, targets, officeRows, ctx) {
     h('thead', null, head), h('tbody', null, body)));
 }
 
-// Officers at one counter: the hub's report has no counter x officer
-// grouping, so they are counted from the counter's ratings.
+// Officers at one counter: the hub's report grouped by officer under the
+// counter filter (with the dossiers they received there). A hub that does
+// not apply the filter (older than report filters): counted from the
+// counter's ratings instead.
 async function officersAtCounter(f) {
+  const resp = await report({ ...baseParams(f), ...extraParams(f), group_by: 'officer' });
+  if (serverApplied(resp, 'counter', f.counter)) {
+    learnRows(resp.rows, 'officer');
+    const rows = (resp.rows || []).filter((r) => !f.office || !r.office || r.office === f.office);
+    return { rows, fromHub: true };
+  }
   const list = await filteredRatings(f);
   const by = new Map();
   for (const r of list.ratings) {
@@ -443,8 +451,11 @@ export async function render(ctx) {
       if (lv === 'counter') {
         const res = await officersAtCounter(f);
         if (ctx.stale()) return;
-        content = [h('p', { class: 'note' }, t(res.truncated ? 'officers_from_ratings_partial' : 'officers_from_ratings')),
-          breakdownTable('officer', res.rows, head ? head.targets : DEFAULT_TARGETS, head ? head.officeRows : [], ctx)];
+        const note = res.fromHub ? 'officers_at_counter'
+          : (res.truncated ? 'officers_from_ratings_partial' : 'officers_from_ratings');
+        content = [h('p', { class: 'note' }, t(note)), res.rows.length
+          ? breakdownTable('officer', res.rows, head ? head.targets : DEFAULT_TARGETS, head ? head.officeRows : [], ctx)
+          : h('p', { class: 'empty' }, t('no_data_period'))];
       } else {
         const resp = await report({ ...baseParams(f), ...extraParams(f), group_by: group });
         if (ctx.stale()) return;
