@@ -40,7 +40,6 @@ struct HubContext {
   LiveUpdates* live = nullptr;
   AuditLog* audit = nullptr;
   Alerts* alerts = nullptr;
-  SignInNames* sign_in_names = nullptr;
   std::string web_root;  // dashboard files
   // The phone survey's pages (edge/web), shared with the edge: /assets/<f>
   // not found under web_root is served from here. Packages copy them into

@@ -96,13 +96,13 @@ HttpReply Api::CatalogueList(Call& call) {
   if (!s.ok()) return Error(call, 500, "lỗi đọc dữ liệu", s.ToString());
   // Officers the catalogue does not name, with the name they signed in with
   // at a counter ("source": "sign_in").
-  if ((kind.empty() || kind == "officer") && ctx_->sign_in_names != nullptr) {
+  if (kind.empty() || kind == "officer") {
     std::set<std::string> named;
     for (const json& e : entries) {
       if (e.value("kind", "") == "officer") named.insert(e.value("id", ""));
     }
-    const auto signed_in =
-        ctx_->sign_in_names->All([&](const std::string& o) { return MaySeeOffice(call, o); });
+    const auto signed_in = SignInNames::All(
+        *ctx_->log->store(), [&](const std::string& o) { return MaySeeOffice(call, o); });
     for (const auto& [office, officers] : signed_in) {
       for (const auto& [id, name] : officers) {
         if (named.count(id)) continue;

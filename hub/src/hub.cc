@@ -12,7 +12,6 @@
 #include "live_updates.h"
 #include "metrics.h"
 #include "node_registry.h"
-#include "sign_in_names.h"
 
 namespace hailong::hub {
 
@@ -24,7 +23,6 @@ struct Hub::Impl {
   std::unique_ptr<NodeRegistry> nodes;
   std::unique_ptr<AuditLog> audit;
   std::unique_ptr<Alerts> alerts;
-  std::unique_ptr<SignInNames> sign_in_names;
   Metrics metrics;
   std::unique_ptr<LiveUpdates> live;
   HubContext context;
@@ -71,7 +69,6 @@ Status Hub::Open(const HubConfig& config, std::unique_ptr<Hub>* out) {
                                           &impl->metrics);
   s = impl->alerts->Load();
   if (!s.ok()) return s;
-  impl->sign_in_names = std::make_unique<SignInNames>(&impl->config, impl->log.get());
   HubContext& c = impl->context;
   c.config = &impl->config;
   c.clock = clock;
@@ -82,7 +79,6 @@ Status Hub::Open(const HubConfig& config, std::unique_ptr<Hub>* out) {
   c.metrics = &impl->metrics;
   c.audit = impl->audit.get();
   c.alerts = impl->alerts.get();
-  c.sign_in_names = impl->sign_in_names.get();
   c.web_root = WebRoot(impl->config);
   c.survey_web_root = HAILONG_SURVEY_WEB_DIR;
   c.tmp_dir = (fs::path(config.data_dir) / "tmp").string();
@@ -99,7 +95,6 @@ Status Hub::Start() {
   LiveUpdates* live = m.live.get();
   Alerts* alerts = m.alerts.get();
   alerts->Start(live);
-  m.sign_in_names->Start();
   m.projector->Start([live, alerts](const AppliedBatch& batch) {
     live->Publish(batch);
     alerts->OnApplied(batch);
@@ -124,7 +119,6 @@ Status Hub::Start() {
   if (!s.ok()) {
     m.projector->Stop();
     m.alerts->Stop();
-    m.sign_in_names->Stop();
     m.live->Stop();
     return s;
   }
@@ -144,7 +138,6 @@ void Hub::Stop() {
   m.context.server.store(nullptr);
   m.projector->Stop();
   m.alerts->Stop();
-  m.sign_in_names->Stop();
 }
 
 Status Hub::Rebuild(RebuildStats* stats) {

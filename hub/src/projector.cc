@@ -10,6 +10,7 @@
 #include "macros.h"
 #include "names.h"
 #include "projection_state.h"
+#include "sign_in_names.h"
 
 namespace hailong::hub {
 
@@ -97,6 +98,10 @@ class BatchApplier {
       case fb::EventBody::OfficerSignedIn: {
         const fb::OfficerSignedIn& in = *e.body_as_OfficerSignedIn();
         const std::string office = OfficeOf(in.office(), origin);
+        if (in.officer() && in.officer()->size() > 0 && in.officer_name() &&
+            in.officer_name()->size() > 0 && !office.empty()) {
+          overlay_->Put(SignInNames::NameKey(office, View(in.officer())), in.officer_name()->str());
+        }
         overlay_->Put(codec::DutyKey(office, Str(in.counter())),
                       codec::Dump(json{{"officer", Str(in.officer())},
                                        {"officer_name", Str(in.officer_name())},
@@ -617,7 +622,11 @@ Status Projector::Open(const ProjectorOptions& options, std::unique_ptr<Projecto
     } else if (s.ok() || s.IsNotFound()) {
       std::cerr << "hailong-hub: the read models have another layout ("
                 << (format.empty() ? "1" : format) << "): rebuilding them from the log\n";
-      s = p->Rebuild();
+      // Layout 1 kept sign-in names outside the models.
+      WriteBatch old;
+      old.DeleteRange("x/hub/names/", "x/hub/names0");
+      s = options.log->store()->Write(old, false);
+      if (s.ok()) s = p->Rebuild();
     }
   }
   if (!s.ok()) return s;
