@@ -49,7 +49,15 @@ void SimLoop::Poll(const std::vector<std::unique_ptr<SimDevice>>& devices,
   const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(wait).count();
   timespec timeout{static_cast<time_t>(ns / 1000000000), static_cast<long>(ns % 1000000000)};
   epoll_event events[256];
-  const int n = ::epoll_pwait2(epoll_fd_, events, 256, &timeout, nullptr);
+  int n = -1;
+  if (!no_pwait2_) {
+    n = ::epoll_pwait2(epoll_fd_, events, 256, &timeout, nullptr);
+    if (n < 0 && errno == ENOSYS) no_pwait2_ = true;  // kernel older than 5.11
+  }
+  if (no_pwait2_) {
+    // Millisecond resolution, rounded up (never a busy loop).
+    n = ::epoll_wait(epoll_fd_, events, 256, static_cast<int>((ns + 999999) / 1000000));
+  }
   for (int i = 0; i < n; ++i) {
     static_cast<SimDevice*>(events[i].data.ptr)->HandleEvents(events[i].events);
   }

@@ -29,6 +29,7 @@ class SimLoop {
 
  private:
   int epoll_fd_ = -1;
+  bool no_pwait2_ = false;  // epoll_pwait2 unavailable: epoll_wait in ms
 };
 
 }  // namespace hailong::devices::internal
