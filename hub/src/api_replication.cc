@@ -32,9 +32,10 @@ uint64_t RefusedSeq(const std::vector<std::string_view>& frames,
                     const replication::ChainHead& head) {
   schema::Hash running = head.hash;
   uint64_t expected = head.seq + 1;
+  schema::AlignedEventBuffer aligned;  // frames follow a 4-byte length
   for (std::string_view f : frames) {
     const fb::Event* e = nullptr;
-    if (!schema::VerifyEvent(f, &e).ok()) return expected;
+    if (!schema::VerifyEvent(f, &e, &aligned).ok()) return expected;
     const uint64_t seq = e->seq();
     if (seq > head.seq) {
       if (schema::HashFromVector(e->prev_hash()) != running) return seq;

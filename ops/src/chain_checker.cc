@@ -26,7 +26,7 @@ bool ChainChecker::Add(std::string_view bytes) {
   if (failed_) return false;
   const uint64_t seq = expected_seq();
   const fb::Event* event = nullptr;
-  Status s = schema::VerifyEvent(bytes, &event);
+  Status s = schema::VerifyEvent(bytes, &event, &aligned_);
   if (!s.ok()) {
     Fail(seq, s.message());
     return false;

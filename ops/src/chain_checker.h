@@ -41,6 +41,7 @@ class ChainChecker {
   bool pending_ = false;  // the link from expected_seq()-2 to expected_seq()-1 is broken
   bool failed_ = false;
   ExportDamage damage_;
+  schema::AlignedEventBuffer aligned_;  // frames follow a 4-byte length
 };
 
 }  // namespace hailong::ops

@@ -130,10 +130,11 @@ Status ExportFromHub(const HubExportOptions& o, const std::string& path, LogExpo
       return Status::Corruption("the hub stopped at seq " + std::to_string(next - 1) +
                                 " before its head " + std::to_string(head));
     }
+    schema::AlignedEventBuffer aligned;  // frames follow a 4-byte length
     for (std::string_view bytes : frames) {
       if (next > head) break;
       const fb::Event* e = nullptr;
-      s = schema::VerifyEvent(bytes, &e);
+      s = schema::VerifyEvent(bytes, &e, &aligned);
       if (!s.ok()) return Status::Corruption("seq " + std::to_string(next) + ": " + s.message());
       if (e->origin()->string_view() != o.origin || e->seq() != next) {
         return Status::Corruption("the hub sent " + e->origin()->str() + " seq " +

@@ -145,10 +145,11 @@ class EventLogImpl final : public EventLog {
     ChainHead head = Head(origin_id);
     WriteBatch batch;
     uint64_t index = 0;
+    schema::AlignedEventBuffer aligned;
     for (std::string_view bytes : events) {
       ++index;
       const fb::Event* ev = nullptr;
-      Status s = schema::VerifyEvent(bytes, &ev);
+      Status s = schema::VerifyEvent(bytes, &ev, &aligned);
       if (!s.ok()) {
         return Status::Corruption("event " + SeqText(index) + " of the batch (after seq " +
                                   SeqText(head.seq) + ") fails verification: " + s.message());
@@ -242,6 +243,7 @@ class EventLogImpl final : public EventLog {
               const std::function<bool(uint64_t, std::string_view, const fb::Event&)>& visit)
       const override {
     Status bad;
+    schema::AlignedEventBuffer aligned;  // RocksDB values sit at any address
     Status s = store_->Scan(
         keys::EventKey(origin_id, from_seq == 0 ? 1 : from_seq), keys::EventEnd(origin_id),
         [&](std::string_view k, std::string_view v) {
@@ -251,7 +253,7 @@ class EventLogImpl final : public EventLog {
             return false;
           }
           const fb::Event* ev = nullptr;
-          Status vs = schema::VerifyEvent(v, &ev);
+          Status vs = schema::VerifyEvent(v, &ev, &aligned);
           if (!vs.ok()) {
             bad = Status::Corruption("seq " + SeqText(seq) + " of " + std::string(origin_id) +
                                      " fails verification: " + vs.message());
@@ -432,6 +434,7 @@ Status EventLogImpl::Verify(std::string_view origin_id, VerifyResult* result) co
   // A broken link at seq b means b-1's bytes or b's prev_hash changed; the
   // link after b decides which (see ops/src/chain_checker.cc, same rule).
   uint64_t broken_at = 0;
+  schema::AlignedEventBuffer aligned;  // RocksDB values sit at any address
   auto fail = [&](uint64_t seq, std::string reason) {
     if (r.first_bad_seq == 0) {
       r.first_bad_seq = seq;
@@ -456,7 +459,7 @@ Status EventLogImpl::Verify(std::string_view origin_id, VerifyResult* result) co
           return false;
         }
         const fb::Event* ev = nullptr;
-        Status vs = schema::VerifyEvent(v, &ev);
+        Status vs = schema::VerifyEvent(v, &ev, &aligned);
         if (!vs.ok()) {
           fail(broken_at ? broken_at - 1 : seq, "fails the FlatBuffers verifier: " + vs.message());
           return false;

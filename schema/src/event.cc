@@ -36,6 +36,17 @@ Status VerifyEvent(std::string_view bytes, const fb::Event** event) {
   return Status::OK();
 }
 
+std::string_view AlignedEventBuffer::Align(std::string_view bytes) {
+  if (reinterpret_cast<uintptr_t>(bytes.data()) % alignof(uint64_t) == 0) return bytes;
+  words_.resize((bytes.size() + sizeof(uint64_t) - 1) / sizeof(uint64_t));
+  std::memcpy(words_.data(), bytes.data(), bytes.size());
+  return std::string_view(reinterpret_cast<const char*>(words_.data()), bytes.size());
+}
+
+Status VerifyEvent(std::string_view bytes, const fb::Event** event, AlignedEventBuffer* buffer) {
+  return VerifyEvent(buffer->Align(bytes), event);
+}
+
 std::string SerializeEvent(const fb::EventT& event) {
   flatbuffers::FlatBufferBuilder fbb(256);
   fbb.Finish(fb::Event::Pack(fbb, &event), fb::EventIdentifier());

@@ -57,9 +57,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!replication::SplitFrames(body, &frames).ok()) return 0;
   if (frames.empty()) return 0;
   std::string origin = "edge-phuong-01";
+  schema::AlignedEventBuffer aligned;
   for (size_t i = 0; i < frames.size(); ++i) {
     const fb::Event* e = nullptr;
-    if (schema::VerifyEvent(frames[i], &e).ok() && i == 0) origin = e->origin()->str();
+    if (schema::VerifyEvent(frames[i], &e, &aligned).ok() && i == 0) origin = e->origin()->str();
   }
   replication::EventLog* log = temp.Get();
   replication::IngestResult result;

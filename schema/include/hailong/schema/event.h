@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "hailong/schema/events_generated.h"
 #include "hailong/schema/status.h"
@@ -23,7 +24,26 @@ inline constexpr Hash kZeroHash{};
 // On success sets *event to the root table, which points into `bytes` and
 // lives as long as they do. Also checks the envelope's own invariants:
 // origin present, seq >= 1, prev_hash 32 bytes, a known body type.
+// FlatBuffers reads fields in place, so `bytes` must start at an 8-byte
+// aligned address (a std::string's heap buffer does); bytes inside a larger
+// buffer (a RocksDB block, a frame after its 4-byte length) go through the
+// overload below.
 Status VerifyEvent(std::string_view bytes, const fb::Event** event);
+
+// Event bytes at an 8-byte aligned address: the bytes themselves when they
+// are, else a copy kept here until the next Align. Not thread-safe (one per
+// thread or per loop).
+class AlignedEventBuffer {
+ public:
+  std::string_view Align(std::string_view bytes);
+
+ private:
+  std::vector<uint64_t> words_;
+};
+
+// VerifyEvent of buffer->Align(bytes): *event points into `bytes` or into
+// `buffer`, and lives until the buffer's next Align.
+Status VerifyEvent(std::string_view bytes, const fb::Event** event, AlignedEventBuffer* buffer);
 
 // Serializes an object-API event with the file identifier. Deterministic:
 // the same EventT always gives the same bytes.
