@@ -9,7 +9,7 @@
 //   3. SQLite: the same aggregation (ratings by office and classification
 //      over the year) over the same ratings in an SQLite table with an index,
 //      measured in the same run, printed beside.
-// Usage: hailong-bench-hub [--events N] [--offices N] [--dir DIR] [--keep] [--quick]
+// Usage: hailong-bench-hub [--events N (10M)] [--offices N (100)] [--dir DIR] [--keep] [--quick]
 #include <sodium.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -213,7 +213,7 @@ std::string LoginCookie(uint16_t port, const std::string& password) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  uint64_t total = 2000000;
+  uint64_t total = 10000000;  // the rebuild benchmark: 10M events
   int offices = 100;
   bool quick = false, keep = false;
   std::string dir;
