@@ -55,7 +55,8 @@ std::string SerializeEvent(const fb::EventT& event) {
 
 Status DecodeEvent(std::string_view bytes, fb::EventT* out) {
   const fb::Event* e = nullptr;
-  Status s = VerifyEvent(bytes, &e);
+  AlignedEventBuffer aligned;  // nothing returned points into it
+  Status s = VerifyEvent(bytes, &e, &aligned);
   if (!s.ok()) return s;
   e->UnPackTo(out);
   return Status::OK();

@@ -49,7 +49,7 @@ Status VerifyEvent(std::string_view bytes, const fb::Event** event, AlignedEvent
 // the same EventT always gives the same bytes.
 std::string SerializeEvent(const fb::EventT& event);
 
-// Verifies and unpacks in one step.
+// Verifies and unpacks in one step (`bytes` may be at any address).
 Status DecodeEvent(std::string_view bytes, fb::EventT* out);
 
 // The chain hash of an event: SHA-256(prev || bytes).
