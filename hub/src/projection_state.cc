@@ -166,9 +166,13 @@ bool SetVoided(std::string* chunk, uint64_t seq) {
 }  // namespace rating_chunk
 
 std::string EncodeTallyPage(const TallyPage& page) {
+  size_t count = 0;
+  for (const auto& [value, tally] : page) count += tally.IsZero() ? 0 : 1;
+  if (count == 0) return std::string();
   std::string out;
-  PutVarint(&out, page.size());
+  PutVarint(&out, count);
   for (const auto& [value, tally] : page) {
+    if (tally.IsZero()) continue;
     PutString(&out, value);
     PutString(&out, tally.Encode());
   }
@@ -270,8 +274,15 @@ Status Overlay::MergedPages(
   std::string stored;
   TallyPage page;
   for (Target& target : targets) {
-    page.clear();
+    const TallyPage& delta = *target.delta;
+    if (std::all_of(delta.begin(), delta.end(), [](const auto& c) { return c.second.IsZero(); })) {
+      continue;
+    }
+    // With nothing stored yet (a rebuild's first flush) the deltas are the
+    // page; else they are added to the stored page.
+    const TallyPage* merged = &delta;
     if (!no_stored_tallies_) {
+      page.clear();
       Status s = store_->Get(target.key, &stored);
       if (s.ok()) {
         if (!DecodeTallyPage(stored, &page)) {
@@ -280,37 +291,16 @@ Status Overlay::MergedPages(
       } else if (!s.IsNotFound()) {
         return s;
       }
-    }
-    if (no_stored_tallies_) {
-      // Nothing to merge with: the deltas are the page.
-      bool any = false;
-      std::string bytes;
-      size_t count = 0;
-      for (const auto& [value, t] : *target.delta) count += t.IsZero() ? 0 : 1;
-      PutVarint(&bytes, count);
-      for (const auto& [value, t] : *target.delta) {
-        if (t.IsZero()) continue;
-        any = true;
-        PutString(&bytes, value);
-        PutString(&bytes, t.Encode());
+      for (const auto& [value, t] : delta) {
+        auto it = page.find(value);
+        if (it == page.end()) it = page.emplace(value, Tally()).first;
+        it->second.Add(t);
       }
-      if (!any) continue;
-      if (!target.day_major_key.empty()) out->emplace_back(std::move(target.day_major_key), bytes);
-      out->emplace_back(std::move(target.key), std::move(bytes));
-      continue;
+      merged = &page;
     }
-    bool changed = false;
-    for (const auto& [value, t] : *target.delta) {
-      if (t.IsZero()) continue;
-      changed = true;
-      auto it = page.find(value);
-      if (it == page.end()) it = page.emplace(value, Tally()).first;
-      it->second.Add(t);
-      if (it->second.IsZero()) page.erase(it);
-    }
-    if (!changed) continue;
-    std::optional<std::string> value;
-    if (!page.empty()) value = EncodeTallyPage(page);
+    std::string bytes = EncodeTallyPage(*merged);
+    std::optional<std::string> value;  // nullopt: every tally is zero, delete the page
+    if (!bytes.empty()) value = std::move(bytes);
     if (!target.day_major_key.empty()) out->emplace_back(std::move(target.day_major_key), value);
     out->emplace_back(std::move(target.key), std::move(value));
   }

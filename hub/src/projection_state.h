@@ -90,6 +90,7 @@ bool rating_chunk::ForEach(std::string_view chunk, Visit visit) {
 // Encoding: varint count, then per value (varint length, bytes, varint
 // length, Tally::Encode()).
 using TallyPage = std::map<std::string, Tally, std::less<>>;
+// The non-zero tallies of `page`; "" when there are none (no page).
 std::string EncodeTallyPage(const TallyPage& page);
 bool DecodeTallyPage(std::string_view bytes, TallyPage* page);
 // Calls visit(value, tally) for each value without building a map; false if

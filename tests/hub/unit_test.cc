@@ -143,6 +143,10 @@ TEST(TallyPageTest, RoundTripInValueOrderWithoutZeroTallies) {
       ForEachInTallyPage(bytes, [&](std::string_view v, const Tally&) { order.emplace_back(v); }));
   EXPECT_EQ(order, (std::vector<std::string>{"", "cb/1", "q2"}));
   EXPECT_FALSE(DecodeTallyPage(bytes.substr(0, bytes.size() - 1), &back));
+  // Zero tallies are left out; a page of only zeros is no page.
+  page["zero"] = Tally();
+  EXPECT_EQ(EncodeTallyPage(page), bytes);
+  EXPECT_EQ(EncodeTallyPage(TallyPage{{"zero", Tally()}}), "");
 }
 
 TEST(RatingChunkTest, EntriesComeBackInOrderAndVoidingRewritesOneFlag) {
