@@ -59,6 +59,22 @@ fb::EventBodyUnion Rating(const RatingSpec& s) {
   return body;
 }
 
+std::string NextDossier(ChainBuilder* chain, const std::string& receipt, const std::string& counter,
+                        const std::string& officer, const std::string& field,
+                        const std::string& procedure, int64_t due_ms, int64_t at_ms,
+                        bool returned) {
+  DossierSpec d;
+  d.receipt = receipt;
+  d.counter = counter;
+  d.officer = officer;
+  d.field = field;
+  d.procedure = procedure;
+  d.due_ms = due_ms;
+  d.at_ms = at_ms;
+  d.returned = returned;
+  return chain->Next(Dossier(d), at_ms);
+}
+
 fb::EventBodyUnion Dossier(const DossierSpec& s) {
   fb::DossierRecordedT d;
   d.receipt = s.receipt;

@@ -59,6 +59,11 @@ struct DossierSpec {
   int64_t at_ms = 0;
 };
 fb::EventBodyUnion Dossier(const DossierSpec& spec);
+// The next event of `chain`: a dossier of office p1 received (or, with
+// `returned`, returned) at `at_ms`.
+std::string NextDossier(ChainBuilder* chain, const std::string& receipt, const std::string& counter,
+                        const std::string& officer, const std::string& field,
+                        const std::string& procedure, int64_t due_ms, int64_t at_ms, bool returned);
 
 // [u32 LE length][bytes]... of the events.
 std::string Frames(const std::vector<std::string>& events);

@@ -29,20 +29,7 @@ const std::string kPeriod = "from=2026-11-01&to=2026-11-30";
 //   [9] r6 11-10 q1/o1 HT/HT-01 phone satisfied (voided by the test)
 std::vector<std::string> OfficeP1(ChainBuilder* c) {
   std::vector<std::string> e;
-  auto dossier = [&](const std::string& receipt, const std::string& counter,
-                     const std::string& officer, const std::string& field,
-                     const std::string& procedure, int64_t due, int64_t at, bool returned) {
-    DossierSpec d;
-    d.receipt = receipt;
-    d.counter = counter;
-    d.officer = officer;
-    d.field = field;
-    d.procedure = procedure;
-    d.due_ms = due;
-    d.at_ms = at;
-    d.returned = returned;
-    e.push_back(c->Next(Dossier(d), at));
-  };
+  auto dossier = [&](const auto&... args) { e.push_back(NextDossier(c, args...)); };
   auto rating = [&](const std::string& counter, const std::string& officer,
                     const std::string& field, const std::string& procedure, fb::Channel channel,
                     fb::Classification cls, const std::string& receipt, int64_t at,

@@ -30,20 +30,7 @@ constexpr int64_t kDayMs = 24 * 3600 * 1000;
 // Office p2 (edge-p2): one satisfied rating.
 std::vector<std::string> OfficeP1(ChainBuilder* c) {
   std::vector<std::string> e;
-  auto dossier = [&](const std::string& receipt, const std::string& counter,
-                     const std::string& officer, const std::string& field,
-                     const std::string& procedure, int64_t due, int64_t at, bool returned) {
-    DossierSpec d;
-    d.receipt = receipt;
-    d.counter = counter;
-    d.officer = officer;
-    d.field = field;
-    d.procedure = procedure;
-    d.due_ms = due;
-    d.at_ms = at;
-    d.returned = returned;
-    e.push_back(c->Next(Dossier(d), at));
-  };
+  auto dossier = [&](const auto&... args) { e.push_back(NextDossier(c, args...)); };
   auto rating = [&](RatingSpec r) { e.push_back(c->Next(Rating(r), r.time_ms)); };
   const int64_t t0 = VnTime(kDay, 8);
   dossier("R1", "q1", "o1", "HT", "HT-01", t0 + 2 * kDayMs, VnTime(kDay, 8, 5), false);
