@@ -250,6 +250,22 @@ json RunDevsim(const Setup& s, const std::vector<std::vector<std::string>>& argv
 // processes, each pressing as fast as its devices' windows allow.
 constexpr int kLoadProcesses = 1;
 
+// A devsim responder on one connection for the "ceiling" office; `mode` is
+// --responder-count-only (a subscriber that only counts) or
+// --responder-ack-only (acks without storing).
+std::vector<std::string> ResponderArgs(const Setup& s, const char* mode) {
+  return {HAILONG_DEVSIM_PATH,
+          "--responder",
+          mode,
+          "--responder-clients",
+          "1",
+          "--broker",
+          s.broker_url(),
+          "--office",
+          "ceiling",
+          "--quiet"};
+}
+
 std::vector<std::vector<std::string>> LoadArgs(const Setup& s, const std::string& office,
                                                int devices, uint64_t count) {
   std::vector<std::vector<std::string>> out;
@@ -304,17 +320,8 @@ int main(int argc, char** argv) {
 
     // Ceiling: Mosquitto's QoS 1 publish-to-subscriber rate, the same
     // devices publishing to one subscriber that only counts.
-    const std::vector<std::string> subscriber_argv = {HAILONG_DEVSIM_PATH,
-                                                      "--responder",
-                                                      "--responder-count-only",
-                                                      "--responder-clients",
-                                                      "1",
-                                                      "--broker",
-                                                      s.broker_url(),
-                                                      "--office",
-                                                      "ceiling",
-                                                      "--quiet",
-                                                      "--report-json"};
+    std::vector<std::string> subscriber_argv = ResponderArgs(s, "--responder-count-only");
+    subscriber_argv.push_back("--report-json");
     pid_t subscriber =
         Spawn(subscriber_argv, s.dir + "/subscriber.json", s.dir + "/subscriber.log");
     std::this_thread::sleep_for(std::chrono::seconds(1));
@@ -336,17 +343,7 @@ int main(int argc, char** argv) {
     // The round trip without storing: the same devices and broker, acks
     // from a responder that only reads each rating's id, through one
     // connection like the edge's.
-    const std::vector<std::string> responder_argv = {HAILONG_DEVSIM_PATH,
-                                                     "--responder",
-                                                     "--responder-ack-only",
-                                                     "--responder-clients",
-                                                     "1",
-                                                     "--broker",
-                                                     s.broker_url(),
-                                                     "--office",
-                                                     "ceiling",
-                                                     "--quiet"};
-    pid_t responder = Spawn(responder_argv, "", s.dir + "/responder.log");
+    pid_t responder = Spawn(ResponderArgs(s, "--responder-ack-only"), "", s.dir + "/responder.log");
     std::this_thread::sleep_for(std::chrono::seconds(1));
     json c = RunDevsim(s, LoadArgs(s, "ceiling", devices, count), "roundtrip", responder, &cpu);
     roundtrip_rate.push_back(c["acked_per_s"].get<double>());
@@ -383,7 +380,7 @@ int main(int argc, char** argv) {
     p99.push_back(l["latency_ms"]["p99"].get<double>());
     Stop(edge);
 
-    responder = Spawn(responder_argv, "", s.dir + "/responder2.log");
+    responder = Spawn(ResponderArgs(s, "--responder-ack-only"), "", s.dir + "/responder2.log");
     std::this_thread::sleep_for(std::chrono::seconds(1));
     args = DevsimArgs(s, "ceiling", devices);
     args.insert(args.end(), {"--total-rate", "2000", "--duration", std::to_string(latency_s)});
