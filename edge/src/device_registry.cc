@@ -4,8 +4,6 @@
 #include <algorithm>
 #include <cctype>
 
-#include "hailong/schema/time.h"
-
 namespace hailong::edge {
 
 using nlohmann::json;
@@ -84,25 +82,10 @@ std::vector<DeviceState> DeviceRegistry::List() const {
   return out;
 }
 
-namespace {
-
-json TimeOrNull(int64_t ms) { return ms == 0 ? json(nullptr) : json(FormatRfc3339(ms)); }
-
-}  // namespace
-
 json DeviceStateJson(const std::string& office, const DeviceState& d) {
-  return {{"office", office},
-          {"device", d.device},
-          {"counter", d.counter},
-          {"kind", d.kind},
-          {"firmware", d.firmware},
-          {"battery_pct", d.battery_pct < 0 ? json(nullptr) : json(d.battery_pct)},
-          {"online", d.online},
-          {"first_seen", TimeOrNull(d.first_seen_ms)},
-          {"last_seen", TimeOrNull(d.last_seen_ms)},
-          {"last_status", TimeOrNull(d.last_status_ms)},
-          {"last_rating", TimeOrNull(d.last_rating_ms)},
-          {"ratings", d.ratings}};
+  DeviceState record = d;
+  record.office = office;
+  return devices::DeviceRecordToJson(record);
 }
 
 bool ParseDeviceStatus(const std::string& payload, DeviceStatusReport* report) {

@@ -20,6 +20,8 @@
 #include <string>
 #include <vector>
 
+#include "hailong/devices/device_record.h"
+
 namespace hailong::edge {
 
 // What a status message reports; empty strings and battery -1 = not said.
@@ -31,19 +33,8 @@ struct DeviceStatusReport {
   int battery_pct = -1;
 };
 
-struct DeviceState {
-  std::string device;
-  std::string counter;   // from its last status saying one, else its last rating
-  std::string kind;      // "" if never reported
-  std::string firmware;  // "" if never reported
-  int battery_pct = -1;  // -1: never reported
-  bool online = false;   // per its last status
-  int64_t first_seen_ms = 0;
-  int64_t last_seen_ms = 0;    // the last message or event naming it
-  int64_t last_status_ms = 0;  // its last recorded status, 0 = none
-  int64_t last_rating_ms = 0;  // 0 = none
-  uint64_t ratings = 0;
-};
+// A device as the registry holds it; `office` is left empty (the edge's own).
+using DeviceState = devices::DeviceRecord;
 
 class DeviceRegistry {
  public:
@@ -69,9 +60,8 @@ class DeviceRegistry {
   std::map<std::string, DeviceState> devices_;
 };
 
-// {"office","device","counter","kind","firmware","battery_pct" (null if not
-// reported),"online","first_seen","last_seen","last_status","last_rating"
-// (RFC 3339 or null),"ratings"}: the shape `hailongctl devices` reads.
+// DeviceRecordToJson of `device` in `office`: the shape `hailongctl devices`
+// reads.
 nlohmann::json DeviceStateJson(const std::string& office, const DeviceState& device);
 
 // Parses a status payload; false if it says neither online nor offline.

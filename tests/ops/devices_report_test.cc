@@ -130,17 +130,17 @@ TEST_F(DevicesReportTest, JsonRoundTrip) {
   std::vector<DeviceReport> devices;
   ASSERT_OK(ScanDevices(*log_, {}, &devices));
   for (const DeviceReport& d : devices) {
-    const nlohmann::json j = DeviceToJson(d);
+    const nlohmann::json j = devices::DeviceRecordToJson(d);
     DeviceReport back;
-    ASSERT_OK(DeviceFromJson(j, &back));
-    EXPECT_EQ(DeviceToJson(back), j);
+    ASSERT_OK(devices::DeviceRecordFromJson(j, &back));
+    EXPECT_EQ(devices::DeviceRecordToJson(back), j);
   }
-  const nlohmann::json j = DeviceToJson(devices[1]);
+  const nlohmann::json j = devices::DeviceRecordToJson(devices[1]);
   EXPECT_TRUE(j["battery_pct"].is_null());
   EXPECT_TRUE(j["last_status"].is_null());
   EXPECT_EQ(j["last_rating"], "2026-03-01T02:05:00.000Z");
   DeviceReport bad;
-  EXPECT_FALSE(DeviceFromJson({{"office", "p1"}}, &bad).ok());
+  EXPECT_FALSE(devices::DeviceRecordFromJson({{"office", "p1"}}, &bad).ok());
 }
 
 }  // namespace

@@ -95,7 +95,7 @@ int RunDevices(Context& ctx, DevicesArgs& args) {
   const std::vector<DeviceWarning> warnings = Warnings(ctx, args, devices, now_ms);
   if (ctx.json) {
     json list = json::array();
-    for (const auto& d : devices) list.push_back(DeviceToJson(d));
+    for (const auto& d : devices) list.push_back(devices::DeviceRecordToJson(d));
     json w = json::array();
     for (const auto& x : warnings) {
       w.push_back({{"device", x.device}, {"code", x.code}, {"message", x.text}});
