@@ -7,24 +7,13 @@
 namespace hailong {
 namespace {
 
-// The system clock, shifted by HAILONG_CLOCK_OFFSET_MS (milliseconds, may be
-// negative; read once at first use) so that tests and the chaos soak can
-// run a process with a skewed clock without privileges. Unset = no shift.
+// The system clock. (Tests skew it from outside with libfaketime.)
 class SystemClock final : public Clock {
  public:
-  SystemClock() {
-    if (const char* env = std::getenv("HAILONG_CLOCK_OFFSET_MS"); env != nullptr) {
-      offset_ms_ = std::strtoll(env, nullptr, 10);
-    }
-  }
   int64_t NowMs() const override {
     using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count() +
-           offset_ms_;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
   }
-
- private:
-  int64_t offset_ms_ = 0;
 };
 
 // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
