@@ -122,7 +122,8 @@ Status ParseRfc3339(std::string_view text, int64_t* ms) {
       ++ndigits;
       ++pos;
     }
-    if (ndigits == 0) return Status::InvalidArgument("empty fraction in time '" + std::string(text) + "'");
+    if (ndigits == 0)
+      return Status::InvalidArgument("empty fraction in time '" + std::string(text) + "'");
     for (int i = ndigits; i < 3; ++i) frac_ms *= 10;
   }
   int64_t offset_min = 0;

@@ -26,14 +26,13 @@ nlohmann::json EventToJson(const fb::Event& event);
 Status EventFromJson(const nlohmann::json& json, fb::EventT* out);
 
 nlohmann::json BodyToJson(const fb::EventBodyUnion& body);
-Status BodyFromJson(std::string_view type, const nlohmann::json& json,
-                    fb::EventBodyUnion* out);
+Status BodyFromJson(std::string_view type, const nlohmann::json& json, fb::EventBodyUnion* out);
 
 // Enum names used in JSON and in the HTTP APIs.
-const char* ChannelName(fb::Channel c);            // "button_box", ...
+const char* ChannelName(fb::Channel c);  // "button_box", ...
 bool ChannelFromName(std::string_view name, fb::Channel* out);
 const char* ClassificationName(fb::Classification c);  // "satisfied", ...
-const char* PolarityName(fb::Polarity p);           // "positive", ...
+const char* PolarityName(fb::Polarity p);              // "positive", ...
 bool PolarityFromName(std::string_view name, fb::Polarity* out);
 
 }  // namespace hailong::schema

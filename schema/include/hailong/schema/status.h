@@ -16,15 +16,15 @@ class [[nodiscard]] Status {
  public:
   enum class Code {
     kOk = 0,
-    kNotFound,         // the thing asked for does not exist
-    kCorruption,       // stored or received bytes are damaged or inconsistent
-    kInvalidArgument,  // the caller's input is wrong; message says what
-    kIOError,          // the operating system or RocksDB failed
-    kConflict,         // out of order: a gap, a fork or a stale cursor
-    kUnavailable,      // a peer or the broker cannot be reached; retry later
-    kStorageFull,      // the disk floor is reached; nothing was written
-    kPermissionDenied, // authenticated, but not allowed
-    kUnauthenticated,  // no or wrong credentials
+    kNotFound,          // the thing asked for does not exist
+    kCorruption,        // stored or received bytes are damaged or inconsistent
+    kInvalidArgument,   // the caller's input is wrong; message says what
+    kIOError,           // the operating system or RocksDB failed
+    kConflict,          // out of order: a gap, a fork or a stale cursor
+    kUnavailable,       // a peer or the broker cannot be reached; retry later
+    kStorageFull,       // the disk floor is reached; nothing was written
+    kPermissionDenied,  // authenticated, but not allowed
+    kUnauthenticated,   // no or wrong credentials
   };
 
   Status() = default;
