@@ -1,6 +1,6 @@
 #include "mqtt_link.h"
 
-#include <mqtt/async_client.h>
+#include <MQTTAsync.h>
 
 #include <chrono>
 #include <iostream>
@@ -9,40 +9,113 @@
 
 namespace hailong::edge {
 
+// One connect, subscribe or disconnect: Paho answers it exactly once, with
+// OnSuccess or OnFailure (also OnFailure, "incomplete", when the client is
+// destroyed first), on one of its threads.
+struct MqttLink::Operation {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  bool ok = false;
+  std::string error;
+};
+
+// Paho's C callbacks. None throws: a callback's exception would unwind
+// through C frames.
+struct PahoCallbacks {
+  static int OnMessage(void* context, char* topic, int topic_len, MQTTAsync_message* message) {
+    auto* link = static_cast<MqttLink*>(context);
+    try {
+      std::string name =
+          topic_len > 0 ? std::string(topic, static_cast<size_t>(topic_len)) : std::string(topic);
+      std::string payload(static_cast<const char*>(message->payload),
+                          static_cast<size_t>(message->payloadlen));
+      link->on_message_(name, std::move(payload));
+    } catch (const std::exception& e) {
+      std::cerr << "hailong-edge: mqtt message dropped: " << e.what() << "\n";
+    }
+    MQTTAsync_freeMessage(&message);
+    MQTTAsync_free(topic);
+    return 1;  // handled: Paho forgets it
+  }
+
+  static void OnConnectionLost(void* context, char* cause) {
+    auto* link = static_cast<MqttLink*>(context);
+    link->connected_ = false;
+    link->can_publish_ = false;
+    try {
+      std::lock_guard<std::mutex> lock(link->mu_);
+      link->lost_ = true;
+      link->last_error_ = cause == nullptr || *cause == '\0'
+                              ? std::string("connection lost")
+                              : std::string("connection lost: ") + cause;
+      link->cv_.notify_all();
+    } catch (const std::exception&) {
+      // Out of memory for the message: the supervisor still wakes up below.
+      link->cv_.notify_all();
+    }
+  }
+
+  static void Finish(void* context, bool ok, const char* error) {
+    auto* op = static_cast<MqttLink::Operation*>(context);
+    std::lock_guard<std::mutex> lock(op->mu);
+    op->done = true;
+    op->ok = ok;
+    try {
+      if (error != nullptr) op->error = error;
+    } catch (const std::exception&) {
+      // The reason is optional.
+    }
+    op->cv.notify_all();
+  }
+  static void OnSuccess(void* context, MQTTAsync_successData* /*data*/) {
+    Finish(context, true, nullptr);
+  }
+  static void OnFailure(void* context, MQTTAsync_failureData* data) {
+    const char* why = data != nullptr && data->message != nullptr ? data->message : nullptr;
+    std::string text = "failed (code " + std::to_string(data != nullptr ? data->code : -1) + ")";
+    Finish(context, false, why != nullptr ? why : text.c_str());
+  }
+};
+
 MqttLink::MqttLink(MqttLinkOptions options, MessageCallback on_message,
                    ConnectedCallback on_connected)
     : options_(std::move(options)),
       on_message_(std::move(on_message)),
       on_connected_(std::move(on_connected)) {}
 
-MqttLink::~MqttLink() { Stop(); }
+MqttLink::~MqttLink() {
+  Stop();
+  if (client_ != nullptr) {
+    MQTTAsync handle = client_;
+    // Answers what is still pending (OnFailure) before returning.
+    MQTTAsync_destroy(&handle);
+    client_ = nullptr;
+  }
+  std::lock_guard<std::mutex> lock(ops_mu_);
+  ops_.clear();
+}
 
 Status MqttLink::Start(const MqttLinkOptions& options, MessageCallback on_message,
                        ConnectedCallback on_connected, std::unique_ptr<MqttLink>* out) {
   std::unique_ptr<MqttLink> link(
       new MqttLink(options, std::move(on_message), std::move(on_connected)));
-  try {
-    // Paho counts queued publishes against max_buffered_messages even while
-    // connected (default 100): under load it would refuse acks.
-    mqtt::create_options create(MQTTVERSION_3_1_1);
-    create.set_max_buffered_messages(1 << 20);
-    link->client_ = std::make_unique<mqtt::async_client>(options.url, options.client_id, create);
-  } catch (const std::exception& e) {
-    return Status::InvalidArgument(std::string("mqtt: ") + e.what());
+  // No create options: Paho then neither buffers while disconnected nor
+  // counts the buffered publishes (a walk of its command list) per publish.
+  MQTTAsync handle = nullptr;
+  int rc = MQTTAsync_create(&handle, options.url.c_str(), options.client_id.c_str(),
+                            MQTTCLIENT_PERSISTENCE_NONE, nullptr);
+  if (rc != MQTTASYNC_SUCCESS) {
+    return Status::InvalidArgument("mqtt: cannot create a client for " + options.url + " (" +
+                                   MQTTAsync_strerror(rc) + ")");
+  }
+  link->client_ = handle;
+  rc = MQTTAsync_setCallbacks(handle, link.get(), &PahoCallbacks::OnConnectionLost,
+                              &PahoCallbacks::OnMessage, nullptr);
+  if (rc != MQTTASYNC_SUCCESS) {
+    return Status::InvalidArgument(std::string("mqtt: setCallbacks: ") + MQTTAsync_strerror(rc));
   }
   MqttLink* raw = link.get();
-  link->client_->set_message_callback([raw](mqtt::const_message_ptr msg) {
-    if (!msg) return;
-    raw->on_message_(msg->get_topic(), msg->get_payload_str());
-  });
-  link->client_->set_connection_lost_handler([raw](const std::string& cause) {
-    raw->connected_ = false;
-    raw->can_publish_ = false;
-    std::lock_guard<std::mutex> lock(raw->mu_);
-    raw->lost_ = true;
-    raw->last_error_ = cause.empty() ? "connection lost" : "connection lost: " + cause;
-    raw->cv_.notify_all();
-  });
   // The owner's pointer is set before any callback can run.
   *out = std::move(link);
   raw->supervisor_ = std::thread([raw] { raw->Supervise(); });
@@ -59,49 +132,97 @@ std::string MqttLink::last_error() const {
   return last_error_;
 }
 
-bool MqttLink::ConnectOnce() {
-  mqtt::connect_options opts;
-  opts.set_mqtt_version(MQTTVERSION_3_1_1);
-  opts.set_clean_session(false);
-  opts.set_keep_alive_interval(options_.keepalive_s);
-  opts.set_connect_timeout(5);
-  opts.set_automatic_reconnect(false);
-  opts.set_max_inflight(65535);
-  if (!options_.username.empty()) opts.set_user_name(options_.username);
-  if (!options_.password.empty()) opts.set_password(options_.password);
-  if (!options_.will_topic.empty()) {
-    opts.set_will(mqtt::will_options(options_.will_topic, options_.will_payload, 1, true));
+bool MqttLink::PahoConnected() const {
+  return client_ != nullptr && MQTTAsync_isConnected(client_) != 0;
+}
+
+MqttLink::Operation* MqttLink::NewOperation() {
+  std::lock_guard<std::mutex> lock(ops_mu_);
+  for (auto it = ops_.begin(); it != ops_.end();) {
+    bool done = false;
+    {
+      std::lock_guard<std::mutex> op_lock((*it)->mu);
+      done = (*it)->done;
+    }
+    it = done ? ops_.erase(it) : std::next(it);
   }
-  try {
-    auto tok = client_->connect(opts);
-    if (!tok->wait_for(std::chrono::seconds(10))) {
-      SetError("connect timed out");
-      try {
-        client_->disconnect(0)->wait_for(std::chrono::seconds(1));
-      } catch (const std::exception&) {
-        // Not connected after all: nothing to undo.
-      }
+  ops_.push_back(std::make_unique<Operation>());
+  return ops_.back().get();
+}
+
+bool MqttLink::Await(Operation* op, int timeout_ms, std::string* error) {
+  std::unique_lock<std::mutex> lock(op->mu);
+  if (!op->cv.wait_for(lock, std::chrono::milliseconds(timeout_ms), [op] { return op->done; })) {
+    *error = "timed out";
+    return false;
+  }
+  if (!op->ok) *error = op->error;
+  return op->ok;
+}
+
+void MqttLink::Disconnect(int timeout_ms) {
+  if (!PahoConnected()) return;
+  Operation* op = NewOperation();
+  MQTTAsync_disconnectOptions opts = MQTTAsync_disconnectOptions_initializer;
+  opts.timeout = timeout_ms;
+  opts.onSuccess = &PahoCallbacks::OnSuccess;
+  opts.onFailure = &PahoCallbacks::OnFailure;
+  opts.context = op;
+  if (MQTTAsync_disconnect(client_, &opts) != MQTTASYNC_SUCCESS) return;
+  std::string ignored;
+  Await(op, timeout_ms + 1000, &ignored);
+}
+
+bool MqttLink::ConnectOnce() {
+  MQTTAsync_connectOptions opts = MQTTAsync_connectOptions_initializer;
+  opts.MQTTVersion = MQTTVERSION_3_1_1;
+  opts.cleansession = 0;
+  opts.keepAliveInterval = options_.keepalive_s;
+  opts.connectTimeout = 5;
+  opts.automaticReconnect = 0;
+  opts.maxInflight = 65535;
+  if (!options_.username.empty()) opts.username = options_.username.c_str();
+  if (!options_.password.empty()) opts.password = options_.password.c_str();
+  MQTTAsync_willOptions will = MQTTAsync_willOptions_initializer;
+  if (!options_.will_topic.empty()) {
+    will.topicName = options_.will_topic.c_str();
+    will.message = options_.will_payload.c_str();
+    will.qos = 1;
+    will.retained = 1;
+    opts.will = &will;
+  }
+  Operation* op = NewOperation();
+  opts.onSuccess = &PahoCallbacks::OnSuccess;
+  opts.onFailure = &PahoCallbacks::OnFailure;
+  opts.context = op;
+  int rc = MQTTAsync_connect(client_, &opts);
+  if (rc != MQTTASYNC_SUCCESS) {
+    SetError(std::string("connect: ") + MQTTAsync_strerror(rc));
+    return false;
+  }
+  std::string error;
+  if (!Await(op, 10000, &error)) {
+    SetError("connect: " + error);
+    Disconnect(1000);
+    return false;
+  }
+  // A resumed session delivers the queued messages right after CONNACK;
+  // their acks must go out, so publishing is allowed from here on.
+  can_publish_ = true;
+  for (const auto& filter : options_.subscriptions) {
+    Operation* sub = NewOperation();
+    MQTTAsync_responseOptions ropts = MQTTAsync_responseOptions_initializer;
+    ropts.onSuccess = &PahoCallbacks::OnSuccess;
+    ropts.onFailure = &PahoCallbacks::OnFailure;
+    ropts.context = sub;
+    rc = MQTTAsync_subscribe(client_, filter.c_str(), 1, &ropts);
+    if (rc != MQTTASYNC_SUCCESS) error = MQTTAsync_strerror(rc);
+    if (rc != MQTTASYNC_SUCCESS || !Await(sub, 10000, &error)) {
+      SetError("subscribe to " + filter + ": " + error);
+      can_publish_ = false;
+      Disconnect(1000);
       return false;
     }
-    // A resumed session delivers the queued messages right after CONNACK;
-    // their acks must go out, so publishing is allowed from here on.
-    can_publish_ = true;
-    for (const auto& filter : options_.subscriptions) {
-      if (!client_->subscribe(filter, 1)->wait_for(std::chrono::seconds(10))) {
-        SetError("subscribe to " + filter + " timed out");
-        can_publish_ = false;
-        client_->disconnect(0)->wait_for(std::chrono::seconds(1));
-        return false;
-      }
-    }
-  } catch (const mqtt::exception& e) {
-    can_publish_ = false;
-    SetError(e.what());
-    return false;
-  } catch (const std::exception& e) {
-    can_publish_ = false;
-    SetError(e.what());
-    return false;
   }
   return true;
 }
@@ -150,14 +271,15 @@ bool MqttLink::Publish(const std::string& topic, const std::string& payload, int
   // A resumed session delivers its queued ratings right after CONNACK,
   // possibly before the supervisor thread has seen the connect complete:
   // Paho's own state then says connected, and their acks must go out.
-  if (!can_publish_.load() && !client_->is_connected()) return false;
-  try {
-    client_->publish(topic, payload.data(), payload.size(), qos, retained);
-    return true;
-  } catch (const std::exception& e) {
+  if (!can_publish_.load() && !PahoConnected()) return false;
+  // No response options: Paho keeps no success callback per publish.
+  const int rc = MQTTAsync_send(client_, topic.c_str(), static_cast<int>(payload.size()),
+                                payload.data(), qos, retained ? 1 : 0, nullptr);
+  if (rc != MQTTASYNC_SUCCESS) {
     ++publish_errors_;
     return false;
   }
+  return true;
 }
 
 void MqttLink::Stop() {
@@ -168,12 +290,8 @@ void MqttLink::Stop() {
     cv_.notify_all();
   }
   if (supervisor_.joinable()) supervisor_.join();
-  if (client_) {
-    try {
-      if (client_->is_connected()) client_->disconnect(1000)->wait_for(std::chrono::seconds(2));
-    } catch (const std::exception&) {
-      // Already gone: nothing to close.
-    }
+  if (client_ != nullptr) {
+    Disconnect(1000);
     connected_ = false;
     can_publish_ = false;
   }

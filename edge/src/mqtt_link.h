@@ -1,9 +1,12 @@
-// MqttLink: the edge's one connection to the office broker (Paho MQTT C++
-// asynchronous client). A persistent session (clean_session=false, fixed
-// client id) subscribed at QoS 1, so the broker keeps the devices' ratings
-// while the edge is away. A supervisor thread connects, and reconnects with
-// exponential backoff after a failure or a lost connection; the rest of the
-// edge keeps running meanwhile.
+// MqttLink: the edge's one connection to the office broker, over Paho's
+// asynchronous C API (MQTTAsync, the library under Paho MQTT C++): per
+// publish no token, shared_ptr or pending-token entry (the C++ wrapper's
+// cost), no success callback for Paho to track, and no create options, so
+// Paho does not count buffered messages per publish. A persistent session
+// (clean_session=false, fixed client id) subscribed at QoS 1, so the broker
+// keeps the devices' ratings while the edge is away. A supervisor thread
+// connects, and reconnects with exponential backoff after a failure or a
+// lost connection; the rest of the edge keeps running meanwhile.
 //
 // Thread safety: Publish, connected() and the counters may be called from
 // any thread. The message callback runs on Paho's receive thread, one
@@ -15,6 +18,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <list>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -22,10 +26,6 @@
 #include <vector>
 
 #include "hailong/schema/status.h"
-
-namespace mqtt {
-class async_client;
-}
 
 namespace hailong::edge {
 
@@ -71,15 +71,28 @@ class MqttLink {
   void Stop();
 
  private:
+  struct Operation;  // one connect/subscribe/disconnect awaiting Paho's answer
+
   MqttLink(MqttLinkOptions options, MessageCallback on_message, ConnectedCallback on_connected);
   void Supervise();
   bool ConnectOnce();
+  // Disconnects (if connected) and waits up to timeout_ms for Paho's answer.
+  void Disconnect(int timeout_ms);
+  // A new operation for Paho's callbacks; forgets finished ones.
+  Operation* NewOperation();
+  // Waits for `op`; false on timeout or failure (with its message in *error).
+  bool Await(Operation* op, int timeout_ms, std::string* error);
   void SetError(const std::string& error);
+  bool PahoConnected() const;
+
+  friend struct PahoCallbacks;  // Paho's C callbacks (context = the link or an Operation)
 
   MqttLinkOptions options_;
   MessageCallback on_message_;
   ConnectedCallback on_connected_;
-  std::unique_ptr<mqtt::async_client> client_;
+  void* client_ = nullptr;  // MQTTAsync
+  std::mutex ops_mu_;
+  std::list<std::unique_ptr<Operation>> ops_;  // alive until answered (or the link dies)
   std::thread supervisor_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
