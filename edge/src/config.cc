@@ -7,91 +7,15 @@
 #include <sstream>
 
 #include "hailong/schema/listen.h"
+#include "hailong/schema/object_reader.h"
+#include "hailong/schema/status_macros.h"
 
 namespace hailong::edge {
 namespace {
 
 using json = nlohmann::json;
 
-// Reads the members of one JSON object, remembering which keys it knows so
-// that any other key is reported as unknown. `prefix` is the dotted path of
-// the object ("" at the top, "mqtt." inside mqtt).
-class ObjectReader {
- public:
-  ObjectReader(const json& object, std::string prefix)
-      : object_(object), prefix_(std::move(prefix)) {}
-
-  Status String(const char* key, bool required, std::string* out) {
-    const json* v = Find(key);
-    if (v == nullptr) return required ? Missing(key) : Status::OK();
-    if (!v->is_string()) return WrongType(key, "a string");
-    *out = v->get<std::string>();
-    if (required && out->empty()) return Bad(key, "must not be empty");
-    return Status::OK();
-  }
-
-  Status Int(const char* key, int64_t min, int64_t max, int64_t* out) {
-    const json* v = Find(key);
-    if (v == nullptr) return Status::OK();
-    if (!v->is_number_integer()) return WrongType(key, "an integer");
-    if (v->is_number_unsigned() && v->get<uint64_t>() > static_cast<uint64_t>(max)) {
-      return Bad(key, "must be at most " + std::to_string(max));
-    }
-    int64_t n = v->get<int64_t>();
-    if (n < min || n > max) {
-      return Bad(key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
-    }
-    *out = n;
-    return Status::OK();
-  }
-
-  // Sets *out to the member object (nullptr if absent and optional).
-  Status Object(const char* key, bool required, const json** out) {
-    *out = nullptr;
-    const json* v = Find(key);
-    if (v == nullptr) return required ? Missing(key) : Status::OK();
-    if (!v->is_object()) return WrongType(key, "an object");
-    *out = v;
-    return Status::OK();
-  }
-
-  // After every known key has been read: any other key is an error.
-  Status RejectUnknown() const {
-    for (auto it = object_.begin(); it != object_.end(); ++it) {
-      if (known_.count(it.key()) == 0) {
-        return Status::InvalidArgument("unknown key \"" + prefix_ + it.key() + "\"");
-      }
-    }
-    return Status::OK();
-  }
-
-  Status Bad(const char* key, const std::string& why) const {
-    return Status::InvalidArgument("\"" + prefix_ + key + "\" " + why);
-  }
-
- private:
-  const json* Find(const char* key) {
-    known_.insert(key);
-    auto it = object_.find(key);
-    return it == object_.end() ? nullptr : &*it;
-  }
-  Status Missing(const char* key) const {
-    return Status::InvalidArgument("missing required key \"" + prefix_ + key + "\"");
-  }
-  Status WrongType(const char* key, const char* type) const {
-    return Status::InvalidArgument("\"" + prefix_ + key + "\" must be " + type);
-  }
-
-  const json& object_;
-  std::string prefix_;
-  std::set<std::string> known_;
-};
-
-#define HAILONG_RETURN_IF_ERROR(expr) \
-  do {                                \
-    Status _s = (expr);               \
-    if (!_s.ok()) return _s;          \
-  } while (0)
+using schema::ObjectReader;
 
 Status ParseListen(const std::string& listen, HttpConfig* http) {
   return schema::ParseListenAddress(listen, &http->host, &http->port);

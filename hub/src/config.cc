@@ -5,10 +5,13 @@
 #include <sstream>
 
 #include "hailong/schema/listen.h"
-#include "json_reader.h"
+#include "hailong/schema/object_reader.h"
+#include "hailong/schema/status_macros.h"
 
 namespace hailong::hub {
 namespace {
+
+using schema::ObjectReader;
 
 using json = nlohmann::json;
 

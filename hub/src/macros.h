@@ -1,10 +1,4 @@
 // Status plumbing shared by the hub's sources.
 #pragma once
 
-#include "hailong/schema/status.h"
-
-#define HAILONG_RETURN_IF_ERROR(expr) \
-  do {                                \
-    ::hailong::Status _s = (expr);    \
-    if (!_s.ok()) return _s;          \
-  } while (0)
+#include "hailong/schema/status_macros.h"

@@ -7,11 +7,11 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "hailong/schema/status.h"
-#include "macros.h"
 
-namespace hailong::hub {
+namespace hailong::schema {
 
 class ObjectReader {
  public:
@@ -45,4 +45,4 @@ class ObjectReader {
   std::set<std::string> known_;
 };
 
-}  // namespace hailong::hub
+}  // namespace hailong::schema

@@ -1,6 +1,8 @@
-#include "json_reader.h"
+#include "hailong/schema/object_reader.h"
 
-namespace hailong::hub {
+#include "hailong/schema/status_macros.h"
+
+namespace hailong::schema {
 
 using json = nlohmann::json;
 
@@ -115,4 +117,4 @@ Status ObjectReader::RejectUnknown() const {
   return Status::OK();
 }
 
-}  // namespace hailong::hub
+}  // namespace hailong::schema
