@@ -2,6 +2,7 @@
 
 #include <MQTTAsync.h>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 
@@ -53,6 +54,15 @@ struct PahoCallbacks {
     } catch (const std::exception&) {
       // Out of memory for the message: the supervisor still wakes up below.
       link->cv_.notify_all();
+    }
+  }
+
+  // The broker acknowledged a QoS 1 publish: it leaves the window.
+  static void OnDelivered(void* context, MQTTAsync_token /*token*/) {
+    try {
+      static_cast<MqttLink*>(context)->Refill(1, false);
+    } catch (const std::exception& e) {
+      std::cerr << "hailong-edge: mqtt queue: " << e.what() << "\n";
     }
   }
 
@@ -111,7 +121,7 @@ Status MqttLink::Start(const MqttLinkOptions& options, MessageCallback on_messag
   }
   link->client_ = handle;
   rc = MQTTAsync_setCallbacks(handle, link.get(), &PahoCallbacks::OnConnectionLost,
-                              &PahoCallbacks::OnMessage, nullptr);
+                              &PahoCallbacks::OnMessage, &PahoCallbacks::OnDelivered);
   if (rc != MQTTASYNC_SUCCESS) {
     return Status::InvalidArgument(std::string("mqtt: setCallbacks: ") + MQTTAsync_strerror(rc));
   }
@@ -240,6 +250,7 @@ void MqttLink::Supervise() {
       // Paho leaves Nagle on: an ack written right after a PUBACK would
       // wait ~40 ms for the broker's delayed ACK.
       hailong::devices::EnableTcpNoDelayOnAllSockets();
+      Refill(0, /*reset=*/true);  // what waited while the link was down
       connected_ = true;
       ++connects_;
       backoff = options_.backoff_min_ms;
@@ -272,6 +283,24 @@ bool MqttLink::Publish(const std::string& topic, const std::string& payload, int
   // possibly before the supervisor thread has seen the connect complete:
   // Paho's own state then says connected, and their acks must go out.
   if (!can_publish_.load() && !PahoConnected()) return false;
+  if (qos > 0) {
+    std::lock_guard<std::mutex> lock(window_mu_);
+    if (in_flight_ >= options_.max_in_flight || !queue_.empty()) {
+      if (queue_.size() >= options_.max_queued) {
+        ++publish_errors_;
+        return false;
+      }
+      queue_.push_back(Queued{topic, payload, qos, retained});
+      return true;
+    }
+    ++in_flight_;
+  }
+  if (Send(topic, payload, qos, retained)) return true;
+  if (qos > 0) Refill(1, false);  // its place in the window is free again
+  return false;
+}
+
+bool MqttLink::Send(const std::string& topic, const std::string& payload, int qos, bool retained) {
   // No response options: Paho keeps no success callback per publish.
   const int rc = MQTTAsync_send(client_, topic.c_str(), static_cast<int>(payload.size()),
                                 payload.data(), qos, retained ? 1 : 0, nullptr);
@@ -280,6 +309,27 @@ bool MqttLink::Publish(const std::string& topic, const std::string& payload, int
     return false;
   }
   return true;
+}
+
+void MqttLink::Refill(int completed, bool reset) {
+  std::vector<Queued> batch;
+  {
+    std::lock_guard<std::mutex> lock(window_mu_);
+    in_flight_ = reset ? 0 : std::max(0, in_flight_ - completed);
+    while (!queue_.empty() && in_flight_ < options_.max_in_flight) {
+      batch.push_back(std::move(queue_.front()));
+      queue_.pop_front();
+      ++in_flight_;
+    }
+  }
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (Send(batch[i].topic, batch[i].payload, batch[i].qos, batch[i].retained)) continue;
+    // Not connected any more: the rest waits, in order, for the reconnect.
+    std::lock_guard<std::mutex> lock(window_mu_);
+    for (size_t k = batch.size(); k > i; --k) queue_.push_front(std::move(batch[k - 1]));
+    in_flight_ = std::max(0, in_flight_ - static_cast<int>(batch.size() - i));
+    break;
+  }
 }
 
 void MqttLink::Stop() {

@@ -17,6 +17,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <list>
 #include <memory>
@@ -42,6 +43,13 @@ struct MqttLinkOptions {
   // Reconnect backoff, doubling from min to max.
   int backoff_min_ms = 250;
   int backoff_max_ms = 10000;
+  // QoS 1 publishes handed to Paho and not yet acknowledged by the broker
+  // (PUBACK); more wait in the link's own queue, in order. Paho walks its
+  // in-flight lists on every publish to pick a message id, so a burst of
+  // thousands of acks costs it quadratic time; this window keeps them short.
+  int max_in_flight = 128;
+  // Publishes queued beyond the window before Publish refuses.
+  size_t max_queued = 1 << 20;
 };
 
 class MqttLink {
@@ -57,7 +65,10 @@ class MqttLink {
                       ConnectedCallback on_connected, std::unique_ptr<MqttLink>* out);
   ~MqttLink();
 
-  // Publishes without waiting. False when not connected or Paho refuses.
+  // Publishes without waiting (Paho sends it at once, or the link queues it
+  // behind the in-flight window). False when not connected, the queue is
+  // full, or Paho refuses. A queued publish is sent after a reconnect if the
+  // connection drops first.
   bool Publish(const std::string& topic, const std::string& payload, int qos, bool retained);
 
   // Connected and subscribed.
@@ -84,6 +95,12 @@ class MqttLink {
   bool Await(Operation* op, int timeout_ms, std::string* error);
   void SetError(const std::string& error);
   bool PahoConnected() const;
+  // Hands one publish to Paho (counted in the window if QoS > 0).
+  bool Send(const std::string& topic, const std::string& payload, int qos, bool retained);
+  // Sends queued publishes while the window has room; `completed` publishes
+  // left the window first (PUBACKs). `reset`: a new connection, whose window
+  // starts empty.
+  void Refill(int completed, bool reset);
 
   friend struct PahoCallbacks;  // Paho's C callbacks (context = the link or an Operation)
 
@@ -93,6 +110,15 @@ class MqttLink {
   void* client_ = nullptr;  // MQTTAsync
   std::mutex ops_mu_;
   std::list<std::unique_ptr<Operation>> ops_;  // alive until answered (or the link dies)
+  struct Queued {
+    std::string topic;
+    std::string payload;
+    int qos;
+    bool retained;
+  };
+  std::mutex window_mu_;
+  int in_flight_ = 0;         // QoS 1 publishes Paho holds (guarded by window_mu_)
+  std::deque<Queued> queue_;  // waiting for the window (guarded by window_mu_)
   std::thread supervisor_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
