@@ -18,17 +18,21 @@ std::string Dim(Dimension d) { return DimensionName(d); }
 
 std::string KeyPart(std::string_view value) {
   std::string out;
-  out.reserve(value.size());
+  AppendKeyPart(&out, value);
+  return out;
+}
+
+void AppendKeyPart(std::string* out, std::string_view value) {
+  out->reserve(out->size() + value.size());
   for (unsigned char c : value) {
     if (c == '/' || c == '%' || c < 0x20 || c == 0x7f) {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
+      out->push_back('%');
+      out->push_back(kHex[c >> 4]);
+      out->push_back(kHex[c & 15]);
     } else {
-      out.push_back(static_cast<char>(c));
+      out->push_back(static_cast<char>(c));
     }
   }
-  return out;
 }
 
 std::string UnKeyPart(std::string_view part) {
@@ -116,7 +120,16 @@ std::string OfficeKey(std::string_view office) {
 }
 
 std::string DossierKey(std::string_view office, std::string_view receipt) {
-  return "x/hub/p/d/" + KeyPart(office) + "/" + KeyPart(receipt);
+  std::string out;
+  DossierKey(office, receipt, &out);
+  return out;
+}
+
+void DossierKey(std::string_view office, std::string_view receipt, std::string* out) {
+  out->assign("x/hub/p/d/");
+  AppendKeyPart(out, office);
+  out->push_back('/');
+  AppendKeyPart(out, receipt);
 }
 
 std::string RatingFlagsKey(std::string_view origin, uint64_t seq) {

@@ -17,6 +17,7 @@ std::string Dump(const nlohmann::json& j);
 
 // Percent-encodes '/', '%' and control bytes so a value can be one key part.
 std::string KeyPart(std::string_view value);
+void AppendKeyPart(std::string* out, std::string_view value);
 std::string UnKeyPart(std::string_view part);
 // Zero-padded 20-digit decimal: sorts like the number.
 std::string SeqPart(uint64_t seq);
@@ -59,6 +60,8 @@ std::string OfficeKey(std::string_view office);
 inline constexpr std::string_view kOfficePrefix = "x/hub/p/off/";
 // x/hub/p/d/<office>/<receipt> -> DossierState
 std::string DossierKey(std::string_view office, std::string_view receipt);
+// The same into *out (no allocation when it has the capacity).
+void DossierKey(std::string_view office, std::string_view receipt, std::string* out);
 // x/hub/p/rf/<origin>/<seq> -> RatingFlags
 std::string RatingFlagsKey(std::string_view origin, uint64_t seq);
 // Newest first in key order: kMaxTime - time.

@@ -67,42 +67,6 @@ bool RatingFlags::Decode(std::string_view in) {
   return true;
 }
 
-namespace {
-constexpr std::string_view kDossierPrefix = "x/hub/p/d/";
-constexpr std::string_view kRatingChunkPrefix = "x/hub/p/ri/";
-
-// Records a rebuild keeps in its RebuildCache.
-bool Cached(std::string_view key) {
-  return key.compare(0, kDossierPrefix.size(), kDossierPrefix) == 0 ||
-         key.compare(0, kRatingChunkPrefix.size(), kRatingChunkPrefix) == 0;
-}
-}  // namespace
-
-Status RebuildCache::WriteTo(replication::Store* store, size_t max_ops) {
-  std::vector<std::pair<const std::string, std::string>*> sorted;
-  sorted.reserve(records.size());
-  for (auto& record : records) sorted.push_back(&record);
-  std::sort(sorted.begin(), sorted.end(),
-            [](const auto* x, const auto* y) { return x->first < y->first; });
-  replication::WriteBatch batch;
-  for (const auto* record : sorted) {
-    batch.Put(record->first, record->second);
-    if (batch.Count() >= max_ops) {
-      Status s = store->Write(batch, false);
-      if (!s.ok()) return s;
-      batch.Clear();
-    }
-  }
-  if (batch.Count() > 0) {
-    Status s = store->Write(batch, false);
-    if (!s.ok()) return s;
-  }
-  records.clear();
-  bytes = 0;
-  complete = false;
-  return Status::OK();
-}
-
 namespace rating_chunk {
 
 namespace {
@@ -166,15 +130,22 @@ bool SetVoided(std::string* chunk, uint64_t seq) {
 }  // namespace rating_chunk
 
 std::string EncodeTallyPage(const TallyPage& page) {
+  std::vector<std::pair<std::string_view, const Tally*>> sorted;
+  sorted.reserve(page.size());
+  for (const auto& [value, tally] : page) sorted.emplace_back(value, &tally);
+  return EncodeTallyPage(sorted);
+}
+
+std::string EncodeTallyPage(const std::vector<std::pair<std::string_view, const Tally*>>& sorted) {
   size_t count = 0;
-  for (const auto& [value, tally] : page) count += tally.IsZero() ? 0 : 1;
+  for (const auto& [value, tally] : sorted) count += tally->IsZero() ? 0 : 1;
   if (count == 0) return std::string();
   std::string out;
   PutVarint(&out, count);
-  for (const auto& [value, tally] : page) {
-    if (tally.IsZero()) continue;
+  for (const auto& [value, tally] : sorted) {
+    if (tally->IsZero()) continue;
     PutString(&out, value);
-    PutString(&out, tally.Encode());
+    PutString(&out, tally->Encode());
   }
   return out;
 }
@@ -203,14 +174,6 @@ Status Overlay::Get(const std::string& key, std::string* value) const {
     if (!it->second) return Status::NotFound(key);
     *value = *it->second;
     return Status::OK();
-  }
-  if (cache_ != nullptr && Cached(key)) {
-    auto c = cache_->records.find(key);
-    if (c != cache_->records.end()) {
-      *value = c->second;
-      return Status::OK();
-    }
-    if (cache_->complete) return Status::NotFound(key);
   }
   return store_->Get(key, value);
 }
@@ -278,27 +241,22 @@ Status Overlay::MergedPages(
     if (std::all_of(delta.begin(), delta.end(), [](const auto& c) { return c.second.IsZero(); })) {
       continue;
     }
-    // With nothing stored yet (a rebuild's first flush) the deltas are the
-    // page; else they are added to the stored page.
-    const TallyPage* merged = &delta;
-    if (!no_stored_tallies_) {
-      page.clear();
-      Status s = store_->Get(target.key, &stored);
-      if (s.ok()) {
-        if (!DecodeTallyPage(stored, &page)) {
-          return Status::Corruption("bad tally page at " + target.key);
-        }
-      } else if (!s.IsNotFound()) {
-        return s;
+    // The deltas are added to the stored page.
+    page.clear();
+    Status s = store_->Get(target.key, &stored);
+    if (s.ok()) {
+      if (!DecodeTallyPage(stored, &page)) {
+        return Status::Corruption("bad tally page at " + target.key);
       }
-      for (const auto& [value, t] : delta) {
-        auto it = page.find(value);
-        if (it == page.end()) it = page.emplace(value, Tally()).first;
-        it->second.Add(t);
-      }
-      merged = &page;
+    } else if (!s.IsNotFound()) {
+      return s;
     }
-    std::string bytes = EncodeTallyPage(*merged);
+    for (const auto& [value, t] : delta) {
+      auto it = page.find(value);
+      if (it == page.end()) it = page.emplace(value, Tally()).first;
+      it->second.Add(t);
+    }
+    std::string bytes = EncodeTallyPage(page);
     std::optional<std::string> value;  // nullopt: every tally is zero, delete the page
     if (!bytes.empty()) value = std::move(bytes);
     if (!target.day_major_key.empty()) out->emplace_back(std::move(target.day_major_key), value);
@@ -323,18 +281,6 @@ Status Overlay::Flush(replication::WriteBatch* batch) {
   std::vector<std::pair<const std::string, std::optional<std::string>>*> records;
   records.reserve(records_.size());
   for (auto& record : records_) {
-    if (cache_ != nullptr && Cached(record.first)) {
-      auto [it, inserted] = cache_->records.try_emplace(record.first);
-      if (inserted) cache_->bytes += it->first.size();
-      cache_->bytes -= it->second.size();
-      if (record.second) {
-        it->second = std::move(*record.second);
-        cache_->bytes += it->second.size();
-        continue;
-      }
-      cache_->bytes -= it->first.size();
-      cache_->records.erase(it);
-    }
     records.push_back(&record);
   }
   std::sort(records.begin(), records.end(),
@@ -347,34 +293,6 @@ Status Overlay::Flush(replication::WriteBatch* batch) {
     }
   }
   records_.clear();
-  return Status::OK();
-}
-
-Status Overlay::FlushCells(size_t max_ops) {
-  std::vector<std::pair<std::string, std::optional<std::string>>> writes;
-  Status s = MergedPages(&writes);
-  if (!s.ok()) return s;
-  replication::WriteBatch batch;
-  for (const auto& [key, value] : writes) {
-    if (value) {
-      batch.Put(key, *value);
-    } else {
-      batch.Delete(key);
-    }
-    if (batch.Count() >= max_ops) {
-      s = store_->Write(batch, false);
-      if (!s.ok()) return s;
-      batch = replication::WriteBatch();
-    }
-  }
-  if (batch.Count() > 0) {
-    s = store_->Write(batch, false);
-    if (!s.ok()) return s;
-  }
-  pages_.clear();
-  for (LastPage& last : last_) last = LastPage();
-  cell_count_ = 0;
-  no_stored_tallies_ = false;
   return Status::OK();
 }
 

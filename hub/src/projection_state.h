@@ -92,6 +92,9 @@ bool rating_chunk::ForEach(std::string_view chunk, Visit visit) {
 using TallyPage = std::map<std::string, Tally, std::less<>>;
 // The non-zero tallies of `page`; "" when there are none (no page).
 std::string EncodeTallyPage(const TallyPage& page);
+// The same from (value, tally) entries already in byte order of value (the
+// rebuild's interned pages); EncodeTallyPage(TallyPage) calls it.
+std::string EncodeTallyPage(const std::vector<std::pair<std::string_view, const Tally*>>& sorted);
 bool DecodeTallyPage(std::string_view bytes, TallyPage* page);
 // Calls visit(value, tally) for each value without building a map; false if
 // malformed.
@@ -113,57 +116,28 @@ bool ForEachInTallyPage(std::string_view bytes, Visit visit) {
   return in.empty();
 }
 
-// During a rebuild, the dossier states and rating chunks of earlier
-// batches, kept in memory and written at the end (or when they grow past a
-// bound), so that most reads need no store lookup and each record is
-// written once. An interrupted rebuild starts again (its marker), so
-// records held here need not be durable with the batch's cursor.
-struct RebuildCache {
-  // x/hub/p/d/ and x/hub/p/ri/ records not written to the store yet.
-  std::unordered_map<std::string, std::string> records;
-  size_t bytes = 0;
-  // False once records were written out: a key missing from `records` is
-  // then read from the store.
-  bool complete = true;
-  // Writes `records` in key order, in batches of at most `max_ops`, and
-  // forgets them.
-  Status WriteTo(replication::Store* store, size_t max_ops);
-};
-
 // Buffers the reads and writes of one projection batch over a Store.
 class Overlay {
  public:
   explicit Overlay(replication::Store* store) : store_(store) {}
-  // Reads through the batch's own writes, then the read cache, then the
-  // store. NotFound if absent or deleted.
+  // Reads through the batch's own writes, then the store. NotFound if
+  // absent or deleted.
   Status Get(const std::string& key, std::string* value) const;
   void Put(const std::string& key, std::string value);
   void Delete(const std::string& key);
-  // Rebuild: reads answered from (and writes noted in) `cache`.
-  void SetRebuildCache(RebuildCache* cache) { cache_ = cache; }
   // Adds `delta` to the tally of (dim, office, day, value) in all three
   // layouts: office first (a/), day first (t/) and the month roll-up (m/).
   void AddCell(Dimension dim, std::string_view office, std::string_view day, std::string_view value,
                const Tally& delta);
   // Merges the tally deltas with the stored pages and adds every write to
   // `batch`, in key order (sorted inserts are cheaper for the memtable).
-  // With a rebuild cache, dossier and rating chunk records go to the cache
-  // instead.
   Status Flush(replication::WriteBatch* batch);
-  // Rebuild: merges the buffered tally cells with the stored pages and
-  // writes them in batches of at most `max_ops` (not atomic: the rebuild's
-  // marker makes an interrupted rebuild start again), then forgets them.
-  Status FlushCells(size_t max_ops);
   bool empty() const { return records_.empty() && pages_.empty(); }
-  // Rebuild: the store holds no tallies yet, so merging needs no reads
-  // (until the first FlushCells).
-  void AssumeNoStoredTallies() { no_stored_tallies_ = true; }
   size_t cell_count() const { return cell_count_; }
 
  private:
   replication::Store* store_;
   std::unordered_map<std::string, std::optional<std::string>> records_;
-  RebuildCache* cache_ = nullptr;
   // dim byte, office, '\0', day -> the page's deltas
   std::unordered_map<std::string, TallyPage> pages_;
   // The page of the last AddCell of each dimension (most cells of a batch
@@ -175,7 +149,6 @@ class Overlay {
   LastPage last_[kDimensionCount];
   size_t cell_count_ = 0;
   std::string scratch_;
-  bool no_stored_tallies_ = false;
 
   // The page writes (key, merged value; nullopt = delete), sorted by key.
   Status MergedPages(std::vector<std::pair<std::string, std::optional<std::string>>>* out) const;

@@ -10,6 +10,8 @@
 #include "macros.h"
 #include "names.h"
 #include "projection_state.h"
+#include "rebuild_scan.h"
+#include "rebuild_state.h"
 #include "sign_in_names.h"
 
 namespace hailong::hub {
@@ -34,12 +36,8 @@ std::string_view View(const flatbuffers::String* s) {
 // prefix, so dropping the models keeps it). Found at Open, the rebuild
 // starts again: its tallies are written only at the end.
 constexpr char kRebuildMarkerKey[] = "x/hub/rebuilding";
-// Rebuild: tally cells kept in memory before they are merged into the store.
-// (A year of 100 offices is about 2.9M cells, some 180 bytes each.)
-constexpr size_t kRebuildMaxCells = size_t{1} << 22;
+// Rebuild: most writes in one WriteBatch of the final (unsynced) writes.
 constexpr size_t kRebuildWriteOps = 100000;
-// Rebuild: dossier states and rating chunks kept in memory (RebuildCache).
-constexpr size_t kRebuildMaxCachedBytes = size_t{1} << 30;
 
 int64_t RatingTime(const fb::RatingSubmitted& r, const fb::Event& e) {
   if (r.device_time_ms() > 0) return r.device_time_ms();
@@ -61,14 +59,14 @@ Tally RatingTally(const fb::RatingSubmitted& r) {
 // Everything the projection of one batch needs besides the overlay.
 class BatchApplier {
  public:
-  // `tallies` receives the tally cells: `overlay` itself, or during a
-  // rebuild an overlay that outlives the batch.
-  BatchApplier(const ProjectorOptions& options, Overlay* overlay, Overlay* tallies,
+  // `rebuild`: during a rebuild, where tally cells, dossier states and
+  // rating chunks go instead of `overlay` (they outlive the batch).
+  BatchApplier(const ProjectorOptions& options, Overlay* overlay, RebuildState* rebuild,
                const std::map<std::string, uint64_t>& cursors,
                std::unordered_set<std::string>* flagged, AppliedBatch* applied)
       : options_(options),
         overlay_(overlay),
-        tallies_(tallies),
+        rebuild_(rebuild),
         cursors_(cursors),
         flagged_(flagged),
         applied_(applied) {}
@@ -138,6 +136,8 @@ class BatchApplier {
   }
 
   void NoteOffice(const std::string& office) {
+    if (office == last_noted_office_ && !applied_->offices.empty()) return;
+    last_noted_office_ = office;
     if (applied_->offices.insert(office).second) {
       overlay_->Put(codec::OfficeKey(office), "");
     }
@@ -158,7 +158,11 @@ class BatchApplier {
   // month's roll-up.
   void AddTally(Dimension dim, std::string_view office, std::string_view day,
                 std::string_view value, const Tally& t) {
-    tallies_->AddCell(dim, office, day, value, t);
+    if (rebuild_ != nullptr) {
+      rebuild_->tallies.Add(dim, office, day, value, t);
+    } else {
+      overlay_->AddCell(dim, office, day, value, t);
+    }
   }
 
   void PutFlags(const std::string& key, const RatingFlags& flags) {
@@ -218,28 +222,35 @@ class BatchApplier {
 
   // Loads a dossier, lets `change` modify it, and moves its contribution.
   template <typename Fn>
-  Status UpdateDossier(const std::string& office, const std::string& receipt, Fn change) {
-    const std::string key = codec::DossierKey(office, receipt);
-    DossierState d;
-    std::string v;
-    Status s = overlay_->Get(key, &v);
-    if (s.ok()) {
-      if (!d.Decode(v)) return Status::Corruption("bad dossier state at " + key);
-    } else if (!s.IsNotFound()) {
-      return s;
+  Status UpdateDossier(const std::string& office, std::string_view receipt, Fn change) {
+    DossierState stored;
+    DossierState* d = &stored;
+    if (rebuild_ != nullptr) {
+      // The state itself, changed in place.
+      HAILONG_RETURN_IF_ERROR(rebuild_->Dossier(options_.log->store(), office, receipt, &d));
+    } else {
+      codec::DossierKey(office, receipt, &key_);
+      std::string v;
+      Status s = overlay_->Get(key_, &v);
+      if (s.ok()) {
+        if (!d->Decode(v)) return Status::Corruption("bad dossier state at " + key_);
+      } else if (!s.IsNotFound()) {
+        return s;
+      }
     }
-    const DossierState before = d;
-    change(&d);
-    Tally delta = d.Contribution();
+    const DossierState before = *d;
+    change(d);
+    Tally delta = d->Contribution();
     delta.Add(before.Contribution(), -1);
-    if (before.entered && before.day == d.day && before.counter == d.counter &&
-        before.officer == d.officer && before.field == d.field && before.procedure == d.procedure) {
-      AddDossierTallies(office, d, delta);
+    if (before.entered && before.day == d->day && before.counter == d->counter &&
+        before.officer == d->officer && before.field == d->field &&
+        before.procedure == d->procedure) {
+      AddDossierTallies(office, *d, delta);
     } else {
       AddDossierTallies(office, before, before.Contribution().Negated());
-      AddDossierTallies(office, d, d.Contribution());
+      AddDossierTallies(office, *d, d->Contribution());
     }
-    overlay_->Put(key, d.Encode());
+    if (rebuild_ == nullptr) overlay_->Put(key_, d->Encode());
     return Status::OK();
   }
 
@@ -268,7 +279,9 @@ class BatchApplier {
     index.procedure = View(r.procedure());
     std::string* chunk = nullptr;
     HAILONG_RETURN_IF_ERROR(Chunk(office, time, origin, &chunk));
+    const size_t chunk_size = chunk->size();
     rating_chunk::Append(chunk, seq, time, index);
+    if (rebuild_ != nullptr) rebuild_->bytes += chunk->size() - chunk_size;
 
     if (!counted) {
       Tally t;
@@ -280,7 +293,7 @@ class BatchApplier {
     const bool unsatisfied = r.classification() == fb::Classification::Unsatisfied;
     if (r.dossier() && r.dossier()->size() > 0) {
       const bool bad = unsatisfied || flags.complained;
-      HAILONG_RETURN_IF_ERROR(UpdateDossier(office, r.dossier()->str(), [&](DossierState* d) {
+      HAILONG_RETURN_IF_ERROR(UpdateDossier(office, View(r.dossier()), [&](DossierState* d) {
         d->rated++;
         if (bad) d->bad++;
       }));
@@ -301,15 +314,20 @@ class BatchApplier {
       *chunk = last_chunk_;
       return Status::OK();
     }
-    const std::string key = codec::RatingChunkKey(office, time_ms, origin);
-    auto it = chunks_.find(key);
-    if (it == chunks_.end()) {
-      std::string stored;
-      Status s = overlay_->Get(key, &stored);
-      if (!s.ok() && !s.IsNotFound()) return s;
-      it = chunks_.emplace(key, std::move(stored)).first;
+    if (rebuild_ != nullptr) {
+      HAILONG_RETURN_IF_ERROR(
+          rebuild_->Chunk(options_.log->store(), office, time_ms, origin, &last_chunk_));
+    } else {
+      const std::string key = codec::RatingChunkKey(office, time_ms, origin);
+      auto it = chunks_.find(key);
+      if (it == chunks_.end()) {
+        std::string stored;
+        Status s = overlay_->Get(key, &stored);
+        if (!s.ok() && !s.IsNotFound()) return s;
+        it = chunks_.emplace(key, std::move(stored)).first;
+      }
+      last_chunk_ = &it->second;
     }
-    last_chunk_ = &it->second;
     last_chunk_start_ = start;
     last_chunk_office_ = office;
     last_chunk_origin_ = origin;
@@ -388,7 +406,7 @@ class BatchApplier {
     if (r->dossier() && r->dossier()->size() > 0) {
       const bool was_bad =
           r->classification() == fb::Classification::Unsatisfied || before.complained;
-      HAILONG_RETURN_IF_ERROR(UpdateDossier(office, r->dossier()->str(), [&](DossierState* d) {
+      HAILONG_RETURN_IF_ERROR(UpdateDossier(office, View(r->dossier()), [&](DossierState* d) {
         d->rated--;
         if (was_bad) d->bad--;
       }));
@@ -414,7 +432,7 @@ class BatchApplier {
     }
     if (r->classification() == fb::Classification::Unsatisfied) return Status::OK();
     const std::string office = OfficeOf(r->office(), origin);
-    return UpdateDossier(office, r->dossier()->str(), [](DossierState* d) { d->bad++; });
+    return UpdateDossier(office, View(r->dossier()), [](DossierState* d) { d->bad++; });
   }
 
   Status ApplyDossier(const std::string& origin, const fb::Event& e, const fb::DossierRecorded& d) {
@@ -581,7 +599,9 @@ class BatchApplier {
 
   const ProjectorOptions& options_;
   Overlay* overlay_;
-  Overlay* tallies_;
+  RebuildState* rebuild_;
+  std::string key_;  // scratch
+  std::string last_noted_office_;
   std::string answer_;  // scratch
   const std::map<std::string, uint64_t>& cursors_;
   std::unordered_set<std::string>* flagged_;  // rf/ keys that exist
@@ -714,29 +734,46 @@ Status Projector::ApplyBatch(const std::string& origin, size_t max_events, bool*
   Overlay overlay(options_.log->store());
   applied->origin = origin;
   applied->first_seq = from;
-  Overlay* tallies = rebuild_cells_ ? rebuild_cells_.get() : &overlay;
-  if (rebuild_cells_) overlay.SetRebuildCache(rebuild_cache_.get());
-  BatchApplier applier(options_, &overlay, tallies, cursors, &flagged_, applied);
+  BatchApplier applier(options_, &overlay, rebuild_.get(), cursors, &flagged_, applied);
   uint64_t last = from - 1;
   size_t count = 0;
   // The log's scan verifies each event and hands it over in place: no copy,
-  // no second Verifier pass.
+  // no second Verifier pass. A rebuild scans ahead on another thread.
   Status failed;
-  Status s =
-      options_.log->Scan(origin, from, [&](uint64_t seq, std::string_view, const fb::Event& e) {
-        if (seq != last + 1) {
-          failed = Status::Corruption(
-              last + 1 == from ? "origin " + origin + " continues at seq " + std::to_string(seq) +
-                                     ", expected " + std::to_string(from)
-                               : "origin " + origin + " skips from " + std::to_string(last));
-          return false;
-        }
-        failed = applier.Apply(origin, seq, e);
-        if (!failed.ok()) return false;
-        last = seq;
-        return ++count < max_events;
-      });
-  if (!failed.ok()) return failed;
+  auto visit = [&](uint64_t seq, const fb::Event& e) {
+    if (seq != last + 1) {
+      failed = Status::Corruption(
+          last + 1 == from ? "origin " + origin + " continues at seq " + std::to_string(seq) +
+                                 ", expected " + std::to_string(from)
+                           : "origin " + origin + " skips from " + std::to_string(last));
+      return false;
+    }
+    failed = applier.Apply(origin, seq, e);
+    if (!failed.ok()) return false;
+    last = seq;
+    return ++count < max_events;
+  };
+  Status s;
+  if (rebuild_ != nullptr) {
+    if (scan_ahead_ == nullptr || scan_ahead_->origin() != origin ||
+        scan_ahead_->next_seq() != from || scan_ahead_->finished()) {
+      scan_ahead_.reset();
+      scan_ahead_ = std::make_unique<ScanAhead>(options_.log, origin, from);
+    }
+    uint64_t seq = 0;
+    const fb::Event* e = nullptr;
+    while (scan_ahead_->Next(&seq, &e) && visit(seq, *e)) {
+    }
+    if (scan_ahead_->finished()) s = scan_ahead_->status();
+  } else {
+    s = options_.log->Scan(origin, from, [&](uint64_t seq, std::string_view, const fb::Event& e) {
+      return visit(seq, e);
+    });
+  }
+  if (!failed.ok()) {
+    scan_ahead_.reset();
+    return failed;
+  }
   if (!s.ok()) return Status::Corruption("origin " + origin + ": " + s.message());
   if (count == 0) return Status::OK();
   applied->last_seq = last;
@@ -756,12 +793,12 @@ Status Projector::ApplyBatch(const std::string& origin, size_t max_events, bool*
   batch.Put(codec::CursorKey(origin), std::to_string(last));
   s = options_.log->store()->Write(batch, options_.sync);
   if (!s.ok()) return s;
-  if (rebuild_cells_ && rebuild_cells_->cell_count() > kRebuildMaxCells) {
-    s = rebuild_cells_->FlushCells(kRebuildWriteOps);
+  if (rebuild_ && rebuild_->tallies.cell_count() > options_.rebuild_max_cells) {
+    s = rebuild_->WriteTallies(options_.log->store(), kRebuildWriteOps);
     if (!s.ok()) return s;
   }
-  if (rebuild_cache_ && rebuild_cache_->bytes > kRebuildMaxCachedBytes) {
-    s = rebuild_cache_->WriteTo(options_.log->store(), kRebuildWriteOps);
+  if (rebuild_ && rebuild_->bytes > options_.rebuild_max_bytes) {
+    s = rebuild_->WriteRecords(options_.log->store(), kRebuildWriteOps);
     if (!s.ok()) return s;
   }
   {
@@ -830,16 +867,13 @@ Status Projector::Rebuild() {
   flagged_.clear();
   generation_.fetch_add(1, std::memory_order_release);
   // Offline: larger batches, each one WriteBatch with its cursor; the
-  // tallies stay in memory (up to kRebuildMaxCells) and are written at the
+  // tallies stay in memory (up to rebuild_max_cells) and are written at the
   // end, then the marker goes.
-  rebuild_cells_ = std::make_unique<Overlay>(store);
-  rebuild_cache_ = std::make_unique<RebuildCache>();
-  rebuild_cells_->AssumeNoStoredTallies();  // dropped above
+  rebuild_ = std::make_unique<RebuildState>();
   Status s = CatchUpWith(options_.rebuild_batch_events);
-  if (s.ok()) s = rebuild_cache_->WriteTo(store, kRebuildWriteOps);
-  if (s.ok()) s = rebuild_cells_->FlushCells(kRebuildWriteOps);
-  rebuild_cells_.reset();
-  rebuild_cache_.reset();
+  scan_ahead_.reset();
+  if (s.ok()) s = rebuild_->WriteAll(store, kRebuildWriteOps);
+  rebuild_.reset();
   generation_.fetch_add(1, std::memory_order_release);
   if (!s.ok()) return s;
   WriteBatch done;

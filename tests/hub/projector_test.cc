@@ -198,6 +198,106 @@ TEST(ProjectorTest, AnInterruptedRebuildStartsAgainAtOpen) {
   EXPECT_EQ(OfficeTally(log->store(), "p1", "2026-11-10").ratings, 2);
 }
 
+// Months of dossiers and ratings (some misuse, voided or complained about,
+// with comments and phones), projected in small incremental batches, then
+// rebuilt twice: with the default bounds (everything in memory until the
+// end) and with bounds so small that the rebuild writes its tallies, dossier
+// states and rating chunks out after every batch and adds to them later.
+TEST(ProjectorTest, ARebuildWithinTinyMemoryBoundsEqualsIncrementalProjection) {
+  testing::TempDir dir("hailong-projector");
+  auto log = OpenLog(dir.Join("log"));
+  ChainBuilder c("edge-p1");
+  std::mt19937 rng(5);
+  std::vector<std::string> events;
+  std::vector<uint64_t> rating_seqs;
+  for (int n = 0; n < 3000; ++n) {
+    const int64_t at = VnTime("2026-01-28", 8) + int64_t{n} * 1800000;  // into March
+    if (n % 6 == 0) {
+      DossierSpec d;
+      d.receipt = "R" + std::to_string(n / 6 - static_cast<int>(rng() % 3 == 0 ? 5 : 0));
+      d.returned = rng() % 3 == 0;
+      d.counter = "q" + std::to_string(rng() % 3);
+      d.officer = "o" + std::to_string(rng() % 5);
+      d.field = "F" + std::to_string(rng() % 4);
+      d.procedure = d.field + "-" + std::to_string(rng() % 3);
+      d.due_ms = at + static_cast<int64_t>(rng() % 3) * 43200000;
+      d.at_ms = at;
+      events.push_back(c.Next(Dossier(d), at));
+      continue;
+    }
+    RatingSpec r;
+    r.counter = "q" + std::to_string(rng() % 3);
+    r.officer = rng() % 7 == 0 ? "" : "o" + std::to_string(rng() % 5);
+    r.classification = static_cast<fb::Classification>(rng() % 4);
+    if (rng() % 2 == 0) r.dossier = "R" + std::to_string(n / 6);
+    r.field = "F" + std::to_string(rng() % 4);
+    if (rng() % 9 == 0) r.comment = "chờ lâu";
+    if (rng() % 11 == 0) r.phone = "0900";
+    r.misuse = rng() % 31 == 0;
+    r.channel = rng() % 2 ? fb::Channel::Touchscreen : fb::Channel::Phone;
+    r.time_ms = at + static_cast<int64_t>(rng() % 7200000) - 3600000;
+    events.push_back(c.Next(Rating(r), r.time_ms));
+    rating_seqs.push_back(events.size());
+  }
+  ProjectorOptions o;
+  o.log = log.get();
+  o.origin_office["edge-p1"] = "p1";
+  o.batch_events = 64;
+  std::unique_ptr<Projector> p;
+  ASSERT_TRUE(Projector::Open(o, &p).ok());
+  // Half the ratings arrive before the hub voids and complains about some.
+  const size_t half = events.size() / 2;
+  Ingest(log.get(), std::vector<std::string>(events.begin(), events.begin() + half));
+  ASSERT_TRUE(p->CatchUp().ok());
+  std::vector<replication::EventDraft> drafts;
+  for (size_t i = 0; i < rating_seqs.size(); i += 37) {
+    replication::EventDraft draft;
+    draft.time_ms = VnTime("2026-03-05", 8);
+    if (i % 2 == 0) {
+      fb::RatingVoidedT v;
+      v.rating_origin = "edge-p1";
+      v.rating_seq = rating_seqs[i];
+      v.reason = "nhầm";
+      draft.body.Set(std::move(v));
+    } else {
+      fb::FollowUpOpenedT f;
+      f.follow_up_id = "manual-" + std::to_string(i);
+      f.office = "p1";
+      f.rating_origin = "edge-p1";
+      f.rating_seq = rating_seqs[i];
+      f.reason = "complaint by phone";
+      draft.body.Set(std::move(f));
+    }
+    drafts.push_back(std::move(draft));
+  }
+  std::vector<replication::AppendResult> results;
+  ASSERT_TRUE(log->AppendBatch(std::move(drafts), &results).ok());
+  ASSERT_TRUE(p->CatchUp().ok());
+  Ingest(log.get(), std::vector<std::string>(events.begin() + half, events.end()));
+  ASSERT_TRUE(p->CatchUp().ok());
+  const auto incremental = Models(log->store());
+  ASSERT_GT(incremental.size(), 500u);
+
+  ASSERT_TRUE(p->Rebuild().ok());
+  EXPECT_EQ(Models(log->store()), incremental);
+  p.reset();
+  o.rebuild_batch_events = 97;
+  o.rebuild_max_cells = 10;
+  o.rebuild_max_bytes = 1;
+  ASSERT_TRUE(Projector::Open(o, &p).ok());
+  ASSERT_TRUE(p->Rebuild().ok());
+  const auto rebuilt = Models(log->store());
+  EXPECT_EQ(rebuilt.size(), incremental.size());
+  size_t differing = 0;
+  for (const auto& [k, v] : incremental) {
+    auto it = rebuilt.find(k);
+    if (it == rebuilt.end() || it->second != v) {
+      if (++differing <= 5) ADD_FAILURE() << "differs after a bounded rebuild: " << k;
+    }
+  }
+  EXPECT_EQ(differing, 0u);
+}
+
 TEST(ProjectorTest, UnsatisfiedRatingWithPhoneOpensOneFollowUpEvenAfterRebuild) {
   testing::TempDir dir("hailong-projector");
   auto log = OpenLog(dir.Join("log"));

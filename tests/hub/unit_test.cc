@@ -1,6 +1,11 @@
 // Unit tests of the hub's parts that need no process: configuration
 // parsing, push frames, tallies, Wilson intervals, CSV cells, key parts.
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <map>
+#include <random>
 
 #include "codec.h"
 #include "hailong/hub/config.h"
@@ -9,6 +14,7 @@
 #include "hailong/replication/shipper.h"
 #include "hailong/schema/time.h"
 #include "projection_state.h"
+#include "rebuild_state.h"
 
 namespace hailong::hub {
 namespace {
@@ -147,6 +153,142 @@ TEST(TallyPageTest, RoundTripInValueOrderWithoutZeroTallies) {
   page["zero"] = Tally();
   EXPECT_EQ(EncodeTallyPage(page), bytes);
   EXPECT_EQ(EncodeTallyPage(TallyPage{{"zero", Tally()}}), "");
+}
+
+TEST(InternerTest, NumbersDistinctStringsInFirstSeenOrder) {
+  Interner in;
+  EXPECT_EQ(in.Intern("q1"), 0u);
+  EXPECT_EQ(in.Intern(""), 1u);
+  EXPECT_EQ(in.Intern(std::string("q") + "1"), 0u);
+  for (int i = 0; i < 1000; ++i) in.Intern("v" + std::to_string(i));  // addresses stay valid
+  EXPECT_EQ(in.Intern("v7"), 9u);
+  EXPECT_EQ(in.Name(0), "q1");
+  EXPECT_EQ(in.Name(1), "");
+  EXPECT_EQ(in.size(), 1002u);
+}
+
+// A store in a fresh temporary directory, removed at the end.
+struct ScratchStore {
+  explicit ScratchStore(const std::string& name)
+      : dir(std::filesystem::temp_directory_path() /
+            ("hailong-unit-" + name + "-" + std::to_string(getpid()))) {
+    std::filesystem::remove_all(dir);
+    Status s = replication::Store::Open(replication::StoreOptions(), dir.string(), &store);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+  }
+  ~ScratchStore() {
+    store.reset();
+    std::filesystem::remove_all(dir);
+  }
+  std::map<std::string, std::string> All() const {
+    std::map<std::string, std::string> out;
+    EXPECT_TRUE(store
+                    ->Scan("", "",
+                           [&](std::string_view k, std::string_view v) {
+                             out.emplace(k, v);
+                             return true;
+                           })
+                    .ok());
+    return out;
+  }
+  std::filesystem::path dir;
+  std::unique_ptr<replication::Store> store;
+};
+
+struct Cell {
+  Dimension dim;
+  std::string office, day, value;
+  Tally delta;
+};
+
+// Cells over offices that need escaping, days across two months, many
+// values (past the linear lookup), and deltas that cancel out.
+std::vector<Cell> RandomCells(uint32_t seed, size_t n) {
+  std::mt19937 rng(seed);
+  const std::vector<std::string> offices = {"p1", "p/2", "xã-3"};
+  const std::vector<std::string> days = {"2026-01-30", "2026-01-31", "2026-02-01"};
+  std::vector<Cell> cells;
+  for (size_t i = 0; i < n; ++i) {
+    Cell c;
+    c.dim = static_cast<Dimension>(rng() % kDimensionCount);
+    c.office = offices[rng() % offices.size()];
+    c.day = days[rng() % days.size()];
+    c.value = c.dim == Dimension::kOffice ? "" : "v" + std::to_string(rng() % 40);
+    c.delta = Tally::OneRating(static_cast<uint8_t>(rng() % 4), rng() % 2, rng() % 3 == 0);
+    c.delta.dossiers = rng() % 3;
+    cells.push_back(c);
+    if (rng() % 5 == 0) {
+      c.delta = c.delta.Negated();
+      cells.push_back(c);
+    }
+  }
+  return cells;
+}
+
+TEST(RebuildTalliesTest, WritesTheSamePagesAsTheOverlay) {
+  const auto cells = RandomCells(7, 3000);
+  ScratchStore a("overlay"), b("rebuild");
+  Overlay overlay(a.store.get());
+  RebuildTallies tallies;
+  for (const Cell& c : cells) {
+    overlay.AddCell(c.dim, c.office, c.day, c.value, c.delta);
+    tallies.Add(c.dim, c.office, c.day, c.value, c.delta);
+  }
+  EXPECT_EQ(tallies.cell_count(), overlay.cell_count());
+  replication::WriteBatch batch;
+  ASSERT_TRUE(overlay.Flush(&batch).ok());
+  ASSERT_TRUE(a.store->Write(batch, false).ok());
+  ASSERT_TRUE(tallies.WriteTo(b.store.get(), false, 7).ok());
+  EXPECT_EQ(tallies.cell_count(), 0u);
+  const auto expected = a.All();
+  EXPECT_GT(expected.size(), 50u);
+  EXPECT_EQ(b.All(), expected);
+
+  // Written in two parts, the second added to the stored pages.
+  ScratchStore c("merge");
+  for (size_t i = 0; i < cells.size(); ++i) {
+    const Cell& cell = cells[i];
+    tallies.Add(cell.dim, cell.office, cell.day, cell.value, cell.delta);
+    if (i == cells.size() / 2) ASSERT_TRUE(tallies.WriteTo(c.store.get(), false, 100).ok());
+  }
+  ASSERT_TRUE(tallies.WriteTo(c.store.get(), true, 100).ok());
+  EXPECT_EQ(c.All(), expected);
+}
+
+TEST(RebuildStateTest, RecordsWrittenOutAreReadBackFromTheStore) {
+  ScratchStore s("records");
+  RebuildState state;
+  DossierState* d = nullptr;
+  ASSERT_TRUE(state.Dossier(s.store.get(), "p1", "R/1", &d).ok());
+  EXPECT_FALSE(d->entered);
+  d->entered = true;
+  d->day = "2026-01-02";
+  d->rated = 2;
+  std::string* chunk = nullptr;
+  const int64_t at = 1767225600000;
+  ASSERT_TRUE(state.Chunk(s.store.get(), "p1", at, "edge-p1", &chunk).ok());
+  chunk->append("abc");
+  std::string* same = nullptr;
+  ASSERT_TRUE(state.Chunk(s.store.get(), "p1", at + 60000, "edge-p1", &same).ok());
+  EXPECT_EQ(same, chunk);  // the same hour
+  EXPECT_GT(state.bytes, 0u);
+  ASSERT_TRUE(state.WriteRecords(s.store.get(), 1).ok());
+  EXPECT_FALSE(state.complete);
+  EXPECT_EQ(state.bytes, 0u);
+  std::string v;
+  ASSERT_TRUE(s.store->Get(codec::DossierKey("p1", "R/1"), &v).ok());
+  ASSERT_TRUE(state.Dossier(s.store.get(), "p1", "R/1", &d).ok());
+  EXPECT_TRUE(d->entered);
+  EXPECT_EQ(d->day, "2026-01-02");
+  EXPECT_EQ(d->rated, 2);
+  ASSERT_TRUE(s.store->Get(codec::RatingChunkKey("p1", at, "edge-p1"), &v).ok());
+  EXPECT_EQ(v, "abc");
+  ASSERT_TRUE(state.Chunk(s.store.get(), "p1", at, "edge-p1", &chunk).ok());
+  EXPECT_EQ(*chunk, "abc");
+  std::string key;
+  codec::DossierKey("p/1", "R%2", &key);
+  EXPECT_EQ(key, codec::DossierKey("p/1", "R%2"));
+  EXPECT_EQ(key, "x/hub/p/d/p%2F1/R%252");
 }
 
 TEST(RatingChunkTest, EntriesComeBackInOrderAndVoidingRewritesOneFlag) {

@@ -37,7 +37,8 @@
 namespace hailong::hub {
 
 class Overlay;
-struct RebuildCache;
+struct RebuildState;
+class ScanAhead;
 
 struct ProjectorOptions {
   // The hub's log (origin "hub"). Not owned; must outlive the projector.
@@ -47,6 +48,13 @@ struct ProjectorOptions {
   // The same for Rebuild(), which runs offline: larger batches need fewer
   // store lookups. Default 262144.
   size_t rebuild_batch_events = 262144;
+  // Rebuild: tally cells kept in memory before they are written (added to
+  // the stored pages after the first time). A year of 100 offices is about
+  // 2.9M cells. Default 4M.
+  size_t rebuild_max_cells = size_t{1} << 22;
+  // Rebuild: bytes of dossier states and rating chunks kept in memory before
+  // they are written. Default 2 GiB.
+  size_t rebuild_max_bytes = size_t{2} << 30;
   // Office of each node's origin, used when an event names no office.
   std::map<std::string, std::string> origin_office;
   // Open follow-ups for unsatisfied ratings with a phone or comment. Default true.
@@ -128,11 +136,12 @@ class Projector {
   uint64_t listener_id_ = 0;
   std::thread thread_;
   std::function<void(const AppliedBatch&)> on_applied_;
-  // During Rebuild(): the tally cells of every batch so far (written at the
-  // end; a marker key makes an interrupted rebuild start again at Open).
-  std::unique_ptr<Overlay> rebuild_cells_;
-  // During Rebuild(): what earlier batches wrote.
-  std::unique_ptr<RebuildCache> rebuild_cache_;
+  // During Rebuild(): the tally cells, dossier states and rating chunks of
+  // every batch so far, written at the end (a marker key makes an
+  // interrupted rebuild start again at Open).
+  std::unique_ptr<RebuildState> rebuild_;
+  // During Rebuild(): the origin being read ahead on another thread.
+  std::unique_ptr<ScanAhead> scan_ahead_;
 };
 
 }  // namespace hailong::hub
