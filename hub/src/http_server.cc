@@ -70,11 +70,11 @@ std::deque<std::string> EventStream::TakeAll() {
   return out;
 }
 
-HttpReply JsonReply(unsigned status, const std::string& json_text) {
+HttpReply JsonReply(unsigned status, std::string json_text) {
   HttpReply r;
   r.response.result(status);
   r.response.set(http::field::content_type, "application/json; charset=utf-8");
-  r.response.body() = json_text;
+  r.response.body() = std::move(json_text);
   return r;
 }
 
@@ -189,17 +189,19 @@ class Session : public std::enable_shared_from_this<Session> {
     version_ = request->version();
     auto self = shared_from_this();
     net::post(*shared_->workers, [self, request] {
-      HttpReply reply;
-      try {
-        reply = self->shared_->handler(*request, self->client_);
-      } catch (const std::exception& e) {
-        std::cerr << "hailong-hub: handler failed: " << e.what() << "\n";
-        reply = JsonReply(500, R"({"error":"internal error"})");
-      }
-      auto shared_reply = std::make_shared<HttpReply>(std::move(reply));
+      auto shared_reply = std::make_shared<HttpReply>(self->Handle(*request));
       net::post(self->stream_.get_executor(),
                 [self, shared_reply] { self->Send(std::move(*shared_reply)); });
     });
+  }
+
+  HttpReply Handle(HttpRequest& request) {
+    try {
+      return shared_->handler(request, client_);
+    } catch (const std::exception& e) {
+      std::cerr << "hailong-hub: handler failed: " << e.what() << "\n";
+      return JsonReply(500, R"({"error":"internal error"})");
+    }
   }
 
   void Send(HttpReply reply) {

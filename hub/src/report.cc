@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <map>
 #include <unordered_map>
 
@@ -50,16 +51,6 @@ double Rate(int64_t part, int64_t whole) {
   return whole > 0 ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
 }
 
-// Catalogue names: cat/<kind>/<id> -> {"name": ...}.
-std::string CatalogueName(const replication::Store& store, const char* kind,
-                          const std::string& id) {
-  if (id.empty()) return "";
-  std::string v;
-  if (!store.Get(codec::CatalogueKey(kind, id), &v).ok()) return "";
-  json j = json::parse(v, nullptr, false);
-  return j.is_object() ? j.value("name", "") : "";
-}
-
 const char* CatalogueKindOf(GroupBy g) {
   switch (g) {
     case GroupBy::kOffice:
@@ -77,27 +68,101 @@ const char* CatalogueKindOf(GroupBy g) {
   }
 }
 
-// Groups (office, key) → tally become the report's rows, named from the
-// catalogue for the groupings that have names (officers it does not name:
-// by the name they signed in with at a counter), and its totals.
-void AppendRows(const replication::Store& store, GroupBy g,
+// a += b, field by field (inlined: the sums add thousands per report).
+inline void AddTally(Tally* a, const Tally& b) {
+  a->ratings += b.ratings;
+  a->satisfied += b.satisfied;
+  a->neutral += b.neutral;
+  a->unsatisfied += b.unsatisfied;
+  a->unclassified += b.unclassified;
+  a->with_comment += b.with_comment;
+  a->with_phone += b.with_phone;
+  a->excluded += b.excluded;
+  a->dossiers += b.dossiers;
+  a->rated_dossiers += b.rated_dossiers;
+  a->unsatisfied_dossiers += b.unsatisfied_dossiers;
+  a->returned += b.returned;
+  a->returned_on_time += b.returned_on_time;
+}
+static_assert(Tally::kFields == 13, "AddTally adds every field of Tally");
+
+// Names of rows: catalogue entries (cat/<kind>/<id> -> {"name": ...}) and,
+// for officers the catalogue does not name, the name they signed in with
+// at a counter; through the cache's names when there is one (one lock per
+// report, not per row).
+class Names {
+ public:
+  Names(const replication::Store& store, ReportCache* cache, uint64_t owner, uint64_t generation)
+      : store_(store), cache_(cache), owner_(owner), generation_(generation) {}
+
+  // Sets the name of every row of grouping `g`.
+  void Fill(GroupBy g, std::vector<ReportRow>* rows) {
+    const char* kind = CatalogueKindOf(g);
+    if (kind == nullptr) return;
+    std::vector<std::string> keys;
+    for (const ReportRow& row : *rows) {
+      keys.push_back(row.key.empty() ? std::string() : codec::CatalogueKey(kind, row.key));
+    }
+    std::vector<std::string> names;
+    Lookup(keys, true, &names);
+    for (size_t i = 0; i < rows->size(); ++i) (*rows)[i].name = std::move(names[i]);
+    if (g != GroupBy::kOfficer) return;
+    std::vector<size_t> unnamed;
+    keys.clear();
+    for (size_t i = 0; i < rows->size(); ++i) {
+      const ReportRow& row = (*rows)[i];
+      if (row.name.empty() && !row.key.empty()) {
+        unnamed.push_back(i);
+        keys.push_back(SignInNames::NameKey(row.office, row.key));
+      }
+    }
+    Lookup(keys, false, &names);
+    for (size_t i = 0; i < unnamed.size(); ++i) (*rows)[unnamed[i]].name = std::move(names[i]);
+  }
+
+ private:
+  // The name under each key ("" for an empty key or none).
+  void Lookup(const std::vector<std::string>& keys, bool json_name,
+              std::vector<std::string>* names) {
+    names->assign(keys.size(), std::string());
+    std::vector<bool> found(keys.size(), false);
+    if (cache_ != nullptr) cache_->FindNames(owner_, generation_, keys, names, &found);
+    std::vector<std::pair<std::string, std::string>> fresh;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (found[i] || keys[i].empty()) continue;
+      std::string v, name;
+      if (store_.Get(keys[i], &v).ok()) {
+        if (json_name) {
+          json j = json::parse(v, nullptr, false);
+          if (j.is_object()) name = j.value("name", "");
+        } else {
+          name = std::move(v);
+        }
+      }
+      (*names)[i] = name;
+      fresh.emplace_back(keys[i], std::move(name));
+    }
+    if (cache_ != nullptr && !fresh.empty()) cache_->PutNames(owner_, generation_, fresh);
+  }
+  const replication::Store& store_;
+  ReportCache* cache_;
+  uint64_t owner_, generation_;
+};
+
+// Groups (office, key) → tally become the report's rows, named (see
+// Names), and its totals.
+void AppendRows(Names& names, GroupBy g,
                 const std::map<std::pair<std::string, std::string>, Tally>& groups, Report* out) {
-  const char* kind = CatalogueKindOf(g);
+  out->rows.reserve(out->rows.size() + groups.size());
   for (const auto& [k, tally] : groups) {
     ReportRow row;
     row.office = k.first;
     row.key = k.second;
     row.tally = tally;
-    if (kind != nullptr) row.name = CatalogueName(store, kind, row.key);
-    if (row.name.empty() && g == GroupBy::kOfficer && !row.key.empty()) {
-      std::string signed_in;
-      if (store.Get(SignInNames::NameKey(row.office, row.key), &signed_in).ok()) {
-        row.name = std::move(signed_in);
-      }
-    }
-    out->totals.Add(tally);
+    AddTally(&out->totals, tally);
     out->rows.push_back(std::move(row));
   }
+  names.Fill(g, &out->rows);
 }
 
 }  // namespace
@@ -148,10 +213,16 @@ int DaysInMonth(int year, int month) {
   return month == 2 && leap ? 29 : kDays[month - 1];
 }
 
+// "YYYY-MM-DD" (years 0..9999).
 std::string DayText(int year, int month, int day) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
-  return buf;
+  std::string out = "0000-00-00";
+  for (int i = 3; i >= 0; --i, year /= 10)
+    out[static_cast<size_t>(i)] = static_cast<char>('0' + year % 10);
+  out[5] = static_cast<char>('0' + month / 10);
+  out[6] = static_cast<char>('0' + month % 10);
+  out[8] = static_cast<char>('0' + day / 10);
+  out[9] = static_cast<char>('0' + day % 10);
+  return out;
 }
 
 // Up to this many offices, a report reads each office's own day tallies.
@@ -190,6 +261,44 @@ Plan MakePlan(const std::string& from, const std::string& to, bool whole_months)
 
 }  // namespace
 
+// ---- the cache -------------------------------------------------------------
+
+// One scanned range of tally pages, decoded: its distinct (office, value)
+// keys, its periods (day or month of each page), every cell and, per key,
+// the sum over the range (what groupings without a period read).
+struct TallyPiece {
+  struct Key {
+    std::string office;  // decoded
+    std::string value;
+    uint32_t id = 0;  // in table
+  };
+  struct Cell {
+    uint32_t key = 0, period = 0;
+    Tally tally;
+  };
+  uint64_t table = 0;  // the ReportCache id table of Key::id (0 = none)
+  std::vector<Key> keys;
+  std::vector<std::string> periods;
+  std::vector<Cell> cells;
+  std::vector<Tally> sums;  // per key
+  size_t Bytes() const {
+    size_t n = sizeof(*this) + cells.size() * sizeof(Cell) + sums.size() * sizeof(Tally);
+    for (const Key& k : keys) n += sizeof(Key) + k.office.size() + k.value.size();
+    for (const std::string& p : periods) n += sizeof(std::string) + p.size();
+    return n;
+  }
+};
+
+void ReportCache::ResetLocked(uint64_t owner, uint64_t generation) {
+  ranges_.clear();
+  pieces_.clear();
+  names_.clear();
+  entries_ = 0;
+  piece_bytes_ = 0;
+  owner_ = owner;
+  generation_ = generation;
+}
+
 std::shared_ptr<const ReportCache::Range> ReportCache::Find(uint64_t owner, uint64_t generation,
                                                             const std::string& key) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -201,22 +310,78 @@ std::shared_ptr<const ReportCache::Range> ReportCache::Find(uint64_t owner, uint
 void ReportCache::Put(uint64_t owner, uint64_t generation, const std::string& key,
                       std::shared_ptr<const Range> range) {
   std::lock_guard<std::mutex> lock(mu_);
+  if (owner == owner_ && generation < generation_) return;  // an older answer
   if (owner != owner_ || generation != generation_ || entries_ + range->size() > max_entries_) {
-    ranges_.clear();
-    entries_ = 0;
-    owner_ = owner;
-    generation_ = generation;
+    ResetLocked(owner, generation);
   }
   if (range->size() > max_entries_) return;
   entries_ += range->size();
   ranges_[key] = std::move(range);
 }
 
+std::shared_ptr<const TallyPiece> ReportCache::FindPiece(uint64_t owner, uint64_t generation,
+                                                         const std::string& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (owner != owner_ || generation != generation_) return nullptr;
+  auto it = pieces_.find(key);
+  return it == pieces_.end() ? nullptr : it->second;
+}
+
+void ReportCache::PutPiece(uint64_t owner, uint64_t generation, const std::string& key,
+                           std::shared_ptr<const TallyPiece> piece) {
+  const size_t bytes = piece->Bytes() + key.size();
+  std::lock_guard<std::mutex> lock(mu_);
+  if (owner == owner_ && generation < generation_) return;  // an older answer
+  if (owner != owner_ || generation != generation_ || piece_bytes_ + bytes > max_piece_bytes_) {
+    ResetLocked(owner, generation);
+  }
+  if (bytes > max_piece_bytes_) return;
+  if (pieces_.emplace(key, std::move(piece)).second) piece_bytes_ += bytes;
+}
+
+void ReportCache::Intern(TallyPiece* piece, const std::vector<std::string>& raw_keys) {
+  constexpr size_t kMaxIds = 1 << 20;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (ids_.size() + raw_keys.size() > kMaxIds) {
+    ids_.clear();
+    ++table_;
+  }
+  piece->table = table_;
+  for (size_t i = 0; i < raw_keys.size() && i < piece->keys.size(); ++i) {
+    piece->keys[i].id = ids_.emplace(raw_keys[i], static_cast<uint32_t>(ids_.size())).first->second;
+  }
+}
+
+void ReportCache::FindNames(uint64_t owner, uint64_t generation,
+                            const std::vector<std::string>& keys, std::vector<std::string>* names,
+                            std::vector<bool>* found) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (owner != owner_ || generation != generation_) return;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    auto it = names_.find(keys[i]);
+    if (it == names_.end()) continue;
+    (*names)[i] = it->second;
+    (*found)[i] = true;
+  }
+}
+
+void ReportCache::PutNames(uint64_t owner, uint64_t generation,
+                           const std::vector<std::pair<std::string, std::string>>& names) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (owner == owner_ && generation < generation_) return;  // an older answer
+  if (owner != owner_ || generation != generation_) ResetLocked(owner, generation);
+  for (const auto& [key, name] : names) {
+    if (names_.size() >= 100000) break;
+    names_[key] = name;
+  }
+}
+
 namespace {
 
 // The filtered report: every rating of the period from the rating index,
 // every dossier record of the offices, filtered and grouped here.
-Status RunFilteredReport(const replication::Store& store, const ReportQuery& query, Report* out) {
+Status RunFilteredReport(const replication::Store& store, const ReportQuery& query, Report* out,
+                         Names& names) {
   std::vector<std::string> offices = query.offices;
   if (offices.empty()) {
     Status s = ListOffices(store, &offices);
@@ -332,7 +497,93 @@ Status RunFilteredReport(const replication::Store& store, const ReportQuery& que
     });
     if (!s.ok()) return s;
   }
-  AppendRows(store, g, groups, out);
+  AppendRows(names, g, groups, out);
+  return Status::OK();
+}
+
+}  // namespace
+
+namespace {
+
+// Where a tally page's key names its office and period: (office key part,
+// day or month); false for a key that is not a page.
+using PageKeyParser = bool (*)(std::string_view rest, std::string_view fixed_office,
+                               std::string_view* office_part, std::string_view* period);
+
+// Month roll-ups: "<YYYY-MM>/<office>".
+bool MonthMajorKey(std::string_view rest, std::string_view, std::string_view* office_part,
+                   std::string_view* period) {
+  if (rest.size() < 9 || rest[7] != '/') return false;
+  *office_part = rest.substr(8);
+  *period = rest.substr(0, 7);
+  return true;
+}
+
+// Day-first tallies: "<YYYY-MM-DD>/<office>".
+bool DayMajorKey(std::string_view rest, std::string_view, std::string_view* office_part,
+                 std::string_view* period) {
+  if (rest.size() < 12 || rest[10] != '/') return false;
+  *office_part = rest.substr(11);
+  *period = rest.substr(0, 10);
+  return true;
+}
+
+// One office's day tallies: "<YYYY-MM-DD>" after the office's prefix.
+bool OfficeDayKey(std::string_view rest, std::string_view fixed_office,
+                  std::string_view* office_part, std::string_view* period) {
+  if (rest.size() != 10) return false;
+  *office_part = fixed_office;
+  *period = rest;
+  return true;
+}
+
+// Scans [prefix + from, prefix + to) and decodes every page into a piece.
+Status BuildPiece(const replication::Store& store, const std::string& prefix,
+                  const std::string& from, const std::string& to, PageKeyParser parse,
+                  std::string_view fixed_office, ReportCache* cache,
+                  std::shared_ptr<TallyPiece>* out) {
+  auto piece = std::make_shared<TallyPiece>();
+  std::unordered_map<std::string, uint32_t> key_index;
+  std::vector<std::string> raw_keys;
+  std::string raw;
+  std::string last_office_part;
+  std::string decoded_office;
+  Status bad;
+  Status s =
+      store.Scan(prefix + from, prefix + to, [&](std::string_view key, std::string_view value) {
+        std::string_view office_part, period;
+        if (!parse(key.substr(prefix.size()), fixed_office, &office_part, &period)) return true;
+        if (piece->periods.empty() || piece->periods.back() != period) {
+          piece->periods.emplace_back(period);
+        }
+        const auto period_index = static_cast<uint32_t>(piece->periods.size() - 1);
+        if (office_part != last_office_part) {
+          last_office_part.assign(office_part);
+          decoded_office = codec::UnKeyPart(office_part);
+        }
+        const bool ok = ForEachInTallyPage(value, [&](std::string_view v, const Tally& t) {
+          raw.assign(office_part);
+          raw.push_back('\0');
+          raw.append(v);
+          auto [it, added] = key_index.emplace(raw, static_cast<uint32_t>(piece->keys.size()));
+          if (added) {
+            piece->keys.push_back(TallyPiece::Key{decoded_office, std::string(v), 0});
+            piece->sums.emplace_back();
+            raw_keys.push_back(raw);
+          }
+          piece->cells.push_back(TallyPiece::Cell{it->second, period_index, t});
+          AddTally(&piece->sums[it->second], t);
+        });
+        if (!ok) {
+          bad = Status::Corruption("bad tally page at " + std::string(key));
+          return false;
+        }
+        return true;
+      });
+  if (!s.ok()) return s;
+  if (!bad.ok()) return bad;
+  cache->Intern(piece.get(), raw_keys);
+  *out = std::move(piece);
   return Status::OK();
 }
 
@@ -342,152 +593,147 @@ Status RunReport(const replication::Store& store, const ReportQuery& query, Repo
                  ReportCache* cache, uint64_t owner, uint64_t generation) {
   Status s = ValidateReportQuery(query);
   if (!s.ok()) return s;
-  if (query.Filtered()) {
-    out->query = query;
-    out->rows.clear();
-    out->totals = Tally();
-    return RunFilteredReport(store, query, out);
-  }
   out->query = query;
   out->rows.clear();
   out->totals = Tally();
+  Names names(store, cache, owner, generation);
+  if (query.Filtered()) return RunFilteredReport(store, query, out, names);
+  // Without a cache, one for this report only (its pieces and ids).
+  std::unique_ptr<ReportCache> local;
+  if (cache == nullptr) {
+    local = std::make_unique<ReportCache>(0, std::numeric_limits<size_t>::max());
+    cache = local.get();
+  }
   std::vector<std::string> offices = query.offices;
   std::sort(offices.begin(), offices.end());
   offices.erase(std::unique(offices.begin(), offices.end()), offices.end());
   const bool all_offices = offices.empty();
   const GroupInfo& info = Info(query.group_by);
-  std::map<std::pair<std::string, std::string>, Tally> groups;
-  // Only on a group's first key.
-  auto group_of = [&](std::string_view office_part, std::string_view period,
-                      std::string_view value) -> Tally* {
-    const std::string office = codec::UnKeyPart(office_part);
-    if (!all_offices && !std::binary_search(offices.begin(), offices.end(), office)) {
-      return nullptr;
-    }
-    std::string group_office, group_key;
-    switch (query.group_by) {
-      case GroupBy::kOffice:
-        group_office = office;
-        group_key = office;
-        break;
-      case GroupBy::kDay:
-        group_key = std::string(period);
-        break;
-      case GroupBy::kMonth:
-        group_key = std::string(period.substr(0, 7));
-        break;
-      default:
-        if (info.per_office) group_office = office;
-        group_key = std::string(value);
-        break;
-    }
-    return &groups[{group_office, group_key}];
-  };
-  // Each cell's group, found by its raw bytes (office key part, value and,
-  // by day or month, the period) without decoding them again: a period's
-  // scan visits the same few groups thousands of times. nullptr = an
-  // office left out.
-  std::unordered_map<std::string, Tally*> by_raw;
-  std::string raw;
-  auto add = [&](std::string_view office_part, std::string_view period, std::string_view value,
-                 const Tally& tally) {
-    raw.assign(office_part);
-    raw.push_back('\0');
-    const auto size = static_cast<uint32_t>(value.size());
-    raw.append(reinterpret_cast<const char*>(&size), sizeof size);
-    raw.append(value);
-    if (query.group_by == GroupBy::kDay) {
-      raw.push_back('\0');
-      raw.append(period);
-    } else if (query.group_by == GroupBy::kMonth) {
-      raw.push_back('\0');
-      raw.append(period.substr(0, 7));
-    }
-    auto found = by_raw.find(raw);
-    if (found == by_raw.end()) {
-      found = by_raw.emplace(raw, group_of(office_part, period, value)).first;
-    }
-    if (found->second == nullptr) return;
-    found->second->Add(tally);
-  };
-  // Every cell of a page.
-  Status bad;
-  auto add_page = [&](std::string_view key, std::string_view office_part, std::string_view period,
-                      std::string_view page) {
-    if (!ForEachInTallyPage(page, [&](std::string_view value, const Tally& t) {
-          add(office_part, period, value, t);
-        })) {
-      bad = Status::Corruption("bad tally page at " + std::string(key));
-      return false;
-    }
-    return true;
-  };
+  const bool by_period = query.group_by == GroupBy::kDay || query.group_by == GroupBy::kMonth;
 
-  // Scans [begin, end) of the store, or its cached copy.
-  auto scan = [&](const std::string& begin, const std::string& end,
-                  const std::function<bool(std::string_view, std::string_view)>& visit) {
-    if (cache == nullptr) return store.Scan(begin, end, visit);
-    const std::string key = begin + '\0' + end;
-    std::shared_ptr<const ReportCache::Range> range = cache->Find(owner, generation, key);
-    if (range == nullptr) {
-      auto fresh = std::make_shared<ReportCache::Range>();
-      Status st = store.Scan(begin, end, [&](std::string_view k, std::string_view v) {
-        fresh->emplace_back(std::string(k), std::string(v));
-        return true;
-      });
+  // The pieces of the period: whole months from the month roll-ups, one
+  // piece per month; the days at its ends from the day-first tallies, one
+  // piece per day (a new period over known days and months reads memory),
+  // or for a few offices from their own day tallies, one piece per office
+  // and run of days.
+  std::vector<std::shared_ptr<const TallyPiece>> pieces;
+  auto piece = [&](const std::string& prefix, const std::string& from, const std::string& to,
+                   PageKeyParser parse, std::string_view fixed_office) {
+    std::string key = prefix;
+    key += '\0';
+    key += from;
+    key += '\0';
+    key += to;
+    std::shared_ptr<const TallyPiece> found = cache->FindPiece(owner, generation, key);
+    if (found == nullptr) {
+      std::shared_ptr<TallyPiece> fresh;
+      Status st = BuildPiece(store, prefix, from, to, parse, fixed_office, cache, &fresh);
       if (!st.ok()) return st;
-      range = fresh;
-      cache->Put(owner, generation, key, std::move(fresh));
+      found = fresh;
+      cache->PutPiece(owner, generation, key, std::move(fresh));
     }
-    for (const auto& [k, v] : *range) {
-      if (!visit(k, v)) break;
-    }
+    pieces.push_back(std::move(found));
     return Status::OK();
   };
   const Plan plan = MakePlan(query.from, query.to, query.group_by != GroupBy::kDay);
   if (!plan.first_month.empty()) {
-    // One scan over the month roll-ups: "<YYYY-MM>/<office>".
     const std::string prefix = codec::MonthTallyPrefix(info.dim);
-    s = scan(prefix + plan.first_month, prefix + plan.last_month + "0",
-             [&](std::string_view key, std::string_view value) {
-               std::string_view rest = key.substr(prefix.size());
-               if (rest.size() < 9 || rest[7] != '/') return true;
-               return add_page(key, rest.substr(8), rest.substr(0, 7), value);
-             });
-    if (!s.ok()) return s;
-    if (!bad.ok()) return bad;
+    int y = std::stoi(plan.first_month.substr(0, 4)), m = std::stoi(plan.first_month.substr(5, 2));
+    for (std::string month = plan.first_month; month <= plan.last_month;) {
+      s = piece(prefix, month, month + "0", MonthMajorKey, "");  // '0' sorts right after '/'
+      if (!s.ok()) return s;
+      if (++m > 12) {
+        m = 1;
+        ++y;
+      }
+      month = DayText(y, m, 1).substr(0, 7);
+    }
   }
-  // A few offices: their own day tallies. Many or all: one scan of the
-  // day-first tallies per run of days.
   if (!plan.day_runs.empty() && (all_offices || offices.size() > kFewOffices)) {
     const std::string prefix = codec::DayMajorTallyPrefix(info.dim);
     for (const auto& [from, to] : plan.day_runs) {
-      s = scan(prefix + from, prefix + to + "0", [&](std::string_view key, std::string_view value) {
-        std::string_view rest = key.substr(prefix.size());  // day/office
-        if (rest.size() < 12 || rest[10] != '/') return true;
-        return add_page(key, rest.substr(11), rest.substr(0, 10), value);
-      });
-      if (!s.ok()) return s;
-      if (!bad.ok()) return bad;
+      const int y = std::stoi(from.substr(0, 4)), m = std::stoi(from.substr(5, 2));
+      for (int d = std::stoi(from.substr(8, 2)), last = std::stoi(to.substr(8, 2)); d <= last;
+           ++d) {
+        const std::string day = DayText(y, m, d);
+        s = piece(prefix, day, day + "0", DayMajorKey, "");
+        if (!s.ok()) return s;
+      }
     }
   } else if (!plan.day_runs.empty()) {
-    const std::vector<std::string>& scan_offices = offices;
-    for (const std::string& office : scan_offices) {
+    for (const std::string& office : offices) {
       const std::string prefix = codec::TallyOfficePrefix(info.dim, office);
       const std::string office_part = codec::KeyPart(office);
       for (const auto& [from, to] : plan.day_runs) {
-        s = scan(prefix + from, prefix + to + "0",  // '0' sorts right after '/'
-                 [&](std::string_view key, std::string_view value) {
-                   std::string_view rest = key.substr(prefix.size());  // "<day>"
-                   if (rest.size() != 10) return true;
-                   return add_page(key, office_part, rest, value);
-                 });
+        s = piece(prefix, from, to + "0", OfficeDayKey, office_part);
         if (!s.ok()) return s;
-        if (!bad.ok()) return bad;
       }
     }
   }
-  AppendRows(store, query.group_by, groups, out);
+
+  // Sums. A key's group (or its exclusion) is found once per report: by
+  // its id while the pieces share one id table, by its text otherwise.
+  std::map<std::pair<std::string, std::string>, Tally> groups;
+  Tally included;  // by period: the marker of an office that is included
+  auto group_of = [&](const TallyPiece::Key& k) -> Tally* {
+    if (!all_offices && !std::binary_search(offices.begin(), offices.end(), k.office)) {
+      return nullptr;
+    }
+    switch (query.group_by) {
+      case GroupBy::kOffice:
+        return &groups[{k.office, k.office}];
+      case GroupBy::kDay:
+      case GroupBy::kMonth:
+        return &included;
+      default:
+        return &groups[{info.per_office ? k.office : std::string(), k.value}];
+    }
+  };
+  const uint64_t table = pieces.empty() ? 0 : pieces.front()->table;
+  std::vector<Tally*> by_id;
+  std::vector<uint8_t> known;
+  std::unordered_map<std::string, Tally*> by_text;
+  std::vector<Tally*> slots;
+  for (const auto& p : pieces) {
+    slots.assign(p->keys.size(), nullptr);
+    for (size_t i = 0; i < p->keys.size(); ++i) {
+      const TallyPiece::Key& k = p->keys[i];
+      if (p->table == table) {
+        if (k.id >= by_id.size()) {
+          by_id.resize(k.id + 1, nullptr);
+          known.resize(k.id + 1, 0);
+        }
+        if (!known[k.id]) {
+          by_id[k.id] = group_of(k);
+          known[k.id] = 1;
+        }
+        slots[i] = by_id[k.id];
+      } else {
+        std::string text = k.office + '\0' + k.value;
+        auto it = by_text.find(text);
+        if (it == by_text.end()) it = by_text.emplace(std::move(text), group_of(k)).first;
+        slots[i] = it->second;
+      }
+    }
+    if (!by_period) {
+      for (size_t i = 0; i < slots.size(); ++i) {
+        if (slots[i] != nullptr) AddTally(slots[i], p->sums[i]);
+      }
+      continue;
+    }
+    std::vector<Tally*> period_slots(p->periods.size(), nullptr);
+    for (const TallyPiece::Cell& c : p->cells) {
+      if (slots[c.key] == nullptr) continue;
+      Tally*& slot = period_slots[c.period];
+      if (slot == nullptr) {
+        const std::string& period = p->periods[c.period];
+        slot = &groups[{std::string(),
+                        query.group_by == GroupBy::kDay ? period : period.substr(0, 7)}];
+      }
+      AddTally(slot, c.tally);
+    }
+  }
+  AppendRows(names, query.group_by, groups, out);
   return Status::OK();
 }
 
@@ -595,18 +841,18 @@ namespace {
 class RowWriter {
  public:
   explicit RowWriter(std::string* out) : out_(out) {}
-  void Key(const char* key) {
+  void Key(std::string_view key) {
     if (!first_) out_->push_back(',');
     first_ = false;
     out_->push_back('"');
     out_->append(key);
-    out_->append("\":");
+    out_->append("\":", 2);
   }
-  void Str(const char* key, std::string_view v) {
+  void Str(std::string_view key, std::string_view v) {
     Key(key);
     String(v);
   }
-  void Int(const char* key, int64_t v, bool known = true) {
+  void Int(std::string_view key, int64_t v, bool known = true) {
     Key(key);
     if (!known) {
       out_->append("null");
@@ -616,7 +862,7 @@ class RowWriter {
     auto r = std::to_chars(buf, buf + sizeof buf, v);
     out_->append(buf, r.ptr);
   }
-  void Num(const char* key, double v, bool known = true) {
+  void Num(std::string_view key, double v, bool known = true) {
     Key(key);
     if (!known || !std::isfinite(v)) {
       out_->append("null");
@@ -629,11 +875,24 @@ class RowWriter {
     // JSON readers take "1" as an integer: keep rates visibly real.
     if (text.find_first_of(".eE") == std::string_view::npos) out_->append(".0");
   }
-  void Bool(const char* key, bool v) {
+  void Bool(std::string_view key, bool v) {
     Key(key);
     out_->append(v ? "true" : "false");
   }
-  void String(std::string_view v) { out_->append(codec::Dump(nlohmann::json(std::string(v)))); }
+  // Printable ASCII without quote or backslash is written as is; anything
+  // else goes through nlohmann's escaping (invalid UTF-8 replaced).
+  void String(std::string_view v) {
+    for (char c : v) {
+      const auto u = static_cast<unsigned char>(c);
+      if (u < 0x20 || u >= 0x7f || c == '"' || c == '\\') {
+        out_->append(codec::Dump(nlohmann::json(std::string(v))));
+        return;
+      }
+    }
+    out_->push_back('"');
+    out_->append(v);
+    out_->push_back('"');
+  }
 
  private:
   std::string* out_;

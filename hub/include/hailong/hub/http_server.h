@@ -108,7 +108,7 @@ class HttpServer {
 };
 
 // Small helpers for handlers.
-HttpReply JsonReply(unsigned status, const std::string& json_text);
+HttpReply JsonReply(unsigned status, std::string json_text);
 HttpReply TextReply(unsigned status, std::string text,
                     std::string content_type = "text/plain; charset=utf-8");
 

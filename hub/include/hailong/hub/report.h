@@ -18,6 +18,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "hailong/hub/config.h"
@@ -77,25 +78,55 @@ Status ValidateReportQuery(const ReportQuery& query);
 // Every office the projection has seen, sorted.
 Status ListOffices(const replication::Store& store, std::vector<std::string>* offices);
 
+// A scanned tally range, decoded (defined in report.cc).
+struct TallyPiece;
+
 // The tally ranges reports scanned, kept while the read models stay the
 // same (one owner and generation, e.g. Projector::instance() and
 // generation()): a different period over the same months and days reads
-// memory instead of the store. Thread-safe; bounded by max_entries keys.
+// memory instead of the store. RunReport keeps its ranges decoded
+// (pieces: one per month, per day, or per run of days of a few offices),
+// so a new period costs additions, not page decoding. Range/Find/Put keep
+// raw (key, value) ranges. Thread-safe. Bounded: at most max_entries raw
+// entries and max_piece_bytes of pieces (over a bound, everything goes).
 class ReportCache {
  public:
-  explicit ReportCache(size_t max_entries = 4000000) : max_entries_(max_entries) {}
+  explicit ReportCache(size_t max_entries = 4000000, size_t max_piece_bytes = size_t{128} << 20)
+      : max_entries_(max_entries), max_piece_bytes_(max_piece_bytes) {}
   using Range = std::vector<std::pair<std::string, std::string>>;
   // The range cached under `key` at (owner, generation), or nullptr.
   std::shared_ptr<const Range> Find(uint64_t owner, uint64_t generation, const std::string& key);
   void Put(uint64_t owner, uint64_t generation, const std::string& key,
            std::shared_ptr<const Range> range);
 
+  // The same for decoded pieces (RunReport's own use).
+  std::shared_ptr<const TallyPiece> FindPiece(uint64_t owner, uint64_t generation,
+                                              const std::string& key);
+  void PutPiece(uint64_t owner, uint64_t generation, const std::string& key,
+                std::shared_ptr<const TallyPiece> piece);
+  // Gives each of the piece's keys its id: equal keys get equal ids in
+  // pieces of the same id table (TallyPiece::table). The table outlives
+  // generations (keys name offices and values, not figures); it starts
+  // again past 1M keys.
+  void Intern(TallyPiece* piece, const std::vector<std::string>& raw_keys);
+  // Catalogue and sign-in names by store key at (owner, generation): each
+  // key's name and found flag set when cached (vectors sized as keys).
+  void FindNames(uint64_t owner, uint64_t generation, const std::vector<std::string>& keys,
+                 std::vector<std::string>* names, std::vector<bool>* found);
+  void PutNames(uint64_t owner, uint64_t generation,
+                const std::vector<std::pair<std::string, std::string>>& names);
+
  private:
+  void ResetLocked(uint64_t owner, uint64_t generation);
   std::mutex mu_;
-  size_t max_entries_;
+  size_t max_entries_, max_piece_bytes_;
   uint64_t owner_ = 0, generation_ = 0;
-  size_t entries_ = 0;
+  size_t entries_ = 0, piece_bytes_ = 0;
   std::map<std::string, std::shared_ptr<const Range>> ranges_;
+  std::unordered_map<std::string, std::shared_ptr<const TallyPiece>> pieces_;
+  std::unordered_map<std::string, std::string> names_;
+  uint64_t table_ = 1;
+  std::unordered_map<std::string, uint32_t> ids_;
 };
 
 // `cache` (optional) with the owner and generation of the models read.
