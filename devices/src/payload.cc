@@ -228,6 +228,16 @@ std::string RatingPayloadJson(std::string_view id, std::string_view counter,
 }
 
 std::string StoredAckJson(std::string_view id, uint64_t seq) {
+  // One per acked rating: an id that needs no escaping (every valid rating
+  // id) is written directly, byte for byte what the JSON library writes.
+  if (std::all_of(id.begin(), id.end(),
+                  [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; })) {
+    std::string out;
+    out.reserve(id.size() + 48);
+    out.append("{\"id\":\"").append(id).append("\",\"status\":\"stored\",\"seq\":");
+    out.append(std::to_string(seq)).push_back('}');
+    return out;
+  }
   nlohmann::ordered_json j = {{"id", id}, {"status", "stored"}, {"seq", seq}};
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }

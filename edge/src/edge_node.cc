@@ -305,8 +305,8 @@ void AnswerDevice(EdgeNode::Context* ctx, const std::string& device, const Ratin
     case RatingOutcome::Kind::kError:
       return;  // no answer: the device resends, with the same id
   }
-  if (ctx->mqtt &&
-      ctx->mqtt->Publish(devices::AckTopic(ctx->config.office_id, device), ack, 1, false)) {
+  if (ctx->mqtt && ctx->mqtt->Publish(devices::AckTopic(ctx->config.office_id, device),
+                                      std::move(ack), 1, false)) {
     ++ctx->metrics.mqtt_acks_published;
   }
 }

@@ -277,8 +277,7 @@ void MqttLink::Supervise() {
   }
 }
 
-bool MqttLink::Publish(const std::string& topic, const std::string& payload, int qos,
-                       bool retained) {
+bool MqttLink::Publish(std::string topic, std::string payload, int qos, bool retained) {
   // A resumed session delivers its queued ratings right after CONNACK,
   // possibly before the supervisor thread has seen the connect complete:
   // Paho's own state then says connected, and their acks must go out.
@@ -290,7 +289,7 @@ bool MqttLink::Publish(const std::string& topic, const std::string& payload, int
         ++publish_errors_;
         return false;
       }
-      queue_.push_back(Queued{topic, payload, qos, retained});
+      queue_.push_back(Queued{std::move(topic), std::move(payload), qos, retained});
       return true;
     }
     ++in_flight_;

@@ -69,7 +69,7 @@ class MqttLink {
   // behind the in-flight window). False when not connected, the queue is
   // full, or Paho refuses. A queued publish is sent after a reconnect if the
   // connection drops first.
-  bool Publish(const std::string& topic, const std::string& payload, int qos, bool retained);
+  bool Publish(std::string topic, std::string payload, int qos, bool retained);
 
   // Connected and subscribed.
   bool connected() const { return connected_.load(); }

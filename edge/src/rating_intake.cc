@@ -2,8 +2,9 @@
 
 #include <chrono>
 #include <iostream>
-#include <map>
 #include <nlohmann/json.hpp>
+#include <string_view>
+#include <unordered_map>
 
 #include "hailong/devices/payload.h"
 #include "hailong/schema/event_json.h"
@@ -213,7 +214,9 @@ void RatingIntake::Process(std::vector<RatingSubmission>& batch) {
   pending.reserve(batch.size());
   // Submissions repeating an id of an earlier one in this batch: (index, leader).
   std::vector<std::pair<size_t, size_t>> followers;
-  std::map<std::string, size_t, std::less<>> leaders;
+  // Keys viewed in `pending` (reserved: its elements never move).
+  std::unordered_map<std::string_view, size_t> leaders;
+  leaders.reserve(batch.size());
 
   for (size_t i = 0; i < batch.size(); ++i) {
     Pending p;
@@ -225,13 +228,13 @@ void RatingIntake::Process(std::vector<RatingSubmission>& batch) {
       outcomes[i] = std::move(early);
       continue;
     }
-    auto [it, inserted] = leaders.emplace(p.key, pending.size());
-    if (!inserted) {
+    if (auto it = leaders.find(p.key); it != leaders.end()) {
       followers.emplace_back(i, it->second);
       continue;
     }
     outcomes[i] = std::move(early);
     pending.push_back(std::move(p));
+    leaders.emplace(pending.back().key, pending.size() - 1);
   }
 
   if (!pending.empty()) {
