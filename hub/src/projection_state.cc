@@ -140,12 +140,14 @@ std::string EncodeTallyPage(const std::vector<std::pair<std::string_view, const 
   size_t count = 0;
   for (const auto& [value, tally] : sorted) count += tally->IsZero() ? 0 : 1;
   if (count == 0) return std::string();
-  std::string out;
+  std::string out, encoded;
   PutVarint(&out, count);
   for (const auto& [value, tally] : sorted) {
     if (tally->IsZero()) continue;
     PutString(&out, value);
-    PutString(&out, tally->Encode());
+    encoded.clear();
+    tally->EncodeTo(&encoded);
+    PutString(&out, encoded);
   }
   return out;
 }

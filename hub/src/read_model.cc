@@ -59,12 +59,6 @@ std::array<const int64_t*, Tally::kFields> Tally::Fields() const {
           &returned_on_time};
 }
 
-void Tally::Add(const Tally& other, int sign) {
-  auto mine = Fields();
-  auto theirs = other.Fields();
-  for (int i = 0; i < kFields; ++i) *mine[i] += sign * *theirs[i];
-}
-
 Tally Tally::OneRating(uint8_t classification, bool with_comment, bool with_phone) {
   Tally t;
   t.ratings = 1;
@@ -87,13 +81,6 @@ Tally Tally::OneRating(uint8_t classification, bool with_comment, bool with_phon
   return t;
 }
 
-bool Tally::IsZero() const {
-  for (const int64_t* f : Fields()) {
-    if (*f != 0) return false;
-  }
-  return true;
-}
-
 bool Tally::operator==(const Tally& other) const {
   auto a = Fields();
   auto b = other.Fields();
@@ -105,9 +92,13 @@ bool Tally::operator==(const Tally& other) const {
 
 std::string Tally::Encode() const {
   std::string out;
-  out.push_back(static_cast<char>(kFields));
-  for (const int64_t* f : Fields()) codec::PutVarint(&out, codec::ZigZag(*f));
+  EncodeTo(&out);
   return out;
+}
+
+void Tally::EncodeTo(std::string* out) const {
+  out->push_back(static_cast<char>(kFields));
+  for (const int64_t* f : Fields()) codec::PutVarint(out, codec::ZigZag(*f));
 }
 
 bool Tally::Decode(std::string_view bytes) {

@@ -77,6 +77,14 @@ uint32_t RebuildTallies::DayId(std::string_view day) {
   return last_day_id_;
 }
 
+uint32_t RebuildTallies::ValueId(int dim, std::string_view value) {
+  if (values_[dim].size() == 0 || value != last_value_[dim]) {
+    last_value_id_[dim] = values_[dim].Intern(value);
+    last_value_[dim].assign(value);
+  }
+  return last_value_id_[dim];
+}
+
 void RebuildTallies::Add(Dimension dim, std::string_view office, std::string_view day,
                          std::string_view value, const Tally& delta) {
   if (delta.IsZero()) return;
@@ -96,7 +104,7 @@ void RebuildTallies::Add(Dimension dim, std::string_view office, std::string_vie
     last.day = y;
     last.page = page;
   }
-  last.page->Find(values_[d].Intern(value), &cells_)->Add(delta);
+  last.page->Find(ValueId(d, value), &cells_)->Add(delta);
 }
 
 Status RebuildTallies::WriteTo(replication::Store* store, bool merge, size_t max_ops) {

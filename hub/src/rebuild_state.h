@@ -65,8 +65,13 @@ class RebuildTallies {
   };
   uint32_t OfficeId(std::string_view office);
   uint32_t DayId(std::string_view day);
+  uint32_t ValueId(int dim, std::string_view value);
 
   Interner offices_, days_, values_[kDimensionCount];
+  // The last value added to each dimension (the template, channel and
+  // office values repeat from event to event).
+  std::string last_value_[kDimensionCount];
+  uint32_t last_value_id_[kDimensionCount];
   std::deque<Page> pages_;                      // stable addresses
   std::unordered_map<uint64_t, Page*> by_key_;  // dim, office, day
   Last last_[kDimensionCount];

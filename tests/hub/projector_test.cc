@@ -26,6 +26,13 @@ using hub::ProjectorOptions;
 using hub::Tally;
 using replication::EventLog;
 
+// prefix followed by n (GCC 12 warns, -Wrestrict, about "literal" + a
+// temporary std::string).
+template <typename N>
+std::string Id(const char* prefix, N n) {
+  return std::string(prefix).append(std::to_string(n));
+}
+
 std::map<std::string, std::string> Models(replication::Store* store) {
   std::map<std::string, std::string> out;
   EXPECT_TRUE(store
@@ -214,23 +221,23 @@ TEST(ProjectorTest, ARebuildWithinTinyMemoryBoundsEqualsIncrementalProjection) {
     const int64_t at = VnTime("2026-01-28", 8) + int64_t{n} * 1800000;  // into March
     if (n % 6 == 0) {
       DossierSpec d;
-      d.receipt = "R" + std::to_string(n / 6 - static_cast<int>(rng() % 3 == 0 ? 5 : 0));
+      d.receipt = Id("R", n / 6 - static_cast<int>(rng() % 3 == 0 ? 5 : 0));
       d.returned = rng() % 3 == 0;
-      d.counter = "q" + std::to_string(rng() % 3);
-      d.officer = "o" + std::to_string(rng() % 5);
-      d.field = "F" + std::to_string(rng() % 4);
-      d.procedure = d.field + "-" + std::to_string(rng() % 3);
+      d.counter = Id("q", rng() % 3);
+      d.officer = Id("o", rng() % 5);
+      d.field = Id("F", rng() % 4);
+      d.procedure = d.field + Id("-", rng() % 3);
       d.due_ms = at + static_cast<int64_t>(rng() % 3) * 43200000;
       d.at_ms = at;
       events.push_back(c.Next(Dossier(d), at));
       continue;
     }
     RatingSpec r;
-    r.counter = "q" + std::to_string(rng() % 3);
-    r.officer = rng() % 7 == 0 ? "" : "o" + std::to_string(rng() % 5);
+    r.counter = Id("q", rng() % 3);
+    r.officer = rng() % 7 == 0 ? "" : Id("o", rng() % 5);
     r.classification = static_cast<fb::Classification>(rng() % 4);
-    if (rng() % 2 == 0) r.dossier = "R" + std::to_string(n / 6);
-    r.field = "F" + std::to_string(rng() % 4);
+    if (rng() % 2 == 0) r.dossier = Id("R", n / 6);
+    r.field = Id("F", rng() % 4);
     if (rng() % 9 == 0) r.comment = "chờ lâu";
     if (rng() % 11 == 0) r.phone = "0900";
     r.misuse = rng() % 31 == 0;
@@ -261,7 +268,7 @@ TEST(ProjectorTest, ARebuildWithinTinyMemoryBoundsEqualsIncrementalProjection) {
       draft.body.Set(std::move(v));
     } else {
       fb::FollowUpOpenedT f;
-      f.follow_up_id = "manual-" + std::to_string(i);
+      f.follow_up_id = Id("manual-", i);
       f.office = "p1";
       f.rating_origin = "edge-p1";
       f.rating_seq = rating_seqs[i];

@@ -19,6 +19,13 @@
 namespace hailong::hub {
 namespace {
 
+// prefix followed by n (GCC 12 warns, -Wrestrict, about "literal" + a
+// temporary std::string).
+template <typename N>
+std::string Id(const char* prefix, N n) {
+  return std::string(prefix).append(std::to_string(n));
+}
+
 const char kMinimal[] = R"({"data_dir":"/tmp/x","http":{"listen":"127.0.0.1:9090"},
   "nodes":[{"id":"edge-phuong-01","office_id":"phuong-01","token_sha256":"%s"}],
   "users":[{"name":"admin","role":"admin","offices":["*"],"password_hash":"$argon2id$v=19$m=65536,t=2,p=1$abc$def"}]})";
@@ -160,7 +167,7 @@ TEST(InternerTest, NumbersDistinctStringsInFirstSeenOrder) {
   EXPECT_EQ(in.Intern("q1"), 0u);
   EXPECT_EQ(in.Intern(""), 1u);
   EXPECT_EQ(in.Intern(std::string("q") + "1"), 0u);
-  for (int i = 0; i < 1000; ++i) in.Intern("v" + std::to_string(i));  // addresses stay valid
+  for (int i = 0; i < 1000; ++i) in.Intern(Id("v", i));  // addresses stay valid
   EXPECT_EQ(in.Intern("v7"), 9u);
   EXPECT_EQ(in.Name(0), "q1");
   EXPECT_EQ(in.Name(1), "");
@@ -171,7 +178,7 @@ TEST(InternerTest, NumbersDistinctStringsInFirstSeenOrder) {
 struct ScratchStore {
   explicit ScratchStore(const std::string& name)
       : dir(std::filesystem::temp_directory_path() /
-            ("hailong-unit-" + name + "-" + std::to_string(getpid()))) {
+            std::string("hailong-unit-").append(name).append(Id("-", getpid()))) {
     std::filesystem::remove_all(dir);
     Status s = replication::Store::Open(replication::StoreOptions(), dir.string(), &store);
     EXPECT_TRUE(s.ok()) << s.ToString();
@@ -213,7 +220,7 @@ std::vector<Cell> RandomCells(uint32_t seed, size_t n) {
     c.dim = static_cast<Dimension>(rng() % kDimensionCount);
     c.office = offices[rng() % offices.size()];
     c.day = days[rng() % days.size()];
-    c.value = c.dim == Dimension::kOffice ? "" : "v" + std::to_string(rng() % 40);
+    c.value = c.dim == Dimension::kOffice ? "" : Id("v", rng() % 40);
     c.delta = Tally::OneRating(static_cast<uint8_t>(rng() % 4), rng() % 2, rng() % 3 == 0);
     c.delta.dossiers = rng() % 3;
     cells.push_back(c);
@@ -249,7 +256,9 @@ TEST(RebuildTalliesTest, WritesTheSamePagesAsTheOverlay) {
   for (size_t i = 0; i < cells.size(); ++i) {
     const Cell& cell = cells[i];
     tallies.Add(cell.dim, cell.office, cell.day, cell.value, cell.delta);
-    if (i == cells.size() / 2) ASSERT_TRUE(tallies.WriteTo(c.store.get(), false, 100).ok());
+    if (i == cells.size() / 2) {
+      ASSERT_TRUE(tallies.WriteTo(c.store.get(), false, 100).ok());
+    }
   }
   ASSERT_TRUE(tallies.WriteTo(c.store.get(), true, 100).ok());
   EXPECT_EQ(c.All(), expected);

@@ -54,13 +54,32 @@ struct Tally {
   static constexpr int kFields = 13;
   std::array<int64_t*, kFields> Fields();
   std::array<const int64_t*, kFields> Fields() const;
-  void Add(const Tally& other, int sign = 1);
+  // Inline: a rebuild adds millions of tallies.
+  void Add(const Tally& other, int sign = 1) {
+    ratings += sign * other.ratings;
+    satisfied += sign * other.satisfied;
+    neutral += sign * other.neutral;
+    unsatisfied += sign * other.unsatisfied;
+    unclassified += sign * other.unclassified;
+    with_comment += sign * other.with_comment;
+    with_phone += sign * other.with_phone;
+    excluded += sign * other.excluded;
+    dossiers += sign * other.dossiers;
+    rated_dossiers += sign * other.rated_dossiers;
+    unsatisfied_dossiers += sign * other.unsatisfied_dossiers;
+    returned += sign * other.returned;
+    returned_on_time += sign * other.returned_on_time;
+  }
   Tally Negated() const {
     Tally t;
     t.Add(*this, -1);
     return t;
   }
-  bool IsZero() const;
+  bool IsZero() const {
+    return (ratings | satisfied | neutral | unsatisfied | unclassified | with_comment | with_phone |
+            excluded | dossiers | rated_dossiers | unsatisfied_dossiers | returned |
+            returned_on_time) == 0;
+  }
   bool operator==(const Tally& other) const;
 
   // One counted rating (not misuse, not voided) of `classification`, an
@@ -69,6 +88,8 @@ struct Tally {
   static Tally OneRating(uint8_t classification, bool with_comment, bool with_phone);
 
   std::string Encode() const;
+  // Appends Encode()'s bytes to *out.
+  void EncodeTo(std::string* out) const;
   // False if `bytes` is not an encoded Tally. Shorter encodings (older
   // versions with fewer fields) decode with the missing fields 0.
   bool Decode(std::string_view bytes);
