@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <limits>
 #include <map>
@@ -537,44 +538,78 @@ bool OfficeDayKey(std::string_view rest, std::string_view fixed_office,
   return true;
 }
 
-// Scans [prefix + from, prefix + to) and decodes every page into a piece.
-Status BuildPiece(const replication::Store& store, const std::string& prefix,
-                  const std::string& from, const std::string& to, PageKeyParser parse,
-                  std::string_view fixed_office, ReportCache* cache,
-                  std::shared_ptr<TallyPiece>* out) {
-  auto piece = std::make_shared<TallyPiece>();
-  std::unordered_map<std::string, uint32_t> key_index;
-  std::vector<std::string> raw_keys;
-  std::string raw;
-  std::string last_office_part;
-  std::string decoded_office;
+// Decodes pages into one piece.
+class PieceBuilder {
+ public:
+  // `unique_keys`: every (office, value) comes once (one period, one page
+  // per office), so keys need no index.
+  explicit PieceBuilder(bool unique_keys = false)
+      : piece_(std::make_shared<TallyPiece>()), unique_keys_(unique_keys) {}
+  bool AddPage(std::string_view office_part, std::string_view period, std::string_view page) {
+    TallyPiece& p = *piece_;
+    if (p.periods.empty() || p.periods.back() != period) p.periods.emplace_back(period);
+    const auto period_index = static_cast<uint32_t>(p.periods.size() - 1);
+    if (office_part != last_office_part_ || decoded_office_.empty()) {
+      last_office_part_.assign(office_part);
+      decoded_office_ = codec::UnKeyPart(office_part);
+    }
+    return ForEachInTallyPage(page, [&](std::string_view v, const Tally& t) {
+      raw_.assign(office_part);
+      raw_.push_back('\0');
+      raw_.append(v);
+      auto index = static_cast<uint32_t>(p.keys.size());
+      bool added = true;
+      if (!unique_keys_) {
+        auto it = key_index_.emplace(raw_, index);
+        added = it.second;
+        index = it.first->second;
+      }
+      if (added) {
+        p.keys.push_back(TallyPiece::Key{decoded_office_, std::string(v), 0});
+        p.sums.emplace_back();
+        raw_keys_.push_back(raw_);
+      }
+      p.cells.push_back(TallyPiece::Cell{index, period_index, t});
+      AddTally(&p.sums[index], t);
+    });
+  }
+  // The piece, its keys numbered by the cache's id table.
+  std::shared_ptr<TallyPiece> Finish(ReportCache* cache) {
+    cache->Intern(piece_.get(), raw_keys_);
+    return std::move(piece_);
+  }
+
+ private:
+  std::shared_ptr<TallyPiece> piece_;
+  bool unique_keys_;
+  std::unordered_map<std::string, uint32_t> key_index_;
+  std::vector<std::string> raw_keys_;
+  std::string raw_, last_office_part_, decoded_office_;
+};
+
+// One scan from prefix + periods.front() to the end of periods.back()
+// (sorted): a piece per period, of the pages whose key names that period
+// (pages of periods in between that are not asked for are skipped).
+// `single`: one piece of every page in the range instead.
+Status BuildPieces(const replication::Store& store, const std::string& prefix,
+                   const std::vector<std::string>& periods, PageKeyParser parse,
+                   std::string_view fixed_office, bool single, ReportCache* cache,
+                   std::vector<std::shared_ptr<TallyPiece>>* out) {
+  std::vector<PieceBuilder> builders;
+  for (size_t i = 0; i < (single ? 1 : periods.size()); ++i) builders.emplace_back(!single);
+  size_t at = 0;
   Status bad;
-  Status s =
-      store.Scan(prefix + from, prefix + to, [&](std::string_view key, std::string_view value) {
+  Status s = store.Scan(
+      prefix + periods.front(), prefix + periods.back() + "0",  // '0' sorts right after '/'
+      [&](std::string_view key, std::string_view value) {
         std::string_view office_part, period;
         if (!parse(key.substr(prefix.size()), fixed_office, &office_part, &period)) return true;
-        if (piece->periods.empty() || piece->periods.back() != period) {
-          piece->periods.emplace_back(period);
+        if (!single) {
+          while (at < periods.size() && periods[at] < period) ++at;
+          if (at == periods.size()) return false;
+          if (periods[at] != period) return true;
         }
-        const auto period_index = static_cast<uint32_t>(piece->periods.size() - 1);
-        if (office_part != last_office_part) {
-          last_office_part.assign(office_part);
-          decoded_office = codec::UnKeyPart(office_part);
-        }
-        const bool ok = ForEachInTallyPage(value, [&](std::string_view v, const Tally& t) {
-          raw.assign(office_part);
-          raw.push_back('\0');
-          raw.append(v);
-          auto [it, added] = key_index.emplace(raw, static_cast<uint32_t>(piece->keys.size()));
-          if (added) {
-            piece->keys.push_back(TallyPiece::Key{decoded_office, std::string(v), 0});
-            piece->sums.emplace_back();
-            raw_keys.push_back(raw);
-          }
-          piece->cells.push_back(TallyPiece::Cell{it->second, period_index, t});
-          AddTally(&piece->sums[it->second], t);
-        });
-        if (!ok) {
+        if (!builders[single ? 0 : at].AddPage(office_part, period, value)) {
           bad = Status::Corruption("bad tally page at " + std::string(key));
           return false;
         }
@@ -582,8 +617,8 @@ Status BuildPiece(const replication::Store& store, const std::string& prefix,
       });
   if (!s.ok()) return s;
   if (!bad.ok()) return bad;
-  cache->Intern(piece.get(), raw_keys);
-  *out = std::move(piece);
+  out->clear();
+  for (PieceBuilder& b : builders) out->push_back(b.Finish(cache));
   return Status::OK();
 }
 
@@ -617,55 +652,74 @@ Status RunReport(const replication::Store& store, const ReportQuery& query, Repo
   // or for a few offices from their own day tallies, one piece per office
   // and run of days.
   std::vector<std::shared_ptr<const TallyPiece>> pieces;
-  auto piece = [&](const std::string& prefix, const std::string& from, const std::string& to,
-                   PageKeyParser parse, std::string_view fixed_office) {
-    std::string key = prefix;
-    key += '\0';
-    key += from;
-    key += '\0';
-    key += to;
-    std::shared_ptr<const TallyPiece> found = cache->FindPiece(owner, generation, key);
-    if (found == nullptr) {
-      std::shared_ptr<TallyPiece> fresh;
-      Status st = BuildPiece(store, prefix, from, to, parse, fixed_office, cache, &fresh);
-      if (!st.ok()) return st;
-      found = fresh;
-      cache->PutPiece(owner, generation, key, std::move(fresh));
+  // The pieces of `periods` (sorted) under `prefix`, from the cache or,
+  // for those it lacks, from one scan. `single`: periods = {from, to}, one
+  // piece of every page from `from` to `to`.
+  auto fetch = [&](const std::string& prefix, const std::vector<std::string>& periods,
+                   PageKeyParser parse, std::string_view fixed_office, bool single) {
+    std::vector<std::string> keys;
+    for (const std::string& period :
+         single ? std::vector<std::string>{periods.front() + '\0' + periods.back()} : periods) {
+      keys.push_back(prefix + '\0' + period);
     }
-    pieces.push_back(std::move(found));
+    std::vector<std::shared_ptr<const TallyPiece>> found(keys.size());
+    std::vector<std::string> missing;
+    std::vector<size_t> missing_at;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      found[i] = cache->FindPiece(owner, generation, keys[i]);
+      if (found[i] == nullptr && !single) {
+        missing.push_back(periods[i]);
+        missing_at.push_back(i);
+      }
+    }
+    if (single && found[0] == nullptr) {
+      missing = periods;
+      missing_at = {0};
+    }
+    if (!missing.empty()) {
+      std::vector<std::shared_ptr<TallyPiece>> fresh;
+      Status st = BuildPieces(store, prefix, missing, parse, fixed_office, single, cache, &fresh);
+      if (!st.ok()) return st;
+      for (size_t j = 0; j < fresh.size(); ++j) {
+        found[missing_at[j]] = fresh[j];
+        cache->PutPiece(owner, generation, keys[missing_at[j]], std::move(fresh[j]));
+      }
+    }
+    for (auto& f : found) pieces.push_back(std::move(f));
     return Status::OK();
   };
   const Plan plan = MakePlan(query.from, query.to, query.group_by != GroupBy::kDay);
   if (!plan.first_month.empty()) {
-    const std::string prefix = codec::MonthTallyPrefix(info.dim);
+    std::vector<std::string> months;
     int y = std::stoi(plan.first_month.substr(0, 4)), m = std::stoi(plan.first_month.substr(5, 2));
     for (std::string month = plan.first_month; month <= plan.last_month;) {
-      s = piece(prefix, month, month + "0", MonthMajorKey, "");  // '0' sorts right after '/'
-      if (!s.ok()) return s;
+      months.push_back(month);
       if (++m > 12) {
         m = 1;
         ++y;
       }
       month = DayText(y, m, 1).substr(0, 7);
     }
+    s = fetch(codec::MonthTallyPrefix(info.dim), months, MonthMajorKey, "", false);
+    if (!s.ok()) return s;
   }
   if (!plan.day_runs.empty() && (all_offices || offices.size() > kFewOffices)) {
-    const std::string prefix = codec::DayMajorTallyPrefix(info.dim);
+    std::vector<std::string> days;
     for (const auto& [from, to] : plan.day_runs) {
       const int y = std::stoi(from.substr(0, 4)), m = std::stoi(from.substr(5, 2));
       for (int d = std::stoi(from.substr(8, 2)), last = std::stoi(to.substr(8, 2)); d <= last;
            ++d) {
-        const std::string day = DayText(y, m, d);
-        s = piece(prefix, day, day + "0", DayMajorKey, "");
-        if (!s.ok()) return s;
+        days.push_back(DayText(y, m, d));
       }
     }
+    s = fetch(codec::DayMajorTallyPrefix(info.dim), days, DayMajorKey, "", false);
+    if (!s.ok()) return s;
   } else if (!plan.day_runs.empty()) {
     for (const std::string& office : offices) {
       const std::string prefix = codec::TallyOfficePrefix(info.dim, office);
       const std::string office_part = codec::KeyPart(office);
       for (const auto& [from, to] : plan.day_runs) {
-        s = piece(prefix, from, to + "0", OfficeDayKey, office_part);
+        s = fetch(prefix, {from, to}, OfficeDayKey, office_part, true);
         if (!s.ok()) return s;
       }
     }
@@ -835,18 +889,53 @@ json ReportToJson(const Report& report, const HubConfig& config) {
 
 namespace {
 
+// The JSON text being written: a buffer that grows by doubling, with
+// inline appends (std::string's push_back and append, out of line, were a
+// third of an uncached report's cost).
+class JsonSink {
+ public:
+  explicit JsonSink(size_t reserve) { buf_.resize(reserve); }
+  void Put(char c) {
+    *Room(1) = c;
+    ++n_;
+  }
+  void Put(std::string_view v) {
+    std::memcpy(Room(v.size()), v.data(), v.size());
+    n_ += v.size();
+  }
+  // At least `k` writable bytes at the end; Advance(k) after writing.
+  char* Room(size_t k) {
+    if (buf_.size() - n_ < k) buf_.resize(std::max(buf_.size() * 2, n_ + k));
+    return buf_.data() + n_;
+  }
+  void Advance(size_t k) { n_ += k; }
+  std::string Take() {
+    buf_.resize(n_);
+    return std::move(buf_);
+  }
+
+ private:
+  std::string buf_;
+  size_t n_ = 0;
+};
+
 // A JSON text writer for the report's flat rows: the same document as
 // ReportToJson, without building a json object per row (the uncached
 // report's cost was mostly there).
 class RowWriter {
  public:
-  explicit RowWriter(std::string* out) : out_(out) {}
+  explicit RowWriter(JsonSink* out) : out_(out) {}
   void Key(std::string_view key) {
-    if (!first_) out_->push_back(',');
+    char* at = out_->Room(key.size() + 4);
+    char* p = at;
+    if (!first_) *p++ = ',';
     first_ = false;
-    out_->push_back('"');
-    out_->append(key);
-    out_->append("\":", 2);
+    *p++ = '"';
+    std::memcpy(p, key.data(), key.size());
+    p += key.size();
+    *p++ = '"';
+    *p++ = ':';
+    out_->Advance(static_cast<size_t>(p - at));
   }
   void Str(std::string_view key, std::string_view v) {
     Key(key);
@@ -854,30 +943,27 @@ class RowWriter {
   }
   void Int(std::string_view key, int64_t v, bool known = true) {
     Key(key);
-    if (!known) {
-      out_->append("null");
-      return;
-    }
-    char buf[24];
-    auto r = std::to_chars(buf, buf + sizeof buf, v);
-    out_->append(buf, r.ptr);
+    if (!known) return out_->Put("null");
+    char* at = out_->Room(24);
+    auto r = std::to_chars(at, at + 24, v);
+    out_->Advance(static_cast<size_t>(r.ptr - at));
   }
   void Num(std::string_view key, double v, bool known = true) {
     Key(key);
-    if (!known || !std::isfinite(v)) {
-      out_->append("null");
-      return;
-    }
-    char buf[32];
-    auto r = std::to_chars(buf, buf + sizeof buf, v);
-    std::string_view text(buf, static_cast<size_t>(r.ptr - buf));
-    out_->append(text);
+    if (!known || !std::isfinite(v)) return out_->Put("null");
+    char* at = out_->Room(40);
+    auto r = std::to_chars(at, at + 32, v);
+    const std::string_view text(at, static_cast<size_t>(r.ptr - at));
     // JSON readers take "1" as an integer: keep rates visibly real.
-    if (text.find_first_of(".eE") == std::string_view::npos) out_->append(".0");
+    if (text.find_first_of(".eE") == std::string_view::npos) {
+      *r.ptr++ = '.';
+      *r.ptr++ = '0';
+    }
+    out_->Advance(static_cast<size_t>(r.ptr - at));
   }
   void Bool(std::string_view key, bool v) {
     Key(key);
-    out_->append(v ? "true" : "false");
+    out_->Put(v ? std::string_view("true") : std::string_view("false"));
   }
   // Printable ASCII without quote or backslash is written as is; anything
   // else goes through nlohmann's escaping (invalid UTF-8 replaced).
@@ -885,25 +971,27 @@ class RowWriter {
     for (char c : v) {
       const auto u = static_cast<unsigned char>(c);
       if (u < 0x20 || u >= 0x7f || c == '"' || c == '\\') {
-        out_->append(codec::Dump(nlohmann::json(std::string(v))));
+        out_->Put(codec::Dump(nlohmann::json(std::string(v))));
         return;
       }
     }
-    out_->push_back('"');
-    out_->append(v);
-    out_->push_back('"');
+    char* at = out_->Room(v.size() + 2);
+    at[0] = '"';
+    std::memcpy(at + 1, v.data(), v.size());
+    at[v.size() + 1] = '"';
+    out_->Advance(v.size() + 2);
   }
 
  private:
-  std::string* out_;
+  JsonSink* out_;
   bool first_ = true;
 };
 
 void WriteRow(const Report& report, const ReportRow& row, const HubConfig& config, bool totals,
-              std::string* out) {
+              JsonSink* out) {
   const Tally& t = row.tally;
   const GroupBy g = report.query.group_by;
-  out->push_back('{');
+  out->Put('{');
   RowWriter w(out);
   if (!totals) {
     switch (g) {
@@ -951,15 +1039,14 @@ void WriteRow(const Report& report, const ReportRow& row, const HubConfig& confi
     w.Bool("below_participation_target",
            t.dossiers > 0 && Rate(t.rated_dossiers, t.dossiers) < target.participation);
   }
-  out->push_back('}');
+  out->Put('}');
 }
 
 }  // namespace
 
 std::string ReportToJsonText(const Report& report, const HubConfig& config) {
-  std::string out;
-  out.reserve(256 + report.rows.size() * 640);
-  out.push_back('{');
+  JsonSink out(256 + report.rows.size() * 720);
+  out.Put('{');
   RowWriter top(&out);
   top.Str("from", report.query.from);
   top.Str("to", report.query.to);
@@ -967,31 +1054,31 @@ std::string ReportToJsonText(const Report& report, const HubConfig& config) {
   if (report.query.offices.size() == 1) {
     top.String(report.query.offices[0]);
   } else {
-    out.append("null");
+    out.Put("null");
   }
   top.Str("group_by", GroupByName(report.query.group_by));
   const auto filters = Filters(report.query);
   if (!filters.empty()) {
     // The filters applied, so a client knows the figures honour them.
     top.Key("filters");
-    out.push_back('{');
+    out.Put('{');
     RowWriter f(&out);
     for (const auto& [key, value] : filters) f.Str(key, *value);
-    out.push_back('}');
+    out.Put('}');
   }
   top.Key("rows");
-  out.push_back('[');
+  out.Put('[');
   for (size_t i = 0; i < report.rows.size(); ++i) {
-    if (i > 0) out.push_back(',');
+    if (i > 0) out.Put(',');
     WriteRow(report, report.rows[i], config, false, &out);
   }
-  out.push_back(']');
+  out.Put(']');
   top.Key("totals");
   ReportRow totals;
   totals.tally = report.totals;
   WriteRow(report, totals, config, true, &out);
-  out.push_back('}');
-  return out;
+  out.Put('}');
+  return out.Take();
 }
 
 }  // namespace hailong::hub
