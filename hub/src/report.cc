@@ -899,15 +899,28 @@ class JsonSink {
     *Room(1) = c;
     ++n_;
   }
-  void Put(std::string_view v) {
+  [[gnu::always_inline]] void Put(std::string_view v) {
     std::memcpy(Room(v.size()), v.data(), v.size());
     n_ += v.size();
   }
+  // Shortest round-trip text of a finite `v`, with ".0" when it would read
+  // as an integer ("1" -> "1.0": rates stay visibly real).
+  void PutDouble(double v) {
+    char* at = Room(40);
+    auto r = std::to_chars(at, at + 32, v);
+    if (std::string_view(at, static_cast<size_t>(r.ptr - at)).find_first_of(".eE") ==
+        std::string_view::npos) {
+      *r.ptr++ = '.';
+      *r.ptr++ = '0';
+    }
+    Advance(static_cast<size_t>(r.ptr - at));
+  }
   // At least `k` writable bytes at the end; Advance(k) after writing.
-  char* Room(size_t k) {
-    if (buf_.size() - n_ < k) buf_.resize(std::max(buf_.size() * 2, n_ + k));
+  [[gnu::always_inline]] char* Room(size_t k) {
+    if (buf_.size() - n_ < k) Grow(k);
     return buf_.data() + n_;
   }
+  void Grow(size_t k) { buf_.resize(std::max(buf_.size() * 2, n_ + k)); }
   void Advance(size_t k) { n_ += k; }
   std::string Take() {
     buf_.resize(n_);
@@ -925,7 +938,7 @@ class JsonSink {
 class RowWriter {
  public:
   explicit RowWriter(JsonSink* out) : out_(out) {}
-  void Key(std::string_view key) {
+  [[gnu::always_inline]] void Key(std::string_view key) {
     char* at = out_->Room(key.size() + 4);
     char* p = at;
     if (!first_) *p++ = ',';
@@ -937,31 +950,23 @@ class RowWriter {
     *p++ = ':';
     out_->Advance(static_cast<size_t>(p - at));
   }
-  void Str(std::string_view key, std::string_view v) {
+  [[gnu::always_inline]] void Str(std::string_view key, std::string_view v) {
     Key(key);
     String(v);
   }
-  void Int(std::string_view key, int64_t v, bool known = true) {
+  [[gnu::always_inline]] void Int(std::string_view key, int64_t v, bool known = true) {
     Key(key);
     if (!known) return out_->Put("null");
     char* at = out_->Room(24);
     auto r = std::to_chars(at, at + 24, v);
     out_->Advance(static_cast<size_t>(r.ptr - at));
   }
-  void Num(std::string_view key, double v, bool known = true) {
+  [[gnu::always_inline]] void Num(std::string_view key, double v, bool known = true) {
     Key(key);
     if (!known || !std::isfinite(v)) return out_->Put("null");
-    char* at = out_->Room(40);
-    auto r = std::to_chars(at, at + 32, v);
-    const std::string_view text(at, static_cast<size_t>(r.ptr - at));
-    // JSON readers take "1" as an integer: keep rates visibly real.
-    if (text.find_first_of(".eE") == std::string_view::npos) {
-      *r.ptr++ = '.';
-      *r.ptr++ = '0';
-    }
-    out_->Advance(static_cast<size_t>(r.ptr - at));
+    out_->PutDouble(v);
   }
-  void Bool(std::string_view key, bool v) {
+  [[gnu::always_inline]] void Bool(std::string_view key, bool v) {
     Key(key);
     out_->Put(v ? std::string_view("true") : std::string_view("false"));
   }
