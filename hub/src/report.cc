@@ -100,12 +100,20 @@ class Names {
   void Fill(GroupBy g, std::vector<ReportRow>* rows) {
     const char* kind = CatalogueKindOf(g);
     if (kind == nullptr) return;
+    // Cached under "<kind>\0<id>" (short: no allocation), read from the
+    // catalogue key on a miss.
     std::vector<std::string> keys;
+    keys.reserve(rows->size());
     for (const ReportRow& row : *rows) {
-      keys.push_back(row.key.empty() ? std::string() : codec::CatalogueKey(kind, row.key));
+      keys.push_back(row.key.empty() ? std::string() : kind + ('\0' + row.key));
     }
     std::vector<std::string> names;
-    Lookup(keys, true, &names);
+    Lookup(keys, &names, [&](size_t i, std::string* name) {
+      std::string v;
+      if (!store_.Get(codec::CatalogueKey(kind, (*rows)[i].key), &v).ok()) return;
+      json j = json::parse(v, nullptr, false);
+      if (j.is_object()) *name = j.value("name", "");
+    });
     for (size_t i = 0; i < rows->size(); ++i) (*rows)[i].name = std::move(names[i]);
     if (g != GroupBy::kOfficer) return;
     std::vector<size_t> unnamed;
@@ -114,34 +122,29 @@ class Names {
       const ReportRow& row = (*rows)[i];
       if (row.name.empty() && !row.key.empty()) {
         unnamed.push_back(i);
-        keys.push_back(SignInNames::NameKey(row.office, row.key));
+        keys.push_back('\0' + row.office + '\0' + row.key);
       }
     }
-    Lookup(keys, false, &names);
+    Lookup(keys, &names, [&](size_t i, std::string* name) {
+      const ReportRow& row = (*rows)[unnamed[i]];
+      if (!store_.Get(SignInNames::NameKey(row.office, row.key), name).ok()) name->clear();
+    });
     for (size_t i = 0; i < unnamed.size(); ++i) (*rows)[unnamed[i]].name = std::move(names[i]);
   }
 
  private:
-  // The name under each key ("" for an empty key or none).
-  void Lookup(const std::vector<std::string>& keys, bool json_name,
-              std::vector<std::string>* names) {
+  // The name under each cache key ("" for an empty key or none); `read`
+  // reads the name of key i from the store.
+  template <typename Read>
+  void Lookup(const std::vector<std::string>& keys, std::vector<std::string>* names, Read read) {
     names->assign(keys.size(), std::string());
     std::vector<bool> found(keys.size(), false);
     if (cache_ != nullptr) cache_->FindNames(owner_, generation_, keys, names, &found);
     std::vector<std::pair<std::string, std::string>> fresh;
     for (size_t i = 0; i < keys.size(); ++i) {
       if (found[i] || keys[i].empty()) continue;
-      std::string v, name;
-      if (store_.Get(keys[i], &v).ok()) {
-        if (json_name) {
-          json j = json::parse(v, nullptr, false);
-          if (j.is_object()) name = j.value("name", "");
-        } else {
-          name = std::move(v);
-        }
-      }
-      (*names)[i] = name;
-      fresh.emplace_back(keys[i], std::move(name));
+      read(i, &(*names)[i]);
+      fresh.emplace_back(keys[i], (*names)[i]);
     }
     if (cache_ != nullptr && !fresh.empty()) cache_->PutNames(owner_, generation_, fresh);
   }
@@ -657,16 +660,23 @@ Status RunReport(const replication::Store& store, const ReportQuery& query, Repo
   // piece of every page from `from` to `to`.
   auto fetch = [&](const std::string& prefix, const std::vector<std::string>& periods,
                    PageKeyParser parse, std::string_view fixed_office, bool single) {
-    std::vector<std::string> keys;
-    for (const std::string& period :
-         single ? std::vector<std::string>{periods.front() + '\0' + periods.back()} : periods) {
-      keys.push_back(prefix + '\0' + period);
-    }
-    std::vector<std::shared_ptr<const TallyPiece>> found(keys.size());
+    const size_t n = single ? 1 : periods.size();
+    auto key_of = [&](size_t i, std::string* key) {
+      key->assign(prefix);
+      key->push_back('\0');
+      key->append(periods[i]);
+      if (single) {
+        key->push_back('\0');
+        key->append(periods.back());
+      }
+    };
+    std::string key;
+    std::vector<std::shared_ptr<const TallyPiece>> found(n);
     std::vector<std::string> missing;
     std::vector<size_t> missing_at;
-    for (size_t i = 0; i < keys.size(); ++i) {
-      found[i] = cache->FindPiece(owner, generation, keys[i]);
+    for (size_t i = 0; i < n; ++i) {
+      key_of(i, &key);
+      found[i] = cache->FindPiece(owner, generation, key);
       if (found[i] == nullptr && !single) {
         missing.push_back(periods[i]);
         missing_at.push_back(i);
@@ -682,7 +692,8 @@ Status RunReport(const replication::Store& store, const ReportQuery& query, Repo
       if (!st.ok()) return st;
       for (size_t j = 0; j < fresh.size(); ++j) {
         found[missing_at[j]] = fresh[j];
-        cache->PutPiece(owner, generation, keys[missing_at[j]], std::move(fresh[j]));
+        key_of(missing_at[j], &key);
+        cache->PutPiece(owner, generation, key, std::move(fresh[j]));
       }
     }
     for (auto& f : found) pieces.push_back(std::move(f));
