@@ -268,8 +268,9 @@ Plan MakePlan(const std::string& from, const std::string& to, bool whole_months)
 // ---- the cache -------------------------------------------------------------
 
 // One scanned range of tally pages, decoded: its distinct (office, value)
-// keys, its periods (day or month of each page), every cell and, per key,
-// the sum over the range (what groupings without a period read).
+// keys, its periods (day or month of each page), every cell and, when a
+// key has several cells, the sum of each key over the range (what
+// groupings without a period read; else the cells are the sums).
 struct TallyPiece {
   struct Key {
     std::string office;  // decoded
@@ -284,7 +285,7 @@ struct TallyPiece {
   std::vector<Key> keys;
   std::vector<std::string> periods;
   std::vector<Cell> cells;
-  std::vector<Tally> sums;  // per key
+  std::vector<Tally> sums;  // per key; empty: one cell per key, cells[i].key == i
   size_t Bytes() const {
     size_t n = sizeof(*this) + cells.size() * sizeof(Cell) + sums.size() * sizeof(Tally);
     for (const Key& k : keys) n += sizeof(Key) + k.office.size() + k.value.size();
@@ -569,11 +570,11 @@ class PieceBuilder {
       }
       if (added) {
         p.keys.push_back(TallyPiece::Key{decoded_office_, std::string(v), 0});
-        p.sums.emplace_back();
+        if (!unique_keys_) p.sums.emplace_back();
         raw_keys_.push_back(raw_);
       }
       p.cells.push_back(TallyPiece::Cell{index, period_index, t});
-      AddTally(&p.sums[index], t);
+      if (!unique_keys_) AddTally(&p.sums[index], t);
     });
   }
   // The piece, its keys numbered by the cache's id table.
@@ -781,8 +782,9 @@ Status RunReport(const replication::Store& store, const ReportQuery& query, Repo
       }
     }
     if (!by_period) {
+      const bool summed = !p->sums.empty();
       for (size_t i = 0; i < slots.size(); ++i) {
-        if (slots[i] != nullptr) AddTally(slots[i], p->sums[i]);
+        if (slots[i] != nullptr) AddTally(slots[i], summed ? p->sums[i] : p->cells[i].tally);
       }
       continue;
     }

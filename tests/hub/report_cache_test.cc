@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "codec.h"
@@ -213,6 +214,35 @@ TEST_F(ReportCacheRunTest, ACacheTooSmallForAPieceStillAnswers) {
   Add(100, 0, 60);
   cache_ = std::make_unique<ReportCache>(0, 64);
   Check(40);
+}
+
+// Row names are cached with the generation: a catalogue change (written by
+// the projector, which then moves to a new generation) shows at once in the
+// next generation's reports, never later.
+TEST_F(ReportCacheRunTest, NamesFollowTheGeneration) {
+  Add(20, 0, 10);
+  auto name_at = [&](uint64_t generation) {
+    ReportQuery q;
+    q.from = Day(0);
+    q.to = Day(10);
+    Report r;
+    EXPECT_TRUE(hub::RunReport(*log_->store(), q, &r, cache_.get(), 1, generation).ok());
+    for (const auto& row : r.rows) {
+      if (row.office == "p1") return row.name;
+    }
+    return std::string("(no row)");
+  };
+  auto set_name = [&](const std::string& name) {
+    replication::WriteBatch b;
+    b.Put(hub::codec::CatalogueKey("office", "p1"), nlohmann::json{{"name", name}}.dump());
+    ASSERT_TRUE(log_->store()->Write(b, false).ok());
+  };
+  set_name("Phường Một");
+  EXPECT_EQ(name_at(5), "Phường Một");
+  set_name("Phường 1");
+  EXPECT_EQ(name_at(5), "Phường Một");  // the same generation: the same answer
+  EXPECT_EQ(name_at(6), "Phường 1");
+  EXPECT_EQ(name_at(5), "Phường 1");  // an older generation never brings back older names
 }
 
 }  // namespace
