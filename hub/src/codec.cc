@@ -140,6 +140,16 @@ std::string RatingIndexPrefix(std::string_view office) {
   return "x/hub/p/ri/" + KeyPart(office) + "/";
 }
 
+void RatingChunkKey(std::string_view office, int64_t time_ms, std::string_view origin,
+                    std::string* out) {
+  out->assign("x/hub/p/ri/");
+  AppendKeyPart(out, office);
+  out->push_back('/');
+  out->append(SeqPart(InvertTime(RatingChunkStart(time_ms))));
+  out->push_back('/');
+  AppendKeyPart(out, origin);
+}
+
 std::string RatingChunkKey(std::string_view office, int64_t time_ms, std::string_view origin) {
   return RatingIndexPrefix(office) + SeqPart(InvertTime(RatingChunkStart(time_ms))) + "/" +
          KeyPart(origin);

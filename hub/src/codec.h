@@ -79,6 +79,9 @@ inline int64_t RatingChunkStart(int64_t time_ms) {
                       : time_ms - (time_ms % kRatingChunkMs + kRatingChunkMs) % kRatingChunkMs;
 }
 std::string RatingChunkKey(std::string_view office, int64_t time_ms, std::string_view origin);
+// The same into *out.
+void RatingChunkKey(std::string_view office, int64_t time_ms, std::string_view origin,
+                    std::string* out);
 std::string RatingIndexPrefix(std::string_view office);
 // The scan range [*begin, *end) of `office`'s chunks that may hold ratings
 // timed in [from_ms, to_ms].

@@ -10,26 +10,6 @@ namespace hailong::hub {
 namespace {
 // Pages with more values than this look them up in a hash map.
 constexpr size_t kLinearValues = 24;
-
-// Writes `writes` (key, value; nullopt = delete) in key order, in batches
-// of at most `max_ops`.
-template <typename Entry, typename KeyOf, typename PutOne>
-Status WriteSorted(replication::Store* store, std::vector<Entry>* entries, size_t max_ops,
-                   KeyOf key_of, PutOne put_one) {
-  std::sort(entries->begin(), entries->end(),
-            [&](const Entry& x, const Entry& y) { return key_of(x) < key_of(y); });
-  replication::WriteBatch batch;
-  for (const Entry& e : *entries) {
-    put_one(e, &batch);
-    if (batch.Count() >= max_ops) {
-      Status s = store->Write(batch, false);
-      if (!s.ok()) return s;
-      batch.Clear();
-    }
-  }
-  if (batch.Count() > 0) return store->Write(batch, false);
-  return Status::OK();
-}
 }  // namespace
 
 uint32_t Interner::Intern(std::string_view s) {
@@ -127,18 +107,52 @@ Status RebuildTallies::WriteTo(replication::Store* store, bool merge, size_t max
       month->Find(page.values[i], &unused)->Add(page.tallies[i]);
     }
   }
-  // Each page's bytes once; its keys (two for a day page) point at them.
-  std::vector<std::string> bytes;
-  bytes.reserve(pages_.size() + month_pages.size());
-  struct Write {
-    std::string key;
-    size_t bytes;
+  // Ranks that sort like the key parts: dimension names, offices (as key
+  // parts), days and months, so pages are written in key order (or nearly:
+  // an office's key part is followed by '/' in a/ keys and ends t/ and m/
+  // keys) without comparing keys.
+  auto ranks = [](size_t n, auto name_of) {
+    std::vector<uint32_t> order(n), rank(n);
+    for (size_t i = 0; i < n; ++i) order[i] = static_cast<uint32_t>(i);
+    std::sort(order.begin(), order.end(),
+              [&](uint32_t x, uint32_t y) { return name_of(x) < name_of(y); });
+    for (size_t i = 0; i < n; ++i) rank[order[i]] = static_cast<uint32_t>(i);
+    return rank;
   };
-  std::vector<Write> writes;
-  writes.reserve(pages_.size() * 2 + month_pages.size());
+  std::vector<std::string> office_parts(offices_.size());
+  for (size_t i = 0; i < office_parts.size(); ++i) {
+    office_parts[i] = codec::KeyPart(offices_.Name(static_cast<uint32_t>(i)));
+  }
+  const auto dim_rank = ranks(kDimensionCount, [](uint32_t d) {
+    return std::string_view(DimensionName(static_cast<Dimension>(d)));
+  });
+  const auto office_rank =
+      ranks(office_parts.size(), [&](uint32_t o) { return office_parts[o] + "/"; });
+  const auto day_rank = ranks(days_.size(), [&](uint32_t d) { return days_.Name(d); });
+  const auto month_rank = ranks(months.size(), [&](uint32_t m) { return months.Name(m); });
+
+  // Each page's bytes once (in one arena); a day page is written twice.
+  std::string arena;
+  std::vector<std::pair<size_t, size_t>> day_bytes, month_bytes;  // offset, size
   std::vector<std::pair<std::string_view, const Tally*>> sorted;
-  std::string stored;
-  auto encode = [&](const Page& page, const std::string& key) -> Status {
+  std::string stored, key;
+  auto append_key = [&](char kind, const Page& page, std::string_view middle, bool office_last) {
+    key.assign("x/hub/p/");
+    key.push_back(kind);
+    key.push_back('/');
+    key.append(DimensionName(static_cast<Dimension>(page.dim)));
+    key.push_back('/');
+    if (office_last) {
+      key.append(middle);
+      key.push_back('/');
+      key.append(office_parts[page.office]);
+    } else {
+      key.append(office_parts[page.office]);
+      key.push_back('/');
+      key.append(middle);
+    }
+  };
+  auto encode = [&](const Page& page, std::vector<std::pair<size_t, size_t>>* out) -> Status {
     const Interner& names = values_[page.dim];
     sorted.clear();
     for (size_t i = 0; i < page.values.size(); ++i) {
@@ -146,52 +160,108 @@ Status RebuildTallies::WriteTo(replication::Store* store, bool merge, size_t max
     }
     std::sort(sorted.begin(), sorted.end(),
               [](const auto& x, const auto& y) { return x.first < y.first; });
+    std::string bytes;
     if (!merge) {
-      bytes.push_back(EncodeTallyPage(sorted));
-      return Status::OK();
+      bytes = EncodeTallyPage(sorted);
+    } else {
+      // `key` names the page (a/ or m/); the t/ copy holds the same bytes.
+      TallyPage merged;
+      Status s = store->Get(key, &stored);
+      if (s.ok()) {
+        if (!DecodeTallyPage(stored, &merged))
+          return Status::Corruption("bad tally page at " + key);
+      } else if (!s.IsNotFound()) {
+        return s;
+      }
+      for (const auto& [value, tally] : sorted) {
+        auto it = merged.find(value);
+        if (it == merged.end()) it = merged.emplace(std::string(value), Tally()).first;
+        it->second.Add(*tally);
+      }
+      bytes = EncodeTallyPage(merged);
     }
-    TallyPage merged;
-    Status s = store->Get(key, &stored);
-    if (s.ok()) {
-      if (!DecodeTallyPage(stored, &merged)) return Status::Corruption("bad tally page at " + key);
-    } else if (!s.IsNotFound()) {
-      return s;
-    }
-    for (const auto& [value, tally] : sorted) {
-      auto it = merged.find(value);
-      if (it == merged.end()) it = merged.emplace(std::string(value), Tally()).first;
-      it->second.Add(*tally);
-    }
-    bytes.push_back(EncodeTallyPage(merged));
+    out->emplace_back(arena.size(), bytes.size());
+    arena.append(bytes);
     return Status::OK();
   };
   for (const Page& page : pages_) {
-    const auto dim = static_cast<Dimension>(page.dim);
-    const std::string_view office = offices_.Name(page.office), day = days_.Name(page.day);
-    std::string key = codec::TallyKey(dim, office, day);
-    Status s = encode(page, key);
+    if (merge) append_key('a', page, days_.Name(page.day), false);
+    Status s = encode(page, &day_bytes);
     if (!s.ok()) return s;
-    writes.push_back(Write{std::move(key), bytes.size() - 1});
-    writes.push_back(Write{codec::DayMajorTallyKey(dim, day, office), bytes.size() - 1});
   }
   for (const Page& page : month_pages) {
-    std::string key = codec::MonthTallyKey(static_cast<Dimension>(page.dim), months.Name(page.day),
-                                           offices_.Name(page.office));
-    Status s = encode(page, key);
+    if (merge) append_key('m', page, months.Name(page.day), true);
+    Status s = encode(page, &month_bytes);
     if (!s.ok()) return s;
-    writes.push_back(Write{std::move(key), bytes.size() - 1});
   }
-  Status s = WriteSorted(
-      store, &writes, max_ops, [](const Write& w) -> const std::string& { return w.key; },
-      [&](const Write& w, replication::WriteBatch* batch) {
-        const std::string& value = bytes[w.bytes];
-        if (!value.empty()) {
-          batch->Put(w.key, value);
-        } else if (merge) {
-          batch->Delete(w.key);  // every tally back to zero
-        }
-      });
-  if (!s.ok()) return s;
+
+  replication::WriteBatch batch;
+  auto write = [&](std::pair<size_t, size_t> bytes) -> Status {
+    if (bytes.second > 0) {
+      batch.Put(key, std::string_view(arena).substr(bytes.first, bytes.second));
+    } else if (merge) {
+      batch.Delete(key);  // every tally back to zero
+    } else {
+      return Status::OK();
+    }
+    if (batch.Count() < max_ops) return Status::OK();
+    Status s = store->Write(batch, false);
+    batch.Clear();
+    return s;
+  };
+  std::vector<uint32_t> order(pages_.size());
+  std::vector<const Page*> day_pages;
+  day_pages.reserve(pages_.size());
+  for (const Page& page : pages_) day_pages.push_back(&page);
+  // Sorts `order` by a packed (dimension, a, b) rank of each page.
+  std::vector<std::pair<uint64_t, uint32_t>> keyed;
+  auto by = [&](auto pack) {
+    keyed.clear();
+    for (size_t i = 0; i < day_pages.size(); ++i) {
+      keyed.emplace_back(pack(*day_pages[i]), static_cast<uint32_t>(i));
+    }
+    std::sort(keyed.begin(), keyed.end());
+    for (size_t i = 0; i < keyed.size(); ++i) order[i] = keyed[i].second;
+  };
+  auto packed = [](uint64_t dim, uint64_t a, uint64_t b) { return dim << 56 | a << 28 | b; };
+  // x/hub/p/a/<dim>/<office>/<day>
+  by([&](const Page& p) {
+    return packed(dim_rank[p.dim], office_rank[p.office], day_rank[p.day]);
+  });
+  for (uint32_t i : order) {
+    append_key('a', *day_pages[i], days_.Name(day_pages[i]->day), false);
+    Status s = write(day_bytes[i]);
+    if (!s.ok()) return s;
+  }
+  // x/hub/p/m/<dim>/<month>/<office>
+  std::vector<const Page*> months_list;
+  for (const Page& page : month_pages) months_list.push_back(&page);
+  std::vector<uint32_t> month_order(months_list.size());
+  for (size_t i = 0; i < month_order.size(); ++i) month_order[i] = static_cast<uint32_t>(i);
+  std::sort(month_order.begin(), month_order.end(), [&](uint32_t x, uint32_t y) {
+    const Page& a = *months_list[x];
+    const Page& b = *months_list[y];
+    return packed(dim_rank[a.dim], month_rank[a.day], office_rank[a.office]) <
+           packed(dim_rank[b.dim], month_rank[b.day], office_rank[b.office]);
+  });
+  for (uint32_t i : month_order) {
+    append_key('m', *months_list[i], months.Name(months_list[i]->day), true);
+    Status s = write(month_bytes[i]);
+    if (!s.ok()) return s;
+  }
+  // x/hub/p/t/<dim>/<day>/<office>
+  by([&](const Page& p) {
+    return packed(dim_rank[p.dim], day_rank[p.day], office_rank[p.office]);
+  });
+  for (uint32_t i : order) {
+    append_key('t', *day_pages[i], days_.Name(day_pages[i]->day), true);
+    Status s = write(day_bytes[i]);
+    if (!s.ok()) return s;
+  }
+  if (batch.Count() > 0) {
+    Status s = store->Write(batch, false);
+    if (!s.ok()) return s;
+  }
   pages_.clear();
   by_key_.clear();
   for (Last& last : last_) last = Last();
@@ -230,62 +300,92 @@ Status RebuildState::Dossier(replication::Store* store, std::string_view office,
 
 Status RebuildState::Chunk(replication::Store* store, std::string_view office, int64_t time_ms,
                            std::string_view origin, std::string** out) {
-  if (office != chunk_office_ || origin != chunk_origin_) {
-    chunk_hours_.clear();
-    chunk_office_.assign(office);
-    chunk_origin_.assign(origin);
+  if (last_group_ == nullptr || office != last_group_->office || origin != last_group_->origin) {
+    scratch_.assign(office);
+    scratch_.push_back('\0');
+    scratch_.append(origin);
+    auto it = chunks_.find(scratch_);
+    if (it == chunks_.end()) {
+      it = chunks_.emplace(scratch_, ChunkGroup()).first;
+      it->second.office.assign(office);
+      it->second.origin.assign(origin);
+    }
+    last_group_ = &it->second;
   }
   const int64_t start = codec::RatingChunkStart(time_ms);
-  std::string*& chunk = chunk_hours_[start];
-  if (chunk == nullptr) {
-    std::string key = codec::RatingChunkKey(office, time_ms, origin);
-    auto it = chunks_.find(key);
-    if (it == chunks_.end()) {
-      std::string v;
-      if (!complete) {
-        Status s = store->Get(key, &v);
-        if (!s.ok() && !s.IsNotFound()) return s;
-      }
-      bytes += key.size() + v.size() + 64;
-      it = chunks_.emplace(std::move(key), std::move(v)).first;
+  auto [it, inserted] = last_group_->hours.try_emplace(start);
+  if (inserted) {
+    if (!complete) {
+      codec::RatingChunkKey(office, time_ms, origin, &scratch_);
+      Status s = store->Get(scratch_, &it->second);
+      if (!s.ok() && !s.IsNotFound()) return s;
     }
-    chunk = &it->second;
+    bytes += it->second.size() + 128;
   }
-  *out = chunk;
+  *out = &it->second;
   return Status::OK();
 }
 
 Status RebuildState::WriteRecords(replication::Store* store, size_t max_ops) {
-  struct Record {
-    std::string key;
-    const DossierState* dossier;  // null: a chunk
-    const std::string* chunk;
+  // Nearly in key order without sorting keys: offices in order, each
+  // office's receipts and hours (newest first) in order.
+  replication::WriteBatch batch;
+  std::string key, value;
+  auto put = [&]() -> Status {
+    batch.Put(key, value);
+    if (batch.Count() < max_ops) return Status::OK();
+    Status s = store->Write(batch, false);
+    batch.Clear();
+    return s;
   };
-  std::vector<Record> records;
-  records.reserve(chunks_.size() + bytes / 256);
-  for (const auto& [office, receipts] : dossiers_) {
+  std::vector<std::pair<std::string_view, const DossierState*>> receipts;
+  std::vector<std::string_view> offices;
+  for (const auto& [office, by_receipt] : dossiers_) offices.push_back(office);
+  std::sort(offices.begin(), offices.end());
+  for (std::string_view office : offices) {
+    receipts.clear();
+    for (const auto& [receipt, d] : dossiers_.find(office)->second)
+      receipts.emplace_back(receipt, &d);
+    std::sort(receipts.begin(), receipts.end(),
+              [](const auto& x, const auto& y) { return x.first < y.first; });
     for (const auto& [receipt, d] : receipts) {
-      records.push_back(Record{codec::DossierKey(office, receipt), &d, nullptr});
+      codec::DossierKey(office, receipt, &key);
+      value = d->Encode();
+      {
+        Status s = put();
+        if (!s.ok()) return s;
+      }
     }
   }
-  for (const auto& [key, c] : chunks_) records.push_back(Record{key, nullptr, &c});
-  Status s = WriteSorted(
-      store, &records, max_ops, [](const Record& r) -> const std::string& { return r.key; },
-      [](const Record& r, replication::WriteBatch* batch) {
-        if (r.dossier != nullptr) {
-          batch->Put(r.key, r.dossier->Encode());
-        } else {
-          batch->Put(r.key, *r.chunk);
-        }
-      });
-  if (!s.ok()) return s;
-  records.clear();
+  std::vector<const ChunkGroup*> groups;
+  for (const auto& [name, group] : chunks_) groups.push_back(&group);
+  std::sort(groups.begin(), groups.end(), [](const ChunkGroup* x, const ChunkGroup* y) {
+    return x->office != y->office ? x->office < y->office : x->origin < y->origin;
+  });
+  std::vector<std::pair<int64_t, const std::string*>> hours;
+  for (const ChunkGroup* group : groups) {
+    hours.clear();
+    for (const auto& [start, chunk] : group->hours) hours.emplace_back(start, &chunk);
+    std::sort(hours.begin(), hours.end(),
+              [](const auto& x, const auto& y) { return x.first > y.first; });
+    for (const auto& [start, chunk] : hours) {
+      codec::RatingChunkKey(group->office, start, group->origin, &key);
+      batch.Put(key, *chunk);
+      if (batch.Count() >= max_ops) {
+        Status s = store->Write(batch, false);
+        if (!s.ok()) return s;
+        batch.Clear();
+      }
+    }
+  }
+  if (batch.Count() > 0) {
+    Status s = store->Write(batch, false);
+    if (!s.ok()) return s;
+  }
   dossiers_.clear();
   last_office_ = nullptr;
   chunks_.clear();
-  chunk_hours_.clear();
-  chunk_office_.clear();
-  chunk_origin_.clear();
+  last_group_ = nullptr;
   bytes = 0;
   complete = false;
   return Status::OK();

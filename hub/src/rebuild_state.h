@@ -119,11 +119,14 @@ class RebuildState {
   StringMap<StringMap<DossierState>> dossiers_;
   StringMap<DossierState>* last_office_ = nullptr;
   std::string last_office_name_;
-  // x/hub/p/ri/ records not written yet, by key; the chunks of the last
-  // (office, origin) by hour start.
-  StringMap<std::string> chunks_;
-  std::string chunk_office_, chunk_origin_;
-  std::unordered_map<int64_t, std::string*> chunk_hours_;
+  // x/hub/p/ri/ records not written yet, by (office, origin), hour start.
+  struct ChunkGroup {
+    std::string office, origin;
+    std::unordered_map<int64_t, std::string> hours;
+  };
+  StringMap<ChunkGroup> chunks_;  // office '\0' origin
+  ChunkGroup* last_group_ = nullptr;
+  std::string scratch_;
 };
 
 }  // namespace hailong::hub
