@@ -16,6 +16,7 @@
 #include "hailong/testing/temp_dir.h"
 #include "hub_harness.h"
 #include "projection_state.h"
+#include "rebuild_scan.h"
 
 namespace hailong::hub_test {
 namespace {
@@ -303,6 +304,52 @@ TEST(ProjectorTest, ARebuildWithinTinyMemoryBoundsEqualsIncrementalProjection) {
     }
   }
   EXPECT_EQ(differing, 0u);
+}
+
+// The rebuild's read-ahead hands over every event of an origin in seq order,
+// across many blocks, from any starting seq; one dropped half way stops its
+// thread.
+TEST(ScanAheadTest, HandsOverEveryEventInOrderAndStopsWhenDropped) {
+  testing::TempDir dir("hailong-projector");
+  auto log = OpenLog(dir.Join("log"));
+  ChainBuilder c("edge-p1");
+  std::vector<std::string> events;
+  // More than the queue holds (8 blocks of 2048).
+  for (int n = 0; n < 20000; ++n) {
+    RatingSpec r;
+    r.counter = Id("q", n);
+    r.time_ms = VnTime("2026-11-10", 8) + n;
+    events.push_back(c.Next(Rating(r), r.time_ms));
+  }
+  Ingest(log.get(), events);
+  for (uint64_t from : {uint64_t{1}, uint64_t{4097}, uint64_t{20001}}) {
+    hub::ScanAhead scan(log.get(), "edge-p1", from);
+    uint64_t seq = 0, expected = from;
+    const fb::Event* e = nullptr;
+    while (scan.Next(&seq, &e)) {
+      ASSERT_EQ(seq, expected);
+      const auto* r = e->body_as_RatingSubmitted();
+      ASSERT_NE(r, nullptr);
+      ASSERT_EQ(r->counter()->str(), Id("q", seq - 1));
+      ++expected;
+    }
+    EXPECT_EQ(expected, 20001u);
+    EXPECT_TRUE(scan.finished());
+    EXPECT_TRUE(scan.status().ok());
+    EXPECT_FALSE(scan.Next(&seq, &e));
+  }
+  {
+    hub::ScanAhead scan(log.get(), "edge-p1", 1);
+    uint64_t seq = 0;
+    const fb::Event* e = nullptr;
+    ASSERT_TRUE(scan.Next(&seq, &e));
+    EXPECT_EQ(scan.next_seq(), 2u);
+  }  // the scanning thread, blocked on a full queue, stops
+  hub::ScanAhead none(log.get(), "edge-unknown", 1);
+  uint64_t seq = 0;
+  const fb::Event* e = nullptr;
+  EXPECT_FALSE(none.Next(&seq, &e));
+  EXPECT_TRUE(none.status().ok());
 }
 
 TEST(ProjectorTest, UnsatisfiedRatingWithPhoneOpensOneFollowUpEvenAfterRebuild) {
