@@ -1,6 +1,7 @@
 #include "rebuild_state.h"
 
 #include <algorithm>
+#include <cstring>
 #include <thread>
 
 #include "codec.h"
@@ -10,6 +11,11 @@ namespace hailong::hub {
 namespace {
 // Pages with more values than this look them up in a hash map.
 constexpr size_t kLinearValues = 24;
+
+// Equality without std::string_view::compare's out-of-line call.
+bool Same(std::string_view a, const std::string& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size()) == 0;
+}
 }  // namespace
 
 uint32_t Interner::Intern(std::string_view s) {
@@ -42,7 +48,7 @@ Tally* RebuildTallies::Page::Find(uint32_t value, size_t* cells) {
 }
 
 uint32_t RebuildTallies::OfficeId(std::string_view office) {
-  if (last_office_id_ == UINT32_MAX || office != last_office_) {
+  if (last_office_id_ == UINT32_MAX || !Same(office, last_office_)) {
     last_office_id_ = offices_.Intern(office);
     last_office_.assign(office);
   }
@@ -50,7 +56,7 @@ uint32_t RebuildTallies::OfficeId(std::string_view office) {
 }
 
 uint32_t RebuildTallies::DayId(std::string_view day) {
-  if (last_day_id_ == UINT32_MAX || day != last_day_) {
+  if (last_day_id_ == UINT32_MAX || !Same(day, last_day_)) {
     last_day_id_ = days_.Intern(day);
     last_day_.assign(day);
   }
@@ -58,7 +64,7 @@ uint32_t RebuildTallies::DayId(std::string_view day) {
 }
 
 uint32_t RebuildTallies::ValueId(int dim, std::string_view value) {
-  if (values_[dim].size() == 0 || value != last_value_[dim]) {
+  if (values_[dim].size() == 0 || !Same(value, last_value_[dim])) {
     last_value_id_[dim] = values_[dim].Intern(value);
     last_value_[dim].assign(value);
   }
@@ -72,8 +78,11 @@ void RebuildTallies::Add(Dimension dim, std::string_view office, std::string_vie
   const uint32_t o = OfficeId(office), y = DayId(day);
   Last& last = last_[d];
   if (last.page == nullptr || last.office != o || last.day != y) {
-    const uint64_t key = (uint64_t{static_cast<uint8_t>(d)} << 56) | (uint64_t{o} << 28) | y;
-    Page*& page = by_key_[key];
+    const size_t row = size_t{o} * kDimensionCount + static_cast<size_t>(d);
+    if (row >= grid_.size()) grid_.resize(row + 1);
+    std::vector<Page*>& days = grid_[row];
+    if (y >= days.size()) days.resize(y + 1, nullptr);
+    Page*& page = days[y];
     if (page == nullptr) {
       page = &pages_.emplace_back();
       page->dim = static_cast<uint8_t>(d);
@@ -263,7 +272,7 @@ Status RebuildTallies::WriteTo(replication::Store* store, bool merge, size_t max
     if (!s.ok()) return s;
   }
   pages_.clear();
-  by_key_.clear();
+  grid_.clear();
   for (Last& last : last_) last = Last();
   cells_ = 0;
   return Status::OK();
@@ -271,7 +280,7 @@ Status RebuildTallies::WriteTo(replication::Store* store, bool merge, size_t max
 
 Status RebuildState::Dossier(replication::Store* store, std::string_view office,
                              std::string_view receipt, DossierState** out) {
-  if (last_office_ == nullptr || office != last_office_name_) {
+  if (last_office_ == nullptr || !Same(office, last_office_name_)) {
     auto it = dossiers_.find(office);
     if (it == dossiers_.end())
       it = dossiers_.emplace(std::string(office), StringMap<DossierState>()).first;
@@ -300,7 +309,8 @@ Status RebuildState::Dossier(replication::Store* store, std::string_view office,
 
 Status RebuildState::Chunk(replication::Store* store, std::string_view office, int64_t time_ms,
                            std::string_view origin, std::string** out) {
-  if (last_group_ == nullptr || office != last_group_->office || origin != last_group_->origin) {
+  if (last_group_ == nullptr || !Same(office, last_group_->office) ||
+      !Same(origin, last_group_->origin)) {
     scratch_.assign(office);
     scratch_.push_back('\0');
     scratch_.append(origin);

@@ -72,8 +72,9 @@ class RebuildTallies {
   // office values repeat from event to event).
   std::string last_value_[kDimensionCount];
   uint32_t last_value_id_[kDimensionCount];
-  std::deque<Page> pages_;                      // stable addresses
-  std::unordered_map<uint64_t, Page*> by_key_;  // dim, office, day
+  std::deque<Page> pages_;  // stable addresses
+  // The page of (office, dim) at [day]: grid_[office * kDimensionCount + dim].
+  std::vector<std::vector<Page*>> grid_;
   Last last_[kDimensionCount];
   std::string last_office_, last_day_;
   uint32_t last_office_id_ = UINT32_MAX, last_day_id_ = UINT32_MAX;
