@@ -353,7 +353,9 @@ void ReportCache::Intern(TallyPiece* piece, const std::vector<std::string>& raw_
   }
   piece->table = table_;
   for (size_t i = 0; i < raw_keys.size() && i < piece->keys.size(); ++i) {
-    piece->keys[i].id = ids_.emplace(raw_keys[i], static_cast<uint32_t>(ids_.size())).first->second;
+    auto it = ids_.find(raw_keys[i]);  // (emplace would allocate a node first)
+    if (it == ids_.end()) it = ids_.emplace(raw_keys[i], static_cast<uint32_t>(ids_.size())).first;
+    piece->keys[i].id = it->second;
   }
 }
 
