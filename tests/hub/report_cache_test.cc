@@ -4,9 +4,11 @@
 // arrive (a new generation): nothing from the older models is served.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <thread>
 
 #include "codec.h"
 #include "hailong/hub/projector.h"
@@ -100,7 +102,7 @@ Groups Rows(const Report& r) {
   return out;
 }
 
-class ReportCacheRunTest : public ::testing::Test {
+class HubReportCacheTest : public ::testing::Test {
  protected:
   void SetUp() override {
     replication::EventLogOptions o;
@@ -201,7 +203,7 @@ class ReportCacheRunTest : public ::testing::Test {
   std::unique_ptr<ReportCache> cache_ = std::make_unique<ReportCache>();
 };
 
-TEST_F(ReportCacheRunTest, PiecesGiveTheSumsOfTheDayPagesAcrossGenerations) {
+TEST_F(HubReportCacheTest, PiecesGiveTheSumsOfTheDayPagesAcrossGenerations) {
   Add(300, 0, 110);
   Check(150);
   // New events in months and days already cached: a new generation.
@@ -209,8 +211,40 @@ TEST_F(ReportCacheRunTest, PiecesGiveTheSumsOfTheDayPagesAcrossGenerations) {
   Check(150);
 }
 
+// Reports of many threads share one cache while the generation moves on
+// (the hub's workers): every answer is the oracle's (run under TSan by
+// ops/test-sanitizers).
+TEST_F(HubReportCacheTest, ThreadsShareTheCacheAcrossGenerations) {
+  Add(150, 0, 110);
+  std::atomic<uint64_t> generation{1};
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      std::mt19937_64 rng(t + 1);
+      for (int i = 0; i < 60; ++i) {
+        ReportQuery q;
+        int a = static_cast<int>(rng() % 120), b = static_cast<int>(rng() % 120);
+        if (a > b) std::swap(a, b);
+        q.from = Day(a);
+        q.to = Day(b);
+        q.group_by = rng() % 2 ? GroupBy::kCounter : GroupBy::kDay;
+        if (rng() % 3 == 0) q.offices = {"p2", "p5"};
+        if (i % 10 == 0) generation.fetch_add(1);
+        Report r;
+        if (!hub::RunReport(*log_->store(), q, &r, cache_.get(), 1, generation.load()).ok() ||
+            Rows(r) != Expected(log_->store(), q)) {
+          wrong.fetch_add(1);
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wrong.load(), 0);
+}
+
 // A cache too small for one piece still answers right (it keeps nothing).
-TEST_F(ReportCacheRunTest, ACacheTooSmallForAPieceStillAnswers) {
+TEST_F(HubReportCacheTest, ACacheTooSmallForAPieceStillAnswers) {
   Add(100, 0, 60);
   cache_ = std::make_unique<ReportCache>(0, 64);
   Check(40);
@@ -219,7 +253,7 @@ TEST_F(ReportCacheRunTest, ACacheTooSmallForAPieceStillAnswers) {
 // Row names are cached with the generation: a catalogue change (written by
 // the projector, which then moves to a new generation) shows at once in the
 // next generation's reports, never later.
-TEST_F(ReportCacheRunTest, NamesFollowTheGeneration) {
+TEST_F(HubReportCacheTest, NamesFollowTheGeneration) {
   Add(20, 0, 10);
   auto name_at = [&](uint64_t generation) {
     ReportQuery q;
