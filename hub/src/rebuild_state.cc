@@ -336,37 +336,45 @@ Status RebuildState::Chunk(replication::Store* store, std::string_view office, i
   return Status::OK();
 }
 
-Status RebuildState::WriteRecords(replication::Store* store, size_t max_ops) {
+// Writes `batch` once it holds `max_ops` writes (or, with `last`, any).
+Status RebuildState::Spill(replication::Store* store, replication::WriteBatch* batch,
+                           size_t max_ops, bool last) {
+  if (batch->Count() == 0 || (!last && batch->Count() < max_ops)) return Status::OK();
+  Status s = store->Write(*batch, false);
+  batch->Clear();
+  return s;
+}
+
+Status RebuildState::WriteDossiers(replication::Store* store, size_t max_ops) const {
   // Nearly in key order without sorting keys: offices in order, each
-  // office's receipts and hours (newest first) in order.
+  // office's receipts in order.
   replication::WriteBatch batch;
-  std::string key, value;
-  auto put = [&]() -> Status {
-    batch.Put(key, value);
-    if (batch.Count() < max_ops) return Status::OK();
-    Status s = store->Write(batch, false);
-    batch.Clear();
-    return s;
-  };
+  std::string key;
   std::vector<std::pair<std::string_view, const DossierState*>> receipts;
   std::vector<std::string_view> offices;
   for (const auto& [office, by_receipt] : dossiers_) offices.push_back(office);
   std::sort(offices.begin(), offices.end());
   for (std::string_view office : offices) {
     receipts.clear();
-    for (const auto& [receipt, d] : dossiers_.find(office)->second)
+    for (const auto& [receipt, d] : dossiers_.find(office)->second) {
       receipts.emplace_back(receipt, &d);
+    }
     std::sort(receipts.begin(), receipts.end(),
               [](const auto& x, const auto& y) { return x.first < y.first; });
     for (const auto& [receipt, d] : receipts) {
       codec::DossierKey(office, receipt, &key);
-      value = d->Encode();
-      {
-        Status s = put();
-        if (!s.ok()) return s;
-      }
+      batch.Put(key, d->Encode());
+      Status s = Spill(store, &batch, max_ops, false);
+      if (!s.ok()) return s;
     }
   }
+  return Spill(store, &batch, max_ops, true);
+}
+
+Status RebuildState::WriteChunks(replication::Store* store, size_t max_ops) const {
+  // Groups by office and origin, each group's hours newest first.
+  replication::WriteBatch batch;
+  std::string key;
   std::vector<const ChunkGroup*> groups;
   for (const auto& [name, group] : chunks_) groups.push_back(&group);
   std::sort(groups.begin(), groups.end(), [](const ChunkGroup* x, const ChunkGroup* y) {
@@ -381,33 +389,42 @@ Status RebuildState::WriteRecords(replication::Store* store, size_t max_ops) {
     for (const auto& [start, chunk] : hours) {
       codec::RatingChunkKey(group->office, start, group->origin, &key);
       batch.Put(key, *chunk);
-      if (batch.Count() >= max_ops) {
-        Status s = store->Write(batch, false);
-        if (!s.ok()) return s;
-        batch.Clear();
-      }
+      Status s = Spill(store, &batch, max_ops, false);
+      if (!s.ok()) return s;
     }
   }
-  if (batch.Count() > 0) {
-    Status s = store->Write(batch, false);
-    if (!s.ok()) return s;
-  }
+  return Spill(store, &batch, max_ops, true);
+}
+
+void RebuildState::ForgetRecords() {
   dossiers_.clear();
   last_office_ = nullptr;
   chunks_.clear();
   last_group_ = nullptr;
   bytes = 0;
   complete = false;
-  return Status::OK();
+}
+
+Status RebuildState::WriteRecords(replication::Store* store, size_t max_ops) {
+  Status s = WriteDossiers(store, max_ops);
+  if (s.ok()) s = WriteChunks(store, max_ops);
+  if (s.ok()) ForgetRecords();
+  return s;
 }
 
 Status RebuildState::WriteAll(replication::Store* store, size_t max_ops) {
-  // The two sets of records are independent: one thread each.
-  Status tallies_status;
-  std::thread t([&] { tallies_status = WriteTallies(store, max_ops); });
-  Status s = WriteRecords(store, max_ops);
+  // Three independent sets of records on two threads: the tally pages and
+  // then the rating chunks on one, the dossier states on the other.
+  Status other;
+  std::thread t([&] {
+    other = WriteTallies(store, max_ops);
+    if (other.ok()) other = WriteChunks(store, max_ops);
+  });
+  Status s = WriteDossiers(store, max_ops);
   t.join();
-  return s.ok() ? tallies_status : s;
+  if (s.ok()) s = other;
+  if (s.ok()) ForgetRecords();
+  return s;
 }
 
 Status RebuildState::WriteTallies(replication::Store* store, size_t max_ops) {

@@ -112,10 +112,16 @@ class RebuildState {
   // `max_ops`, not synced, and forgets them.
   Status WriteRecords(replication::Store* store, size_t max_ops);
   Status WriteTallies(replication::Store* store, size_t max_ops);
-  // Both, on two threads.
+  // Both, on two threads, then forgets the records.
   Status WriteAll(replication::Store* store, size_t max_ops);
 
  private:
+  Status WriteDossiers(replication::Store* store, size_t max_ops) const;
+  Status WriteChunks(replication::Store* store, size_t max_ops) const;
+  void ForgetRecords();
+  static Status Spill(replication::Store* store, replication::WriteBatch* batch, size_t max_ops,
+                      bool last);
+
   // x/hub/p/d/ records not written to the store yet, by office, receipt.
   StringMap<StringMap<DossierState>> dossiers_;
   StringMap<DossierState>* last_office_ = nullptr;
