@@ -77,11 +77,22 @@ HttpReply Api::ReportRoute(Call& call, const std::string& format) {
   HttpReply error;
   if (!ParseReportQuery(call, &query, &error)) return error;
   if (format == "json") {
-    std::string key = query.from + "|" + query.to + "|" + GroupByName(query.group_by) + "|";
-    for (const auto& o : query.offices) key += codec::KeyPart(o) + ",";
+    // Every part length-prefixed: values may hold any separator ("a|b" as
+    // a field must not meet field "a" with procedure "b").
+    std::string key;
+    auto part = [&key](std::string_view v) {
+      key += std::to_string(v.size());
+      key += ':';
+      key += v;
+    };
+    part(query.from);
+    part(query.to);
+    part(GroupByName(query.group_by));
+    key += std::to_string(query.offices.size()) + '#';
+    for (const auto& o : query.offices) part(o);
     for (const std::string* v :
          {&query.field, &query.procedure, &query.counter, &query.officer, &query.channel}) {
-      key += "|" + codec::KeyPart(*v);
+      part(*v);
     }
     const uint64_t generation = ctx_->projector->generation();
     const bool fresh = call.req[boost::beast::http::field::cache_control].find("no-cache") !=

@@ -365,5 +365,16 @@ TEST_F(HubReportFilterTest, AFilterThatSelectsEverythingGivesTheUnfilteredReport
   EXPECT_EQ(f["rows"][0]["unsatisfied_dossiers"], 1);
 }
 
+// The cached answers are keyed part by part: a field holding the key's
+// separator is not the same query as a field and a procedure.
+TEST_F(HubReportFilterTest, FilterValuesWithSeparatorsAreDistinctQueries) {
+  const json a = Report("field=x%7Cy&procedure=z&office=p1");
+  EXPECT_EQ(a["filters"], json({{"field", "x|y"}, {"procedure", "z"}})) << a.dump();
+  const json b = Report("field=x&procedure=y%7Cz&office=p1");
+  EXPECT_EQ(b["filters"], json({{"field", "x"}, {"procedure", "y|z"}})) << b.dump();
+  const json c = Report("office=p1%2Cp2");
+  EXPECT_EQ(c["office"], "p1,p2") << c.dump();
+}
+
 }  // namespace
 }  // namespace hailong::hub_test
