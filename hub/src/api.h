@@ -79,6 +79,9 @@ class Api {
   // The offices a query covers: the ?office= one (403 when out of scope) or
   // every office in the caller's scope.
   bool ScopeOffices(const Call& call, std::vector<std::string>* offices, HttpReply* error) const;
+  // Every office the projection has seen (ListOffices), read from the store
+  // once per projector generation instead of once per scoped request.
+  Status KnownOffices(std::vector<std::string>* offices) const;
   void Audit(const Call& call, const std::string& action, const std::string& target,
              const nlohmann::json& detail = nlohmann::json::object());
 
@@ -141,6 +144,9 @@ class Api {
   // The scanned tally ranges, shared by every JSON report while the read
   // models stay the same (keyed by the projector's instance and generation).
   ReportCache report_ranges_;
+  mutable std::mutex offices_mu_;  // guards the two below
+  mutable std::shared_ptr<const std::vector<std::string>> offices_;
+  mutable uint64_t offices_generation_ = 0;
   std::mutex survey_mu_;                                           // guards survey_attempts_
   std::map<std::string, std::deque<int64_t>> survey_attempts_;     // by client address
   std::mutex push_mu_;                                             // guards push_locks_
