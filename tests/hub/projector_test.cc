@@ -309,7 +309,7 @@ TEST(ProjectorTest, ARebuildWithinTinyMemoryBoundsEqualsIncrementalProjection) {
 // The rebuild's read-ahead hands over every event of an origin in seq order,
 // across many blocks, from any starting seq; one dropped half way stops its
 // thread.
-TEST(ScanAheadTest, HandsOverEveryEventInOrderAndStopsWhenDropped) {
+TEST(ProjectorTest, ScanAheadHandsOverEveryEventInOrderAndStopsWhenDropped) {
   testing::TempDir dir("hailong-projector");
   auto log = OpenLog(dir.Join("log"));
   ChainBuilder c("edge-p1");
