@@ -345,9 +345,8 @@ void ReportCache::PutPiece(uint64_t owner, uint64_t generation, const std::strin
 }
 
 void ReportCache::Intern(TallyPiece* piece, const std::vector<std::string>& raw_keys) {
-  constexpr size_t kMaxIds = 1 << 20;
   std::lock_guard<std::mutex> lock(mu_);
-  if (ids_.size() + raw_keys.size() > kMaxIds) {
+  if (ids_.size() + raw_keys.size() > max_ids_) {
     ids_.clear();
     ++table_;
   }

@@ -279,5 +279,14 @@ TEST_F(HubReportCacheTest, NamesFollowTheGeneration) {
   EXPECT_EQ(name_at(5), "Phường 1");  // an older generation never brings back older names
 }
 
+// Pieces numbered by different id tables (the table starts again past its
+// bound, here every few keys) meet in one report: keys are then matched
+// by their text.
+TEST_F(HubReportCacheTest, PiecesOfDifferentIdTablesStillAnswer) {
+  Add(100, 0, 60);
+  cache_ = std::make_unique<ReportCache>(4000000, size_t{128} << 20, 5);
+  Check(60);
+}
+
 }  // namespace
 }  // namespace hailong::hub_test

@@ -91,8 +91,9 @@ struct TallyPiece;
 // entries and max_piece_bytes of pieces (over a bound, everything goes).
 class ReportCache {
  public:
-  explicit ReportCache(size_t max_entries = 4000000, size_t max_piece_bytes = size_t{128} << 20)
-      : max_entries_(max_entries), max_piece_bytes_(max_piece_bytes) {}
+  explicit ReportCache(size_t max_entries = 4000000, size_t max_piece_bytes = size_t{128} << 20,
+                       size_t max_ids = size_t{1} << 20)
+      : max_entries_(max_entries), max_piece_bytes_(max_piece_bytes), max_ids_(max_ids) {}
   using Range = std::vector<std::pair<std::string, std::string>>;
   // The range cached under `key` at (owner, generation), or nullptr.
   std::shared_ptr<const Range> Find(uint64_t owner, uint64_t generation, const std::string& key);
@@ -107,7 +108,7 @@ class ReportCache {
   // Gives each of the piece's keys its id: equal keys get equal ids in
   // pieces of the same id table (TallyPiece::table). The table outlives
   // generations (keys name offices and values, not figures); it starts
-  // again past 1M keys.
+  // again (a new table) past max_ids keys.
   void Intern(TallyPiece* piece, const std::vector<std::string>& raw_keys);
   // Catalogue and sign-in names by store key at (owner, generation): each
   // key's name and found flag set when cached (vectors sized as keys).
@@ -119,7 +120,7 @@ class ReportCache {
  private:
   void ResetLocked(uint64_t owner, uint64_t generation);
   std::mutex mu_;
-  size_t max_entries_, max_piece_bytes_;
+  size_t max_entries_, max_piece_bytes_, max_ids_;
   uint64_t owner_ = 0, generation_ = 0;
   size_t entries_ = 0, piece_bytes_ = 0;
   std::map<std::string, std::shared_ptr<const Range>> ranges_;
