@@ -936,6 +936,11 @@ class JsonSink {
   }
   void Grow(size_t k) { buf_.resize(std::max(buf_.size() * 2, n_ + k)); }
   void Advance(size_t k) { n_ += k; }
+  size_t size() const { return n_; }
+  std::string Since(size_t from) const { return buf_.substr(from, n_ - from); }
+  // The last targets written by WriteRow and their text (",\"target_...").
+  const Targets* targets = nullptr;
+  std::string targets_text;
   std::string Take() {
     buf_.resize(n_);
     return std::move(buf_);
@@ -1051,8 +1056,16 @@ void WriteRow(const Report& report, const ReportRow& row, const HubConfig& confi
   w.Num("decision766_rate", Rate(t.dossiers - t.unsatisfied_dossiers, t.dossiers), dk);
   if (!totals && g == GroupBy::kOffice) {
     const Targets& target = config.TargetsFor(row.office);
-    w.Num("target_satisfaction", target.satisfaction);
-    w.Num("target_participation", target.participation);
+    // Most offices share the default targets: their text is written once.
+    if (out->targets == &target) {
+      out->Put(out->targets_text);
+    } else {
+      const size_t from = out->size();
+      w.Num("target_satisfaction", target.satisfaction);
+      w.Num("target_participation", target.participation);
+      out->targets = &target;
+      out->targets_text = out->Since(from);
+    }
     w.Bool("below_satisfaction_target",
            t.ratings > 0 && Rate(t.satisfied, t.ratings) < target.satisfaction);
     w.Bool("below_participation_target",
