@@ -80,9 +80,14 @@ void RebuildTallies::Add(Dimension dim, std::string_view office, std::string_vie
   if (last.page == nullptr || last.office != o || last.day != y) {
     const size_t row = size_t{o} * kDimensionCount + static_cast<size_t>(d);
     if (row >= grid_.size()) grid_.resize(row + 1);
-    std::vector<Page*>& days = grid_[row];
-    if (y >= days.size()) days.resize(y + 1, nullptr);
-    Page*& page = days[y];
+    std::vector<std::unique_ptr<DayBlock>>& blocks = grid_[row];
+    if (y / 64 >= blocks.size()) blocks.resize(y / 64 + 1);
+    std::unique_ptr<DayBlock>& block = blocks[y / 64];
+    if (block == nullptr) {
+      block = std::make_unique<DayBlock>();
+      block->fill(nullptr);
+    }
+    Page*& page = (*block)[y % 64];
     if (page == nullptr) {
       page = &pages_.emplace_back();
       page->dim = static_cast<uint8_t>(d);

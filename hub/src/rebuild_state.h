@@ -9,8 +9,10 @@
 // Thread safety: none; the rebuilding thread owns it.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -73,8 +75,11 @@ class RebuildTallies {
   std::string last_value_[kDimensionCount];
   uint32_t last_value_id_[kDimensionCount];
   std::deque<Page> pages_;  // stable addresses
-  // The page of (office, dim) at [day]: grid_[office * kDimensionCount + dim].
-  std::vector<std::vector<Page*>> grid_;
+  // The page of (office, dim, day): grid_[office * kDimensionCount + dim],
+  // then blocks of 64 days (day ids keep growing over many years; a row
+  // holds only the blocks it uses).
+  using DayBlock = std::array<Page*, 64>;
+  std::vector<std::vector<std::unique_ptr<DayBlock>>> grid_;
   Last last_[kDimensionCount];
   std::string last_office_, last_day_;
   uint32_t last_office_id_ = UINT32_MAX, last_day_id_ = UINT32_MAX;

@@ -208,18 +208,26 @@ struct Cell {
   Tally delta;
 };
 
-// Cells over offices that need escaping, days across two months, many
+// Cells over offices that need escaping, days across four months, many
 // values (past the linear lookup), and deltas that cancel out.
 std::vector<Cell> RandomCells(uint32_t seed, size_t n) {
   std::mt19937 rng(seed);
   const std::vector<std::string> offices = {"p1", "p/2", "xã-3"};
-  const std::vector<std::string> days = {"2026-01-30", "2026-01-31", "2026-02-01"};
+  std::vector<std::string> days;  // 100 days over four months: day ids past one block of 64
+  for (int month = 1; month <= 4; ++month) {
+    for (int day = 1; day <= 25; ++day) {
+      char text[16];
+      std::snprintf(text, sizeof text, "2026-%02d-%02d", month, day);
+      days.emplace_back(text);
+    }
+  }
   std::vector<Cell> cells;
   for (size_t i = 0; i < n; ++i) {
     Cell c;
     c.dim = static_cast<Dimension>(rng() % kDimensionCount);
     c.office = offices[rng() % offices.size()];
-    c.day = days[rng() % days.size()];
+    // Half on three busy days (pages past the linear lookup), half spread.
+    c.day = rng() % 2 ? days[rng() % 3] : days[rng() % days.size()];
     c.value = c.dim == Dimension::kOffice ? "" : Id("v", rng() % 40);
     c.delta = Tally::OneRating(static_cast<uint8_t>(rng() % 4), rng() % 2, rng() % 3 == 0);
     c.delta.dossiers = rng() % 3;
@@ -233,7 +241,7 @@ std::vector<Cell> RandomCells(uint32_t seed, size_t n) {
 }
 
 TEST(RebuildTalliesTest, WritesTheSamePagesAsTheOverlay) {
-  const auto cells = RandomCells(7, 3000);
+  const auto cells = RandomCells(7, 20000);
   ScratchStore a("overlay"), b("rebuild");
   Overlay overlay(a.store.get());
   RebuildTallies tallies;
