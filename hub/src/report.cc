@@ -295,33 +295,11 @@ struct TallyPiece {
 };
 
 void ReportCache::ResetLocked(uint64_t owner, uint64_t generation) {
-  ranges_.clear();
   pieces_.clear();
   names_.clear();
-  entries_ = 0;
   piece_bytes_ = 0;
   owner_ = owner;
   generation_ = generation;
-}
-
-std::shared_ptr<const ReportCache::Range> ReportCache::Find(uint64_t owner, uint64_t generation,
-                                                            const std::string& key) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (owner != owner_ || generation != generation_) return nullptr;
-  auto it = ranges_.find(key);
-  return it == ranges_.end() ? nullptr : it->second;
-}
-
-void ReportCache::Put(uint64_t owner, uint64_t generation, const std::string& key,
-                      std::shared_ptr<const Range> range) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (owner == owner_ && generation < generation_) return;  // an older answer
-  if (owner != owner_ || generation != generation_ || entries_ + range->size() > max_entries_) {
-    ResetLocked(owner, generation);
-  }
-  if (range->size() > max_entries_) return;
-  entries_ += range->size();
-  ranges_[key] = std::move(range);
 }
 
 std::shared_ptr<const TallyPiece> ReportCache::FindPiece(uint64_t owner, uint64_t generation,
@@ -641,7 +619,7 @@ Status RunReport(const replication::Store& store, const ReportQuery& query, Repo
   // Without a cache, one for this report only (its pieces and ids).
   std::unique_ptr<ReportCache> local;
   if (cache == nullptr) {
-    local = std::make_unique<ReportCache>(0, std::numeric_limits<size_t>::max());
+    local = std::make_unique<ReportCache>(std::numeric_limits<size_t>::max());
     cache = local.get();
   }
   std::vector<std::string> offices = query.offices;

@@ -246,7 +246,7 @@ TEST_F(HubReportCacheTest, ThreadsShareTheCacheAcrossGenerations) {
 // A cache too small for one piece still answers right (it keeps nothing).
 TEST_F(HubReportCacheTest, ACacheTooSmallForAPieceStillAnswers) {
   Add(100, 0, 60);
-  cache_ = std::make_unique<ReportCache>(0, 64);
+  cache_ = std::make_unique<ReportCache>(64);
   Check(40);
 }
 
@@ -284,7 +284,7 @@ TEST_F(HubReportCacheTest, NamesFollowTheGeneration) {
 // by their text.
 TEST_F(HubReportCacheTest, PiecesOfDifferentIdTablesStillAnswer) {
   Add(100, 0, 60);
-  cache_ = std::make_unique<ReportCache>(4000000, size_t{128} << 20, 5);
+  cache_ = std::make_unique<ReportCache>(size_t{128} << 20, 5);
   Check(60);
 }
 

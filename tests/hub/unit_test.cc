@@ -415,24 +415,6 @@ TEST(ReportJsonTest, TextEqualsTheJsonDocument) {
   }
 }
 
-// Cached tally ranges are answers of one owner and generation only.
-TEST(ReportCacheTest, ANewGenerationForgetsTheRanges) {
-  ReportCache cache(3);
-  auto range = std::make_shared<ReportCache::Range>(ReportCache::Range{{"k1", "v1"}, {"k2", "v2"}});
-  cache.Put(1, 7, "r", range);
-  ASSERT_NE(cache.Find(1, 7, "r"), nullptr);
-  EXPECT_EQ(cache.Find(1, 7, "r")->size(), 2u);
-  EXPECT_EQ(cache.Find(1, 8, "r"), nullptr);
-  EXPECT_EQ(cache.Find(2, 7, "r"), nullptr);
-  cache.Put(1, 8, "s", range);
-  EXPECT_EQ(cache.Find(1, 7, "r"), nullptr);
-  EXPECT_EQ(cache.Find(1, 8, "r"), nullptr);
-  // Over the bound: the old ranges go first.
-  cache.Put(1, 8, "t", range);
-  EXPECT_EQ(cache.Find(1, 8, "s"), nullptr);
-  EXPECT_NE(cache.Find(1, 8, "t"), nullptr);
-}
-
 TEST(CsvTest, FormulaInjectionIsNeutralized) {
   EXPECT_EQ(CsvCell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
   EXPECT_EQ(CsvCell("+1"), "'+1");

@@ -86,21 +86,15 @@ struct TallyPiece;
 // generation()): a different period over the same months and days reads
 // memory instead of the store. RunReport keeps its ranges decoded
 // (pieces: one per month, per day, or per run of days of a few offices),
-// so a new period costs additions, not page decoding. Range/Find/Put keep
-// raw (key, value) ranges. Thread-safe. Bounded: at most max_entries raw
-// entries and max_piece_bytes of pieces (over a bound, everything goes).
+// so a new period costs additions, not page decoding. Thread-safe.
+// Bounded: at most max_piece_bytes of pieces (over the bound, everything
+// goes).
 class ReportCache {
  public:
-  explicit ReportCache(size_t max_entries = 4000000, size_t max_piece_bytes = size_t{128} << 20,
-                       size_t max_ids = size_t{1} << 20)
-      : max_entries_(max_entries), max_piece_bytes_(max_piece_bytes), max_ids_(max_ids) {}
-  using Range = std::vector<std::pair<std::string, std::string>>;
-  // The range cached under `key` at (owner, generation), or nullptr.
-  std::shared_ptr<const Range> Find(uint64_t owner, uint64_t generation, const std::string& key);
-  void Put(uint64_t owner, uint64_t generation, const std::string& key,
-           std::shared_ptr<const Range> range);
+  explicit ReportCache(size_t max_piece_bytes = size_t{128} << 20, size_t max_ids = size_t{1} << 20)
+      : max_piece_bytes_(max_piece_bytes), max_ids_(max_ids) {}
 
-  // The same for decoded pieces (RunReport's own use).
+  // The decoded piece cached under `key` at (owner, generation), or nullptr.
   std::shared_ptr<const TallyPiece> FindPiece(uint64_t owner, uint64_t generation,
                                               const std::string& key);
   void PutPiece(uint64_t owner, uint64_t generation, const std::string& key,
@@ -120,10 +114,9 @@ class ReportCache {
  private:
   void ResetLocked(uint64_t owner, uint64_t generation);
   std::mutex mu_;
-  size_t max_entries_, max_piece_bytes_, max_ids_;
+  size_t max_piece_bytes_, max_ids_;
   uint64_t owner_ = 0, generation_ = 0;
-  size_t entries_ = 0, piece_bytes_ = 0;
-  std::map<std::string, std::shared_ptr<const Range>> ranges_;
+  size_t piece_bytes_ = 0;
   std::unordered_map<std::string, std::shared_ptr<const TallyPiece>> pieces_;
   std::unordered_map<std::string, std::string> names_;
   uint64_t table_ = 1;
