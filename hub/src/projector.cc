@@ -791,7 +791,11 @@ Status Projector::ApplyBatch(const std::string& origin, size_t max_events, bool*
   s = overlay.Flush(&batch);
   if (!s.ok()) return s;
   batch.Put(codec::CursorKey(origin), std::to_string(last));
-  s = options_.log->store()->Write(batch, options_.sync);
+  // A rebuild's batches skip the write-ahead log: until Rebuild() flushes
+  // the memtables and removes the marker, a crash only means rebuilding
+  // again.
+  s = rebuild_ ? options_.log->store()->WriteUnlogged(batch)
+               : options_.log->store()->Write(batch, options_.sync);
   if (!s.ok()) return s;
   if (rebuild_ && rebuild_->tallies.cell_count() > options_.rebuild_max_cells) {
     s = rebuild_->WriteTallies(options_.log->store(), kRebuildWriteOps);
@@ -875,6 +879,10 @@ Status Projector::Rebuild() {
   if (s.ok()) s = rebuild_->WriteAll(store, kRebuildWriteOps);
   rebuild_.reset();
   generation_.fetch_add(1, std::memory_order_release);
+  if (!s.ok()) return s;
+  // The rebuild's writes skipped the write-ahead log: on disk before the
+  // marker goes.
+  s = store->Flush();
   if (!s.ok()) return s;
   WriteBatch done;
   done.Delete(kRebuildMarkerKey);

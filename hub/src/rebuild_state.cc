@@ -219,7 +219,7 @@ Status RebuildTallies::WriteTo(replication::Store* store, bool merge, size_t max
       return Status::OK();
     }
     if (batch.Count() < max_ops) return Status::OK();
-    Status s = store->Write(batch, false);
+    Status s = store->WriteUnlogged(batch);
     batch.Clear();
     return s;
   };
@@ -273,7 +273,7 @@ Status RebuildTallies::WriteTo(replication::Store* store, bool merge, size_t max
     if (!s.ok()) return s;
   }
   if (batch.Count() > 0) {
-    Status s = store->Write(batch, false);
+    Status s = store->WriteUnlogged(batch);
     if (!s.ok()) return s;
   }
   pages_.clear();
@@ -345,7 +345,7 @@ Status RebuildState::Chunk(replication::Store* store, std::string_view office, i
 Status RebuildState::Spill(replication::Store* store, replication::WriteBatch* batch,
                            size_t max_ops, bool last) {
   if (batch->Count() == 0 || (!last && batch->Count() < max_ops)) return Status::OK();
-  Status s = store->Write(*batch, false);
+  Status s = store->WriteUnlogged(*batch);
   batch->Clear();
   return s;
 }

@@ -77,19 +77,21 @@ class RocksStore final : public Store {
   }
 
   Status Write(const WriteBatch& batch, bool sync) override {
-    rocksdb::WriteBatch wb;
-    for (const auto& op : batch.ops()) {
-      rocksdb::Status s = op.is_range    ? wb.DeleteRange(op.key, op.value)
-                          : op.is_delete ? wb.Delete(op.key)
-                                         : wb.Put(op.key, op.value);
-      if (!s.ok()) return FromRocks(s, "batch");
-    }
     rocksdb::WriteOptions wo;
     wo.sync = sync;
-#ifdef HAILONG_SERIALIZE_WRITES
-    std::lock_guard<std::mutex> serialized(write_mu_);
-#endif
-    return FromRocks(db_->Write(wo, &wb), "write");
+    return WriteWith(wo, batch);
+  }
+
+  Status WriteUnlogged(const WriteBatch& batch) override {
+    rocksdb::WriteOptions wo;
+    wo.disableWAL = true;
+    return WriteWith(wo, batch);
+  }
+
+  Status Flush() override {
+    rocksdb::FlushOptions fo;
+    fo.wait = true;
+    return FromRocks(db_->Flush(fo), "flush");
   }
 
   Status Scan(std::string_view begin, std::string_view end,
@@ -154,6 +156,20 @@ class RocksStore final : public Store {
   }
 
  private:
+  Status WriteWith(const rocksdb::WriteOptions& wo, const WriteBatch& batch) {
+    rocksdb::WriteBatch wb;
+    for (const auto& op : batch.ops()) {
+      rocksdb::Status s = op.is_range    ? wb.DeleteRange(op.key, op.value)
+                          : op.is_delete ? wb.Delete(op.key)
+                                         : wb.Put(op.key, op.value);
+      if (!s.ok()) return FromRocks(s, "batch");
+    }
+#ifdef HAILONG_SERIALIZE_WRITES
+    std::lock_guard<std::mutex> serialized(write_mu_);
+#endif
+    return FromRocks(db_->Write(wo, &wb), "write");
+  }
+
 #ifdef HAILONG_SERIALIZE_WRITES
   std::mutex write_mu_;
 #endif

@@ -1,6 +1,10 @@
-// The hailong-hub command line: --help, --version, and the configuration
-// errors that stop it with exit status 2 and name the key.
+// The hailong-hub command line: --help, --version, the configuration
+// errors that stop it with exit status 2 and name the key, and --rebuild,
+// also killed half way.
 #include <gtest/gtest.h>
+#include <signal.h>
+
+#include <thread>
 
 #include "hailong/schema/version.h"
 #include "hailong/testing/process.h"
@@ -75,6 +79,66 @@ TEST(HubCliTest, RebuildOnAnEmptyDataDirectory) {
   auto r = hub.Run({"--rebuild"});
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("rebuilt read models"), std::string::npos) << r.output;
+}
+
+// A rebuild writes its read models without the write-ahead log and flushes
+// them before it removes its marker. Killed at any point (SIGKILL: what was
+// only in memory is gone), the hub finds the marker at its next start,
+// rebuilds again, and its reports equal those it had before.
+TEST(HubCliTest, ARebuildKilledHalfWayIsRedoneAtTheNextStart) {
+  HubProcess hub;
+  hub.Start();
+  ChainBuilder chain("edge-p1");
+  const int64_t start = VnTime("2026-01-05", 8);
+  constexpr int kEvents = 100000, kPerPush = 2000;  // pushes under 1 MiB
+  std::vector<std::string> events;
+  for (int i = 0; i < kEvents; ++i) {
+    RatingSpec r;
+    r.counter = "q" + std::to_string(1 + i % 4);
+    r.officer = "o" + std::to_string(1 + i % 7);
+    r.classification = i % 5 == 0   ? fb::Classification::Unsatisfied
+                       : i % 3 == 0 ? fb::Classification::Neutral
+                                    : fb::Classification::Satisfied;
+    r.time_ms = start + int64_t{i} * 97000;  // about 112 days
+    events.push_back(chain.Next(Rating(r), r.time_ms, "dev-1:" + std::to_string(i)));
+    if (events.size() == kPerPush || i + 1 == kEvents) {
+      ASSERT_EQ(hub.Push(kTokenP1, "edge-p1", Frames(events)).status, 200);
+      events.clear();
+    }
+  }
+  const std::string report = "/api/v1/report?from=2026-01-01&to=2026-12-31&group_by=day";
+  auto rows = [&] {
+    Session admin = Login(hub, "admin");
+    EXPECT_TRUE(WaitCaughtUp(hub, admin));
+    auto r = hub.Get(report, admin.Read());
+    EXPECT_EQ(r.status, 200) << r.body;
+    return nlohmann::json::parse(r.body, nullptr, false)["rows"];
+  };
+  const nlohmann::json before = rows();
+  ASSERT_GT(before.size(), 100u);
+  hub.Stop();
+
+  int killed_half_way = 0;
+  for (int delay_ms : {60, 150, 300, 600, 1200}) {
+    testing::ProcessOptions po;
+    po.argv = {HAILONG_HUB_BIN, "--config", hub.config_path(), "--rebuild"};
+    po.log_file = hub.dir().Join("rebuild-" + std::to_string(delay_ms) + ".log");
+    std::unique_ptr<testing::Process> rebuild;
+    ASSERT_TRUE(testing::Process::Start(po, &rebuild).ok());
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    if (rebuild->Running()) {
+      ++killed_half_way;
+      rebuild->Signal(SIGKILL);
+    }
+    int code = 0;
+    ASSERT_TRUE(rebuild->Wait(std::chrono::seconds(60), &code).ok());
+    hub.Start();
+    EXPECT_EQ(rows(), before) << "after a rebuild killed at " << delay_ms << " ms";
+    hub.Stop();
+  }
+  // At least one kill came while it was still at work (a rebuild of 100,000
+  // events takes longer than 60 ms).
+  EXPECT_GE(killed_half_way, 1);
 }
 
 }  // namespace

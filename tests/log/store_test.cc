@@ -49,6 +49,28 @@ TEST(StoreTest, WriteGetScanLastAndCheckpoint) {
   EXPECT_GT(store->DiskBytes(), 0u);
 }
 
+// Unlogged writes (a rebuild's) are read back at once, and after Flush()
+// they are in table files: a reopened store has them. (That a SIGKILL
+// before the flush loses them, and the rebuild is redone, is
+// HubCliTest.ARebuildKilledHalfWayIsRedoneAtTheNextStart.)
+TEST(StoreTest, UnloggedWritesAreReadAtOnceAndKeptAfterFlush) {
+  hailong::testing::TempDir tmp("store");
+  std::unique_ptr<Store> store;
+  ASSERT_TRUE(Store::Open(StoreOptions(), tmp.Join("db"), &store).ok());
+  WriteBatch b;
+  b.Put("x/1", "một");
+  b.DeleteRange("x/2", "x/3");
+  ASSERT_TRUE(store->WriteUnlogged(b).ok());
+  std::string v;
+  ASSERT_TRUE(store->Get("x/1", &v).ok());
+  EXPECT_EQ(v, "một");
+  ASSERT_TRUE(store->Flush().ok());
+  store.reset();
+  ASSERT_TRUE(Store::Open(StoreOptions(), tmp.Join("db"), &store).ok());
+  ASSERT_TRUE(store->Get("x/1", &v).ok());
+  EXPECT_EQ(v, "một");
+}
+
 TEST(StoreTest, MissingStoreIsAnErrorWithoutCreate) {
   hailong::testing::TempDir tmp("store");
   StoreOptions o;

@@ -66,6 +66,14 @@ class Store {
   virtual Status Get(std::string_view key, std::string* value) const = 0;
   // sync=true returns only after the write-ahead log is fsync'd.
   virtual Status Write(const WriteBatch& batch, bool sync) = 0;
+  // Writes without the write-ahead log, for bulk writes that can be redone
+  // (a read-model rebuild): cheaper, but a crash loses it unless Flush()
+  // returned OK after it. Never for anything acknowledged or a cursor that
+  // must survive on its own.
+  virtual Status WriteUnlogged(const WriteBatch& batch) = 0;
+  // Flushes the memtables to table files and waits: every write before it,
+  // unlogged ones included, is then on disk.
+  virtual Status Flush() = 0;
 
   // Visits keys in [begin, end) in order (end "" = no bound) until the
   // visitor returns false. The views are valid only during the call.
