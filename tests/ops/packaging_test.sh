@@ -58,7 +58,7 @@ for d in "$edge" "$hub"; do
   grep -q 'adduser --system' "$ctl/postinst" || fail "$(basename "$d"): postinst does not create the user"
   ! grep -q '@[A-Z_]*@' "$ctl/postinst" "$ctl/prerm" || fail "$(basename "$d"): unexpanded @VAR@"
 done
-[[ "$(field "$edge" Depends)" == *libpaho-mqttpp3* ]] || fail "the edge does not depend on Paho MQTT C++"
+[[ "$(field "$edge" Depends)" == *libpaho-mqtt1.3* ]] || fail "the edge does not depend on Paho MQTT (libpaho-mqtt3as)"
 [[ "$(field "$hub" Depends)" == *libxlsxwriter* ]] || fail "the hub does not depend on libxlsxwriter"
 grep -q 'hailong-mosquitto@\*.service' "$scratch/control-hailong-edge/prerm" ||
   fail "the edge's prerm does not stop the office broker"
