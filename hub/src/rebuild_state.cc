@@ -12,9 +12,10 @@ namespace {
 // Pages with more values than this look them up in a hash map.
 constexpr size_t kLinearValues = 24;
 
-// Equality without std::string_view::compare's out-of-line call.
+// Equality without std::string_view::compare's out-of-line call. (An empty
+// view may hold a null pointer, which memcmp must not be given.)
 bool Same(std::string_view a, const std::string& b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size()) == 0;
+  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size()) == 0);
 }
 }  // namespace
 

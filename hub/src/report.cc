@@ -892,6 +892,7 @@ class JsonSink {
     ++n_;
   }
   [[gnu::always_inline]] void Put(std::string_view v) {
+    if (v.empty()) return;  // its data() may be null, which memcpy must not get
     std::memcpy(Room(v.size()), v.data(), v.size());
     n_ += v.size();
   }
@@ -979,7 +980,7 @@ class RowWriter {
     }
     char* at = out_->Room(v.size() + 2);
     at[0] = '"';
-    std::memcpy(at + 1, v.data(), v.size());
+    if (!v.empty()) std::memcpy(at + 1, v.data(), v.size());  // data() may be null when empty
     at[v.size() + 1] = '"';
     out_->Advance(v.size() + 2);
   }
