@@ -69,24 +69,6 @@ const char* CatalogueKindOf(GroupBy g) {
   }
 }
 
-// a += b, field by field (inlined: the sums add thousands per report).
-inline void AddTally(Tally* a, const Tally& b) {
-  a->ratings += b.ratings;
-  a->satisfied += b.satisfied;
-  a->neutral += b.neutral;
-  a->unsatisfied += b.unsatisfied;
-  a->unclassified += b.unclassified;
-  a->with_comment += b.with_comment;
-  a->with_phone += b.with_phone;
-  a->excluded += b.excluded;
-  a->dossiers += b.dossiers;
-  a->rated_dossiers += b.rated_dossiers;
-  a->unsatisfied_dossiers += b.unsatisfied_dossiers;
-  a->returned += b.returned;
-  a->returned_on_time += b.returned_on_time;
-}
-static_assert(Tally::kFields == 13, "AddTally adds every field of Tally");
-
 // Names of rows: catalogue entries (cat/<kind>/<id> -> {"name": ...}) and,
 // for officers the catalogue does not name, the name they signed in with
 // at a counter; through the cache's names when there is one (one lock per
@@ -163,7 +145,7 @@ void AppendRows(Names& names, GroupBy g,
     row.office = k.first;
     row.key = k.second;
     row.tally = tally;
-    AddTally(&out->totals, tally);
+    out->totals.Add(tally);
     out->rows.push_back(std::move(row));
   }
   names.Fill(g, &out->rows);
@@ -553,7 +535,7 @@ class PieceBuilder {
         raw_keys_.push_back(raw_);
       }
       p.cells.push_back(TallyPiece::Cell{index, period_index, t});
-      if (!unique_keys_) AddTally(&p.sums[index], t);
+      if (!unique_keys_) p.sums[index].Add(t);
     });
   }
   // The piece, its keys numbered by the cache's id table.
@@ -763,7 +745,7 @@ Status RunReport(const replication::Store& store, const ReportQuery& query, Repo
     if (!by_period) {
       const bool summed = !p->sums.empty();
       for (size_t i = 0; i < slots.size(); ++i) {
-        if (slots[i] != nullptr) AddTally(slots[i], summed ? p->sums[i] : p->cells[i].tally);
+        if (slots[i] != nullptr) slots[i]->Add(summed ? p->sums[i] : p->cells[i].tally);
       }
       continue;
     }
@@ -776,7 +758,7 @@ Status RunReport(const replication::Store& store, const ReportQuery& query, Repo
         slot = &groups[{std::string(),
                         query.group_by == GroupBy::kDay ? period : period.substr(0, 7)}];
       }
-      AddTally(slot, c.tally);
+      slot->Add(c.tally);
     }
   }
   AppendRows(names, query.group_by, groups, out);
