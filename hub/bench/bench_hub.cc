@@ -211,6 +211,19 @@ std::string LoginCookie(uint16_t port, const std::string& password) {
   return cookie.substr(0, cookie.find(';'));
 }
 
+// The title, the table head and the rebuild's rows, as every run prints them.
+void PrintRebuildRows(uint64_t events, int offices, const char* kind, double rebuild_rate,
+                      double scan_rate, double rebuild_cpu_rate) {
+  std::printf("# hailong-bench-hub %s: %llu events, %d offices, one year%s\n\n", kVersion,
+              static_cast<unsigned long long>(events), offices, kind);
+  std::printf("| figure | value | target | ceiling / peer measured in this run | ratio |\n");
+  std::printf("|---|---:|---:|---:|---:|\n");
+  std::printf("| rebuild, events / s | %.0f | >= 1000000 | %.0f verified scan / s | %.2f |\n",
+              rebuild_rate, scan_rate, rebuild_rate / scan_rate);
+  std::printf("| rebuild, events per CPU-second (process) | %.0f | - | - | - |\n",
+              rebuild_cpu_rate);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -316,14 +329,8 @@ int main(int argc, char** argv) {
 
   if (rebuild_only) {
     if (!keep) fs::remove_all(dir);
-    std::printf("# hailong-bench-hub %s: %llu events, %d offices, one year (rebuild only)\n\n",
-                kVersion, static_cast<unsigned long long>(rebuilt), offices);
-    std::printf("| figure | value | target | ceiling / peer measured in this run | ratio |\n");
-    std::printf("|---|---:|---:|---:|---:|\n");
-    std::printf("| rebuild, events / s | %.0f | >= 1000000 | %.0f verified scan / s | %.2f |\n",
-                rebuild_rate, scan_rate, rebuild_rate / scan_rate);
-    std::printf("| rebuild, events per CPU-second (process) | %.0f | - | - | - |\n",
-                rebuild_cpu_rate);
+    PrintRebuildRows(rebuilt, offices, " (rebuild only)", rebuild_rate, scan_rate,
+                     rebuild_cpu_rate);
     return 0;
   }
 
@@ -444,14 +451,8 @@ int main(int argc, char** argv) {
   }
   if (!keep) fs::remove_all(dir);
 
-  std::printf("# hailong-bench-hub %s: %llu events, %d offices, one year%s\n\n", kVersion,
-              static_cast<unsigned long long>(rebuilt), offices, quick ? " (quick)" : "");
-  std::printf("| figure | value | target | ceiling / peer measured in this run | ratio |\n");
-  std::printf("|---|---:|---:|---:|---:|\n");
-  std::printf("| rebuild, events / s | %.0f | >= 1000000 | %.0f verified scan / s | %.2f |\n",
-              rebuild_rate, scan_rate, rebuild_rate / scan_rate);
-  std::printf("| rebuild, events per CPU-second (process) | %.0f | - | - | - |\n",
-              rebuild_cpu_rate);
+  PrintRebuildRows(rebuilt, offices, quick ? " (quick)" : "", rebuild_rate, scan_rate,
+                   rebuild_cpu_rate);
   if (wrk.ran) {
     std::printf("| report by office over a year, p50 ms (200 connections) | %.2f | - | - | - |\n",
                 wrk.p50_ms);
