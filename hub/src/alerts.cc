@@ -26,6 +26,8 @@ const char* KindName(fb::AlertKind kind) {
       return "open_follow_ups";
     case fb::AlertKind::ReplicationLag:
       return "replication_lag";
+    case fb::AlertKind::ForgedEvents:
+      return "forged_events";
   }
   return "unknown";
 }
@@ -54,6 +56,11 @@ std::string EnglishMessage(const std::string& kind, const std::string& office,
   if (kind == "open_follow_ups") {
     return "Office " + office + ": " + std::to_string(count) + " open follow-ups";
   }
+  if (kind == "forged_events") {
+    return "Node " + node + " (office " + office + ") sent " + std::to_string(count) +
+           " events it may not make (" + std::to_string(total) +
+           " in all); they are kept as evidence and count in no figure";
+  }
   return "Node " + node + " (office " + office + ") is behind: " + std::to_string(count) +
          " events, " + std::to_string(seconds) + " s";
 }
@@ -61,8 +68,8 @@ std::string EnglishMessage(const std::string& kind, const std::string& office,
 }  // namespace
 
 Alerts::Alerts(const HubConfig* config, const Clock* clock, replication::EventLog* log,
-               NodeRegistry* nodes, Metrics* metrics)
-    : config_(config), clock_(clock), log_(log), nodes_(nodes), metrics_(metrics) {
+               NodeRegistry* nodes, Metrics* metrics, AuditLog* audit)
+    : config_(config), clock_(clock), log_(log), nodes_(nodes), metrics_(metrics), audit_(audit) {
   metrics_->Describe("hailong_hub_alerts_total", "counter", "Alert steps, by kind and step.");
 }
 
@@ -84,6 +91,10 @@ void Alerts::Apply(uint64_t seq, const fb::Event& e) {
       a.message = Str(r.message());
       a.steps.push_back(Step{"raised", "", "", e.time_ms(), seq});
       if (alerts_.count(a.id)) return;
+      if (r.kind() == fb::AlertKind::ForgedEvents) {
+        uint64_t& covered = forged_covered_[a.node];
+        covered = std::max(covered, a.total);
+      }
       open_[a.Key()] = a.id;
       disarmed_.erase(a.Key());
       alerts_[a.id] = std::move(a);
@@ -158,9 +169,12 @@ void Alerts::Stop() {
 
 void Alerts::OnApplied(const AppliedBatch& batch) {
   const AlertsConfig& c = config_->alerts;
-  if (!c.unsatisfied_enabled && !c.follow_ups_enabled && !c.lag_enabled) return;
+  if (!c.unsatisfied_enabled && !c.follow_ups_enabled && !c.lag_enabled && batch.refused == 0) {
+    return;
+  }
   {
     std::lock_guard<std::mutex> lock(mu_);
+    if (batch.refused > 0) dirty_forged_ = true;
     if (batch.ratings > 0) dirty_offices_.insert(batch.offices.begin(), batch.offices.end());
     if (batch.follow_ups > 0) dirty_follow_ups_ = true;
     wake_ = true;
@@ -180,9 +194,12 @@ void Alerts::Run() {
     std::set<std::string> offices;
     offices.swap(dirty_offices_);
     const bool follow_ups = dirty_follow_ups_ || periodic;
+    const bool forged = dirty_forged_ || periodic;
     dirty_follow_ups_ = false;
+    dirty_forged_ = false;
     wake_ = false;
     lock.unlock();
+    if (forged) CheckForged();
     CheckAll(periodic, std::move(offices), follow_ups);
     // At most one pass per 200 ms: a busy projector wakes us per batch.
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
@@ -364,6 +381,8 @@ json Alerts::View(const Alert& a, bool notes) const {
   } else if (a.kind == "replication_lag") {
     v["lag_events"] = a.count;
     v["lag_seconds"] = a.seconds;
+  } else if (a.kind == "forged_events") {
+    v["total"] = a.total;
   }
   for (const Step& s : a.steps) {
     json j{{"action", s.action}, {"at", FormatRfc3339(s.at_ms)}, {"seq", s.seq}};

@@ -2,7 +2,13 @@
 //  - unsatisfied_share: an office's share of unsatisfied ratings over the
 //    last window (read from the rating index the projector keeps);
 //  - open_follow_ups: an office's open follow-ups;
-//  - replication_lag: a node's lag as the NodeRegistry reports it.
+//  - replication_lag: a node's lag as the NodeRegistry reports it;
+//  - forged_events: a node sent events it may not make (refused by the
+//    projector, event_authorization.h); always on. Raised when the node's
+//    refused events outnumber the `total` of its last forged_events alert
+//    (so neither a restart nor a rebuild raises it twice). Each refused
+//    event also gets an audit entry (written once: a marker
+//    x/hub/refused_audited/<origin> is written with the entry).
 // A check that passes its threshold raises an alert unless one for the
 // same check and office (node) is still open; after an alert is closed the
 // check must first be seen below its threshold before it raises again.
@@ -30,6 +36,7 @@
 #include <thread>
 #include <vector>
 
+#include "audit.h"
 #include "hailong/hub/config.h"
 #include "hailong/hub/projector.h"
 #include "hailong/replication/event_log.h"
@@ -42,8 +49,9 @@ namespace hailong::hub {
 
 class Alerts {
  public:
+  // `audit` may be null (no audit entries for refused events).
   Alerts(const HubConfig* config, const Clock* clock, replication::EventLog* log,
-         NodeRegistry* nodes, Metrics* metrics);
+         NodeRegistry* nodes, Metrics* metrics, AuditLog* audit);
   ~Alerts();
 
   // Reads every alert event of the private origin (before Start).
@@ -85,6 +93,8 @@ class Alerts {
   nlohmann::json View(const Alert& a, bool notes) const;
   void Run();
   void CheckAll(bool periodic, std::set<std::string> offices, bool follow_ups);
+  // forged_events: audit entries and alerts for newly refused events (forged_events.cc).
+  void CheckForged();
   // Raises (or, when !passed, re-arms) the check `key`.
   void Outcome(const std::string& key, bool passed, fb::AlertRaisedT raised);
   void Publish(const Alert& a, const std::string& step);
@@ -94,6 +104,7 @@ class Alerts {
   replication::EventLog* log_;
   NodeRegistry* nodes_;
   Metrics* metrics_;
+  AuditLog* audit_;
   LiveUpdates* live_ = nullptr;
   std::unique_ptr<Webhook> webhook_;
 
@@ -104,10 +115,14 @@ class Alerts {
   std::set<std::string> disarmed_;           // closed while still passing
   std::set<std::string> dirty_offices_;      // guarded by mu_
   bool dirty_follow_ups_ = false;            // guarded by mu_
-  bool wake_ = false;                        // guarded by mu_
-  bool stop_ = true;                         // guarded by mu_
-  uint64_t next_id_ = 0;                     // guarded by mu_
-  std::mutex act_mu_;                        // one Act at a time
+  bool dirty_forged_ = true;                 // guarded by mu_
+  // forged_events: per node, the refused events its alerts covered (the
+  // largest `total` raised).
+  std::map<std::string, uint64_t> forged_covered_;  // guarded by mu_
+  bool wake_ = false;                               // guarded by mu_
+  bool stop_ = true;                                // guarded by mu_
+  uint64_t next_id_ = 0;                            // guarded by mu_
+  std::mutex act_mu_;                               // one Act at a time
   std::thread thread_;
 };
 

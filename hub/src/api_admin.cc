@@ -97,15 +97,16 @@ HttpReply Api::CatalogueList(Call& call) {
   // Officers the catalogue does not name, with the name they signed in with
   // at a counter ("source": "sign_in").
   if (kind.empty() || kind == "officer") {
-    std::set<std::string> named;
+    // (office, id); office "" names the officer in every office.
+    std::set<std::pair<std::string, std::string>> named;
     for (const json& e : entries) {
-      if (e.value("kind", "") == "officer") named.insert(e.value("id", ""));
+      if (e.value("kind", "") == "officer") named.emplace(e.value("office", ""), e.value("id", ""));
     }
     const auto signed_in = SignInNames::All(
         *ctx_->log->store(), [&](const std::string& o) { return MaySeeOffice(call, o); });
     for (const auto& [office, officers] : signed_in) {
       for (const auto& [id, name] : officers) {
-        if (named.count(id)) continue;
+        if (named.count({office, id}) || named.count({"", id})) continue;
         entries.push_back(json{{"kind", "officer"},
                                {"id", id},
                                {"name", name},

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "api.h"
+#include "catalogue_entries.h"
 #include "codec.h"
 #include "hailong/schema/event_json.h"
 
@@ -60,11 +61,9 @@ bool Api::ParseReportQuery(Call& call, ReportQuery* query, HttpReply* error) {
 std::string Api::OfficeLabel(const ReportQuery& query) const {
   if (query.offices.size() != 1) return "Tất cả đơn vị";
   const std::string& id = query.offices[0];
-  std::string v;
-  if (ctx_->log->store()->Get(codec::CatalogueKey("office", id), &v).ok()) {
-    json j = json::parse(v, nullptr, false);
-    if (j.is_object() && !j.value("name", "").empty())
-      return j["name"].get<std::string>() + " (" + id + ")";
+  const json j = FindCatalogueEntry(*ctx_->log->store(), "office", "", id);
+  if (j.is_object() && !j.value("name", "").empty()) {
+    return j["name"].get<std::string>() + " (" + id + ")";
   }
   return id;
 }

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api.h"
+#include "catalogue_entries.h"
 #include "codec.h"
 #include "hailong/devices/payload.h"
 #include "hailong/devices/template.h"
@@ -72,15 +73,15 @@ bool Api::KnownOffice(const std::string& office) const {
   const replication::Store& store = *ctx_->log->store();
   std::string v;
   if (store.Get(codec::OfficeKey(office), &v).ok()) return true;
-  json entry = LoadJson(store, codec::CatalogueKey("office", office));
+  json entry = FindCatalogueEntry(store, "office", "", office);
   return entry.is_object() && !entry.value("retired", false);
 }
 
 json Api::CounterTemplate(const std::string& office, const std::string& counter) const {
   const replication::Store& store = *ctx_->log->store();
   std::string id;
-  json entry = LoadJson(store, codec::CatalogueKey("counter", counter));
-  if (entry.is_object() && (entry.value("office", "").empty() || entry["office"] == office)) {
+  json entry = FindCatalogueEntry(store, "counter", office, counter);
+  if (entry.is_object()) {
     id = entry["attributes"].value("phone_template", entry["attributes"].value("template", ""));
   }
   const auto templates = Templates();
@@ -108,8 +109,8 @@ HttpReply Api::SurveyContext(Call& call, const std::string& office, const std::s
     return Error(call, 404, "không tìm thấy quầy này", "no such counter");
   }
   const replication::Store& store = *ctx_->log->store();
-  json office_entry = LoadJson(store, codec::CatalogueKey("office", office));
-  json counter_entry = LoadJson(store, codec::CatalogueKey("counter", counter));
+  json office_entry = FindCatalogueEntry(store, "office", "", office);
+  json counter_entry = FindCatalogueEntry(store, "counter", office, counter);
   json duty = LoadJson(store, codec::DutyKey(office, counter));
   json officer = nullptr;
   if (duty.is_object() && !duty.value("officer", "").empty()) {

@@ -8,12 +8,14 @@ using json = nlohmann::json;
 
 Status AuditLog::Record(const std::string& user, const std::string& role,
                         const std::string& address, const std::string& action,
-                        const std::string& target, const json& detail) {
+                        const std::string& target, const json& detail,
+                        replication::WriteBatch* with) {
   const int64_t now = clock_->NowMs();
   json entry{{"at", FormatRfc3339(now)}, {"user", user},     {"role", role},
              {"address", address},       {"action", action}, {"target", target},
              {"detail", detail}};
-  replication::WriteBatch batch;
+  replication::WriteBatch own;
+  replication::WriteBatch& batch = with != nullptr ? *with : own;
   // The counter makes keys unique within a millisecond (and across restarts
   // the time moves on).
   batch.Put(codec::AuditKey(now, counter_.fetch_add(1)), codec::Dump(entry));

@@ -174,8 +174,30 @@ bool RatingChunkTime(std::string_view key, std::string_view prefix, int64_t* sta
 
 std::string FollowUpKey(std::string_view id) { return std::string(kFollowUpPrefix) + KeyPart(id); }
 
-std::string CatalogueKey(std::string_view kind, std::string_view id) {
-  return std::string(kCataloguePrefix) + std::string(kind) + "/" + KeyPart(id);
+std::string CatalogueKey(std::string_view kind, std::string_view office, std::string_view id) {
+  std::string key(kCataloguePrefix);
+  AppendKeyPart(&key, kind);
+  key += '/';
+  AppendKeyPart(&key, office);
+  key += '/';
+  AppendKeyPart(&key, id);
+  return key;
+}
+
+std::string RefusalsAuditedKey(std::string_view origin) {
+  return "x/hub/refused_audited/" + KeyPart(origin);
+}
+
+std::string RefusedCountKey(std::string_view origin) {
+  return std::string(kRefusedCountPrefix) + KeyPart(origin);
+}
+
+std::string RefusedEventKey(std::string_view origin, uint64_t n) {
+  return RefusedEventPrefix(origin) + SeqPart(n);
+}
+
+std::string RefusedEventPrefix(std::string_view origin) {
+  return "x/hub/p/rx/" + KeyPart(origin) + "/";
 }
 
 std::string TemplateKey(std::string_view id) { return std::string(kTemplatePrefix) + KeyPart(id); }

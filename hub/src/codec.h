@@ -37,7 +37,8 @@ bool GetString(std::string_view* in, std::string* s);
 // x/hub/model_format -> the layout version of the read models below (kept
 // across a rebuild; a hub that finds another version rebuilds at start).
 inline constexpr std::string_view kModelFormatKey = "x/hub/model_format";
-inline constexpr std::string_view kModelFormat = "2";
+// 3: catalogue entries keyed by office; refused events (rn/, rx/).
+inline constexpr std::string_view kModelFormat = "3";
 // x/hub/p/cur/<origin> -> applied seq (decimal)
 std::string CursorKey(std::string_view origin);
 inline constexpr std::string_view kCursorPrefix = "x/hub/p/cur/";
@@ -92,11 +93,20 @@ bool RatingChunkTime(std::string_view key, std::string_view prefix, int64_t* sta
 // x/hub/p/fu/<follow-up id> -> JSON
 std::string FollowUpKey(std::string_view id);
 inline constexpr std::string_view kFollowUpPrefix = "x/hub/p/fu/";
-// x/hub/p/cat/<kind>/<id> -> JSON; x/hub/p/tpl/<id> -> JSON
-std::string CatalogueKey(std::string_view kind, std::string_view id);
+// x/hub/p/cat/<kind>/<office>/<id> -> JSON (office "" for district-wide
+// entries and for every office entry); x/hub/p/tpl/<id> -> JSON
+std::string CatalogueKey(std::string_view kind, std::string_view office, std::string_view id);
 inline constexpr std::string_view kCataloguePrefix = "x/hub/p/cat/";
 std::string TemplateKey(std::string_view id);
 inline constexpr std::string_view kTemplatePrefix = "x/hub/p/tpl/";
+// Events refused by event_authorization.h, per origin:
+// x/hub/p/rn/<origin> -> how many (decimal);
+// x/hub/p/rx/<origin>/<n 20> -> JSON {"seq","type","reason","time_ms","office"?}
+// of its n-th (n from 1, in seq order).
+std::string RefusedCountKey(std::string_view origin);
+inline constexpr std::string_view kRefusedCountPrefix = "x/hub/p/rn/";
+std::string RefusedEventKey(std::string_view origin, uint64_t n);
+std::string RefusedEventPrefix(std::string_view origin);
 // x/hub/p/duty/<office>/<counter> -> JSON {officer, officer_name, template, since_ms}
 std::string DutyKey(std::string_view office, std::string_view counter);
 
@@ -109,6 +119,9 @@ std::string ReceivedKey(std::string_view origin, uint64_t first_seq);
 // x/hub/sess/<sha256 hex of the session id> -> JSON session
 std::string SessionKey(std::string_view id_hash_hex);
 inline constexpr std::string_view kSessionPrefix = "x/hub/sess/";
+// x/hub/refused_audited/<origin> -> how many of the origin's refused events
+// (x/hub/p/rn/) have their audit entry (decimal; written with the entry)
+std::string RefusalsAuditedKey(std::string_view origin);
 // x/hub/audit/<time ms 20>/<n 20> -> JSON audit entry
 std::string AuditKey(int64_t time_ms, uint64_t n);
 inline constexpr std::string_view kAuditPrefix = "x/hub/audit/";

@@ -66,7 +66,7 @@ Status Hub::Open(const HubConfig& config, std::unique_ptr<Hub>* out) {
   impl->nodes = std::make_unique<NodeRegistry>(&impl->config, impl->log.get(), clock);
   impl->audit = std::make_unique<AuditLog>(impl->log->store(), clock);
   impl->alerts = std::make_unique<Alerts>(&impl->config, clock, impl->log.get(), impl->nodes.get(),
-                                          &impl->metrics);
+                                          &impl->metrics, impl->audit.get());
   s = impl->alerts->Load();
   if (!s.ok()) return s;
   HubContext& c = impl->context;

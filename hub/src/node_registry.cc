@@ -121,6 +121,18 @@ json NodeRegistry::Describe(const NodeConfig& node, const NodeState& s, int64_t 
     lag_seconds = (now - s.last_seen_ms) / 1000.0;
   }
   if (lag_seconds < 0) lag_seconds = 0;
+  // Events stored but refused by the projector (event_authorization.h): a
+  // projection, so a rebuild gives the same count.
+  uint64_t refused_events = 0;
+  json last_refused_event = nullptr;
+  std::string v;
+  if (log_->store()->Get(codec::RefusedCountKey(node.id), &v).ok()) {
+    refused_events = std::strtoull(v.c_str(), nullptr, 10);
+    if (log_->store()->Get(codec::RefusedEventKey(node.id, refused_events), &v).ok()) {
+      last_refused_event = json::parse(v, nullptr, false);
+      if (last_refused_event.is_discarded()) last_refused_event = nullptr;
+    }
+  }
   return json{
       {"id", node.id},
       {"office_id", node.office_id},
@@ -137,7 +149,10 @@ json NodeRegistry::Describe(const NodeConfig& node, const NodeState& s, int64_t 
       {"batches", s.batches},
       {"events_stored", s.events_stored},
       {"events_skipped", s.events_skipped},
-      {"refused", s.refused},
+      {"refused", s.refused + refused_events},
+      {"refused_pushes", s.refused},
+      {"refused_events", refused_events},
+      {"last_refused_event", last_refused_event},
       {"last_error", s.last_error},
       {"last_error_time", TimeOrNull(s.last_error_ms)}};
 }

@@ -5,7 +5,9 @@
 #include <nlohmann/json.hpp>
 #include <unordered_set>
 
+#include "catalogue_entries.h"
 #include "codec.h"
+#include "event_authorization.h"
 #include "hailong/hub/hub.h"
 #include "macros.h"
 #include "names.h"
@@ -76,6 +78,11 @@ class BatchApplier {
   Status Apply(const std::string& origin, uint64_t seq, const fb::Event& e) {
     current_origin_ = origin;
     current_seq_ = seq;
+    // Who may make which event (event_authorization.h): a refused event is
+    // kept as evidence and reaches no figure.
+    const EventVerdict verdict = AuthorizeEvent(Identity(origin), e);
+    if (verdict.refused()) return RecordRefusal(origin, seq, e, verdict);
+    if (!verdict.applies()) return Status::OK();
     switch (e.body_type()) {
       case fb::EventBody::RatingSubmitted:
         return ApplyRating(origin, seq, e, *e.body_as_RatingSubmitted(), false);
@@ -122,6 +129,38 @@ class BatchApplier {
   }
 
  private:
+  const OriginIdentity& Identity(const std::string& origin) {
+    if (!identity_known_ || origin != identity_origin_) {
+      identity_ = IdentifyOrigin(origin, options_.origin_office);
+      identity_origin_ = origin;
+      identity_known_ = true;
+    }
+    return identity_;
+  }
+
+  // A refused event: x/hub/p/rx/<origin>/<n> (the origin's n-th refused
+  // event) and the origin's count x/hub/p/rn/<origin>, in the batch.
+  Status RecordRefusal(const std::string& origin, uint64_t seq, const fb::Event& e,
+                       const EventVerdict& verdict) {
+    if (refused_origin_ != origin) {
+      std::string v;
+      Status s = overlay_->Get(codec::RefusedCountKey(origin), &v);
+      if (!s.ok() && !s.IsNotFound()) return s;
+      refused_count_ = s.ok() ? std::strtoull(v.c_str(), nullptr, 10) : 0;
+      refused_origin_ = origin;
+    }
+    ++refused_count_;
+    json j{{"seq", seq},
+           {"type", EventTypeName(e.body_type())},
+           {"reason", RefusalName(verdict.refusal)},
+           {"time_ms", e.time_ms()}};
+    if (!verdict.claimed_office.empty()) j["office"] = verdict.claimed_office;
+    overlay_->Put(codec::RefusedEventKey(origin, refused_count_), codec::Dump(j));
+    overlay_->Put(codec::RefusedCountKey(origin), std::to_string(refused_count_));
+    applied_->refused++;
+    return Status::OK();
+  }
+
   std::string OfficeOf(const flatbuffers::String* office, const std::string& origin) const {
     if (office && office->size() > 0) return office->str();
     auto it = options_.origin_office.find(origin);
@@ -372,6 +411,10 @@ class BatchApplier {
     s = schema::VerifyEvent(*bytes, &e);
     if (!s.ok()) return s;
     if (e->body_type() != fb::EventBody::RatingSubmitted) return Status::OK();
+    // A refused rating never counted: there is nothing to take back.
+    if (!AuthorizeEvent(IdentifyOrigin(origin, options_.origin_office), *e).applies()) {
+      return Status::OK();
+    }
     *event = e;
     *rating = e->body_as_RatingSubmitted();
     return Status::OK();
@@ -581,7 +624,8 @@ class BatchApplier {
            {"retired", c.retired()},
            {"attributes", attributes},
            {"updated_ms", e.time_ms()}};
-    overlay_->Put(codec::CatalogueKey(kind, Str(c.id())), codec::Dump(j));
+    overlay_->Put(codec::CatalogueKey(kind, CatalogueOwner(kind, View(c.office())), View(c.id())),
+                  codec::Dump(j));
     return Status::OK();
   }
 
@@ -611,6 +655,11 @@ class BatchApplier {
   std::string current_origin_;
   uint64_t current_seq_ = 0;
   std::vector<replication::EventDraft> drafts_;
+  OriginIdentity identity_;
+  std::string identity_origin_;
+  bool identity_known_ = false;
+  std::string refused_origin_;  // the origin whose count refused_count_ is
+  uint64_t refused_count_ = 0;
   std::unordered_map<std::string, std::string> chunks_;
   std::string* last_chunk_ = nullptr;
   int64_t last_chunk_start_ = 0;

@@ -9,6 +9,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "catalogue_entries.h"
 #include "codec.h"
 #include "hailong/schema/events_generated.h"
 #include "hailong/schema/time.h"
@@ -69,31 +70,38 @@ const char* CatalogueKindOf(GroupBy g) {
   }
 }
 
-// Names of rows: catalogue entries (cat/<kind>/<id> -> {"name": ...}) and,
-// for officers the catalogue does not name, the name they signed in with
-// at a counter; through the cache's names when there is one (one lock per
-// report, not per row).
+// Names of rows: catalogue entries (catalogue_entries.h: the row's office's
+// own entry, else the district-wide one; rows without an office, fields and
+// procedures, are named as the report's one office sees them, else by the
+// district-wide entry) and, for officers the catalogue does not name, the
+// name they signed in with at a counter; through the cache's names when
+// there is one (one lock per report, not per row).
 class Names {
  public:
-  Names(const replication::Store& store, ReportCache* cache, uint64_t owner, uint64_t generation)
-      : store_(store), cache_(cache), owner_(owner), generation_(generation) {}
+  // `office`: the report's only office ("" when it covers several).
+  Names(const replication::Store& store, ReportCache* cache, uint64_t owner, uint64_t generation,
+        std::string office)
+      : store_(store),
+        cache_(cache),
+        owner_(owner),
+        generation_(generation),
+        office_(std::move(office)) {}
 
   // Sets the name of every row of grouping `g`.
   void Fill(GroupBy g, std::vector<ReportRow>* rows) {
     const char* kind = CatalogueKindOf(g);
     if (kind == nullptr) return;
-    // Cached under "<kind>\0<id>" (short: no allocation), read from the
-    // catalogue key on a miss.
+    // Cached under "<kind>\0<office>\0<id>", read from the catalogue on a miss.
     std::vector<std::string> keys;
     keys.reserve(rows->size());
     for (const ReportRow& row : *rows) {
-      keys.push_back(row.key.empty() ? std::string() : kind + ('\0' + row.key));
+      keys.push_back(row.key.empty() ? std::string()
+                                     : kind + ('\0' + OfficeOf(row)) + '\0' + row.key);
     }
     std::vector<std::string> names;
     Lookup(keys, &names, [&](size_t i, std::string* name) {
-      std::string v;
-      if (!store_.Get(codec::CatalogueKey(kind, (*rows)[i].key), &v).ok()) return;
-      json j = json::parse(v, nullptr, false);
+      const ReportRow& row = (*rows)[i];
+      const json j = FindCatalogueEntry(store_, kind, OfficeOf(row), row.key);
       if (j.is_object()) *name = j.value("name", "");
     });
     for (size_t i = 0; i < rows->size(); ++i) (*rows)[i].name = std::move(names[i]);
@@ -130,9 +138,14 @@ class Names {
     }
     if (cache_ != nullptr && !fresh.empty()) cache_->PutNames(owner_, generation_, fresh);
   }
+  const std::string& OfficeOf(const ReportRow& row) const {
+    return row.office.empty() ? office_ : row.office;
+  }
+
   const replication::Store& store_;
   ReportCache* cache_;
   uint64_t owner_, generation_;
+  std::string office_;
 };
 
 // Groups (office, key) → tally become the report's rows, named (see
@@ -596,7 +609,8 @@ Status RunReport(const replication::Store& store, const ReportQuery& query, Repo
   out->query = query;
   out->rows.clear();
   out->totals = Tally();
-  Names names(store, cache, owner, generation);
+  Names names(store, cache, owner, generation,
+              query.offices.size() == 1 ? query.offices[0] : std::string());
   if (query.Filtered()) return RunFilteredReport(store, query, out, names);
   // Without a cache, one for this report only (its pieces and ids).
   std::unique_ptr<ReportCache> local;

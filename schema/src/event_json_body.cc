@@ -79,6 +79,7 @@ struct EnumNames<fb::AlertKind> {
       {fb::AlertKind::UnsatisfiedShare, "unsatisfied_share"},
       {fb::AlertKind::OpenFollowUps, "open_follow_ups"},
       {fb::AlertKind::ReplicationLag, "replication_lag"},
+      {fb::AlertKind::ForgedEvents, "forged_events"},
   };
 };
 

@@ -10,6 +10,11 @@
 // replaying origin after origin (Rebuild) gives the same models as applying
 // events as they arrive (tests/hub compares them).
 //
+// Every event is first checked against the table of who may make which
+// event (src/event_authorization.h, hub/README.md): a refused event is
+// recorded (x/hub/p/rn/, x/hub/p/rx/) and reaches no other model. Being a
+// projection, the record is the same after a rebuild.
+//
 // Side effect: an unsatisfied rating that left a phone number or a comment
 // opens a follow-up, appended to the hub's own log (idempotency id
 // "fu:<origin>:<seq>", so a rebuild or a crash never opens it twice). The
@@ -55,7 +60,10 @@ struct ProjectorOptions {
   // Rebuild: bytes of dossier states and rating chunks kept in memory before
   // they are written. Default 2 GiB.
   size_t rebuild_max_bytes = size_t{2} << 30;
-  // Office of each node's origin, used when an event names no office.
+  // The configured nodes: origin -> the node's office (used when an event
+  // names no office). Events of any other origin than these and the hub's
+  // own are refused, as are events a node may not make
+  // (src/event_authorization.h).
   std::map<std::string, std::string> origin_office;
   // Open follow-ups for unsatisfied ratings with a phone or comment. Default true.
   bool open_follow_ups = true;
@@ -73,6 +81,7 @@ struct AppliedBatch {
   uint64_t ratings = 0;
   uint64_t dossiers = 0;
   uint64_t follow_ups = 0;  // follow-up events applied
+  uint64_t refused = 0;     // events refused by src/event_authorization.h
 };
 
 struct ProjectorStats {
