@@ -66,10 +66,14 @@ void Catalogue::ApplyCatalogueChanged(const fb::CatalogueChangedT& change) {
   auto it = entries_.find(key);
   const bool was_live_counter =
       it != entries_.end() && it->second.kind == fb::CatalogueKind::Counter && !it->second.retired;
-  const bool is_live_counter = e.kind == fb::CatalogueKind::Counter && !e.retired;
+  // The office's own entry wins over the district-wide one, whichever came last.
+  (e.office.empty() ? district_ : own_)[key] = std::move(e);
+  auto own = own_.find(key);
+  const CatalogueEntry& effective = own != own_.end() ? own->second : district_[key];
+  const bool is_live_counter = effective.kind == fb::CatalogueKind::Counter && !effective.retired;
   if (was_live_counter) --live_counters_;
   if (is_live_counter) ++live_counters_;
-  entries_[key] = std::move(e);
+  entries_[key] = effective;
 }
 
 Status Catalogue::ApplyTemplate(const fb::SurveyTemplateT& t) {

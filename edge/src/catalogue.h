@@ -5,7 +5,8 @@
 // catalogue file). The newest event for a (kind, id) pair wins.
 //
 // Entries of another office (CatalogueChanged.office set and different) are
-// ignored; office "" means district-wide.
+// ignored; office "" means district-wide. The office's own entry of a
+// (kind, id) wins over the district-wide one, whichever came last.
 //
 // Thread safety: internally synchronized; every method from any thread.
 #pragma once
@@ -74,7 +75,9 @@ class Catalogue {
   const std::string office_id_;
   std::unique_ptr<devices::TemplateRegistry> templates_;
   mutable std::shared_mutex mu_;
-  std::map<Key, CatalogueEntry> entries_;
+  std::map<Key, CatalogueEntry> entries_;   // what Find and List see
+  std::map<Key, CatalogueEntry> own_;       // entries naming this office
+  std::map<Key, CatalogueEntry> district_;  // district-wide entries
   size_t live_counters_ = 0;
 };
 

@@ -108,6 +108,34 @@ TEST(CatalogueFileTest, EntriesOfAnotherOfficeAreIgnored) {
   EXPECT_TRUE(catalogue.HasCounters());
 }
 
+// Two offices' counter "q1" never meet: the edge keeps its own office's
+// entry over the district-wide one, whichever arrives last.
+TEST(CatalogueFileTest, TheOfficesOwnEntryWinsOverTheDistrictWideOne) {
+  Catalogue catalogue("phuong-01");
+  fb::CatalogueChangedT c;
+  c.kind = fb::CatalogueKind::Counter;
+  c.id = "q1";
+  c.office = "phuong-01";
+  c.name = "Quầy 1 phường 1";
+  catalogue.ApplyCatalogueChanged(c);
+  c.office = "phuong-02";
+  c.name = "Quầy 1 phường 2";
+  catalogue.ApplyCatalogueChanged(c);
+  c.office = "";
+  c.name = "Quầy 1 (toàn huyện)";
+  c.retired = true;
+  catalogue.ApplyCatalogueChanged(c);
+  EXPECT_EQ(catalogue.Name(fb::CatalogueKind::Counter, "q1"), "Quầy 1 phường 1");
+  EXPECT_TRUE(catalogue.CheckCounter("q1").ok());
+  ASSERT_EQ(catalogue.List(fb::CatalogueKind::Counter).size(), 1u);
+  // A district-wide entry serves an office that has none of its own.
+  Catalogue other("phuong-03");
+  other.ApplyCatalogueChanged(c);
+  c.office = "phuong-01";
+  other.ApplyCatalogueChanged(c);
+  EXPECT_EQ(other.Name(fb::CatalogueKind::Counter, "q1"), "Quầy 1 (toàn huyện)");
+}
+
 TEST(CatalogueFileTest, ErrorsNameTheEntry) {
   CatalogueFile file;
   Status s = ParseCatalogueFile(R"({"counters":[{"id":"q1"},{"id":"q 2"}]})", "p", &file);

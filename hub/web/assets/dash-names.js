@@ -1,7 +1,9 @@
 // Names of offices, counters, officers, fields and procedures: learnt from
 // the catalogue (GET /api/v1/catalogue, when the user may read it) and from
 // every report row that carries a "name". Ids are shown where no name is
-// known. Counters and officers are per office.
+// known. Counters, officers, fields and procedures are per office (two
+// offices' "q1" are two counters); an entry without an office is the
+// district-wide one, used where the office has none of its own.
 
 import { api } from './dash-api.js';
 import { t } from './dash-i18n.js';
@@ -12,20 +14,19 @@ let entries = [];  // catalogue entries as the hub sent them
 let loaded = null;
 
 function key(kind, id, office) {
-  return kind === 'counter' || kind === 'officer' ? `${office || ''}|${id}` : id;
+  return kind === 'office' ? id : `${office || ''}|${id}`;
 }
 
 export function learn(kind, id, office, name) {
   if (!KINDS.includes(kind) || !id || !name) return;
   names[kind].set(key(kind, id, office), name);
-  // Also reachable without the office (the filter bar knows the office).
-  if (kind === 'counter' || kind === 'officer') names[kind].set(key(kind, id, ''), name);
 }
 
 export function learnRows(rows, group) {
   for (const r of rows || []) {
     if (group === 'office') learn('office', r.office, '', r.name);
-    else if (KINDS.includes(group)) learn(group, r[group], r.office, r.name);
+    // Field and procedure rows sum over offices: their names come from the catalogue.
+    else if (KINDS.includes(group) && r.office) learn(group, r[group], r.office, r.name);
   }
 }
 

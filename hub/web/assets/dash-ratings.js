@@ -120,7 +120,7 @@ export function ratingItem(r, ctx, tpls) {
       : (r.has_comment && !ctx.me.personal_data ? h('p', { class: 'muted' }, t('comment_hidden')) : null),
     h('div', { class: 'rating-foot' },
       r.dossier ? h('span', null, t('dossier_n', { n: r.dossier })) : null,
-      r.procedure ? h('span', null, `${t('procedure')}: ${name('procedure', r.procedure)}`) : null,
+      r.procedure ? h('span', null, `${t('procedure')}: ${name('procedure', r.procedure, r.office)}`) : null,
       r.phone ? h('span', { class: 'phone' }, `${t('phone')}: `, h('a', { href: `tel:${r.phone}` }, r.phone)) : null,
       r.follow_up ? h('a', { href: ctx.href({}, { id: r.follow_up }, 'followups') }, t('open_follow_up')) : null,
       r.excluded ? h('span', { class: 'muted' }, t(r.voided ? 'voided' : 'misuse')) : null),
