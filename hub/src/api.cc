@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "codec.h"
@@ -20,6 +21,56 @@ int HexDigit(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
+}
+
+// The metrics' route label: one of a fixed set of templates, whatever the
+// path (ids become {placeholders}; anything unknown is "other"), so that
+// random paths cannot grow the number of series.
+std::string RouteTemplate(const std::vector<std::string>& s) {
+  static const std::set<std::string> kApi = {
+      "login",       "logout",     "me",          "status",  "nodes",   "report",
+      "report.json", "report.csv", "report.xlsx", "targets", "ratings", "follow-ups",
+      "catalogue",   "templates",  "audit",       "alerts"};
+  const size_t n = s.size();
+  if (n == 0 || (n == 1 && (s[0].empty() || s[0] == "index.html" || s[0] == "favicon.ico"))) {
+    return "/";
+  }
+  if (n == 1 && (s[0] == "healthz" || s[0] == "metrics")) return "/" + s[0];
+  if (s[0] == "assets") return "/assets/{file}";
+  if (n == 3 && s[0] == "s") return "/s/{office}/{counter}";
+  if (n == 5 && s[0] == "public" && s[1] == "v1" && s[2] == "survey") {
+    return "/public/v1/survey/{office}/{counter}";
+  }
+  if (n < 3 || s[0] != "api" || s[1] != "v1") return "other";
+  const std::string& r = s[2];
+  if (n == 3) return kApi.count(r) ? "/api/v1/" + r : "other";
+  if (n == 4 && r == "replication" && (s[3] == "push" || s[3] == "cursor" || s[3] == "pull")) {
+    return "/api/v1/replication/" + s[3];
+  }
+  if (n == 4 && r == "events" && s[3] == "stream") return "/api/v1/events/stream";
+  if (n == 4 && r == "catalogue" && s[3] == "import") return "/api/v1/catalogue/import";
+  if (n == 4 && r == "follow-ups") return "/api/v1/follow-ups/{id}";
+  if (n == 5 && r == "follow-ups" && (s[4] == "assign" || s[4] == "note" || s[4] == "close")) {
+    return "/api/v1/follow-ups/{id}/" + s[4];
+  }
+  if (n == 5 && r == "alerts" && (s[4] == "ack" || s[4] == "close")) {
+    return "/api/v1/alerts/{id}/" + s[4];
+  }
+  if (n == 6 && r == "ratings" && s[5] == "void") return "/api/v1/ratings/{origin}/{seq}/void";
+  return "other";
+}
+
+// Content-Type application/json (any parameters, any case): a type a web
+// page on another site cannot send without the browser asking first (CORS
+// preflight, which the hub never grants), unlike text/plain and forms.
+bool IsJson(const HttpRequest& req) {
+  const auto v = req[http::field::content_type];
+  std::string type(v.substr(0, v.find(';')));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.pop_back();
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.erase(0, 1);
+  std::transform(type.begin(), type.end(), type.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return type == "application/json";
 }
 
 bool IsStateChanging(http::verb v) {
@@ -98,6 +149,11 @@ HttpReply Api::Error(const Call& call, unsigned status, const std::string& vi,
   extra["error"] = call.english ? en : vi;
   if (!call.english) extra["error_en"] = en;
   return Json(status, extra);
+}
+
+HttpReply Api::NotJson(const Call& call) const {
+  return Error(call, 415, "nội dung phải là JSON (Content-Type: application/json)",
+               "the body must be JSON (Content-Type: application/json)");
 }
 
 bool Api::ParseBody(const Call& call, json* body, HttpReply* error) const {
@@ -217,17 +273,52 @@ ClientInfo ForwardedClient(const std::vector<std::string>& trusted, const Client
   return peer;
 }
 
-HttpReply Api::Handle(HttpRequest& request, const ClientInfo& peer) {
-  const std::string_view target(request.target().data(), request.target().size());
-  const size_t q = target.find('?');
+ClientInfo Api::ClientOf(const HttpRequest& request, const ClientInfo& peer) const {
+  if (ctx_->config->http.trusted_proxies.empty()) return peer;
   const auto xff = request["X-Forwarded-For"];
-  const ClientInfo client = ctx_->config->http.trusted_proxies.empty()
-                                ? peer
-                                : ForwardedClient(ctx_->config->http.trusted_proxies, peer,
-                                                  std::string_view(xff.data(), xff.size()));
+  return ForwardedClient(ctx_->config->http.trusted_proxies, peer,
+                         std::string_view(xff.data(), xff.size()));
+}
+
+Api::Call Api::MakeCall(HttpRequest& request, const ClientInfo& client) const {
   Call call{request, client, {}, {}, {}, {}, false};
   const auto lang = request[http::field::accept_language];
   call.english = lang.size() >= 2 && (lang.substr(0, 2) == "en" || lang.substr(0, 2) == "EN");
+  return call;
+}
+
+HeaderVerdict Api::Admit(HttpRequest& header, const ClientInfo& peer) {
+  HeaderVerdict verdict;
+  verdict.body_limit = static_cast<uint64_t>(ctx_->config->http.max_body_kib) << 10;
+  const std::string_view target(header.target().data(), header.target().size());
+  if (target.substr(0, target.find('?')) != "/api/v1/replication/push") return verdict;
+  const auto authorization = header[http::field::authorization];
+  if (ctx_->auth->Authenticate("", authorization).is_node()) {
+    verdict.body_limit = static_cast<uint64_t>(ctx_->config->http.max_push_mib) << 20;
+    return verdict;
+  }
+  // A user's session: Push answers 403, after at most max_body_kib of body.
+  if (authorization.empty() &&
+      header[http::field::cookie].find(std::string(kSessionCookie) + "=") != std::string::npos) {
+    return verdict;
+  }
+  const ClientInfo client = ClientOf(header, peer);
+  Call call = MakeCall(header, client);
+  call.path = "/api/v1/replication/push";
+  call.segments = {"api", "v1", "replication", "push"};
+  HttpReply r = Error(call, 401, "cần mã của nút (Authorization: Bearer)",
+                      "a node's token is required (Authorization: Bearer)");
+  r.response.set(http::field::www_authenticate, "Bearer realm=\"hailong-hub\"");
+  Finish(call, &r);
+  verdict.reply = std::move(r);
+  return verdict;
+}
+
+HttpReply Api::Handle(HttpRequest& request, const ClientInfo& peer) {
+  const std::string_view target(request.target().data(), request.target().size());
+  const size_t q = target.find('?');
+  const ClientInfo client = ClientOf(request, peer);
+  Call call = MakeCall(request, client);
   HttpReply reply;
   if (!UrlDecode(target.substr(0, q), &call.path, false) || call.path.empty() ||
       call.path[0] != '/' || call.path.find('\0') != std::string::npos) {
@@ -259,19 +350,20 @@ HttpReply Api::Handle(HttpRequest& request, const ClientInfo& peer) {
     reply =
         ok ? Route(call) : Error(call, 400, "tham số truy vấn không hợp lệ", "bad query string");
   }
-  auto& res = reply.response;
+  Finish(call, &reply);
+  return reply;
+}
+
+void Api::Finish(const Call& call, HttpReply* reply) {
+  auto& res = reply->response;
   res.set("X-Content-Type-Options", "nosniff");
   res.set("X-Frame-Options", "DENY");
   res.set("Referrer-Policy", "same-origin");
-  if (call.path.rfind("/api/", 0) == 0 && !reply.stream) {
+  if (call.path.rfind("/api/", 0) == 0 && !reply->stream) {
     res.set(http::field::cache_control, "no-store");
   }
-  const std::string route = call.segments.size() >= 3 && call.segments[0] == "api"
-                                ? call.segments[2]
-                                : (call.segments.empty() ? "" : call.segments[0]);
-  ctx_->metrics->Add("hailong_hub_http_requests_total{route=\"" + LabelValue(route.substr(0, 32)) +
+  ctx_->metrics->Add("hailong_hub_http_requests_total{route=\"" + RouteTemplate(call.segments) +
                      "\",code=\"" + std::to_string(res.result_int()) + "\"}");
-  return reply;
 }
 
 HttpReply Api::Route(Call& call) {
@@ -281,6 +373,7 @@ HttpReply Api::Route(Call& call) {
   if (call.path.rfind("/api/", 0) == 0 || call.path == "/api") {
     if (call.path == "/api/v1/login") {
       if (method != http::verb::post) return Error(call, 405, "chỉ dùng POST", "use POST");
+      if (!IsJson(call.req)) return NotJson(call);
       return Login(call);
     }
     call.who = ctx_->auth->Authenticate(call.req[http::field::cookie],
@@ -296,11 +389,17 @@ HttpReply Api::Route(Call& call) {
       return Error(call, 403, "thiếu hoặc sai mã chống giả mạo (X-CSRF-Token)",
                    "missing or wrong X-CSRF-Token");
     }
+    // Every write takes JSON, except the two that carry other formats.
+    if (IsStateChanging(method) && call.path != "/api/v1/replication/push" &&
+        call.path != "/api/v1/catalogue/import" && !IsJson(call.req)) {
+      return NotJson(call);
+    }
     return RouteApi(call);
   }
   const auto& seg = call.segments;
   if (seg.size() == 5 && seg[0] == "public" && seg[1] == "v1" && seg[2] == "survey") {
     if (method == http::verb::get) return SurveyContext(call, seg[3], seg[4]);
+    if (method == http::verb::post && !IsJson(call.req)) return NotJson(call);
     if (method == http::verb::post) return SurveySubmit(call, seg[3], seg[4]);
     return Error(call, 405, "phương thức không được hỗ trợ", "method not allowed");
   }
@@ -464,6 +563,7 @@ HttpReply Api::Login(Call& call) {
 
 HttpReply Api::Logout(Call& call) {
   ctx_->auth->Logout(call.who);
+  ctx_->live->EndSession(call.who.session_hash);  // its live-update streams end with it
   HttpReply r = Json(200, json{{"status", "logged_out"}});
   r.response.set(http::field::set_cookie, ctx_->auth->ClearCookie());
   return r;

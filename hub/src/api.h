@@ -53,6 +53,11 @@ class Api {
  public:
   explicit Api(HubContext* context);
   HttpReply Handle(HttpRequest& request, const ClientInfo& client);
+  // HttpServerOptions::admit, on an I/O thread before the body is read: a
+  // push with a node's token may send http.max_push_mib, every other request
+  // http.max_body_kib; a push with neither a node's token nor a session
+  // cookie is answered 401 at once, its body never read.
+  HeaderVerdict Admit(HttpRequest& header, const ClientInfo& peer);
 
  private:
   // One request being served.
@@ -67,12 +72,19 @@ class Api {
     std::string Query(const std::string& key, const std::string& fallback = "") const;
   };
 
+  // The client: the peer, or behind a trusted proxy its X-Forwarded-For.
+  ClientInfo ClientOf(const HttpRequest& request, const ClientInfo& peer) const;
+  Call MakeCall(HttpRequest& request, const ClientInfo& client) const;
+  // Security headers and the request metric (by route template) of an answer.
+  void Finish(const Call& call, HttpReply* reply);
   HttpReply Route(Call& call);
   HttpReply RouteApi(Call& call);
   HttpReply Error(const Call& call, unsigned status, const std::string& vi, const std::string& en,
                   nlohmann::json extra = nlohmann::json::object()) const;
   HttpReply Json(unsigned status, const nlohmann::json& body) const;
   bool ParseBody(const Call& call, nlohmann::json* body, HttpReply* error) const;
+  // 415: a write whose Content-Type is not application/json.
+  HttpReply NotJson(const Call& call) const;
   // Appends a hub event and waits (up to 5 s) until the projector applied it.
   Status AppendHubEvent(replication::EventDraft draft, uint64_t* seq);
   bool MaySeeOffice(const Call& call, const std::string& office) const;

@@ -208,6 +208,9 @@ HttpReply Api::VoidRating(Call& call, const std::string& origin, const std::stri
   replication::EventDraft draft;
   draft.idempotency_id = "void:" + origin + ":" + std::to_string(seq);
   draft.body.Set(std::move(v));
+  // The reason is free text (it may name the citizen): hub-private, which
+  // no edge and no viewer pulls. Voids already in `hub` still count.
+  draft.origin = kHubPrivateOrigin;
   uint64_t event_seq = 0;
   Status s = AppendHubEvent(std::move(draft), &event_seq);
   if (!s.ok()) return Error(call, 500, "không ghi được sự kiện", s.ToString());
@@ -216,6 +219,20 @@ HttpReply Api::VoidRating(Call& call, const std::string& origin, const std::stri
 }
 
 namespace {
+
+// What a viewer may not read of a follow-up: every free text a person wrote
+// (notes, the resolution) and an opening reason other than the projector's
+// own codes (projector.cc). Who acted and when stay.
+void StripPersonalText(json* f) {
+  f->erase("resolution");
+  const std::string reason = f->value("reason", "");
+  if (reason != "unsatisfied_with_comment" && reason != "unsatisfied_with_phone") {
+    f->erase("reason");
+  }
+  if (auto it = f->find("notes"); it != f->end() && it->is_array()) {
+    for (auto& n : *it) n.erase("note");
+  }
+}
 
 json FollowUpView(json f, int64_t now, int64_t due_ms) {
   const bool open = f.value("status", "") == "open";
@@ -273,9 +290,7 @@ HttpReply Api::FollowUps(Call& call) {
     if (out.size() >= 500) continue;
     f["rating"] = RatingJson(f.value("rating_origin", ""), f.value("rating_seq", uint64_t{0}),
                              personal, &had_personal);
-    if (!personal) {
-      for (auto& n : f["notes"]) n.erase("note");
-    }
+    if (!personal) StripPersonalText(&f);
     out.push_back(std::move(f));
   }
   if (had_personal) {
@@ -300,9 +315,7 @@ HttpReply Api::FollowUp(Call& call, const std::string& id) {
   bool had_personal = false;
   f["rating"] = RatingJson(f.value("rating_origin", ""), f.value("rating_seq", uint64_t{0}),
                            personal, &had_personal);
-  if (!personal) {
-    for (auto& n : f["notes"]) n.erase("note");
-  }
+  if (!personal) StripPersonalText(&f);
   if (had_personal) {
     Audit(call, "follow_up.view", id);
     ctx_->metrics->Add("hailong_hub_personal_data_access_total");

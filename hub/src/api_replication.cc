@@ -166,6 +166,12 @@ HttpReply Api::Cursor(Call& call) {
 
 HttpReply Api::Pull(Call& call) {
   const std::string origin = call.Query("origin", ctx_->log->origin());
+  // Nodes pull `hub` only, admins any origin; managers and viewers none (a
+  // pull is every office's raw events; they read through the API).
+  if (call.who.is_user() && !call.who.IsAdmin()) {
+    return Error(call, 403, "chỉ quản trị viên được lấy sự kiện thô",
+                 "only admins may pull raw events");
+  }
   if (origin != ctx_->log->origin() && !call.who.IsAdmin()) {
     return Error(call, 403, "chỉ được lấy sự kiện của hub",
                  "only the hub's own events can be pulled");

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <semaphore>
 
@@ -132,34 +133,101 @@ void Auth::Persist(const std::string& hash, const Session& s) const {
   store_->Write(batch, false).PermitUncheckedError();
 }
 
+namespace {
+
+constexpr int64_t kBackstopWindowMs = 24 * 60 * kMinuteMs;
+constexpr int64_t kBackstopMaxDelayMs = 15 * kMinuteMs;
+constexpr int64_t kKnownAddressMs = int64_t{30} * 24 * 60 * kMinuteMs;
+constexpr size_t kKnownAddresses = 32;
+
+std::string PairKey(std::string_view name, std::string_view address) {
+  std::string key(name);
+  key.push_back('\0');
+  key.append(address);
+  return key;
+}
+
+// Seconds until `until_ms` (at least 1).
+int RetryAfter(int64_t until_ms, int64_t now) {
+  return static_cast<int>(std::max<int64_t>(until_ms - now, 0) / 1000) + 1;
+}
+
+}  // namespace
+
 bool Auth::RateLimited(std::string_view address, std::string_view name, int* retry_after_s) {
   const int64_t now = clock_->NowMs();
   std::lock_guard<std::mutex> lock(mu_);
   auto& attempts = attempts_[std::string(address)];
   Prune(&attempts, now - kMinuteMs);
-  auto fit = failures_.find(std::string(name));
-  if (fit != failures_.end()) Prune(&fit->second, now - kFailureWindowMs);
+  // 1. Attempts per client address (any name).
   if (attempts.size() >= static_cast<size_t>(config_->login_attempts_per_minute)) {
-    *retry_after_s = static_cast<int>((attempts.front() + kMinuteMs - now) / 1000) + 1;
+    *retry_after_s = RetryAfter(attempts.front() + kMinuteMs, now);
     stats_.logins_limited++;
     return true;
   }
-  if (fit != failures_.end() &&
-      fit->second.size() >= static_cast<size_t>(config_->login_failures_per_name)) {
-    *retry_after_s = static_cast<int>((fit->second.front() + kFailureWindowMs - now) / 1000) + 1;
-    stats_.logins_limited++;
-    return true;
+  // 2. Failures of this name from this address: only this address waits.
+  if (auto it = pair_failures_.find(PairKey(name, address)); it != pair_failures_.end()) {
+    Prune(&it->second, now - kFailureWindowMs);
+    if (it->second.size() >= static_cast<size_t>(config_->login_failures_per_name)) {
+      *retry_after_s = RetryAfter(it->second.front() + kFailureWindowMs, now);
+      stats_.logins_limited++;
+      return true;
+    }
+  }
+  // 3. The backstop against a guesser spread over many addresses: past
+  // login_backstop_failures failures of the name, each attempt waits a
+  // doubling delay after the latest failure, unless the address is one the
+  // name logged in from (its owner keeps working during an attack).
+  if (auto it = name_failures_.find(std::string(name)); it != name_failures_.end()) {
+    Prune(&it->second, now - kBackstopWindowMs);
+    const int64_t over = static_cast<int64_t>(it->second.size()) -
+                         static_cast<int64_t>(config_->login_backstop_failures);
+    bool known = false;
+    if (auto k = known_addresses_.find(std::string(name)); k != known_addresses_.end()) {
+      auto a = k->second.find(std::string(address));
+      known = a != k->second.end() && a->second > now - kKnownAddressMs;
+    }
+    if (over >= 0 && !known) {
+      const int64_t delay =
+          over >= 20 ? kBackstopMaxDelayMs : std::min(kBackstopMaxDelayMs, int64_t{2000} << over);
+      const int64_t until = it->second.back() + delay;
+      if (now < until) {
+        *retry_after_s = RetryAfter(until, now);
+        stats_.logins_limited++;
+        return true;
+      }
+    }
   }
   attempts.push_back(now);
   if (attempts_.size() > 100000) attempts_.clear();  // bounded memory under a flood
   return false;
 }
 
-void Auth::RecordFailure(std::string_view name) {
+void Auth::RecordFailure(std::string_view name, std::string_view address) {
   std::lock_guard<std::mutex> lock(mu_);
   stats_.logins_failed++;
-  // Only configured names are tracked, so random names cannot grow the map.
-  if (FindUser(name) != nullptr) failures_[std::string(name)].push_back(clock_->NowMs());
+  // Only configured names are tracked, so random names cannot grow the maps.
+  if (FindUser(name) == nullptr) return;
+  const int64_t now = clock_->NowMs();
+  if (pair_failures_.size() > 100000) pair_failures_.clear();  // bounded under a flood
+  pair_failures_[PairKey(name, address)].push_back(now);
+  name_failures_[std::string(name)].push_back(now);
+}
+
+void Auth::RecordSuccess(std::string_view name, std::string_view address) {
+  std::lock_guard<std::mutex> lock(mu_);
+  stats_.logins_ok++;
+  pair_failures_.erase(PairKey(name, address));
+  // The name's own failures stay: a guesser gets no fresh budget from its
+  // owner's login.
+  auto& known = known_addresses_[std::string(name)];
+  known[std::string(address)] = clock_->NowMs();
+  while (known.size() > kKnownAddresses) {
+    auto oldest = std::min_element(known.begin(), known.end(), [](const auto& a, const auto& b) {
+      return a.second < b.second;
+    });
+    known.erase(oldest);
+  }
 }
 
 Status Auth::Login(std::string_view name, std::string_view password, std::string_view address,
@@ -192,7 +260,7 @@ Status Auth::Login(std::string_view name, std::string_view password, std::string
     g_verify_slots.release();
   }
   if (!ok || user == nullptr) {
-    RecordFailure(name);
+    RecordFailure(name, address);
     return Status::Unauthenticated("wrong name or password");
   }
   Session session;
@@ -206,10 +274,9 @@ Status Auth::Login(std::string_view name, std::string_view password, std::string
   out->expires_ms = session.expires_ms;
   const std::string key = TokenSha256Hex(out->session_id);
   Persist(key, session);
+  RecordSuccess(name, address);
   std::lock_guard<std::mutex> lock(mu_);
   sessions_[key] = std::move(session);
-  stats_.logins_ok++;
-  failures_.erase(std::string(name));
   return Status::OK();
 }
 
@@ -222,6 +289,13 @@ void Auth::Logout(const Principal& principal) {
   replication::WriteBatch batch;
   batch.Delete(codec::SessionKey(principal.session_hash));
   store_->Write(batch, false).PermitUncheckedError();
+}
+
+bool Auth::SessionAlive(const std::string& session_hash) const {
+  const int64_t now = clock_->NowMs();
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = sessions_.find(session_hash);
+  return it != sessions_.end() && it->second.expires_ms > now;
 }
 
 Principal Auth::Authenticate(std::string_view cookie_header, std::string_view authorization) const {

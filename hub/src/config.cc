@@ -285,6 +285,7 @@ Status ParseHubConfig(std::string_view json_text, HubConfig* out) {
   HAILONG_RETURN_IF_ERROR(
       r.Int("login_attempts_per_minute", 1, 100000, &c.login_attempts_per_minute));
   HAILONG_RETURN_IF_ERROR(r.Int("login_failures_per_name", 1, 100000, &c.login_failures_per_name));
+  HAILONG_RETURN_IF_ERROR(r.Int("login_backstop_failures", 1, 1000000, &c.login_backstop_failures));
   HAILONG_RETURN_IF_ERROR(r.Int("survey_ratings_per_address_per_hour", 1, 1000000,
                                 &c.survey_ratings_per_address_per_hour));
   HAILONG_RETURN_IF_ERROR(r.String("survey_template", false, &c.survey_template));

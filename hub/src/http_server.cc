@@ -141,9 +141,16 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnHeader(beast::error_code ec, size_t) {
     if (ec) return OnReadError(ec);
-    const auto target = parser_->get().target();
-    const uint64_t limit =
-        shared_->options.body_limit(std::string_view(target.data(), target.size()));
+    HeaderVerdict verdict = shared_->options.admit(parser_->get(), client_);
+    if (verdict.reply) {
+      // Answered from the header: the body is never read (LingeringClose
+      // drains it through a fixed buffer), so the connection ends here.
+      shared_->stats.requests_total++;
+      version_ = parser_->get().version();
+      keep_alive_ = false;
+      return Send(std::move(*verdict.reply));
+    }
+    const uint64_t limit = verdict.body_limit;
     const auto length = parser_->content_length();
     if (length && *length > limit) return OnReadError(http::error::body_limit);
     parser_->body_limit(limit);  // chunked bodies are counted as they arrive

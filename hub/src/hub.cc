@@ -89,7 +89,9 @@ Status Hub::Open(const HubConfig& config, std::unique_ptr<Hub>* out) {
 Status Hub::Start() {
   Impl& m = *impl_;
   if (m.started) return Status::OK();
-  m.live = std::make_unique<LiveUpdates>();
+  Auth* auth = m.auth.get();
+  m.live = std::make_unique<LiveUpdates>(
+      [auth](const std::string& session_hash) { return auth->SessionAlive(session_hash); });
   m.context.live = m.live.get();
   m.api = std::make_unique<Api>(&m.context);
   LiveUpdates* live = m.live.get();
@@ -107,12 +109,8 @@ Status Hub::Start() {
   o.max_connections = m.config.http.max_connections;
   o.request_timeout = std::chrono::seconds(m.config.http.request_timeout_s);
   o.idle_timeout = std::chrono::seconds(m.config.http.idle_timeout_s);
-  const uint64_t body = static_cast<uint64_t>(m.config.http.max_body_kib) << 10;
-  const uint64_t push = static_cast<uint64_t>(m.config.http.max_push_mib) << 20;
-  o.body_limit = [body, push](std::string_view target) {
-    return target.rfind("/api/v1/replication/push", 0) == 0 ? push : body;
-  };
   Api* api = m.api.get();
+  o.admit = [api](HttpRequest& header, const ClientInfo& peer) { return api->Admit(header, peer); };
   Status s = HttpServer::Start(
       o, [api](HttpRequest& req, const ClientInfo& client) { return api->Handle(req, client); },
       &m.server);

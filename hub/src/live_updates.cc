@@ -6,7 +6,8 @@
 
 namespace hailong::hub {
 
-LiveUpdates::LiveUpdates() : thread_([this] { Heartbeat(); }) {}
+LiveUpdates::LiveUpdates(std::function<bool(const std::string&)> session_alive)
+    : session_alive_(std::move(session_alive)), thread_([this] { Heartbeat(); }) {}
 
 LiveUpdates::~LiveUpdates() { Stop(); }
 
@@ -29,8 +30,25 @@ std::shared_ptr<EventStream> LiveUpdates::Subscribe(const Principal& principal) 
   auto stream = std::make_shared<EventStream>();
   stream->Push("retry: 3000\n\n: connected\n\n");
   std::lock_guard<std::mutex> lock(mu_);
-  subscribers_.push_back(Subscriber{stream, principal.user});
+  subscribers_.push_back(Subscriber{stream, principal.user, principal.session_hash});
   return stream;
+}
+
+void LiveUpdates::EndSession(const std::string& session_hash) {
+  if (session_hash.empty()) return;
+  std::vector<std::shared_ptr<EventStream>> ended;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto it = subscribers_.begin(); it != subscribers_.end();) {
+      if (it->session_hash == session_hash) {
+        if (auto stream = it->stream.lock()) ended.push_back(std::move(stream));
+        it = subscribers_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (auto& stream : ended) stream->Close();
 }
 
 void LiveUpdates::Publish(const AppliedBatch& batch) {
@@ -77,13 +95,20 @@ size_t LiveUpdates::subscribers() const {
 }
 
 void LiveUpdates::Heartbeat() {
+  constexpr auto kPingEvery = std::chrono::seconds(15);
+  auto next_ping = std::chrono::steady_clock::now() + kPingEvery;
   std::unique_lock<std::mutex> lock(mu_);
   while (!stop_) {
-    cv_.wait_for(lock, std::chrono::seconds(15), [this] { return stop_; });
+    cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; });
     if (stop_) return;
+    const bool ping = std::chrono::steady_clock::now() >= next_ping;
+    if (ping) next_ping += kPingEvery;
     for (auto it = subscribers_.begin(); it != subscribers_.end();) {
       auto stream = it->stream.lock();
-      if (!stream || !stream->Push(": ping\n\n")) {
+      const bool expired = stream && session_alive_ && !it->session_hash.empty() &&
+                           !session_alive_(it->session_hash);
+      if (expired) stream->Close();
+      if (!stream || expired || (ping && !stream->Push(": ping\n\n"))) {
         it = subscribers_.erase(it);
       } else {
         ++it;

@@ -1,12 +1,15 @@
 // LiveUpdates: the server-sent events behind GET /api/v1/events/stream. Each
 // projection batch becomes one "update" event for the subscribers allowed
 // to see one of the offices it touched; a comment line every 15 s keeps
-// proxies from closing idle streams.
+// proxies from closing idle streams. A stream belongs to its session: it
+// ends at logout (EndSession) and, checked every second, once the session
+// has expired (`session_alive` says no).
 //
 // Thread safety: every method may be called from any thread.
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -22,10 +25,14 @@ namespace hailong::hub {
 
 class LiveUpdates {
  public:
-  LiveUpdates();
+  // `session_alive(hash)`: whether the session (hex SHA-256 of its id) is
+  // still valid; null = streams end only at EndSession.
+  explicit LiveUpdates(std::function<bool(const std::string&)> session_alive = nullptr);
   ~LiveUpdates();
   // A new stream for `principal` (a user; its office scope filters events).
   std::shared_ptr<EventStream> Subscribe(const Principal& principal);
+  // Closes every stream of the session (logout).
+  void EndSession(const std::string& session_hash);
   void Publish(const AppliedBatch& batch);
   // One "alert" event (data: `data`) for the subscribers who may see `office`.
   void PublishAlert(const std::string& office, const nlohmann::json& data);
@@ -36,9 +43,11 @@ class LiveUpdates {
   struct Subscriber {
     std::weak_ptr<EventStream> stream;
     const UserConfig* user;
+    std::string session_hash;  // "" for a principal without a session
   };
   void Heartbeat();
 
+  const std::function<bool(const std::string&)> session_alive_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::vector<Subscriber> subscribers_;

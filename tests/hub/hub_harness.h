@@ -91,6 +91,8 @@ class HubProcess {
   testing::CommandResult Run(const std::vector<std::string>& args);
 
   uint16_t port() const { return port_; }
+  // The running hub's process id (0 when not running), e.g. for /proc/<pid>/status.
+  int pid() const { return process_ ? static_cast<int>(process_->pid()) : 0; }
   const std::string& config_path() const { return config_path_; }
   std::string data_dir() const { return dir_.Join("data"); }
   std::string web_root() const { return dir_.Join("web"); }

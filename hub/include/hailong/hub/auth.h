@@ -4,7 +4,9 @@
 // the store only as its SHA-256, with a CSRF token that every state-changing
 // cookie-authenticated request must echo in X-CSRF-Token. Nodes present a
 // bearer token whose SHA-256 is compared in constant time with the
-// configured ones. Logins are rate limited per client address and per name.
+// configured ones. Logins are rate limited per client address, per (name,
+// address) failures, and per name with an exponential delay that spares
+// addresses the name has logged in from (hub/README.md "Login limits").
 //
 // Thread safety: every method may be called from any thread.
 #pragma once
@@ -73,6 +75,9 @@ class Auth {
   Status Login(std::string_view name, std::string_view password, std::string_view address,
                LoginResult* out, int* retry_after_s);
   void Logout(const Principal& principal);
+  // Whether the session (hex SHA-256 of its id) exists and has not expired;
+  // does not extend it. For the live-update streams, which end with it.
+  bool SessionAlive(const std::string& session_hash) const;
 
   // From the Cookie and Authorization headers ("" when absent). A bearer
   // token wins over a cookie.
@@ -94,7 +99,8 @@ class Auth {
     int64_t persisted_expires_ms = 0;
   };
   bool RateLimited(std::string_view address, std::string_view name, int* retry_after_s);
-  void RecordFailure(std::string_view name);
+  void RecordFailure(std::string_view name, std::string_view address);
+  void RecordSuccess(std::string_view name, std::string_view address);
   const UserConfig* FindUser(std::string_view name) const;
   void Persist(const std::string& hash, const Session& s) const;
 
@@ -104,9 +110,14 @@ class Auth {
   mutable std::mutex mu_;
   mutable std::map<std::string, Session> sessions_;      // by hex hash; guarded by mu_
   std::map<std::string, std::deque<int64_t>> attempts_;  // by address; guarded by mu_
-  std::map<std::string, std::deque<int64_t>> failures_;  // by name; guarded by mu_
-  AuthStats stats_;                                      // guarded by mu_
-  std::string dummy_hash_;                               // guarded by mu_
+  // Failures by name + '\0' + address (per-pair limit) and by name (the
+  // backstop); addresses each name logged in from, with the time (at most
+  // kKnownAddresses per name). Only configured names are kept. Guarded by mu_.
+  std::map<std::string, std::deque<int64_t>> pair_failures_;
+  std::map<std::string, std::deque<int64_t>> name_failures_;
+  std::map<std::string, std::map<std::string, int64_t>> known_addresses_;
+  AuthStats stats_;         // guarded by mu_
+  std::string dummy_hash_;  // guarded by mu_
 };
 
 // Hex SHA-256 of a token as text (the node token_sha256 form).

@@ -128,8 +128,15 @@ struct HubConfig {
   bool cookie_secure = false;
   // Login attempts allowed per client address per minute. Default 20.
   int login_attempts_per_minute = 20;
-  // Failed logins allowed per user name per 15 minutes. Default 10.
+  // Failed logins allowed per (user name, client address) per 15 minutes;
+  // then that address waits, not the account's other users. Default 10.
   int login_failures_per_name = 10;
+  // Failed logins of one user name from all addresses per 24 hours after
+  // which each further attempt from an address the account has not logged in
+  // from waits 2^(failures - this + 1) s after the latest failure (at most
+  // 15 min): a distributed guesser is slowed, the account is never locked.
+  // Default 50.
+  int login_backstop_failures = 50;
   // Phone-survey ratings accepted per client address per hour. Default 30.
   int survey_ratings_per_address_per_hour = 30;
   // Template of the phone survey when the counter names none. Default "gia-lam-phone".

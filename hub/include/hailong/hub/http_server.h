@@ -20,6 +20,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "hailong/schema/status.h"
@@ -67,6 +68,12 @@ struct ClientInfo {
 
 using HttpHandler = std::function<HttpReply(HttpRequest& request, const ClientInfo& client)>;
 
+// What HttpServerOptions::admit decides from a request's header.
+struct HeaderVerdict {
+  uint64_t body_limit = uint64_t{64} * 1024;  // over it: 413
+  std::optional<HttpReply> reply;             // set: answered without reading the body
+};
+
 struct HttpServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 0;  // 0 = a free port; see HttpServer::port()
@@ -76,10 +83,12 @@ struct HttpServerOptions {
   std::chrono::seconds request_timeout{30};
   std::chrono::seconds idle_timeout{60};
   uint32_t header_limit = 8 * 1024;
-  // Body limit of a request, chosen from its target after the header is read.
-  std::function<uint64_t(std::string_view target)> body_limit = [](std::string_view) {
-    return uint64_t{64} * 1024;
-  };
+  // Called on an I/O thread once a request's header is read, before any of
+  // its body: the body limit for this request, or an answer sent at once
+  // (the body is then never read and the connection closes). How the hub
+  // refuses an anonymous 8 MiB push before buffering it. Must be quick.
+  std::function<HeaderVerdict(HttpRequest& header, const ClientInfo& peer)> admit =
+      [](HttpRequest&, const ClientInfo&) { return HeaderVerdict{}; };
   // "Server" header value.
   std::string server_name = "hailong-hub";
 };
