@@ -64,7 +64,8 @@ TEST(OfficerPinHostileTest, NobodyOnTheWifiSignsAnOfficerInOrReadsTheHashes) {
                                          &login)
                   .ok());
   ASSERT_EQ(login.status, 200);
-  const std::string cookie = login.Header("set-cookie").substr(0, login.Header("set-cookie").find(';'));
+  const std::string cookie =
+      login.Header("set-cookie").substr(0, login.Header("set-cookie").find(';'));
   const std::string csrf = json::parse(login.body)["csrf_token"];
   ASSERT_EQ(Post(nodes.hub_port(), "/api/v1/officers/p1/cb-x/pin", {{"pin", kPin}},
                  {{"Cookie", cookie}, {"X-CSRF-Token", csrf}}),
@@ -76,7 +77,8 @@ TEST(OfficerPinHostileTest, NobodyOnTheWifiSignsAnOfficerInOrReadsTheHashes) {
 
   // Guessing: five wrong PINs answer 403, then 429 even for the right one.
   const char* guesses[] = {"000000", "123456", "111111", "654321", "121212"};
-  for (const char* g : guesses) EXPECT_EQ(Post(edge, sign_in, {{"officer", "cb-x"}, {"pin", g}}), 403);
+  for (const char* g : guesses)
+    EXPECT_EQ(Post(edge, sign_in, {{"officer", "cb-x"}, {"pin", g}}), 403);
   EXPECT_EQ(Post(edge, sign_in, {{"officer", "cb-x"}, {"pin", kPin}}), 429);
   EXPECT_EQ(log_seq(), seq0);
 
