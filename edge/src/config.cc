@@ -117,6 +117,7 @@ Status ParseEdgeConfig(std::string_view json_text, EdgeConfig* out) {
   HAILONG_RETURN_IF_ERROR(r.String("public_url", false, &c.public_url));
   HAILONG_RETURN_IF_ERROR(r.String("catalogue_file", false, &c.catalogue_file));
   HAILONG_RETURN_IF_ERROR(r.String("photo_dir", false, &c.photo_dir));
+  HAILONG_RETURN_IF_ERROR(r.String("officer_pins_file", false, &c.officer_pins_file));
   HAILONG_RETURN_IF_ERROR(
       r.Int("misuse_interval_ms", 0, 24LL * 3600 * 1000, &c.misuse_interval_ms));
   int64_t v = static_cast<int64_t>(c.min_free_mb);

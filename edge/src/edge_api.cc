@@ -206,7 +206,22 @@ HttpResponse GetStatus(Context* ctx) {
   j["started_at"] = FormatRfc3339(ctx->started_ms);
   j["uptime_s"] = (now - ctx->started_ms) / 1000;
   j["time"] = FormatRfc3339(now);
+  const OfficerPinsState pins = ctx->pins.state();
+  j["officer_pins"] = {{"count", pins.count},
+                       {"version", pins.version},
+                       {"received_at", TimeOrNull(pins.fetched_ms)},
+                       {"last_error", pins.last_error}};
   return HttpResponse::Json(200, j);
+}
+
+// The catalogue's officers, for the kiosk's sign-in form (no hashes).
+HttpResponse GetOfficers(Context* ctx) {
+  json list = json::array();
+  for (const auto& e : ctx->catalogue.List(fb::CatalogueKind::Officer)) {
+    list.push_back(
+        {{"id", e.id}, {"name", e.name}, {"has_pin", ctx->pins.HashOf(e.id).has_value()}});
+  }
+  return HttpResponse::Json(200, {{"officers", list}});
 }
 
 HttpResponse GetCounters(Context* ctx) {
@@ -386,6 +401,8 @@ void OffThread(Context* ctx, HttpResponder respond, std::function<HttpResponse()
                     [respond = std::move(respond), work = std::move(work)] { respond(work()); });
 }
 
+// The officer and the PIN (officer_sign_in.cc) are the credential; the
+// name comes from the catalogue (a client's "name" is ignored).
 void PostSignIn(Context* ctx, const std::string& counter, const HttpRequest& req,
                 HttpResponder respond) {
   Status s = ctx->catalogue.CheckCounter(counter);
@@ -393,9 +410,8 @@ void PostSignIn(Context* ctx, const std::string& counter, const HttpRequest& req
   json j;
   HttpResponse error;
   if (!ParseObject(req, &j, &error)) return respond(error);
-  std::string officer, name, template_id;
+  std::string officer, template_id;
   if (!OptionalString(j, "officer", &officer, &error) ||
-      !OptionalString(j, "name", &name, &error) ||
       !OptionalString(j, "template", &template_id, &error)) {
     return respond(error);
   }
@@ -403,17 +419,18 @@ void PostSignIn(Context* ctx, const std::string& counter, const HttpRequest& req
     return respond(
         HttpResponse::Error(400, "field 'officer' must be 1-64 letters, digits, '-' or '_'"));
   }
-  if (name.size() > 256) return respond(HttpResponse::Error(400, "field 'name' is too long"));
   if (!template_id.empty() && ctx->catalogue.templates().Find(template_id) == nullptr) {
     return respond(HttpResponse::Error(400, "unknown template '" + template_id + "'"));
   }
-  if (name.empty()) name = ctx->catalogue.Name(fb::CatalogueKind::Officer, officer);
-  OffThread(ctx, std::move(respond), [ctx, counter, officer, name, template_id] {
+  std::string pin;
+  if (auto refused = AdmitPin(ctx, counter, officer, j, &pin)) return respond(*refused);
+  OffThread(ctx, std::move(respond), [ctx, counter, officer, template_id, pin] {
+    if (auto refused = CheckAdmittedPin(ctx, counter, officer, pin, "sign-in")) return *refused;
     fb::OfficerSignedInT in;
     in.office = ctx->config.office_id;
     in.counter = counter;
     in.officer = officer;
-    in.officer_name = name;
+    in.officer_name = ctx->catalogue.Name(fb::CatalogueKind::Officer, officer);
     in.template_id = template_id;
     replication::EventDraft draft;
     draft.body.Set(std::move(in));
@@ -427,23 +444,37 @@ void PostSignIn(Context* ctx, const std::string& counter, const HttpRequest& req
   });
 }
 
+// The PIN of the officer on duty is the credential.
 void PostSignOut(Context* ctx, const std::string& counter, const HttpRequest& req,
                  HttpResponder respond) {
   Status s = ctx->catalogue.CheckCounter(counter);
   if (!s.ok()) return respond(CounterError(s));
+  json j = json::object();
+  HttpResponse error;
+  if (!req.body.empty() && !ParseObject(req, &j, &error)) return respond(error);
   std::string officer;
-  if (!req.body.empty()) {
-    json j;
-    HttpResponse error;
-    if (!ParseObject(req, &j, &error)) return respond(error);
-    if (!OptionalString(j, "officer", &officer, &error)) return respond(error);
+  if (!OptionalString(j, "officer", &officer, &error)) return respond(error);
+  auto duty = ctx->sessions.Current(counter);
+  const std::string on_duty = duty ? duty->officer : std::string();
+  if (!officer.empty() && !on_duty.empty() && officer != on_duty) {
+    return respond(HttpResponse::Error(
+        409, "officer '" + officer + "' is not on duty at counter '" + counter + "'"));
   }
-  OffThread(ctx, std::move(respond), [ctx, counter, officer] {
+  std::string pin;
+  if (on_duty.empty()) {  // nobody to sign out: nothing is stored
+    if (!j.contains("pin")) {
+      return respond(HttpResponse::Json(401, {{"error", "Cần nhập mã PIN của cán bộ."},
+                                              {"error_en", "the officer's PIN is required"}}));
+    }
+    return respond(HttpResponse::Json(200, ctx->SessionJson(counter)));
+  }
+  if (auto refused = AdmitPin(ctx, counter, on_duty, j, &pin)) return respond(*refused);
+  OffThread(ctx, std::move(respond), [ctx, counter, on_duty, pin] {
+    if (auto refused = CheckAdmittedPin(ctx, counter, on_duty, pin, "sign-out")) return *refused;
     auto duty = ctx->sessions.Current(counter);
-    if (!duty || duty->officer.empty()) return HttpResponse::Json(200, ctx->SessionJson(counter));
-    if (!officer.empty() && officer != duty->officer) {
+    if (!duty || duty->officer != on_duty) {
       return HttpResponse::Error(
-          409, "officer '" + officer + "' is not on duty at counter '" + counter + "'");
+          409, "officer '" + on_duty + "' is no longer on duty at counter '" + counter + "'");
     }
     fb::OfficerSignedOutT out;
     out.office = ctx->config.office_id;
@@ -611,6 +642,9 @@ void HandleHttp(Context* ctx, HttpRequest req, HttpResponder respond) {
   }
   if (n == 4 && what == "dossiers") {
     return respond(get ? GetDossier(ctx, std::string(p[3])) : MethodNotAllowed());
+  }
+  if (n == 3 && what == "officers") {
+    return respond(get ? GetOfficers(ctx) : MethodNotAllowed());
   }
   if (n == 5 && what == "officers" && p[4] == "photo") {
     return respond(get ? GetPhoto(ctx, std::string(p[3])) : MethodNotAllowed());

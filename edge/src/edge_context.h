@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "catalogue.h"
@@ -27,6 +28,7 @@
 #include "hailong/replication/event_log.h"
 #include "http_server.h"
 #include "mqtt_link.h"
+#include "officer_pins.h"
 #include "rating_intake.h"
 
 namespace hailong::edge {
@@ -48,6 +50,8 @@ struct EdgeNode::Context {
   DossierIndex dossiers;
   devices::MisuseDetector misuse;
   EdgeMetrics metrics;
+  OfficerPins pins;          // hashes of the officers' counter PINs
+  PinAttempts pin_attempts;  // wrong PINs per officer and counter
 
   std::unique_ptr<boost::asio::thread_pool> blocking;  // appends off the io threads
   using Strand = boost::asio::strand<boost::asio::thread_pool::executor_type>;
@@ -92,6 +96,20 @@ std::string OfficerPhotoFile(const EdgeNode::Context& ctx, const std::string& of
 // /api/v1/admin/<what> (admin_api.cc): bearer token of admin_token_sha256.
 void HandleAdmin(EdgeNode::Context* ctx, const HttpRequest& request, const std::string& what,
                  HttpResponder respond);
+
+// The PIN of a counter sign-in or sign-out (officer_sign_in.cc). AdmitPin
+// runs on the HTTP thread before any work: 401 when the body has no "pin",
+// 400 when it is not 4-8 digits, 403 when `officer` has no PIN set, 429 when
+// the officer or the counter is over the wrong-PIN limit; else it counts
+// the attempt and returns nullopt with *pin set. CheckAdmittedPin runs off
+// the I/O threads (Argon2id): 403 for a wrong PIN (logged, without the PIN),
+// nullopt when right. `action` is "sign-in" or "sign-out", for the log.
+std::optional<HttpResponse> AdmitPin(EdgeNode::Context* ctx, const std::string& counter,
+                                     const std::string& officer, const nlohmann::json& body,
+                                     std::string* pin);
+std::optional<HttpResponse> CheckAdmittedPin(EdgeNode::Context* ctx, const std::string& counter,
+                                             const std::string& officer, const std::string& pin,
+                                             const char* action);
 
 // Routes and answers one HTTP request (edge_api.cc).
 void HandleHttp(EdgeNode::Context* ctx, HttpRequest request, HttpResponder respond);

@@ -369,6 +369,8 @@ Status EdgeNode::Start(const EdgeConfig& config, const EdgeNodeOptions& options,
   log_options.max_group_events = static_cast<size_t>(config.ingest_batch);
   Status s = replication::EventLog::Open(log_options, config.data_dir + "/log", &c->log);
   if (!s.ok()) return s;
+  s = c->pins.Open(c->log->store(), config.officer_pins_file);
+  if (!s.ok()) return s;
   c->blocking = std::make_unique<boost::asio::thread_pool>(4);
   c->status_strand = std::make_unique<Context::Strand>(c->blocking->get_executor());
 
@@ -452,7 +454,12 @@ Status EdgeNode::Start(const EdgeConfig& config, const EdgeNodeOptions& options,
   if (config.hub) {
     ReplicationLinkFactory factory =
         options.replication_factory ? options.replication_factory : StartShipperLink;
-    s = factory(config, c->log.get(), &c->replication);
+    HubSideFetches fetches(1);
+    fetches[0].target = [c] { return c->pins.FetchTarget(); };
+    fetches[0].on_answer = [c](int code, const std::string& body) {
+      return c->pins.OnFetched(code, body, c->clock->NowMs());
+    };
+    s = factory(config, c->log.get(), fetches, &c->replication);
     if (!s.ok()) return s;
   }
 

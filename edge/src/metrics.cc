@@ -109,6 +109,12 @@ std::string EdgeMetrics::RenderPrometheus(const EdgeGauges& g) const {
   }
   Counter(o, "hailong_edge_dossiers_stored_total", "Dossier events stored.",
           dossiers_stored.load());
+  Counter(o, "hailong_edge_officer_pins_right_total", "Sign-in/sign-out PINs checked right.",
+          pins_right.load());
+  Counter(o, "hailong_edge_officer_pins_wrong_total", "Sign-in/sign-out PINs checked wrong.",
+          pins_wrong.load());
+  Counter(o, "hailong_edge_officer_pins_limited_total",
+          "Sign-in/sign-out attempts refused by the wrong-PIN limiter.", pins_limited.load());
   Counter(o, "hailong_edge_device_events_total", "DeviceSeen and DeviceLost events stored.",
           device_events.load());
   Counter(o, "hailong_edge_mqtt_messages_total", "Device messages received over MQTT.",

@@ -46,7 +46,7 @@ class ShipperLink : public ReplicationLink {
 #endif
 
 Status StartShipperLink(const EdgeConfig& config, replication::EventLog* log,
-                        std::unique_ptr<ReplicationLink>* out) {
+                        const HubSideFetches& side_fetches, std::unique_ptr<ReplicationLink>* out) {
 #ifdef HAILONG_EDGE_HAVE_SHIPPER
   std::ifstream in(config.hub->token_file);
   std::string token;
@@ -62,6 +62,7 @@ Status StartShipperLink(const EdgeConfig& config, replication::EventLog* log,
   options.node_id = config.hub->node_id;
   options.ca_file = config.hub->ca_file;
   options.token = token;
+  options.side_fetches = side_fetches;
   std::unique_ptr<replication::Shipper> shipper;
   Status s = replication::Shipper::Start(options, log, &shipper);
   if (!s.ok()) return s;
@@ -70,6 +71,7 @@ Status StartShipperLink(const EdgeConfig& config, replication::EventLog* log,
 #else
   (void)config;
   (void)log;
+  (void)side_fetches;
   (void)out;
   return Status::Unavailable(
       "this build has no replication shipper (hailong/replication/shipper.h); "

@@ -12,6 +12,11 @@
 //   same id until the edge answers.
 // - After `idle` seconds (URL ?idle=N, default 30) without a touch, the
 //   screen goes back to the start in Vietnamese and forgets the dossier.
+// - "Cán bộ" (staff): an officer signs in with their id and personal PIN
+//   (set at the hub by a manager), or the officer on duty signs out with
+//   theirs: POST /api/v1/counters/{c}/sign-in | sign-out. The PIN is typed
+//   on the on-screen keypad (or a keyboard), shown as dots, and forgotten
+//   after each try and at the idle reset.
 (function () {
   'use strict';
   var HL = window.HL;
@@ -78,7 +83,8 @@
   }
 
   // ---- screens -----------------------------------------------------------
-  var SCREENS = ['loading', 'unknown', 'welcome', 'question', 'thanks', 'lookup', 'dossier'];
+  var SCREENS = ['loading', 'unknown', 'welcome', 'question', 'thanks', 'lookup', 'dossier',
+                 'staff'];
 
   function show(name) {
     state.screen = name;
@@ -105,6 +111,8 @@
       renderDossier();
     } else if (state.screen === 'thanks') {
       renderThanks();
+    } else if (state.screen === 'staff') {
+      renderStaff();
     }
   }
 
@@ -353,8 +361,105 @@
   }
 
   // ---- reset, idle, scanner ----------------------------------------------
+  // ---- officer sign-in and sign-out ---------------------------------------
+  var staff = { pin: '', officers: [], msg: null, ok: false, busy: false };
+
+  function openStaff() {
+    staff.pin = '';
+    staff.msg = null;
+    staff.busy = false;
+    show('staff');
+    HL.getJson(HL.API + '/officers', 5000).then(function (res) {
+      staff.officers = (res.body && res.body.officers) || [];
+      if (state.screen === 'staff') renderStaff();
+    }, function () { /* the id field is shown instead */ });
+  }
+
+  function onDuty() {
+    return state.session && state.session.officer;
+  }
+
+  function renderStaff() {
+    var duty = onDuty();
+    $('staff-on-duty').textContent = duty ? t('staff_on_duty', { name: duty.name || duty.id })
+                                          : t('staff_nobody');
+    $('staff-signout').hidden = !duty;
+    var select = $('staff-officer');
+    var input = $('staff-officer-id');
+    var chosen = select.value;
+    select.textContent = '';
+    staff.officers.forEach(function (o) {
+      var opt = document.createElement('option');
+      opt.value = o.id;
+      opt.textContent = (o.name || o.id) + (o.has_pin ? '' : ' ' + t('staff_no_pin_mark'));
+      select.appendChild(opt);
+    });
+    if (chosen) select.value = chosen;
+    select.hidden = staff.officers.length === 0;
+    input.hidden = staff.officers.length > 0;
+    input.placeholder = t('staff_officer_placeholder');
+    $('staff-pin').textContent = staff.pin.replace(/./g, '\u25cf') || '\u00a0';
+    var m = $('staff-message');
+    m.textContent = staff.msg ? (staff.msg.text || t(staff.msg.key, staff.msg.params)) : '';
+    m.className = 'lookup-message' + (staff.ok ? ' ok' : '');
+    $('staff-signin').disabled = staff.busy;
+    $('staff-signout').disabled = staff.busy;
+  }
+
+  function staffKey(k) {
+    if (k === 'del') staff.pin = staff.pin.slice(0, -1);
+    else if (k === 'clear') staff.pin = '';
+    else if (staff.pin.length < 8) staff.pin += k;
+    staff.msg = null;
+    renderStaff();
+  }
+
+  function staffSend(action) {
+    if (staff.busy) return;
+    var officer = staff.officers.length ? $('staff-officer').value
+                                        : $('staff-officer-id').value.trim();
+    staff.ok = false;
+    if (action === 'sign-in' && !officer) {
+      staff.msg = { key: 'staff_need_officer' };
+      return renderStaff();
+    }
+    if (!/^[0-9]{4,8}$/.test(staff.pin)) {
+      staff.msg = { key: 'staff_need_pin' };
+      return renderStaff();
+    }
+    var body = { pin: staff.pin };
+    if (action === 'sign-in') body.officer = officer;
+    staff.pin = '';  // never kept after a try
+    staff.busy = true;
+    staff.msg = { key: 'staff_sending' };
+    renderStaff();
+    HL.postJson(HL.API + '/counters/' + encodeURIComponent(counter) + '/' + action, body, 10000)
+        .then(function (res) {
+          staff.busy = false;
+          if (res.status === 200 && res.body) {
+            state.session = res.body;
+            staff.ok = true;
+            var o = res.body.officer;
+            staff.msg = action === 'sign-in' && o
+                ? { key: 'staff_signed_in', params: { name: o.name || o.id } }
+                : { key: 'staff_signed_out' };
+          } else {
+            var b = res.body || {};
+            var text = i18n.lang() === 'en' ? (b.error_en || b.error) : b.error;
+            staff.msg = { text: text || ('HTTP ' + res.status) };
+          }
+          if (state.screen === 'staff') renderStaff();
+        }, function () {
+          staff.busy = false;
+          staff.msg = { key: 'staff_offline' };
+          if (state.screen === 'staff') renderStaff();
+        });
+  }
+
   function resetToStart() {
     clearTimeout(state.thanksTimer);
+    staff.pin = '';
+    staff.msg = null;
     state.template = null;
     state.answers = {};
     state.question = 0;
@@ -401,7 +506,13 @@
   document.addEventListener('keydown', function (e) {
     touched();
     var tag = e.target && e.target.tagName;
-    if (tag === 'INPUT' || tag === 'TEXTAREA') return;
+    if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT') return;
+    if (state.screen === 'staff') {  // a keyboard types the PIN, never a scan
+      if (/^[0-9]$/.test(e.key)) staffKey(e.key);
+      else if (e.key === 'Backspace') staffKey('del');
+      else if (e.key === 'Enter') staffSend('sign-in');
+      return;
+    }
     var now = Date.now();
     if (now - scan.last > 1000) scan.buf = '';
     scan.last = now;
@@ -458,7 +569,7 @@
           }
           try { localStorage.setItem(SESSION_KEY, JSON.stringify(res.body)); } catch (e) { /* */ }
           if (state.screen === 'loading' || state.screen === 'unknown') show('welcome');
-          else if (changed && state.screen === 'welcome') render();
+          else if (changed && (state.screen === 'welcome' || state.screen === 'staff')) render();
           else renderNet();
         }, function () {
           state.online = false;
@@ -493,6 +604,13 @@
   $('lookup-go').addEventListener('click', function () { lookup(state.lookupDigits); });
   $('dossier-again').addEventListener('click', openLookup);
   $('dossier-home').addEventListener('click', resetToStart);
+  $('staff').addEventListener('click', openStaff);
+  $('staff-back').addEventListener('click', resetToStart);
+  $('staff-signin').addEventListener('click', function () { staffSend('sign-in'); });
+  $('staff-signout').addEventListener('click', function () { staffSend('sign-out'); });
+  Array.prototype.forEach.call(document.querySelectorAll('#staff-keypad button'), function (b) {
+    b.addEventListener('click', function () { staffKey(b.getAttribute('data-key')); });
+  });
   Array.prototype.forEach.call(document.querySelectorAll('#keypad button'), function (b) {
     b.addEventListener('click', function () { key(b.getAttribute('data-key')); });
   });

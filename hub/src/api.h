@@ -24,6 +24,7 @@
 #include "live_updates.h"
 #include "metrics.h"
 #include "node_registry.h"
+#include "officer_pins.h"
 #include "sign_in_names.h"
 
 namespace hailong::hub {
@@ -40,6 +41,7 @@ struct HubContext {
   LiveUpdates* live = nullptr;
   AuditLog* audit = nullptr;
   Alerts* alerts = nullptr;
+  OfficerPins* pins = nullptr;
   std::string web_root;  // dashboard files
   // The phone survey's pages (edge/web), shared with the edge: /assets/<f>
   // not found under web_root is served from here. Packages copy them into
@@ -136,6 +138,10 @@ class Api {
   // api_alerts.cc
   HttpReply AlertsList(Call& call);
   HttpReply AlertAction(Call& call, const std::string& id, const std::string& action);
+  // api_pins.cc
+  HttpReply OfficerPinRoute(Call& call, const std::string& office, const std::string& officer);
+  HttpReply OfficerPinsList(Call& call);
+  HttpReply NodeOfficerPins(Call& call);
   // api_survey.cc (public: the phone survey at the hub)
   HttpReply SurveyContext(Call& call, const std::string& office, const std::string& counter);
   HttpReply SurveySubmit(Call& call, const std::string& office, const std::string& counter);

@@ -12,6 +12,7 @@
 #include "live_updates.h"
 #include "metrics.h"
 #include "node_registry.h"
+#include "officer_pins.h"
 
 namespace hailong::hub {
 
@@ -23,6 +24,7 @@ struct Hub::Impl {
   std::unique_ptr<NodeRegistry> nodes;
   std::unique_ptr<AuditLog> audit;
   std::unique_ptr<Alerts> alerts;
+  std::unique_ptr<OfficerPins> pins;
   Metrics metrics;
   std::unique_ptr<LiveUpdates> live;
   HubContext context;
@@ -69,6 +71,9 @@ Status Hub::Open(const HubConfig& config, std::unique_ptr<Hub>* out) {
                                           &impl->metrics, impl->audit.get());
   s = impl->alerts->Load();
   if (!s.ok()) return s;
+  impl->pins = std::make_unique<OfficerPins>(impl->log.get());
+  s = impl->pins->Load();
+  if (!s.ok()) return s;
   HubContext& c = impl->context;
   c.config = &impl->config;
   c.clock = clock;
@@ -79,6 +84,7 @@ Status Hub::Open(const HubConfig& config, std::unique_ptr<Hub>* out) {
   c.metrics = &impl->metrics;
   c.audit = impl->audit.get();
   c.alerts = impl->alerts.get();
+  c.pins = impl->pins.get();
   c.web_root = WebRoot(impl->config);
   c.survey_web_root = HAILONG_SURVEY_WEB_DIR;
   c.tmp_dir = (fs::path(config.data_dir) / "tmp").string();

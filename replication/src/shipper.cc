@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -137,7 +138,35 @@ class ShipperImpl final : public Shipper {
       if (!s.ok()) return s;
       *more = *more || pulled_more;
     }
+    if (!options_.side_fetches.empty() && client_.in_flight() == 0) SideFetches();
     return Status::OK();
+  }
+
+  // The side fetches, at most once per pull interval; never fails the round.
+  void SideFetches() {
+    const auto now = std::chrono::steady_clock::now();
+    if (side_fetched_ &&
+        now - last_side_fetch_ < std::chrono::milliseconds(options_.pull_interval_ms)) {
+      return;
+    }
+    side_fetched_ = true;
+    last_side_fetch_ = now;
+    for (size_t i = 0; i < options_.side_fetches.size(); ++i) {
+      const auto& f = options_.side_fetches[i];
+      const std::string target = f.target ? f.target() : std::string();
+      if (target.empty()) continue;
+      int code = 0;
+      std::string body;
+      Status s = client_.Exchange(http::verb::get, target, AuthHeaders(), "", &code, &body);
+      if (s.ok()) s = f.on_answer(code, body);
+      std::string& last = side_errors_.emplace(i, std::string()).first->second;
+      const std::string now_error = s.ok() ? std::string() : s.ToString();
+      if (!s.ok() && now_error != last) {
+        std::fprintf(stderr, "hailong shipper: GET %s: %s\n", target.substr(0, 80).c_str(),
+                     now_error.c_str());
+      }
+      last = now_error;
+    }
   }
 
   Status ParseJson(const std::string& body, json* out) {
@@ -365,6 +394,9 @@ class ShipperImpl final : public Shipper {
   uint64_t next_send_ = 0;  // first seq of the next push
   int pushes_since_pull_ = 0;
   bool after_refusal_ = false;  // the last push answered was refused
+  bool side_fetched_ = false;
+  std::chrono::steady_clock::time_point last_side_fetch_;
+  std::map<size_t, std::string> side_errors_;  // last error of each side fetch
 
   mutable std::mutex mu_;
   std::condition_variable cv_;

@@ -348,6 +348,18 @@ struct TableFields<fb::AlertClosedT> {
   }
 };
 
+template <>
+struct TableFields<fb::OfficerPinSetT> {
+  template <class V>
+  static void Visit(V& v) {
+    using T = fb::OfficerPinSetT;
+    v("office", &T::office);
+    v("officer", &T::officer);
+    v("pin_hash", &T::pin_hash);
+    v("by", &T::by);
+  }
+};
+
 // ---- The union --------------------------------------------------------------
 
 struct BodyCodec {
@@ -376,7 +388,7 @@ constexpr BodyCodec kBodyCodecs[] = {
     CodecOf<fb::FollowUpOpenedT>(),    CodecOf<fb::FollowUpNotedT>(),
     CodecOf<fb::FollowUpClosedT>(),    CodecOf<fb::RatingVoidedT>(),
     CodecOf<fb::AlertRaisedT>(),       CodecOf<fb::AlertAcknowledgedT>(),
-    CodecOf<fb::AlertClosedT>(),
+    CodecOf<fb::AlertClosedT>(),       CodecOf<fb::OfficerPinSetT>(),
 };
 static_assert(std::size(kBodyCodecs) == static_cast<size_t>(fb::EventBody::MAX),
               "every member of union EventBody needs a codec");

@@ -16,7 +16,7 @@ import { after, before, describe, it } from 'node:test';
 
 import {
   OFFICE, env, freePort, launchBrowser, rfc3339, screenshot, sleep, startMosquitto, tempDir,
-  watchErrors,
+  TEST_PIN, watchErrors, writePinsFile,
 } from './lib/harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -157,7 +157,9 @@ describe('dashboard', { timeout: 600000 }, () => {
       hub: { url: hubBase, node_id: NODE_ID, token_file: path.join(dir, 'edge.token') },
       web_root: env.webRoot,
       catalogue_file: path.join(dir, 'catalogue.json'),
+      officer_pins_file: path.join(dir, 'officer-pins.json'),
     };
+    await writePinsFile(path.join(dir, 'officer-pins.json'), ['cb-nhung', 'cb-tuan']);
     fs.writeFileSync(path.join(dir, 'edge.json'), JSON.stringify(edgeConfig, null, 2));
     edge = start(env.edge, ['--config', path.join(dir, 'edge.json')], path.join(dir, 'edge.log'));
     await waitFor('hailong-edge /healthz', async () => (await fetch(`${edgeBase}/healthz`)).status === 200,
@@ -166,7 +168,8 @@ describe('dashboard', { timeout: 600000 }, () => {
     // Officers on duty, dossiers from the one-stop software, ratings.
     for (const [counter, officer, name] of [['q1', 'cb-nhung', 'Nguyễn Thị Hồng Nhung'],
       ['q2', 'cb-tuan', 'Trần Văn Tuấn']]) {
-      const r = await http(edgeBase, 'POST', `/api/v1/counters/${counter}/sign-in`, { officer, name });
+      const r = await http(edgeBase, 'POST', `/api/v1/counters/${counter}/sign-in`,
+        { officer, pin: TEST_PIN });
       assert.equal(r.status, 200, JSON.stringify(r.body));
     }
     // Ratings carry the officer on duty at their time (whole seconds).

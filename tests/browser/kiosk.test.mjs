@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 
 import {
   env, launchBrowser, ratingEvents, recordRatings, rfc3339, screenshot, sleep, startStack,
-  watchErrors,
+  TEST_PIN, watchErrors,
 } from './lib/harness.mjs';
 import { rateAll, thanksState, visible, waitWelcome } from './lib/kiosk_steps.mjs';
 
@@ -42,7 +42,7 @@ describe('kiosk', { timeout: 300000 }, () => {
   }
 
   it('shows the officer on duty and stores a tapped-through rating', async () => {
-    await edge.signIn(COUNTER, OFFICER.id, OFFICER.name);
+    await edge.signIn(COUNTER, OFFICER.id);
     const { context, page, errors, sent } = await openKiosk();
     await page.waitForFunction(
         (name) => document.getElementById('officer-name').textContent === name, OFFICER.name,
@@ -147,7 +147,7 @@ describe('kiosk', { timeout: 300000 }, () => {
     // A template of several criteria, so that the reset comes mid-rating
     // (the counter's default, the smiley box, has one).
     const shift = await edge.post(`/api/v1/counters/${COUNTER}/sign-in`,
-                                  { officer: OFFICER.id, name: OFFICER.name,
+                                  { officer: OFFICER.id, pin: TEST_PIN,
                                     template: 'binh-thanh-intake' });
     assert.equal(shift.status, 200, JSON.stringify(shift.body));
     const { context, page, errors, sent } = await openKiosk('?idle=2');
@@ -249,6 +249,49 @@ describe('kiosk', { timeout: 300000 }, () => {
     await screenshot(page, 'kiosk-thanks-rejected');
     // Not queued: a rejection is final.
     assert.equal(await page.isVisible('#pending'), false);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it('signs an officer in and out with the PIN on the staff screen', async () => {
+    const { context, page, errors } = await openKiosk();
+    const before = await edge.logSeq();
+    const typePin = async (pin) => {
+      for (const d of pin) await page.click(`#staff-keypad button[data-key="${d}"]`);
+    };
+    const message = (text) => page.waitForFunction(
+        (t) => document.getElementById('staff-message').textContent === t, text, { timeout: 10000 });
+    await page.click('#staff');
+    await page.waitForSelector(visible('screen-staff'));
+    await page.waitForFunction(() => document.querySelectorAll('#staff-officer option').length === 2);
+    await page.selectOption('#staff-officer', 'cb-tuan');
+    await typePin('111923');
+    assert.equal(await page.textContent('#staff-pin'), '\u25cf'.repeat(6));
+    await page.click('#staff-signin');
+    await message('Mã PIN không đúng.');
+    assert.equal(await page.textContent('#staff-pin'), '\u00a0');  // forgotten after each try
+    assert.equal(await edge.logSeq(), before);
+    await typePin(TEST_PIN);
+    await page.click('#staff-signin');
+    await message('Đã đăng nhập: Trần Văn Tuấn.');
+    assert.equal(await edge.logSeq(), before + 1);
+    await screenshot(page, 'kiosk-staff');
+    await page.click('#lang');
+    assert.equal(await page.textContent('#staff-signin'), 'Sign in');
+    assert.equal(await page.textContent('#staff-on-duty'), 'On duty at this counter: Trần Văn Tuấn');
+    await page.click('#lang');
+    // Back at the welcome screen the officer on duty shows.
+    await page.click('#staff-back');
+    await page.waitForFunction(
+        (name) => document.getElementById('officer-name').textContent === name, 'Trần Văn Tuấn',
+        { timeout: 10000 });
+    // The officer on duty signs out with their PIN.
+    await page.click('#staff');
+    await page.waitForSelector(visible('staff-signout'));
+    await typePin(TEST_PIN);
+    await page.click('#staff-signout');
+    await message('Đã đăng xuất.');
+    assert.equal(await edge.logSeq(), before + 2);
     assert.deepEqual(errors, []);
     await context.close();
   });

@@ -1,6 +1,7 @@
 #include "edge_harness.h"
 
 #include <mqtt/async_client.h>
+#include <sodium.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -28,7 +29,24 @@ std::string SmileyRating(const std::string& id, const std::string& counter,
                                     at_ms == 0 ? NowMs() : at_ms);
 }
 
-EdgeHarness::EdgeHarness(HarnessOptions options) : options_(options), dir_("hailong-edge-test") {}
+std::string PinHashForTests(const std::string& pin) {
+  if (sodium_init() < 0) return "";
+  char out[crypto_pwhash_STRBYTES];
+  // The smallest limits: the edge verifies with the limits in the string,
+  // so tests stay quick; the hub hashes at the interactive ones.
+  if (crypto_pwhash_str(out, pin.data(), pin.size(), crypto_pwhash_OPSLIMIT_MIN,
+                        crypto_pwhash_MEMLIMIT_MIN) != 0) {
+    return "";
+  }
+  return out;
+}
+
+EdgeHarness::EdgeHarness(HarnessOptions options) : options_(options), dir_("hailong-edge-test") {
+  nlohmann::json officers = nlohmann::json::object();
+  const std::string hash = PinHashForTests(kTestPin);
+  for (const char* officer : kTestOfficers) officers[officer] = hash;
+  dir_.WriteFile("officer-pins.json", nlohmann::json{{"officers", officers}}.dump());
+}
 
 EdgeHarness::~EdgeHarness() {
   if (edge_) edge_->Kill();
@@ -91,6 +109,7 @@ json EdgeHarness::EdgeConfig(const json& overrides) const {
               {"password_file", dir_.Join("broker/edge.password")}}},
             {"http", {{"listen", "127.0.0.1:" + std::to_string(http_port_)}}},
             {"web_root", HAILONG_TEST_WEB_ROOT},
+            {"officer_pins_file", dir_.Join("officer-pins.json")},
             {"min_free_mb", 0}};
   c.merge_patch(overrides);
   return c;

@@ -36,6 +36,13 @@ inline constexpr char kOffice[] = "phuong-01";
 inline constexpr char kOrigin[] = "edge-phuong-01";
 inline constexpr char kDevicePassword[] = "device-secret";
 inline constexpr char kEdgePassword[] = "edge-secret";
+// Officers that may sign in at the harness's edge, all with kTestPin
+// (officer_pins_file, as an office without a hub).
+inline constexpr char kTestPin[] = "482915";
+inline constexpr const char* kTestOfficers[] = {"cb-nhung", "cb-an",   "cb-a", "cb-lan",
+                                                "cb-hung",  "cb-tuan", "cb-1", "cb-huong"};
+// An Argon2id hash of `pin` at libsodium's smallest limits ("" on failure).
+std::string PinHashForTests(const std::string& pin);
 
 struct HarnessOptions {
   int devices = 4;  // device users box-1 .. box-N

@@ -109,15 +109,17 @@ TEST_F(EdgeHttpTest, StoresARatingOnceWhateverTheRetries) {
 
 TEST_F(EdgeHttpTest, SignInAttributesTheKioskRatingsToTheOfficer) {
   Start();
-  HttpResponse r = office_.PostJson("/api/v1/counters/q1/sign-in",
-                                    {{"officer", "cb-nhung"}, {"name", "Nguyễn Thị Hồng Nhung"}});
+  // A client's "name" is ignored: names come from the catalogue (none here).
+  HttpResponse r = office_.PostJson(
+      "/api/v1/counters/q1/sign-in",
+      {{"officer", "cb-nhung"}, {"pin", kTestPin}, {"name", "Nguyễn Thị Hồng Nhung"}});
   ASSERT_EQ(r.status, 200) << r.body;
   r = office_.Get("/api/v1/counters/q1/session");
   ASSERT_EQ(r.status, 200);
   json session = Body(r);
   EXPECT_EQ(session["counter"], "q1");
   EXPECT_EQ(session["officer"]["id"], "cb-nhung");
-  EXPECT_EQ(session["officer"]["name"], "Nguyễn Thị Hồng Nhung");
+  EXPECT_EQ(session["officer"]["name"], "cb-nhung");
   EXPECT_EQ(session["template"]["id"], "smiley-4");
   EXPECT_EQ(session["template"]["criteria"][0]["options"].size(), 4u);
   EXPECT_TRUE(session["dossier"].is_null());
@@ -131,11 +133,11 @@ TEST_F(EdgeHttpTest, SignInAttributesTheKioskRatingsToTheOfficer) {
   // A sign-in with another template changes what the counter asks.
   ASSERT_EQ(office_
                 .PostJson("/api/v1/counters/q2/sign-in",
-                          {{"officer", "cb-an"}, {"template", "ha-noi-2014"}})
+                          {{"officer", "cb-an"}, {"pin", kTestPin}, {"template", "ha-noi-2014"}})
                 .status,
             200);
   EXPECT_EQ(Body(office_.Get("/api/v1/counters/q2/session"))["template"]["id"], "ha-noi-2014");
-  ASSERT_EQ(office_.Post("/api/v1/counters/q1/sign-out", "{}").status, 200);
+  ASSERT_EQ(office_.PostJson("/api/v1/counters/q1/sign-out", {{"pin", kTestPin}}).status, 200);
   EXPECT_TRUE(Body(office_.Get("/api/v1/counters/q1/session"))["officer"].is_null());
   ASSERT_EQ(office_
                 .PostJson("/api/v1/ratings",
@@ -245,7 +247,7 @@ TEST_F(EdgeHttpTest, BelowTheStorageFloorNothingIsStoredAnd507Says) {
   EXPECT_EQ(Body(r)["error"], "storage full");
   r = office_.PostJson("/api/v1/dossiers", {{"receipt", "1"}, {"event", "received"}});
   EXPECT_EQ(r.status, 507) << r.body;
-  r = office_.PostJson("/api/v1/counters/q1/sign-in", {{"officer", "cb-a"}});
+  r = office_.PostJson("/api/v1/counters/q1/sign-in", {{"officer", "cb-a"}, {"pin", kTestPin}});
   EXPECT_EQ(r.status, 507) << r.body;
   // A device gets a rejection that says why.
   std::unique_ptr<TestDevice> box;
@@ -302,8 +304,11 @@ TEST_F(EdgeHttpTest, TheCatalogueFileIsAppliedOnceAndDefinesTheCounters) {
   r = office_.PostJson("/api/v1/ratings", KioskRating("t2", {{"template", "demo-2"},
                                                              {"answers", {{"service", "no"}}}}));
   EXPECT_EQ(r.status, 200) << r.body;
-  // The officer's name comes from the catalogue when the sign-in has none.
-  ASSERT_EQ(office_.PostJson("/api/v1/counters/q1/sign-in", {{"officer", "cb-nhung"}}).status, 200);
+  // The officer's name comes from the catalogue.
+  ASSERT_EQ(
+      office_.PostJson("/api/v1/counters/q1/sign-in", {{"officer", "cb-nhung"}, {"pin", kTestPin}})
+          .status,
+      200);
   EXPECT_EQ(Body(office_.Get("/api/v1/counters/q1/session"))["officer"]["name"],
             "Nguyễn Thị Hồng Nhung");
   // Unchanged file: nothing new at the next start. A changed entry: one event.
@@ -364,7 +369,10 @@ TEST_F(EdgeHttpTest, QrCodesAndOfficerPhotos) {
   std::filesystem::create_directories(office_.data_dir() + "/photos");
   const std::string png("\x89PNG\r\n\x1a\nfake", 12);
   office_.dir().WriteFile("edge-data/photos/cb-lan.png", png);
-  ASSERT_EQ(office_.PostJson("/api/v1/counters/q1/sign-in", {{"officer", "cb-lan"}}).status, 200);
+  ASSERT_EQ(
+      office_.PostJson("/api/v1/counters/q1/sign-in", {{"officer", "cb-lan"}, {"pin", kTestPin}})
+          .status,
+      200);
   json session = Body(office_.Get("/api/v1/counters/q1/session"));
   EXPECT_EQ(session["officer"]["photo_url"], "/api/v1/officers/cb-lan/photo");
   r = office_.Get("/api/v1/officers/cb-lan/photo");

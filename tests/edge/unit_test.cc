@@ -10,6 +10,7 @@
 #include "hailong/edge/config.h"
 #include "hailong/edge/metrics.h"
 #include "http_server.h"
+#include "officer_pins.h"
 #include "rating_intake.h"
 
 namespace hailong::edge {
@@ -255,6 +256,29 @@ TEST(RatingIntakeTest, IdempotencyIdIsDeviceOrChannel) {
   EXPECT_EQ(RatingIdempotencyId("box-1", fb::Channel::ButtonBox, "r1"), "box-1:r1");
   EXPECT_EQ(RatingIdempotencyId("", fb::Channel::Phone, "r1"), "phone:r1");
   EXPECT_EQ(RatingIdempotencyId("", fb::Channel::Web, "r1"), "web:r1");
+}
+
+TEST(PinAttemptsTest, WrongPinsAreLimitedPerOfficerAndCounterAndForgivenWhenRight) {
+  PinAttempts a;
+  const int64_t t0 = 1'700'000'000'000;
+  int retry = 0;
+  // A right PIN forgives its own attempt and the officer's earlier wrong ones.
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(a.Admit("q1", "cb-a", t0, &retry));
+  ASSERT_TRUE(a.Admit("q1", "cb-a", t0, &retry));
+  a.Succeeded("q1", "cb-a");
+  for (size_t i = 0; i < PinAttempts::kPerOfficer; ++i)
+    ASSERT_TRUE(a.Admit("q2", "cb-a", t0, &retry));
+  EXPECT_FALSE(a.Admit("q3", "cb-a", t0 + 1000, &retry));
+  EXPECT_EQ(retry, (PinAttempts::kWindowMs - 1000) / 1000);
+  // The window slides: the oldest wrong PIN ages out.
+  EXPECT_TRUE(a.Admit("q3", "cb-a", t0 + PinAttempts::kWindowMs, &retry));
+  // Per counter: q1 already holds 4 wrong ones (cb-a's forgiven attempt
+  // only); six more from other officers close it.
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_TRUE(a.Admit("q1", "cb-" + std::to_string(i), t0 + 2000, &retry)) << i;
+  }
+  EXPECT_FALSE(a.Admit("q1", "cb-z", t0 + 2000, &retry));
+  EXPECT_TRUE(a.Admit("q4", "cb-z", t0 + 2000, &retry));
 }
 
 }  // namespace

@@ -107,8 +107,6 @@ int64_t VnTime(const std::string& day, int hour, int minute) {
   return ms + (int64_t{hour} * 60 + minute) * 60 * 1000;
 }
 
-namespace {
-
 // Argon2id hash of kPassword, computed once per test program.
 const std::string& PasswordHash() {
   static const std::string hash = [] {
@@ -122,6 +120,8 @@ const std::string& PasswordHash() {
   }();
   return hash;
 }
+
+namespace {
 
 std::string Sha256Hex(const std::string& s) { return schema::HexEncode(schema::Sha256(s)); }
 

@@ -22,6 +22,9 @@ inline constexpr char kTokenP1[] = "token-of-edge-p1-0123456789abcdefghijklmnop"
 inline constexpr char kTokenP2[] = "token-of-edge-p2-0123456789abcdefghijklmnop";
 inline constexpr char kPassword[] = "mật khẩu đủ dài 123";
 
+// An Argon2id hash of kPassword (for users added through HubOptions).
+const std::string& PasswordHash();
+
 // Builds the events of one origin with a correct chain.
 class ChainBuilder {
  public:

@@ -13,6 +13,7 @@
 #include "hailong/hub/report.h"
 #include "hailong/replication/shipper.h"
 #include "hailong/schema/time.h"
+#include "officer_pins.h"
 #include "projection_state.h"
 #include "rebuild_state.h"
 
@@ -430,6 +431,24 @@ TEST(CodecTest, KeyPartsEscapeSlashes) {
   EXPECT_LT(codec::SeqPart(9), codec::SeqPart(10));
   EXPECT_EQ(codec::UninvertTime(codec::InvertTime(1763000000123)), 1763000000123);
   EXPECT_LT(codec::InvertTime(2000), codec::InvertTime(1000));
+}
+
+TEST(OfficerPinRules, TrivialAndMalformedPinsAreRefusedAndGeneratedOnesAreNot) {
+  for (const char* pin : {"0000", "1111", "1234", "4321", "0123", "9876543", "1212", "123123",
+                          "12341234", "909090"}) {
+    EXPECT_EQ(CheckPin(pin), PinProblem::kTrivial) << pin;
+  }
+  for (const char* pin : {"", "123", "123456789", "12a4", " 1234", "٣٤٥٦"}) {
+    EXPECT_NE(CheckPin(pin), PinProblem::kOk) << pin;
+  }
+  for (const char* pin : {"1235", "730419", "90817263", "1122"}) {
+    EXPECT_EQ(CheckPin(pin), PinProblem::kOk) << pin;
+  }
+  for (int i = 0; i < 200; ++i) {
+    const std::string pin = GeneratePin(6);
+    EXPECT_EQ(pin.size(), 6u);
+    EXPECT_EQ(CheckPin(pin), PinProblem::kOk) << pin;
+  }
 }
 
 }  // namespace

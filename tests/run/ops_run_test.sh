@@ -42,6 +42,18 @@ seq=$(curl -s "http://127.0.0.1:$HAILONG_EDGE_PORT/api/v1/status" |
   python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["log_seq"], s["replicated_seq"])')
 echo "edge log_seq replicated_seq: $seq"
 [ "${seq%% *}" -gt 100 ] || fail "the demo edge holds only ${seq%% *} events"
+# The five demo officers signed in with the PIN set at the hub.
+for i in 1 2 3 4 5; do
+  officer=$(curl -s "http://127.0.0.1:$HAILONG_EDGE_PORT/api/v1/counters/q$i/session" |
+    python3 -c 'import json,sys; o=json.load(sys.stdin)["officer"]; print(o["id"] if o else "")')
+  [ -n "$officer" ] || fail "nobody on duty at q$i (officer PINs from the hub?)"
+done
+pin=$(grep -o 'Officer PIN (demo): *[0-9]*' "$tmp/out" | grep -o '[0-9]*$')
+[ -n "$pin" ] || fail "no demo officer PIN printed"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+  -d '{"officer":"cb-nhung","pin":"000000"}' "http://127.0.0.1:$HAILONG_EDGE_PORT/api/v1/counters/q1/sign-in")
+[ "$code" = 403 ] || fail "a wrong PIN answered $code"
+echo "ok demo officers on duty"
 
 pids=$(pgrep -g "$leader" | tr '\n' ' ')
 kill -INT -- "-$leader"

@@ -237,6 +237,14 @@ std::vector<fb::EventT> FullEvents() {
     a.note = "Đã khắc phục";
     events.push_back(MakeEvent(seq++, std::move(a)));
   }
+  {
+    fb::OfficerPinSetT p;
+    p.office = "phuong-01";
+    p.officer = "cb-nhung";
+    p.pin_hash = "$argon2id$v=19$m=65536,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNo";
+    p.by = "truong-phong";
+    events.push_back(MakeEvent(seq++, std::move(p)));
+  }
   return events;
 }
 
@@ -715,7 +723,7 @@ std::string JsonName(std::string field) {
 
 TEST(EventJsonTest, SchemaFieldsAreAllWritten) {
   const auto tables = SchemaTables();
-  ASSERT_EQ(tables.size(), 21u) << "could not read " << HAILONG_FBS_PATH;
+  ASSERT_EQ(tables.size(), 22u) << "could not read " << HAILONG_FBS_PATH;
   const auto events = FullEvents();
   const auto body = [&](fb::EventBody t) { return EventToJson(EventOfType(events, t))["body"]; };
   using B = fb::EventBody;
@@ -745,6 +753,7 @@ TEST(EventJsonTest, SchemaFieldsAreAllWritten) {
       {"AlertRaised", body(B::AlertRaised)},
       {"AlertAcknowledged", body(B::AlertAcknowledged)},
       {"AlertClosed", body(B::AlertClosed)},
+      {"OfficerPinSet", body(B::OfficerPinSet)},
   };
   for (const auto& [table, fields] : tables) {
     const auto sample = samples.find(table);

@@ -30,6 +30,26 @@ export const env = {
 };
 
 export const OFFICE = 'phuong-01';
+// Officers of the test edges (catalogue names) and the PIN each signs in
+// with (officer_pins_file: Argon2id hashes from `hailongctl hash-password`).
+export const OFFICERS = [{ id: 'cb-nhung', name: 'Nguyễn Thị Hồng Nhung' },
+  { id: 'cb-tuan', name: 'Trần Văn Tuấn' }];
+export const TEST_PIN = '482915';
+
+// Writes {"officers":{"<id>":"<hash of TEST_PIN>"}} for `ids` to `file`.
+export async function writePinsFile(file, ids) {
+  if (!env.ctl) throw new Error('HAILONGCTL_BIN is not set (needed to hash the test PIN)');
+  const hash = await new Promise((resolve, reject) => {
+    const p = execFile(env.ctl, ['hash-password'], (err, stdout, stderr) => {
+      if (err) reject(new Error(`hailongctl hash-password: ${err.message} ${stderr}`));
+      else resolve(stdout.trim());
+    });
+    p.stdin.end(TEST_PIN);
+  });
+  const officers = {};
+  for (const id of ids) officers[id] = hash;
+  fs.writeFileSync(file, JSON.stringify({ officers }));
+}
 
 const children = new Set();
 process.on('exit', () => {
@@ -128,6 +148,10 @@ export class Edge {
     if (!env.edge) throw new Error('HAILONG_EDGE_BIN is not set');
     if (!this.port) this.port = await freePort();
     this.base = `http://127.0.0.1:${this.port}`;
+    const catalogue = path.join(this.dir, 'officers.json');
+    fs.writeFileSync(catalogue, JSON.stringify({ officers: OFFICERS }));
+    const pins = path.join(this.dir, 'officer-pins.json');
+    if (!fs.existsSync(pins)) await writePinsFile(pins, OFFICERS.map((o) => o.id));
     const config = {
       office_id: OFFICE,
       data_dir: this.dataDir,
@@ -135,6 +159,8 @@ export class Edge {
       http: { listen: `127.0.0.1:${this.port}` },
       web_root: env.webRoot,
       public_url: this.base,
+      catalogue_file: catalogue,
+      officer_pins_file: pins,
     };
     this.configFile = path.join(this.dir, 'edge.json');
     fs.writeFileSync(this.configFile, JSON.stringify(config, null, 2));
@@ -192,13 +218,14 @@ export class Edge {
     return now;
   }
 
-  async signIn(counter, officer, name) {
-    const r = await this.post(`/api/v1/counters/${counter}/sign-in`, { officer, name });
+  // The officer's name comes from the edge's catalogue (OFFICERS).
+  async signIn(counter, officer) {
+    const r = await this.post(`/api/v1/counters/${counter}/sign-in`, { officer, pin: TEST_PIN });
     if (r.status !== 200) throw new Error(`sign-in: HTTP ${r.status} ${JSON.stringify(r.body)}`);
   }
 
   async signOut(counter) {
-    const r = await this.post(`/api/v1/counters/${counter}/sign-out`, {});
+    const r = await this.post(`/api/v1/counters/${counter}/sign-out`, { pin: TEST_PIN });
     if (r.status !== 200) throw new Error(`sign-out: HTTP ${r.status} ${JSON.stringify(r.body)}`);
   }
 

@@ -67,6 +67,9 @@ struct EdgeConfig {
   // Local catalogue (counters, officers, procedures, fields, templates) for an
   // office without a hub; applied at start as catalogue events. "" = none.
   std::string catalogue_file;
+  // Officers' PIN hashes for an office without a hub (edge/README.md,
+  // "Officer PINs"): {"officers":{"<id>":"<Argon2id hash>"}}. "" = none.
+  std::string officer_pins_file;
   // Directory of officer photos "<officer id>.jpg|.png|.svg". "" = "<data_dir>/photos".
   std::string photo_dir;
   // Two ratings from one device closer than this (device time) are flagged

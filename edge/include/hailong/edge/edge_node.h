@@ -59,6 +59,6 @@ class EdgeNode {
 // The link made by the replication library's Shipper (hub.url, node_id,
 // token_file). Unavailable if the library has no Shipper.
 Status StartShipperLink(const EdgeConfig& config, replication::EventLog* log,
-                        std::unique_ptr<ReplicationLink>* out);
+                        const HubSideFetches& side_fetches, std::unique_ptr<ReplicationLink>* out);
 
 }  // namespace hailong::edge

@@ -33,6 +33,9 @@ class EdgeMetrics {
   std::atomic<uint64_t> ratings_duplicate{0};  // repeated ids answered again
   std::atomic<uint64_t> ratings_misuse{0};     // stored with SuspectedMisuse
   std::atomic<uint64_t> dossiers_stored{0};    // new DossierRecorded events
+  std::atomic<uint64_t> pins_right{0};         // sign-in/out PINs checked right
+  std::atomic<uint64_t> pins_wrong{0};         // ... checked wrong
+  std::atomic<uint64_t> pins_limited{0};       // refused by the wrong-PIN limiter
   std::atomic<uint64_t> mqtt_messages{0};      // rating and status messages received
   std::atomic<uint64_t> mqtt_acks_published{0};
   std::atomic<uint64_t> mqtt_reconnects{0};

@@ -16,6 +16,7 @@
 
 #include "hailong/edge/config.h"
 #include "hailong/replication/event_log.h"
+#include "hailong/replication/shipper.h"
 #include "hailong/schema/status.h"
 
 namespace hailong::edge {
@@ -38,9 +39,14 @@ class ReplicationLink {
   virtual void Stop() = 0;
 };
 
+// What the link fetches from the hub besides the log (the office's officer
+// PIN hashes), on the shipper's connection and credentials.
+using HubSideFetches = std::vector<replication::ShipperOptions::SideFetch>;
+
 // Creates and starts the link for config.hub (always set when called) over
 // `log` (not owned; outlives the link). An error stops the edge at start-up.
 using ReplicationLinkFactory = std::function<Status(
-    const EdgeConfig& config, replication::EventLog* log, std::unique_ptr<ReplicationLink>* out)>;
+    const EdgeConfig& config, replication::EventLog* log, const HubSideFetches& side_fetches,
+    std::unique_ptr<ReplicationLink>* out)>;
 
 }  // namespace hailong::edge

@@ -12,8 +12,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "hailong/replication/event_log.h"
 #include "hailong/schema/status.h"
@@ -48,6 +50,19 @@ struct ShipperOptions {
   int request_timeout_ms = 30000;
   // Pull hub events into the log (edges). Off for tools that only push.
   bool pull = true;
+
+  // Other GETs made on the same connection, with the same credentials, at
+  // most once per pull_interval_ms after a successful round (the edge
+  // fetches its office's officer PIN hashes this way). A failure here never
+  // holds back shipping: it is logged (once per distinct message) and the
+  // fetch is tried again in the next interval.
+  struct SideFetch {
+    // The request target ("/api/v1/..."), or "" to skip this round.
+    std::function<std::string()> target;
+    // Called on the shipper's thread with the answer (any HTTP status).
+    std::function<Status(int http_status, const std::string& body)> on_answer;
+  };
+  std::vector<SideFetch> side_fetches;
 };
 
 struct ShipperStatus {
