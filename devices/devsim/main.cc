@@ -134,6 +134,17 @@ int main(int argc, char** argv) {
   app.add_option("--password-file", password_file,
                  T("Đọc mật khẩu thiết bị từ tệp (dòng đầu)",
                    "Read the device password from a file (first line)"));
+  app.add_option(
+      "--password-dir", o.password_dir,
+      T("Mỗi thiết bị dùng mật khẩu riêng, dòng đầu của <thư mục>/<tên đăng nhập>.password "
+        "(thư mục devices/ do make-office-broker tạo)",
+        "Each device uses its own password, the first line of "
+        "<dir>/<username>.password (make-office-broker's devices/ directory)"));
+  app.add_option("--ca-file", o.ca_file,
+                 T("Với --broker ssl://...: tệp PEM của CA đã ký chứng chỉ broker (mặc định: CA "
+                   "của hệ thống)",
+                   "With --broker ssl://...: PEM file of the CA that signed the broker's "
+                   "certificate (default: the system's CAs)"));
   app.add_option("--rate", o.rate,
                  T("Số lượt đánh giá mỗi giây của mỗi thiết bị", "Ratings per second per device"))
       ->capture_default_str();

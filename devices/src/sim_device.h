@@ -47,8 +47,9 @@ struct PendingRating {
 };
 
 // "tcp://host:port", "mqtt://host:port" or "host:port" (port 1883 when
-// omitted); InvalidArgument otherwise.
-Status ParseBrokerUri(const std::string& uri, std::string* host, int* port);
+// omitted); with `tls` also "ssl://host:port" or "mqtts://host:port" (port
+// 8883 when omitted; *tls set). InvalidArgument otherwise.
+Status ParseBrokerUri(const std::string& uri, std::string* host, int* port, bool* tls = nullptr);
 
 class SimDevice {
  public:
@@ -62,8 +63,11 @@ class SimDevice {
 
   // Creates the MQTT client (no I/O). `on_message` gets every message
   // (acks and sessions). Unavailable for a bad broker URI.
+  // `password` is this device's own ("" = none). An ssl:// or mqtts://
+  // broker URI connects over TLS, checking the broker's certificate against
+  // o.ca_file ("" = the system's CAs) and the host name.
   Status CreateClient(const SimulatorOptions& o, const std::string& username,
-                      MessageHandler on_message);
+                      const std::string& password, MessageHandler on_message);
   void set_on_published(PublishedHandler h) { on_published_ = std::move(h); }
   // Starts a connection attempt when due (backoff 250 ms doubling to 5 s)
   // and returns true once each time a connection came up (CONNACK accepted)
@@ -129,6 +133,7 @@ class SimDevice {
   struct mosquitto* client_ = nullptr;
   std::string host_;
   int port_ = 1883;
+  bool tls_ = false;
   bool ever_connected_ = false;  // the first attempt uses connect, later ones reconnect
   MessageHandler on_message_;
   PublishedHandler on_published_;

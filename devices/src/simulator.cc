@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <random>
@@ -33,6 +34,18 @@ using internal::Steady;
 using Device = internal::SimDevice;
 
 double Ms(Steady::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+// The first line of "<dir>/<user>.password" (make-office-broker's devices/).
+Status ReadDevicePassword(const std::string& dir, const std::string& user, std::string* out) {
+  const std::string path = dir + "/" + user + ".password";
+  std::ifstream in(path);
+  if (!in || !std::getline(in, *out) || out->empty()) {
+    return Status::InvalidArgument("--password-dir: cannot read the password of " + user + " (" +
+                                   path + ")");
+  }
+  while (!out->empty() && (out->back() == '\r' || out->back() == ' ')) out->pop_back();
+  return Status::OK();
+}
 
 std::string RandomToken(std::mt19937_64& rng, int n) {
   static const char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
@@ -102,6 +115,12 @@ class Simulator::Impl {
     default_survey_ = std::make_shared<const SurveyTemplate>(o_.survey);
     if (o_.username_prefix.empty() && !o_.password.empty()) {
       return Status::InvalidArgument("--password: needs --username-prefix");
+    }
+    if (o_.username_prefix.empty() && !o_.password_dir.empty()) {
+      return Status::InvalidArgument("--password-dir: needs --username-prefix");
+    }
+    if (!o_.password.empty() && !o_.password_dir.empty()) {
+      return Status::InvalidArgument("--password and --password-dir: give one of them");
     }
     const uint64_t seed =
         o_.seed != 0 ? o_.seed : static_cast<uint64_t>(Steady::now().time_since_epoch().count());
@@ -254,7 +273,12 @@ class Simulator::Impl {
       const std::string username = o_.username_prefix.empty()
                                        ? std::string()
                                        : o_.username_prefix + d->id.substr(o_.device_prefix.size());
-      Status s = d->CreateClient(o_, username,
+      std::string password = o_.password;
+      if (!o_.password_dir.empty()) {
+        Status s = ReadDevicePassword(o_.password_dir, username, &password);
+        if (!s.ok()) return s;
+      }
+      Status s = d->CreateClient(o_, username, password,
                                  [this, d](std::string_view topic, std::string_view payload) {
                                    if (topic == d->ack_topic) {
                                      OnAck(*d, payload);

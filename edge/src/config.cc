@@ -28,6 +28,7 @@ Status ParseMqtt(const json& object, EdgeConfig* config) {
   HAILONG_RETURN_IF_ERROR(r.String("username", false, &m.username));
   HAILONG_RETURN_IF_ERROR(r.String("password_file", false, &m.password_file));
   HAILONG_RETURN_IF_ERROR(r.String("client_id", false, &m.client_id));
+  HAILONG_RETURN_IF_ERROR(r.String("ca_file", false, &m.ca_file));
   int64_t keepalive = m.keepalive_s;
   HAILONG_RETURN_IF_ERROR(r.Int("keepalive_s", 2, 3600, &keepalive));
   m.keepalive_s = static_cast<int>(keepalive);
@@ -37,6 +38,8 @@ Status ParseMqtt(const json& object, EdgeConfig* config) {
       url.rfind("mqtts://", 0) != 0) {
     return r.Bad("url", "must start with tcp://, ssl://, mqtt:// or mqtts://");
   }
+  const bool tls = url.rfind("ssl://", 0) == 0 || url.rfind("mqtts://", 0) == 0;
+  if (!m.ca_file.empty() && !tls) return r.Bad("ca_file", "needs an ssl:// or mqtts:// url");
   if (m.client_id.empty()) m.client_id = "hailong-edge-" + config->office_id;
   if (m.client_id.size() > 64) return r.Bad("client_id", "must be at most 64 characters");
   return Status::OK();

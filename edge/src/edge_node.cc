@@ -434,6 +434,10 @@ Status EdgeNode::Start(const EdgeConfig& config, const EdgeNodeOptions& options,
     if (!s.ok()) return s;
   }
   mqtt_options.keepalive_s = config.mqtt.keepalive_s;
+  mqtt_options.ca_file = config.mqtt.ca_file;
+  if (!mqtt_options.ca_file.empty() && !std::ifstream(mqtt_options.ca_file)) {
+    return Status::InvalidArgument("\"mqtt.ca_file\": cannot read " + mqtt_options.ca_file);
+  }
   mqtt_options.subscriptions = {devices::RatingSubscription(config.office_id),
                                 devices::StatusSubscription(config.office_id)};
   mqtt_options.will_topic = EdgeStatusTopic(config.office_id);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <iostream>
+#include <string_view>
 
 #include "hailong/devices/tcp_nodelay.h"
 
@@ -193,6 +194,14 @@ bool MqttLink::ConnectOnce() {
   opts.maxInflight = 65535;
   if (!options_.username.empty()) opts.username = options_.username.c_str();
   if (!options_.password.empty()) opts.password = options_.password.c_str();
+  MQTTAsync_SSLOptions ssl = MQTTAsync_SSLOptions_initializer;
+  const std::string_view url = options_.url;
+  if (url.rfind("ssl://", 0) == 0 || url.rfind("mqtts://", 0) == 0) {
+    ssl.enableServerCertAuth = 1;
+    ssl.verify = 1;  // the certificate must name the URL's host
+    if (!options_.ca_file.empty()) ssl.trustStore = options_.ca_file.c_str();
+    opts.ssl = &ssl;
+  }
   MQTTAsync_willOptions will = MQTTAsync_willOptions_initializer;
   if (!options_.will_topic.empty()) {
     will.topicName = options_.will_topic.c_str();

@@ -35,6 +35,9 @@ struct MqttLinkOptions {
   std::string client_id;  // fixed: the broker keeps this session
   std::string username;   // "" = none
   std::string password;
+  // ssl:// or mqtts:// urls: TLS, the broker's certificate checked against
+  // this PEM CA file ("" = the system's CAs) and the URL's host name.
+  std::string ca_file;
   int keepalive_s = 20;
   std::vector<std::string> subscriptions;  // topic filters, QoS 1
   // Will: published retained by the broker if the edge vanishes; "" = none.

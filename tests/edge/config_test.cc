@@ -70,6 +70,12 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{"MisuseIntervalNegative", {{"misuse_interval_ms", -1}}, "\"misuse_interval_ms\""},
         BadConfig{"MinFreeNotANumber", {{"min_free_mb", "64"}}, "\"min_free_mb\""},
         BadConfig{"MqttUrlScheme", {{"mqtt", {{"url", "http://127.0.0.1:1"}}}}, "\"mqtt.url\""},
+        BadConfig{"MqttCaFileWithoutTls",
+                  {{"mqtt", {{"ca_file", "/etc/ssl/certs/ca-certificates.crt"}}}},
+                  "\"mqtt.ca_file\""},
+        BadConfig{"MqttCaFileMissing",
+                  {{"mqtt", {{"url", "ssl://127.0.0.1:1"}, {"ca_file", "/nonexistent/ca.crt"}}}},
+                  "\"mqtt.ca_file\""},
         BadConfig{"PublicUrlScheme", {{"public_url", "ftp://x"}}, "\"public_url\""},
         BadConfig{
             "AdminTokenNotASha256", {{"admin_token_sha256", "secret"}}, "\"admin_token_sha256\""}),

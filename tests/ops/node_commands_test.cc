@@ -375,6 +375,58 @@ TEST(DevicesCommand, DevicesSeenByARealEdge) {
   EXPECT_NE(run.out.find("pin yếu: 9%"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("ngoại tuyến"), std::string::npos) << run.out;
 }
+
+// A device's own strings (firmware, kind, counter, id) reach the
+// technician's terminal as visible text, never as terminal control: escape
+// sequences (retitle, clear screen, recolour), C1 controls and a
+// right-to-left override are printed escaped.
+TEST(DevicesCommand, DeviceStringsCannotControlTheTerminal) {
+  EdgeNode edge;
+  ASSERT_OK(edge.Start(kNodeOffice));
+  const std::string payload =
+      R"({"status":"online","kind":"button\u001b[2Jbox","counter":"q1\u009b31m",)"
+      R"("firmware":"\u001b]0;pwned\u0007\u001b[31m1.0\u202e\r\u007f","battery_pct":5})";
+  hailong::testing::CommandResult r;
+  ASSERT_OK(hailong::testing::RunCommand(
+      {HAILONG_MOSQUITTO_PUB, "-h", "127.0.0.1", "-p", std::to_string(edge.broker_port()), "-q",
+       "1", "-r", "-t", std::string("hailong/v1/") + kNodeOffice + "/device/box-9/status", "-m",
+       payload},
+      &r));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  CtlRun run;
+  ASSERT_TRUE(hailong::testing::WaitUntil(
+      [&] {
+        run = RunCtl({"devices", "--url", edge.url(), "--json"});
+        const json j = json::parse(run.out, nullptr, false);
+        return j.is_object() && j.contains("devices") && j["devices"].size() == 1 &&
+               j["devices"][0].value("battery_pct", json()) == 5;
+      },
+      std::chrono::seconds(20)))
+      << run.out << run.err;
+  auto expect_no_controls = [](const std::string& text) {
+    for (size_t i = 0; i < text.size(); ++i) {
+      const unsigned char c = static_cast<unsigned char>(text[i]);
+      EXPECT_TRUE(c >= 0x20 ? c != 0x7f : c == '\n') << "byte " << int(c) << " at " << i;
+      if (c == 0xc2 && i + 1 < text.size()) {
+        const unsigned char next = static_cast<unsigned char>(text[i + 1]);
+        EXPECT_FALSE(next >= 0x80 && next <= 0x9f) << "a C1 control at " << i;
+      }
+    }
+    EXPECT_EQ(text.find("\u202e"), std::string::npos) << "a right-to-left override";
+  };
+  run = RunCtl({"devices", "--url", edge.url()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  expect_no_controls(run.out);
+  // Shown, escaped, so the technician sees that the device sent them.
+  EXPECT_NE(run.out.find("\\x1b]0;pwned\\x07\\x1b[31m1.0\\u202e\\x0d\\x7f"), std::string::npos)
+      << run.out;
+  EXPECT_NE(run.out.find("button\\x1b[2Jbox"), std::string::npos) << run.out;
+  ASSERT_EQ(edge.Stop(), 0);
+  run = RunCtl({"devices", "--data-dir", edge.data_dir()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  expect_no_controls(run.out);
+  EXPECT_NE(run.out.find("pwned"), std::string::npos) << run.out;
+}
 #endif
 
 json KioskRating(const std::string& id) {

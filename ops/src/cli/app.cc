@@ -8,6 +8,7 @@
 #include "context.h"
 #include "hailong/ops/data_dir.h"
 #include "hailong/schema/version.h"
+#include "table.h"
 
 namespace hailong::ops {
 
@@ -84,6 +85,7 @@ int RunHailongctl(int argc, const char* const* argv, const CtlStreams& streams) 
     cli::AddBackupCommand(app, ctx);
     cli::AddRestoreCommand(app, ctx);
     cli::AddQrCommand(app, ctx);
+    cli::AddBrokerCommand(app, ctx);
 
     try {
       app.parse(argc, argv);
@@ -127,7 +129,8 @@ int Context::Fail(const Status& s, int code) const {
         "hãy dừng tiến trình đó hoặc dùng bản sao lưu\n",
         "");
   }
-  streams.err << T("lỗi: ", "error: ") << text << "\n";
+  // A message may quote what a server or a file said.
+  streams.err << T("lỗi: ", "error: ") << TerminalSafe(text, /*keep_newlines=*/true) << "\n";
   return code;
 }
 

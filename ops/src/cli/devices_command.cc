@@ -132,7 +132,9 @@ int RunDevices(Context& ctx, DevicesArgs& args) {
   table.Print(ctx.out());
   if (!warnings.empty()) {
     ctx.out() << ctx.T("Cảnh báo:\n", "Warnings:\n");
-    for (const auto& w : warnings) ctx.out() << "  - " << w.device << ": " << w.text << "\n";
+    for (const auto& w : warnings) {
+      ctx.out() << "  - " << TerminalSafe(w.device) << ": " << TerminalSafe(w.text) << "\n";
+    }
   }
   return kExitOk;
 }

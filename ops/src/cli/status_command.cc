@@ -53,12 +53,13 @@ std::string WarningText(const Context& ctx, const StatusWarning& w) {
   }
   if (!w.subject.empty()) text = w.subject + ": " + text;
   if (!w.detail.empty()) text += " (" + w.detail + ")";
-  return text;
+  return TerminalSafe(text);
 }
 
+// A status field as text, safe for the terminal (the node sent it).
 std::string Str(const json& j, const char* key) {
   if (!j.is_object() || !j.contains(key) || j[key].is_null()) return "-";
-  return j[key].is_string() ? j[key].get<std::string>() : j[key].dump();
+  return TerminalSafe(j[key].is_string() ? j[key].get<std::string>() : j[key].dump());
 }
 
 // An RFC 3339 time of the status as Vietnam time ("2026-03-03 17:10"), or "-".

@@ -10,7 +10,8 @@
 namespace hailong::ops::cli {
 
 // Columns padded to the widest cell, counted in UTF-8 code points so that
-// Vietnamese text lines up; two spaces between columns.
+// Vietnamese text lines up; two spaces between columns. Every cell is
+// printed through TerminalSafe (cells carry what devices and servers sent).
 class TextTable {
  public:
   void AddRow(std::vector<std::string> cells) { rows_.push_back(std::move(cells)); }
@@ -19,6 +20,13 @@ class TextTable {
  private:
   std::vector<std::vector<std::string>> rows_;
 };
+
+// `text` made safe to print on a terminal: control characters (C0, DEL,
+// C1), bidirectional overrides and line separators, and bytes that are not
+// UTF-8 are written as visible escapes ("\x1b", "\u202e"), so a device's
+// firmware string cannot move the cursor, recolour, retitle or rewrite the
+// technician's terminal. `keep_newlines` leaves '\n' as is (messages).
+std::string TerminalSafe(const std::string& text, bool keep_newlines = false);
 
 // Code points in UTF-8 `text`.
 size_t DisplayWidth(const std::string& text);

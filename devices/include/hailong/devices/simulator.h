@@ -63,9 +63,15 @@ struct SimulatorOptions {
   // Empty = "q1".
   std::vector<std::string> counters;
   // Device credentials: device i uses username "<username_prefix><i>" and
-  // `password`. "" = connect without credentials.
+  // `password`, or with `password_dir` its own password, the first line of
+  // "<password_dir>/<username>.password" (make-office-broker's devices/
+  // directory). "" = connect without credentials.
   std::string username_prefix;
   std::string password;
+  std::string password_dir;
+  // An ssl:// or mqtts:// broker: PEM file of the CA that signed the
+  // broker's certificate ("" = the system's CAs).
+  std::string ca_file;
   // Presses per second per device; total_rate > 0 overrides it with
   // total_rate / devices. Presses of one device are evenly spaced; devices
   // are staggered.

@@ -21,7 +21,13 @@ struct MqttConfig {
   // File whose first line is the broker password; "" = none.
   std::string password_file;
   // Fixed client id of the persistent session. Default "hailong-edge-<office_id>".
+  // A broker with use_username_as_clientid (make-office-broker's) keeps the
+  // session under the user name instead.
   std::string client_id;
+  // With ssl:// or mqtts://: PEM file of the CA that signed the broker's
+  // certificate; "" = the system's trusted CAs. The certificate must name
+  // the URL's host.
+  std::string ca_file;
   // MQTT keep-alive in seconds. Default 20.
   int keepalive_s = 20;
 };
