@@ -157,10 +157,10 @@ TEST_F(ForgedEventsTest, ANodeClaimingAnotherOfficeCountsNowhere) {
 
   // More forged events while the alert is open: audited, no second alert;
   // once it is closed, the next ones raise a new one.
-  ASSERT_EQ(hub_.Push(kTokenP1, "edge-p1",
-                      Frames({p1.Next(Rating(At("p2", 50)), VnTime(kDay, 12))}))
-                .status,
-            200);
+  ASSERT_EQ(
+      hub_.Push(kTokenP1, "edge-p1", Frames({p1.Next(Rating(At("p2", 50)), VnTime(kDay, 12))}))
+          .status,
+      200);
   WaitRefused("edge-p1", 31);
   EXPECT_EQ(ForgedAlerts().size(), 1u);
   res = hub_.Post("/api/v1/alerts/" + alerts[0]["id"].get<std::string>() + "/close", "{}",
@@ -176,9 +176,9 @@ TEST_F(ForgedEventsTest, EveryHubOnlyEventFromANodeIsRefused) {
   ChainBuilder p2("edge-p2");
   RatingSpec victim = At("p2", 0, fb::Classification::Unsatisfied);
   victim.comment = "quá chậm";
-  ASSERT_EQ(hub_.Push(kTokenP2, "edge-p2", Frames({p2.Next(Rating(victim), VnTime(kDay, 9))}))
-                .status,
-            200);
+  ASSERT_EQ(
+      hub_.Push(kTokenP2, "edge-p2", Frames({p2.Next(Rating(victim), VnTime(kDay, 9))})).status,
+      200);
   ASSERT_EQ(hub_.Post("/api/v1/catalogue",
                       json{{"kind", "office"}, {"id", "p2"}, {"name", "Phường Hai"}}.dump(),
                       admin_.Write())
@@ -288,10 +288,10 @@ TEST_F(ForgedEventsTest, EveryHubOnlyEventFromANodeIsRefused) {
   auto res = hub_.Push(kTokenP1, "edge-p1", Frames(forged));
   ASSERT_EQ(res.status, 200) << res.body;
   // Honest traffic after them keeps flowing and counting.
-  ASSERT_EQ(hub_.Push(kTokenP1, "edge-p1",
-                      Frames({p1.Next(Rating(At("p1", 30)), VnTime(kDay, 11))}))
-                .status,
-            200);
+  ASSERT_EQ(
+      hub_.Push(kTokenP1, "edge-p1", Frames({p1.Next(Rating(At("p1", 30)), VnTime(kDay, 11))}))
+          .status,
+      200);
   ASSERT_TRUE(WaitCaughtUp(hub_, admin_));
   WaitRefused("edge-p1", kForged);
 
@@ -346,10 +346,10 @@ TEST_F(ForgedEventsTest, EveryHubOnlyEventFromANodeIsRefused) {
   EXPECT_EQ(OfficeTotals("p2"), figures_p2);
   EXPECT_EQ(Node("edge-p1")["refused_events"], kForged);
   // The alert thread has had a pass (an honest push wakes it) and raised nothing new.
-  ASSERT_EQ(hub_.Push(kTokenP1, "edge-p1",
-                      Frames({p1.Next(Rating(At("p1", 31)), VnTime(kDay, 11))}))
-                .status,
-            200);
+  ASSERT_EQ(
+      hub_.Push(kTokenP1, "edge-p1", Frames({p1.Next(Rating(At("p1", 31)), VnTime(kDay, 11))}))
+          .status,
+      200);
   ASSERT_TRUE(testing::WaitUntil([&] { return OfficeTotals("p1")["ratings"] == 2; },
                                  std::chrono::seconds(20), std::chrono::milliseconds(50)));
   EXPECT_EQ(ForgedAlerts().size(), 1u);

@@ -245,7 +245,7 @@ TEST(ProjectorTest, ARebuildWithinTinyMemoryBoundsEqualsIncrementalProjection) {
     r.channel = rng() % 2 ? fb::Channel::Touchscreen : fb::Channel::Phone;
     // Now and then edge-p1 speaks for p2: refused (event_authorization.h),
     // and some voids and complaints below name those refused ratings.
-    if (rng() % 13 == 0) r.office = "p2";
+    if (n % 13 == 5) r.office = "p2";
     r.time_ms = at + static_cast<int64_t>(rng() % 7200000) - 3600000;
     events.push_back(c.Next(Rating(r), r.time_ms));
     rating_seqs.push_back(events.size());
