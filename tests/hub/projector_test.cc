@@ -454,5 +454,45 @@ TEST(ProjectorTest, SigkillWhileProjectingNeverAppliesTwiceOrSkips) {
   EXPECT_EQ(differing, 0u);
 }
 
+// Models of an older layout (format 2: catalogue keyed without the office)
+// are rebuilt when the hub starts: the old keys go, the entries come back
+// keyed by office, and the format marker says 3.
+TEST(ProjectorTest, ModelsOfTheLayoutBeforeOfficeScopedCataloguesAreRebuiltAtOpen) {
+  testing::TempDir dir("hailong-projector");
+  auto log = OpenLog(dir.Join("log"));
+  std::vector<replication::EventDraft> drafts(2);
+  for (int i = 0; i < 2; ++i) {
+    fb::CatalogueChangedT c;
+    c.kind = fb::CatalogueKind::Counter;
+    c.id = "q1";
+    c.office = i == 0 ? "p1" : "p2";
+    c.name = "Quầy 1 " + c.office;
+    drafts[i].body.Set(std::move(c));
+  }
+  std::vector<replication::AppendResult> results;
+  ASSERT_TRUE(log->AppendBatch(std::move(drafts), &results).ok());
+  Ingest(log.get(), EdgeEvents());
+  {
+    auto p = NewProjector(log.get());
+    ASSERT_TRUE(p->CatchUp().ok());
+  }
+  // What a format-2 hub had written.
+  replication::WriteBatch old;
+  old.Put("x/hub/model_format", "2");
+  old.Put("x/hub/p/cat/counter/q1", R"({"kind":"counter","id":"q1","name":"Quầy 1 p2"})");
+  ASSERT_TRUE(log->store()->Write(old, true).ok());
+
+  auto p = NewProjector(log.get());
+  const auto models = Models(log->store());
+  EXPECT_EQ(models.count("x/hub/p/cat/counter/q1"), 0u);
+  ASSERT_EQ(models.count("x/hub/p/cat/counter/p1/q1"), 1u);
+  EXPECT_EQ(json::parse(models.at("x/hub/p/cat/counter/p1/q1"))["name"], "Quầy 1 p1");
+  EXPECT_EQ(json::parse(models.at("x/hub/p/cat/counter/p2/q1"))["name"], "Quầy 1 p2");
+  std::string format;
+  ASSERT_TRUE(log->store()->Get("x/hub/model_format", &format).ok());
+  EXPECT_EQ(format, "3");
+  EXPECT_GT(OfficeTally(log->store(), "p1", "2026-11-10").ratings, 0);
+}
+
 }  // namespace
 }  // namespace hailong::hub_test
