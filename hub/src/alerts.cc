@@ -476,7 +476,13 @@ Status Alerts::Act(const std::string& id, bool close, const std::string& author,
     Apply(result.seq, *e);
     copy = alerts_[id];
     *view = View(copy, true);
+    // Forged events that came while it was open raise the next one now.
+    if (close && copy.kind == "forged_events") {
+      dirty_forged_ = true;
+      wake_ = true;
+    }
   }
+  cv_.notify_all();
   const std::string step = close ? "closed" : "acknowledged";
   metrics_->Add("hailong_hub_alerts_total{kind=\"" + copy.kind + "\",step=\"" + step + "\"}");
   Publish(copy, step);

@@ -10,9 +10,10 @@ using Action = EventVerdict::Action;
 
 // What a node may do with a type.
 enum class NodeRight {
-  kOwnOffice,       // apply when it names the node's office or none
-  kOwnCatalogueEntry,  // apply a counter, officer, procedure or field entry naming the node's office
-  kKeep,            // keep, apply nothing
+  kOwnOffice,          // apply when it names the node's office or none
+  kOwnCatalogueEntry,  // apply a counter, officer, procedure or field entry naming the node's
+                       // office
+  kKeep,               // keep, apply nothing
 };
 
 const flatbuffers::String* RatingOffice(const fb::Event& e) {

@@ -31,12 +31,11 @@ void Alerts::CheckForged() {
   std::map<std::string, uint64_t> refused;
   std::string end(codec::kRefusedCountPrefix);
   end.back() = static_cast<char>('/' + 1);
-  Status s = store->Scan(codec::kRefusedCountPrefix, end,
-                         [&](std::string_view key, std::string_view value) {
-                           refused[codec::UnKeyPart(key.substr(codec::kRefusedCountPrefix.size()))] =
-                               Decimal(value);
-                           return true;
-                         });
+  Status s = store->Scan(
+      codec::kRefusedCountPrefix, end, [&](std::string_view key, std::string_view value) {
+        refused[codec::UnKeyPart(key.substr(codec::kRefusedCountPrefix.size()))] = Decimal(value);
+        return true;
+      });
   if (!s.ok()) {
     std::fprintf(stderr, "hailong-hub: cannot read refused events: %s\n", s.ToString().c_str());
     return;
@@ -63,17 +62,17 @@ void Alerts::CheckForged() {
     const std::string prefix = codec::RefusedEventPrefix(origin);
     std::string prefix_end = prefix;
     prefix_end.back() = static_cast<char>('/' + 1);
-    s = store->Scan(
-        codec::RefusedEventKey(origin, since + 1), prefix_end,
-        [&](std::string_view key, std::string_view value) {
-          // The key ends with the event's number among the origin's refused ones.
-          const uint64_t n = Decimal(key.substr(prefix.size()));
-          json e = json::parse(value, nullptr, false);
-          if (!e.is_object()) return true;
-          if (n > covered) reasons[e.value("reason", "") + " " + e.value("type", "")]++;
-          if (n > audited && events.size() < kMaxListedEvents) events.push_back(std::move(e));
-          return true;
-        });
+    s = store->Scan(codec::RefusedEventKey(origin, since + 1), prefix_end,
+                    [&](std::string_view key, std::string_view value) {
+                      // The key ends with the event's number among the origin's refused ones.
+                      const uint64_t n = Decimal(key.substr(prefix.size()));
+                      json e = json::parse(value, nullptr, false);
+                      if (!e.is_object()) return true;
+                      if (n > covered) reasons[e.value("reason", "") + " " + e.value("type", "")]++;
+                      if (n > audited && events.size() < kMaxListedEvents)
+                        events.push_back(std::move(e));
+                      return true;
+                    });
     if (!s.ok()) continue;
     std::string summary;
     for (const auto& [what, n] : reasons) {
@@ -89,8 +88,8 @@ void Alerts::CheckForged() {
       marker.Put(codec::RefusalsAuditedKey(origin), std::to_string(total));
       s = audit_->Record("hub", "system", "", "events.refused", origin, detail, &marker);
       if (!s.ok()) {
-        std::fprintf(stderr, "hailong-hub: cannot audit refused events of %s: %s\n",
-                     origin.c_str(), s.ToString().c_str());
+        std::fprintf(stderr, "hailong-hub: cannot audit refused events of %s: %s\n", origin.c_str(),
+                     s.ToString().c_str());
       }
     }
     if (total <= covered) continue;

@@ -268,7 +268,7 @@ TEST_F(HubReportCacheTest, NamesFollowTheGeneration) {
   };
   auto set_name = [&](const std::string& name) {
     replication::WriteBatch b;
-    b.Put(hub::codec::CatalogueKey("office", "p1"), nlohmann::json{{"name", name}}.dump());
+    b.Put(hub::codec::CatalogueKey("office", "", "p1"), nlohmann::json{{"name", name}}.dump());
     ASSERT_TRUE(log_->store()->Write(b, false).ok());
   };
   set_name("Phường Một");

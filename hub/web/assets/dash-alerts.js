@@ -42,6 +42,7 @@ async function derived() {
 function alertValue(a) {
   if (a.kind === 'unsatisfied_share') return `${pct(a.share ?? 0, 0)} (${num(a.count ?? 0)}/${num(a.total ?? 0)})`;
   if (a.kind === 'open_follow_ups') return num(a.count ?? 0);
+  if (a.kind === 'forged_events') return num(a.count ?? 0);
   if (a.kind === 'replication_lag') {
     return a.lag_seconds ? `${t('lag_events', { n: num(a.lag_events ?? 0) })}, ${duration(a.lag_seconds)}`
       : t('lag_events', { n: num(a.lag_events ?? 0) });

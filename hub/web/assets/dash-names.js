@@ -17,9 +17,26 @@ function key(kind, id, office) {
   return kind === 'office' ? id : `${office || ''}|${id}`;
 }
 
+// kind -> id -> the names the offices' own entries give it (a district view
+// names an id by them only when they agree).
+const perOffice = Object.fromEntries(KINDS.map((k) => [k, new Map()]));
+
 export function learn(kind, id, office, name) {
   if (!KINDS.includes(kind) || !id || !name) return;
   names[kind].set(key(kind, id, office), name);
+  if (kind !== 'office' && office) {
+    const m = perOffice[kind];
+    if (!m.has(id)) m.set(id, new Map());
+    m.get(id).set(office, name);
+  }
+}
+
+// The one name every office gives `id`, else undefined.
+function agreedName(kind, id) {
+  const byOffice = perOffice[kind] && perOffice[kind].get(id);
+  if (!byOffice) return undefined;
+  const distinct = new Set(byOffice.values());
+  return distinct.size === 1 ? [...distinct][0] : undefined;
 }
 
 export function learnRows(rows, group) {
@@ -34,7 +51,11 @@ export function name(kind, id, office) {
   if (kind === 'officer' && !id) return t('no_officer');
   if (!id) return t('unknown');
   const m = names[kind];
-  return (m && (m.get(key(kind, id, office)) || m.get(key(kind, id, '')))) || id;
+  if (!m) return id;
+  // An office sees its own entry, else the district-wide one; the district
+  // view the district-wide one, else the name the offices agree on.
+  return m.get(key(kind, id, office)) || m.get(key(kind, id, '')) ||
+    (office ? undefined : agreedName(kind, id)) || id;
 }
 
 // Normalises the catalogue answer: {"entries":[...]} or {"offices":[...],

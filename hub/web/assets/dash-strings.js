@@ -274,6 +274,7 @@ export const STRINGS = {
     alert_kind_unsatisfied_share: '{office}: tỷ lệ không hài lòng {value} vượt ngưỡng {threshold}',
     alert_kind_open_follow_ups: '{office}: {value} phản ánh chưa xử lý (ngưỡng {threshold})',
     alert_kind_replication_lag: 'Trạm {node} ({office}) chậm đồng bộ: {value} (ngưỡng {threshold})',
+    alert_kind_forged_events: 'Trạm {node} ({office}) gửi {value} sự kiện không được phép: lưu làm bằng chứng, không tính vào số liệu',
     alert_note: 'Ghi chú (không bắt buộc)',
 
     // Administration.
@@ -596,6 +597,7 @@ export const STRINGS = {
     alert_kind_unsatisfied_share: '{office}: unsatisfied share {value} over the threshold {threshold}',
     alert_kind_open_follow_ups: '{office}: {value} open follow-ups (threshold {threshold})',
     alert_kind_replication_lag: 'Node {node} ({office}) lags: {value} (threshold {threshold})',
+    alert_kind_forged_events: 'Node {node} ({office}) sent {value} events it may not make: kept as evidence, counted nowhere',
     alert_note: 'Note (optional)',
 
     admin_title: 'Administration',
