@@ -96,8 +96,8 @@ class Stream {
         },
         std::chrono::seconds(20));
   }
-  bool WaitClosed() {
-    return testing::WaitUntil([&] { return !Poll(); }, std::chrono::seconds(10));
+  bool WaitClosed(std::chrono::seconds timeout = std::chrono::seconds(10)) {
+    return testing::WaitUntil([&] { return !Poll(); }, timeout);
   }
   const std::string& text() const { return text_; }
 
@@ -427,6 +427,22 @@ TEST(HubStreamTest, StreamEndsAtLogoutAndOnlyThatSessions) {
   EXPECT_TRUE(b.WaitFor("event: update")) << b.text();
   // The logged-out cookie opens no new stream.
   EXPECT_EQ(hub.Get("/api/v1/events/stream", first.Read()).status, 401);
+}
+
+TEST(HubStreamTest, StreamEndsWhenItsSessionExpires) {
+  HubOptions o;
+  o.extra = json{{"session_ttl_s", 60}};  // the shortest the configuration allows
+  HubProcess hub(o);
+  hub.Start();
+  Session viewer = Login(hub, "viewer");
+  const auto opened = std::chrono::steady_clock::now();
+  Stream stream(hub.port(), viewer.cookie);
+  ASSERT_TRUE(stream.WaitFor(": connected")) << stream.text();
+  // Nothing else uses the session: it expires 60 s after the stream opened
+  // it, and the stream (which does not keep it alive) ends with it.
+  EXPECT_TRUE(stream.WaitClosed(std::chrono::seconds(90))) << stream.text();
+  EXPECT_GE(std::chrono::steady_clock::now() - opened, std::chrono::seconds(59));
+  EXPECT_EQ(hub.Get("/api/v1/me", viewer.Read()).status, 401);
 }
 
 // --- JSON only ---------------------------------------------------------------
