@@ -5,8 +5,10 @@
 // QoS 1 messages for an absent persistent session are kept far beyond
 // Mosquitto's default queue of 1000.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "edge_harness.h"
@@ -74,9 +76,9 @@ std::string ReadFile(const std::string& path) {
 
 TEST_F(BrokerConfigTest, TheGeneratedFilesSayWhatTheOfficeNeeds) {
   const std::string conf = ReadFile(office_.dir().Join("broker/mosquitto.conf"));
-  for (const char* line :
-       {"allow_anonymous false\n", "persistence true\n", "max_queued_messages 0\n",
-        "max_queued_bytes 0\n", "password_file ", "acl_file ", "listener "}) {
+  for (const char* line : {"allow_anonymous false\n", "persistence true\n",
+                           "max_queued_messages 0\n", "max_queued_bytes 0\n", "password_file ",
+                           "acl_file ", "listener ", "use_username_as_clientid true\n"}) {
     EXPECT_NE(conf.find(line), std::string::npos) << line << "\n" << conf;
   }
   const std::string acl = ReadFile(office_.dir().Join("broker/acl"));
@@ -88,7 +90,35 @@ TEST_F(BrokerConfigTest, TheGeneratedFilesSayWhatTheOfficeNeeds) {
   EXPECT_EQ(ReadFile(office_.dir().Join("broker/edge.password")),
             std::string(kEdgePassword) + "\n");
   const std::string passwd = ReadFile(office_.dir().Join("broker/passwd"));
-  EXPECT_EQ(passwd.find(kDevicePassword), std::string::npos) << "passwords must be hashed";
+  // Every device its own password, in its own file that only the owner reads.
+  std::set<std::string> passwords;
+  for (const char* box : {"box-1", "box-2", "box-3", "box-4"}) {
+    const std::string pw = office_.DevicePassword(box);
+    EXPECT_GE(pw.size(), 20u) << box;
+    EXPECT_EQ(passwd.find(pw), std::string::npos) << "passwords must be hashed";
+    passwords.insert(pw);
+    struct stat st {};
+    ASSERT_EQ(::stat((office_.device_password_dir() + "/" + box + ".password").c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u) << box;
+  }
+  EXPECT_EQ(passwords.size(), 4u);
+  EXPECT_EQ(passwd.find(kEdgePassword), std::string::npos) << "passwords must be hashed";
+}
+
+TEST_F(BrokerConfigTest, RunningAgainKeepsPasswordsAndAddsDevices) {
+  const std::string box1 = office_.DevicePassword("box-1");
+  CommandResult r;
+  ASSERT_TRUE(
+      RunCommand({HAILONG_MAKE_OFFICE_BROKER, "--office", kOffice, "--port", Port(), "--dir",
+                  office_.dir().Join("broker"), "--devices", "4", "--device", "kiosk-q1"},
+                 &r)
+          .ok());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(office_.DevicePassword("box-1"), box1);
+  EXPECT_EQ(ReadFile(office_.dir().Join("broker/edge.password")),
+            std::string(kEdgePassword) + "\n");
+  EXPECT_GE(office_.DevicePassword("kiosk-q1").size(), 20u);
+  EXPECT_NE(office_.DevicePassword("kiosk-q1"), box1);
 }
 
 TEST_F(BrokerConfigTest, BadArgumentsAreRefused) {
@@ -109,7 +139,22 @@ TEST_F(BrokerConfigTest, BadArgumentsAreRefused) {
   EXPECT_EQ(r.exit_code, 2);
   ASSERT_TRUE(RunCommand({HAILONG_MAKE_OFFICE_BROKER, "--help"}, &r).ok());
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_NE(r.output.find("--device-password"), std::string::npos);
+  EXPECT_NE(r.output.find("--tls-port"), std::string::npos);
+  // One password for every device is no longer possible.
+  ASSERT_TRUE(RunCommand({HAILONG_MAKE_OFFICE_BROKER, "--office", "o", "--port", "1883", "--dir",
+                          dir.path(), "--devices", "2", "--device-password", "shared"},
+                         &r)
+                  .ok());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("own random password"), std::string::npos) << r.output;
+  // A TLS listener needs a certificate and key that exist.
+  ASSERT_TRUE(RunCommand({HAILONG_MAKE_OFFICE_BROKER, "--office", "o", "--port", "1883", "--dir",
+                          dir.path(), "--tls-port", "8883", "--tls-cert", dir.Join("none.crt"),
+                          "--tls-key", dir.Join("none.key")},
+                         &r)
+                  .ok());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("--tls-cert"), std::string::npos) << r.output;
 }
 
 TEST_F(BrokerConfigTest, AnonymousAndWrongPasswordsAreRefused) {
@@ -134,7 +179,7 @@ TEST_F(BrokerConfigTest, EachDeviceReadsOnlyItsOwnAcks) {
             "-u",
             "box-1",
             "-P",
-            kDevicePassword,
+            office_.DevicePassword("box-1"),
             "-q",
             "1",
             "-v",
@@ -189,11 +234,16 @@ TEST_F(BrokerConfigTest, ADeviceCanPublishOnlyUnderItsOwnId) {
   std::unique_ptr<testing::Process> sub;
   ASSERT_TRUE(testing::Process::Start(p, &sub).ok());
   std::this_thread::sleep_for(700ms);
-  Pub("box-2", kDevicePassword, "hailong/v1/phuong-01/device/box-1/rating", "forged");
-  Pub("box-2", kDevicePassword, "hailong/v1/phuong-01/device/box-2/ack", "self-ack");
-  Pub("box-2", kDevicePassword, "hailong/v1/phuong-01/counter/q1/session", "fake-session");
-  Pub("box-2", kDevicePassword, "hailong/v1/other-office/device/box-2/rating", "elsewhere");
-  Pub("box-2", kDevicePassword, "hailong/v1/phuong-01/device/box-2/rating", "genuine");
+  Pub("box-2", office_.DevicePassword("box-2"), "hailong/v1/phuong-01/device/box-1/rating",
+      "forged");
+  Pub("box-2", office_.DevicePassword("box-2"), "hailong/v1/phuong-01/device/box-2/ack",
+      "self-ack");
+  Pub("box-2", office_.DevicePassword("box-2"), "hailong/v1/phuong-01/counter/q1/session",
+      "fake-session");
+  Pub("box-2", office_.DevicePassword("box-2"), "hailong/v1/other-office/device/box-2/rating",
+      "elsewhere");
+  Pub("box-2", office_.DevicePassword("box-2"), "hailong/v1/phuong-01/device/box-2/rating",
+      "genuine");
   int code = -1;
   ASSERT_TRUE(sub->Wait(20s, &code).ok());
   const std::string out = testing::ReadFileOrEmpty(p.log_file);
@@ -213,7 +263,7 @@ TEST_F(BrokerConfigTest, QueuedRatingsForAnAbsentEdgeAreNeverDropped) {
   for (int i = 0; i < kMessages; ++i) lines += "rating-" + std::to_string(i) + "\n";
   CommandResult pub;
   ASSERT_TRUE(RunCommand({"mosquitto_pub", "-h", "127.0.0.1", "-p", Port(), "-u", "box-1", "-P",
-                          kDevicePassword, "-q", "1", "-t",
+                          office_.DevicePassword("box-1"), "-q", "1", "-t",
                           "hailong/v1/phuong-01/device/box-1/rating", "-l"},
                          &pub, std::chrono::seconds(60), lines)
                   .ok());

@@ -2,6 +2,7 @@
 
 #include <mqtt/async_client.h>
 #include <sodium.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -65,13 +66,16 @@ Status EdgeHarness::StartBroker() {
                                      dir_.Join("broker"),
                                      "--edge-password",
                                      kEdgePassword,
-                                     "--device-password",
-                                     kDevicePassword,
                                      "--devices",
                                      std::to_string(options_.devices)};
     if (::geteuid() == 0) {
       argv.push_back("--run-as");
       argv.push_back("root");
+    }
+    if (!options_.tls_cert.empty()) {
+      broker_tls_port_ = testing::FreeTcpPort();
+      argv.insert(argv.end(), {"--tls-port", std::to_string(broker_tls_port_), "--tls-cert",
+                               options_.tls_cert, "--tls-key", options_.tls_key});
     }
     testing::CommandResult r;
     Status s = testing::RunCommand(argv, &r);
@@ -83,7 +87,17 @@ Status EdgeHarness::StartBroker() {
   p.log_file = dir_.Join("broker/mosquitto.out");
   Status s = testing::Process::Start(p, &broker_);
   if (!s.ok()) return s;
-  return testing::WaitForTcpPort("127.0.0.1", broker_port_, 10s);
+  s = testing::WaitForTcpPort("127.0.0.1", broker_port_, 10s);
+  if (!s.ok() || broker_tls_port_ == 0) return s;
+  return testing::WaitForTcpPort("127.0.0.1", broker_tls_port_, 10s);
+}
+
+void EdgeHarness::ReloadBroker() {
+  if (broker_) broker_->Signal(SIGHUP);
+}
+
+std::string EdgeHarness::broker_tls_url() const {
+  return "ssl://127.0.0.1:" + std::to_string(broker_tls_port_);
 }
 
 void EdgeHarness::StopBroker() {
@@ -98,6 +112,12 @@ Status EdgeHarness::RestartBroker() {
 
 std::string EdgeHarness::broker_url() const {
   return "tcp://127.0.0.1:" + std::to_string(broker_port_);
+}
+
+std::string EdgeHarness::DevicePassword(const std::string& name) const {
+  std::string text = testing::ReadFileOrEmpty(device_password_dir() + "/" + name + ".password");
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  return text;
 }
 
 json EdgeHarness::EdgeConfig(const json& overrides) const {
@@ -192,7 +212,7 @@ Status EdgeHarness::ReadLog(std::vector<fb::EventT>* events) const {
 // ---- TestDevice -----------------------------------------------------------------
 
 Status TestDevice::Connect(const std::string& url, const std::string& name,
-                           std::unique_ptr<TestDevice>* out, std::string password,
+                           std::unique_ptr<TestDevice>* out, const std::string& password,
                            bool subscribe_acks) {
   std::unique_ptr<TestDevice> d(new TestDevice());
   d->name_ = name;
@@ -214,7 +234,7 @@ Status TestDevice::Connect(const std::string& url, const std::string& name,
     opts.set_clean_session(true);
     opts.set_mqtt_version(MQTTVERSION_3_1_1);
     opts.set_user_name(name);
-    opts.set_password(password.empty() ? std::string(kDevicePassword) : password);
+    opts.set_password(password);
     opts.set_connect_timeout(5);
     d->client_->connect(opts)->wait_for(10s);
     if (subscribe_acks) {
@@ -226,6 +246,8 @@ Status TestDevice::Connect(const std::string& url, const std::string& name,
   *out = std::move(d);
   return Status::OK();
 }
+
+bool TestDevice::Connected() const { return client_ && client_->is_connected(); }
 
 TestDevice::~TestDevice() {
   try {

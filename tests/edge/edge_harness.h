@@ -34,7 +34,6 @@ using testing::HttpResponse;
 
 inline constexpr char kOffice[] = "phuong-01";
 inline constexpr char kOrigin[] = "edge-phuong-01";
-inline constexpr char kDevicePassword[] = "device-secret";
 inline constexpr char kEdgePassword[] = "edge-secret";
 // Officers that may sign in at the harness's edge, all with kTestPin
 // (officer_pins_file, as an office without a hub).
@@ -46,6 +45,10 @@ std::string PinHashForTests(const std::string& pin);
 
 struct HarnessOptions {
   int devices = 4;  // device users box-1 .. box-N
+  // Both set: the broker also has a TLS listener (make-office-broker
+  // --tls-port) with this PEM certificate and key.
+  std::string tls_cert;
+  std::string tls_key;
 };
 
 class EdgeHarness {
@@ -57,8 +60,16 @@ class EdgeHarness {
   hailong::Status StartBroker();
   void StopBroker();  // SIGTERM: Mosquitto saves its persistence
   hailong::Status RestartBroker();
+  // SIGHUP: Mosquitto reads its password file and ACL again.
+  void ReloadBroker();
   std::string broker_url() const;
+  // "ssl://127.0.0.1:<tls port>" with HarnessOptions::tls_cert.
+  std::string broker_tls_url() const;
   uint16_t broker_port() const { return broker_port_; }
+  // Device `name`'s own password (make-office-broker's
+  // broker/devices/<name>.password); "" if it has none.
+  std::string DevicePassword(const std::string& name) const;
+  std::string device_password_dir() const { return dir_.Join("broker/devices"); }
 
   // The edge configuration with `overrides` merged in (a null value
   // removes a key). Written to edge.json by StartEdge.
@@ -89,6 +100,7 @@ class EdgeHarness {
   HarnessOptions options_;
   testing::TempDir dir_;
   uint16_t broker_port_ = 0;
+  uint16_t broker_tls_port_ = 0;
   uint16_t http_port_ = 0;
   std::unique_ptr<testing::Process> broker_;
   std::unique_ptr<testing::Process> edge_;
@@ -97,9 +109,10 @@ class EdgeHarness {
 // A device (button box) connected as user `name`, subscribed to its acks.
 class TestDevice {
  public:
-  // `password` "" = the harness's device password. `clean` = a fresh session.
+  // `password`: the device's own (EdgeHarness::DevicePassword) or, to test
+  // a refusal, another. A fresh (clean) session.
   static hailong::Status Connect(const std::string& url, const std::string& name,
-                                 std::unique_ptr<TestDevice>* out, std::string password = "",
+                                 std::unique_ptr<TestDevice>* out, const std::string& password,
                                  bool subscribe_acks = true);
   ~TestDevice();
 
@@ -119,6 +132,8 @@ class TestDevice {
   std::vector<std::pair<std::string, std::string>> Messages();
 
   const std::string& name() const { return name_; }
+  // The broker has not closed the connection (and no reconnect was tried).
+  bool Connected() const;
 
  private:
   TestDevice() = default;

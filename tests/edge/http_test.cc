@@ -251,7 +251,9 @@ TEST_F(EdgeHttpTest, BelowTheStorageFloorNothingIsStoredAnd507Says) {
   EXPECT_EQ(r.status, 507) << r.body;
   // A device gets a rejection that says why.
   std::unique_ptr<TestDevice> box;
-  ASSERT_TRUE(TestDevice::Connect(office_.broker_url(), "box-1", &box).ok());
+  ASSERT_TRUE(
+      TestDevice::Connect(office_.broker_url(), "box-1", &box, office_.DevicePassword("box-1"))
+          .ok());
   ASSERT_TRUE(testing::WaitUntil(
       [&] { return Body(office_.Get("/api/v1/status"))["mqtt_connected"].get<bool>(); }, 15s));
   ASSERT_TRUE(box->PublishRating(SmileyRating("full-2")).ok());

@@ -38,7 +38,7 @@ class EdgeMqttTest : public ::testing::Test {
   }
 
   Status Connect(const std::string& name, std::unique_ptr<TestDevice>* out) {
-    return TestDevice::Connect(office_.broker_url(), name, out);
+    return TestDevice::Connect(office_.broker_url(), name, out, office_.DevicePassword(name));
   }
 
   // Publishes and waits for the ack of `id`.
@@ -314,7 +314,13 @@ TEST_F(EdgeMqttTest, DevicesAreListedWithTheirLatestBatteryAndFirmware) {
 TEST_F(EdgeMqttTest, AWrongPasswordIsRefused) {
   std::unique_ptr<TestDevice> intruder;
   EXPECT_FALSE(TestDevice::Connect(office_.broker_url(), "box-3", &intruder, "wrong").ok());
-  EXPECT_FALSE(TestDevice::Connect(office_.broker_url(), "nobody", &intruder).ok());
+  EXPECT_FALSE(TestDevice::Connect(office_.broker_url(), "nobody", &intruder,
+                                   office_.DevicePassword("box-1"))
+                   .ok());
+  // Every device has its own password: box-2's does not log in as box-3.
+  EXPECT_FALSE(
+      TestDevice::Connect(office_.broker_url(), "box-3", &intruder, office_.DevicePassword("box-2"))
+          .ok());
 }
 
 TEST_F(EdgeMqttTest, RatingsGoToTheOfficerOnDutyAtTheirDeviceTime) {

@@ -25,8 +25,6 @@ using hailong::testing::Process;
 using hailong::testing::RunCommand;
 using hailong::testing::TempDir;
 
-constexpr char kDevicePassword[] = "dev-pw-5521";
-
 std::string VarInt(size_t n) {
   std::string out;
   do {
@@ -61,8 +59,6 @@ class BrokerHostileTest : public ::testing::Test {
                                      tmp_.Join("broker"),
                                      "--edge-password",
                                      "edge-pw-1",
-                                     "--device-password",
-                                     kDevicePassword,
                                      "--devices",
                                      "2",
                                      "--device-prefix",
@@ -71,12 +67,21 @@ class BrokerHostileTest : public ::testing::Test {
     if (::geteuid() == 0) argv.insert(argv.end(), {"--run-as", "root"});
     ASSERT_TRUE(RunCommand(argv, &out).ok());
     ASSERT_EQ(out.exit_code, 0) << out.output;
+    box1_password_ = Password("box1");
+    ASSERT_FALSE(box1_password_.empty());
     hailong::testing::ProcessOptions po;
     po.argv = {HAILONG_MOSQUITTO_PROGRAM, "-c", tmp_.Join("broker/mosquitto.conf")};
     po.log_file = tmp_.Join("mosquitto.out");
     ASSERT_TRUE(Process::Start(po, &broker_).ok());
     ASSERT_TRUE(
         hailong::testing::WaitForTcpPort("127.0.0.1", port_, std::chrono::seconds(10)).ok());
+  }
+  // Device `name`'s own password (make-office-broker's devices/NAME.password).
+  std::string Password(const std::string& name) {
+    std::string pw =
+        hailong::testing::ReadFileOrEmpty(tmp_.Join("broker/devices/" + name + ".password"));
+    while (!pw.empty() && pw.back() == '\n') pw.pop_back();
+    return pw;
   }
   // A device logs in, publishes one rating with QoS 1 and disconnects; true
   // if the broker accepted the login and acknowledged the publication.
@@ -86,7 +91,7 @@ class BrokerHostileTest : public ::testing::Test {
     const std::string publish =
         "\x32" + VarInt(topic.size() + 2 + 2) + topic + std::string("\x00\x01{}", 4);
     RawReply r = RawExchange(
-        port_, Connect("box1", "box1", kDevicePassword) + publish + std::string("\xe0\x00", 2),
+        port_, Connect("box1", "box1", box1_password_) + publish + std::string("\xe0\x00", 2),
         std::chrono::seconds(10));
     return r.bytes == std::string("\x20\x02\x00\x00\x40\x02\x00\x01", 8);
   }
@@ -96,6 +101,7 @@ class BrokerHostileTest : public ::testing::Test {
   }
 
   TempDir tmp_{"hostile-broker"};
+  std::string box1_password_;
   uint16_t port_ = 0;
   std::unique_ptr<Process> broker_;
 };
@@ -119,13 +125,15 @@ TEST_F(BrokerHostileTest, OversizedPacketsAreDisconnected) {
   const std::string topic = Str16("hailong/v1/p1/device/box1/rating");
   const std::string payload(2u << 20, 'x');
   const std::string publish = "\x30" + VarInt(topic.size() + payload.size()) + topic + payload;
-  r = RawExchange(port_, Connect("box1", "box1", kDevicePassword) + publish,
+  r = RawExchange(port_, Connect("box1", "box1", box1_password_) + publish,
                   std::chrono::seconds(10));
   ASSERT_GE(r.bytes.size(), 4u);
   EXPECT_EQ(r.bytes.substr(0, 4), std::string("\x20\x02\x00\x00", 4));  // CONNACK accepted
   EXPECT_TRUE(r.closed);
-  // A wrong password is refused.
+  // A wrong password is refused, and so is another device's.
   r = RawExchange(port_, Connect("box2", "box2", "guess"), std::chrono::seconds(10));
+  EXPECT_TRUE(r.bytes.size() < 4 || r.bytes[3] != 0) << ::testing::PrintToString(r.bytes);
+  r = RawExchange(port_, Connect("box2", "box2", box1_password_), std::chrono::seconds(10));
   EXPECT_TRUE(r.bytes.size() < 4 || r.bytes[3] != 0) << ::testing::PrintToString(r.bytes);
   ExpectAlive();
 }

@@ -140,7 +140,7 @@ mosquitto=$(command -v mosquitto || echo /usr/sbin/mosquitto)
 if command -v mosquitto_passwd >/dev/null && [ -x "$mosquitto" ]; then
   bport=$(free_port)
   "$root/usr/lib/hailong/make-office-broker" --office phuong-01 --port "$bport" \
-    --dir "$scratch/broker" --edge-password e --device-password d --devices 2 >/dev/null
+    --dir "$scratch/broker" --edge-password e --devices 2 >/dev/null
   "$root/usr/lib/hailong/hailong-mosquitto-conf" "$scratch/broker" "$scratch/broker.conf"
   grep -qx 'log_dest stderr' "$scratch/broker.conf" || fail "broker conf: no log_dest stderr"
   ! grep -q '^log_dest file' "$scratch/broker.conf" || fail "broker conf still logs to a file"
