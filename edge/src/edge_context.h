@@ -26,14 +26,22 @@
 #include "hailong/edge/replication_link.h"
 #include "hailong/replication/event_log.h"
 #include "http_server.h"
+#include "kiosk_registry.h"
 #include "mqtt_link.h"
+#include "phone_limits.h"
+#include "rated_receipts.h"
 #include "rating_intake.h"
 
 namespace hailong::edge {
 
 struct EdgeNode::Context {
   Context(const EdgeConfig& c, const Clock* clk, const devices::MisuseOptions& misuse_options)
-      : config(c), clock(clk), catalogue(c.office_id), misuse(misuse_options) {}
+      : config(c),
+        clock(clk),
+        catalogue(c.office_id),
+        misuse(misuse_options),
+        phone_limits(c.phone_limit_per_address, c.phone_limit_per_counter,
+                     c.phone_limit_window_s * 1000) {}
 
   EdgeConfig config;
   const Clock* clock;
@@ -48,6 +56,9 @@ struct EdgeNode::Context {
   DossierIndex dossiers;
   devices::MisuseDetector misuse;
   EdgeMetrics metrics;
+  std::unique_ptr<KioskRegistry> kiosks;  // <data_dir>/kiosks.json
+  RatedReceipts rated;                    // receipts rated from phones
+  PhoneLimits phone_limits;
 
   std::unique_ptr<boost::asio::thread_pool> blocking;  // appends off the io threads
   using Strand = boost::asio::strand<boost::asio::thread_pool::executor_type>;
@@ -92,6 +103,23 @@ std::string OfficerPhotoFile(const EdgeNode::Context& ctx, const std::string& of
 // /api/v1/admin/<what> (admin_api.cc): bearer token of admin_token_sha256.
 void HandleAdmin(EdgeNode::Context* ctx, const HttpRequest& request, const std::string& what,
                  HttpResponder respond);
+
+// The bearer token of the Authorization header, "" if none.
+std::string BearerToken(const HttpRequest& request);
+
+// 401 unless the request carries a token of dossier_tokens_sha256
+// (kiosk_api.cc); empty when authorized.
+std::optional<HttpResponse> CheckDossierToken(const EdgeNode::Context* ctx,
+                                              const HttpRequest& request);
+
+// /api/v1/kiosks/<what> (kiosk_api.cc): "enroll" (redeem a one-time code)
+// and "me" (the kiosk a credential belongs to).
+void HandleKiosks(EdgeNode::Context* ctx, const HttpRequest& request, std::string_view what,
+                  HttpResponder respond);
+
+// /api/v1/admin/kiosks (kiosk_api.cc), after the admin token was checked:
+// POST makes a kiosk and its enrollment code, GET lists, DELETE revokes.
+void HandleAdminKiosks(EdgeNode::Context* ctx, const HttpRequest& request, HttpResponder respond);
 
 // Routes and answers one HTTP request (edge_api.cc).
 void HandleHttp(EdgeNode::Context* ctx, HttpRequest request, HttpResponder respond);

@@ -84,6 +84,7 @@ int RunHailongctl(int argc, const char* const* argv, const CtlStreams& streams) 
     cli::AddBackupCommand(app, ctx);
     cli::AddRestoreCommand(app, ctx);
     cli::AddQrCommand(app, ctx);
+    cli::AddKioskCommand(app, ctx);
 
     try {
       app.parse(argc, argv);

@@ -20,5 +20,6 @@ void AddDevicesCommand(CLI::App& app, Context& ctx);
 void AddBackupCommand(CLI::App& app, Context& ctx);
 void AddRestoreCommand(CLI::App& app, Context& ctx);
 void AddQrCommand(CLI::App& app, Context& ctx);
+void AddKioskCommand(CLI::App& app, Context& ctx);
 
 }  // namespace hailong::ops::cli

@@ -11,6 +11,7 @@
 //   HAILONG_ZBARIMG         zbarimg, to decode QR images
 //   HAILONG_SCREENSHOT_DIR  where screenshots go (default $TMPDIR/hailong-screenshots)
 import { spawn, execFile } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -30,6 +31,11 @@ export const env = {
 };
 
 export const OFFICE = 'phuong-01';
+// The edge's credentials: the one-stop software's dossier token and the
+// technicians' admin token (their sha256 in the edge's configuration).
+export const DOSSIER_TOKEN = 'browser-test-dossier-token';
+export const ADMIN_TOKEN = 'browser-test-admin-token';
+const sha256 = (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 const children = new Set();
 process.on('exit', () => {
@@ -135,6 +141,11 @@ export class Edge {
       http: { listen: `127.0.0.1:${this.port}` },
       web_root: env.webRoot,
       public_url: this.base,
+      dossier_tokens_sha256: [sha256(DOSSIER_TOKEN)],
+      admin_token_sha256: sha256(ADMIN_TOKEN),
+      // Every test phone is 127.0.0.1: the per-address limit would stop
+      // the survey tests (its own tests are in tests/edge).
+      phone_limit_per_address: 0,
     };
     this.configFile = path.join(this.dir, 'edge.json');
     fs.writeFileSync(this.configFile, JSON.stringify(config, null, 2));
@@ -168,15 +179,39 @@ export class Edge {
              bytes: Buffer.from(await r.arrayBuffer()) };
   }
 
-  async post(p, json) {
-    const r = await fetch(this.base + p, {
-      method: 'POST', headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(json),
-    });
+  async post(p, json, headers = {}) {
+    return this.send('POST', p, json, headers);
+  }
+
+  async send(method, p, json, headers = {}) {
+    const init = { method, headers: { ...headers } };
+    if (json !== undefined) {
+      init.headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(json);
+    }
+    const r = await fetch(this.base + p, init);
     const text = await r.text();
     let body = null;
     try { body = JSON.parse(text); } catch { body = text; }
     return { status: r.status, body };
+  }
+
+  // POST /api/v1/dossiers as the one-stop software (with its token).
+  async postDossier(json) {
+    return this.post('/api/v1/dossiers', json, { Authorization: `Bearer ${DOSSIER_TOKEN}` });
+  }
+
+  // The admin API of kiosks, as `hailongctl kiosk` calls it.
+  async admin(method, p, json) {
+    return this.send(method, p, json, { Authorization: `Bearer ${ADMIN_TOKEN}` });
+  }
+
+  // A one-time enrollment code for a new kiosk at `counter`
+  // (`hailongctl kiosk enroll`); the link is /kiosk/{counter}#enroll={code}.
+  async enrollmentCode(counter) {
+    const r = await this.admin('POST', '/api/v1/admin/kiosks', { counter });
+    if (r.status !== 200) throw new Error(`kiosk enroll: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+    return { kiosk: r.body.kiosk, code: r.body.code, path: r.body.path };
   }
 
   async logSeq() {
