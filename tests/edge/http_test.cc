@@ -39,7 +39,7 @@ json KioskRating(const std::string& id, const json& patch = json::object()) {
 json PhoneRating(const std::string& id, const json& patch = json::object()) {
   json j = KioskRating(id, patch);
   if (!patch.contains("channel")) j["channel"] = "phone";
-  j.erase("device");
+  if (!patch.contains("device")) j.erase("device");
   return j;
 }
 
