@@ -13,8 +13,8 @@
 // and crashes. Credentials and codes are compared in constant time.
 //
 // The file is this edge's own state, not an event: it is not replicated to
-// the hub and not in a backup of the log; a replaced edge enrolls its
-// kiosks again.
+// the hub nor carried by a log export (a replaced edge enrolls its kiosks
+// again); a data-dir backup (`hailongctl backup`) copies it.
 //
 // Thread safety: internally synchronized; any method from any thread.
 #pragma once
