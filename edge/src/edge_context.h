@@ -40,6 +40,7 @@ struct EdgeNode::Context {
         clock(clk),
         catalogue(c.office_id),
         misuse(misuse_options),
+        client_misuse(c.misuse_interval_ms),
         phone_limits(c.phone_limit_per_address, c.phone_limit_per_counter,
                      c.phone_limit_window_s * 1000) {}
 
@@ -55,6 +56,7 @@ struct EdgeNode::Context {
   CounterSessions sessions;
   DossierIndex dossiers;
   devices::MisuseDetector misuse;
+  ClientMisuse client_misuse;  // phones and web clients, by address
   EdgeMetrics metrics;
   std::unique_ptr<KioskRegistry> kiosks;  // <data_dir>/kiosks.json
   RatedReceipts rated;                    // receipts rated from phones

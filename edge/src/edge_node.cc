@@ -420,6 +420,7 @@ Status EdgeNode::Start(const EdgeConfig& config, const EdgeNodeOptions& options,
   deps.sessions = &c->sessions;
   deps.dossiers = &c->dossiers;
   deps.misuse = &c->misuse;
+  deps.client_misuse = &c->client_misuse;
   deps.rated = &c->rated;
   deps.devices = &c->devices;
   deps.metrics = &c->metrics;

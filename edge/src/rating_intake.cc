@@ -155,10 +155,10 @@ bool RatingIntake::Prepare(RatingSubmission& sub, int64_t now_ms, Pending* out,
     return false;
   }
 
-  // Devices of the office are judged by their own clock (a burst resent
-  // after an outage keeps its spacing); an anonymous client's "at" is its
-  // own to choose, so it is judged, and attributed, by the edge's clock.
-  const int64_t judged_ms = sub.anonymous ? now_ms : r.device_time_ms;
+  // Devices of the office are judged and attributed by their own clock (a
+  // burst resent after an outage keeps its spacing); an anonymous client's
+  // "at" is its own to choose, so the edge's clock decides (ClientMisuse).
+  const int64_t attributed_ms = sub.anonymous ? now_ms : r.device_time_ms;
   if (sub.anonymous && !r.dossier.empty()) {
     if (!deps_.rated->Claim(r.dossier, r.template_id, out->key)) {
       *early = Rejected(id, "already rated");
@@ -167,11 +167,10 @@ bool RatingIntake::Prepare(RatingSubmission& sub, int64_t now_ms, Pending* out,
     out->claimed_template = r.template_id;
   }
   devices::MisuseVerdict verdict;
-  const std::string misuse_key = !sub.anonymous       ? sub.device
-                                 : sub.client.empty() ? ""
-                                                      : "client:" + sub.client;
-  if (!misuse_key.empty()) {
-    verdict = deps_.misuse->Judge(misuse_key, r.id, judged_ms, now_ms);
+  if (sub.anonymous) {
+    if (!sub.client.empty()) verdict = deps_.client_misuse->Judge(sub.client, r.id, now_ms);
+  } else if (!sub.device.empty()) {
+    verdict = deps_.misuse->Judge(sub.device, r.id, r.device_time_ms, now_ms);
   }
   if (r.dossier.empty() && sub.from_mqtt) {
     // A button box cannot scan: it gets the dossier the one-stop software
@@ -187,7 +186,7 @@ bool RatingIntake::Prepare(RatingSubmission& sub, int64_t now_ms, Pending* out,
   rating->rating_id = r.id;
   rating->office = options_.office_id;
   rating->counter = r.counter;
-  rating->officer = deps_.sessions->OfficerAt(r.counter, judged_ms);
+  rating->officer = deps_.sessions->OfficerAt(r.counter, attributed_ms);
   rating->device = sub.device;
   rating->channel = sub.channel;
   rating->template_id = r.template_id;

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "catalogue.h"
+#include "client_misuse.h"
 #include "counter_sessions.h"
 #include "device_registry.h"
 #include "dossier_index.h"
@@ -83,8 +84,9 @@ struct RatingIntakeDeps {
   CounterSessions* sessions = nullptr;
   DossierIndex* dossiers = nullptr;
   devices::MisuseDetector* misuse = nullptr;
-  RatedReceipts* rated = nullptr;     // receipts rated by anonymous clients
-  DeviceRegistry* devices = nullptr;  // told of stored ratings of a device; may be null
+  ClientMisuse* client_misuse = nullptr;  // anonymous clients, by address
+  RatedReceipts* rated = nullptr;         // receipts rated by anonymous clients
+  DeviceRegistry* devices = nullptr;      // told of stored ratings of a device; may be null
   EdgeMetrics* metrics = nullptr;
   const Clock* clock = nullptr;
   // Called (on a worker) when a stored rating used up its counter's posted

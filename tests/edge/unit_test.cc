@@ -10,6 +10,7 @@
 
 #include "catalogue.h"
 #include "catalogue_file.h"
+#include "client_misuse.h"
 #include "counter_sessions.h"
 #include "dossier_index.h"
 #include "hailong/edge/config.h"
@@ -310,6 +311,22 @@ TEST(PhoneLimitsTest, PerAddressAndPerCounterInASlidingWindow) {
   EXPECT_EQ(limits.Admit("10.0.0.1", "q2", 1000), V::kAdmitted);
   PhoneLimits none(0, 0, 1000);
   for (int i = 0; i < 100; ++i) EXPECT_EQ(none.Admit("10.0.0.1", "q1", i), V::kAdmitted);
+}
+
+TEST(ClientMisuseTest, ABurstFromOneAddressIsFlaggedByTheEdgesClock) {
+  ClientMisuse misuse(2000);
+  EXPECT_FALSE(misuse.Judge("10.0.0.7", "a", 10'000).suspected_misuse);
+  EXPECT_TRUE(misuse.Judge("10.0.0.7", "b", 10'100).suspected_misuse);
+  EXPECT_TRUE(misuse.Judge("10.0.0.7", "b", 10'100).suspected_misuse)
+      << "a repeat keeps its verdict";
+  EXPECT_FALSE(misuse.Judge("10.0.0.8", "c", 10'200).suspected_misuse) << "another phone";
+  EXPECT_FALSE(misuse.Judge("10.0.0.7", "d", 14'000).suspected_misuse);
+  // Rotating addresses cannot grow the memory past kMaxClients.
+  for (size_t i = 0; i <= ClientMisuse::kMaxClients; ++i) {
+    misuse.Judge("fd00::" + std::to_string(i), "x", 20'000);
+  }
+  // Within 2 s of "d", yet not flagged: that memory was dropped.
+  EXPECT_FALSE(misuse.Judge("10.0.0.7", "e", 14'500).suspected_misuse) << "forgotten";
 }
 
 TEST(RatedReceiptsTest, OncePerReceiptAndTemplateResendsKeepTheirClaim) {
