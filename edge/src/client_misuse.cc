@@ -16,8 +16,8 @@ ClientMisuse::ClientMisuse(int64_t min_interval_ms)
     : options_(ClientOptions(min_interval_ms)),
       detector_(std::make_unique<devices::MisuseDetector>(options_)) {}
 
-devices::MisuseVerdict ClientMisuse::Judge(const std::string& address,
-                                           const std::string& rating_id, int64_t now_ms) {
+devices::MisuseVerdict ClientMisuse::Judge(const std::string& address, const std::string& rating_id,
+                                           int64_t now_ms) {
   // Judged under the lock: a reset must not free the detector meanwhile.
   std::lock_guard<std::mutex> lock(mu_);
   if (clients_.insert(address).second && clients_.size() > kMaxClients) {

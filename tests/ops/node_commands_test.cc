@@ -262,6 +262,11 @@ TEST(KioskCommand, EnrollListRevoke) {
   EXPECT_EQ(ParseJson(run.out)["kiosks"][0]["state"], "revoked") << run.out;
   run = ctl({"kiosk", "revoke", "--kiosk", "kiosk-q7-1"});
   EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  // Run on the edge box itself: the link carries the address the tablet uses.
+  run = ctl({"kiosk", "enroll", "--counter", "q2", "--link-base", "http://192.168.1.10:8080/"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(Lines(run.out).back().rfind("http://192.168.1.10:8080/kiosk/q2#enroll=", 0), 0u)
+      << run.out;
   run = ctl({"kiosk", "enroll", "--counter", "q 1"});
   EXPECT_EQ(run.exit_code, 2) << run.out << run.err;
 }

@@ -23,6 +23,7 @@ struct KioskArgs {
   std::string counter;
   std::string name;
   std::string kiosk;
+  std::string link_base;  // "" = url
   int timeout_seconds = 10;
 };
 
@@ -79,7 +80,7 @@ int RunEnroll(Context& ctx, const KioskArgs& args) {
   if (!args.name.empty()) request["name"] = args.name;
   Status s = CallEdge(ctx, args, "POST", "/api/v1/admin/kiosks", request.dump(), &body);
   if (!s.ok()) return ctx.Fail(s, ExitFor(s));
-  std::string base = args.url;
+  std::string base = args.link_base.empty() ? args.url : args.link_base;
   while (!base.empty() && base.back() == '/') base.pop_back();
   const std::string link = base + Or(body, "path", "");
   if (ctx.json) {
@@ -167,6 +168,12 @@ void AddKioskCommand(CLI::App& app, Context& ctx) {
   enroll->add_option(
       "--name", args->name,
       ctx.T("Ghi chú về máy (ví dụ: máy cạnh cửa)", "A note (\"tablet by the door\")"));
+  enroll->add_option(
+      "--link-base", args->link_base,
+      ctx.T("Địa chỉ của trạm mà máy tính bảng dùng, nếu khác --url (ví dụ khi chạy lệnh ngay "
+            "trên trạm với --url http://127.0.0.1:8080)",
+            "The edge's address as the tablet reaches it, if not --url (e.g. when running on "
+            "the edge itself with --url http://127.0.0.1:8080)"));
   enroll->callback([&ctx, args] { ctx.exit_code = RunEnroll(ctx, *args); });
 
   CLI::App* list = kiosk->add_subcommand(
