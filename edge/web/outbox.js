@@ -10,7 +10,8 @@
 //   {state:'queued'} (no answer yet: it is resent with the SAME id, which
 //   the edge uses to never store it twice, until the edge answers).
 //   A rejection (4xx) is final and drops the rating; anything else (no
-//   connection, 5xx, 507 storage full, 429) keeps it for a later try.
+//   connection, 5xx, 507 storage full, 429) keeps it for a later try
+//   ({state:'queued', error} carries the edge's words for a 429).
 //   pending() -> how many wait; onChange(fn) is called after every change.
 //   HL.Outbox(key, {headers: fn}) adds fn()'s headers to every try (the
 //   kiosk's `Authorization: Bearer` credential).
@@ -195,18 +196,22 @@
           self.settle(id, { state: 'rejected', error: reason });
           return;
         }
-        self.retryLater(item);
+        // 429: the edge takes no more for now (too many from this phone or
+        // counter); its Vietnamese words say so, and the rating waits.
+        var english = HL.i18n && HL.i18n.lang && HL.i18n.lang() === 'en';
+        var later = res.status === 429 ? ((!english && body.message) || body.error || '') : '';
+        self.retryLater(item, later);
       },
       function () {
-        self.retryLater(item);
+        self.retryLater(item, '');
       });
   };
 
-  Outbox.prototype.retryLater = function (item) {
+  Outbox.prototype.retryLater = function (item, reason) {
     item.tries += 1;
     item.next = Date.now() + Math.min(MAX_BACKOFF_MS, 1000 * Math.pow(2, item.tries - 1));
     this.save();
-    this.settle(item.rating.id, { state: 'queued' });
+    this.settle(item.rating.id, { state: 'queued', error: reason || '' });
   };
 
   HL.Outbox = Outbox;

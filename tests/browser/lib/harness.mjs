@@ -123,7 +123,9 @@ export async function startMosquitto(dir) {
 
 // A hailong-edge with a fresh data directory, serving edge/web of the tree.
 export class Edge {
-  constructor(dir, mqttUrl) {
+  // `extra`: configuration keys merged over the defaults below.
+  constructor(dir, mqttUrl, extra = {}) {
+    this.extra = extra;
     this.dir = dir;
     this.dataDir = path.join(dir, 'data');
     this.mqttUrl = mqttUrl;
@@ -146,6 +148,7 @@ export class Edge {
       // Every test phone is 127.0.0.1: the per-address limit would stop
       // the survey tests (its own tests are in tests/edge).
       phone_limit_per_address: 0,
+      ...this.extra,
     };
     this.configFile = path.join(this.dir, 'edge.json');
     fs.writeFileSync(this.configFile, JSON.stringify(config, null, 2));
@@ -252,10 +255,10 @@ export class Edge {
 }
 
 // Mosquitto + edge for one test file.
-export async function startStack(tag) {
+export async function startStack(tag, edgeConfig = {}) {
   const dir = tempDir(tag);
   const broker = await startMosquitto(dir);
-  const edge = new Edge(dir, broker.url);
+  const edge = new Edge(dir, broker.url, edgeConfig);
   await edge.start();
   return {
     dir, broker, edge,
