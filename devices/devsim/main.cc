@@ -100,7 +100,7 @@ int main(int argc, char** argv) {
   hailong::devices::SimulatorOptions o;
   std::string counters = "q1";
   std::string template_id = hailong::devices::kDefaultTemplateId;
-  std::string template_file, password_file, lang = "vi";
+  std::string template_file, password_file, dossier_token_file, lang = "vi";
   bool report_json = false, quiet = false, list_templates = false, responder = false;
   std::string responder_username, procedures_file;
   int responder_clients = 4;
@@ -167,6 +167,11 @@ int main(int argc, char** argv) {
                    "mềm một cửa",
                    "The edge's HTTP URL: take its counters and templates, post dossiers as the "
                    "one-stop software would"));
+  app.add_option("--dossier-token-file", dossier_token_file,
+                 T("Tệp chứa mã truy cập của phần mềm một cửa để gửi hồ sơ (sha256 của nó nằm "
+                   "trong dossier_tokens_sha256 của edge)",
+                   "File holding the one-stop software's token for posting dossiers (its sha256 "
+                   "is in the edge's dossier_tokens_sha256)"));
   app.add_option("--history-days", o.history_days,
                  T("Tạo dữ liệu của N ngày làm việc vừa qua (hồ sơ và đánh giá) rồi thoát; cần "
                    "--edge-url",
@@ -279,6 +284,19 @@ int main(int argc, char** argv) {
       std::cerr << T("Không đọc được tệp mật khẩu: ", "Cannot read the password file: ")
                 << password_file << "\n";
       return 2;
+    }
+  }
+
+  if (!dossier_token_file.empty()) {
+    std::ifstream in(dossier_token_file);
+    if (!in || !std::getline(in, o.dossier_token) || o.dossier_token.empty()) {
+      std::cerr << T("Không đọc được tệp mã hồ sơ: ", "Cannot read the dossier token file: ")
+                << dossier_token_file << "\n";
+      return 2;
+    }
+    while (!o.dossier_token.empty() &&
+           (o.dossier_token.back() == '\r' || o.dossier_token.back() == ' ')) {
+      o.dossier_token.pop_back();
     }
   }
 

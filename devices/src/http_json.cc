@@ -13,8 +13,8 @@ namespace http = beast::http;
 namespace net = boost::asio;
 
 Status HttpRequest(std::string_view base_url, std::string_view method, std::string_view target,
-                   std::string_view json_body, HttpReply* reply,
-                   std::chrono::milliseconds timeout) {
+                   std::string_view json_body, HttpReply* reply, std::chrono::milliseconds timeout,
+                   std::string_view bearer_token) {
   std::string_view rest = base_url;
   if (rest.substr(0, 7) != "http://") {
     return Status::InvalidArgument("--edge-url: expected http://host:port");
@@ -33,6 +33,9 @@ Status HttpRequest(std::string_view base_url, std::string_view method, std::stri
     http::request<http::string_body> req(http::string_to_verb(method), std::string(target), 11);
     req.set(http::field::host, host);
     req.set(http::field::user_agent, "hailong-devsim");
+    if (!bearer_token.empty()) {
+      req.set(http::field::authorization, "Bearer " + std::string(bearer_token));
+    }
     if (!json_body.empty()) {
       req.set(http::field::content_type, "application/json");
       req.body() = std::string(json_body);

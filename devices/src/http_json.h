@@ -21,11 +21,13 @@ struct HttpReply {
 
 // `base_url` is "http://host:port" (a trailing '/' is ignored); `target`
 // starts with '/'. A non-empty `json_body` is sent with Content-Type
-// application/json. Unavailable when the edge cannot be reached or does not
-// answer within `timeout`; any HTTP status is OK (see reply->status).
+// application/json; a non-empty `bearer_token` as `Authorization: Bearer`.
+// Unavailable when the edge cannot be reached or does not answer within
+// `timeout`; any HTTP status is OK (see reply->status).
 Status HttpRequest(std::string_view base_url, std::string_view method, std::string_view target,
                    std::string_view json_body, HttpReply* reply,
-                   std::chrono::milliseconds timeout = std::chrono::seconds(10));
+                   std::chrono::milliseconds timeout = std::chrono::seconds(10),
+                   std::string_view bearer_token = {});
 
 // GET returning a JSON document; NotFound/Unavailable/Corruption otherwise.
 Status HttpGetJson(std::string_view base_url, std::string_view target, nlohmann::json* out);

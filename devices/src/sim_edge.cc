@@ -45,14 +45,15 @@ Status FetchEdgeCatalogue(std::string_view edge_url, EdgeCatalogue* out) {
   return Status::OK();
 }
 
-Status PostDossier(std::string_view edge_url, const DossierPost& d) {
+Status PostDossier(std::string_view edge_url, std::string_view token, const DossierPost& d) {
   nlohmann::json j = {{"receipt", d.receipt},     {"event", d.event},
                       {"procedure", d.procedure}, {"field", d.field},
                       {"counter", d.counter},     {"at", FormatRfc3339(d.at_ms)}};
   if (!d.officer.empty()) j["officer"] = d.officer;
   if (d.due_ms != 0) j["due"] = FormatRfc3339(d.due_ms);
   HttpReply reply;
-  Status s = HttpRequest(edge_url, "POST", "/api/v1/dossiers", j.dump(), &reply);
+  Status s = HttpRequest(edge_url, "POST", "/api/v1/dossiers", j.dump(), &reply,
+                         std::chrono::seconds(10), token);
   if (!s.ok()) return s;
   if (reply.status != 200) {
     return Status::InvalidArgument("POST /api/v1/dossiers: HTTP " + std::to_string(reply.status) +

@@ -44,7 +44,7 @@ struct DossierPost {
 
 // POST /api/v1/dossiers. Unavailable when unreachable; InvalidArgument with
 // the edge's answer when it is not 200.
-Status PostDossier(std::string_view edge_url, const DossierPost& d);
+Status PostDossier(std::string_view edge_url, std::string_view token, const DossierPost& d);
 
 // Procedures (code, field code) used when none are configured: a few of
 // shared/catalogue-sample.csv at commune level.

@@ -348,10 +348,10 @@ class Simulator::Impl {
     internal::DossierPost post{receipt, "received", proc.code, proc.field, d.counter, d.officer};
     post.at_ms = now_ms - static_cast<int64_t>(1 + d.rng() % 7) * kDayMs;
     post.due_ms = now_ms + static_cast<int64_t>(d.rng() % 3) * kDayMs;
-    CountDossier(internal::PostDossier(o_.edge_url, post));
+    CountDossier(internal::PostDossier(o_.edge_url, o_.dossier_token, post));
     post.event = "returned";
     post.at_ms = now_ms - 30000;
-    CountDossier(internal::PostDossier(o_.edge_url, post));
+    CountDossier(internal::PostDossier(o_.edge_url, o_.dossier_token, post));
   }
 
   void CountDossier(const Status& s) {
@@ -406,14 +406,14 @@ class Simulator::Impl {
                                      d.officer};
           post.at_ms = received;
           post.due_ms = received + between(3, 10) * kDayMs;
-          CountDossier(internal::PostDossier(o_.edge_url, post));
+          CountDossier(internal::PostDossier(o_.edge_url, o_.dossier_token, post));
           if (chance(0.92)) plan.push_back({received + between(60, 300) * 1000, &d, post.receipt});
           const int64_t returned = chance(0.93) ? post.due_ms - between(0, 2 * kDayMs)
                                                 : post.due_ms + between(kDayMs, 3 * kDayMs);
           if (returned > received && returned < now - 3600 * 1000) {
             post.event = "returned";
             post.at_ms = returned;
-            CountDossier(internal::PostDossier(o_.edge_url, post));
+            CountDossier(internal::PostDossier(o_.edge_url, o_.dossier_token, post));
             if (chance(0.85))
               plan.push_back({returned + between(60, 240) * 1000, &d, post.receipt});
           }

@@ -7,7 +7,8 @@
 //   DELETE /api/v1/admin/checkpoint?name=<name> -> 200 {"deleted":true}.
 // Checkpoints older than an hour are removed at the next POST (a backup
 // that died midway). 401 without the right token; 403 when no token is
-// configured.
+// configured. /api/v1/admin/kiosks (enroll, list and revoke counter
+// kiosks) is in kiosk_api.cc, behind the same token.
 #include <boost/asio/post.hpp>
 #include <chrono>
 #include <filesystem>
@@ -24,13 +25,6 @@ using Context = EdgeNode::Context;
 namespace {
 
 constexpr char kCheckpointPrefix[] = "checkpoint-";
-
-bool SameSecret(const std::string& a, const std::string& b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
-}
 
 // Empty when authorized, else the answer.
 std::optional<HttpResponse> CheckAdmin(const Context* ctx, const HttpRequest& req) {
@@ -100,6 +94,10 @@ HttpResponse DeleteCheckpoint(Context* ctx, const HttpRequest& req) {
 
 void HandleAdmin(Context* ctx, const HttpRequest& req, const std::string& what,
                  HttpResponder respond) {
+  if (what == "kiosks") {
+    if (auto denied = CheckAdmin(ctx, req)) return respond(*denied);
+    return HandleAdminKiosks(ctx, req, std::move(respond));
+  }
   if (what != "checkpoint") return respond(HttpResponse::Error(404, "not found"));
   if (req.method != "POST" && req.method != "DELETE") {
     HttpResponse r = HttpResponse::Error(405, "method not allowed");

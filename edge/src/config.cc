@@ -80,6 +80,11 @@ Status ParseHub(const json& object, HubConfig* hub) {
   return Status::OK();
 }
 
+// sha256 hex as `hailongctl new-token` prints it.
+bool IsSha256Hex(const std::string& s) {
+  return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
 }  // namespace
 
 bool IsValidId(std::string_view id, size_t max_len) {
@@ -137,11 +142,22 @@ Status ParseEdgeConfig(std::string_view json_text, EdgeConfig* out) {
   HAILONG_RETURN_IF_ERROR(r.Int("ingest_threads", 1, 64, &v));
   c.ingest_threads = static_cast<int>(v);
   HAILONG_RETURN_IF_ERROR(r.String("admin_token_sha256", false, &c.admin_token_sha256));
+  HAILONG_RETURN_IF_ERROR(r.StringArray("dossier_tokens_sha256", false, &c.dossier_tokens_sha256));
+  HAILONG_RETURN_IF_ERROR(
+      r.Int("kiosk_enrollment_ttl_s", 1, 30LL * 24 * 3600, &c.kiosk_enrollment_ttl_s));
+  HAILONG_RETURN_IF_ERROR(r.Int("phone_limit_per_address", 0, 1000000, &c.phone_limit_per_address));
+  HAILONG_RETURN_IF_ERROR(r.Int("phone_limit_per_counter", 0, 1000000, &c.phone_limit_per_counter));
+  HAILONG_RETURN_IF_ERROR(r.Int("phone_limit_window_s", 1, 24LL * 3600, &c.phone_limit_window_s));
   HAILONG_RETURN_IF_ERROR(r.RejectUnknown());
-  if (!c.admin_token_sha256.empty() &&
-      (c.admin_token_sha256.size() != 64 ||
-       c.admin_token_sha256.find_first_not_of("0123456789abcdef") != std::string::npos)) {
+  if (!c.admin_token_sha256.empty() && !IsSha256Hex(c.admin_token_sha256)) {
     return r.Bad("admin_token_sha256", "must be 64 lower-case hex digits (hailongctl new-token)");
+  }
+  for (size_t i = 0; i < c.dossier_tokens_sha256.size(); ++i) {
+    if (!IsSha256Hex(c.dossier_tokens_sha256[i])) {
+      return Status::InvalidArgument("\"dossier_tokens_sha256[" + std::to_string(i) +
+                                     "]\" must be 64 lower-case hex digits (line 2 of "
+                                     "hailongctl new-token)");
+    }
   }
   if (!c.public_url.empty() && c.public_url.rfind("http://", 0) != 0 &&
       c.public_url.rfind("https://", 0) != 0) {

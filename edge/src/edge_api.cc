@@ -3,6 +3,7 @@
 // that appends to the log goes to the rating intake or the blocking pool
 // and answers from there.
 #include <boost/asio/post.hpp>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -125,6 +126,25 @@ bool OptionalString(const json& j, const char* key, std::string* out, HttpRespon
   return true;
 }
 
+// Writes carry JSON only (interfaces.md §7): a page elsewhere on the LAN
+// can post text/plain or a form blind, but a cross-origin
+// application/json request needs a CORS preflight, which the edge never
+// grants. A write without a body may omit the Content-Type.
+bool IsJsonWrite(const HttpRequest& req) {
+  std::string type = req.Header("content-type");
+  if (type.empty()) return req.body.empty();
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.pop_back();
+  for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return type == "application/json";
+}
+
+HttpResponse NotJson() {
+  return HttpResponse::Json(
+      415, {{"error", "the body must be JSON with Content-Type: application/json"},
+            {"message", "Dữ liệu gửi lên phải là JSON (Content-Type: application/json)."}});
+}
+
 HttpResponse StatusError(const Status& s) {
   if (s.IsStorageFull()) {
     return HttpResponse::Json(507, {{"status", "rejected"}, {"error", "storage full"}});
@@ -153,6 +173,8 @@ std::string RejectionMessage(const std::string& error) {
   if (label == "bad phone") return "Số điện thoại chưa đúng.";
   if (label == "bad dossier") return "Số biên nhận hồ sơ chưa đúng.";
   if (label == "storage full") return "Máy chủ tại bộ phận một cửa đã hết chỗ lưu.";
+  if (label == "already rated")
+    return "Hồ sơ này đã được đánh giá bằng phiếu này; mỗi biên nhận chỉ đánh giá một lần.";
   return "Đánh giá không hợp lệ.";
 }
 
@@ -332,6 +354,59 @@ HttpResponse GetQr(Context* ctx, std::string_view kind, std::string_view file,
 
 // ---- endpoints that append ----------------------------------------------------
 
+// Who may send this rating: a `touchscreen` rating only from a kiosk
+// enrolled for its counter (the kiosk's id becomes the rating's device);
+// "phone" and "web" from anyone, within the per-address and per-counter
+// limits, and as anonymous clients (see RatingSubmission). Empty when
+// admitted, else {"http_status","status","error","message"}.
+std::optional<json> AdmitRating(Context* ctx, const HttpRequest& req, const json& body,
+                                RatingSubmission* sub) {
+  std::string counter;
+  if (body.is_object() && body.contains("counter") && body["counter"].is_string()) {
+    counter = body["counter"].get<std::string>();
+  }
+  if (sub->channel == fb::Channel::Touchscreen) {
+    auto kiosk = ctx->kiosks->Authenticate(BearerToken(req));
+    if (!kiosk) {
+      return json{{"http_status", 401},
+                  {"status", "rejected"},
+                  {"error", "kiosk not enrolled"},
+                  {"message", "Máy này chưa được kỹ thuật viên kích hoạt cho quầy."}};
+    }
+    if (kiosk->counter != counter) {
+      return json{
+          {"http_status", 403},
+          {"status", "rejected"},
+          {"error", "kiosk '" + kiosk->id + "' is enrolled for counter '" + kiosk->counter + "'"},
+          {"message", "Máy này chỉ nhận đánh giá cho quầy " + kiosk->counter + "."}};
+    }
+    sub->device = kiosk->id;
+    return std::nullopt;
+  }
+  // The body's "device" is the client's word: it names no device of the
+  // office (it could otherwise take a button box's idempotency ids).
+  sub->device.clear();
+  sub->anonymous = true;
+  sub->client = req.remote;
+  switch (ctx->phone_limits.Admit(req.remote, counter, ctx->clock->NowMs())) {
+    case PhoneLimits::Verdict::kAdmitted:
+      return std::nullopt;
+    case PhoneLimits::Verdict::kAddressLimited:
+      return json{{"http_status", 429},
+                  {"status", "rejected"},
+                  {"error", "too many ratings from this address"},
+                  {"message",
+                   "Quý khách đã gửi nhiều đánh giá trong thời gian ngắn; xin thử lại sau ít "
+                   "phút."}};
+    case PhoneLimits::Verdict::kCounterLimited:
+      break;
+  }
+  return json{{"http_status", 429},
+              {"status", "rejected"},
+              {"error", "too many ratings for this counter"},
+              {"message", "Quầy này đang nhận quá nhiều đánh giá; xin thử lại sau ít phút."}};
+}
+
 void PostRating(Context* ctx, HttpRequest& req, HttpResponder respond) {
   RatingSubmission sub;
   sub.channel = fb::Channel::Web;
@@ -363,6 +438,19 @@ void PostRating(Context* ctx, HttpRequest& req, HttpResponder respond) {
       sub.device = d->get<std::string>();
     }
   }
+  if (auto denied = AdmitRating(ctx, req, j, &sub)) {
+    std::optional<std::string> id = devices::ExtractRatingId(req.body);
+    (*denied)["id"] = id ? json(*id) : json(nullptr);
+    ctx->metrics.CountRejected("http", (*denied)["error"].get<std::string>());
+    const int status = (*denied)["http_status"];
+    denied->erase("http_status");
+    HttpResponse r = HttpResponse::Json(status, *denied);
+    if (status == 429) {
+      r.headers.emplace_back("Retry-After", std::to_string(ctx->config.phone_limit_window_s));
+    }
+    if (status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return respond(r);
+  }
   sub.payload = std::move(req.body);
   sub.from_mqtt = false;
   sub.done = [respond](const RatingOutcome& out) {
@@ -374,10 +462,11 @@ void PostRating(Context* ctx, HttpRequest& req, HttpResponder respond) {
             {{"id", id}, {"status", "stored"}, {"seq", out.seq}, {"duplicate", out.duplicate}}));
         return;
       case RatingOutcome::Kind::kRejected:
-        respond(HttpResponse::Json(400, {{"id", id},
-                                         {"status", "rejected"},
-                                         {"error", out.error},
-                                         {"message", RejectionMessage(out.error)}}));
+        respond(HttpResponse::Json(out.error == "already rated" ? 409 : 400,
+                                   {{"id", id},
+                                    {"status", "rejected"},
+                                    {"error", out.error},
+                                    {"message", RejectionMessage(out.error)}}));
         return;
       case RatingOutcome::Kind::kStorageFull:
         respond(HttpResponse::Json(507, {{"id", id},
@@ -493,6 +582,7 @@ void PostSignOut(Context* ctx, const std::string& counter, const HttpRequest& re
 }
 
 void PostDossier(Context* ctx, const HttpRequest& req, HttpResponder respond) {
+  if (auto denied = CheckDossierToken(ctx, req)) return respond(*denied);
   json j;
   HttpResponse error;
   if (!ParseObject(req, &j, &error)) return respond(error);
@@ -609,6 +699,7 @@ void HandleHttp(Context* ctx, HttpRequest req, HttpResponder respond) {
     return respond(GetQr(ctx, p[1], p[2], req));
   }
   if (n < 3 || p[0] != "api" || p[1] != "v1") return respond(NotFound());
+  if (!get && !IsJsonWrite(req)) return respond(NotJson());
 
   const std::string_view what = p[2];
   if (n == 3 && what == "status") {
@@ -623,6 +714,9 @@ void HandleHttp(Context* ctx, HttpRequest req, HttpResponder respond) {
   }
   if (n == 4 && what == "admin") {
     return HandleAdmin(ctx, req, std::string(p[3]), std::move(respond));
+  }
+  if (n == 4 && what == "kiosks") {
+    return HandleKiosks(ctx, req, p[3], std::move(respond));
   }
   if (n == 3 && what == "devices") {
     if (!get) return respond(MethodNotAllowed());

@@ -27,15 +27,24 @@
 #include "hailong/edge/replication_link.h"
 #include "hailong/replication/event_log.h"
 #include "http_server.h"
+#include "kiosk_registry.h"
 #include "mqtt_link.h"
 #include "officer_pins.h"
+#include "phone_limits.h"
+#include "rated_receipts.h"
 #include "rating_intake.h"
 
 namespace hailong::edge {
 
 struct EdgeNode::Context {
   Context(const EdgeConfig& c, const Clock* clk, const devices::MisuseOptions& misuse_options)
-      : config(c), clock(clk), catalogue(c.office_id), misuse(misuse_options) {}
+      : config(c),
+        clock(clk),
+        catalogue(c.office_id),
+        misuse(misuse_options),
+        client_misuse(c.misuse_interval_ms),
+        phone_limits(c.phone_limit_per_address, c.phone_limit_per_counter,
+                     c.phone_limit_window_s * 1000) {}
 
   EdgeConfig config;
   const Clock* clock;
@@ -49,9 +58,13 @@ struct EdgeNode::Context {
   CounterSessions sessions;
   DossierIndex dossiers;
   devices::MisuseDetector misuse;
+  ClientMisuse client_misuse;  // phones and web clients, by address
   EdgeMetrics metrics;
   OfficerPins pins;          // hashes of the officers' counter PINs
   PinAttempts pin_attempts;  // wrong PINs per officer and counter
+  std::unique_ptr<KioskRegistry> kiosks;  // <data_dir>/kiosks.json
+  RatedReceipts rated;                    // receipts rated from phones
+  PhoneLimits phone_limits;
 
   std::unique_ptr<boost::asio::thread_pool> blocking;  // appends off the io threads
   using Strand = boost::asio::strand<boost::asio::thread_pool::executor_type>;
@@ -110,6 +123,22 @@ std::optional<HttpResponse> AdmitPin(EdgeNode::Context* ctx, const std::string& 
 std::optional<HttpResponse> CheckAdmittedPin(EdgeNode::Context* ctx, const std::string& counter,
                                              const std::string& officer, const std::string& pin,
                                              const char* action);
+// The bearer token of the Authorization header, "" if none.
+std::string BearerToken(const HttpRequest& request);
+
+// 401 unless the request carries a token of dossier_tokens_sha256
+// (kiosk_api.cc); empty when authorized.
+std::optional<HttpResponse> CheckDossierToken(const EdgeNode::Context* ctx,
+                                              const HttpRequest& request);
+
+// /api/v1/kiosks/<what> (kiosk_api.cc): "enroll" (redeem a one-time code)
+// and "me" (the kiosk a credential belongs to).
+void HandleKiosks(EdgeNode::Context* ctx, const HttpRequest& request, std::string_view what,
+                  HttpResponder respond);
+
+// /api/v1/admin/kiosks (kiosk_api.cc), after the admin token was checked:
+// POST makes a kiosk and its enrollment code, GET lists, DELETE revokes.
+void HandleAdminKiosks(EdgeNode::Context* ctx, const HttpRequest& request, HttpResponder respond);
 
 // Routes and answers one HTTP request (edge_api.cc).
 void HandleHttp(EdgeNode::Context* ctx, HttpRequest request, HttpResponder respond);

@@ -71,6 +71,10 @@ void EdgeNode::Context::ApplyEvent(std::string_view origin, const fb::Event& eve
       }
       if (r->dossier() != nullptr && r->dossier()->size() > 0) {
         sessions.ConsumeDossier(flatbuffers::GetString(r->counter()), r->dossier()->str());
+        if (r->channel() == fb::Channel::Phone || r->channel() == fb::Channel::Web) {
+          rated.Remember(r->dossier()->str(), flatbuffers::GetString(r->template_id()),
+                         flatbuffers::GetString(event.idempotency_id()));
+        }
       }
       break;
     }
@@ -371,6 +375,8 @@ Status EdgeNode::Start(const EdgeConfig& config, const EdgeNodeOptions& options,
   if (!s.ok()) return s;
   s = c->pins.Open(c->log->store(), config.officer_pins_file);
   if (!s.ok()) return s;
+  s = KioskRegistry::Open(config.data_dir + "/kiosks.json", clock, &c->kiosks);
+  if (!s.ok()) return s;
   c->blocking = std::make_unique<boost::asio::thread_pool>(4);
   c->status_strand = std::make_unique<Context::Strand>(c->blocking->get_executor());
 
@@ -416,6 +422,8 @@ Status EdgeNode::Start(const EdgeConfig& config, const EdgeNodeOptions& options,
   deps.sessions = &c->sessions;
   deps.dossiers = &c->dossiers;
   deps.misuse = &c->misuse;
+  deps.client_misuse = &c->client_misuse;
+  deps.rated = &c->rated;
   deps.devices = &c->devices;
   deps.metrics = &c->metrics;
   deps.clock = clock;

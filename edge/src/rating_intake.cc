@@ -24,6 +24,7 @@ struct RatingIntake::Pending {
   std::string key;
   std::string counter;
   std::string dossier;
+  std::string claimed_template;  // a RatedReceipts claim on `dossier` to give back on failure
   bool misuse = false;
   replication::EventDraft draft;
 };
@@ -154,8 +155,21 @@ bool RatingIntake::Prepare(RatingSubmission& sub, int64_t now_ms, Pending* out,
     return false;
   }
 
+  // Devices of the office are judged and attributed by their own clock (a
+  // burst resent after an outage keeps its spacing); an anonymous client's
+  // "at" is its own to choose, so the edge's clock decides (ClientMisuse).
+  const int64_t attributed_ms = sub.anonymous ? now_ms : r.device_time_ms;
+  if (sub.anonymous && !r.dossier.empty()) {
+    if (!deps_.rated->Claim(r.dossier, r.template_id, out->key)) {
+      *early = Rejected(id, "already rated");
+      return false;
+    }
+    out->claimed_template = r.template_id;
+  }
   devices::MisuseVerdict verdict;
-  if (!sub.device.empty()) {
+  if (sub.anonymous) {
+    if (!sub.client.empty()) verdict = deps_.client_misuse->Judge(sub.client, r.id, now_ms);
+  } else if (!sub.device.empty()) {
     verdict = deps_.misuse->Judge(sub.device, r.id, r.device_time_ms, now_ms);
   }
   if (r.dossier.empty() && sub.from_mqtt) {
@@ -172,7 +186,7 @@ bool RatingIntake::Prepare(RatingSubmission& sub, int64_t now_ms, Pending* out,
   rating->rating_id = r.id;
   rating->office = options_.office_id;
   rating->counter = r.counter;
-  rating->officer = deps_.sessions->OfficerAt(r.counter, r.device_time_ms);
+  rating->officer = deps_.sessions->OfficerAt(r.counter, attributed_ms);
   rating->device = sub.device;
   rating->channel = sub.channel;
   rating->template_id = r.template_id;
@@ -250,6 +264,9 @@ void RatingIntake::Process(std::vector<RatingSubmission>& batch) {
     for (size_t k = 0; k < pending.size(); ++k) {
       const Pending& p = pending[k];
       RatingOutcome& out = outcomes[p.index];
+      if (!(s.ok() && k < results.size()) && !p.claimed_template.empty()) {
+        deps_.rated->Release(p.dossier, p.claimed_template, p.key);  // not stored
+      }
       if (s.ok() && k < results.size()) {
         out.kind = RatingOutcome::Kind::kStored;
         out.seq = results[k].seq;

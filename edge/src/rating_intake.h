@@ -6,7 +6,9 @@
 // registry, the counter against the catalogue, the payload's "device"
 // against the topic's), answers repeats from the log's idempotency index
 // ("<device or channel>:<id>"), judges misuse, attributes the officer on
-// duty at the device time, and appends the rest with one AppendBatch (one
+// duty at the device time (the edge's time for anonymous clients), refuses
+// a second anonymous rating of one receipt and template ("already rated"),
+// and appends the rest with one AppendBatch (one
 // fsync for the whole batch; concurrent workers are group-committed by the
 // log). Every submission's `done` is called exactly once, on a worker
 // thread, and only after the event is durable for a "stored" outcome.
@@ -26,6 +28,7 @@
 #include <vector>
 
 #include "catalogue.h"
+#include "client_misuse.h"
 #include "counter_sessions.h"
 #include "device_registry.h"
 #include "dossier_index.h"
@@ -34,6 +37,7 @@
 #include "hailong/edge/metrics.h"
 #include "hailong/replication/event_log.h"
 #include "hailong/schema/time.h"
+#include "rated_receipts.h"
 
 namespace hailong::edge {
 
@@ -53,6 +57,12 @@ struct RatingSubmission {
   std::string device;
   fb::Channel channel = fb::Channel::ButtonBox;
   bool from_mqtt = false;
+  // An unauthenticated client (channels "phone" and "web"): its "at" is
+  // its own to choose, so its officer is the one on duty at the edge's
+  // time and misuse is judged per `client` (its address, never stored) at
+  // the edge's time; a receipt it names is rated once per template.
+  bool anonymous = false;
+  std::string client;
   std::function<void(const RatingOutcome&)> done;
 };
 
@@ -74,7 +84,9 @@ struct RatingIntakeDeps {
   CounterSessions* sessions = nullptr;
   DossierIndex* dossiers = nullptr;
   devices::MisuseDetector* misuse = nullptr;
-  DeviceRegistry* devices = nullptr;  // told of stored ratings of a device; may be null
+  ClientMisuse* client_misuse = nullptr;  // anonymous clients, by address
+  RatedReceipts* rated = nullptr;         // receipts rated by anonymous clients
+  DeviceRegistry* devices = nullptr;      // told of stored ratings of a device; may be null
   EdgeMetrics* metrics = nullptr;
   const Clock* clock = nullptr;
   // Called (on a worker) when a stored rating used up its counter's posted

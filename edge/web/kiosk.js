@@ -17,6 +17,13 @@
 //   theirs: POST /api/v1/counters/{c}/sign-in | sign-out. The PIN is typed
 //   on the on-screen keypad (or a keyboard), shown as dots, and forgotten
 //   after each try and at the idle reset.
+// - Enrollment: only a kiosk enrolled by a technician may send ratings. The
+//   one-time link `hailongctl kiosk enroll` prints (/kiosk/{c}#enroll=CODE)
+//   is redeemed once at POST /api/v1/kiosks/enroll for the kiosk's
+//   credential, kept in localStorage and sent as `Authorization: Bearer`
+//   with every rating; the kiosk id is the ratings' device. Without a
+//   credential (or once the edge says it is revoked) the page shows how to
+//   enroll and takes no ratings.
 (function () {
   'use strict';
   var HL = window.HL;
@@ -32,7 +39,7 @@
   var POLL_MS = 2000;
   var SESSION_KEY = 'hailong.kiosk.session.' + counter;
   var RATED_KEY = 'hailong.kiosk.rated.' + counter;
-  var DEVICE_KEY = 'hailong.kiosk.device';
+  var CREDENTIAL_KEY = 'hailong.kiosk.credential.' + counter;
 
   var $ = function (id) { return document.getElementById(id); };
 
@@ -51,18 +58,21 @@
     lookupDigits: '',
   };
 
-  var outbox = new HL.Outbox('hailong.kiosk.outbox.v1');
-
-  function deviceId() {
-    var d = '';
-    try { d = localStorage.getItem(DEVICE_KEY) || ''; } catch (e) { /* no storage */ }
-    if (!d) {
-      d = 'web-' + HL.newId().split('-')[1];
-      try { localStorage.setItem(DEVICE_KEY, d); } catch (e) { /* no storage */ }
+  // {kiosk, token} once enrolled, else null.
+  function loadCredential() {
+    try {
+      var c = JSON.parse(localStorage.getItem(CREDENTIAL_KEY) || 'null');
+      return c && c.kiosk && c.token ? c : null;
+    } catch (e) {
+      return null;
     }
-    return d;
   }
-  var device = deviceId();
+  var credential = loadCredential();
+  function authHeaders() {
+    return credential ? { Authorization: 'Bearer ' + credential.token } : {};
+  }
+
+  var outbox = new HL.Outbox('hailong.kiosk.outbox.v1', { headers: authHeaders });
 
   // Dossiers already rated here, so that the one-stop software's current
   // dossier is not given to the next citizen too.
@@ -83,10 +93,12 @@
   }
 
   // ---- screens -----------------------------------------------------------
-  var SCREENS = ['loading', 'unknown', 'welcome', 'question', 'thanks', 'lookup', 'dossier',
-                 'staff'];
+  var SCREENS = ['loading', 'unknown', 'unenrolled', 'welcome', 'question', 'thanks', 'lookup',
+                 'dossier', 'staff'];
 
   function show(name) {
+    // A kiosk that is not enrolled takes no ratings: it says how to enroll.
+    if (name === 'welcome' && !credential) name = 'unenrolled';
     state.screen = name;
     SCREENS.forEach(function (s) { $('screen-' + s).hidden = s !== name; });
     document.body.setAttribute('data-screen', name);
@@ -101,6 +113,8 @@
     renderNet();
     if (state.screen === 'unknown') {
       $('unknown-title').textContent = t('unknown_counter_title', { counter: counter });
+    } else if (state.screen === 'unenrolled') {
+      renderUnenrolled();
     } else if (state.screen === 'welcome') {
       renderWelcome();
     } else if (state.screen === 'question') {
@@ -160,6 +174,7 @@
 
   // ---- rating ------------------------------------------------------------
   function startRating() {
+    if (!credential) return;
     var tpl = state.session && state.session.template;
     if (!tpl || !tpl.criteria || !tpl.criteria.length) return;
     state.template = tpl;
@@ -223,7 +238,7 @@
       answers: state.answers,
       at: new Date().toISOString(),
       channel: 'touchscreen',
-      device: device,
+      device: credential ? credential.kiosk : undefined,
     };
     var d = currentDossier();
     if (d) {
@@ -239,6 +254,7 @@
       if (thanks.id !== rating.id) return;
       thanks.state = res.state;
       thanks.error = res.error || '';
+      if (res.state === 'rejected') checkEnrollment();
       if (state.screen === 'thanks') render();
     });
   }
@@ -476,7 +492,7 @@
   setInterval(function () {
     if (Date.now() - state.lastTouch < idleMs) return;
     var idleScreen = state.screen === 'welcome' || state.screen === 'loading' ||
-                     state.screen === 'unknown';
+                     state.screen === 'unknown' || state.screen === 'unenrolled';
     if (idleScreen && !state.scanned && i18n.lang() === 'vi') return;
     if (state.screen === 'thanks') return;  // the thank-you timer handles it
     resetToStart();
@@ -617,14 +633,73 @@
   outbox.onChange(renderNet);
   window.addEventListener('offline', function () { state.online = false; renderNet(); });
 
+  // ---- enrollment --------------------------------------------------------
+  var enrollError = '';
+
+  function renderUnenrolled() {
+    $('unenrolled-title').textContent =
+        enrollError ? t('enroll_failed_title') : t('unenrolled_title', { counter: counter });
+    $('unenrolled-reason').hidden = !enrollError;
+    $('unenrolled-reason').textContent = enrollError;
+    $('unenrolled-body').textContent = t('unenrolled_body', { counter: counter });
+  }
+
+  function setCredential(c) {
+    credential = c;
+    try {
+      if (c) localStorage.setItem(CREDENTIAL_KEY, JSON.stringify(c));
+      else localStorage.removeItem(CREDENTIAL_KEY);
+    } catch (e) { /* kept in memory only */ }
+  }
+
+  // Redeems the one-time code of an enrollment link; resolves true when
+  // this browser now holds the counter's credential.
+  function enroll(code) {
+    // The code leaves the address bar at once (and was never sent in a URL).
+    history.replaceState(null, '', window.location.pathname + window.location.search);
+    return HL.postJson(HL.API + '/kiosks/enroll', { code: code }, 8000).then(function (res) {
+      var body = res.body || {};
+      if (res.status === 200 && body.token && body.counter === counter) {
+        setCredential({ kiosk: body.kiosk, token: body.token });
+        enrollError = '';
+        return true;
+      }
+      enrollError = (i18n.lang() !== 'en' && body.message) || body.error || ('HTTP ' + res.status);
+      return false;
+    }, function () {
+      enrollError = t('lookup_error');
+      return false;
+    });
+  }
+
+  // Asks the edge whether the credential still holds; a revoked or unknown
+  // one is forgotten. Without network the kiosk keeps working offline.
+  function checkEnrollment() {
+    if (!credential) return Promise.resolve(false);
+    return HL.getJson(HL.API + '/kiosks/me', 5000, authHeaders()).then(function (res) {
+      if (res.status === 401 || res.status === 403) {
+        setCredential(null);
+        if (state.screen === 'welcome') show('welcome');  // now: how to enroll
+        return false;
+      }
+      return true;
+    }, function () { return true; });
+  }
+
+  function startKiosk() {
+    loadCachedSession();
+    show('loading');
+    loadCounterName();
+    poll();
+  }
+
   i18n.setLang(params.get('lang') === 'en' ? 'en' : 'vi');
   if (!counter) {
     state.known = false;
     show('unknown');
     return;
   }
-  loadCachedSession();
+  var enrollMatch = /(?:^#|&)enroll=([0-9A-Za-z]+)/.exec(window.location.hash || '');
   show('loading');
-  loadCounterName();
-  poll();
+  (enrollMatch ? enroll(enrollMatch[1]) : checkEnrollment()).then(startKiosk);
 })();

@@ -10,8 +10,14 @@
 //   {state:'queued'} (no answer yet: it is resent with the SAME id, which
 //   the edge uses to never store it twice, until the edge answers).
 //   A rejection (4xx) is final and drops the rating; anything else (no
-//   connection, 5xx, 507 storage full, 429) keeps it for a later try.
+//   connection, 5xx, 507 storage full, 429) keeps it for a later try
+//   ({state:'queued', error} carries the edge's words for a 429).
 //   pending() -> how many wait; onChange(fn) is called after every change.
+//   HL.Outbox(key, {headers: fn}) adds fn()'s headers to every try (the
+//   kiosk's `Authorization: Bearer` credential).
+// HL.getJson(url, timeoutMs, headers) and HL.postJson(url, body, timeoutMs,
+//   headers) send JSON (Content-Type: application/json, which every write
+//   to the edge must carry).
 // Single-threaded (the page's event loop); several pages on one origin use
 // separate storage keys.
 (function () {
@@ -30,9 +36,10 @@
     return { signal: ctl ? ctl.signal : undefined, done: function () { clearTimeout(timer); } };
   }
 
-  function request(method, url, body, timeoutMs) {
+  function request(method, url, body, timeoutMs, headers) {
     var to = withTimeout(timeoutMs || 8000);
     var init = { method: method, cache: 'no-store', signal: to.signal, headers: {} };
+    Object.keys(headers || {}).forEach(function (k) { init.headers[k] = headers[k]; });
     if (body !== undefined) {
       init.headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(body);
@@ -56,11 +63,11 @@
       });
   }
 
-  HL.getJson = function (url, timeoutMs) {
-    return request('GET', url, undefined, timeoutMs);
+  HL.getJson = function (url, timeoutMs, headers) {
+    return request('GET', url, undefined, timeoutMs, headers);
   };
-  HL.postJson = function (url, body, timeoutMs) {
-    return request('POST', url, body, timeoutMs);
+  HL.postJson = function (url, body, timeoutMs, headers) {
+    return request('POST', url, body, timeoutMs, headers);
   };
 
   HL.newId = function () {
@@ -76,8 +83,10 @@
   var MAX_BACKOFF_MS = 10000;
   var MAX_ITEMS = 5000;
 
-  function Outbox(storageKey) {
+  function Outbox(storageKey, options) {
     this.key = storageKey;
+    // options.headers(): extra request headers for each try (the kiosk's credential).
+    this.headers = (options && options.headers) || function () { return {}; };
     this.items = this.load();
     this.busy = false;
     this.again = false;
@@ -168,7 +177,7 @@
   Outbox.prototype.sendOne = function (item) {
     var self = this;
     var id = item.rating.id;
-    return HL.postJson(RATINGS_URL, item.rating, 8000).then(
+    return HL.postJson(RATINGS_URL, item.rating, 8000, this.headers()).then(
       function (res) {
         var body = res.body || {};
         if (res.status === 200 && body.status === 'stored') {
@@ -187,18 +196,22 @@
           self.settle(id, { state: 'rejected', error: reason });
           return;
         }
-        self.retryLater(item);
+        // 429: the edge takes no more for now (too many from this phone or
+        // counter); its Vietnamese words say so, and the rating waits.
+        var english = HL.i18n && HL.i18n.lang && HL.i18n.lang() === 'en';
+        var later = res.status === 429 ? ((!english && body.message) || body.error || '') : '';
+        self.retryLater(item, later);
       },
       function () {
-        self.retryLater(item);
+        self.retryLater(item, '');
       });
   };
 
-  Outbox.prototype.retryLater = function (item) {
+  Outbox.prototype.retryLater = function (item, reason) {
     item.tries += 1;
     item.next = Date.now() + Math.min(MAX_BACKOFF_MS, 1000 * Math.pow(2, item.tries - 1));
     this.save();
-    this.settle(item.rating.id, { state: 'queued' });
+    this.settle(item.rating.id, { state: 'queued', error: reason || '' });
   };
 
   HL.Outbox = Outbox;

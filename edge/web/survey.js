@@ -197,8 +197,9 @@
     title.className = 'thanks-title ' + th.state;
     var s = $('thanks-status');
     s.className = 'status ' + th.state;
-    s.textContent = t(th.state);
-    $('thanks-reason').hidden = th.state !== 'rejected' || !th.error;
+    s.textContent = t(th.state === 'queued' && th.error ? 'queued_later' : th.state);
+    // A rejection says why; so does a rating the edge will take only later (429).
+    $('thanks-reason').hidden = (th.state !== 'rejected' && th.state !== 'queued') || !th.error;
     $('thanks-reason').textContent = t('reason', { reason: th.error });
     $('thanks-hint').hidden = th.state === 'sending';
     $('thanks-hint').textContent = th.state === 'rejected' ? t('rejected_hint') : t('closed_hint');

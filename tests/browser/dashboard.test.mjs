@@ -9,15 +9,18 @@
 // comments, and a 1366x768 laptop screen without sideways scrolling.
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 
 import {
-  OFFICE, env, freePort, launchBrowser, rfc3339, screenshot, sleep, startMosquitto, tempDir,
-  TEST_PIN, watchErrors, writePinsFile,
+  ADMIN_TOKEN, DOSSIER_TOKEN, OFFICE, env, freePort, launchBrowser, rfc3339, screenshot, sleep,
+  startMosquitto, tempDir, TEST_PIN, watchErrors, writePinsFile,
 } from './lib/harness.mjs';
+
+const sha256 = (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const HUB_BIN = process.env.HAILONG_HUB_BIN || '';
@@ -82,11 +85,10 @@ function ctl(args, input) {
   });
 }
 
-async function http(base, method, p, body) {
-  const r = await fetch(base + p, {
-    method, headers: body ? { 'Content-Type': 'application/json' } : {},
-    body: body ? JSON.stringify(body) : undefined,
-  });
+async function http(base, method, p, body, bearer = '') {
+  const headers = body ? { 'Content-Type': 'application/json' } : {};
+  if (bearer) headers.Authorization = `Bearer ${bearer}`;
+  const r = await fetch(base + p, { method, headers, body: body ? JSON.stringify(body) : undefined });
   const text = await r.text();
   let json = null;
   try { json = JSON.parse(text); } catch { json = text; }
@@ -158,6 +160,8 @@ describe('dashboard', { timeout: 600000 }, () => {
       web_root: env.webRoot,
       catalogue_file: path.join(dir, 'catalogue.json'),
       officer_pins_file: path.join(dir, 'officer-pins.json'),
+      dossier_tokens_sha256: [sha256(DOSSIER_TOKEN)],
+      admin_token_sha256: sha256(ADMIN_TOKEN),
     };
     await writePinsFile(path.join(dir, 'officer-pins.json'), ['cb-nhung', 'cb-tuan']);
     fs.writeFileSync(path.join(dir, 'edge.json'), JSON.stringify(edgeConfig, null, 2));
@@ -186,7 +190,7 @@ describe('dashboard', { timeout: 600000 }, () => {
       const r = await http(edgeBase, 'POST', '/api/v1/dossiers', {
         receipt, event: 'received', procedure: `${field}-01`, field, counter,
         officer: counter === 'q1' ? 'cb-nhung' : 'cb-tuan', due: rfc3339(5 * 86400e3), at: rfc3339(-3600e3),
-      });
+      }, DOSSIER_TOKEN);
       assert.equal(r.status, 200, JSON.stringify(r.body));
     }
     const plan = [
@@ -217,15 +221,25 @@ describe('dashboard', { timeout: 600000 }, () => {
     return out;
   }
 
+  // A newly enrolled kiosk's credential for `counter` (one kiosk per
+  // rating, so that quick ratings are not one device's misuse).
+  async function kioskToken(counter) {
+    const made = await http(edgeBase, 'POST', '/api/v1/admin/kiosks', { counter }, ADMIN_TOKEN);
+    assert.equal(made.status, 200, JSON.stringify(made.body));
+    const enrolled = await http(edgeBase, 'POST', '/api/v1/kiosks/enroll', { code: made.body.code });
+    assert.equal(enrolled.status, 200, JSON.stringify(enrolled.body));
+    return enrolled.body.token;
+  }
+
   async function rate(counter, polarity, dossier = '', extra = {}) {
     seq += 1;
     const body = {
       id: `dash-${seq}`, counter, template: template.id, answers: answers(polarity),
-      at: rfc3339(), channel: 'touchscreen', device: `kiosk-${counter}-${seq}`, ...extra,
+      at: rfc3339(), channel: 'touchscreen', ...extra,
     };
     if (dossier) body.dossier = dossier;
-    if (body.channel === 'phone') delete body.device;
-    const r = await http(edgeBase, 'POST', '/api/v1/ratings', body);
+    const token = body.channel === 'touchscreen' ? await kioskToken(counter) : '';
+    const r = await http(edgeBase, 'POST', '/api/v1/ratings', body, token);
     assert.equal(r.status, 200, JSON.stringify(r.body));
     return body;
   }

@@ -31,12 +31,15 @@ describe('kiosk', { timeout: 300000 }, () => {
     if (stack) await stack.stop();
   });
 
+  // A fresh browser enrolled for the counter through a one-time link, as a
+  // technician does it (the link's code is in its fragment).
   async function openKiosk(query = '', viewport = { width: 1280, height: 800 }) {
     const context = await browser.newContext({ viewport, locale: 'vi-VN' });
     const page = await context.newPage();
     const errors = watchErrors(page);
     const sent = recordRatings(page);
-    await page.goto(`${edge.base}/kiosk/${COUNTER}${query}`);
+    const { code } = await edge.enrollmentCode(COUNTER);
+    await page.goto(`${edge.base}/kiosk/${COUNTER}${query}#enroll=${code}`);
     await waitWelcome(page);
     return { context, page, errors, sent };
   }
@@ -79,7 +82,7 @@ describe('kiosk', { timeout: 300000 }, () => {
 
   it('ties the rating to the dossier the one-stop software posted', async () => {
     const { context, page, errors, sent } = await openKiosk();
-    const d = await edge.post('/api/v1/dossiers', {
+    const d = await edge.postDossier({
       receipt: '000123', event: 'received', procedure: 'HT-001', field: 'HT', counter: COUNTER,
       officer: OFFICER.id, due: rfc3339(3 * 86400e3), at: rfc3339(),
     });
@@ -321,15 +324,15 @@ describe('kiosk', { timeout: 300000 }, () => {
   });
 
   it('looks up a dossier by receipt number on the keypad', async () => {
-    await edge.post('/api/v1/dossiers', {
+    await edge.postDossier({
       receipt: '000900', event: 'received', procedure: 'HT-001', field: 'HT', counter: 'q2',
       officer: OFFICER.id, due: rfc3339(5 * 86400e3), at: rfc3339(-86400e3),
     });
-    await edge.post('/api/v1/dossiers', {
+    await edge.postDossier({
       receipt: '000901', event: 'received', procedure: 'HT-001', field: 'HT', counter: 'q2',
       officer: OFFICER.id, due: rfc3339(86400e3), at: rfc3339(-3 * 86400e3),
     });
-    await edge.post('/api/v1/dossiers', {
+    await edge.postDossier({
       receipt: '000901', event: 'returned', procedure: 'HT-001', field: 'HT', counter: 'q2',
       officer: OFFICER.id, at: rfc3339(),
     });
@@ -363,6 +366,60 @@ describe('kiosk', { timeout: 300000 }, () => {
             document.getElementById('lookup-message').textContent));
     assert.deepEqual(errors, []);
     await context.close();
+  });
+
+  it('is enrolled once by a link; a second use of it and a revoked kiosk rate nothing', async () => {
+    const { kiosk, code } = await edge.enrollmentCode(COUNTER);
+    const link = `${edge.base}/kiosk/${COUNTER}#enroll=${code}`;
+
+    // A browser that was never enrolled says how to enroll and offers no rating.
+    const plain = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const plainPage = await plain.newPage();
+    await plainPage.goto(`${edge.base}/kiosk/${COUNTER}`);
+    await plainPage.waitForSelector(visible('screen-unenrolled'), { timeout: 15000 });
+    assert.equal(await plainPage.textContent('#unenrolled-title'),
+                 `Màn hình này chưa được kích hoạt cho quầy ${COUNTER}`);
+    assert.equal(await plainPage.isVisible('#start'), false);
+    await screenshot(plainPage, 'kiosk-unenrolled');
+    await plain.close();
+
+    // The technician's link, opened on the tablet: enrolled, and it rates.
+    const first = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await first.newPage();
+    const errors = watchErrors(page);
+    const sent = recordRatings(page);
+    await page.goto(link);
+    await waitWelcome(page);
+    assert.equal(new URL(page.url()).hash, '', 'the code leaves the address bar');
+    const before = await edge.logSeq();
+    await rateAll(page, 'positive');
+    await thanksState(page, 'stored');
+    assert.equal(sent.at(-1).device, kiosk);
+    assert.equal(await edge.logSeq(), before + 1);
+    stored.push({ id: sent.at(-1).id });
+    // A reload keeps the enrollment (the credential is in localStorage).
+    await page.reload();
+    await waitWelcome(page);
+
+    // The same link in another browser: refused, nothing to rate.
+    const second = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const other = await second.newPage();
+    await other.goto(link);
+    await other.waitForSelector(visible('screen-unenrolled'), { timeout: 15000 });
+    assert.equal(await other.textContent('#unenrolled-title'), 'Không kích hoạt được màn hình này');
+    assert.match(await other.textContent('#unenrolled-reason'), /đã được dùng/);
+    assert.equal(await other.isVisible('#start'), false);
+    await screenshot(other, 'kiosk-enrollment-link-used');
+    await second.close();
+
+    // Revoked by the technician: the kiosk stops offering ratings.
+    const revoked = await edge.admin('DELETE', `/api/v1/admin/kiosks?kiosk=${kiosk}`);
+    assert.equal(revoked.status, 200, JSON.stringify(revoked.body));
+    await page.reload();
+    await page.waitForSelector(visible('screen-unenrolled'), { timeout: 15000 });
+    assert.equal(await edge.logSeq(), before + 1);
+    assert.deepEqual(errors, []);
+    await first.close();
   });
 
   it('leaves each rating in the edge log exactly once (hailongctl log cat)', async (t) => {

@@ -50,7 +50,7 @@ describe('QR codes', { timeout: 180000 }, () => {
 
   it('receipt SVG, as Chromium draws it, decodes to the survey link with the receipt',
      async (t) => {
-       const d = await edge.post('/api/v1/dossiers', {
+       const d = await edge.postDossier({
          receipt: '000555', event: 'returned', procedure: 'HT-001', field: 'HT', counter: 'q2',
          officer: 'cb-1', at: rfc3339(),
        });

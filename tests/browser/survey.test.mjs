@@ -190,3 +190,55 @@ describe('phone survey', { timeout: 300000 }, () => {
     await edge.start();
   });
 });
+
+// The edge's limits on phone ratings, as a citizen sees them: at most two
+// ratings from one address here, and one per receipt.
+describe('phone survey within the edge limits', { timeout: 300000 }, () => {
+  let stack, edge, browser;
+
+  before(async () => {
+    stack = await startStack('survey-limits', { phone_limit_per_address: 2 });
+    edge = stack.edge;
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    if (browser) await browser.close();
+    if (stack) await stack.stop();
+  });
+
+  async function rateOnce(query) {
+    const context = await browser.newContext(PHONE);
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${edge.base}/s/${OFFICE}/${COUNTER}${query}`);
+    await page.waitForSelector(visible('screen-form'), { timeout: 15000 });
+    for (const f of await page.$$('#criteria fieldset')) {
+      await (await f.$('.option')).tap();
+    }
+    await page.tap('#submit');
+    await page.waitForSelector('#thanks-status:not(.sending)', { timeout: 10000 });
+    return { context, page, errors };
+  }
+
+  it('rates a receipt once, then asks to wait when the phone sends too many', async () => {
+    const before = await edge.logSeq();
+    let r = await rateOnce('?r=000999');
+    await r.page.waitForSelector('#thanks-status.stored');
+    await r.context.close();
+    // The same receipt again: refused for good, in Vietnamese.
+    r = await rateOnce('?r=000999');
+    await r.page.waitForSelector('#thanks-status.rejected');
+    assert.match(await r.page.textContent('#thanks-reason'), /mỗi biên nhận chỉ đánh giá một lần/);
+    await screenshot(r.page, 'survey-already-rated');
+    await r.context.close();
+    // A third rating from this address: kept, and the edge's words say why.
+    r = await rateOnce('');
+    await r.page.waitForSelector('#thanks-status.queued');
+    assert.equal(await r.page.textContent('#thanks-status'), 'Đã lưu, sẽ tự gửi lại sau ít phút.');
+    assert.match(await r.page.textContent('#thanks-reason'), /nhiều đánh giá trong thời gian ngắn/);
+    await screenshot(r.page, 'survey-rate-limited');
+    assert.deepEqual(r.errors, []);
+    await r.context.close();
+    assert.equal(await edge.logSeq(), before + 1);
+  });
+});

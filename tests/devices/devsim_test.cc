@@ -160,10 +160,13 @@ json LastJsonLine(const std::string& output) {
 }
 
 // The HTTP side of an edge as devsim sees it: GET counters and templates,
-// POST dossiers (recorded). One request per connection.
+// POST dossiers (recorded; with `dossier_token`, only those carrying it as
+// a bearer token, as the edge's dossier_tokens_sha256 asks). One request
+// per connection.
 class EdgeHttpStandIn {
  public:
-  explicit EdgeHttpStandIn(json counters) : counters_(std::move(counters)), acceptor_(io_) {
+  explicit EdgeHttpStandIn(json counters, std::string dossier_token = "")
+      : counters_(std::move(counters)), dossier_token_(std::move(dossier_token)), acceptor_(io_) {
     namespace net = boost::asio;
     net::ip::tcp::endpoint ep(net::ip::make_address("127.0.0.1"), 0);
     acceptor_.open(ep.protocol());
@@ -208,6 +211,11 @@ class EdgeHttpStandIn {
         json list = json::array();
         for (const auto& t : BuiltinTemplates()) list.push_back(TemplateToJson(t));
         res.body() = json{{"templates", list}}.dump();
+      } else if (req.target() == "/api/v1/dossiers" && req.method() == http::verb::post &&
+                 !dossier_token_.empty() &&
+                 req[http::field::authorization] != "Bearer " + dossier_token_) {
+        res.result(http::status::unauthorized);
+        res.body() = R"({"error":"a dossier token is needed"})";
       } else if (req.target() == "/api/v1/dossiers" && req.method() == http::verb::post) {
         json d = json::parse(req.body(), nullptr, false);
         std::lock_guard<std::mutex> lock(mu_);
@@ -223,6 +231,7 @@ class EdgeHttpStandIn {
   }
 
   json counters_;
+  std::string dossier_token_;
   boost::asio::io_context io_;
   boost::asio::ip::tcp::acceptor acceptor_;
   uint16_t port_ = 0;
@@ -418,12 +427,16 @@ TEST_F(DevsimTest, FollowSessionAsksTheCountersTemplateAndDossier) {
 TEST_F(DevsimTest, EdgeUrlTakesCountersTemplatesAndPostsDossiers) {
   EdgeHttpStandIn edge(
       json::array({{{"id", "q1"}, {"template", "binh-thanh-intake"}, {"officer", "cb-01"}},
-                   {{"id", "q2"}, {"template", nullptr}, {"officer", nullptr}}}));
+                   {{"id", "q2"}, {"template", nullptr}, {"officer", nullptr}}}),
+      "one-stop-token");
+  hailong::testing::TempDir tmp("devsim-dossier-token");
+  const std::string token_file = tmp.WriteFile("dossier.token", "one-stop-token\n");
   Responder responder(broker_->url(), {});
   int code = -1;
-  json report = RunDevsim({"--devices", "2", "--count", "6", "--rate", "20", "--edge-url",
-                           edge.url(), "--dossier-fraction", "1"},
-                          &code);
+  json report =
+      RunDevsim({"--devices", "2", "--count", "6", "--rate", "20", "--edge-url", edge.url(),
+                 "--dossier-fraction", "1", "--dossier-token-file", token_file},
+                &code);
   EXPECT_EQ(code, 0) << report.dump();
   EXPECT_EQ(report["dossiers_posted"], 12) << "received and returned for each rating";
   EXPECT_EQ(report["dossier_errors"], 0);

@@ -78,7 +78,18 @@ INSTANTIATE_TEST_SUITE_P(
                   "\"mqtt.ca_file\""},
         BadConfig{"PublicUrlScheme", {{"public_url", "ftp://x"}}, "\"public_url\""},
         BadConfig{
-            "AdminTokenNotASha256", {{"admin_token_sha256", "secret"}}, "\"admin_token_sha256\""}),
+            "AdminTokenNotASha256", {{"admin_token_sha256", "secret"}}, "\"admin_token_sha256\""},
+        BadConfig{"DossierTokensNotAList",
+                  {{"dossier_tokens_sha256", std::string(64, 'a')}},
+                  "\"dossier_tokens_sha256\""},
+        BadConfig{"DossierTokenNotASha256",
+                  {{"dossier_tokens_sha256", {std::string(64, 'a'), "the-token-itself"}}},
+                  "\"dossier_tokens_sha256[1]\""},
+        BadConfig{
+            "PhoneLimitNegative", {{"phone_limit_per_address", -1}}, "\"phone_limit_per_address\""},
+        BadConfig{"PhoneWindowZero", {{"phone_limit_window_s", 0}}, "\"phone_limit_window_s\""},
+        BadConfig{
+            "EnrollmentTtlZero", {{"kiosk_enrollment_ttl_s", 0}}, "\"kiosk_enrollment_ttl_s\""}),
     [](const ::testing::TestParamInfo<BadConfig>& info) { return info.param.name; });
 
 TEST(EdgeConfigTest, NotJsonExitsTwo) {

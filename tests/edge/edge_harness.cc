@@ -130,7 +130,11 @@ json EdgeHarness::EdgeConfig(const json& overrides) const {
             {"http", {{"listen", "127.0.0.1:" + std::to_string(http_port_)}}},
             {"web_root", HAILONG_TEST_WEB_ROOT},
             {"officer_pins_file", dir_.Join("officer-pins.json")},
-            {"min_free_mb", 0}};
+            {"min_free_mb", 0},
+            {"dossier_tokens_sha256",
+             {schema::HexEncode(schema::Sha256("another-one-stop-system")),
+              schema::HexEncode(schema::Sha256(kDossierToken))}},
+            {"admin_token_sha256", schema::HexEncode(schema::Sha256(kAdminToken))}};
   c.merge_patch(overrides);
   return c;
 }
@@ -177,6 +181,38 @@ HttpResponse EdgeHarness::Post(const std::string& target, const std::string& bod
   Status s = testing::HttpPost(http_port_, target, body, &r);
   if (!s.ok()) r.status = 0;
   return r;
+}
+
+HttpResponse EdgeHarness::Send(const std::string& method, const std::string& target,
+                               const std::string& body, const std::string& bearer,
+                               const std::string& content_type) const {
+  testing::HttpRequest req;
+  req.method = method;
+  req.target = target;
+  req.body = body;
+  req.content_type = content_type;
+  if (!bearer.empty()) req.headers.emplace_back("Authorization", "Bearer " + bearer);
+  HttpResponse r;
+  if (!testing::SendHttp("127.0.0.1", http_port_, req, &r).ok()) r.status = 0;
+  return r;
+}
+
+std::string EdgeHarness::EnrollKiosk(const std::string& counter) const {
+  HttpResponse r =
+      Send("POST", "/api/v1/admin/kiosks", json{{"counter", counter}}.dump(), kAdminToken);
+  json made = json::parse(r.body, nullptr, false);
+  if (r.status != 200 || !made.is_object() || !made["code"].is_string()) return "";
+  r = Send("POST", "/api/v1/kiosks/enroll", json{{"code", made["code"]}}.dump(), "");
+  json enrolled = json::parse(r.body, nullptr, false);
+  if (r.status != 200 || !enrolled.is_object() || !enrolled["token"].is_string()) return "";
+  return enrolled["token"].get<std::string>();
+}
+
+HttpResponse EdgeHarness::PostKioskRating(const json& rating) {
+  const std::string counter = rating.value("counter", "q1");
+  std::string& token = kiosk_tokens_[counter];
+  if (token.empty()) token = EnrollKiosk(counter);
+  return Send("POST", "/api/v1/ratings", rating.dump(), token);
 }
 
 uint64_t EdgeHarness::LogSeq() const {

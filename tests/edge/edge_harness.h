@@ -11,6 +11,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -42,6 +43,10 @@ inline constexpr const char* kTestOfficers[] = {"cb-nhung", "cb-an",   "cb-a", "
                                                 "cb-hung",  "cb-tuan", "cb-1", "cb-huong"};
 // An Argon2id hash of `pin` at libsodium's smallest limits ("" on failure).
 std::string PinHashForTests(const std::string& pin);
+// The edge's credentials in EdgeConfig(): the one-stop software's dossier
+// token (dossier_tokens_sha256) and the technicians' admin token.
+inline constexpr char kDossierToken[] = "dossier-token-of-the-one-stop-software";
+inline constexpr char kAdminToken[] = "admin-token-of-the-technicians";
 
 struct HarnessOptions {
   int devices = 4;  // device users box-1 .. box-N
@@ -86,6 +91,21 @@ class EdgeHarness {
   HttpResponse PostJson(const std::string& target, const nlohmann::json& body) const {
     return Post(target, body.dump());
   }
+  // A request with `Authorization: Bearer <bearer>` ("" = none).
+  HttpResponse Send(const std::string& method, const std::string& target, const std::string& body,
+                    const std::string& bearer,
+                    const std::string& content_type = "application/json") const;
+  // POST /api/v1/dossiers with the dossier token.
+  HttpResponse PostDossier(const nlohmann::json& body) const {
+    return Send("POST", "/api/v1/dossiers", body.dump(), kDossierToken);
+  }
+  // Enrolls a kiosk for `counter` the way a technician and the kiosk page
+  // do (admin API, then the one-time code); its credential, "" on failure.
+  std::string EnrollKiosk(const std::string& counter) const;
+  // POST /api/v1/ratings as it comes from a kiosk (channel "touchscreen")
+  // with a credential for the rating's counter, enrolled on first use and
+  // kept for the harness's life (the edge keeps it across restarts).
+  HttpResponse PostKioskRating(const nlohmann::json& rating);
   uint64_t LogSeq() const;  // from /api/v1/status
   // Waits until /api/v1/status log_seq >= seq.
   bool WaitLogSeq(uint64_t seq, std::chrono::milliseconds timeout = std::chrono::seconds(15)) const;
@@ -104,6 +124,7 @@ class EdgeHarness {
   uint16_t http_port_ = 0;
   std::unique_ptr<testing::Process> broker_;
   std::unique_ptr<testing::Process> edge_;
+  std::map<std::string, std::string> kiosk_tokens_;  // counter -> credential
 };
 
 // A device (button box) connected as user `name`, subscribed to its acks.

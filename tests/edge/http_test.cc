@@ -35,6 +35,14 @@ json KioskRating(const std::string& id, const json& patch = json::object()) {
   return j;
 }
 
+// A rating from the phone survey: anyone may send one.
+json PhoneRating(const std::string& id, const json& patch = json::object()) {
+  json j = KioskRating(id, patch);
+  if (!patch.contains("channel")) j["channel"] = "phone";
+  if (!patch.contains("device")) j.erase("device");
+  return j;
+}
+
 json Body(const HttpResponse& r) { return json::parse(r.body, nullptr, false); }
 
 class EdgeHttpTest : public ::testing::Test {
@@ -66,7 +74,7 @@ class EdgeHttpTest : public ::testing::Test {
 
 TEST_F(EdgeHttpTest, StoresARatingOnceWhateverTheRetries) {
   Start();
-  HttpResponse r = office_.PostJson("/api/v1/ratings", KioskRating("k-1"));
+  HttpResponse r = office_.PostKioskRating(KioskRating("k-1"));
   ASSERT_EQ(r.status, 200) << r.body;
   json first = Body(r);
   EXPECT_EQ(first["status"], "stored");
@@ -74,7 +82,7 @@ TEST_F(EdgeHttpTest, StoresARatingOnceWhateverTheRetries) {
   const uint64_t seq = first["seq"];
   EXPECT_EQ(office_.LogSeq(), seq);
   for (int i = 0; i < 3; ++i) {
-    r = office_.PostJson("/api/v1/ratings", KioskRating("k-1"));
+    r = office_.PostKioskRating(KioskRating("k-1"));
     ASSERT_EQ(r.status, 200);
     EXPECT_EQ(Body(r)["seq"], seq);
     EXPECT_EQ(Body(r)["duplicate"], true);
@@ -93,11 +101,12 @@ TEST_F(EdgeHttpTest, StoresARatingOnceWhateverTheRetries) {
   EXPECT_EQ(office_.PostJson("/api/v1/ratings", phone).status, 200);
   auto events = StopAndReadLog();
   ASSERT_EQ(events.size(), 2u);
-  EXPECT_EQ(events[0].idempotency_id, "web-00112233aabbccdd:k-1");
+  // The kiosk's enrolled id is the device, whatever the body says.
+  EXPECT_EQ(events[0].idempotency_id, "kiosk-q1-1:k-1");
   EXPECT_EQ(events[1].idempotency_id, "phone:p-1");
   auto ratings = RatingsById(events);
   EXPECT_EQ(ratings["k-1"]->channel, fb::Channel::Touchscreen);
-  EXPECT_EQ(ratings["k-1"]->device, "web-00112233aabbccdd");
+  EXPECT_EQ(ratings["k-1"]->device, "kiosk-q1-1");
   EXPECT_EQ(ratings["k-1"]->classification, fb::Classification::Satisfied);
   const auto* p = ratings["p-1"];
   EXPECT_EQ(p->channel, fb::Channel::Phone);
@@ -129,7 +138,7 @@ TEST_F(EdgeHttpTest, SignInAttributesTheKioskRatingsToTheOfficer) {
   EXPECT_EQ(counters["counters"][0]["officer"]["id"], "cb-nhung");
   EXPECT_EQ(counters["counters"][0]["template"], "smiley-4");
 
-  ASSERT_EQ(office_.PostJson("/api/v1/ratings", KioskRating("during")).status, 200);
+  ASSERT_EQ(office_.PostKioskRating(KioskRating("during")).status, 200);
   // A sign-in with another template changes what the counter asks.
   ASSERT_EQ(office_
                 .PostJson("/api/v1/counters/q2/sign-in",
@@ -139,11 +148,9 @@ TEST_F(EdgeHttpTest, SignInAttributesTheKioskRatingsToTheOfficer) {
   EXPECT_EQ(Body(office_.Get("/api/v1/counters/q2/session"))["template"]["id"], "ha-noi-2014");
   ASSERT_EQ(office_.PostJson("/api/v1/counters/q1/sign-out", {{"pin", kTestPin}}).status, 200);
   EXPECT_TRUE(Body(office_.Get("/api/v1/counters/q1/session"))["officer"].is_null());
-  ASSERT_EQ(office_
-                .PostJson("/api/v1/ratings",
-                          KioskRating("after", {{"at", FormatRfc3339(NowMs() + 3000)}}))
-                .status,
-            200);
+  ASSERT_EQ(
+      office_.PostKioskRating(KioskRating("after", {{"at", FormatRfc3339(NowMs() + 3000)}})).status,
+      200);
   // Sessions are rebuilt from the log after a restart.
   ASSERT_EQ(office_.StopEdge(), 0);
   Start();
@@ -157,23 +164,21 @@ TEST_F(EdgeHttpTest, SignInAttributesTheKioskRatingsToTheOfficer) {
 TEST_F(EdgeHttpTest, APostedDossierTiesTheKioskRatingAndCanBeLookedUp) {
   Start();
   const int64_t due = NowMs() + 3 * 86400000LL;
-  HttpResponse r = office_.PostJson("/api/v1/dossiers", {{"receipt", "000123"},
-                                                         {"event", "received"},
-                                                         {"procedure", "HT-001"},
-                                                         {"field", "HT"},
-                                                         {"counter", "q1"},
-                                                         {"officer", "cb-nhung"},
-                                                         {"due", FormatRfc3339(due)},
-                                                         {"at", FormatRfc3339(NowMs())}});
+  HttpResponse r = office_.PostDossier({{"receipt", "000123"},
+                                        {"event", "received"},
+                                        {"procedure", "HT-001"},
+                                        {"field", "HT"},
+                                        {"counter", "q1"},
+                                        {"officer", "cb-nhung"},
+                                        {"due", FormatRfc3339(due)},
+                                        {"at", FormatRfc3339(NowMs())}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(Body(r)["status"], "stored");
   json session = Body(office_.Get("/api/v1/counters/q1/session"));
   ASSERT_TRUE(session["dossier"].is_object()) << session.dump();
   EXPECT_EQ(session["dossier"]["receipt"], "000123");
   EXPECT_EQ(session["dossier"]["procedure"], "HT-001");
-  ASSERT_EQ(
-      office_.PostJson("/api/v1/ratings", KioskRating("tied", {{"dossier", "000123"}})).status,
-      200);
+  ASSERT_EQ(office_.PostKioskRating(KioskRating("tied", {{"dossier", "000123"}})).status, 200);
   // Used once: the next citizen at the counter is not offered it again.
   EXPECT_TRUE(Body(office_.Get("/api/v1/counters/q1/session"))["dossier"].is_null());
 
@@ -183,10 +188,10 @@ TEST_F(EdgeHttpTest, APostedDossierTiesTheKioskRatingAndCanBeLookedUp) {
   EXPECT_EQ(d["procedure"], "HT-001");
   EXPECT_EQ(d["due"], FormatRfc3339(due));
   ASSERT_EQ(office_
-                .PostJson("/api/v1/dossiers", {{"receipt", "000123"},
-                                               {"event", "returned"},
-                                               {"counter", "q3"},
-                                               {"at", FormatRfc3339(NowMs())}})
+                .PostDossier({{"receipt", "000123"},
+                              {"event", "returned"},
+                              {"counter", "q3"},
+                              {"at", FormatRfc3339(NowMs())}})
                 .status,
             200);
   d = Body(office_.Get("/api/v1/dossiers/000123"));
@@ -199,8 +204,8 @@ TEST_F(EdgeHttpTest, APostedDossierTiesTheKioskRatingAndCanBeLookedUp) {
             std::string::npos);
   // The same post twice (same receipt, event and time) is one event.
   json again = {{"receipt", "000124"}, {"event", "received"}, {"at", "2026-01-05T08:00:00+07:00"}};
-  const uint64_t seq1 = Body(office_.PostJson("/api/v1/dossiers", again))["seq"];
-  EXPECT_EQ(Body(office_.PostJson("/api/v1/dossiers", again))["seq"], seq1);
+  const uint64_t seq1 = Body(office_.PostDossier(again))["seq"];
+  EXPECT_EQ(Body(office_.PostDossier(again))["seq"], seq1);
 
   auto events = StopAndReadLog();
   auto ratings = RatingsById(events);
@@ -214,9 +219,8 @@ TEST_F(EdgeHttpTest, APostedDossierTiesTheKioskRatingAndCanBeLookedUp) {
 
 TEST_F(EdgeHttpTest, StatusAndMetrics) {
   Start();
-  ASSERT_EQ(office_.PostJson("/api/v1/ratings", KioskRating("s-1")).status, 200);
-  ASSERT_EQ(office_.PostJson("/api/v1/ratings", KioskRating("s-2", {{"template", "nope"}})).status,
-            400);
+  ASSERT_EQ(office_.PostKioskRating(KioskRating("s-1")).status, 200);
+  ASSERT_EQ(office_.PostKioskRating(KioskRating("s-2", {{"template", "nope"}})).status, 400);
   json s = Body(office_.Get("/api/v1/status"));
   EXPECT_EQ(s["office_id"], kOffice);
   EXPECT_EQ(s["log_seq"], 1);
@@ -242,10 +246,10 @@ TEST_F(EdgeHttpTest, StatusAndMetrics) {
 
 TEST_F(EdgeHttpTest, BelowTheStorageFloorNothingIsStoredAnd507Says) {
   Start({{"min_free_mb", 1LL << 40}});
-  HttpResponse r = office_.PostJson("/api/v1/ratings", KioskRating("full-1"));
+  HttpResponse r = office_.PostKioskRating(KioskRating("full-1"));
   EXPECT_EQ(r.status, 507) << r.body;
   EXPECT_EQ(Body(r)["error"], "storage full");
-  r = office_.PostJson("/api/v1/dossiers", {{"receipt", "1"}, {"event", "received"}});
+  r = office_.PostDossier({{"receipt", "1"}, {"event", "received"}});
   EXPECT_EQ(r.status, 507) << r.body;
   r = office_.PostJson("/api/v1/counters/q1/sign-in", {{"officer", "cb-a"}, {"pin", kTestPin}});
   EXPECT_EQ(r.status, 507) << r.body;
@@ -266,7 +270,7 @@ TEST_F(EdgeHttpTest, BelowTheStorageFloorNothingIsStoredAnd507Says) {
   // Once there is room again, the same rating goes in.
   ASSERT_EQ(office_.StopEdge(), 0);
   Start();
-  EXPECT_EQ(office_.PostJson("/api/v1/ratings", KioskRating("full-1")).status, 200);
+  EXPECT_EQ(office_.PostKioskRating(KioskRating("full-1")).status, 200);
 }
 
 TEST_F(EdgeHttpTest, TheCatalogueFileIsAppliedOnceAndDefinesTheCounters) {
@@ -298,13 +302,13 @@ TEST_F(EdgeHttpTest, TheCatalogueFileIsAppliedOnceAndDefinesTheCounters) {
   EXPECT_EQ(counters[1]["template"], "smiley-4");
   // With counters in the catalogue, other counter ids are unknown.
   EXPECT_EQ(office_.Get("/api/v1/counters/q9/session").status, 404);
-  HttpResponse r = office_.PostJson("/api/v1/ratings", KioskRating("q9", {{"counter", "q9"}}));
+  HttpResponse r = office_.PostJson("/api/v1/ratings", PhoneRating("q9", {{"counter", "q9"}}));
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(Body(r)["error"], "unknown counter 'q9'");
   json templates = Body(office_.Get("/api/v1/templates"))["templates"];
   EXPECT_EQ(templates.size(), 7u);
-  r = office_.PostJson("/api/v1/ratings", KioskRating("t2", {{"template", "demo-2"},
-                                                             {"answers", {{"service", "no"}}}}));
+  r = office_.PostKioskRating(
+      KioskRating("t2", {{"template", "demo-2"}, {"answers", {{"service", "no"}}}}));
   EXPECT_EQ(r.status, 200) << r.body;
   // The officer's name comes from the catalogue.
   ASSERT_EQ(
@@ -359,11 +363,9 @@ TEST_F(EdgeHttpTest, QrCodesAndOfficerPhotos) {
   EXPECT_EQ(office_.Get("/qr/counter/q%201.svg").status, 400);
   EXPECT_EQ(office_.Get("/qr/receipt/000555.svg").status, 404);  // unknown receipt
   EXPECT_EQ(office_.Get("/qr/receipt/000555.svg?counter=q2").status, 200);
-  ASSERT_EQ(office_
-                .PostJson("/api/v1/dossiers",
-                          {{"receipt", "000555"}, {"event", "received"}, {"counter", "q2"}})
-                .status,
-            200);
+  ASSERT_EQ(
+      office_.PostDossier({{"receipt", "000555"}, {"event", "received"}, {"counter", "q2"}}).status,
+      200);
   EXPECT_EQ(office_.Get("/qr/receipt/000555.png").status, 200);
   EXPECT_EQ(office_.Get("/qr/counter/q1.gif").status, 404);
 
@@ -391,38 +393,41 @@ struct BadRequest {
   std::string target;
   std::string body;
   int status;
-  const char* says;  // the answer contains this
+  const char* says;         // the answer contains this
+  std::string bearer = "";  // Authorization: Bearer
 };
 
+// The rating rows are phone ratings: a kiosk's would need its credential first.
 std::vector<BadRequest> BadRequests() {
-  const std::string ok = KioskRating("bad-http").dump();
   return {
       {"RatingMalformedJson", "POST", "/api/v1/ratings", "{\"id\":", 400, "malformed JSON"},
       {"RatingNotObject", "POST", "/api/v1/ratings", "[]", 400, "not a JSON object"},
       {"RatingButtonBoxChannel", "POST", "/api/v1/ratings",
-       KioskRating("b1", {{"channel", "button_box"}}).dump(), 400, "bad channel"},
+       PhoneRating("b1", {{"channel", "button_box"}}).dump(), 400, "bad channel"},
       {"RatingChannelNotString", "POST", "/api/v1/ratings",
-       KioskRating("b2", {{"channel", 2}}).dump(), 400, "channel"},
-      {"RatingBadDevice", "POST", "/api/v1/ratings", KioskRating("b3", {{"device", "a b"}}).dump(),
+       PhoneRating("b2", {{"channel", 2}}).dump(), 400, "channel"},
+      {"RatingBadDevice", "POST", "/api/v1/ratings", PhoneRating("b3", {{"device", "a b"}}).dump(),
        400, "bad device id"},
       {"RatingUnknownOption", "POST", "/api/v1/ratings",
-       KioskRating("b4", {{"answers", {{"level", "meh"}}}}).dump(), 400, "unknown option"},
+       PhoneRating("b4", {{"answers", {{"level", "meh"}}}}).dump(), 400, "unknown option"},
       {"RatingFutureTime", "POST", "/api/v1/ratings",
-       KioskRating("b5", {{"at", "2099-01-01T00:00:00Z"}}).dump(), 400, "time in the future"},
+       PhoneRating("b5", {{"at", "2099-01-01T00:00:00Z"}}).dump(), 400, "time in the future"},
       {"RatingOver8KiB", "POST", "/api/v1/ratings",
-       KioskRating("b6", {{"comment", std::string(8200, 'a')}}).dump(), 400, "payload too large"},
+       PhoneRating("b6", {{"comment", std::string(8200, 'a')}}).dump(), 400, "payload too large"},
       {"RatingBadCounter", "POST", "/api/v1/ratings",
-       KioskRating("b7", {{"counter", "../q1"}}).dump(), 400, "bad counter id"},
+       PhoneRating("b7", {{"counter", "../q1"}}).dump(), 400, "bad counter id"},
       {"BodyOver64KiB", "POST", "/api/v1/ratings", std::string(70000, ' '), 413, "too large"},
       {"RatingsWithGet", "GET", "/api/v1/ratings", "", 405, "error"},
-      {"DossierNoReceipt", "POST", "/api/v1/dossiers", R"({"event":"received"})", 400, "receipt"},
+      {"DossierNoReceipt", "POST", "/api/v1/dossiers", R"({"event":"received"})", 400, "receipt",
+       kDossierToken},
       {"DossierBadEvent", "POST", "/api/v1/dossiers", R"({"receipt":"1","event":"lost"})", 400,
-       "event"},
+       "event", kDossierToken},
       {"DossierBadDue", "POST", "/api/v1/dossiers",
-       R"({"receipt":"1","event":"received","due":"next week"})", 400, "due"},
+       R"({"receipt":"1","event":"received","due":"next week"})", 400, "due", kDossierToken},
       {"DossierBadReceipt", "POST", "/api/v1/dossiers", R"({"receipt":"a b","event":"received"})",
-       400, "receipt"},
-      {"DossierNotJson", "POST", "/api/v1/dossiers", "receipt=1", 400, "malformed JSON"},
+       400, "receipt", kDossierToken},
+      {"DossierNotJson", "POST", "/api/v1/dossiers", "receipt=1", 400, "malformed JSON",
+       kDossierToken},
       {"SignInNoOfficer", "POST", "/api/v1/counters/q1/sign-in", "{}", 400, "officer"},
       {"SignInUnknownTemplate", "POST", "/api/v1/counters/q1/sign-in",
        R"({"officer":"cb-1","template":"none"})", 400, "unknown template"},
@@ -437,13 +442,14 @@ std::vector<BadRequest> BadRequests() {
 }
 
 TEST_F(EdgeHttpTest, BadRequestsAreAnsweredAndTheEdgeKeepsServing) {
-  Start();
+  Start({{"phone_limit_per_address", 0}, {"phone_limit_per_counter", 0}});
   for (const BadRequest& b : BadRequests()) {
     SCOPED_TRACE(b.name);
     testing::HttpRequest req;
     req.method = b.method;
     req.target = b.target;
     req.body = b.body;
+    if (!b.bearer.empty()) req.headers.emplace_back("Authorization", "Bearer " + b.bearer);
     HttpResponse r;
     ASSERT_TRUE(testing::SendHttp("127.0.0.1", office_.http_port(), req, &r).ok());
     EXPECT_EQ(r.status, b.status) << r.body;
@@ -460,7 +466,7 @@ TEST_F(EdgeHttpTest, BadRequestsAreAnsweredAndTheEdgeKeepsServing) {
   EXPECT_EQ(reply.rfind("HTTP/1.1 431", 0), 0u) << reply;
   EXPECT_EQ(office_.LogSeq(), 0u);
   EXPECT_EQ(office_.Get("/healthz").status, 200);
-  EXPECT_EQ(office_.PostJson("/api/v1/ratings", KioskRating("still-works")).status, 200);
+  EXPECT_EQ(office_.PostKioskRating(KioskRating("still-works")).status, 200);
 }
 
 TEST_F(EdgeHttpTest, ASlowClientIsCutOffAndOthersAreServed) {
@@ -537,7 +543,7 @@ TEST_F(EdgeHttpTest, WithAnUnreachableHubTheEdgeRunsAndSaysSo) {
           {{"url", "http://127.0.0.1:" + std::to_string(testing::FreeTcpPort())},
            {"node_id", kOrigin},
            {"token_file", token}}}});
-  ASSERT_EQ(office_.PostJson("/api/v1/ratings", KioskRating("h-1")).status, 200);
+  ASSERT_EQ(office_.PostKioskRating(KioskRating("h-1")).status, 200);
   json s = Body(office_.Get("/api/v1/status"));
   EXPECT_EQ(s["hub_configured"], true);
   EXPECT_EQ(s["hub_reachable"], false);

@@ -58,9 +58,8 @@ TEST_F(EdgeHubTest, RatingsReachTheHubAndTheHubsCatalogueReachesTheEdge) {
                    {"template", "smiley-4"},
                    {"answers", {{"level", "satisfied"}}},
                    {"at", FormatRfc3339(NowMs() + i * 3000)},
-                   {"channel", "touchscreen"},
-                   {"device", "web-0011223344556677"}};
-    ASSERT_EQ(office_.PostJson("/api/v1/ratings", rating).status, 200);
+                   {"channel", "touchscreen"}};
+    ASSERT_EQ(office_.PostKioskRating(rating).status, 200);
   }
   ASSERT_TRUE(testing::WaitUntil(
       [&] {

@@ -390,10 +390,10 @@ TEST_F(EdgeMqttTest, TheRetainedSessionTopicSaysWhoIsOnDuty) {
   EXPECT_TRUE(session["dossier"].is_null());
   // A dossier posted for the counter shows up in the session too.
   ASSERT_EQ(office_
-                .PostJson("/api/v1/dossiers", {{"receipt", "000777"},
-                                               {"event", "received"},
-                                               {"counter", "q7"},
-                                               {"procedure", "HT-001"}})
+                .PostDossier({{"receipt", "000777"},
+                              {"event", "received"},
+                              {"counter", "q7"},
+                              {"procedure", "HT-001"}})
                 .status,
             200);
   ASSERT_TRUE(testing::WaitUntil(
@@ -409,11 +409,11 @@ TEST_F(EdgeMqttTest, TheRetainedSessionTopicSaysWhoIsOnDuty) {
 
 TEST_F(EdgeMqttTest, AButtonBoxRatingGetsTheDossierPostedForItsCounter) {
   ASSERT_EQ(office_
-                .PostJson("/api/v1/dossiers", {{"receipt", "000888"},
-                                               {"event", "returned"},
-                                               {"counter", "q1"},
-                                               {"procedure", "HT-002"},
-                                               {"field", "HT"}})
+                .PostDossier({{"receipt", "000888"},
+                              {"event", "returned"},
+                              {"counter", "q1"},
+                              {"procedure", "HT-002"},
+                              {"field", "HT"}})
                 .status,
             200);
   EXPECT_TRUE(Rate(box1_.get(), "with-dossier", SmileyRating("with-dossier")).stored);
@@ -455,13 +455,12 @@ TEST_F(EdgeMqttTest, HttpKeepsServingWhileTheBrokerRestartsAndRatingsResume) {
       },
       15s));
   // HTTP ratings and everything else keep working without the broker.
-  auto r = office_.PostJson("/api/v1/ratings", {{"id", "web-during-outage"},
-                                                {"counter", "q1"},
-                                                {"template", "smiley-4"},
-                                                {"answers", {{"level", "satisfied"}}},
-                                                {"at", FormatRfc3339(NowMs())},
-                                                {"channel", "touchscreen"},
-                                                {"device", "web-0123456789abcdef"}});
+  auto r = office_.PostKioskRating({{"id", "web-during-outage"},
+                                    {"counter", "q1"},
+                                    {"template", "smiley-4"},
+                                    {"answers", {{"level", "satisfied"}}},
+                                    {"at", FormatRfc3339(NowMs())},
+                                    {"channel", "touchscreen"}});
   EXPECT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(office_.Get("/api/v1/templates").status, 200);
   EXPECT_EQ(office_.Get("/kiosk/q1").status, 200);

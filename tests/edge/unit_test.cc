@@ -2,15 +2,24 @@
 // the catalogue file and its delta against the log's catalogue, counter
 // shifts and attribution, rejection labels, URL decoding.
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
 
 #include "catalogue.h"
 #include "catalogue_file.h"
+#include "client_misuse.h"
 #include "counter_sessions.h"
 #include "dossier_index.h"
 #include "hailong/edge/config.h"
 #include "hailong/edge/metrics.h"
 #include "http_server.h"
 #include "officer_pins.h"
+#include "kiosk_registry.h"
+#include "phone_limits.h"
+#include "rated_receipts.h"
 #include "rating_intake.h"
 
 namespace hailong::edge {
@@ -279,6 +288,109 @@ TEST(PinAttemptsTest, WrongPinsAreLimitedPerOfficerAndCounterAndForgivenWhenRigh
   }
   EXPECT_FALSE(a.Admit("q1", "cb-z", t0 + 2000, &retry));
   EXPECT_TRUE(a.Admit("q4", "cb-z", t0 + 2000, &retry));
+}
+
+class StepClock : public Clock {
+ public:
+  int64_t NowMs() const override { return now.load(); }
+  std::atomic<int64_t> now{1'700'000'000'000};
+};
+
+TEST(KioskRegistryTest, ACodeIsRedeemedOnceBeforeItExpiresAndSurvivesAReopen) {
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("hailong-kiosks-" + std::to_string(::getpid())))
+          .string();
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string path = dir + "/kiosks.json";
+  StepClock clock;
+  std::unique_ptr<KioskRegistry> r;
+  ASSERT_TRUE(KioskRegistry::Open(path, &clock, &r).ok());
+  KioskRecord k1, k2;
+  std::string code1, code2, token;
+  ASSERT_TRUE(r->Create("q1", "cửa", 60'000, &k1, &code1).ok());
+  ASSERT_TRUE(r->Create("q1", "", 60'000, &k2, &code2).ok());
+  EXPECT_EQ(k1.id, "kiosk-q1-1");
+  EXPECT_EQ(k2.id, "kiosk-q1-2");
+  EXPECT_EQ(code1.size(), 32u);
+  EXPECT_NE(code1, code2);
+  KioskRecord enrolled;
+  ASSERT_TRUE(r->Redeem(code1, &enrolled, &token).ok());
+  EXPECT_EQ(token.rfind("kiosk-q1-1.", 0), 0u);
+  EXPECT_TRUE(r->Redeem(code1, &enrolled, &token).IsNotFound()) << "used";
+  ASSERT_TRUE(r->Authenticate(token).has_value());
+  EXPECT_EQ(r->Authenticate(token)->counter, "q1");
+  EXPECT_FALSE(r->Authenticate(token + "0").has_value());
+  EXPECT_FALSE(r->Authenticate("kiosk-q1-2." + token.substr(11)).has_value());
+  clock.now += 60'000;
+  std::string late;
+  EXPECT_EQ(r->Redeem(code2, &enrolled, &late).code(), Status::Code::kPermissionDenied);
+  EXPECT_EQ(r->List()[1].State(clock.NowMs()), "expired");
+
+  r.reset();  // a restart: everything comes back from the file
+  ASSERT_TRUE(KioskRegistry::Open(path, &clock, &r).ok());
+  ASSERT_TRUE(r->Authenticate(token).has_value());
+  EXPECT_TRUE(r->Redeem(code1, &enrolled, &late).IsNotFound());
+  KioskRecord revoked;
+  ASSERT_TRUE(r->Revoke("kiosk-q1-1", &revoked).ok());
+  EXPECT_EQ(revoked.State(clock.NowMs()), "revoked");
+  EXPECT_TRUE(r->Revoke("kiosk-q9-1", &revoked).IsNotFound());
+  r.reset();
+  ASSERT_TRUE(KioskRegistry::Open(path, &clock, &r).ok());
+  EXPECT_FALSE(r->Authenticate(token).has_value());
+  // Only hashes are on disk.
+  std::ifstream in(path);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text.find(code2), std::string::npos);
+  EXPECT_EQ(text.find(token.substr(11)), std::string::npos);
+  // A damaged file stops the edge rather than forgetting every kiosk.
+  std::ofstream(path) << "{not json";
+  EXPECT_TRUE(KioskRegistry::Open(path, &clock, &r).IsCorruption());
+  std::filesystem::remove_all(dir);
+}
+
+TEST(PhoneLimitsTest, PerAddressAndPerCounterInASlidingWindow) {
+  PhoneLimits limits(2, 3, 1000);
+  using V = PhoneLimits::Verdict;
+  EXPECT_EQ(limits.Admit("10.0.0.1", "q1", 0), V::kAdmitted);
+  EXPECT_EQ(limits.Admit("10.0.0.1", "q1", 10), V::kAdmitted);
+  EXPECT_EQ(limits.Admit("10.0.0.1", "q1", 20), V::kAddressLimited);
+  EXPECT_EQ(limits.Admit("10.0.0.2", "q1", 30), V::kAdmitted);
+  EXPECT_EQ(limits.Admit("10.0.0.3", "q1", 40), V::kCounterLimited);
+  EXPECT_EQ(limits.Admit("10.0.0.3", "q2", 50), V::kAdmitted) << "refusals used nothing up";
+  // The window slides: the first rating leaves it at 1000.
+  EXPECT_EQ(limits.Admit("10.0.0.1", "q2", 999), V::kAddressLimited);
+  EXPECT_EQ(limits.Admit("10.0.0.1", "q2", 1000), V::kAdmitted);
+  PhoneLimits none(0, 0, 1000);
+  for (int i = 0; i < 100; ++i) EXPECT_EQ(none.Admit("10.0.0.1", "q1", i), V::kAdmitted);
+}
+
+TEST(ClientMisuseTest, ABurstFromOneAddressIsFlaggedByTheEdgesClock) {
+  ClientMisuse misuse(2000);
+  EXPECT_FALSE(misuse.Judge("10.0.0.7", "a", 10'000).suspected_misuse);
+  EXPECT_TRUE(misuse.Judge("10.0.0.7", "b", 10'100).suspected_misuse);
+  EXPECT_TRUE(misuse.Judge("10.0.0.7", "b", 10'100).suspected_misuse)
+      << "a repeat keeps its verdict";
+  EXPECT_FALSE(misuse.Judge("10.0.0.8", "c", 10'200).suspected_misuse) << "another phone";
+  EXPECT_FALSE(misuse.Judge("10.0.0.7", "d", 14'000).suspected_misuse);
+  // Rotating addresses cannot grow the memory past kMaxClients.
+  for (size_t i = 0; i <= ClientMisuse::kMaxClients; ++i) {
+    misuse.Judge("fd00::" + std::to_string(i), "x", 20'000);
+  }
+  // Within 2 s of "d", yet not flagged: that memory was dropped.
+  EXPECT_FALSE(misuse.Judge("10.0.0.7", "e", 14'500).suspected_misuse) << "forgotten";
+}
+
+TEST(RatedReceiptsTest, OncePerReceiptAndTemplateResendsKeepTheirClaim) {
+  RatedReceipts rated;
+  EXPECT_TRUE(rated.Claim("000123", "smiley-4", "phone:a"));
+  EXPECT_TRUE(rated.Claim("000123", "smiley-4", "phone:a"));
+  EXPECT_FALSE(rated.Claim("000123", "smiley-4", "phone:b"));
+  EXPECT_TRUE(rated.Claim("000123", "gia-lam-phone", "phone:b"));
+  rated.Release("000123", "smiley-4", "phone:b");  // not the holder: no effect
+  EXPECT_FALSE(rated.Claim("000123", "smiley-4", "phone:c"));
+  rated.Release("000123", "smiley-4", "phone:a");
+  EXPECT_TRUE(rated.Claim("000123", "smiley-4", "phone:c"));
 }
 
 }  // namespace

@@ -2,8 +2,10 @@
 // hailong::edge::EdgeNode on a loopback port (its MQTT broker is absent; the
 // edge serves HTTP meanwhile): ratings from the web/phone pages, counter
 // sign-in and sign-out, dossier records. The office has the demo catalogue
-// (ops/demo/catalogue.json). Input: one byte choosing the route, then the
-// body. A crash, a sanitizer report, no answer, or a 500 is a finding.
+// (ops/demo/catalogue.json), the dossier route gets the one-stop
+// software's token and phone ratings are not limited, so that the bodies
+// reach their parsers. Input: one byte choosing the route, then the body.
+// A crash, a sanitizer report, no answer, or a 500 is a finding.
 #include <unistd.h>
 
 #include <cstddef>
@@ -17,6 +19,7 @@
 
 #include "hailong/edge/config.h"
 #include "hailong/edge/edge_node.h"
+#include "hailong/schema/event.h"
 #include "hailong/testing/http_client.h"
 
 #ifndef HAILONG_SOURCE_DIR
@@ -36,6 +39,7 @@ constexpr const char* kRoutes[] = {
     "/api/v1/dossiers",
 };
 constexpr size_t kRouteCount = sizeof(kRoutes) / sizeof(kRoutes[0]);
+constexpr char kDossierToken[] = "fuzz-dossier-token";
 
 struct Fixture {
   std::string dir;
@@ -56,6 +60,9 @@ struct Fixture {
         {"catalogue_file", std::string(HAILONG_SOURCE_DIR) + "/ops/demo/catalogue.json"},
         {"web_root", std::string(HAILONG_SOURCE_DIR) + "/edge/web"},
         {"min_free_mb", 0},
+        {"dossier_tokens_sha256", {schema::HexEncode(schema::Sha256(kDossierToken))}},
+        {"phone_limit_per_address", 0},
+        {"phone_limit_per_counter", 0},
         {"ingest_threads", 2}};
     edge::EdgeConfig ec;
     Status s = edge::ParseEdgeConfig(config.dump(), &ec);
@@ -77,6 +84,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   req.method = "POST";
   req.target = kRoutes[data[0] % kRouteCount];
   req.body.assign(reinterpret_cast<const char*>(data + 1), size - 1);
+  if (req.target == std::string("/api/v1/dossiers")) {
+    req.headers.emplace_back("Authorization", std::string("Bearer ") + kDossierToken);
+  }
   testing::HttpResponse res;
   const Status s = testing::SendHttp("127.0.0.1", fixture->port, req, &res);
   if (!s.ok()) {

@@ -92,6 +92,8 @@ Status HostileNodes::Start() {
                {"mqtt", {{"url", broker_->url()}}},
                {"http", {{"listen", "127.0.0.1:" + std::to_string(edge_port_)}}},
                {"min_free_mb", 0},
+               {"dossier_tokens_sha256", {schema::HexEncode(schema::Sha256(dossier_token()))}},
+               {"admin_token_sha256", schema::HexEncode(schema::Sha256(edge_admin_token()))},
                {"hub",
                 {{"url", "http://127.0.0.1:" + std::to_string(hub_port_)},
                  {"node_id", "edge-p1"},

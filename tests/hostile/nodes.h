@@ -33,6 +33,10 @@ class HostileNodes {
   bool EdgeRunning() { return edge_->Running(); }
   bool HubRunning() { return hub_->Running(); }
   const std::string& token() const { return token_; }
+  // The edge's one-stop software token (dossier_tokens_sha256) and admin token.
+  std::string dossier_token() const { return "dossier-" + token_; }
+  std::string edge_admin_token() const { return "admin-" + token_; }
+  std::string edge_data_dir() const { return tmp_.Join("edge"); }
   std::string EdgeLog() const;
   std::string HubLog() const;
   // Stops both daemons (SIGTERM) so that their logs are complete.

@@ -165,8 +165,24 @@ TEST(ExportInjectionTest, FormulaLikeNamesAreTextInCsvAndXlsx) {
     json rating = Rating("x" + std::to_string(i), counter, "touchscreen");
     rating.erase("phone");
     rating.erase("comment");
-    ASSERT_TRUE(
-        hailong::testing::HttpPost(nodes.edge_port(), "/api/v1/ratings", rating.dump(), &res).ok());
+    // From the counter's kiosk, enrolled as a technician does it.
+    HttpRequest post;
+    post.method = "POST";
+    post.target = "/api/v1/admin/kiosks";
+    post.body = json{{"counter", counter}}.dump();
+    post.headers = {{"Authorization", "Bearer " + nodes.edge_admin_token()}};
+    ASSERT_TRUE(SendHttp("127.0.0.1", nodes.edge_port(), post, &res).ok());
+    ASSERT_EQ(res.status, 200) << res.body;
+    post.target = "/api/v1/kiosks/enroll";
+    post.body = json{{"code", json::parse(res.body)["code"]}}.dump();
+    post.headers.clear();
+    ASSERT_TRUE(SendHttp("127.0.0.1", nodes.edge_port(), post, &res).ok());
+    ASSERT_EQ(res.status, 200) << res.body;
+    post.target = "/api/v1/ratings";
+    post.headers = {
+        {"Authorization", "Bearer " + json::parse(res.body)["token"].get<std::string>()}};
+    post.body = rating.dump();
+    ASSERT_TRUE(SendHttp("127.0.0.1", nodes.edge_port(), post, &res).ok());
     ASSERT_EQ(res.status, 200) << res.body;
   }
   const std::string day = VietnamDay(Clock::System()->NowMs());

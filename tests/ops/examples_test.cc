@@ -34,6 +34,8 @@ TEST(Examples, EdgeJsonIsAValidEdgeConfiguration) {
   ASSERT_TRUE(config.hub.has_value());
   EXPECT_EQ(config.Origin(), config.hub->node_id);
   EXPECT_EQ(config.hub->token_file, "/etc/hailong/edge.token");
+  // Dossiers stay closed (401) until the one-stop software's token is listed.
+  EXPECT_TRUE(config.dossier_tokens_sha256.empty());
 }
 
 TEST(Examples, HubJsonIsAValidHubConfigurationOnceFilledIn) {

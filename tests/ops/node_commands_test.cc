@@ -196,6 +196,81 @@ TEST(CaFileOption, HttpsPeersAreVerifiedAgainstTheGivenCa) {
 // Online backup: a running edge checkpoints its own live log (RocksDB lets
 // only its owner do that) while devices keep rating; the copy restores into
 // a fresh data dir whose chain verifies.
+// A technician enrolls a counter's tablet: `kiosk enroll` prints a
+// one-time link whose code the kiosk page redeems; `kiosk list` shows the
+// kiosk enrolled; `kiosk revoke` takes its credential away.
+TEST(KioskCommand, EnrollListRevoke) {
+  TempDir tmp("kiosk-command");
+  CtlRun run = RunCtl({"new-token"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const std::vector<std::string> token = Lines(run.out);
+  ASSERT_EQ(token.size(), 2u) << run.out;
+  const std::string token_file = tmp.Join("admin.token");
+  const std::string wrong_file = tmp.Join("wrong.token");
+  std::ofstream(token_file) << token[0] << "\n";
+  std::ofstream(wrong_file) << "not-the-token\n";
+  EdgeNode edge;
+  ASSERT_OK(edge.Start(kNodeOffice, {{"admin_token_sha256", token[1]}}));
+  const std::vector<std::string> common = {"--url", edge.url(), "--admin-token-file", token_file};
+  auto ctl = [&](std::vector<std::string> args) {
+    args.insert(args.end(), common.begin(), common.end());
+    return RunCtl(args);
+  };
+
+  run = RunCtl({"kiosk", "enroll", "--url", edge.url(), "--admin-token-file", wrong_file,
+                "--counter", "q1"});
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  EXPECT_NE(run.err.find("mã quản trị"), std::string::npos) << run.err;
+
+  run = ctl({"kiosk", "enroll", "--counter", "q1", "--name", "máy cạnh cửa"});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  const std::vector<std::string> lines = Lines(run.out);
+  ASSERT_FALSE(lines.empty());
+  const std::string link = lines.back();
+  const std::string prefix = edge.url() + "/kiosk/q1#enroll=";
+  ASSERT_EQ(link.rfind(prefix, 0), 0u) << run.out;
+  const std::string code = link.substr(prefix.size());
+  EXPECT_NE(run.out.find("kiosk-q1-1"), std::string::npos) << run.out;
+
+  run = ctl({"--json", "kiosk", "list"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  json list = ParseJson(run.out)["kiosks"];
+  ASSERT_EQ(list.size(), 1u) << run.out;
+  EXPECT_EQ(list[0]["state"], "pending");
+  EXPECT_EQ(list[0]["name"], "máy cạnh cửa");
+  EXPECT_EQ(run.out.find(code), std::string::npos) << "list shows no code";
+
+  // The kiosk page redeems the link's code once.
+  auto redeem = [&] {
+    hailong::testing::HttpResponse res;
+    EXPECT_TRUE(hailong::testing::HttpPost(edge.port(), "/api/v1/kiosks/enroll",
+                                           json{{"code", code}}.dump(), &res)
+                    .ok());
+    return res;
+  };
+  hailong::testing::HttpResponse res = redeem();
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(redeem().status, 403);
+  run = ctl({"kiosk", "list", "--lang", "en"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("enrolled"), std::string::npos) << run.out;
+
+  run = ctl({"kiosk", "revoke", "--kiosk", "kiosk-q1-1"});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_NE(run.out.find("kiosk-q1-1"), std::string::npos) << run.out;
+  run = ctl({"--json", "kiosk", "list"});
+  EXPECT_EQ(ParseJson(run.out)["kiosks"][0]["state"], "revoked") << run.out;
+  run = ctl({"kiosk", "revoke", "--kiosk", "kiosk-q7-1"});
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  // Run on the edge box itself: the link carries the address the tablet uses.
+  run = ctl({"kiosk", "enroll", "--counter", "q2", "--link-base", "http://192.168.1.10:8080/"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(Lines(run.out).back().rfind("http://192.168.1.10:8080/kiosk/q2#enroll=", 0), 0u)
+      << run.out;
+  run = ctl({"kiosk", "enroll", "--counter", "q 1"});
+  EXPECT_EQ(run.exit_code, 2) << run.out << run.err;
+}
+
 TEST(OnlineBackup, ARunningEdgeIsBackedUpWhileDevicesRate) {
   TempDir tmp("online-backup");
   CtlRun run = RunCtl({"new-token"});
@@ -429,20 +504,20 @@ TEST(DevicesCommand, DeviceStringsCannotControlTheTerminal) {
 }
 #endif
 
-json KioskRating(const std::string& id) {
+// A phone-survey rating (a kiosk's would need an enrollment at each edge).
+json PhoneRating(const std::string& id) {
   return {{"id", id},
           {"counter", "q1"},
           {"template", "smiley-4"},
           {"answers", {{"level", "satisfied"}}},
           {"at", FormatRfc3339(Clock::System()->NowMs())},
-          {"channel", "touchscreen"},
-          {"device", "web-00112233aabbccdd"}};
+          {"channel", "phone"}};
 }
 
 json PostRating(const EdgeNode& edge, const std::string& id) {
   hailong::testing::HttpResponse res;
   Status s =
-      hailong::testing::HttpPost(edge.port(), "/api/v1/ratings", KioskRating(id).dump(), &res);
+      hailong::testing::HttpPost(edge.port(), "/api/v1/ratings", PhoneRating(id).dump(), &res);
   EXPECT_TRUE(s.ok()) << s.ToString();
   EXPECT_EQ(res.status, 200) << res.body;
   return json::parse(res.body, nullptr, false);
@@ -476,7 +551,7 @@ TEST(ReplayCommand, AReplacementEdgeContinuesItsPredecessorsLog) {
 
   ASSERT_OK(edge.Start(kNodeOffice));
   EXPECT_EQ(EdgeStatus(edge)["log_seq"], 3);
-  // A kiosk resending a rating the old edge stored gets the old answer.
+  // A phone resending a rating the old edge stored gets the old answer.
   json again = PostRating(edge, "k-2");
   EXPECT_EQ(again["seq"], 2);
   EXPECT_EQ(again["duplicate"], true);

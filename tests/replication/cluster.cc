@@ -77,6 +77,10 @@ Status Cluster::StartEdge() {
                {"data_dir", edge_dir_},
                {"mqtt", {{"url", broker_ ? broker_->url() : "tcp://127.0.0.1:1"}}},
                {"http", {{"listen", "127.0.0.1:" + std::to_string(edge_port_)}}},
+               // The ratings come as phone ratings (no kiosk to enroll), hundreds
+               // from one address: no per-address or per-counter limit here.
+               {"phone_limit_per_address", 0},
+               {"phone_limit_per_counter", 0},
                {"hub",
                 {{"url", edge_hub_url_.empty() ? "http://127.0.0.1:" + std::to_string(hub_port_)
                                                : edge_hub_url_},
@@ -136,8 +140,7 @@ Status Cluster::PostRating(const std::string& id, uint64_t* seq) {
                {"template", "smiley-4"},
                {"answers", {{"level", "satisfied"}}},
                {"at", FormatRfc3339(Clock::System()->NowMs())},
-               {"channel", "touchscreen"},
-               {"device", "tablet-q1"}};
+               {"channel", "phone"}};
   HttpResponse res;
   Status s = hailong::testing::HttpPost(edge_port_, "/api/v1/ratings", body.dump(), &res);
   if (!s.ok()) return s;

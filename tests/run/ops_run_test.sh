@@ -31,6 +31,16 @@ for url in "${urls[@]}"; do
   [ "$code" = 200 ] || fail "$url answered $code"
   echo "ok $code $url"
 done
+# The printed kiosk link enrolls a browser once (the code is in its fragment).
+code=$(grep -o '#enroll=[0-9a-f]*' "$tmp/out" | head -n1 | cut -d= -f2)
+[ -n "$code" ] || fail "no kiosk enrollment link printed"
+enroll() {
+  curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+    -d "{\"code\":\"$code\"}" "http://127.0.0.1:$HAILONG_EDGE_PORT/api/v1/kiosks/enroll"
+}
+[ "$(enroll)" = 200 ] || fail "the kiosk enrollment link does not enroll"
+[ "$(enroll)" = 403 ] || fail "the kiosk enrollment link works twice"
+echo "ok kiosk enrollment link (once)"
 login=$(grep -o 'admin / [^ ]*' "$tmp/out" | head -n1 | cut -d' ' -f3)
 [ -n "$login" ] || fail "no demo login printed"
 code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \

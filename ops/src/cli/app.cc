@@ -86,6 +86,7 @@ int RunHailongctl(int argc, const char* const* argv, const CtlStreams& streams) 
     cli::AddRestoreCommand(app, ctx);
     cli::AddQrCommand(app, ctx);
     cli::AddBrokerCommand(app, ctx);
+    cli::AddKioskCommand(app, ctx);
 
     try {
       app.parse(argc, argv);

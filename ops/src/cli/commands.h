@@ -21,5 +21,6 @@ void AddBackupCommand(CLI::App& app, Context& ctx);
 void AddRestoreCommand(CLI::App& app, Context& ctx);
 void AddQrCommand(CLI::App& app, Context& ctx);
 void AddBrokerCommand(CLI::App& app, Context& ctx);
+void AddKioskCommand(CLI::App& app, Context& ctx);
 
 }  // namespace hailong::ops::cli

@@ -11,6 +11,7 @@
 //   HAILONG_ZBARIMG         zbarimg, to decode QR images
 //   HAILONG_SCREENSHOT_DIR  where screenshots go (default $TMPDIR/hailong-screenshots)
 import { spawn, execFile } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -50,6 +51,11 @@ export async function writePinsFile(file, ids) {
   for (const id of ids) officers[id] = hash;
   fs.writeFileSync(file, JSON.stringify({ officers }));
 }
+// The edge's credentials: the one-stop software's dossier token and the
+// technicians' admin token (their sha256 in the edge's configuration).
+export const DOSSIER_TOKEN = 'browser-test-dossier-token';
+export const ADMIN_TOKEN = 'browser-test-admin-token';
+const sha256 = (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 const children = new Set();
 process.on('exit', () => {
@@ -137,7 +143,9 @@ export async function startMosquitto(dir) {
 
 // A hailong-edge with a fresh data directory, serving edge/web of the tree.
 export class Edge {
-  constructor(dir, mqttUrl) {
+  // `extra`: configuration keys merged over the defaults below.
+  constructor(dir, mqttUrl, extra = {}) {
+    this.extra = extra;
     this.dir = dir;
     this.dataDir = path.join(dir, 'data');
     this.mqttUrl = mqttUrl;
@@ -161,6 +169,12 @@ export class Edge {
       public_url: this.base,
       catalogue_file: catalogue,
       officer_pins_file: pins,
+      dossier_tokens_sha256: [sha256(DOSSIER_TOKEN)],
+      admin_token_sha256: sha256(ADMIN_TOKEN),
+      // Every test phone is 127.0.0.1: the per-address limit would stop
+      // the survey tests (its own tests are in tests/edge).
+      phone_limit_per_address: 0,
+      ...this.extra,
     };
     this.configFile = path.join(this.dir, 'edge.json');
     fs.writeFileSync(this.configFile, JSON.stringify(config, null, 2));
@@ -194,15 +208,39 @@ export class Edge {
              bytes: Buffer.from(await r.arrayBuffer()) };
   }
 
-  async post(p, json) {
-    const r = await fetch(this.base + p, {
-      method: 'POST', headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(json),
-    });
+  async post(p, json, headers = {}) {
+    return this.send('POST', p, json, headers);
+  }
+
+  async send(method, p, json, headers = {}) {
+    const init = { method, headers: { ...headers } };
+    if (json !== undefined) {
+      init.headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(json);
+    }
+    const r = await fetch(this.base + p, init);
     const text = await r.text();
     let body = null;
     try { body = JSON.parse(text); } catch { body = text; }
     return { status: r.status, body };
+  }
+
+  // POST /api/v1/dossiers as the one-stop software (with its token).
+  async postDossier(json) {
+    return this.post('/api/v1/dossiers', json, { Authorization: `Bearer ${DOSSIER_TOKEN}` });
+  }
+
+  // The admin API of kiosks, as `hailongctl kiosk` calls it.
+  async admin(method, p, json) {
+    return this.send(method, p, json, { Authorization: `Bearer ${ADMIN_TOKEN}` });
+  }
+
+  // A one-time enrollment code for a new kiosk at `counter`
+  // (`hailongctl kiosk enroll`); the link is /kiosk/{counter}#enroll={code}.
+  async enrollmentCode(counter) {
+    const r = await this.admin('POST', '/api/v1/admin/kiosks', { counter });
+    if (r.status !== 200) throw new Error(`kiosk enroll: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+    return { kiosk: r.body.kiosk, code: r.body.code, path: r.body.path };
   }
 
   async logSeq() {
@@ -244,10 +282,10 @@ export class Edge {
 }
 
 // Mosquitto + edge for one test file.
-export async function startStack(tag) {
+export async function startStack(tag, edgeConfig = {}) {
   const dir = tempDir(tag);
   const broker = await startMosquitto(dir);
-  const edge = new Edge(dir, broker.url);
+  const edge = new Edge(dir, broker.url, edgeConfig);
   await edge.start();
   return {
     dir, broker, edge,

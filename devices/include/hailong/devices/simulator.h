@@ -116,6 +116,10 @@ struct SimulatorOptions {
   // ratings are tied to are first posted to POST /api/v1/dossiers (devsim
   // then also plays the one-stop software).
   std::string edge_url;
+  // The one-stop software's bearer token for POST /api/v1/dossiers (its
+  // sha256 in the edge's dossier_tokens_sha256); "" = none (the edge
+  // answers 401 and the dossiers count as failed).
+  std::string dossier_token;
   // History mode (needs edge_url): instead of pressing live, write the last
   // `history_days` days before today of the office's life, weekdays in
   // office hours (Asia/Ho_Chi_Minh): about `history_dossiers_per_day`

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "hailong/schema/status.h"
 
@@ -104,6 +105,23 @@ struct EdgeConfig {
   // `hailongctl backup --url`); line 2 of `hailongctl new-token`. "" = the
   // admin endpoints answer 403.
   std::string admin_token_sha256;
+
+  // sha256 (64 lower-case hex each) of the bearer tokens the one-stop
+  // software posts POST /api/v1/dossiers with (interfaces.md §7). Empty =
+  // every dossier post answers 401.
+  std::vector<std::string> dossier_tokens_sha256;
+
+  // A kiosk enrollment code (`hailongctl kiosk enroll`) is good for this
+  // long after it is made, once. Seconds; default 3600.
+  int64_t kiosk_enrollment_ttl_s = 3600;
+
+  // Unauthenticated ratings (channels "phone" and "web", the QR survey):
+  // at most this many per client address, and per counter, within
+  // `phone_limit_window_s`; more answer 429. 0 = no limit of that kind.
+  int phone_limit_per_address = 5;
+  int phone_limit_per_counter = 30;
+  // The window of both limits in seconds. Default 600.
+  int64_t phone_limit_window_s = 600;
 
   // origin of this edge's own events: hub.node_id, else "edge-<office_id>".
   std::string Origin() const;

@@ -1,0 +1,20 @@
+// RatedReceipts: see rated_receipts.h.
+#include "rated_receipts.h"
+
+namespace hailong::edge {
+
+bool RatedReceipts::Claim(const std::string& receipt, const std::string& template_id,
+                          const std::string& rating_key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto [it, inserted] = claims_.emplace(Key(receipt, template_id), rating_key);
+  return inserted || it->second == rating_key;
+}
+
+void RatedReceipts::Release(const std::string& receipt, const std::string& template_id,
+                            const std::string& rating_key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = claims_.find(Key(receipt, template_id));
+  if (it != claims_.end() && it->second == rating_key) claims_.erase(it);
+}
+
+}  // namespace hailong::edge
