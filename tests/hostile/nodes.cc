@@ -86,7 +86,7 @@ Status HostileNodes::Start() {
                               {"password_hash", std::string(hash)}}})}};
   hub["http"].update(http_limits);
   WriteText(tmp_.Join("hub.json"), hub.dump(2));
-  json edge = {{"office_id", "p1"},
+  json edge = {{"office_id", edge_office_},
                {"data_dir", tmp_.Join("edge")},
                {"web_root", tmp_.Join("edge-web")},
                {"mqtt", {{"url", broker_->url()}}},

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "hailong/schema/status.h"
 #include "hailong/testing/mosquitto.h"
@@ -25,6 +26,9 @@ class HostileNodes {
  public:
   explicit HostileNodes(const hailong::testing::TempDir& tmp) : tmp_(tmp) {}
   ~HostileNodes();
+  // The office the edge's own configuration claims (before Start; the hub
+  // always has edge-p1 as a node of office p1).
+  void set_edge_office(std::string office) { edge_office_ = std::move(office); }
   Status Start();
 
   uint16_t edge_port() const { return edge_port_; }
@@ -47,6 +51,7 @@ class HostileNodes {
  private:
   const hailong::testing::TempDir& tmp_;
   std::string token_;
+  std::string edge_office_ = "p1";
   uint16_t edge_port_ = 0, hub_port_ = 0;
   std::unique_ptr<hailong::testing::MosquittoBroker> broker_;
   std::unique_ptr<hailong::testing::Process> hub_, edge_;
