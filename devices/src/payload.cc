@@ -133,8 +133,8 @@ std::optional<std::string> ExtractRatingId(std::string_view payload) {
   return it->get<std::string>();
 }
 
-Status ParseRating(std::string_view payload, const TemplateRegistry& registry, int64_t now_ms,
-                   const RatingParseOptions& options, DeviceRating* out) {
+Status ParseRating(std::string_view payload, const survey::TemplateRegistry& registry,
+                   int64_t now_ms, const RatingParseOptions& options, DeviceRating* out) {
   *out = DeviceRating();
   if (payload.size() > options.max_bytes) {
     out->id = ExtractRatingId(payload).value_or("");
@@ -173,16 +173,16 @@ Status ParseRating(std::string_view payload, const TemplateRegistry& registry, i
   r.counter = j["counter"].get<std::string>();
   if (!IsValidCounterId(r.counter)) return Reject("bad counter id");
   r.template_id = j["template"].get<std::string>();
-  std::shared_ptr<const SurveyTemplate> t = registry.Find(r.template_id);
+  std::shared_ptr<const survey::SurveyTemplate> t = registry.Find(r.template_id);
   if (t == nullptr) return Reject("unknown template '" + r.template_id + "'");
   r.template_version = t->version;
   for (const auto& [criterion, option] : answers_it->items()) {
     r.answers.push_back({criterion, option.get<std::string>()});
   }
-  s = ValidateAnswers(*t, r.answers);
+  s = survey::ValidateAnswers(*t, r.answers);
   if (!s.ok()) return s;
-  r.answers = CanonicalAnswerOrder(*t, r.answers);
-  r.classification = Classify(*t, r.answers);
+  r.answers = survey::CanonicalAnswerOrder(*t, r.answers);
+  r.classification = survey::Classify(*t, r.answers);
   if (!ParseRfc3339(at_it->get<std::string>(), &r.device_time_ms).ok()) return Reject("bad time");
   if (r.device_time_ms < options.min_time_ms) return Reject("time before 2020");
   if (r.device_time_ms > now_ms + options.max_future_skew_ms) return Reject("time in the future");
@@ -211,11 +211,11 @@ Status ParseRating(std::string_view payload, const TemplateRegistry& registry, i
 }
 
 std::string RatingPayloadJson(std::string_view id, std::string_view counter,
-                              std::string_view template_id, const Answers& answers,
+                              std::string_view template_id, const survey::Answers& answers,
                               int64_t device_time_ms, std::string_view dossier,
                               std::string_view comment, std::string_view phone) {
   nlohmann::ordered_json a = nlohmann::ordered_json::object();
-  for (const Answer& answer : answers) a[answer.criterion] = answer.option;
+  for (const survey::Answer& answer : answers) a[answer.criterion] = answer.option;
   nlohmann::ordered_json j = {{"id", id},
                               {"counter", counter},
                               {"template", template_id},

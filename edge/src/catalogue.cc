@@ -23,7 +23,7 @@ const char* CatalogueKindName(fb::CatalogueKind kind) {
 }
 
 Catalogue::Catalogue(std::string office_id)
-    : office_id_(std::move(office_id)), templates_(devices::TemplateRegistry::WithBuiltins()) {}
+    : office_id_(std::move(office_id)), templates_(survey::TemplateRegistry::WithBuiltins()) {}
 
 void Catalogue::Apply(const fb::Event& event) {
   switch (event.body_type()) {
@@ -73,8 +73,8 @@ void Catalogue::ApplyCatalogueChanged(const fb::CatalogueChangedT& change) {
 }
 
 Status Catalogue::ApplyTemplate(const fb::SurveyTemplateT& t) {
-  devices::SurveyTemplate parsed;
-  Status s = devices::TemplateFromFlatbuffer(t, &parsed);
+  survey::SurveyTemplate parsed;
+  Status s = survey::TemplateFromFlatbuffer(t, &parsed);
   if (!s.ok()) return s;
   return templates_->Add(parsed);
 }
@@ -118,7 +118,7 @@ std::string Catalogue::CounterTemplate(std::string_view counter) const {
     std::string t = entry->Attribute("template");
     if (!t.empty() && templates_->Find(t) != nullptr) return t;
   }
-  return devices::kDefaultTemplateId;
+  return survey::kDefaultTemplateId;
 }
 
 std::string Catalogue::Name(fb::CatalogueKind kind, std::string_view id) const {

@@ -19,9 +19,9 @@
 #include <string_view>
 #include <vector>
 
-#include "hailong/devices/template.h"
 #include "hailong/schema/events_generated.h"
 #include "hailong/schema/status.h"
+#include "hailong/survey/template.h"
 
 namespace hailong::edge {
 
@@ -50,8 +50,8 @@ class Catalogue {
   void ApplyCatalogueChanged(const fb::CatalogueChangedT& change);
   Status ApplyTemplate(const fb::SurveyTemplateT& t);
 
-  devices::TemplateRegistry& templates() { return *templates_; }
-  const devices::TemplateRegistry& templates() const { return *templates_; }
+  survey::TemplateRegistry& templates() { return *templates_; }
+  const survey::TemplateRegistry& templates() const { return *templates_; }
 
   // The entry of (kind, id), retired ones included; nullopt if never set.
   std::optional<CatalogueEntry> Find(fb::CatalogueKind kind, std::string_view id) const;
@@ -72,7 +72,7 @@ class Catalogue {
  private:
   using Key = std::pair<fb::CatalogueKind, std::string>;
   const std::string office_id_;
-  std::unique_ptr<devices::TemplateRegistry> templates_;
+  std::unique_ptr<survey::TemplateRegistry> templates_;
   mutable std::shared_mutex mu_;
   std::map<Key, CatalogueEntry> entries_;
   size_t live_counters_ = 0;

@@ -110,8 +110,8 @@ Status ParseCatalogueFile(std::string_view text, const std::string& office_id, C
   if (auto t = root.find("templates"); t != root.end()) {
     if (!t->is_array()) return Status::InvalidArgument("templates: must be an array");
     for (size_t i = 0; i < t->size(); ++i) {
-      devices::SurveyTemplate tpl;
-      Status s = devices::TemplateFromJson((*t)[i], &tpl);
+      survey::SurveyTemplate tpl;
+      Status s = survey::TemplateFromJson((*t)[i], &tpl);
       if (!s.ok()) {
         return Status::InvalidArgument("templates[" + std::to_string(i) + "]." + s.message());
       }
@@ -135,7 +135,7 @@ Status LoadCatalogueFile(const std::string& path, const std::string& office_id,
 
 Status CatalogueDelta(const CatalogueFile& file, const Catalogue& catalogue,
                       std::vector<fb::EventBodyUnion>* bodies) {
-  for (const devices::SurveyTemplate& t : file.templates) {
+  for (const survey::SurveyTemplate& t : file.templates) {
     auto existing = catalogue.templates().Find(t.id, t.version);
     if (existing) {
       if (*existing == t) continue;
@@ -145,7 +145,7 @@ Status CatalogueDelta(const CatalogueFile& file, const Catalogue& catalogue,
     }
     fb::TemplatePublishedT tp;
     tp.template_ = std::make_unique<fb::SurveyTemplateT>();
-    devices::TemplateToFlatbuffer(t, tp.template_.get());
+    survey::TemplateToFlatbuffer(t, tp.template_.get());
     fb::EventBodyUnion body;
     body.Set(std::move(tp));
     bodies->push_back(std::move(body));

@@ -180,7 +180,7 @@ json EdgeNode::Context::SessionJson(const std::string& counter) const {
     template_id = catalogue.CounterTemplate(counter);
   }
   auto tpl = catalogue.templates().Find(template_id);
-  out["template"] = tpl ? devices::TemplateToJson(*tpl) : json(nullptr);
+  out["template"] = tpl ? survey::TemplateToJson(*tpl) : json(nullptr);
   auto dossier = sessions.Dossier(counter, clock->NowMs());
   if (dossier) {
     out["dossier"] = {{"receipt", dossier->receipt},

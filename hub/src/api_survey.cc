@@ -11,8 +11,8 @@
 #include "api.h"
 #include "codec.h"
 #include "hailong/devices/payload.h"
-#include "hailong/devices/template.h"
 #include "hailong/hub/hub.h"
+#include "hailong/survey/template.h"
 #include "projection_state.h"
 
 namespace hailong::hub {
@@ -85,7 +85,7 @@ json Api::CounterTemplate(const std::string& office, const std::string& counter)
   }
   const auto templates = Templates();
   if (id.empty() || !templates.count(id)) id = ctx_->config->survey_template;
-  if (!templates.count(id)) id = devices::kDefaultTemplateId;
+  if (!templates.count(id)) id = survey::kDefaultTemplateId;
   auto it = templates.find(id);
   return it == templates.end() ? json(nullptr) : it->second;
 }
@@ -156,22 +156,22 @@ HttpReply Api::SurveySubmit(Call& call, const std::string& office, const std::st
   std::string template_id = text("template");
   json tj = template_id.empty() || !templates.count(template_id) ? CounterTemplate(office, counter)
                                                                  : templates.at(template_id);
-  devices::SurveyTemplate tpl;
-  if (!tj.is_object() || !devices::TemplateFromJson(tj, &tpl).ok()) {
+  survey::SurveyTemplate tpl;
+  if (!tj.is_object() || !survey::TemplateFromJson(tj, &tpl).ok()) {
     return reject(500, "không có mẫu khảo sát", "no survey template");
   }
-  devices::Answers answers;
+  survey::Answers answers;
   if (!b.contains("answers") || !b["answers"].is_object()) {
     return reject(400, "thiếu câu trả lời", "answers: expected an object");
   }
   for (auto it = b["answers"].begin(); it != b["answers"].end(); ++it) {
     if (!it->is_string())
       return reject(400, "câu trả lời không hợp lệ", "answers: strings expected");
-    answers.push_back(devices::Answer{it.key(), it->get<std::string>()});
+    answers.push_back(survey::Answer{it.key(), it->get<std::string>()});
   }
-  Status s = devices::ValidateAnswers(tpl, answers);
+  Status s = survey::ValidateAnswers(tpl, answers);
   if (!s.ok()) return reject(400, "câu trả lời không hợp lệ: " + s.message(), s.message());
-  answers = devices::CanonicalAnswerOrder(tpl, answers);
+  answers = survey::CanonicalAnswerOrder(tpl, answers);
 
   // Idempotency: one rating per receipt and survey; resends of one client id.
   std::string idem;
@@ -213,7 +213,7 @@ HttpReply Api::SurveySubmit(Call& call, const std::string& office, const std::st
     answer->option = a.option;
     r.answers.push_back(std::move(answer));
   }
-  r.classification = devices::Classify(tpl, answers);
+  r.classification = survey::Classify(tpl, answers);
   r.dossier = dossier;
   r.comment = comment;
   r.phone = phone;

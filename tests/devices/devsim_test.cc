@@ -22,8 +22,8 @@
 #include "hailong/devices/misuse.h"
 #include "hailong/devices/payload.h"
 #include "hailong/devices/simulator.h"
-#include "hailong/devices/template.h"
 #include "hailong/schema/time.h"
+#include "hailong/survey/template.h"
 #include "hailong/testing/mosquitto.h"
 #include "hailong/testing/process.h"
 #include "hailong/testing/temp_dir.h"
@@ -50,7 +50,7 @@ class Responder {
 
   Responder(const std::string& url, Options options)
       : options_(options),
-        registry_(TemplateRegistry::WithBuiltins()),
+        registry_(survey::TemplateRegistry::WithBuiltins()),
         client_(url, "test-responder") {
     client_.set_message_callback([this](mqtt::const_message_ptr m) { OnRating(*m); });
     auto opts = mqtt::connect_options_builder().clean_session(true).finalize();
@@ -131,7 +131,7 @@ class Responder {
   }
 
   Options options_;
-  std::unique_ptr<TemplateRegistry> registry_;
+  std::unique_ptr<survey::TemplateRegistry> registry_;
   MisuseDetector misuse_;
   mqtt::async_client client_;
   std::mutex mu_;
@@ -206,7 +206,7 @@ class EdgeHttpStandIn {
         res.body() = json{{"counters", counters_}}.dump();
       } else if (req.target() == "/api/v1/templates") {
         json list = json::array();
-        for (const auto& t : BuiltinTemplates()) list.push_back(TemplateToJson(t));
+        for (const auto& t : survey::BuiltinTemplates()) list.push_back(survey::TemplateToJson(t));
         res.body() = json{{"templates", list}}.dump();
       } else if (req.target() == "/api/v1/dossiers" && req.method() == http::verb::post) {
         json d = json::parse(req.body(), nullptr, false);
@@ -312,7 +312,7 @@ TEST(DevsimCliTest, ListTemplatesPrintsTheBuiltins) {
   ASSERT_TRUE(RunCommand({HAILONG_DEVSIM_PATH, "--list-templates"}, &r).ok());
   ASSERT_EQ(r.exit_code, 0);
   json j = json::parse(r.output);
-  EXPECT_EQ(j["templates"].size(), BuiltinTemplates().size());
+  EXPECT_EQ(j["templates"].size(), survey::BuiltinTemplates().size());
 }
 
 TEST_F(DevsimTest, AllAckedExitsZero) {
@@ -394,8 +394,8 @@ TEST_F(DevsimTest, FollowSessionAsksTheCountersTemplateAndDossier) {
   json session = {{"counter", "q1"},
                   {"officer", {{"id", "cb-01"}, {"name", "Nguyễn Thị Lan"}}},
                   {"dossier", {{"receipt", "000.00.21.H29-230101-0001"}}}};
-  for (const SurveyTemplate& t : BuiltinTemplates()) {
-    if (t.id == "ha-noi-2014") session["template"] = TemplateToJson(t);
+  for (const survey::SurveyTemplate& t : survey::BuiltinTemplates()) {
+    if (t.id == "ha-noi-2014") session["template"] = survey::TemplateToJson(t);
   }
   {
     mqtt::async_client edge(broker_->url(), "test-edge-session");

@@ -16,7 +16,7 @@ constexpr int64_t kNow = 1795494473000;
 
 class RatingParseTest : public ::testing::Test {
  protected:
-  RatingParseTest() : registry_(TemplateRegistry::WithBuiltins()) {}
+  RatingParseTest() : registry_(survey::TemplateRegistry::WithBuiltins()) {}
 
   json Good() const {
     return {{"id", "box-3:981"},
@@ -36,7 +36,7 @@ class RatingParseTest : public ::testing::Test {
     return s.ok() ? "OK" : s.message();
   }
 
-  std::unique_ptr<TemplateRegistry> registry_;
+  std::unique_ptr<survey::TemplateRegistry> registry_;
 };
 
 TEST_F(RatingParseTest, GoodRatingIsParsedAndClassified) {
@@ -51,7 +51,7 @@ TEST_F(RatingParseTest, GoodRatingIsParsedAndClassified) {
   EXPECT_EQ(r.template_id, "smiley-4");
   EXPECT_EQ(r.template_version, 1u);
   ASSERT_EQ(r.answers.size(), 1u);
-  EXPECT_EQ(r.answers[0], (Answer{"level", "satisfied"}));
+  EXPECT_EQ(r.answers[0], (survey::Answer{"level", "satisfied"}));
   EXPECT_EQ(r.classification, fb::Classification::Satisfied);
   EXPECT_EQ(r.device_time_ms, kNow - 1000);
   EXPECT_EQ(r.dossier, "000.00.21.H29-230101-0001");
@@ -282,7 +282,7 @@ TEST(AckJsonTest, ParseAckRoundTrip) {
 }
 
 TEST(RatingPayloadJsonTest, BuildsWhatTheParserAccepts) {
-  auto registry = TemplateRegistry::WithBuiltins();
+  auto registry = survey::TemplateRegistry::WithBuiltins();
   std::string p = RatingPayloadJson("r-1", "q2", "gia-lam-phone", {{"level", "unsatisfied"}},
                                     kNow - 5000, "HS-1", "Chờ lâu quá", "0912345678");
   DeviceRating r;

@@ -25,9 +25,9 @@
 #include <string>
 #include <string_view>
 
-#include "hailong/devices/template.h"
 #include "hailong/schema/events_generated.h"
 #include "hailong/schema/status.h"
+#include "hailong/survey/template.h"
 
 namespace hailong::devices {
 
@@ -79,7 +79,7 @@ struct DeviceRating {
   std::string counter;            // valid counter id
   std::string template_id;        // a template the registry knows
   uint32_t template_version = 0;  // the registry's latest version at parse time
-  Answers answers;                // validated, in the template's criterion order
+  survey::Answers answers;        // validated, in the template's criterion order
   fb::Classification classification = fb::Classification::Unclassified;
   int64_t device_time_ms = 0;  // "at", ms since the epoch UTC
   std::string dossier;         // "" = not given
@@ -125,8 +125,8 @@ struct RatingParseOptions {
 // failure out->id is set when the payload is a JSON object whose "id" is a
 // string (of any length), so the rejection can carry it; otherwise out->id
 // is "" and the ack carries null. `registry` is only read during the call.
-Status ParseRating(std::string_view payload, const TemplateRegistry& registry, int64_t now_ms,
-                   const RatingParseOptions& options, DeviceRating* out);
+Status ParseRating(std::string_view payload, const survey::TemplateRegistry& registry,
+                   int64_t now_ms, const RatingParseOptions& options, DeviceRating* out);
 
 // Best-effort extraction of the "id" string from a payload of at most 64 KiB
 // that is a JSON object; nullopt otherwise (the ack then carries null).
@@ -135,7 +135,7 @@ std::optional<std::string> ExtractRatingId(std::string_view payload);
 // Builds a payload a device would send (for devsim and tests). `answers`
 // keys in the given order.
 std::string RatingPayloadJson(std::string_view id, std::string_view counter,
-                              std::string_view template_id, const Answers& answers,
+                              std::string_view template_id, const survey::Answers& answers,
                               int64_t device_time_ms, std::string_view dossier = {},
                               std::string_view comment = {}, std::string_view phone = {});
 

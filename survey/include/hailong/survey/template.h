@@ -47,7 +47,7 @@
 #include "hailong/schema/events_generated.h"
 #include "hailong/schema/status.h"
 
-namespace hailong::devices {
+namespace hailong::survey {
 
 struct SurveyOption {
   std::string id;
@@ -138,7 +138,7 @@ Answers CanonicalAnswerOrder(const SurveyTemplate& t, const Answers& answers);
 // The built-in templates from the source documents (shared/seeds), version 1,
 // in this order: binh-thanh-intake, binh-thanh-return, ha-noi-2014,
 // gia-lam-phone, van-hung-2button, smiley-4. Compiled in from
-// devices/templates/*.json. The reference lives for the whole program.
+// survey/templates/*.json. The reference lives for the whole program.
 const std::vector<SurveyTemplate>& BuiltinTemplates();
 // The id of the template a counter uses when nothing else is configured.
 inline constexpr const char kDefaultTemplateId[] = "smiley-4";
@@ -181,4 +181,4 @@ class TemplateRegistry {
       templates_;
 };
 
-}  // namespace hailong::devices
+}  // namespace hailong::survey
