@@ -31,7 +31,7 @@ std::optional<std::string> QuickRatingId(std::string_view payload) {
       return std::string(payload.substr(begin, end - begin));
     }
   }
-  return ExtractRatingId(payload);
+  return survey::ExtractRatingId(payload);
 }
 
 }  // namespace
@@ -130,10 +130,10 @@ class AckResponder::Impl {
     if (o_.count_only) return;
     DeviceTopic topic;
     if (!ParseTopic(topic_name, &topic).ok() || topic.kind != TopicKind::kRating) return;
-    DeviceRating r;
+    survey::CheckedRating r;
     Status s;
     if (o_.validate) {
-      s = ParseRating(payload, *registry_, Clock::System()->NowMs(), {}, &r);
+      s = survey::ParseRating(payload, *registry_, Clock::System()->NowMs(), {}, &r).ToStatus();
     } else if (auto id = QuickRatingId(payload)) {
       r.id = std::move(*id);
     } else {

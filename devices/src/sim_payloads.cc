@@ -9,6 +9,9 @@
 namespace hailong::devices {
 namespace {
 
+// The consent text a simulated device shows before it takes a phone number.
+constexpr std::string_view kSimConsentVersion = "devsim-1";
+
 const std::vector<BadPayloadKind> kBadKinds = {
     {"unknown_option", "unknown option"},
     {"bad_counter", "bad counter id"},
@@ -54,7 +57,8 @@ std::string GoodRatingPayload(const survey::SurveyTemplate& t, std::mt19937_64& 
   std::string_view comment, phone;
   if (unsatisfied && t.allow_comment) comment = "Chờ lâu, cán bộ hướng dẫn chưa rõ ràng.";
   if (unsatisfied && t.allow_phone) phone = "0912345678";
-  return RatingPayloadJson(id, counter, t.id, answers, at_ms, dossier, comment, phone);
+  return RatingPayloadJson(id, counter, t.id, answers, at_ms, dossier, comment, phone,
+                           kSimConsentVersion);
 }
 
 std::string BadRatingPayload(size_t kind, const survey::SurveyTemplate& t, std::mt19937_64& rng,
@@ -78,7 +82,7 @@ std::string BadRatingPayload(size_t kind, const survey::SurveyTemplate& t, std::
   } else if (name == "unknown_template") {
     j["template"] = "no-such-template";
   } else if (name == "too_large") {
-    j["pad"] = std::string(kMaxRatingPayloadBytes + 512, 'x');
+    j["pad"] = std::string(survey::kMaxRatingPayloadBytes + 512, 'x');
   } else {  // not_json
     *anonymous = true;
     return "{\"id\": \"" + std::string(id) + "\", this is not JSON";

@@ -76,7 +76,7 @@ class Simulator::Impl {
     }
     if (o_.counters.empty()) o_.counters.push_back("q1");
     for (const std::string& c : o_.counters) {
-      if (!IsValidCounterId(c)) {
+      if (!survey::IsValidCounterId(c)) {
         return Status::InvalidArgument("--counters: bad counter id '" + c + "'");
       }
     }

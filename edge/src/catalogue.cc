@@ -2,7 +2,7 @@
 
 #include <iostream>
 
-#include "hailong/devices/payload.h"
+#include "hailong/survey/limits.h"
 
 namespace hailong::edge {
 
@@ -102,7 +102,7 @@ bool Catalogue::HasCounters() const {
 }
 
 Status Catalogue::CheckCounter(std::string_view id) const {
-  if (!devices::IsValidCounterId(id)) return Status::InvalidArgument("bad counter id");
+  if (!survey::IsValidCounterId(id)) return Status::InvalidArgument("bad counter id");
   std::shared_lock lock(mu_);
   if (live_counters_ == 0) return Status::OK();
   auto it = entries_.find(Key(fb::CatalogueKind::Counter, std::string(id)));

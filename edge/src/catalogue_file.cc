@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "hailong/devices/payload.h"
+#include "hailong/survey/limits.h"
 
 namespace hailong::edge {
 namespace {
@@ -40,7 +41,7 @@ Status ParseEntry(const json& j, const Section& section, const std::string& wher
   if (id == j.end()) return Status::InvalidArgument(where + ": missing key \"id\"");
   if (!id->is_string()) return Status::InvalidArgument(where + ".id: must be a string");
   out->id = id->get<std::string>();
-  const bool id_ok = section.kind == fb::CatalogueKind::Counter ? devices::IsValidCounterId(out->id)
+  const bool id_ok = section.kind == fb::CatalogueKind::Counter ? survey::IsValidCounterId(out->id)
                                                                 : devices::IsValidNodeId(out->id);
   if (!id_ok) {
     return Status::InvalidArgument(

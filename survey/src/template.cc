@@ -391,25 +391,28 @@ Status TemplateFromFlatbuffer(const fb::SurveyTemplateT& in, SurveyTemplate* out
   return Status::OK();
 }
 
-Status ValidateAnswers(const SurveyTemplate& t, const Answers& answers) {
+Rejection ValidateAnswers(const SurveyTemplate& t, const Answers& answers) {
   std::set<std::string_view> answered;
   for (const Answer& a : answers) {
     const SurveyCriterion* c = t.FindCriterion(a.criterion);
-    if (c == nullptr) return Status::InvalidArgument("unknown criterion '" + a.criterion + "'");
+    if (c == nullptr) {
+      return Reject(RejectReason::kUnknownCriterion, "unknown criterion '" + a.criterion + "'");
+    }
     if (c->FindOption(a.option) == nullptr) {
-      return Status::InvalidArgument("unknown option '" + a.option + "' for criterion '" +
-                                     a.criterion + "'");
+      return Reject(RejectReason::kUnknownOption,
+                    "unknown option '" + a.option + "' for criterion '" + a.criterion + "'");
     }
     if (!answered.insert(a.criterion).second) {
-      return Status::InvalidArgument("duplicate answer for criterion '" + a.criterion + "'");
+      return Reject(RejectReason::kDuplicateAnswer,
+                    "duplicate answer for criterion '" + a.criterion + "'");
     }
   }
   for (const SurveyCriterion& c : t.criteria) {
     if (answered.count(c.id) == 0) {
-      return Status::InvalidArgument("missing answer for criterion '" + c.id + "'");
+      return Reject(RejectReason::kMissingAnswer, "missing answer for criterion '" + c.id + "'");
     }
   }
-  return Status::OK();
+  return Rejection();
 }
 
 fb::Classification Classify(const SurveyTemplate& t, const Answers& answers) {

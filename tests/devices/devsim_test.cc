@@ -87,7 +87,7 @@ class Responder {
     return reasons_;
   }
   // Stored ratings, in arrival order.
-  std::vector<DeviceRating> ratings() {
+  std::vector<survey::CheckedRating> ratings() {
     std::lock_guard<std::mutex> lock(mu_);
     return ratings_;
   }
@@ -105,8 +105,10 @@ class Responder {
     {
       std::lock_guard<std::mutex> lock(mu_);
       ++deliveries_;
-      DeviceRating r;
-      Status s = ParseRating(m.get_payload_str(), *registry_, Clock::System()->NowMs(), {}, &r);
+      survey::CheckedRating r;
+      Status s =
+          survey::ParseRating(m.get_payload_str(), *registry_, Clock::System()->NowMs(), {}, &r)
+              .ToStatus();
       const std::string key = topic.device + ":" + r.id;
       if (!r.id.empty() && seen_[key]++ == 0 && options_.ignore_first_delivery) return;
       if (!options_.ack) return;
@@ -141,7 +143,7 @@ class Responder {
   std::map<std::string, size_t> reasons_;
   size_t misuse_flagged_ = 0;
   std::map<std::string, size_t> templates_and_dossiers_;
-  std::vector<DeviceRating> ratings_;
+  std::vector<survey::CheckedRating> ratings_;
 };
 
 // The last line of `output` that is a JSON object (devsim's report).
@@ -436,7 +438,7 @@ TEST_F(DevsimTest, EdgeUrlTakesCountersTemplatesAndPostsDossiers) {
     EXPECT_TRUE(d["procedure"].is_string());
     EXPECT_TRUE(d["field"].is_string());
   }
-  for (const DeviceRating& r : responder.ratings()) {
+  for (const survey::CheckedRating& r : responder.ratings()) {
     EXPECT_EQ(returned.count(r.dossier), 1u) << r.dossier;
     EXPECT_EQ(r.template_id, r.counter == "q1" ? "binh-thanh-intake" : "smiley-4");
   }
@@ -481,7 +483,7 @@ TEST_F(DevsimTest, HistoryWritesPastWeekdaysOfDossiersAndRatings) {
   auto ratings = responder.ratings();
   EXPECT_EQ(report["acked_stored"].get<size_t>(), ratings.size());
   EXPECT_GT(ratings.size(), received.size() / 2);
-  for (const DeviceRating& r : ratings) {
+  for (const survey::CheckedRating& r : ratings) {
     EXPECT_EQ(r.template_id, "ha-noi-2014");
     EXPECT_EQ(received.count(r.dossier), 1u) << r.dossier;
     EXPECT_LT(r.device_time_ms, now);

@@ -18,12 +18,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
   switch (selector) {
     case 0: {
-      devices::DeviceRating rating;
-      devices::RatingParseOptions options;
+      survey::CheckedRating rating;
+      survey::RatingParseOptions options;
       options.reject_unknown_keys = (size % 2) == 0;
       // A fixed "now" (2026-11-24T04:27:53Z) so runs are reproducible.
-      (void)devices::ParseRating(text, *registry, 1795926473000, options, &rating);
-      (void)devices::ExtractRatingId(text);
+      (void)survey::ParseRating(text, *registry, 1795926473000, options, &rating);
+      (void)survey::ExtractRatingId(text);
       break;
     }
     case 1: {

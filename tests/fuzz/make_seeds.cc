@@ -285,7 +285,7 @@ int main(int argc, char** argv) {
       std::string p(1, '\0');
       p += devices::RatingPayloadJson("r-" + std::to_string(n), "q1", t.id, FirstAnswers(t, pick),
                                       kNow - 5000, pick ? "000.00.17.H29-261124-0042" : "",
-                                      pick ? "Rất hài lòng, cảm ơn cán bộ" : "",
+                                      pick && t.allow_comment ? "Rất hài lòng, cảm ơn cán bộ" : "",
                                       pick && t.allow_phone ? "0903 123 456" : "");
       Write(dev, "rating-" + std::to_string(n++), p);
     }

@@ -46,6 +46,7 @@
 
 #include "hailong/schema/events_generated.h"
 #include "hailong/schema/status.h"
+#include "hailong/survey/reject_reason.h"
 
 namespace hailong::survey {
 
@@ -74,8 +75,8 @@ struct SurveyTemplate {
   std::vector<SurveyCriterion> criteria;  // in display order, at least 1
   fb::ClassificationRule rule = fb::ClassificationRule::WorstAnswer;
   std::string overall_criterion;  // a criterion id when rule is OverallCriterion, else ""
-  bool allow_comment = false;     // UI hint: offer a free-text comment
-  bool allow_phone = false;       // UI hint: offer a call-back phone number
+  bool allow_comment = false;     // offer a free-text comment; without it one is refused
+  bool allow_phone = false;       // offer a call-back number; without it one is refused
 
   // nullptr if no criterion has this id. The pointer lives as long as *this.
   const SurveyCriterion* FindCriterion(std::string_view criterion_id) const;
@@ -117,15 +118,15 @@ bool RuleFromName(std::string_view name, fb::ClassificationRule* out);
 
 // Checks one rating's answers against the template: every answer names a
 // known criterion and one of its options, no criterion is answered twice, and
-// every criterion is answered. InvalidArgument with a short, machine-facing
-// English reason (it goes into rejection acks verbatim):
-//   "unknown criterion 'x'"
-//   "unknown option 'x' for criterion 'y'"
-//   "duplicate answer for criterion 'y'"
-//   "missing answer for criterion 'y'"
+// every criterion is answered. The rejection's detail is a short,
+// machine-facing English text (it goes into rejection acks verbatim):
+//   kUnknownCriterion  "unknown criterion 'x'"
+//   kUnknownOption     "unknown option 'x' for criterion 'y'"
+//   kDuplicateAnswer   "duplicate answer for criterion 'y'"
+//   kMissingAnswer     "missing answer for criterion 'y'"
 // Problems are reported in the order of `answers`, then missing criteria in
 // template order.
-Status ValidateAnswers(const SurveyTemplate& t, const Answers& answers);
+Rejection ValidateAnswers(const SurveyTemplate& t, const Answers& answers);
 
 // Classifies answers by the template's rule. Answers that ValidateAnswers
 // rejects give fb::Classification::Unclassified.
