@@ -115,12 +115,14 @@ export async function startMosquitto(dir) {
   return { port, url: `tcp://127.0.0.1:${port}`, stop: () => stopProcess(child) };
 }
 
-// A hailong-edge with a fresh data directory, serving edge/web of the tree.
+// A hailong-edge with a fresh data directory, serving edge/web of the tree;
+// `catalogue` (optional) is written as its catalogue_file.
 export class Edge {
-  constructor(dir, mqttUrl) {
+  constructor(dir, mqttUrl, catalogue = null) {
     this.dir = dir;
     this.dataDir = path.join(dir, 'data');
     this.mqttUrl = mqttUrl;
+    this.catalogue = catalogue;
     this.child = null;
   }
 
@@ -136,6 +138,10 @@ export class Edge {
       web_root: env.webRoot,
       public_url: this.base,
     };
+    if (this.catalogue) {
+      config.catalogue_file = path.join(this.dir, 'catalogue.json');
+      fs.writeFileSync(config.catalogue_file, JSON.stringify(this.catalogue, null, 2));
+    }
     this.configFile = path.join(this.dir, 'edge.json');
     fs.writeFileSync(this.configFile, JSON.stringify(config, null, 2));
     this.logFile = path.join(this.dir, 'edge.log');
@@ -216,11 +222,12 @@ export class Edge {
   }
 }
 
-// Mosquitto + edge for one test file.
-export async function startStack(tag) {
+// Mosquitto + edge for one test file; options.catalogue: the edge's
+// catalogue file.
+export async function startStack(tag, options = {}) {
   const dir = tempDir(tag);
   const broker = await startMosquitto(dir);
-  const edge = new Edge(dir, broker.url);
+  const edge = new Edge(dir, broker.url, options.catalogue || null);
   await edge.start();
   return {
     dir, broker, edge,
