@@ -20,12 +20,10 @@ Rejection WrongType(const std::string& key, const char* what) {
   return Reject(RejectReason::kWrongType, "field '" + key + "' must be " + what);
 }
 
-// A string field: absent and null leave *out empty ("not given"); `needed`
-// makes absence an error. A present "" is given as "" (JudgeRating decides).
 // "unknown key 'x'" for the first key a rating does not have.
 Rejection CheckKnownKeys(const json& j) {
-  static constexpr std::string_view kKnown[] = {"id",      "counter", "template", "answers",
-                                                "at",      "dossier", "comment",  "phone",
+  static constexpr std::string_view kKnown[] = {"id",      "counter",        "template", "answers",
+                                                "at",      "dossier",        "comment",  "phone",
                                                 "consent", "consent_version"};
   for (const auto& [key, value] : j.items()) {
     if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
@@ -35,6 +33,9 @@ Rejection CheckKnownKeys(const json& j) {
   return Rejection();
 }
 
+// A string field: absent and null leave *out empty ("not given"); `needed`
+// makes absence an error (and null a wrong type). A present "" is given as ""
+// (JudgeRating decides).
 Rejection StringField(const json& j, const char* key, bool needed, std::string* out) {
   auto it = j.find(key);
   if (it == j.end() || (!needed && it->is_null())) {
@@ -77,8 +78,7 @@ Rejection ReadRatingFields(const json& j, const RatingReadOptions& options, Rati
 Rejection JudgeRating(const RatingFields& f, const SurveyTemplate* t, int64_t now_ms,
                       const RatingRules& rules, CheckedRating* out) {
   CheckedRating r;
-  if ((rules.need_id || !f.id.empty()) &&
-      (f.id.empty() || CodePoints(f.id) > kMaxRatingIdChars)) {
+  if ((rules.need_id || !f.id.empty()) && (f.id.empty() || CodePoints(f.id) > kMaxRatingIdChars)) {
     return Reject(RejectReason::kBadId);
   }
   r.id = f.id;
