@@ -89,20 +89,34 @@ static_assert(static_cast<size_t>(RejectReason::kInternalError) + 1 == std::size
               "kTexts must list every RejectReason");
 
 constexpr RejectReason kAll[] = {
-    RejectReason::kPayloadTooLarge,  RejectReason::kMalformedJson,
-    RejectReason::kNotAnObject,      RejectReason::kMissingField,
-    RejectReason::kWrongType,        RejectReason::kUnknownKey,
-    RejectReason::kBadId,            RejectReason::kBadCounter,
-    RejectReason::kUnknownCounter,   RejectReason::kUnknownTemplate,
-    RejectReason::kUnknownCriterion, RejectReason::kUnknownOption,
-    RejectReason::kDuplicateAnswer,  RejectReason::kMissingAnswer,
-    RejectReason::kBadTime,          RejectReason::kTimeBefore2020,
-    RejectReason::kTimeInFuture,     RejectReason::kBadDossier,
-    RejectReason::kCommentTooLong,   RejectReason::kCommentNotAllowed,
-    RejectReason::kBadPhone,         RejectReason::kPhoneNotAllowed,
-    RejectReason::kConsentMissing,   RejectReason::kBadConsentVersion,
-    RejectReason::kDeviceMismatch,   RejectReason::kBadChannel,
-    RejectReason::kBadDevice,        RejectReason::kStorageFull,
+    RejectReason::kPayloadTooLarge,
+    RejectReason::kMalformedJson,
+    RejectReason::kNotAnObject,
+    RejectReason::kMissingField,
+    RejectReason::kWrongType,
+    RejectReason::kUnknownKey,
+    RejectReason::kBadId,
+    RejectReason::kBadCounter,
+    RejectReason::kUnknownCounter,
+    RejectReason::kUnknownTemplate,
+    RejectReason::kUnknownCriterion,
+    RejectReason::kUnknownOption,
+    RejectReason::kDuplicateAnswer,
+    RejectReason::kMissingAnswer,
+    RejectReason::kBadTime,
+    RejectReason::kTimeBefore2020,
+    RejectReason::kTimeInFuture,
+    RejectReason::kBadDossier,
+    RejectReason::kCommentTooLong,
+    RejectReason::kCommentNotAllowed,
+    RejectReason::kBadPhone,
+    RejectReason::kPhoneNotAllowed,
+    RejectReason::kConsentMissing,
+    RejectReason::kBadConsentVersion,
+    RejectReason::kDeviceMismatch,
+    RejectReason::kBadChannel,
+    RejectReason::kBadDevice,
+    RejectReason::kStorageFull,
     RejectReason::kInternalError,
 };
 static_assert(std::size(kAll) + 1 == std::size(kTexts), "kAll lists every reason but kNone");
@@ -120,11 +134,11 @@ std::string_view ReasonEn(RejectReason reason) { return TextsOf(reason).en; }
 
 std::span<const RejectReason> AllRejectReasons() { return kAll; }
 
-Status Rejection::ToStatus() const {
-  return ok() ? Status::OK() : Status::InvalidArgument(detail);
-}
+Status Rejection::ToStatus() const { return ok() ? Status::OK() : Status::InvalidArgument(detail); }
 
-Rejection Reject(RejectReason reason) { return Rejection{reason, std::string(ReasonLabel(reason))}; }
+Rejection Reject(RejectReason reason) {
+  return Rejection{reason, std::string(ReasonLabel(reason))};
+}
 
 Rejection Reject(RejectReason reason, std::string detail) {
   return Rejection{reason, std::move(detail)};

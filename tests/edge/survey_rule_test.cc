@@ -181,12 +181,11 @@ TEST_F(SurveyRuleTest, TheSameRatingGetsTheSameAnswerAtTheEdgeAndAtTheHub) {
                           survey::RejectReason::kConsentMissing);
   ExpectRefusedEverywhere("bad-phone", {{"phone", "0912 34"}, {"consent", true}},
                           survey::RejectReason::kBadPhone);
-  ExpectRefusedEverywhere("smiley-comment",
-                          {{"template", "smiley-4"}, {"comment", "Tốt"}},
+  ExpectRefusedEverywhere("smiley-comment", {{"template", "smiley-4"}, {"comment", "Tốt"}},
                           survey::RejectReason::kCommentNotAllowed);
-  ExpectRefusedEverywhere(
-      "smiley-phone", {{"template", "smiley-4"}, {"phone", "0912345678"}, {"consent", true}},
-      survey::RejectReason::kPhoneNotAllowed);
+  ExpectRefusedEverywhere("smiley-phone",
+                          {{"template", "smiley-4"}, {"phone", "0912345678"}, {"consent", true}},
+                          survey::RejectReason::kPhoneNotAllowed);
 
   // The hub shows the long comment as it was written.
   ASSERT_TRUE(testing::WaitUntil(

@@ -25,36 +25,36 @@
 namespace hailong::survey {
 
 enum class RejectReason : uint8_t {
-  kNone = 0,            // not refused
-  kPayloadTooLarge,     // over the payload limit (8 KiB on MQTT)
-  kMalformedJson,       // not JSON, or not valid UTF-8
-  kNotAnObject,         // JSON, but not an object
-  kMissingField,        // a required field is absent
-  kWrongType,           // a field has the wrong JSON type
-  kUnknownKey,          // a key the rating does not have (strict parsing only)
-  kBadId,               // the rating id: empty or too long
-  kBadCounter,          // not 1-32 of [A-Za-z0-9_-]
-  kUnknownCounter,      // well formed, but not in the office's catalogue
-  kUnknownTemplate,     // no such survey template
-  kUnknownCriterion,    // an answer for a criterion the template lacks
-  kUnknownOption,       // an option the criterion lacks
-  kDuplicateAnswer,     // a criterion answered twice
-  kMissingAnswer,       // a criterion not answered
-  kBadTime,             // "at" is not RFC 3339
-  kTimeBefore2020,      // "at" earlier than the options' minimum
-  kTimeInFuture,        // "at" beyond the allowed clock skew
-  kBadDossier,          // not 1-64 of [A-Za-z0-9._/-]
-  kCommentTooLong,      // over kMaxCommentCodePoints
-  kCommentNotAllowed,   // the template does not ask for a comment
-  kBadPhone,            // not a phone number (limits.h)
-  kPhoneNotAllowed,     // the template does not ask for a phone number
-  kConsentMissing,      // a phone number without "consent": true
-  kBadConsentVersion,   // "consent_version" not 1-32 of [A-Za-z0-9._-]
-  kDeviceMismatch,      // the payload names another device than the topic
-  kBadChannel,          // HTTP "channel" not touchscreen, phone or web
-  kBadDevice,           // HTTP "device" not a valid device id
-  kStorageFull,         // the log refused the append: disk floor reached
-  kInternalError,       // the log failed otherwise
+  kNone = 0,           // not refused
+  kPayloadTooLarge,    // over the payload limit (8 KiB on MQTT)
+  kMalformedJson,      // not JSON, or not valid UTF-8
+  kNotAnObject,        // JSON, but not an object
+  kMissingField,       // a required field is absent
+  kWrongType,          // a field has the wrong JSON type
+  kUnknownKey,         // a key the rating does not have (strict parsing only)
+  kBadId,              // the rating id: empty or too long
+  kBadCounter,         // not 1-32 of [A-Za-z0-9_-]
+  kUnknownCounter,     // well formed, but not in the office's catalogue
+  kUnknownTemplate,    // no such survey template
+  kUnknownCriterion,   // an answer for a criterion the template lacks
+  kUnknownOption,      // an option the criterion lacks
+  kDuplicateAnswer,    // a criterion answered twice
+  kMissingAnswer,      // a criterion not answered
+  kBadTime,            // "at" is not RFC 3339
+  kTimeBefore2020,     // "at" earlier than the options' minimum
+  kTimeInFuture,       // "at" beyond the allowed clock skew
+  kBadDossier,         // not 1-64 of [A-Za-z0-9._/-]
+  kCommentTooLong,     // over kMaxCommentCodePoints
+  kCommentNotAllowed,  // the template does not ask for a comment
+  kBadPhone,           // not a phone number (limits.h)
+  kPhoneNotAllowed,    // the template does not ask for a phone number
+  kConsentMissing,     // a phone number without "consent": true
+  kBadConsentVersion,  // "consent_version" not 1-32 of [A-Za-z0-9._-]
+  kDeviceMismatch,     // the payload names another device than the topic
+  kBadChannel,         // HTTP "channel" not touchscreen, phone or web
+  kBadDevice,          // HTTP "device" not a valid device id
+  kStorageFull,        // the log refused the append: disk floor reached
+  kInternalError,      // the log failed otherwise
 };
 
 // The three texts of `reason` (see above); static storage.
