@@ -13,8 +13,8 @@
 
 #include "hailong/devices/responder.h"
 #include "hailong/devices/simulator.h"
-#include "hailong/devices/template.h"
 #include "hailong/schema/version.h"
+#include "hailong/survey/template.h"
 
 namespace {
 
@@ -99,7 +99,7 @@ int main(int argc, char** argv) {
 
   hailong::devices::SimulatorOptions o;
   std::string counters = "q1";
-  std::string template_id = hailong::devices::kDefaultTemplateId;
+  std::string template_id = hailong::survey::kDefaultTemplateId;
   std::string template_file, password_file, dossier_token_file, lang = "vi";
   bool report_json = false, quiet = false, list_templates = false, responder = false;
   std::string responder_username, procedures_file;
@@ -271,8 +271,8 @@ int main(int argc, char** argv) {
 
   if (list_templates) {
     nlohmann::json list = nlohmann::json::array();
-    for (const auto& t : hailong::devices::BuiltinTemplates()) {
-      list.push_back(hailong::devices::TemplateToJson(t));
+    for (const auto& t : hailong::survey::BuiltinTemplates()) {
+      list.push_back(hailong::survey::TemplateToJson(t));
     }
     std::cout << nlohmann::json{{"templates", list}}.dump(2) << "\n";
     return 0;
@@ -331,7 +331,7 @@ int main(int argc, char** argv) {
     std::ifstream in(template_file);
     std::stringstream text;
     text << in.rdbuf();
-    hailong::Status s = in ? hailong::devices::ParseTemplate(text.str(), &o.survey)
+    hailong::Status s = in ? hailong::survey::ParseTemplate(text.str(), &o.survey)
                            : hailong::Status::IOError("cannot read");
     if (!s.ok()) {
       std::cerr << "--template-file " << template_file << ": " << s.message() << "\n";
@@ -339,7 +339,7 @@ int main(int argc, char** argv) {
     }
   } else if (app.count("--template") != 0) {
     bool found = false;
-    for (const auto& t : hailong::devices::BuiltinTemplates()) {
+    for (const auto& t : hailong::survey::BuiltinTemplates()) {
       if (t.id == template_id) {
         o.survey = t;
         found = true;

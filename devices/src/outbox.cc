@@ -29,7 +29,7 @@ Status Outbox::Open(const std::string& path, std::unique_ptr<Outbox>* out,
     while (std::getline(in, line)) {
       if (line.size() < 2) continue;  // a torn last line
       if (line[0] == '+') {
-        std::optional<std::string> id = ExtractRatingId(std::string_view(line).substr(1));
+        std::optional<std::string> id = survey::ExtractRatingId(std::string_view(line).substr(1));
         if (id) created.emplace_back(*id, line.substr(1));
       } else if (line[0] == '-') {
         done.insert(line.substr(1));

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "hailong/schema/time.h"
+#include "hailong/survey/limits.h"
 
 namespace hailong::devices {
 namespace {
@@ -21,19 +22,6 @@ bool IsIdOf(std::string_view id, size_t max) {
   return !id.empty() && id.size() <= max && std::all_of(id.begin(), id.end(), IsIdChar);
 }
 
-bool IsDossierChar(char c) { return IsIdChar(c) || c == '.' || c == '/'; }
-
-bool IsPhoneChar(char c) {
-  return (c >= '0' && c <= '9') || c == '+' || c == ' ' || c == '.' || c == '(' || c == ')' ||
-         c == '-';
-}
-
-// Code points of valid UTF-8 (the JSON parser has already checked it).
-size_t CodePoints(std::string_view s) {
-  return static_cast<size_t>(std::count_if(
-      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
 std::vector<std::string_view> Split(std::string_view s, char sep) {
   std::vector<std::string_view> parts;
   size_t start = 0;
@@ -46,19 +34,6 @@ std::vector<std::string_view> Split(std::string_view s, char sep) {
     parts.push_back(s.substr(start, pos - start));
     start = pos + 1;
   }
-}
-
-Status Reject(std::string reason) { return Status::InvalidArgument(reason); }
-
-constexpr size_t kMaxIdExtractionBytes = 64 * 1024;
-
-// Optional string field: absent, null and "" all mean "not given".
-Status OptionalString(const json& j, const char* key, std::string* out) {
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return Status::OK();
-  if (!it->is_string()) return Reject(std::string("field '") + key + "' must be a string");
-  *out = it->get<std::string>();
-  return Status::OK();
 }
 
 }  // namespace
@@ -84,7 +59,7 @@ Status ParseTopic(std::string_view topic, DeviceTopic* out) {
     else
       return Status::InvalidArgument("unknown device topic '" + std::string(parts[3]) + "'");
   } else if (parts[1] == "counter") {
-    if (!IsValidCounterId(parts[2])) return Status::InvalidArgument("bad counter id");
+    if (!survey::IsValidCounterId(parts[2])) return Status::InvalidArgument("bad counter id");
     t.counter = std::string(parts[2]);
     if (parts[3] != "session") {
       return Status::InvalidArgument("unknown counter topic '" + std::string(parts[3]) + "'");
@@ -121,101 +96,15 @@ std::string SessionTopic(std::string_view office, std::string_view counter) {
 std::string RatingSubscription(std::string_view office) { return RatingTopic(office, "+"); }
 std::string StatusSubscription(std::string_view office) { return StatusTopic(office, "+"); }
 
-bool IsValidCounterId(std::string_view id) { return IsIdOf(id, kMaxCounterIdChars); }
 bool IsValidNodeId(std::string_view id) { return IsIdOf(id, kMaxNodeIdChars); }
 
-std::optional<std::string> ExtractRatingId(std::string_view payload) {
-  if (payload.size() > kMaxIdExtractionBytes) return std::nullopt;
-  json j = json::parse(payload, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object()) return std::nullopt;
-  auto it = j.find("id");
-  if (it == j.end() || !it->is_string()) return std::nullopt;
-  return it->get<std::string>();
-}
-
-Status ParseRating(std::string_view payload, const TemplateRegistry& registry, int64_t now_ms,
-                   const RatingParseOptions& options, DeviceRating* out) {
-  *out = DeviceRating();
-  if (payload.size() > options.max_bytes) {
-    out->id = ExtractRatingId(payload).value_or("");
-    return Reject("payload too large");
-  }
-  json j = json::parse(payload, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return Reject("malformed JSON");
-  if (!j.is_object()) return Reject("payload is not a JSON object");
-  if (auto it = j.find("id"); it != j.end() && it->is_string()) out->id = it->get<std::string>();
-
-  // Presence and JSON types first.
-  static constexpr const char* kRequiredStrings[] = {"id", "counter", "template"};
-  for (const char* key : kRequiredStrings) {
-    auto it = j.find(key);
-    if (it == j.end()) return Reject(std::string("missing field '") + key + "'");
-    if (!it->is_string()) return Reject(std::string("field '") + key + "' must be a string");
-  }
-  auto answers_it = j.find("answers");
-  if (answers_it == j.end()) return Reject("missing field 'answers'");
-  if (!answers_it->is_object()) return Reject("field 'answers' must be an object");
-  for (const auto& [criterion, option] : answers_it->items()) {
-    if (!option.is_string()) return Reject("field 'answers." + criterion + "' must be a string");
-  }
-  auto at_it = j.find("at");
-  if (at_it == j.end()) return Reject("missing field 'at'");
-  if (!at_it->is_string()) return Reject("field 'at' must be a string");
-  DeviceRating r;
-  r.id = out->id;
-  Status s = OptionalString(j, "dossier", &r.dossier);
-  if (s.ok()) s = OptionalString(j, "comment", &r.comment);
-  if (s.ok()) s = OptionalString(j, "phone", &r.phone);
-  if (!s.ok()) return s;
-
-  // Then the values.
-  if (r.id.empty() || CodePoints(r.id) > kMaxRatingIdChars) return Reject("bad id");
-  r.counter = j["counter"].get<std::string>();
-  if (!IsValidCounterId(r.counter)) return Reject("bad counter id");
-  r.template_id = j["template"].get<std::string>();
-  std::shared_ptr<const SurveyTemplate> t = registry.Find(r.template_id);
-  if (t == nullptr) return Reject("unknown template '" + r.template_id + "'");
-  r.template_version = t->version;
-  for (const auto& [criterion, option] : answers_it->items()) {
-    r.answers.push_back({criterion, option.get<std::string>()});
-  }
-  s = ValidateAnswers(*t, r.answers);
-  if (!s.ok()) return s;
-  r.answers = CanonicalAnswerOrder(*t, r.answers);
-  r.classification = Classify(*t, r.answers);
-  if (!ParseRfc3339(at_it->get<std::string>(), &r.device_time_ms).ok()) return Reject("bad time");
-  if (r.device_time_ms < options.min_time_ms) return Reject("time before 2020");
-  if (r.device_time_ms > now_ms + options.max_future_skew_ms) return Reject("time in the future");
-  if (!r.dossier.empty() && (r.dossier.size() > kMaxDossierChars ||
-                             !std::all_of(r.dossier.begin(), r.dossier.end(), IsDossierChar))) {
-    return Reject("bad dossier");
-  }
-  if (CodePoints(r.comment) > kMaxCommentChars) return Reject("comment too long");
-  if (!r.phone.empty() &&
-      (r.phone.size() > kMaxPhoneChars ||
-       !std::all_of(r.phone.begin(), r.phone.end(), IsPhoneChar) ||
-       std::none_of(r.phone.begin(), r.phone.end(), [](char c) { return c >= '0' && c <= '9'; }))) {
-    return Reject("bad phone");
-  }
-  if (options.reject_unknown_keys) {
-    static constexpr std::string_view kKnown[] = {"id", "counter", "template", "answers",
-                                                  "at", "dossier", "comment",  "phone"};
-    for (const auto& [key, value] : j.items()) {
-      if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
-        return Reject("unknown key '" + key + "'");
-      }
-    }
-  }
-  *out = std::move(r);
-  return Status::OK();
-}
-
 std::string RatingPayloadJson(std::string_view id, std::string_view counter,
-                              std::string_view template_id, const Answers& answers,
+                              std::string_view template_id, const survey::Answers& answers,
                               int64_t device_time_ms, std::string_view dossier,
-                              std::string_view comment, std::string_view phone) {
+                              std::string_view comment, std::string_view phone,
+                              std::string_view consent_version) {
   nlohmann::ordered_json a = nlohmann::ordered_json::object();
-  for (const Answer& answer : answers) a[answer.criterion] = answer.option;
+  for (const survey::Answer& answer : answers) a[answer.criterion] = answer.option;
   nlohmann::ordered_json j = {{"id", id},
                               {"counter", counter},
                               {"template", template_id},
@@ -223,7 +112,11 @@ std::string RatingPayloadJson(std::string_view id, std::string_view counter,
                               {"at", FormatRfc3339(device_time_ms)}};
   if (!dossier.empty()) j["dossier"] = dossier;
   if (!comment.empty()) j["comment"] = comment;
-  if (!phone.empty()) j["phone"] = phone;
+  if (!phone.empty()) {
+    j["phone"] = phone;
+    j["consent"] = true;
+    if (!consent_version.empty()) j["consent_version"] = consent_version;
+  }
   return j.dump();
 }
 

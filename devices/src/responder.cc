@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "hailong/devices/payload.h"
-#include "hailong/devices/template.h"
 #include "hailong/schema/time.h"
+#include "hailong/survey/template.h"
 #include "sim_device.h"
 
 namespace hailong::devices {
@@ -31,7 +31,7 @@ std::optional<std::string> QuickRatingId(std::string_view payload) {
       return std::string(payload.substr(begin, end - begin));
     }
   }
-  return ExtractRatingId(payload);
+  return survey::ExtractRatingId(payload);
 }
 
 }  // namespace
@@ -39,7 +39,7 @@ std::optional<std::string> QuickRatingId(std::string_view payload) {
 class AckResponder::Impl {
  public:
   Impl(AckResponderOptions o, AckResponder* owner)
-      : o_(std::move(o)), owner_(owner), registry_(TemplateRegistry::WithBuiltins()) {}
+      : o_(std::move(o)), owner_(owner), registry_(survey::TemplateRegistry::WithBuiltins()) {}
   ~Impl() { Stop(); }
 
   Status Start() {
@@ -130,10 +130,10 @@ class AckResponder::Impl {
     if (o_.count_only) return;
     DeviceTopic topic;
     if (!ParseTopic(topic_name, &topic).ok() || topic.kind != TopicKind::kRating) return;
-    DeviceRating r;
+    survey::CheckedRating r;
     Status s;
     if (o_.validate) {
-      s = ParseRating(payload, *registry_, Clock::System()->NowMs(), {}, &r);
+      s = survey::ParseRating(payload, *registry_, Clock::System()->NowMs(), {}, &r).ToStatus();
     } else if (auto id = QuickRatingId(payload)) {
       r.id = std::move(*id);
     } else {
@@ -169,7 +169,7 @@ class AckResponder::Impl {
 
   AckResponderOptions o_;
   AckResponder* owner_;
-  std::unique_ptr<TemplateRegistry> registry_;
+  std::unique_ptr<survey::TemplateRegistry> registry_;
   std::string filter_;
   std::vector<struct mosquitto*> clients_;
   std::atomic<size_t> subscribed_{0};

@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "hailong/devices/simulator.h"
-#include "hailong/devices/template.h"
+#include "hailong/survey/template.h"
 #include "outbox.h"
 
 struct mosquitto;
@@ -111,8 +111,8 @@ class SimDevice {
   size_t in_flight = 0;  // good pending ratings published at least once
   std::unique_ptr<Outbox> outbox;
   std::vector<float> latencies_ms;
-  bool resend_all = false;                       // set on (re)connect
-  std::shared_ptr<const SurveyTemplate> survey;  // the counter session's, or the default
+  bool resend_all = false;                               // set on (re)connect
+  std::shared_ptr<const survey::SurveyTemplate> survey;  // the counter session's, or the default
   std::string session_dossier;
 
   // Pressing (main thread only).

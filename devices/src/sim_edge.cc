@@ -12,12 +12,12 @@ Status FetchEdgeCatalogue(std::string_view edge_url, EdgeCatalogue* out) {
   nlohmann::json templates;
   Status s = HttpGetJson(edge_url, "/api/v1/templates", &templates);
   if (!s.ok()) return s;
-  out->templates = std::make_unique<TemplateRegistry>();
+  out->templates = std::make_unique<survey::TemplateRegistry>();
   if (templates.is_object() && templates.contains("templates") &&
       templates["templates"].is_array()) {
     for (const auto& j : templates["templates"]) {
-      SurveyTemplate t;
-      if (TemplateFromJson(j, &t).ok()) out->templates->Add(t).PermitUncheckedError();
+      survey::SurveyTemplate t;
+      if (survey::TemplateFromJson(j, &t).ok()) out->templates->Add(t).PermitUncheckedError();
     }
   }
   nlohmann::json counters;

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "hailong/devices/simulator.h"
-#include "hailong/devices/template.h"
 #include "hailong/schema/status.h"
+#include "hailong/survey/template.h"
 
 namespace hailong::devices::internal {
 
@@ -24,8 +24,8 @@ struct EdgeCounter {
 };
 
 struct EdgeCatalogue {
-  std::vector<EdgeCounter> counters;            // GET /api/v1/counters (may be empty)
-  std::unique_ptr<TemplateRegistry> templates;  // GET /api/v1/templates
+  std::vector<EdgeCounter> counters;                    // GET /api/v1/counters (may be empty)
+  std::unique_ptr<survey::TemplateRegistry> templates;  // GET /api/v1/templates
 };
 
 // Reads both lists; Unavailable when the edge cannot be reached.

@@ -89,7 +89,7 @@ class Simulator::Impl {
     }
     if (o_.counters.empty()) o_.counters.push_back("q1");
     for (const std::string& c : o_.counters) {
-      if (!IsValidCounterId(c)) {
+      if (!survey::IsValidCounterId(c)) {
         return Status::InvalidArgument("--counters: bad counter id '" + c + "'");
       }
     }
@@ -106,13 +106,13 @@ class Simulator::Impl {
     if (o_.drain_timeout_ms < 0)
       return Status::InvalidArgument("--drain-timeout-ms: must not be negative");
     if (o_.survey.id.empty()) {
-      for (const SurveyTemplate& t : BuiltinTemplates()) {
-        if (t.id == kDefaultTemplateId) o_.survey = t;
+      for (const survey::SurveyTemplate& t : survey::BuiltinTemplates()) {
+        if (t.id == survey::kDefaultTemplateId) o_.survey = t;
       }
     }
-    Status s = ValidateTemplate(o_.survey);
+    Status s = survey::ValidateTemplate(o_.survey);
     if (!s.ok()) return Status::InvalidArgument("--template: " + s.message());
-    default_survey_ = std::make_shared<const SurveyTemplate>(o_.survey);
+    default_survey_ = std::make_shared<const survey::SurveyTemplate>(o_.survey);
     if (o_.username_prefix.empty() && !o_.password.empty()) {
       return Status::InvalidArgument("--password: needs --username-prefix");
     }
@@ -139,7 +139,7 @@ class Simulator::Impl {
       d->survey = default_survey_;
       if (!survey_given && edge_.templates) {
         // The template the edge has for this counter (else its default).
-        std::string template_id = kDefaultTemplateId;
+        std::string template_id = survey::kDefaultTemplateId;
         for (const auto& c : edge_.counters) {
           if (c.id == d->counter && !c.template_id.empty()) template_id = c.template_id;
         }
@@ -321,13 +321,13 @@ class Simulator::Impl {
   }
 
   // The template the device asks now: the session's, else the configured one.
-  std::shared_ptr<const SurveyTemplate> SurveyOf(Device& d) {
+  std::shared_ptr<const survey::SurveyTemplate> SurveyOf(Device& d) {
     std::lock_guard<std::mutex> lock(d.mu);
     return d.survey;
   }
 
   std::string GoodPayload(Device& d, const std::string& id, int64_t at_ms) {
-    std::shared_ptr<const SurveyTemplate> survey = SurveyOf(d);
+    std::shared_ptr<const survey::SurveyTemplate> survey = SurveyOf(d);
     std::string dossier;
     {
       std::lock_guard<std::mutex> lock(d.mu);
@@ -445,11 +445,11 @@ class Simulator::Impl {
   void OnSession(Device& d, std::string_view payload) {
     nlohmann::json j = nlohmann::json::parse(payload, nullptr, false);
     if (!j.is_object()) return;
-    std::shared_ptr<const SurveyTemplate> survey;
+    std::shared_ptr<const survey::SurveyTemplate> survey;
     if (auto t = j.find("template"); t != j.end() && t->is_object()) {
-      SurveyTemplate parsed;
-      if (TemplateFromJson(*t, &parsed).ok()) {
-        survey = std::make_shared<const SurveyTemplate>(std::move(parsed));
+      survey::SurveyTemplate parsed;
+      if (survey::TemplateFromJson(*t, &parsed).ok()) {
+        survey = std::make_shared<const survey::SurveyTemplate>(std::move(parsed));
       }
     }
     std::string dossier;
@@ -759,7 +759,7 @@ class Simulator::Impl {
       duplicate_acks_{0}, rejected_{0}, rejected_good_{0}, unknown_acks_{0}, bad_stored_{0},
       bad_other_reason_{0}, publish_errors_{0};
   std::atomic<int64_t> last_ack_{0};
-  std::shared_ptr<const SurveyTemplate> default_survey_;
+  std::shared_ptr<const survey::SurveyTemplate> default_survey_;
   std::atomic<uint64_t> sessions_seen_{0};
   internal::EdgeCatalogue edge_;
   uint64_t seed_ = 0;

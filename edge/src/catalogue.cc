@@ -2,7 +2,7 @@
 
 #include <iostream>
 
-#include "hailong/devices/payload.h"
+#include "hailong/survey/limits.h"
 
 namespace hailong::edge {
 
@@ -23,7 +23,7 @@ const char* CatalogueKindName(fb::CatalogueKind kind) {
 }
 
 Catalogue::Catalogue(std::string office_id)
-    : office_id_(std::move(office_id)), templates_(devices::TemplateRegistry::WithBuiltins()) {}
+    : office_id_(std::move(office_id)), templates_(survey::TemplateRegistry::WithBuiltins()) {}
 
 void Catalogue::Apply(const fb::Event& event) {
   switch (event.body_type()) {
@@ -77,8 +77,8 @@ void Catalogue::ApplyCatalogueChanged(const fb::CatalogueChangedT& change) {
 }
 
 Status Catalogue::ApplyTemplate(const fb::SurveyTemplateT& t) {
-  devices::SurveyTemplate parsed;
-  Status s = devices::TemplateFromFlatbuffer(t, &parsed);
+  survey::SurveyTemplate parsed;
+  Status s = survey::TemplateFromFlatbuffer(t, &parsed);
   if (!s.ok()) return s;
   return templates_->Add(parsed);
 }
@@ -106,7 +106,7 @@ bool Catalogue::HasCounters() const {
 }
 
 Status Catalogue::CheckCounter(std::string_view id) const {
-  if (!devices::IsValidCounterId(id)) return Status::InvalidArgument("bad counter id");
+  if (!survey::IsValidCounterId(id)) return Status::InvalidArgument("bad counter id");
   std::shared_lock lock(mu_);
   if (live_counters_ == 0) return Status::OK();
   auto it = entries_.find(Key(fb::CatalogueKind::Counter, std::string(id)));
@@ -122,7 +122,7 @@ std::string Catalogue::CounterTemplate(std::string_view counter) const {
     std::string t = entry->Attribute("template");
     if (!t.empty() && templates_->Find(t) != nullptr) return t;
   }
-  return devices::kDefaultTemplateId;
+  return survey::kDefaultTemplateId;
 }
 
 std::string Catalogue::Name(fb::CatalogueKind kind, std::string_view id) const {

@@ -20,9 +20,9 @@
 #include <string_view>
 #include <vector>
 
-#include "hailong/devices/template.h"
 #include "hailong/schema/events_generated.h"
 #include "hailong/schema/status.h"
+#include "hailong/survey/template.h"
 
 namespace hailong::edge {
 
@@ -51,8 +51,8 @@ class Catalogue {
   void ApplyCatalogueChanged(const fb::CatalogueChangedT& change);
   Status ApplyTemplate(const fb::SurveyTemplateT& t);
 
-  devices::TemplateRegistry& templates() { return *templates_; }
-  const devices::TemplateRegistry& templates() const { return *templates_; }
+  survey::TemplateRegistry& templates() { return *templates_; }
+  const survey::TemplateRegistry& templates() const { return *templates_; }
 
   // The entry of (kind, id), retired ones included; nullopt if never set.
   std::optional<CatalogueEntry> Find(fb::CatalogueKind kind, std::string_view id) const;
@@ -73,7 +73,7 @@ class Catalogue {
  private:
   using Key = std::pair<fb::CatalogueKind, std::string>;
   const std::string office_id_;
-  std::unique_ptr<devices::TemplateRegistry> templates_;
+  std::unique_ptr<survey::TemplateRegistry> templates_;
   mutable std::shared_mutex mu_;
   std::map<Key, CatalogueEntry> entries_;   // what Find and List see
   std::map<Key, CatalogueEntry> own_;       // entries naming this office

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "hailong/devices/payload.h"
+#include "hailong/survey/limits.h"
 
 namespace hailong::edge {
 namespace {
@@ -40,7 +41,7 @@ Status ParseEntry(const json& j, const Section& section, const std::string& wher
   if (id == j.end()) return Status::InvalidArgument(where + ": missing key \"id\"");
   if (!id->is_string()) return Status::InvalidArgument(where + ".id: must be a string");
   out->id = id->get<std::string>();
-  const bool id_ok = section.kind == fb::CatalogueKind::Counter ? devices::IsValidCounterId(out->id)
+  const bool id_ok = section.kind == fb::CatalogueKind::Counter ? survey::IsValidCounterId(out->id)
                                                                 : devices::IsValidNodeId(out->id);
   if (!id_ok) {
     return Status::InvalidArgument(
@@ -110,8 +111,8 @@ Status ParseCatalogueFile(std::string_view text, const std::string& office_id, C
   if (auto t = root.find("templates"); t != root.end()) {
     if (!t->is_array()) return Status::InvalidArgument("templates: must be an array");
     for (size_t i = 0; i < t->size(); ++i) {
-      devices::SurveyTemplate tpl;
-      Status s = devices::TemplateFromJson((*t)[i], &tpl);
+      survey::SurveyTemplate tpl;
+      Status s = survey::TemplateFromJson((*t)[i], &tpl);
       if (!s.ok()) {
         return Status::InvalidArgument("templates[" + std::to_string(i) + "]." + s.message());
       }
@@ -135,7 +136,7 @@ Status LoadCatalogueFile(const std::string& path, const std::string& office_id,
 
 Status CatalogueDelta(const CatalogueFile& file, const Catalogue& catalogue,
                       std::vector<fb::EventBodyUnion>* bodies) {
-  for (const devices::SurveyTemplate& t : file.templates) {
+  for (const survey::SurveyTemplate& t : file.templates) {
     auto existing = catalogue.templates().Find(t.id, t.version);
     if (existing) {
       if (*existing == t) continue;
@@ -145,7 +146,7 @@ Status CatalogueDelta(const CatalogueFile& file, const Catalogue& catalogue,
     }
     fb::TemplatePublishedT tp;
     tp.template_ = std::make_unique<fb::SurveyTemplateT>();
-    devices::TemplateToFlatbuffer(t, tp.template_.get());
+    survey::TemplateToFlatbuffer(t, tp.template_.get());
     fb::EventBodyUnion body;
     body.Set(std::move(tp));
     bodies->push_back(std::move(body));

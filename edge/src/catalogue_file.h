@@ -5,7 +5,7 @@
 //    "officers":  [{"id":"cb-nhung","name":"Nguyễn Thị Hồng Nhung","photo":"cb-nhung.jpg"}],
 //    "procedures":[{"id":"HT-001","name":"Đăng ký khai sinh","field":"HT"}],
 //    "fields":    [{"id":"HT","name":"Hộ tịch"}],
-//    "templates": [ <template JSON, hailong/devices/template.h> ]}
+//    "templates": [ <template JSON, hailong/survey/template.h> ]}
 // Every section is optional. Entries may add "retired": true and
 // "attributes": {"key":"value"}. Unknown keys are errors naming the entry.
 //
@@ -28,7 +28,7 @@ namespace hailong::edge {
 
 struct CatalogueFile {
   std::vector<CatalogueEntry> entries;
-  std::vector<devices::SurveyTemplate> templates;
+  std::vector<survey::SurveyTemplate> templates;
 };
 
 // Parses the file text. InvalidArgument naming the entry and key

@@ -14,6 +14,7 @@
 #include "hailong/schema/event_json.h"
 #include "hailong/schema/time.h"
 #include "hailong/schema/version.h"
+#include "hailong/survey/rating.h"
 
 namespace hailong::edge {
 
@@ -156,26 +157,16 @@ HttpResponse StatusError(const Status& s) {
 
 json TimeOrNull(int64_t ms) { return ms == 0 ? json(nullptr) : json(FormatRfc3339(ms)); }
 
-// Vietnamese words for a rating rejection, for the citizen's screen.
-std::string RejectionMessage(const std::string& error) {
-  const std::string label = RejectionLabel(error);
-  if (label == "payload too large") return "Đánh giá quá dài.";
-  if (label == "malformed JSON" || label == "payload is not a JSON object")
-    return "Dữ liệu đánh giá không đọc được.";
-  if (label == "unknown template") return "Mẫu phiếu đánh giá không còn được dùng.";
-  if (label == "unknown criterion" || label == "unknown option for criterion" ||
-      label == "missing answer for criterion" || label == "duplicate answer for criterion")
-    return "Câu trả lời không khớp với mẫu phiếu đánh giá.";
-  if (label == "bad counter id" || label == "unknown counter") return "Không có quầy này.";
-  if (label == "bad time" || label == "time before 2020" || label == "time in the future")
-    return "Thời gian trên thiết bị không đúng.";
-  if (label == "comment too long") return "Ý kiến quá dài (tối đa 2.000 ký tự).";
-  if (label == "bad phone") return "Số điện thoại chưa đúng.";
-  if (label == "bad dossier") return "Số biên nhận hồ sơ chưa đúng.";
-  if (label == "storage full") return "Máy chủ tại bộ phận một cửa đã hết chỗ lưu.";
-  if (label == "already rated")
-    return "Hồ sơ này đã được đánh giá bằng phiếu này; mỗi biên nhận chỉ đánh giá một lần.";
-  return "Đánh giá không hợp lệ.";
+// A refused rating's answer: the detail as "error" (what a device's ack
+// carries), the reason's label, and its texts for the citizen's screen.
+json RejectionJson(const std::optional<std::string>& id, survey::RejectReason reason,
+                   const std::string& detail) {
+  return {{"id", id ? json(*id) : json(nullptr)},
+          {"status", "rejected"},
+          {"error", detail},
+          {"reason", std::string(survey::ReasonLabel(reason))},
+          {"message", std::string(survey::ReasonVi(reason))},
+          {"message_en", std::string(survey::ReasonEn(reason))}};
 }
 
 }  // namespace
@@ -359,7 +350,13 @@ HttpResponse GetQr(Context* ctx, std::string_view kind, std::string_view file,
 // "phone" and "web" from anyone, within the per-address and per-counter
 // limits, and as anonymous clients (see RatingSubmission). Empty when
 // admitted, else {"http_status","status","error","message"}.
-std::optional<json> AdmitRating(Context* ctx, const HttpRequest& req, const json& body,
+// Why a rating is refused before it reaches the intake, and the HTTP status.
+struct RatingDenial {
+  int http_status;
+  survey::Rejection rejection;
+};
+
+std::optional<RatingDenial> AdmitRating(Context* ctx, const HttpRequest& req, const json& body,
                                 RatingSubmission* sub) {
   std::string counter;
   if (body.is_object() && body.contains("counter") && body["counter"].is_string()) {
@@ -368,17 +365,13 @@ std::optional<json> AdmitRating(Context* ctx, const HttpRequest& req, const json
   if (sub->channel == fb::Channel::Touchscreen) {
     auto kiosk = ctx->kiosks->Authenticate(BearerToken(req));
     if (!kiosk) {
-      return json{{"http_status", 401},
-                  {"status", "rejected"},
-                  {"error", "kiosk not enrolled"},
-                  {"message", "Máy này chưa được kỹ thuật viên kích hoạt cho quầy."}};
+      return RatingDenial{401, survey::Reject(survey::RejectReason::kKioskNotEnrolled)};
     }
     if (kiosk->counter != counter) {
-      return json{
-          {"http_status", 403},
-          {"status", "rejected"},
-          {"error", "kiosk '" + kiosk->id + "' is enrolled for counter '" + kiosk->counter + "'"},
-          {"message", "Máy này chỉ nhận đánh giá cho quầy " + kiosk->counter + "."}};
+      return RatingDenial{
+          403, survey::Reject(survey::RejectReason::kKioskOtherCounter,
+                              "kiosk '" + kiosk->id + "' is enrolled for counter '" +
+                                  kiosk->counter + "'")};
     }
     sub->device = kiosk->id;
     return std::nullopt;
@@ -392,59 +385,51 @@ std::optional<json> AdmitRating(Context* ctx, const HttpRequest& req, const json
     case PhoneLimits::Verdict::kAdmitted:
       return std::nullopt;
     case PhoneLimits::Verdict::kAddressLimited:
-      return json{{"http_status", 429},
-                  {"status", "rejected"},
-                  {"error", "too many ratings from this address"},
-                  {"message",
-                   "Quý khách đã gửi nhiều đánh giá trong thời gian ngắn; xin thử lại sau ít "
-                   "phút."}};
+      return RatingDenial{429, survey::Reject(survey::RejectReason::kAddressLimited)};
     case PhoneLimits::Verdict::kCounterLimited:
       break;
   }
-  return json{{"http_status", 429},
-              {"status", "rejected"},
-              {"error", "too many ratings for this counter"},
-              {"message", "Quầy này đang nhận quá nhiều đánh giá; xin thử lại sau ít phút."}};
+  return RatingDenial{429, survey::Reject(survey::RejectReason::kCounterLimited)};
 }
 
 void PostRating(Context* ctx, HttpRequest& req, HttpResponder respond) {
   RatingSubmission sub;
   sub.channel = fb::Channel::Web;
   json j = json::parse(req.body, nullptr, false);
-  auto reject = [&](const std::string& error) {
-    std::optional<std::string> id = devices::ExtractRatingId(req.body);
-    ctx->metrics.CountRejected("http", error);
-    respond(HttpResponse::Json(400, {{"id", id ? json(*id) : json(nullptr)},
-                                     {"status", "rejected"},
-                                     {"error", error},
-                                     {"message", RejectionMessage(error)}}));
+  auto reject = [&](const survey::Rejection& r) {
+    ctx->metrics.CountRejected("http", r.reason);
+    respond(HttpResponse::Json(
+        400, RejectionJson(survey::ExtractRatingId(req.body), r.reason, r.detail)));
   };
   if (j.is_object()) {
     if (auto c = j.find("channel"); c != j.end()) {
       fb::Channel channel;
-      if (!c->is_string()) return reject("field 'channel' must be a string");
+      if (!c->is_string()) {
+        return reject(
+            survey::Reject(survey::RejectReason::kWrongType, "field 'channel' must be a string"));
+      }
       const std::string name = c->get<std::string>();
       if (!schema::ChannelFromName(name, &channel) ||
           (channel != fb::Channel::Touchscreen && channel != fb::Channel::Phone &&
            channel != fb::Channel::Web)) {
-        return reject("bad channel '" + name + "'");
+        return reject(
+            survey::Reject(survey::RejectReason::kBadChannel, "bad channel '" + name + "'"));
       }
       sub.channel = channel;
     }
     if (auto d = j.find("device"); d != j.end() && !d->is_null()) {
       if (!d->is_string() || !devices::IsValidNodeId(d->get<std::string>())) {
-        return reject("bad device id");
+        return reject(survey::Reject(survey::RejectReason::kBadDevice));
       }
       sub.device = d->get<std::string>();
     }
   }
   if (auto denied = AdmitRating(ctx, req, j, &sub)) {
-    std::optional<std::string> id = devices::ExtractRatingId(req.body);
-    (*denied)["id"] = id ? json(*id) : json(nullptr);
-    ctx->metrics.CountRejected("http", (*denied)["error"].get<std::string>());
-    const int status = (*denied)["http_status"];
-    denied->erase("http_status");
-    HttpResponse r = HttpResponse::Json(status, *denied);
+    ctx->metrics.CountRejected("http", denied->rejection.reason);
+    const int status = denied->http_status;
+    HttpResponse r = HttpResponse::Json(
+        status, RejectionJson(survey::ExtractRatingId(req.body), denied->rejection.reason,
+                              denied->rejection.detail));
     if (status == 429) {
       r.headers.emplace_back("Retry-After", std::to_string(ctx->config.phone_limit_window_s));
     }
@@ -462,17 +447,11 @@ void PostRating(Context* ctx, HttpRequest& req, HttpResponder respond) {
             {{"id", id}, {"status", "stored"}, {"seq", out.seq}, {"duplicate", out.duplicate}}));
         return;
       case RatingOutcome::Kind::kRejected:
-        respond(HttpResponse::Json(out.error == "already rated" ? 409 : 400,
-                                   {{"id", id},
-                                    {"status", "rejected"},
-                                    {"error", out.error},
-                                    {"message", RejectionMessage(out.error)}}));
+        respond(HttpResponse::Json(out.reason == survey::RejectReason::kAlreadyRated ? 409 : 400,
+                                   RejectionJson(out.id, out.reason, out.error)));
         return;
       case RatingOutcome::Kind::kStorageFull:
-        respond(HttpResponse::Json(507, {{"id", id},
-                                         {"status", "rejected"},
-                                         {"error", "storage full"},
-                                         {"message", RejectionMessage("storage full")}}));
+        respond(HttpResponse::Json(507, RejectionJson(out.id, out.reason, "storage full")));
         return;
       case RatingOutcome::Kind::kError:
         respond(HttpResponse::Json(503, {{"id", id}, {"status", "error"}, {"error", out.error}}));

@@ -184,7 +184,7 @@ json EdgeNode::Context::SessionJson(const std::string& counter) const {
     template_id = catalogue.CounterTemplate(counter);
   }
   auto tpl = catalogue.templates().Find(template_id);
-  out["template"] = tpl ? devices::TemplateToJson(*tpl) : json(nullptr);
+  out["template"] = tpl ? survey::TemplateToJson(*tpl) : json(nullptr);
   auto dossier = sessions.Dossier(counter, clock->NowMs());
   if (dossier) {
     out["dossier"] = {{"receipt", dossier->receipt},
@@ -415,7 +415,7 @@ Status EdgeNode::Start(const EdgeConfig& config, const EdgeNodeOptions& options,
   intake_options.threads = config.ingest_threads;
   intake_options.batch = static_cast<size_t>(config.ingest_batch);
   intake_options.queue_capacity = static_cast<size_t>(config.ingest_queue);
-  intake_options.parse.max_future_skew_ms = config.max_clock_skew_s * 1000;
+  intake_options.parse.rules.max_future_skew_ms = config.max_clock_skew_s * 1000;
   RatingIntakeDeps deps;
   deps.log = c->log.get();
   deps.catalogue = &c->catalogue;

@@ -35,27 +35,8 @@ void Gauge(std::ostringstream& o, const char* name, const char* help, uint64_t v
 
 }  // namespace
 
-std::string RejectionLabel(std::string_view reason) {
-  reason = reason.substr(0, reason.find(':'));
-  std::string label;
-  bool quoted = false;
-  for (char c : reason) {
-    if (c == '\'') {
-      quoted = !quoted;
-      continue;
-    }
-    if (quoted) continue;
-    if (c == ' ' && (label.empty() || label.back() == ' ')) continue;
-    label += c;
-  }
-  while (!label.empty() && label.back() == ' ') label.pop_back();
-  if (label.empty()) return "unknown";
-  if (label.size() > 48) label.resize(48);
-  return label;
-}
-
-void EdgeMetrics::CountRejected(std::string_view channel, std::string_view reason) {
-  std::string label = RejectionLabel(reason);
+void EdgeMetrics::CountRejected(std::string_view channel, survey::RejectReason reason) {
+  std::string label(survey::ReasonLabel(reason));
   std::lock_guard<std::mutex> lock(mu_);
   auto key = std::make_pair(std::string(channel), label);
   if (rejected_.count(key) == 0 && rejected_.size() >= kMaxLabels) {

@@ -6,7 +6,6 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "hailong/devices/payload.h"
 #include "hailong/schema/event_json.h"
 
 namespace hailong::edge {
@@ -101,11 +100,12 @@ void RatingIntake::Work() {
 
 namespace {
 
-RatingOutcome Rejected(std::optional<std::string> id, std::string error) {
+RatingOutcome Rejected(std::optional<std::string> id, survey::Rejection rejection) {
   RatingOutcome out;
   out.kind = RatingOutcome::Kind::kRejected;
   out.id = std::move(id);
-  out.error = std::move(error);
+  out.reason = rejection.reason;
+  out.error = std::move(rejection.detail);
   return out;
 }
 
@@ -124,17 +124,17 @@ bool DeviceMismatch(const std::string& payload, const std::string& device) {
 
 bool RatingIntake::Prepare(RatingSubmission& sub, int64_t now_ms, Pending* out,
                            RatingOutcome* early) {
-  devices::DeviceRating r;
-  Status s =
-      devices::ParseRating(sub.payload, deps_.catalogue->templates(), now_ms, options_.parse, &r);
+  survey::CheckedRating r;
+  survey::Rejection refused =
+      survey::ParseRating(sub.payload, deps_.catalogue->templates(), now_ms, options_.parse, &r);
   std::optional<std::string> id;
   if (!r.id.empty()) id = r.id;
-  if (!s.ok()) {
-    *early = Rejected(id, s.message());
+  if (!refused.ok()) {
+    *early = Rejected(id, std::move(refused));
     return false;
   }
   if (sub.from_mqtt && DeviceMismatch(sub.payload, sub.device)) {
-    *early = Rejected(id, "device mismatch");
+    *early = Rejected(id, survey::Reject(survey::RejectReason::kDeviceMismatch));
     return false;
   }
   out->key = RatingIdempotencyId(sub.device, sub.channel, r.id);
@@ -151,7 +151,10 @@ bool RatingIntake::Prepare(RatingSubmission& sub, int64_t now_ms, Pending* out,
   }
   Status counter_ok = deps_.catalogue->CheckCounter(r.counter);
   if (!counter_ok.ok()) {
-    *early = Rejected(id, counter_ok.message());
+    *early =
+        Rejected(id, survey::Reject(counter_ok.IsNotFound() ? survey::RejectReason::kUnknownCounter
+                                                            : survey::RejectReason::kBadCounter,
+                                    counter_ok.message()));
     return false;
   }
 
@@ -161,7 +164,7 @@ bool RatingIntake::Prepare(RatingSubmission& sub, int64_t now_ms, Pending* out,
   const int64_t attributed_ms = sub.anonymous ? now_ms : r.device_time_ms;
   if (sub.anonymous && !r.dossier.empty()) {
     if (!deps_.rated->Claim(r.dossier, r.template_id, out->key)) {
-      *early = Rejected(id, "already rated");
+      *early = Rejected(id, survey::Reject(survey::RejectReason::kAlreadyRated));
       return false;
     }
     out->claimed_template = r.template_id;
@@ -182,34 +185,21 @@ bool RatingIntake::Prepare(RatingSubmission& sub, int64_t now_ms, Pending* out,
     }
   }
 
-  auto rating = std::make_unique<fb::RatingSubmittedT>();
-  rating->rating_id = r.id;
-  rating->office = options_.office_id;
-  rating->counter = r.counter;
-  rating->officer = deps_.sessions->OfficerAt(r.counter, attributed_ms);
-  rating->device = sub.device;
-  rating->channel = sub.channel;
-  rating->template_id = r.template_id;
-  rating->template_version = r.template_version;
-  for (const auto& a : r.answers) {
-    auto answer = std::make_unique<fb::AnswerT>();
-    answer->criterion = a.criterion;
-    answer->option = a.option;
-    rating->answers.push_back(std::move(answer));
-  }
-  rating->classification = r.classification;
-  rating->dossier = r.dossier;
+  survey::RatingContext where;
+  where.office = options_.office_id;
+  where.officer = deps_.sessions->OfficerAt(r.counter, attributed_ms);
+  where.device = sub.device;
+  where.channel = sub.channel;
   if (!r.dossier.empty()) {
     if (auto d = deps_.dossiers->Find(r.dossier)) {
-      rating->procedure = d->procedure;
-      rating->field = d->field;
+      where.procedure = d->procedure;
+      where.field = d->field;
     }
   }
-  rating->comment = r.comment;
-  rating->phone = r.phone;
-  rating->device_time_ms = r.device_time_ms;
-  rating->edge_time_ms = now_ms;
-  rating->flags = verdict.flags();
+  where.edge_time_ms = now_ms;
+  where.flags = verdict.flags();
+  auto rating = std::make_unique<fb::RatingSubmittedT>();
+  survey::BuildRatingSubmitted(r, where, rating.get());
 
   out->counter = r.counter;
   out->dossier = r.dossier;
@@ -280,9 +270,11 @@ void RatingIntake::Process(std::vector<RatingSubmission>& batch) {
         }
       } else if (s.IsStorageFull()) {
         out.kind = RatingOutcome::Kind::kStorageFull;
+        out.reason = survey::RejectReason::kStorageFull;
         out.error = "storage full";
       } else {
         out.kind = RatingOutcome::Kind::kError;
+        out.reason = survey::RejectReason::kInternalError;
         out.error = s.ok() ? "log returned too few results" : s.ToString();
       }
     }
@@ -309,13 +301,11 @@ void RatingIntake::Process(std::vector<RatingSubmission>& batch) {
         }
         break;
       case RatingOutcome::Kind::kRejected:
-        m->CountRejected(channel, out.error);
-        break;
       case RatingOutcome::Kind::kStorageFull:
-        m->CountRejected(channel, "storage full");
+        m->CountRejected(channel, out.reason);
         break;
       case RatingOutcome::Kind::kError:
-        m->CountRejected(channel, "internal error");
+        m->CountRejected(channel, survey::RejectReason::kInternalError);
         break;
     }
   }

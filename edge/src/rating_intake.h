@@ -2,7 +2,7 @@
 // kiosk / phone pages over HTTP) into RatingSubmitted events, durably.
 //
 // A bounded queue feeds `threads` workers. Each worker takes up to `batch`
-// submissions, validates them (devices::ParseRating against the template
+// submissions, validates them (survey::ParseRating against the template
 // registry, the counter against the catalogue, the payload's "device"
 // against the topic's), answers repeats from the log's idempotency index
 // ("<device or channel>:<id>"), judges misuse, attributes the officer on
@@ -33,10 +33,10 @@
 #include "device_registry.h"
 #include "dossier_index.h"
 #include "hailong/devices/misuse.h"
-#include "hailong/devices/payload.h"
 #include "hailong/edge/metrics.h"
 #include "hailong/replication/event_log.h"
 #include "hailong/schema/time.h"
+#include "hailong/survey/rating.h"
 #include "rated_receipts.h"
 
 namespace hailong::edge {
@@ -47,7 +47,10 @@ struct RatingOutcome {
   std::optional<std::string> id;  // the rating's id, nullopt if it had none
   uint64_t seq = 0;               // kStored
   bool duplicate = false;         // kStored: answered from the idempotency index
-  std::string error;              // kRejected: the reason; kError: what failed
+  // kRejected and kStorageFull: why (its label counts the rejection and its
+  // texts answer the page); kError: kInternalError.
+  survey::RejectReason reason = survey::RejectReason::kNone;
+  std::string error;  // kRejected: the reason's detail (the ack's "error"); kError: what failed
 };
 
 struct RatingSubmission {
@@ -71,7 +74,7 @@ struct RatingIntakeOptions {
   int threads = 4;
   size_t batch = 4096;            // most ratings per AppendBatch
   size_t queue_capacity = 65536;  // Submit blocks beyond this
-  devices::RatingParseOptions parse;
+  survey::RatingParseOptions parse;
   // A posted dossier is attached to a button-box rating without one if it
   // was posted at most this long before the press (device time).
   int64_t dossier_attach_ms = CounterSessions::kDossierTtlMs;

@@ -15,6 +15,13 @@
   'use strict';
   var HL = (window.HL = window.HL || {});
 
+  // The version of the consent text (`consent` below, in both languages). A
+  // rating with a phone number sends it as "consent_version" next to
+  // "consent": true, and the edge or hub stores it with the rating, so it is
+  // known later what the citizen agreed to. Change it with either text; 1-32
+  // of [A-Za-z0-9._-].
+  HL.CONSENT_VERSION = '2026-12-07';
+
   var STRINGS = {
     vi: {
       lang_toggle: 'English',
@@ -96,6 +103,7 @@
       chars_used: '{n}/{max} ký tự',
       phone_label: 'Số điện thoại để cán bộ gọi lại (không bắt buộc)',
       phone_placeholder: 'Ví dụ: 0912345678',
+      // Versioned by HL.CONSENT_VERSION above.
       consent: 'Tôi đồng ý để Bộ phận Một cửa dùng số điện thoại này để gọi lại cho tôi về ý kiến đánh giá. Số điện thoại chỉ được dùng cho việc này.',
       submit: 'Gửi đánh giá',
       missing_answers: 'Xin ông/bà chọn một mức cho mỗi câu hỏi được đánh dấu.',
@@ -184,6 +192,7 @@
       chars_used: '{n}/{max} characters',
       phone_label: 'Phone number for a call-back (optional)',
       phone_placeholder: 'For example: 0912345678',
+      // Versioned by HL.CONSENT_VERSION above.
       consent: 'I agree that the one-stop office may use this number to call me back about my feedback. The number will be used for nothing else.',
       submit: 'Send my rating',
       missing_answers: 'Please choose an answer for each marked question.',

@@ -190,9 +190,11 @@
                     (res.status === 200 && body.status === 'rejected');
         if (final) {
           self.remove(item);
-          // The edge adds a Vietnamese "message" for citizens; English keeps its reason.
+          // The edge adds "message" (Vietnamese) and "message_en" for citizens;
+          // the hub's "error" is already in the page's language.
           var english = HL.i18n && HL.i18n.lang && HL.i18n.lang() === 'en';
-          var reason = (!english && body.message) || body.error || ('HTTP ' + res.status);
+          var reason = (english ? body.message_en : body.message) || body.error ||
+              ('HTTP ' + res.status);
           self.settle(id, { state: 'rejected', error: reason });
           return;
         }

@@ -1,8 +1,10 @@
 // Hài Lòng phone survey, served at /s/{office}/{counter}[?r=receipt] (the QR
 // code at the counter or on the receipt). All criteria of the counter's
 // template on one scrolling page, an optional comment (at most 2,000
-// characters) and an optional phone number for a call-back, sent only with
-// the citizen's consent. Ratings go through HL.Outbox (channel "phone"):
+// characters) and an optional phone number for a call-back, each only when
+// the template allows it (allow_comment, allow_phone: the edge and the hub
+// refuse them otherwise), the phone number only with the citizen's consent
+// ("consent": true and HL.CONSENT_VERSION, the consent text shown). Ratings go through HL.Outbox (channel "phone"):
 // kept in localStorage and resent with the same id until the edge answers.
 (function () {
   'use strict';
@@ -67,6 +69,8 @@
     if (s && s.officer) $('officer-line').textContent = t('survey_officer', { name: s.officer.name || s.officer.id });
     $('dossier').hidden = !receipt;
     $('dossier').textContent = t('dossier_label', { receipt: receipt });
+    $('comment-field').hidden = !s.template.allow_comment;
+    $('phone-field').hidden = !s.template.allow_phone;
     renderCriteria();
     updateCount();
     $('form-error').hidden = !state.error;
@@ -153,7 +157,7 @@
       if (!state.answers[c.id]) state.missing[c.id] = true;
     });
     state.error = '';
-    var phone = normalisePhone($('phone').value);
+    var phone = tpl.allow_phone ? normalisePhone($('phone').value) : '';
     if (Object.keys(state.missing).length) state.error = 'missing_answers';
     else if (phone === null) state.error = 'phone_invalid';
     else if (phone && !$('consent').checked) state.error = 'consent_needed';
@@ -172,9 +176,14 @@
       channel: 'phone',
     };
     if (receipt) rating.dossier = receipt;
-    var comment = $('comment').value.normalize('NFC').trim().slice(0, MAX_COMMENT);
+    var comment = tpl.allow_comment ?
+        $('comment').value.normalize('NFC').trim().slice(0, MAX_COMMENT) : '';
     if (comment) rating.comment = comment;
-    if (phone) rating.phone = phone;
+    if (phone) {
+      rating.phone = phone;
+      rating.consent = true;
+      rating.consent_version = HL.CONSENT_VERSION;
+    }
     state.thanks = { state: 'sending', error: '', id: rating.id };
     show('thanks');
     outbox.add(rating).then(function (res) {

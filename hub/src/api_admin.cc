@@ -6,7 +6,7 @@
 
 #include "api.h"
 #include "codec.h"
-#include "hailong/devices/template.h"
+#include "hailong/survey/template.h"
 #include "names.h"
 
 namespace hailong::hub {
@@ -232,8 +232,8 @@ std::map<std::string, json> Api::Templates() const {
   // The built-in templates of the source documents, replaced by any newer
   // version published at the hub.
   std::map<std::string, json> templates;
-  for (const devices::SurveyTemplate& t : devices::BuiltinTemplates()) {
-    templates[t.id] = devices::TemplateToJson(t);
+  for (const survey::SurveyTemplate& t : survey::BuiltinTemplates()) {
+    templates[t.id] = survey::TemplateToJson(t);
   }
   std::string end(codec::kTemplatePrefix);
   end.back() = static_cast<char>('/' + 1);
@@ -269,8 +269,8 @@ HttpReply Api::TemplatePost(Call& call) {
   if (auto it = templates.find(id); it != templates.end())
     current = it->second.value("version", 0u);
   if (!b.contains("version")) b["version"] = current + 1;
-  devices::SurveyTemplate t;
-  Status s = devices::TemplateFromJson(b, &t);
+  survey::SurveyTemplate t;
+  Status s = survey::TemplateFromJson(b, &t);
   if (!s.ok()) return Error(call, 400, "mẫu khảo sát không hợp lệ: " + s.message(), s.message());
   if (t.version <= current) {
     return Error(call, 409, "phiên bản phải lớn hơn " + std::to_string(current),
@@ -279,7 +279,7 @@ HttpReply Api::TemplatePost(Call& call) {
   }
   fb::TemplatePublishedT published;
   published.template_ = std::make_unique<fb::SurveyTemplateT>();
-  devices::TemplateToFlatbuffer(t, published.template_.get());
+  survey::TemplateToFlatbuffer(t, published.template_.get());
   replication::EventDraft draft;
   draft.body.Set(std::move(published));
   uint64_t seq = 0;

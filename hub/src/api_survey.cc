@@ -1,6 +1,8 @@
 // The phone survey at the hub (citizens who scanned a QR code, from the
 // Internet): GET /public/v1/survey/{office}/{counter} gives the counter's
 // template; POST the same path stores the rating in the hub's own log.
+// The rating is judged by the same rule as at the edge (survey/rating.h): the
+// hub takes the counter from the path and the time from its own clock.
 // Abuse controls: a rate limit per client address, one rating per receipt
 // and survey (idempotency id "phone:<office>:<receipt>:<template>"), and a
 // client id that makes resends idempotent ("phone:<office>:web:<id>").
@@ -11,9 +13,9 @@
 #include "api.h"
 #include "catalogue_entries.h"
 #include "codec.h"
-#include "hailong/devices/payload.h"
-#include "hailong/devices/template.h"
 #include "hailong/hub/hub.h"
+#include "hailong/survey/rating.h"
+#include "hailong/survey/template.h"
 #include "projection_state.h"
 
 namespace hailong::hub {
@@ -23,33 +25,12 @@ using json = nlohmann::json;
 namespace {
 
 constexpr int64_t kHourMs = 3600 * 1000;
-constexpr size_t kMaxComment = 2000;
 
 json LoadJson(const replication::Store& store, const std::string& key) {
   std::string v;
   if (!store.Get(key, &v).ok()) return nullptr;
   json j = json::parse(v, nullptr, false);
   return j.is_discarded() ? json(nullptr) : j;
-}
-
-bool ValidPhone(const std::string& phone) {
-  if (phone.size() < 8 || phone.size() > 16) return false;
-  for (size_t i = 0; i < phone.size(); ++i) {
-    const char c = phone[i];
-    if (!((c >= '0' && c <= '9') || (c == '+' && i == 0) || c == ' ')) return false;
-  }
-  return true;
-}
-
-bool ValidClientId(const std::string& id) {
-  if (id.empty() || id.size() > 64) return false;
-  for (char c : id) {
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-          c == '_')) {
-      return false;
-    }
-  }
-  return true;
 }
 
 std::string RandomId() {
@@ -86,7 +67,7 @@ json Api::CounterTemplate(const std::string& office, const std::string& counter)
   }
   const auto templates = Templates();
   if (id.empty() || !templates.count(id)) id = ctx_->config->survey_template;
-  if (!templates.count(id)) id = devices::kDefaultTemplateId;
+  if (!templates.count(id)) id = survey::kDefaultTemplateId;
   auto it = templates.find(id);
   return it == templates.end() ? json(nullptr) : it->second;
 }
@@ -105,7 +86,7 @@ bool Api::SurveyRateLimited(const std::string& address) {
 }
 
 HttpReply Api::SurveyContext(Call& call, const std::string& office, const std::string& counter) {
-  if (!devices::IsValidCounterId(counter) || !KnownOffice(office)) {
+  if (!survey::IsValidCounterId(counter) || !KnownOffice(office)) {
     return Error(call, 404, "không tìm thấy quầy này", "no such counter");
   }
   const replication::Store& store = *ctx_->log->store();
@@ -132,47 +113,41 @@ HttpReply Api::SurveySubmit(Call& call, const std::string& office, const std::st
     extra["status"] = "rejected";
     return Error(call, status, vi, en, extra);
   };
-  if (!devices::IsValidCounterId(counter) || !KnownOffice(office)) {
+  if (!survey::IsValidCounterId(counter) || !KnownOffice(office)) {
     return reject(404, "không tìm thấy quầy này", "no such counter");
   }
+  // A refused rating: the reason's Vietnamese text, the detail in English.
+  auto refuse = [&](const survey::Rejection& r) {
+    return reject(400, std::string(survey::ReasonVi(r.reason)), r.detail,
+                  json{{"reason", std::string(survey::ReasonLabel(r.reason))}});
+  };
   json b;
   HttpReply error;
   if (!ParseBody(call, &b, &error)) return error;
-  auto text = [&](const char* key) {
-    auto it = b.find(key);
-    return it != b.end() && it->is_string() ? it->get<std::string>() : std::string();
-  };
-  const std::string client_id = text("id");
-  if (!client_id.empty() && !ValidClientId(client_id)) {
-    return reject(400, "mã đánh giá không hợp lệ", "id: 1-64 letters, digits, '-' or '_'");
-  }
-  const std::string dossier = text("dossier"), comment = text("comment"), phone = text("phone");
-  if (dossier.size() > 64) return reject(400, "số biên nhận quá dài", "dossier: too long");
-  if (comment.size() > kMaxComment) return reject(400, "ý kiến quá dài", "comment: too long");
-  if (!phone.empty() && !ValidPhone(phone)) {
-    return reject(400, "số điện thoại không hợp lệ", "phone: 8-16 digits");
-  }
+  survey::RatingFields fields;
+  survey::RatingReadOptions read;
+  read.need_id = read.need_counter = read.need_template = read.need_at = false;
+  survey::Rejection refused = survey::ReadRatingFields(b, read, &fields);
+  if (!refused.ok()) return refuse(refused);
+  fields.counter = counter;  // the path names it
+  fields.at.clear();         // the hub's clock times a phone rating
   // The template: the one asked for if the hub knows it, else the counter's.
   const auto templates = Templates();
-  std::string template_id = text("template");
-  json tj = template_id.empty() || !templates.count(template_id) ? CounterTemplate(office, counter)
-                                                                 : templates.at(template_id);
-  devices::SurveyTemplate tpl;
-  if (!tj.is_object() || !devices::TemplateFromJson(tj, &tpl).ok()) {
+  json tj = fields.template_id.empty() || !templates.count(fields.template_id)
+                ? CounterTemplate(office, counter)
+                : templates.at(fields.template_id);
+  survey::SurveyTemplate tpl;
+  if (!tj.is_object() || !survey::TemplateFromJson(tj, &tpl).ok()) {
     return reject(500, "không có mẫu khảo sát", "no survey template");
   }
-  devices::Answers answers;
-  if (!b.contains("answers") || !b["answers"].is_object()) {
-    return reject(400, "thiếu câu trả lời", "answers: expected an object");
-  }
-  for (auto it = b["answers"].begin(); it != b["answers"].end(); ++it) {
-    if (!it->is_string())
-      return reject(400, "câu trả lời không hợp lệ", "answers: strings expected");
-    answers.push_back(devices::Answer{it.key(), it->get<std::string>()});
-  }
-  Status s = devices::ValidateAnswers(tpl, answers);
-  if (!s.ok()) return reject(400, "câu trả lời không hợp lệ: " + s.message(), s.message());
-  answers = devices::CanonicalAnswerOrder(tpl, answers);
+  const int64_t now = ctx_->clock->NowMs();
+  survey::RatingRules rules;
+  rules.need_id = false;  // the hub makes one up
+  survey::CheckedRating rating;
+  refused = survey::JudgeRating(fields, &tpl, now, rules, &rating);
+  if (!refused.ok()) return refuse(refused);
+  const std::string& dossier = rating.dossier;
+  const std::string client_id = rating.id;
 
   // Idempotency: one rating per receipt and survey; resends of one client id.
   std::string idem;
@@ -198,48 +173,34 @@ HttpReply Api::SurveySubmit(Call& call, const std::string& office, const std::st
     return r;
   }
 
-  const int64_t now = ctx_->clock->NowMs();
-  fb::RatingSubmittedT r;
-  const std::string rating_id = client_id.empty() ? RandomId() : client_id;
-  r.rating_id = rating_id;
-  r.office = office;
-  r.counter = counter;
-  r.device = "hub-web";
-  r.channel = fb::Channel::Phone;
-  r.template_id = tpl.id;
-  r.template_version = tpl.version;
-  for (const auto& a : answers) {
-    auto answer = std::make_unique<fb::AnswerT>();
-    answer->criterion = a.criterion;
-    answer->option = a.option;
-    r.answers.push_back(std::move(answer));
-  }
-  r.classification = devices::Classify(tpl, answers);
-  r.dossier = dossier;
-  r.comment = comment;
-  r.phone = phone;
-  r.device_time_ms = now;
-  r.edge_time_ms = now;
+  if (rating.id.empty()) rating.id = RandomId();
+  survey::RatingContext where;
+  where.office = office;
+  where.device = "hub-web";
+  where.channel = fb::Channel::Phone;
+  where.edge_time_ms = now;
   // Attribute it: the dossier's officer, field and procedure when the hub
   // knows the dossier, else the officer on duty at the counter.
   const replication::Store& store = *ctx_->log->store();
   std::string dv;
   DossierState d;
   if (!dossier.empty() && store.Get(codec::DossierKey(office, dossier), &dv).ok() && d.Decode(dv)) {
-    r.officer = d.officer;
-    r.field = d.field;
-    r.procedure = d.procedure;
+    where.officer = d.officer;
+    where.field = d.field;
+    where.procedure = d.procedure;
   } else {
     json duty = LoadJson(store, codec::DutyKey(office, counter));
-    if (duty.is_object()) r.officer = duty.value("officer", "");
+    if (duty.is_object()) where.officer = duty.value("officer", "");
   }
+  fb::RatingSubmittedT r;
+  survey::BuildRatingSubmitted(rating, where, &r);
   replication::EventDraft draft;
   draft.idempotency_id = idem;
   draft.time_ms = now;
   draft.origin = kHubPrivateOrigin;  // phone numbers and comments stay at the hub
   draft.body.Set(std::move(r));
   replication::AppendResult result;
-  s = ctx_->log->Append(std::move(draft), &result);
+  Status s = ctx_->log->Append(std::move(draft), &result);
   if (s.IsStorageFull()) return reject(507, "hết dung lượng lưu trữ", "storage full");
   if (!s.ok()) return reject(500, "không lưu được đánh giá", s.ToString());
   if (result.duplicate && !dossier.empty()) {
@@ -247,7 +208,7 @@ HttpReply Api::SurveySubmit(Call& call, const std::string& office, const std::st
                   "this receipt has already been rated in this survey", json{{"seq", result.seq}});
   }
   ctx_->metrics->Add("hailong_hub_survey_ratings_total");
-  return Json(200, json{{"id", rating_id}, {"status", "stored"}, {"seq", result.seq}});
+  return Json(200, json{{"id", rating.id}, {"status", "stored"}, {"seq", result.seq}});
 }
 
 }  // namespace hailong::hub

@@ -118,6 +118,7 @@ struct TableFields<fb::RatingSubmittedT> {
     v("device_time", &T::device_time_ms, kTime);
     v("edge_time", &T::edge_time_ms, kTime);
     v("flags", &T::flags);
+    v("consent_version", &T::consent_version);
   }
 };
 

@@ -142,7 +142,9 @@ describe('dashboard', { timeout: 600000 }, () => {
 
     broker = await startMosquitto(dir);
     const catalogue = {
-      counters: [{ id: 'q1', name: 'Quầy 1 — Hộ tịch' }, { id: 'q2', name: 'Quầy 2 — Đất đai' }],
+      // gia-lam-phone takes a comment and a call-back number (smiley-4 refuses them).
+      counters: [{ id: 'q1', name: 'Quầy 1 — Hộ tịch', template: 'gia-lam-phone' },
+        { id: 'q2', name: 'Quầy 2 — Đất đai', template: 'gia-lam-phone' }],
       officers: [{ id: 'cb-nhung', name: 'Nguyễn Thị Hồng Nhung' }, { id: 'cb-tuan', name: 'Trần Văn Tuấn' }],
       fields: [{ id: 'HT', name: 'Hộ tịch' }, { id: 'DD', name: 'Đất đai' }],
       procedures: [{ id: 'HT-01', name: 'Đăng ký khai sinh', field: 'HT' },
@@ -196,7 +198,7 @@ describe('dashboard', { timeout: 600000 }, () => {
     const plan = [
       ['q1', 'positive', '000101'], ['q1', 'positive', '000102'], ['q1', 'positive', '000103'],
       ['q1', 'positive'], ['q1', 'positive'],
-      ['q1', 'negative', '', { comment: EVIL, phone: '0912345678', channel: 'phone' }],
+      ['q1', 'negative', '', { comment: EVIL, phone: '0912345678', consent: true, channel: 'phone' }],
       ['q2', 'positive', '000201'], ['q2', 'positive'],
       ['q2', 'negative', '000202', { comment: 'Chờ quá lâu, cán bộ không hướng dẫn rõ.' }],
       ['q2', 'negative'],

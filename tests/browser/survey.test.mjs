@@ -12,7 +12,14 @@ import {
   watchErrors,
 } from './lib/harness.mjs';
 
-const COUNTER = 'q3';
+const COUNTER = 'q3';  // asks gia-lam-phone: a comment and a call-back number
+const PLAIN_COUNTER = 'q4';  // asks smiley-4: neither
+const CATALOGUE = {
+  counters: [
+    { id: COUNTER, name: 'Quầy 3', template: 'gia-lam-phone' },
+    { id: PLAIN_COUNTER, name: 'Quầy 4', template: 'smiley-4' },
+  ],
+};
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true,
                 deviceScaleFactor: 2, locale: 'vi-VN' };
 const visible = (id) => `#${id}:not([hidden])`;
@@ -22,7 +29,7 @@ describe('phone survey', { timeout: 300000 }, () => {
   const stored = [];
 
   before(async () => {
-    stack = await startStack('survey');
+    stack = await startStack('survey', { catalogue: CATALOGUE });
     edge = stack.edge;
     browser = await launchBrowser();
   });
@@ -31,12 +38,12 @@ describe('phone survey', { timeout: 300000 }, () => {
     if (stack) await stack.stop();
   });
 
-  async function openSurvey(query = '') {
+  async function openSurvey(query = '', counter = COUNTER) {
     const context = await browser.newContext(PHONE);
     const page = await context.newPage();
     const errors = watchErrors(page);
     const sent = recordRatings(page);
-    await page.goto(`${edge.base}/s/${OFFICE}/${COUNTER}${query}`);
+    await page.goto(`${edge.base}/s/${OFFICE}/${counter}${query}`);
     await page.waitForSelector(visible('screen-form'), { timeout: 15000 });
     return { context, page, errors, sent };
   }
@@ -100,8 +107,14 @@ describe('phone survey', { timeout: 300000 }, () => {
     assert.equal(r.dossier, '000321');
     assert.equal(r.comment, comment);
     assert.equal(r.phone, '0912345678');
+    // The consent goes with the number, and the version of the text shown.
+    assert.equal(r.consent, true);
+    const version = await page.evaluate(() => window.HL.CONSENT_VERSION);
+    assert.match(version, /^[A-Za-z0-9._-]{1,32}$/);
+    assert.equal(r.consent_version, version);
     assert.equal(Object.keys(r.answers).length, n);
-    stored.push({ id: r.id, dossier: '000321', comment, phone: '0912345678' });
+    stored.push({ id: r.id, dossier: '000321', comment, phone: '0912345678',
+                  consentVersion: version });
     assert.deepEqual(errors, []);
     await context.close();
   });
@@ -114,13 +127,29 @@ describe('phone survey', { timeout: 300000 }, () => {
     await page.waitForSelector('#thanks-status.stored', { timeout: 10000 });
     const r = sent.at(-1);
     assert.equal(r.phone, undefined);
+    assert.equal(r.consent, undefined);
     assert.equal(r.comment, undefined);
     assert.equal(r.dossier, undefined);
-    stored.push({ id: r.id, comment: '', phone: '' });
+    stored.push({ id: r.id, comment: '', phone: '', consentVersion: '' });
     // Another rating from the same phone starts from a clean form.
     await page.tap('#again');
     await page.waitForSelector(visible('screen-form'));
     assert.equal((await page.$$('#criteria .option.chosen')).length, 0);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it('offers no comment or phone number where the template does not ask for them', async () => {
+    const { context, page, errors, sent } = await openSurvey('', PLAIN_COUNTER);
+    assert.equal(await page.isVisible('#comment-field'), false);
+    assert.equal(await page.isVisible('#phone-field'), false);
+    await answerAll(page, 'negative');
+    await page.tap('#submit');
+    await page.waitForSelector('#thanks-status.stored', { timeout: 10000 });
+    const r = sent.at(-1);
+    assert.equal(r.template, 'smiley-4');
+    assert.equal(r.comment, undefined);
+    assert.equal(r.phone, undefined);
     assert.deepEqual(errors, []);
     await context.close();
   });
@@ -186,6 +215,9 @@ describe('phone survey', { timeout: 300000 }, () => {
       if (want.dossier) assert.equal(body.dossier, want.dossier);
       if (want.comment !== undefined) assert.equal(body.comment || '', want.comment);
       if (want.phone !== undefined) assert.equal(body.phone || '', want.phone);
+      if (want.consentVersion !== undefined) {
+        assert.equal(body.consent_version || '', want.consentVersion);
+      }
     }
     await edge.start();
   });

@@ -22,8 +22,8 @@
 #include "hailong/devices/misuse.h"
 #include "hailong/devices/payload.h"
 #include "hailong/devices/simulator.h"
-#include "hailong/devices/template.h"
 #include "hailong/schema/time.h"
+#include "hailong/survey/template.h"
 #include "hailong/testing/mosquitto.h"
 #include "hailong/testing/process.h"
 #include "hailong/testing/temp_dir.h"
@@ -50,7 +50,7 @@ class Responder {
 
   Responder(const std::string& url, Options options)
       : options_(options),
-        registry_(TemplateRegistry::WithBuiltins()),
+        registry_(survey::TemplateRegistry::WithBuiltins()),
         client_(url, "test-responder") {
     client_.set_message_callback([this](mqtt::const_message_ptr m) { OnRating(*m); });
     auto opts = mqtt::connect_options_builder().clean_session(true).finalize();
@@ -87,7 +87,7 @@ class Responder {
     return reasons_;
   }
   // Stored ratings, in arrival order.
-  std::vector<DeviceRating> ratings() {
+  std::vector<survey::CheckedRating> ratings() {
     std::lock_guard<std::mutex> lock(mu_);
     return ratings_;
   }
@@ -105,8 +105,10 @@ class Responder {
     {
       std::lock_guard<std::mutex> lock(mu_);
       ++deliveries_;
-      DeviceRating r;
-      Status s = ParseRating(m.get_payload_str(), *registry_, Clock::System()->NowMs(), {}, &r);
+      survey::CheckedRating r;
+      Status s =
+          survey::ParseRating(m.get_payload_str(), *registry_, Clock::System()->NowMs(), {}, &r)
+              .ToStatus();
       const std::string key = topic.device + ":" + r.id;
       if (!r.id.empty() && seen_[key]++ == 0 && options_.ignore_first_delivery) return;
       if (!options_.ack) return;
@@ -131,7 +133,7 @@ class Responder {
   }
 
   Options options_;
-  std::unique_ptr<TemplateRegistry> registry_;
+  std::unique_ptr<survey::TemplateRegistry> registry_;
   MisuseDetector misuse_;
   mqtt::async_client client_;
   std::mutex mu_;
@@ -141,7 +143,7 @@ class Responder {
   std::map<std::string, size_t> reasons_;
   size_t misuse_flagged_ = 0;
   std::map<std::string, size_t> templates_and_dossiers_;
-  std::vector<DeviceRating> ratings_;
+  std::vector<survey::CheckedRating> ratings_;
 };
 
 // The last line of `output` that is a JSON object (devsim's report).
@@ -209,7 +211,7 @@ class EdgeHttpStandIn {
         res.body() = json{{"counters", counters_}}.dump();
       } else if (req.target() == "/api/v1/templates") {
         json list = json::array();
-        for (const auto& t : BuiltinTemplates()) list.push_back(TemplateToJson(t));
+        for (const auto& t : survey::BuiltinTemplates()) list.push_back(survey::TemplateToJson(t));
         res.body() = json{{"templates", list}}.dump();
       } else if (req.target() == "/api/v1/dossiers" && req.method() == http::verb::post &&
                  !dossier_token_.empty() &&
@@ -321,7 +323,7 @@ TEST(DevsimCliTest, ListTemplatesPrintsTheBuiltins) {
   ASSERT_TRUE(RunCommand({HAILONG_DEVSIM_PATH, "--list-templates"}, &r).ok());
   ASSERT_EQ(r.exit_code, 0);
   json j = json::parse(r.output);
-  EXPECT_EQ(j["templates"].size(), BuiltinTemplates().size());
+  EXPECT_EQ(j["templates"].size(), survey::BuiltinTemplates().size());
 }
 
 TEST_F(DevsimTest, AllAckedExitsZero) {
@@ -403,8 +405,8 @@ TEST_F(DevsimTest, FollowSessionAsksTheCountersTemplateAndDossier) {
   json session = {{"counter", "q1"},
                   {"officer", {{"id", "cb-01"}, {"name", "Nguyễn Thị Lan"}}},
                   {"dossier", {{"receipt", "000.00.21.H29-230101-0001"}}}};
-  for (const SurveyTemplate& t : BuiltinTemplates()) {
-    if (t.id == "ha-noi-2014") session["template"] = TemplateToJson(t);
+  for (const survey::SurveyTemplate& t : survey::BuiltinTemplates()) {
+    if (t.id == "ha-noi-2014") session["template"] = survey::TemplateToJson(t);
   }
   {
     mqtt::async_client edge(broker_->url(), "test-edge-session");
@@ -449,7 +451,7 @@ TEST_F(DevsimTest, EdgeUrlTakesCountersTemplatesAndPostsDossiers) {
     EXPECT_TRUE(d["procedure"].is_string());
     EXPECT_TRUE(d["field"].is_string());
   }
-  for (const DeviceRating& r : responder.ratings()) {
+  for (const survey::CheckedRating& r : responder.ratings()) {
     EXPECT_EQ(returned.count(r.dossier), 1u) << r.dossier;
     EXPECT_EQ(r.template_id, r.counter == "q1" ? "binh-thanh-intake" : "smiley-4");
   }
@@ -494,7 +496,7 @@ TEST_F(DevsimTest, HistoryWritesPastWeekdaysOfDossiersAndRatings) {
   auto ratings = responder.ratings();
   EXPECT_EQ(report["acked_stored"].get<size_t>(), ratings.size());
   EXPECT_GT(ratings.size(), received.size() / 2);
-  for (const DeviceRating& r : ratings) {
+  for (const survey::CheckedRating& r : ratings) {
     EXPECT_EQ(r.template_id, "ha-noi-2014");
     EXPECT_EQ(received.count(r.dossier), 1u) << r.dossier;
     EXPECT_LT(r.device_time_ms, now);

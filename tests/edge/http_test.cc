@@ -95,6 +95,7 @@ TEST_F(EdgeHttpTest, StoresARatingOnceWhateverTheRetries) {
                                    {"answers", {{"level", "unsatisfied"}}},
                                    {"comment", "Chờ lâu quá, cán bộ giải thích chưa rõ."},
                                    {"phone", "0912345678"},
+                                   {"consent", true},
                                    {"dossier", "000321"}});
   r = office_.PostJson("/api/v1/ratings", phone);
   ASSERT_EQ(r.status, 200) << r.body;

@@ -49,6 +49,7 @@ TEST(EdgeHubPrivateTest, TheEdgesPulledLogNeverHoldsHubPrivateEvents) {
                     json{{"id", "p-1"},
                          {"answers", {{"level", "unsatisfied"}}},
                          {"phone", kPhone},
+                         {"consent", true},
                          {"comment", kComment}}
                         .dump());
   ASSERT_EQ(r.status, 200) << r.body;

@@ -7,23 +7,23 @@
 #include <string_view>
 
 #include "hailong/devices/payload.h"
-#include "hailong/devices/template.h"
+#include "hailong/survey/template.h"
 
 using namespace hailong;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const auto registry = devices::TemplateRegistry::WithBuiltins();
+  static const auto registry = survey::TemplateRegistry::WithBuiltins();
   if (size < 1) return 0;
   const uint8_t selector = data[0] % 4;
   const std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
   switch (selector) {
     case 0: {
-      devices::DeviceRating rating;
-      devices::RatingParseOptions options;
+      survey::CheckedRating rating;
+      survey::RatingParseOptions options;
       options.reject_unknown_keys = (size % 2) == 0;
       // A fixed "now" (2026-11-24T04:27:53Z) so runs are reproducible.
-      (void)devices::ParseRating(text, *registry, 1795926473000, options, &rating);
-      (void)devices::ExtractRatingId(text);
+      (void)survey::ParseRating(text, *registry, 1795926473000, options, &rating);
+      (void)survey::ExtractRatingId(text);
       break;
     }
     case 1: {
@@ -37,8 +37,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       break;
     }
     case 3: {
-      devices::SurveyTemplate t;
-      if (devices::ParseTemplate(text, &t).ok()) (void)devices::TemplateToJson(t);
+      survey::SurveyTemplate t;
+      if (survey::ParseTemplate(text, &t).ok()) (void)survey::TemplateToJson(t);
       break;
     }
   }

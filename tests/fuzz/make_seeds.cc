@@ -15,11 +15,11 @@
 #include <vector>
 
 #include "hailong/devices/payload.h"
-#include "hailong/devices/template.h"
 #include "hailong/ops/log_export.h"
 #include "hailong/replication/event_log.h"
 #include "hailong/replication/shipper.h"
 #include "hailong/schema/event_json.h"
+#include "hailong/survey/template.h"
 
 namespace fs = std::filesystem;
 using namespace hailong;
@@ -52,8 +52,8 @@ void Check(const Status& s, const char* what) {
   }
 }
 
-devices::Answers FirstAnswers(const devices::SurveyTemplate& t, size_t pick) {
-  devices::Answers answers;
+survey::Answers FirstAnswers(const survey::SurveyTemplate& t, size_t pick) {
+  survey::Answers answers;
   for (const auto& c : t.criteria) {
     answers.push_back({c.id, c.options[pick % c.options.size()].id});
   }
@@ -72,11 +72,11 @@ replication::EventDraft Draft(std::string idem, Body body) {
 // A few events of every kind an edge writes, appended to a real log.
 std::vector<replication::EventDraft> EdgeDrafts() {
   std::vector<replication::EventDraft> drafts;
-  const auto& templates = devices::BuiltinTemplates();
+  const auto& templates = survey::BuiltinTemplates();
   {
     fb::TemplatePublishedT t;
     t.template_ = std::make_unique<fb::SurveyTemplateT>();
-    devices::TemplateToFlatbuffer(templates[0], t.template_.get());
+    survey::TemplateToFlatbuffer(templates[0], t.template_.get());
     drafts.push_back(Draft("", std::move(t)));
   }
   {
@@ -280,16 +280,16 @@ int main(int argc, char** argv) {
   // device_payload: selector byte, then the bytes (fuzz_device_payload.cc).
   const fs::path dev = corpus / "device_payload";
   n = 0;
-  for (const auto& t : devices::BuiltinTemplates()) {
+  for (const auto& t : survey::BuiltinTemplates()) {
     for (size_t pick = 0; pick < 2; ++pick) {
       std::string p(1, '\0');
       p += devices::RatingPayloadJson("r-" + std::to_string(n), "q1", t.id, FirstAnswers(t, pick),
                                       kNow - 5000, pick ? "000.00.17.H29-261124-0042" : "",
-                                      pick ? "Rất hài lòng, cảm ơn cán bộ" : "",
+                                      pick && t.allow_comment ? "Rất hài lòng, cảm ơn cán bộ" : "",
                                       pick && t.allow_phone ? "0903 123 456" : "");
       Write(dev, "rating-" + std::to_string(n++), p);
     }
-    Write(dev, "template-" + t.id, std::string(1, '\3') + devices::TemplateToJson(t).dump());
+    Write(dev, "template-" + t.id, std::string(1, '\3') + survey::TemplateToJson(t).dump());
   }
   Write(dev, "topic-rating", std::string(1, '\1') + devices::RatingTopic("phuong-01", "box-3"));
   Write(dev, "topic-status", std::string(1, '\1') + devices::StatusTopic("phuong-01", "box-3"));

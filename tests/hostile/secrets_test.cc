@@ -28,12 +28,13 @@ constexpr char kWrongToken[] = "tokWRONG0123456789abcdef0123456789abcdef0123";
 json Rating(const std::string& id, const std::string& counter, const std::string& channel) {
   return {{"id", id},
           {"counter", counter},
-          {"template", "smiley-4"},
+          {"template", "gia-lam-phone"},
           {"answers", {{"level", "unsatisfied"}}},
           {"at", FormatRfc3339(Clock::System()->NowMs())},
           {"channel", channel},
           {"comment", "Gọi lại cho tôi số " + std::string(kPhone)},
-          {"phone", kPhone}};
+          {"phone", kPhone},
+          {"consent", true}};
 }
 
 TEST(SecretsTest, NoPasswordTokenOrPhoneNumberInAnyLog) {

@@ -333,10 +333,11 @@ TEST(HubAlertsTest, OpenFollowUpsRaiseAnAlertForTheOffice) {
   HubProcess hub(o);
   hub.Start();
   Session admin = Login(hub, "admin");
-  auto res = hub.Post(
-      "/public/v1/survey/p1/q1",
-      json{{"id", "fu-1"}, {"answers", {{"level", "unsatisfied"}}}, {"phone", "0912345678"}}
-          .dump());
+  auto res = hub.Post("/public/v1/survey/p1/q1", json{{"id", "fu-1"},
+                                                      {"answers", {{"level", "unsatisfied"}}},
+                                                      {"phone", "0912345678"},
+                                                      {"consent", true}}
+                                                     .dump());
   ASSERT_EQ(res.status, 200) << res.body;
   json alert;
   ASSERT_TRUE(testing::WaitUntil(

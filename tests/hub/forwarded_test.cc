@@ -14,7 +14,10 @@ using json = nlohmann::json;
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 testing::HttpResponse Survey(HubProcess& hub, const std::string& id, const Headers& headers) {
-  json body{{"id", id}, {"answers", {{"level", "satisfied"}}}, {"phone", "0912345678"}};
+  json body{{"id", id},
+            {"answers", {{"level", "satisfied"}}},
+            {"phone", "0912345678"},
+            {"consent", true}};
   return hub.Post("/public/v1/survey/p1/q1", body.dump(), headers);
 }
 

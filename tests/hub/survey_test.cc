@@ -58,7 +58,9 @@ TEST_F(HubSurveyTest, RatingsGoIntoTheHubLogAndTheReports) {
                          {"answers", {{"level", "unsatisfied"}}},
                          {"dossier", "BN-001"},
                          {"comment", "Phải đi lại ba lần"},
-                         {"phone", "0912 345 678"}});
+                         {"phone", "0912 345 678"},
+                         {"consent", true},
+                         {"consent_version", "2026-12-07"}});
   ASSERT_EQ(res.status, 200) << res.body;
   EXPECT_EQ(json::parse(res.body)["status"], "stored");
   // One rating per receipt and survey.
@@ -90,7 +92,7 @@ TEST_F(HubSurveyTest, RatingsGoIntoTheHubLogAndTheReports) {
   auto fus = json::parse(hub_->Get("/api/v1/follow-ups", admin_.Read()).body);
   ASSERT_EQ(fus["follow_ups"].size(), 1u);
   EXPECT_EQ(fus["follow_ups"][0]["rating"]["channel"], "phone");
-  EXPECT_EQ(fus["follow_ups"][0]["rating"]["phone"], "0912 345 678");
+  EXPECT_EQ(fus["follow_ups"][0]["rating"]["phone"], "0912345678") << "stored without spaces";
 }
 
 TEST_F(HubSurveyTest, BadRatingsAreRefused) {
@@ -102,6 +104,13 @@ TEST_F(HubSurveyTest, BadRatingsAreRefused) {
                 .status,
             400);
   EXPECT_EQ(hub_->Post("/public/v1/survey/p1/q1", "not json").status, 400);
+  // A phone number needs the citizen's consent (interfaces.md §7).
+  auto refused = Submit(json{{"answers", {{"level", "unsatisfied"}}}, {"phone", "0912345678"}});
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_EQ(json::parse(refused.body)["reason"], "phone without consent") << refused.body;
+  EXPECT_EQ(json::parse(refused.body)["error"],
+            "Muốn được gọi lại, xin ông/bà đồng ý cho dùng số điện thoại; nếu không, xin để trống "
+            "số điện thoại.");
   auto res = hub_->Get("/api/v1/replication/cursor?origin=hub-private", admin_.Read());
   EXPECT_EQ(json::parse(res.body)["acked_seq"], 0);
 }

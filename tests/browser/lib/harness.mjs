@@ -141,14 +141,18 @@ export async function startMosquitto(dir) {
   return { port, url: `tcp://127.0.0.1:${port}`, stop: () => stopProcess(child) };
 }
 
-// A hailong-edge with a fresh data directory, serving edge/web of the tree.
+// A hailong-edge with a fresh data directory, serving edge/web of the tree;
+// `catalogue` (optional) is written as its catalogue_file.
 export class Edge {
-  // `extra`: configuration keys merged over the defaults below.
-  constructor(dir, mqttUrl, extra = {}) {
+  // `extra`: configuration keys merged over the defaults below; `catalogue`
+  // (optional): catalogue entries written with the test officers into its
+  // catalogue_file.
+  constructor(dir, mqttUrl, extra = {}, catalogue = null) {
     this.extra = extra;
     this.dir = dir;
     this.dataDir = path.join(dir, 'data');
     this.mqttUrl = mqttUrl;
+    this.catalogue = catalogue;
     this.child = null;
   }
 
@@ -157,7 +161,7 @@ export class Edge {
     if (!this.port) this.port = await freePort();
     this.base = `http://127.0.0.1:${this.port}`;
     const catalogue = path.join(this.dir, 'officers.json');
-    fs.writeFileSync(catalogue, JSON.stringify({ officers: OFFICERS }));
+    fs.writeFileSync(catalogue, JSON.stringify({ officers: OFFICERS, ...(this.catalogue || {}) }));
     const pins = path.join(this.dir, 'officer-pins.json');
     if (!fs.existsSync(pins)) await writePinsFile(pins, OFFICERS.map((o) => o.id));
     const config = {
@@ -281,11 +285,13 @@ export class Edge {
   }
 }
 
-// Mosquitto + edge for one test file.
-export async function startStack(tag, edgeConfig = {}) {
+// Mosquitto + edge for one test file; options.catalogue: the edge's
+// catalogue entries; every other option is an edge configuration key.
+export async function startStack(tag, options = {}) {
   const dir = tempDir(tag);
   const broker = await startMosquitto(dir);
-  const edge = new Edge(dir, broker.url, edgeConfig);
+  const { catalogue, ...edgeConfig } = options;
+  const edge = new Edge(dir, broker.url, edgeConfig, catalogue || null);
   await edge.start();
   return {
     dir, broker, edge,

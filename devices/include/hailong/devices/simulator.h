@@ -43,8 +43,8 @@
 #include <string>
 #include <vector>
 
-#include "hailong/devices/template.h"
 #include "hailong/schema/status.h"
+#include "hailong/survey/template.h"
 
 namespace hailong::devices {
 
@@ -77,9 +77,9 @@ struct SimulatorOptions {
   // are staggered.
   double rate = 1.0;
   double total_rate = 0;
-  uint64_t count = 0;     // total presses (all devices) then stop; 0 = no limit
-  double duration_s = 0;  // stop pressing after this; 0 = no limit
-  SurveyTemplate survey;  // what the devices ask (default: smiley-4)
+  uint64_t count = 0;             // total presses (all devices) then stop; 0 = no limit
+  double duration_s = 0;          // stop pressing after this; 0 = no limit
+  survey::SurveyTemplate survey;  // what the devices ask (default: smiley-4)
   // Subscribe to the counter's retained session topic and ask the template
   // it names (falling back to `survey`), tying ratings to the dossier being
   // served, as a counter touchscreen does.

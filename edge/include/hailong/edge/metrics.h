@@ -12,6 +12,8 @@
 #include <string>
 #include <string_view>
 
+#include "hailong/survey/reject_reason.h"
+
 namespace hailong::edge {
 
 // Gauges read at scrape time from their owners.
@@ -42,10 +44,9 @@ class EdgeMetrics {
   std::atomic<uint64_t> append_batches{0};  // AppendBatch calls (one fsync each)
   std::atomic<uint64_t> device_events{0};   // DeviceSeen / DeviceLost stored
 
-  // A rating refused. `reason` is the error text; its part before the first
-  // ':' is the label (at most 64 distinct labels, then "other").
-  // `channel` is "mqtt" or "http".
-  void CountRejected(std::string_view channel, std::string_view reason);
+  // A rating refused; the label is survey::ReasonLabel(reason), a fixed
+  // phrase without ids. `channel` is "mqtt" or "http".
+  void CountRejected(std::string_view channel, survey::RejectReason reason);
   void CountHttp(int status);
   // One AppendBatch of `events` ratings that took `seconds` (fsync included).
   void ObserveAppend(double seconds, size_t events);
@@ -66,10 +67,5 @@ class EdgeMetrics {
   double append_sum_ = 0;
   uint64_t append_events_ = 0;
 };
-
-// The label of a rejection reason: its text before the first ':', with
-// quoted parts ('x') left out so that ids do not become labels:
-// "unknown option 'x' for criterion 'y'" -> "unknown option for criterion".
-std::string RejectionLabel(std::string_view reason);
 
 }  // namespace hailong::edge

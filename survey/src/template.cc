@@ -1,6 +1,6 @@
 // Survey templates: validation, JSON and FlatBuffers conversion, the
 // classification rules and the registry.
-#include "hailong/devices/template.h"
+#include "hailong/survey/template.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -9,9 +9,9 @@
 #include <utility>
 
 #include "builtin_template_sources.h"
-#include "return_if_error.h"
+#include "hailong/schema/status_macros.h"
 
-namespace hailong::devices {
+namespace hailong::survey {
 namespace {
 
 using nlohmann::json;
@@ -119,12 +119,12 @@ class ObjectReader {
 
 Status OptionFromJson(const json& j, const std::string& path, SurveyOption* out) {
   ObjectReader r(j, path);
-  HL_RETURN_IF_ERROR(r.Check({"id", "label", "label_en", "polarity"}));
-  HL_RETURN_IF_ERROR(r.String("id", true, &out->id));
-  HL_RETURN_IF_ERROR(r.String("label", true, &out->label));
-  HL_RETURN_IF_ERROR(r.String("label_en", false, &out->label_en));
+  HAILONG_RETURN_IF_ERROR(r.Check({"id", "label", "label_en", "polarity"}));
+  HAILONG_RETURN_IF_ERROR(r.String("id", true, &out->id));
+  HAILONG_RETURN_IF_ERROR(r.String("label", true, &out->label));
+  HAILONG_RETURN_IF_ERROR(r.String("label_en", false, &out->label_en));
   std::string polarity;
-  HL_RETURN_IF_ERROR(r.String("polarity", true, &polarity));
+  HAILONG_RETURN_IF_ERROR(r.String("polarity", true, &polarity));
   if (!PolarityFromText(polarity, &out->polarity)) {
     return Status::InvalidArgument(r.Name("polarity") +
                                    "expected \"positive\", \"neutral\" or \"negative\"");
@@ -134,16 +134,16 @@ Status OptionFromJson(const json& j, const std::string& path, SurveyOption* out)
 
 Status CriterionFromJson(const json& j, const std::string& path, SurveyCriterion* out) {
   ObjectReader r(j, path);
-  HL_RETURN_IF_ERROR(r.Check({"id", "label", "label_en", "options"}));
-  HL_RETURN_IF_ERROR(r.String("id", true, &out->id));
-  HL_RETURN_IF_ERROR(r.String("label", true, &out->label));
-  HL_RETURN_IF_ERROR(r.String("label_en", false, &out->label_en));
+  HAILONG_RETURN_IF_ERROR(r.Check({"id", "label", "label_en", "options"}));
+  HAILONG_RETURN_IF_ERROR(r.String("id", true, &out->id));
+  HAILONG_RETURN_IF_ERROR(r.String("label", true, &out->label));
+  HAILONG_RETURN_IF_ERROR(r.String("label_en", false, &out->label_en));
   const json* options = nullptr;
-  HL_RETURN_IF_ERROR(r.Array("options", &options));
+  HAILONG_RETURN_IF_ERROR(r.Array("options", &options));
   out->options.clear();
   for (size_t i = 0; i < options->size(); ++i) {
     SurveyOption option;
-    HL_RETURN_IF_ERROR(
+    HAILONG_RETURN_IF_ERROR(
         OptionFromJson((*options)[i], r.Path("options") + "[" + std::to_string(i) + "]", &option));
     out->options.push_back(std::move(option));
   }
@@ -280,29 +280,29 @@ Status ValidateTemplate(const SurveyTemplate& t) {
 Status TemplateFromJson(const json& j, SurveyTemplate* out) {
   SurveyTemplate t;
   ObjectReader r(j, "");
-  HL_RETURN_IF_ERROR(r.Check({"id", "version", "name", "name_en", "criteria", "rule",
-                              "overall_criterion", "allow_comment", "allow_phone"}));
-  HL_RETURN_IF_ERROR(r.String("id", true, &t.id));
-  HL_RETURN_IF_ERROR(r.Version("version", &t.version));
-  HL_RETURN_IF_ERROR(r.String("name", true, &t.name));
-  HL_RETURN_IF_ERROR(r.String("name_en", false, &t.name_en));
+  HAILONG_RETURN_IF_ERROR(r.Check({"id", "version", "name", "name_en", "criteria", "rule",
+                                   "overall_criterion", "allow_comment", "allow_phone"}));
+  HAILONG_RETURN_IF_ERROR(r.String("id", true, &t.id));
+  HAILONG_RETURN_IF_ERROR(r.Version("version", &t.version));
+  HAILONG_RETURN_IF_ERROR(r.String("name", true, &t.name));
+  HAILONG_RETURN_IF_ERROR(r.String("name_en", false, &t.name_en));
   std::string rule = "worst_answer";
-  HL_RETURN_IF_ERROR(r.String("rule", false, &rule));
+  HAILONG_RETURN_IF_ERROR(r.String("rule", false, &rule));
   if (!RuleFromName(rule, &t.rule)) {
     return Invalid("rule", "expected \"worst_answer\", \"all_positive\" or \"overall_criterion\"");
   }
-  HL_RETURN_IF_ERROR(r.String("overall_criterion", false, &t.overall_criterion));
-  HL_RETURN_IF_ERROR(r.Bool("allow_comment", &t.allow_comment));
-  HL_RETURN_IF_ERROR(r.Bool("allow_phone", &t.allow_phone));
+  HAILONG_RETURN_IF_ERROR(r.String("overall_criterion", false, &t.overall_criterion));
+  HAILONG_RETURN_IF_ERROR(r.Bool("allow_comment", &t.allow_comment));
+  HAILONG_RETURN_IF_ERROR(r.Bool("allow_phone", &t.allow_phone));
   const json* criteria = nullptr;
-  HL_RETURN_IF_ERROR(r.Array("criteria", &criteria));
+  HAILONG_RETURN_IF_ERROR(r.Array("criteria", &criteria));
   for (size_t i = 0; i < criteria->size(); ++i) {
     SurveyCriterion c;
-    HL_RETURN_IF_ERROR(
+    HAILONG_RETURN_IF_ERROR(
         CriterionFromJson((*criteria)[i], "criteria[" + std::to_string(i) + "]", &c));
     t.criteria.push_back(std::move(c));
   }
-  HL_RETURN_IF_ERROR(ValidateTemplate(t));
+  HAILONG_RETURN_IF_ERROR(ValidateTemplate(t));
   *out = std::move(t);
   return Status::OK();
 }
@@ -386,30 +386,33 @@ Status TemplateFromFlatbuffer(const fb::SurveyTemplateT& in, SurveyTemplate* out
     }
     t.criteria.push_back(std::move(c));
   }
-  HL_RETURN_IF_ERROR(ValidateTemplate(t));
+  HAILONG_RETURN_IF_ERROR(ValidateTemplate(t));
   *out = std::move(t);
   return Status::OK();
 }
 
-Status ValidateAnswers(const SurveyTemplate& t, const Answers& answers) {
+Rejection ValidateAnswers(const SurveyTemplate& t, const Answers& answers) {
   std::set<std::string_view> answered;
   for (const Answer& a : answers) {
     const SurveyCriterion* c = t.FindCriterion(a.criterion);
-    if (c == nullptr) return Status::InvalidArgument("unknown criterion '" + a.criterion + "'");
+    if (c == nullptr) {
+      return Reject(RejectReason::kUnknownCriterion, "unknown criterion '" + a.criterion + "'");
+    }
     if (c->FindOption(a.option) == nullptr) {
-      return Status::InvalidArgument("unknown option '" + a.option + "' for criterion '" +
-                                     a.criterion + "'");
+      return Reject(RejectReason::kUnknownOption,
+                    "unknown option '" + a.option + "' for criterion '" + a.criterion + "'");
     }
     if (!answered.insert(a.criterion).second) {
-      return Status::InvalidArgument("duplicate answer for criterion '" + a.criterion + "'");
+      return Reject(RejectReason::kDuplicateAnswer,
+                    "duplicate answer for criterion '" + a.criterion + "'");
     }
   }
   for (const SurveyCriterion& c : t.criteria) {
     if (answered.count(c.id) == 0) {
-      return Status::InvalidArgument("missing answer for criterion '" + c.id + "'");
+      return Reject(RejectReason::kMissingAnswer, "missing answer for criterion '" + c.id + "'");
     }
   }
-  return Status::OK();
+  return Rejection();
 }
 
 fb::Classification Classify(const SurveyTemplate& t, const Answers& answers) {
@@ -481,7 +484,7 @@ std::unique_ptr<TemplateRegistry> TemplateRegistry::WithBuiltins() {
 }
 
 Status TemplateRegistry::Add(const SurveyTemplate& t) {
-  HL_RETURN_IF_ERROR(ValidateTemplate(t));
+  HAILONG_RETURN_IF_ERROR(ValidateTemplate(t));
   std::lock_guard<std::mutex> lock(mu_);
   auto& versions = templates_[t.id];
   auto it = versions.find(t.version);
@@ -499,7 +502,7 @@ Status TemplateRegistry::Publish(SurveyTemplate t, uint32_t* version) {
   auto found = templates_.find(t.id);
   t.version =
       (found == templates_.end() || found->second.empty()) ? 1 : found->second.rbegin()->first + 1;
-  HL_RETURN_IF_ERROR(ValidateTemplate(t));
+  HAILONG_RETURN_IF_ERROR(ValidateTemplate(t));
   templates_[t.id].emplace(t.version, std::make_shared<const SurveyTemplate>(t));
   if (version != nullptr) *version = t.version;
   return Status::OK();
@@ -541,4 +544,4 @@ size_t TemplateRegistry::size() const {
   return templates_.size();
 }
 
-}  // namespace hailong::devices
+}  // namespace hailong::survey

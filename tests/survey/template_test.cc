@@ -1,12 +1,12 @@
 // Survey templates: the built-ins, JSON and FlatBuffers round trips,
 // validation messages and the classification rules.
-#include "hailong/devices/template.h"
+#include "hailong/survey/template.h"
 
 #include <gtest/gtest.h>
 
 #include <set>
 
-namespace hailong::devices {
+namespace hailong::survey {
 namespace {
 
 using nlohmann::json;
@@ -319,4 +319,4 @@ TEST(TemplateRegistryTest, PublishAssignsTheNextVersion) {
 }
 
 }  // namespace
-}  // namespace hailong::devices
+}  // namespace hailong::survey

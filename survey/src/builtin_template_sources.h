@@ -1,11 +1,11 @@
-// The JSON text of the built-in survey templates (devices/templates/*.json),
-// compiled in by devices/cmake/embed_templates.cmake.
+// The JSON text of the built-in survey templates (survey/templates/*.json),
+// compiled in by survey/cmake/embed_templates.cmake.
 #pragma once
 
 #include <string_view>
 #include <vector>
 
-namespace hailong::devices::internal {
+namespace hailong::survey::internal {
 
 struct BuiltinTemplateSource {
   std::string_view file;  // "smiley-4.json"
@@ -15,4 +15,4 @@ struct BuiltinTemplateSource {
 // In the order of BuiltinTemplates(); lives for the whole program.
 const std::vector<BuiltinTemplateSource>& BuiltinTemplateSources();
 
-}  // namespace hailong::devices::internal
+}  // namespace hailong::survey::internal

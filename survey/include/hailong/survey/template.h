@@ -46,8 +46,9 @@
 
 #include "hailong/schema/events_generated.h"
 #include "hailong/schema/status.h"
+#include "hailong/survey/reject_reason.h"
 
-namespace hailong::devices {
+namespace hailong::survey {
 
 struct SurveyOption {
   std::string id;
@@ -74,8 +75,8 @@ struct SurveyTemplate {
   std::vector<SurveyCriterion> criteria;  // in display order, at least 1
   fb::ClassificationRule rule = fb::ClassificationRule::WorstAnswer;
   std::string overall_criterion;  // a criterion id when rule is OverallCriterion, else ""
-  bool allow_comment = false;     // UI hint: offer a free-text comment
-  bool allow_phone = false;       // UI hint: offer a call-back phone number
+  bool allow_comment = false;     // offer a free-text comment; without it one is refused
+  bool allow_phone = false;       // offer a call-back number; without it one is refused
 
   // nullptr if no criterion has this id. The pointer lives as long as *this.
   const SurveyCriterion* FindCriterion(std::string_view criterion_id) const;
@@ -117,15 +118,15 @@ bool RuleFromName(std::string_view name, fb::ClassificationRule* out);
 
 // Checks one rating's answers against the template: every answer names a
 // known criterion and one of its options, no criterion is answered twice, and
-// every criterion is answered. InvalidArgument with a short, machine-facing
-// English reason (it goes into rejection acks verbatim):
-//   "unknown criterion 'x'"
-//   "unknown option 'x' for criterion 'y'"
-//   "duplicate answer for criterion 'y'"
-//   "missing answer for criterion 'y'"
+// every criterion is answered. The rejection's detail is a short,
+// machine-facing English text (it goes into rejection acks verbatim):
+//   kUnknownCriterion  "unknown criterion 'x'"
+//   kUnknownOption     "unknown option 'x' for criterion 'y'"
+//   kDuplicateAnswer   "duplicate answer for criterion 'y'"
+//   kMissingAnswer     "missing answer for criterion 'y'"
 // Problems are reported in the order of `answers`, then missing criteria in
 // template order.
-Status ValidateAnswers(const SurveyTemplate& t, const Answers& answers);
+Rejection ValidateAnswers(const SurveyTemplate& t, const Answers& answers);
 
 // Classifies answers by the template's rule. Answers that ValidateAnswers
 // rejects give fb::Classification::Unclassified.
@@ -138,7 +139,7 @@ Answers CanonicalAnswerOrder(const SurveyTemplate& t, const Answers& answers);
 // The built-in templates from the source documents (shared/seeds), version 1,
 // in this order: binh-thanh-intake, binh-thanh-return, ha-noi-2014,
 // gia-lam-phone, van-hung-2button, smiley-4. Compiled in from
-// devices/templates/*.json. The reference lives for the whole program.
+// survey/templates/*.json. The reference lives for the whole program.
 const std::vector<SurveyTemplate>& BuiltinTemplates();
 // The id of the template a counter uses when nothing else is configured.
 inline constexpr const char kDefaultTemplateId[] = "smiley-4";
@@ -181,4 +182,4 @@ class TemplateRegistry {
       templates_;
 };
 
-}  // namespace hailong::devices
+}  // namespace hailong::survey
