@@ -13,15 +13,6 @@ namespace {
 
 using nlohmann::json;
 
-bool IsIdChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '-';
-}
-
-bool IsIdOf(std::string_view id, size_t max) {
-  return !id.empty() && id.size() <= max && std::all_of(id.begin(), id.end(), IsIdChar);
-}
-
 std::vector<std::string_view> Split(std::string_view s, char sep) {
   std::vector<std::string_view> parts;
   size_t start = 0;
@@ -95,8 +86,6 @@ std::string SessionTopic(std::string_view office, std::string_view counter) {
 }
 std::string RatingSubscription(std::string_view office) { return RatingTopic(office, "+"); }
 std::string StatusSubscription(std::string_view office) { return StatusTopic(office, "+"); }
-
-bool IsValidNodeId(std::string_view id) { return IsIdOf(id, kMaxNodeIdChars); }
 
 std::string RatingPayloadJson(std::string_view id, std::string_view counter,
                               std::string_view template_id, const survey::Answers& answers,

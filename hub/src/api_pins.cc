@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api.h"
-#include "hailong/devices/payload.h"
+#include "hailong/survey/limits.h"
 #include "hailong/schema/time.h"
 #include "officer_pins.h"
 
@@ -47,7 +47,7 @@ HttpReply Api::OfficerPinRoute(Call& call, const std::string& office, const std:
                  "chỉ quản lý của đơn vị " + office + " hoặc quản trị viên được đặt mã PIN",
                  "only a manager of office " + office + " or an admin may set PINs");
   }
-  if (!devices::IsValidNodeId(office) || !devices::IsValidNodeId(officer)) {
+  if (!survey::IsValidNodeId(office) || !survey::IsValidNodeId(officer)) {
     return Error(call, 400, "mã đơn vị và mã cán bộ gồm 1-64 chữ, số, '-' hoặc '_'",
                  "office and officer ids are 1-64 letters, digits, '-' or '_'");
   }

@@ -27,6 +27,7 @@ size_t CodePoints(std::string_view utf8) {
 }
 
 bool IsValidCounterId(std::string_view id) { return AllOf(id, kMaxCounterIdChars, IsIdChar); }
+bool IsValidNodeId(std::string_view id) { return AllOf(id, kMaxNodeIdChars, IsIdChar); }
 bool IsValidDossier(std::string_view receipt) {
   return AllOf(receipt, kMaxDossierChars, IsDossierChar);
 }

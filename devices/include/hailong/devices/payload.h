@@ -30,7 +30,7 @@
 namespace hailong::devices {
 
 inline constexpr std::string_view kTopicRoot = "hailong/v1/";
-inline constexpr size_t kMaxNodeIdChars = 64;  // office and device ids
+using survey::kMaxNodeIdChars;  // office and device ids
 
 enum class TopicKind {
   kRating,   // .../device/{device}/rating
@@ -62,7 +62,7 @@ std::string StatusSubscription(std::string_view office);
 
 // Counter ids: survey::IsValidCounterId (hailong/survey/limits.h).
 // 1-64 of [A-Za-z0-9_-] (office and device ids; MQTT usernames of devices).
-bool IsValidNodeId(std::string_view id);
+using survey::IsValidNodeId;
 
 // Builds a payload a device would send (for devsim and tests). `answers`
 // keys in the given order. A phone number goes with "consent": true and

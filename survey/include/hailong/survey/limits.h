@@ -17,6 +17,8 @@ namespace hailong::survey {
 inline constexpr size_t kMaxRatingIdChars = 128;
 // A counter id: 1-32 of [A-Za-z0-9_-].
 inline constexpr size_t kMaxCounterIdChars = 32;
+// Office, officer and device ids (MQTT user names of devices).
+inline constexpr size_t kMaxNodeIdChars = 64;
 // A receipt (dossier) number: 1-64 of [A-Za-z0-9._/-].
 inline constexpr size_t kMaxDossierChars = 64;
 // A comment: at most 2,000 Unicode code points (not bytes: a Vietnamese
@@ -41,6 +43,8 @@ size_t CodePoints(std::string_view utf8);
 
 // 1-kMaxCounterIdChars of [A-Za-z0-9_-].
 bool IsValidCounterId(std::string_view id);
+// 1-kMaxNodeIdChars of [A-Za-z0-9_-] (office, officer and device ids).
+bool IsValidNodeId(std::string_view id);
 // 1-kMaxDossierChars of [A-Za-z0-9._/-].
 bool IsValidDossier(std::string_view receipt);
 // 1-kMaxConsentVersionChars of [A-Za-z0-9._-].
