@@ -357,7 +357,7 @@ struct RatingDenial {
 };
 
 std::optional<RatingDenial> AdmitRating(Context* ctx, const HttpRequest& req, const json& body,
-                                RatingSubmission* sub) {
+                                        RatingSubmission* sub) {
   std::string counter;
   if (body.is_object() && body.contains("counter") && body["counter"].is_string()) {
     counter = body["counter"].get<std::string>();
@@ -369,9 +369,9 @@ std::optional<RatingDenial> AdmitRating(Context* ctx, const HttpRequest& req, co
     }
     if (kiosk->counter != counter) {
       return RatingDenial{
-          403, survey::Reject(survey::RejectReason::kKioskOtherCounter,
-                              "kiosk '" + kiosk->id + "' is enrolled for counter '" +
-                                  kiosk->counter + "'")};
+          403, survey::Reject(
+                   survey::RejectReason::kKioskOtherCounter,
+                   "kiosk '" + kiosk->id + "' is enrolled for counter '" + kiosk->counter + "'")};
     }
     sub->device = kiosk->id;
     return std::nullopt;

@@ -60,8 +60,8 @@ struct EdgeNode::Context {
   devices::MisuseDetector misuse;
   ClientMisuse client_misuse;  // phones and web clients, by address
   EdgeMetrics metrics;
-  OfficerPins pins;          // hashes of the officers' counter PINs
-  PinAttempts pin_attempts;  // wrong PINs per officer and counter
+  OfficerPins pins;                       // hashes of the officers' counter PINs
+  PinAttempts pin_attempts;               // wrong PINs per officer and counter
   std::unique_ptr<KioskRegistry> kiosks;  // <data_dir>/kiosks.json
   RatedReceipts rated;                    // receipts rated from phones
   PhoneLimits phone_limits;

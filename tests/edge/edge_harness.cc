@@ -1,8 +1,8 @@
 #include "edge_harness.h"
 
 #include <mqtt/async_client.h>
-#include <sodium.h>
 #include <signal.h>
+#include <sodium.h>
 #include <unistd.h>
 
 #include <chrono>
