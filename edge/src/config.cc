@@ -133,11 +133,17 @@ Status ParseEdgeConfig(std::string_view json_text, EdgeConfig* out) {
   HAILONG_RETURN_IF_ERROR(r.Int("ingest_threads", 1, 64, &v));
   c.ingest_threads = static_cast<int>(v);
   HAILONG_RETURN_IF_ERROR(r.String("admin_token_sha256", false, &c.admin_token_sha256));
+  HAILONG_RETURN_IF_ERROR(r.String("personal_data_public_key", false, &c.personal_data_public_key));
   HAILONG_RETURN_IF_ERROR(r.RejectUnknown());
   if (!c.admin_token_sha256.empty() &&
       (c.admin_token_sha256.size() != 64 ||
        c.admin_token_sha256.find_first_not_of("0123456789abcdef") != std::string::npos)) {
     return r.Bad("admin_token_sha256", "must be 64 lower-case hex digits (hailongctl new-token)");
+  }
+  if (!c.personal_data_public_key.empty() &&
+      (c.personal_data_public_key.size() != 64 ||
+       c.personal_data_public_key.find_first_not_of("0123456789abcdef") != std::string::npos)) {
+    return r.Bad("personal_data_public_key", "must be 64 lower-case hex digits");
   }
   if (!c.public_url.empty() && c.public_url.rfind("http://", 0) != 0 &&
       c.public_url.rfind("https://", 0) != 0) {

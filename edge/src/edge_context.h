@@ -27,6 +27,8 @@
 #include "hailong/replication/event_log.h"
 #include "http_server.h"
 #include "mqtt_link.h"
+#include "personal_key_link.h"
+#include "personal_sealer.h"
 #include "rating_intake.h"
 
 namespace hailong::edge {
@@ -51,8 +53,10 @@ struct EdgeNode::Context {
 
   std::unique_ptr<boost::asio::thread_pool> blocking;  // appends off the io threads
   using Strand = boost::asio::strand<boost::asio::thread_pool::executor_type>;
-  std::unique_ptr<Strand> status_strand;  // device status messages, in order
+  std::unique_ptr<Strand> status_strand;   // device status messages, in order
+  std::unique_ptr<PersonalSealer> sealer;  // before intake: the intake uses it
   std::unique_ptr<RatingIntake> intake;
+  std::unique_ptr<PersonalKeyLink> key_link;
   std::unique_ptr<MqttLink> mqtt;
   std::unique_ptr<ReplicationLink> replication;
   std::unique_ptr<HttpServer> http;

@@ -25,6 +25,7 @@ struct RatingIntake::Pending {
   std::string counter;
   std::string dossier;
   bool misuse = false;
+  std::string sealed_key;  // the data key of its personal text, sealed to the hub
   replication::EventDraft draft;
 };
 
@@ -196,6 +197,21 @@ bool RatingIntake::Prepare(RatingSubmission& sub, int64_t now_ms, Pending* out,
   rating->device_time_ms = r.device_time_ms;
   rating->edge_time_ms = now_ms;
   rating->flags = verdict.flags();
+  // Personal text leaves this function only encrypted (personal_data.md).
+  if (deps_.sealer != nullptr) {
+    Status sealed = deps_.sealer->SealRating(rating.get(), &out->sealed_key);
+    if (!sealed.ok()) {
+      early->kind = RatingOutcome::Kind::kError;
+      early->id = id;
+      early->error = sealed.message();
+      return false;
+    }
+  } else if (!rating->comment.empty() || !rating->phone.empty()) {
+    early->kind = RatingOutcome::Kind::kError;
+    early->id = id;
+    early->error = "no personal data key from the hub yet";
+    return false;
+  }
 
   out->counter = r.counter;
   out->dossier = r.dossier;
@@ -240,10 +256,16 @@ void RatingIntake::Process(std::vector<RatingSubmission>& batch) {
   if (!pending.empty()) {
     std::vector<replication::EventDraft> drafts;
     drafts.reserve(pending.size());
-    for (auto& p : pending) drafts.push_back(std::move(p.draft));
+    std::vector<std::string> sealed_keys;
+    for (auto& p : pending) {
+      drafts.push_back(std::move(p.draft));
+      if (!p.sealed_key.empty()) sealed_keys.push_back(std::move(p.sealed_key));
+    }
     std::vector<replication::AppendResult> results;
     const auto t0 = std::chrono::steady_clock::now();
-    Status s = deps_.log->AppendBatch(std::move(drafts), &results);
+    // The data keys are durable before the events that need them.
+    Status s = sealed_keys.empty() ? Status::OK() : deps_.sealer->Keep(sealed_keys);
+    if (s.ok()) s = deps_.log->AppendBatch(std::move(drafts), &results);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     deps_.metrics->ObserveAppend(seconds, pending.size());

@@ -324,6 +324,8 @@ HttpReply Api::RouteApi(Call& call) {
     if (s[3] == "push") return post ? Push(call) : wrong_method();
     if (s[3] == "cursor") return get ? Cursor(call) : wrong_method();
     if (s[3] == "pull") return get ? Pull(call) : wrong_method();
+    if (s[3] == "personal-data-key") return get ? PersonalDataKey(call) : wrong_method();
+    if (s[3] == "personal-keys") return post ? PersonalKeysPost(call) : wrong_method();
     return Error(call, 404, "không tìm thấy", "not found");
   }
   if (call.who.is_node()) {
@@ -348,6 +350,8 @@ HttpReply Api::RouteApi(Call& call) {
       return get ? TemplatesList(call) : post ? TemplatePost(call) : wrong_method();
     if (r == "audit") return get ? AuditList(call) : wrong_method();
     if (r == "alerts") return get ? AlertsList(call) : wrong_method();
+    if (r == "erasures")
+      return get ? ErasuresList(call) : post ? ErasurePost(call) : wrong_method();
   }
   if (r == "alerts" && s.size() == 5) {
     return post ? AlertAction(call, s[3], s[4]) : wrong_method();

@@ -232,6 +232,9 @@ HttpReply Api::SurveySubmit(Call& call, const std::string& office, const std::st
     json duty = LoadJson(store, codec::DutyKey(office, counter));
     if (duty.is_object()) r.officer = duty.value("officer", "");
   }
+  // Comment and phone leave this function only encrypted (personal_data.md).
+  s = ctx_->keys->SealRating(&r);
+  if (!s.ok()) return reject(500, "không mã hoá được đánh giá", s.ToString());
   replication::EventDraft draft;
   draft.idempotency_id = idem;
   draft.time_ms = now;

@@ -142,6 +142,7 @@ constexpr TypeName kTypeNames[] = {
     {fb::EventBody::AlertRaised, "alert_raised"},
     {fb::EventBody::AlertAcknowledged, "alert_acknowledged"},
     {fb::EventBody::AlertClosed, "alert_closed"},
+    {fb::EventBody::PersonalDataErased, "personal_data_erased"},
 };
 }  // namespace
 

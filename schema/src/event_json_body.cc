@@ -117,6 +117,8 @@ struct TableFields<fb::RatingSubmittedT> {
     v("device_time", &T::device_time_ms, kTime);
     v("edge_time", &T::edge_time_ms, kTime);
     v("flags", &T::flags);
+    v("sealed_comment", &T::sealed_comment);
+    v("sealed_phone", &T::sealed_phone);
   }
 };
 
@@ -269,6 +271,7 @@ struct TableFields<fb::FollowUpOpenedT> {
     v("rating_seq", &T::rating_seq);
     v("reason", &T::reason);
     v("assignee", &T::assignee);
+    v("sealed_reason", &T::sealed_reason);
   }
 };
 
@@ -282,6 +285,7 @@ struct TableFields<fb::FollowUpNotedT> {
     v("action", &T::action);
     v("note", &T::note);
     v("assignee", &T::assignee);
+    v("sealed_note", &T::sealed_note);
   }
 };
 
@@ -293,6 +297,7 @@ struct TableFields<fb::FollowUpClosedT> {
     v("follow_up_id", &T::follow_up_id);
     v("author", &T::author);
     v("resolution", &T::resolution);
+    v("sealed_resolution", &T::sealed_resolution);
   }
 };
 
@@ -305,6 +310,7 @@ struct TableFields<fb::RatingVoidedT> {
     v("rating_seq", &T::rating_seq);
     v("reason", &T::reason);
     v("by", &T::by);
+    v("sealed_reason", &T::sealed_reason);
   }
 };
 
@@ -333,6 +339,7 @@ struct TableFields<fb::AlertAcknowledgedT> {
     v("alert_id", &T::alert_id);
     v("author", &T::author);
     v("note", &T::note);
+    v("sealed_note", &T::sealed_note);
   }
 };
 
@@ -344,6 +351,42 @@ struct TableFields<fb::AlertClosedT> {
     v("alert_id", &T::alert_id);
     v("author", &T::author);
     v("note", &T::note);
+    v("sealed_note", &T::sealed_note);
+  }
+};
+
+template <>
+struct TableFields<fb::SealedTextT> {
+  template <class V>
+  static void Visit(V& v) {
+    using T = fb::SealedTextT;
+    v("key_id", &T::key_id);
+    v("nonce", &T::nonce);
+    v("ciphertext", &T::ciphertext);
+  }
+};
+
+template <>
+struct TableFields<fb::EventRefT> {
+  template <class V>
+  static void Visit(V& v) {
+    using T = fb::EventRefT;
+    v("origin", &T::origin);
+    v("seq", &T::seq);
+  }
+};
+
+template <>
+struct TableFields<fb::PersonalDataErasedT> {
+  template <class V>
+  static void Visit(V& v) {
+    using T = fb::PersonalDataErasedT;
+    v("erasure_id", &T::erasure_id);
+    v("by", &T::by);
+    v("scope", &T::scope);
+    v("reason", &T::reason);
+    v("events", &T::events);
+    v("keys", &T::keys);
   }
 };
 
@@ -375,7 +418,7 @@ constexpr BodyCodec kBodyCodecs[] = {
     CodecOf<fb::FollowUpOpenedT>(),    CodecOf<fb::FollowUpNotedT>(),
     CodecOf<fb::FollowUpClosedT>(),    CodecOf<fb::RatingVoidedT>(),
     CodecOf<fb::AlertRaisedT>(),       CodecOf<fb::AlertAcknowledgedT>(),
-    CodecOf<fb::AlertClosedT>(),
+    CodecOf<fb::AlertClosedT>(),       CodecOf<fb::PersonalDataErasedT>(),
 };
 static_assert(std::size(kBodyCodecs) == static_cast<size_t>(fb::EventBody::MAX),
               "every member of union EventBody needs a codec");

@@ -66,7 +66,18 @@ fb::RatingSubmittedT FullRating() {
   r.device_time_ms = kTime - 2000;
   r.edge_time_ms = kTime - 1500;
   r.flags = fb::RatingFlags::SuspectedMisuse | fb::RatingFlags::Resent;
+  r.sealed_comment = Sealed(1);
+  r.sealed_phone = Sealed(5);
   return r;
+}
+
+// A sealed text (personal_data.md) with every field set.
+std::unique_ptr<fb::SealedTextT> Sealed(uint8_t fill) {
+  auto t = std::make_unique<fb::SealedTextT>();
+  t->key_id.assign(16, fill);
+  t->nonce.assign(24, static_cast<uint8_t>(fill + 1));
+  t->ciphertext.assign(20, static_cast<uint8_t>(fill + 2));
+  return t;
 }
 
 fb::SurveyTemplateT FullTemplate() {
@@ -184,6 +195,7 @@ std::vector<fb::EventT> FullEvents() {
     f.rating_seq = 1;
     f.reason = "Không hài lòng về thái độ";
     f.assignee = "truong-phong";
+    f.sealed_reason = Sealed(9);
     events.push_back(MakeEvent(seq++, std::move(f)));
   }
   {
@@ -193,6 +205,7 @@ std::vector<fb::EventT> FullEvents() {
     f.action = fb::FollowUpAction::WrittenExplanation;
     f.note = "Đã gọi lại cho công dân, xin lỗi.";
     f.assignee = "cb-017";
+    f.sealed_note = Sealed(13);
     events.push_back(MakeEvent(seq++, std::move(f)));
   }
   {
@@ -200,6 +213,7 @@ std::vector<fb::EventT> FullEvents() {
     f.follow_up_id = "fu-12";
     f.author = "truong-phong";
     f.resolution = "Công dân đã hài lòng";
+    f.sealed_resolution = Sealed(17);
     events.push_back(MakeEvent(seq++, std::move(f)));
   }
   {
@@ -208,6 +222,7 @@ std::vector<fb::EventT> FullEvents() {
     v.rating_seq = 1;
     v.reason = "Bấm nhầm khi thử thiết bị";
     v.by = "admin";
+    v.sealed_reason = Sealed(21);
     events.push_back(MakeEvent(seq++, std::move(v)));
   }
   {
@@ -228,6 +243,7 @@ std::vector<fb::EventT> FullEvents() {
     a.alert_id = "al-1";
     a.author = "truong-phong";
     a.note = "Đang kiểm tra đường truyền";
+    a.sealed_note = Sealed(25);
     events.push_back(MakeEvent(seq++, std::move(a)));
   }
   {
@@ -235,7 +251,21 @@ std::vector<fb::EventT> FullEvents() {
     a.alert_id = "al-1";
     a.author = "truong-phong";
     a.note = "Đã khắc phục";
+    a.sealed_note = Sealed(29);
     events.push_back(MakeEvent(seq++, std::move(a)));
+  }
+  {
+    fb::PersonalDataErasedT e;
+    e.erasure_id = "er-0011223344556677";
+    e.by = "admin";
+    e.scope = "rating";
+    e.reason = "Công dân yêu cầu xoá";
+    auto ref = std::make_unique<fb::EventRefT>();
+    ref->origin = "edge-phuong-01";
+    ref->seq = 1;
+    e.events.push_back(std::move(ref));
+    e.keys = 2;
+    events.push_back(MakeEvent(seq++, std::move(e)));
   }
   return events;
 }
@@ -715,7 +745,7 @@ std::string JsonName(std::string field) {
 
 TEST(EventJsonTest, SchemaFieldsAreAllWritten) {
   const auto tables = SchemaTables();
-  ASSERT_EQ(tables.size(), 21u) << "could not read " << HAILONG_FBS_PATH;
+  ASSERT_EQ(tables.size(), 24u) << "could not read " << HAILONG_FBS_PATH;
   const auto events = FullEvents();
   const auto body = [&](fb::EventBody t) { return EventToJson(EventOfType(events, t))["body"]; };
   using B = fb::EventBody;
@@ -745,6 +775,9 @@ TEST(EventJsonTest, SchemaFieldsAreAllWritten) {
       {"AlertRaised", body(B::AlertRaised)},
       {"AlertAcknowledged", body(B::AlertAcknowledged)},
       {"AlertClosed", body(B::AlertClosed)},
+      {"SealedText", body(B::RatingSubmitted)["sealed_comment"]},
+      {"EventRef", body(B::PersonalDataErased)["events"][0]},
+      {"PersonalDataErased", body(B::PersonalDataErased)},
   };
   for (const auto& [table, fields] : tables) {
     const auto sample = samples.find(table);

@@ -135,6 +135,8 @@ export class Edge {
       http: { listen: `127.0.0.1:${this.port}` },
       web_root: env.webRoot,
       public_url: this.base,
+      // No hub runs: comments and phone numbers are sealed to this key.
+      personal_data_public_key: 'fcbf671e1ee08be12c4fa787cdcbd6efd8c70e00a45679c2f9835f7ba830543b',
     };
     this.configFile = path.join(this.dir, 'edge.json');
     fs.writeFileSync(this.configFile, JSON.stringify(config, null, 2));
