@@ -45,6 +45,15 @@ std::unique_ptr<fb::AnswerT> Answer(std::string criterion, std::string option) {
   return a;
 }
 
+// A sealed text (personal_data.md) with every field set.
+std::unique_ptr<fb::SealedTextT> Sealed(uint8_t fill) {
+  auto t = std::make_unique<fb::SealedTextT>();
+  t->key_id.assign(16, fill);
+  t->nonce.assign(24, static_cast<uint8_t>(fill + 1));
+  t->ciphertext.assign(20, static_cast<uint8_t>(fill + 2));
+  return t;
+}
+
 fb::RatingSubmittedT FullRating() {
   fb::RatingSubmittedT r;
   r.rating_id = "981";
@@ -69,15 +78,6 @@ fb::RatingSubmittedT FullRating() {
   r.sealed_comment = Sealed(1);
   r.sealed_phone = Sealed(5);
   return r;
-}
-
-// A sealed text (personal_data.md) with every field set.
-std::unique_ptr<fb::SealedTextT> Sealed(uint8_t fill) {
-  auto t = std::make_unique<fb::SealedTextT>();
-  t->key_id.assign(16, fill);
-  t->nonce.assign(24, static_cast<uint8_t>(fill + 1));
-  t->ciphertext.assign(20, static_cast<uint8_t>(fill + 2));
-  return t;
 }
 
 fb::SurveyTemplateT FullTemplate() {
@@ -367,7 +367,13 @@ TEST(EventJsonTest, RatingHasTheDocumentedShape) {
       "comment": "Cán bộ Nguyễn Thị Hương rất nhiệt tình — Rất hài lòng!",
       "phone": "0903 123 456",
       "device_time": "2026-11-24T11:27:51.123Z", "edge_time": "2026-11-24T11:27:51.623Z",
-      "flags": ["suspected_misuse", "resent"]
+      "flags": ["suspected_misuse", "resent"],
+      "sealed_comment": {"key_id": "01010101010101010101010101010101",
+                         "nonce": "020202020202020202020202020202020202020202020202",
+                         "ciphertext": "0303030303030303030303030303030303030303"},
+      "sealed_phone": {"key_id": "05050505050505050505050505050505",
+                       "nonce": "060606060606060606060606060606060606060606060606",
+                       "ciphertext": "0707070707070707070707070707070707070707"}
     }})");
   EXPECT_EQ(j, expected) << j.dump(2);
 }
