@@ -40,12 +40,17 @@
 
 namespace hailong::hub {
 
+class PersonalKeys;
+
 class Alerts {
  public:
   Alerts(const HubConfig* config, const Clock* clock, replication::EventLog* log,
          NodeRegistry* nodes, Metrics* metrics);
   ~Alerts();
 
+  // Notes are written encrypted under keys of `keys` and decrypted for
+  // View (replication/doc/personal_data.md). Before Load; may stay unset.
+  void SetPersonalKeys(PersonalKeys* keys) { keys_ = keys; }
   // Reads every alert event of the private origin (before Start).
   Status Load();
   // Starts the check thread and the webhook; `live` may be null.
@@ -67,8 +72,9 @@ class Alerts {
 
  private:
   struct Step {
-    std::string action;  // raised, acknowledged, closed
-    std::string author, note;
+    std::string action;        // raised, acknowledged, closed
+    std::string author, note;  // note: in clear (events written before encryption)
+    nlohmann::json sealed;     // the note's sealed form (PersonalKeys::SealedJson)
     int64_t at_ms = 0;
     uint64_t seq = 0;
   };
@@ -91,6 +97,7 @@ class Alerts {
 
   const HubConfig* config_;
   const Clock* clock_;
+  PersonalKeys* keys_ = nullptr;
   replication::EventLog* log_;
   NodeRegistry* nodes_;
   Metrics* metrics_;

@@ -72,9 +72,10 @@ Status Hub::Open(const HubConfig& config, std::unique_ptr<Hub>* out) {
   impl->audit = std::make_unique<AuditLog>(impl->log->store(), clock);
   impl->alerts = std::make_unique<Alerts>(&impl->config, clock, impl->log.get(), impl->nodes.get(),
                                           &impl->metrics);
-  s = impl->alerts->Load();
-  if (!s.ok()) return s;
   s = PersonalKeys::Open(config.data_dir, config.personal_data_key_file, clock, &impl->keys);
+  if (!s.ok()) return s;
+  impl->alerts->SetPersonalKeys(impl->keys.get());
+  s = impl->alerts->Load();
   if (!s.ok()) return s;
   impl->eraser = std::make_unique<Eraser>(impl->log.get(), impl->keys.get(), clock);
   std::fprintf(stderr, "hailong-hub: personal data public key %s (secret in %s)\n",
