@@ -357,7 +357,7 @@ struct RatingDenial {
 };
 
 std::optional<RatingDenial> AdmitRating(Context* ctx, const HttpRequest& req, const json& body,
-                                RatingSubmission* sub) {
+                                        RatingSubmission* sub) {
   std::string counter;
   if (body.is_object() && body.contains("counter") && body["counter"].is_string()) {
     counter = body["counter"].get<std::string>();
@@ -369,9 +369,9 @@ std::optional<RatingDenial> AdmitRating(Context* ctx, const HttpRequest& req, co
     }
     if (kiosk->counter != counter) {
       return RatingDenial{
-          403, survey::Reject(survey::RejectReason::kKioskOtherCounter,
-                              "kiosk '" + kiosk->id + "' is enrolled for counter '" +
-                                  kiosk->counter + "'")};
+          403, survey::Reject(
+                   survey::RejectReason::kKioskOtherCounter,
+                   "kiosk '" + kiosk->id + "' is enrolled for counter '" + kiosk->counter + "'")};
     }
     sub->device = kiosk->id;
     return std::nullopt;
@@ -454,6 +454,17 @@ void PostRating(Context* ctx, HttpRequest& req, HttpResponder respond) {
         respond(HttpResponse::Json(507, RejectionJson(out.id, out.reason, "storage full")));
         return;
       case RatingOutcome::Kind::kError:
+        if (out.error == "no personal data key from the hub yet") {
+          // Never stored in clear: the page keeps it and retries.
+          respond(HttpResponse::Json(
+              503, {{"id", id},
+                    {"status", "error"},
+                    {"error", out.error},
+                    {"message",
+                     "Chưa lưu được số điện thoại và ý kiến: bộ phận một cửa chưa nhận khoá mã "
+                     "hoá từ máy chủ huyện. Vui lòng thử lại sau."}}));
+          return;
+        }
         respond(HttpResponse::Json(503, {{"id", id}, {"status", "error"}, {"error", out.error}}));
         return;
     }

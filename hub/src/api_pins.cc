@@ -12,8 +12,8 @@
 #include <nlohmann/json.hpp>
 
 #include "api.h"
-#include "hailong/survey/limits.h"
 #include "hailong/schema/time.h"
+#include "hailong/survey/limits.h"
 #include "officer_pins.h"
 
 namespace hailong::hub {

@@ -236,10 +236,16 @@ TEST_F(EdgeCredentialsTest, AnEnrollmentCodeExpires) {
 
 TEST_F(EdgeCredentialsTest, ABackdatedPhoneRatingIsAttributedByTheEdgesClock) {
   Start();
-  ASSERT_EQ(office_.PostJson("/api/v1/counters/q1/sign-in", {{"officer", "cb-early"}, {"pin", kTestPin}}).status, 200);
+  ASSERT_EQ(
+      office_.PostJson("/api/v1/counters/q1/sign-in", {{"officer", "cb-early"}, {"pin", kTestPin}})
+          .status,
+      200);
   const int64_t early_shift = NowMs();
   ASSERT_TRUE(testing::WaitUntil([&] { return NowMs() > early_shift + 5; }, 1s, 1ms));
-  ASSERT_EQ(office_.PostJson("/api/v1/counters/q1/sign-in", {{"officer", "cb-now"}, {"pin", kTestPin}}).status, 200);
+  ASSERT_EQ(
+      office_.PostJson("/api/v1/counters/q1/sign-in", {{"officer", "cb-now"}, {"pin", kTestPin}})
+          .status,
+      200);
   // Both claim to be from cb-early's shift; only the kiosk is believed.
   const json at = {{"at", FormatRfc3339(early_shift)}};
   ASSERT_EQ(PostRating(Rating("backdated", "phone", at)).status, 200);
@@ -358,7 +364,9 @@ TEST_F(EdgeCredentialsTest, APhoneCannotTakeADevicesIdempotencyIds) {
   // device, so box-1's own rating "x-1" is still stored later.
   ASSERT_EQ(PostRating(Rating("x-1", "phone", {{"device", "box-1"}})).status, 200);
   std::unique_ptr<TestDevice> box;
-  ASSERT_TRUE(TestDevice::Connect(office_.broker_url(), "box-1", &box, office_.DevicePassword("box-1")).ok());
+  ASSERT_TRUE(
+      TestDevice::Connect(office_.broker_url(), "box-1", &box, office_.DevicePassword("box-1"))
+          .ok());
   ASSERT_TRUE(testing::WaitUntil(
       [&] { return Body(office_.Get("/api/v1/status"))["mqtt_connected"].get<bool>(); }, 15s));
   ASSERT_TRUE(box->PublishRating(SmileyRating("x-1")).ok());

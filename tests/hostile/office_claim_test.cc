@@ -35,12 +35,9 @@ TEST(OfficeClaimTest, AnEdgeConfiguredForAnotherOfficeCountsNowhere) {
   nodes.set_edge_office("p2");
   ASSERT_TRUE(nodes.Start().ok());
   const int64_t now = Clock::System()->NowMs();
-  const json rating = {{"id", "claim-1"},
-                       {"counter", "q1"},
-                       {"template", "smiley-4"},
-                       {"answers", {{"level", "satisfied"}}},
-                       {"at", FormatRfc3339(now)},
-                       {"channel", "phone"}};
+  const json rating = {{"id", "claim-1"},          {"counter", "q1"},
+                       {"template", "smiley-4"},   {"answers", {{"level", "satisfied"}}},
+                       {"at", FormatRfc3339(now)}, {"channel", "phone"}};
   HttpResponse res;
   ASSERT_TRUE(
       hailong::testing::HttpPost(nodes.edge_port(), "/api/v1/ratings", rating.dump(), &res).ok());
