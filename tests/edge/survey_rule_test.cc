@@ -58,7 +58,9 @@ class SurveyRuleTest : public ::testing::Test {
     admin_ = hub_test::Login(*hub_, "admin");
     ASSERT_TRUE(office_.StartBroker().ok());
     ASSERT_TRUE(office_.StartEdge().ok()) << office_.EdgeLog();
-    ASSERT_TRUE(TestDevice::Connect(office_.broker_url(), "box-1", &box_).ok());
+    ASSERT_TRUE(
+        TestDevice::Connect(office_.broker_url(), "box-1", &box_, office_.DevicePassword("box-1"))
+            .ok());
   }
 
   // The rating every path sends, with `extra` merged in.
