@@ -389,9 +389,11 @@ HttpReply Api::Route(Call& call) {
       return Error(call, 403, "thiếu hoặc sai mã chống giả mạo (X-CSRF-Token)",
                    "missing or wrong X-CSRF-Token");
     }
-    // Every write takes JSON, except the two that carry other formats.
-    if (IsStateChanging(method) && call.path != "/api/v1/replication/push" &&
-        call.path != "/api/v1/catalogue/import" && !IsJson(call.req)) {
+    // Every write with a body takes JSON, except the two that carry other
+    // formats (a body-less DELETE carries nothing a form could forge).
+    if (IsStateChanging(method) && !call.req.body().empty() &&
+        call.path != "/api/v1/replication/push" && call.path != "/api/v1/catalogue/import" &&
+        !IsJson(call.req)) {
       return NotJson(call);
     }
     return RouteApi(call);

@@ -165,7 +165,8 @@ TEST_F(EdgeCredentialsTest, OnlyAKioskEnrolledForTheCounterSendsTouchscreenRatin
   // Another counter's rating from this kiosk: 403.
   r = PostRating(Rating("t-2", "touchscreen", {{"counter", "q2"}}), token);
   EXPECT_EQ(r.status, 403) << r.body;
-  EXPECT_NE(Body(r)["message"].get<std::string>().find("q1"), std::string::npos);
+  EXPECT_EQ(Body(r)["reason"], "kiosk of another counter");
+  EXPECT_NE(Body(r)["error"].get<std::string>().find("'q1'"), std::string::npos);
   EXPECT_EQ(office_.LogSeq(), 1u);
 
   // Revoked: refused at once and after a restart; the used code stays used.

@@ -72,6 +72,7 @@ fb::RatingSubmittedT FullRating() {
   r.field = "ho-tich";
   r.comment = "Cán bộ Nguyễn Thị Hương rất nhiệt tình — Rất hài lòng!";
   r.phone = "0903 123 456";
+  r.consent_version = "2026-12-07";
   r.device_time_ms = kTime - 2000;
   r.edge_time_ms = kTime - 1500;
   r.flags = fb::RatingFlags::SuspectedMisuse | fb::RatingFlags::Resent;
@@ -375,7 +376,7 @@ TEST(EventJsonTest, RatingHasTheDocumentedShape) {
       "comment": "Cán bộ Nguyễn Thị Hương rất nhiệt tình — Rất hài lòng!",
       "phone": "0903 123 456",
       "device_time": "2026-11-24T11:27:51.123Z", "edge_time": "2026-11-24T11:27:51.623Z",
-      "flags": ["suspected_misuse", "resent"],
+      "flags": ["suspected_misuse", "resent"], "consent_version": "2026-12-07",
       "sealed_comment": {"key_id": "01010101010101010101010101010101",
                          "nonce": "020202020202020202020202020202020202020202020202",
                          "ciphertext": "0303030303030303030303030303030303030303"},
