@@ -19,6 +19,7 @@
 
 #include "ctl_runner.h"
 #include "hailong/replication/store.h"
+#include "hailong/schema/event.h"
 #include "hailong/schema/time.h"
 #include "hailong/testing/http_client.h"
 #include "hailong/testing/temp_dir.h"
@@ -113,13 +114,36 @@ class PersonalDataTest : public ::testing::Test {
     ASSERT_OK(hub_.Start(HubExtra()));
     ASSERT_OK(edge_.Start(
         kNodeOffice,
-        {{"hub", {{"url", hub_.url()}, {"node_id", kNodeId}, {"token_file", hub_.token_file()}}}}));
+        {{"hub", {{"url", hub_.url()}, {"node_id", kNodeId}, {"token_file", hub_.token_file()}}},
+         // A technician enrolls the counter's kiosk; every phone here is
+         // 127.0.0.1 (the limits have their own tests in tests/edge).
+         {"admin_token_sha256", schema::HexEncode(schema::Sha256(kEdgeAdminToken))},
+         {"phone_limit_per_address", 0},
+         {"phone_limit_per_counter", 0}}));
   }
+
+  static constexpr const char* kEdgeAdminToken = "personal-data-test-technician";
+
+  // A kiosk credential for counter q1 (edge/README.md: kiosk enrollment).
+  std::string KioskToken() {
+    if (!kiosk_token_.empty()) return kiosk_token_;
+    auto made = Request(edge_.port(), "POST", "/api/v1/admin/kiosks", nullptr,
+                        json{{"counter", "q1"}}.dump(), kEdgeAdminToken);
+    EXPECT_EQ(made.status, 200) << made.body;
+    auto enrolled =
+        Request(edge_.port(), "POST", "/api/v1/kiosks/enroll", nullptr,
+                json{{"code", json::parse(made.body, nullptr, false).value("code", "")}}.dump());
+    EXPECT_EQ(enrolled.status, 200) << enrolled.body;
+    kiosk_token_ = json::parse(enrolled.body, nullptr, false).value("token", "");
+    return kiosk_token_;
+  }
+  std::string kiosk_token_;
 
   static json HubExtra() { return json{{"personal_data_sweep_s", 1}}; }
 
   ht::HttpResponse Request(uint16_t port, const std::string& method, const std::string& target,
-                           const Session* who, const std::string& body = "") {
+                           const Session* who, const std::string& body = "",
+                           const std::string& bearer = "") {
     ht::HttpRequest req;
     req.method = method;
     req.target = target;
@@ -127,6 +151,7 @@ class PersonalDataTest : public ::testing::Test {
     if (who != nullptr) {
       req.headers = {{"Cookie", who->cookie}, {"X-CSRF-Token", who->csrf}};
     }
+    if (!bearer.empty()) req.headers.emplace_back("Authorization", "Bearer " + bearer);
     ht::HttpResponse res;
     Status s = ht::SendHttp("127.0.0.1", port, req, &res, std::chrono::seconds(30));
     if (!s.ok()) res.status = -1;
@@ -155,7 +180,9 @@ class PersonalDataTest : public ::testing::Test {
     ht::HttpResponse last;
     EXPECT_TRUE(ht::WaitUntil(
         [&] {
-          last = Request(edge_.port(), "POST", "/api/v1/ratings", nullptr, rating.dump());
+          const bool kiosk = rating.value("channel", "") == "touchscreen";
+          last = Request(edge_.port(), "POST", "/api/v1/ratings", nullptr, rating.dump(),
+                         kiosk ? KioskToken() : "");
           if (last.status != 200) return false;
           seq = json::parse(last.body)["seq"];
           return true;
@@ -175,12 +202,15 @@ class PersonalDataTest : public ::testing::Test {
       r["template"] = "gia-lam-phone";
       r["answers"] = {{"level", level}};
     } else {
-      r["template"] = "smiley-4";
+      // The form that takes a comment and a phone number (survey/: a
+      // smiley form takes neither).
+      r["template"] = "gia-lam-phone";
       r["answers"] = {{"level", level}};
       r["device"] = "web-00112233aabbccdd";
     }
     if (!comment.empty()) r["comment"] = comment;
     if (!phone.empty()) r["phone"] = phone;
+    if (!phone.empty()) r["consent"] = true;  // a number is kept only with consent
     return r;
   }
 
@@ -275,7 +305,8 @@ TEST_F(PersonalDataTest, NeverInClearErasableAndKeptOnlyAsLongAsNeeded) {
                            json{{"id", "web-1"},
                                 {"answers", {{"level", "satisfied"}}},
                                 {"comment", kCommentHub},
-                                {"phone", kPhoneHub}}
+                                {"phone", kPhoneHub},
+                                {"consent", true}}
                                .dump());
         if (res.status != 200) return false;
         h1 = "hub-private/" + std::to_string(json::parse(res.body)["seq"].get<uint64_t>());
