@@ -116,10 +116,13 @@ class PersonalDataTest : public ::testing::Test {
         kNodeOffice,
         {{"hub", {{"url", hub_.url()}, {"node_id", kNodeId}, {"token_file", hub_.token_file()}}},
          // A technician enrolls the counter's kiosk; every phone here is
-         // 127.0.0.1 (the limits have their own tests in tests/edge).
+         // 127.0.0.1, rating seconds apart (the limits and the misuse flag
+         // have their own tests in tests/edge; a flagged rating opens no
+         // follow-up).
          {"admin_token_sha256", schema::HexEncode(schema::Sha256(kEdgeAdminToken))},
          {"phone_limit_per_address", 0},
-         {"phone_limit_per_counter", 0}}));
+         {"phone_limit_per_counter", 0},
+         {"misuse_interval_ms", 0}}));
   }
 
   static constexpr const char* kEdgeAdminToken = "personal-data-test-technician";
