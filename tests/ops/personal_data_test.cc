@@ -363,7 +363,7 @@ TEST_F(PersonalDataTest, NeverInClearErasableAndKeptOnlyAsLongAsNeeded) {
                      json{{"action", "called_back"}, {"note", kNote}}.dump());
   ASSERT_EQ(res.status, 200) << res.body;
   json fu = HubGet("/api/v1/follow-ups/" + fu1, manager);
-  EXPECT_EQ(fu["rating"]["phone"], kPhoneEdge);
+  EXPECT_EQ(fu["rating"]["phone"], digits(kPhoneEdge));
   EXPECT_EQ(fu["rating"]["comment"], kCommentPhone);
   ASSERT_EQ(fu["notes"].size(), 1u) << fu.dump(1);
   EXPECT_EQ(fu["notes"][0]["note"], kNote);
