@@ -16,7 +16,10 @@
 // as real boxes wait for acks; a run fails if any rating stays unacked.
 // The throughput runs drive the 200 devices from one devsim process (one
 // thread, one epoll loop over the 200 device connections).
-// Usage: hailong-bench-edge [--runs N] [--quick] [--dir D]
+// `--template gia-lam-phone` makes the devices' unsatisfied ratings carry a
+// comment and a phone number (encrypted by the edge before they are stored,
+// replication/doc/personal_data.md); the default smiley-4 carries none.
+// Usage: hailong-bench-edge [--runs N] [--quick] [--dir D] [--template T]
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -42,6 +45,8 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 
 namespace {
+
+std::string g_template = "smiley-4";  // --template
 
 double Median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -195,7 +200,7 @@ std::vector<std::string> DevsimArgs(const Setup& s, const std::string& office, i
           "--counters",
           "8",
           "--template",
-          "smiley-4",
+          g_template,
           "--report-json",
           "--quiet",
           "--clean-session"};
@@ -300,11 +305,13 @@ int main(int argc, char** argv) {
       runs = std::max(1, std::atoi(argv[++i]));
     } else if (a == "--quick") {
       quick = true;
+    } else if (a == "--template" && i + 1 < argc) {
+      g_template = argv[++i];
     } else if (a == "--version") {
       std::printf("hailong-bench-edge %s\n", hailong::kVersion);
       return 0;
     } else {
-      std::printf("usage: hailong-bench-edge [--runs N] [--quick] [--dir D]\n");
+      std::printf("usage: hailong-bench-edge [--runs N] [--quick] [--dir D] [--template T]\n");
       return a == "--help" ? 0 : 2;
     }
   }
@@ -368,7 +375,11 @@ int main(int argc, char** argv) {
     json cfg = {{"office_id", "bench"},
                 {"data_dir", s.dir + "/edge"},
                 {"mqtt", {{"url", s.broker_url()}}},
-                {"http", {{"listen", "127.0.0.1:" + std::to_string(http_port)}}}};
+                {"http", {{"listen", "127.0.0.1:" + std::to_string(http_port)}}},
+                // A hub's public key (no hub runs): comments and phone
+                // numbers are sealed to it.
+                {"personal_data_public_key",
+                 "fcbf671e1ee08be12c4fa787cdcbd6efd8c70e00a45679c2f9835f7ba830543b"}};
     std::ofstream(s.dir + "/edge.json") << cfg.dump();
     pid_t edge =
         Spawn({HAILONG_EDGE_PATH, "--config", s.dir + "/edge.json"}, "", s.dir + "/edge.log");

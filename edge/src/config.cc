@@ -148,6 +148,7 @@ Status ParseEdgeConfig(std::string_view json_text, EdgeConfig* out) {
   HAILONG_RETURN_IF_ERROR(r.Int("phone_limit_per_address", 0, 1000000, &c.phone_limit_per_address));
   HAILONG_RETURN_IF_ERROR(r.Int("phone_limit_per_counter", 0, 1000000, &c.phone_limit_per_counter));
   HAILONG_RETURN_IF_ERROR(r.Int("phone_limit_window_s", 1, 24LL * 3600, &c.phone_limit_window_s));
+  HAILONG_RETURN_IF_ERROR(r.String("personal_data_public_key", false, &c.personal_data_public_key));
   HAILONG_RETURN_IF_ERROR(r.RejectUnknown());
   if (!c.admin_token_sha256.empty() && !IsSha256Hex(c.admin_token_sha256)) {
     return r.Bad("admin_token_sha256", "must be 64 lower-case hex digits (hailongctl new-token)");
@@ -158,6 +159,9 @@ Status ParseEdgeConfig(std::string_view json_text, EdgeConfig* out) {
                                      "]\" must be 64 lower-case hex digits (line 2 of "
                                      "hailongctl new-token)");
     }
+  }
+  if (!c.personal_data_public_key.empty() && !IsSha256Hex(c.personal_data_public_key)) {
+    return r.Bad("personal_data_public_key", "must be 64 lower-case hex digits");
   }
   if (!c.public_url.empty() && c.public_url.rfind("http://", 0) != 0 &&
       c.public_url.rfind("https://", 0) != 0) {

@@ -454,6 +454,17 @@ void PostRating(Context* ctx, HttpRequest& req, HttpResponder respond) {
         respond(HttpResponse::Json(507, RejectionJson(out.id, out.reason, "storage full")));
         return;
       case RatingOutcome::Kind::kError:
+        if (out.error == "no personal data key from the hub yet") {
+          // Never stored in clear: the page keeps it and retries.
+          respond(HttpResponse::Json(
+              503, {{"id", id},
+                    {"status", "error"},
+                    {"error", out.error},
+                    {"message",
+                     "Chưa lưu được số điện thoại và ý kiến: bộ phận một cửa chưa nhận khoá mã "
+                     "hoá từ máy chủ huyện. Vui lòng thử lại sau."}}));
+          return;
+        }
         respond(HttpResponse::Json(503, {{"id", id}, {"status", "error"}, {"error", out.error}}));
         return;
     }

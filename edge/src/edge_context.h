@@ -30,6 +30,8 @@
 #include "kiosk_registry.h"
 #include "mqtt_link.h"
 #include "officer_pins.h"
+#include "personal_key_link.h"
+#include "personal_sealer.h"
 #include "phone_limits.h"
 #include "rated_receipts.h"
 #include "rating_intake.h"
@@ -68,8 +70,10 @@ struct EdgeNode::Context {
 
   std::unique_ptr<boost::asio::thread_pool> blocking;  // appends off the io threads
   using Strand = boost::asio::strand<boost::asio::thread_pool::executor_type>;
-  std::unique_ptr<Strand> status_strand;  // device status messages, in order
+  std::unique_ptr<Strand> status_strand;   // device status messages, in order
+  std::unique_ptr<PersonalSealer> sealer;  // before intake: the intake uses it
   std::unique_ptr<RatingIntake> intake;
+  std::unique_ptr<PersonalKeyLink> key_link;
   std::unique_ptr<MqttLink> mqtt;
   std::unique_ptr<ReplicationLink> replication;
   std::unique_ptr<HttpServer> http;

@@ -410,6 +410,9 @@ Status EdgeNode::Start(const EdgeConfig& config, const EdgeNodeOptions& options,
     }
   }
 
+  s = PersonalSealer::Open(config.data_dir, config.personal_data_public_key, &c->sealer);
+  if (!s.ok()) return s;
+
   RatingIntakeOptions intake_options;
   intake_options.office_id = config.office_id;
   intake_options.threads = config.ingest_threads;
@@ -427,6 +430,7 @@ Status EdgeNode::Start(const EdgeConfig& config, const EdgeNodeOptions& options,
   deps.devices = &c->devices;
   deps.metrics = &c->metrics;
   deps.clock = clock;
+  deps.sealer = c->sealer.get();
   deps.on_dossier_used = [c](const std::string& counter) { c->PublishSession(counter); };
   c->intake = std::make_unique<RatingIntake>(intake_options, deps);
   c->intake->Start();
@@ -472,6 +476,8 @@ Status EdgeNode::Start(const EdgeConfig& config, const EdgeNodeOptions& options,
       return c->pins.OnFetched(code, body, c->clock->NowMs());
     };
     s = factory(config, c->log.get(), fetches, &c->replication);
+    if (!s.ok()) return s;
+    s = PersonalKeyLink::Start(config, c->sealer.get(), &c->key_link);
     if (!s.ok()) return s;
   }
 
@@ -520,9 +526,11 @@ void EdgeNode::Stop() {
   if (c->http) c->http->Stop();
   if (c->replication) c->replication->Stop();
   c->replication.reset();
+  c->key_link.reset();
   c->http.reset();
   c->mqtt.reset();
   c->intake.reset();
+  c->sealer.reset();
   c->log.reset();
 }
 

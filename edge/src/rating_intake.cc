@@ -25,6 +25,7 @@ struct RatingIntake::Pending {
   std::string dossier;
   std::string claimed_template;  // a RatedReceipts claim on `dossier` to give back on failure
   bool misuse = false;
+  std::string sealed_key;  // the data key of its personal text, sealed to the hub
   replication::EventDraft draft;
 };
 
@@ -200,6 +201,20 @@ bool RatingIntake::Prepare(RatingSubmission& sub, int64_t now_ms, Pending* out,
   where.flags = verdict.flags();
   auto rating = std::make_unique<fb::RatingSubmittedT>();
   survey::BuildRatingSubmitted(r, where, rating.get());
+  // Personal text leaves this function only encrypted (personal_data.md).
+  Status sealed = deps_.sealer != nullptr ? deps_.sealer->SealRating(rating.get(), &out->sealed_key)
+                  : rating->comment.empty() && rating->phone.empty()
+                      ? Status::OK()
+                      : Status::Unavailable("no personal data key from the hub yet");
+  if (!sealed.ok()) {
+    if (!out->claimed_template.empty()) {
+      deps_.rated->Release(r.dossier, out->claimed_template, out->key);  // not stored
+    }
+    early->kind = RatingOutcome::Kind::kError;
+    early->id = id;
+    early->error = sealed.message();
+    return false;
+  }
 
   out->counter = r.counter;
   out->dossier = r.dossier;
@@ -244,10 +259,16 @@ void RatingIntake::Process(std::vector<RatingSubmission>& batch) {
   if (!pending.empty()) {
     std::vector<replication::EventDraft> drafts;
     drafts.reserve(pending.size());
-    for (auto& p : pending) drafts.push_back(std::move(p.draft));
+    std::vector<std::string> sealed_keys;
+    for (auto& p : pending) {
+      drafts.push_back(std::move(p.draft));
+      if (!p.sealed_key.empty()) sealed_keys.push_back(std::move(p.sealed_key));
+    }
     std::vector<replication::AppendResult> results;
     const auto t0 = std::chrono::steady_clock::now();
-    Status s = deps_.log->AppendBatch(std::move(drafts), &results);
+    // The data keys are durable before the events that need them.
+    Status s = sealed_keys.empty() ? Status::OK() : deps_.sealer->Keep(sealed_keys);
+    if (s.ok()) s = deps_.log->AppendBatch(std::move(drafts), &results);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     deps_.metrics->ObserveAppend(seconds, pending.size());

@@ -37,6 +37,7 @@
 #include "hailong/replication/event_log.h"
 #include "hailong/schema/time.h"
 #include "hailong/survey/rating.h"
+#include "personal_sealer.h"
 #include "rated_receipts.h"
 
 namespace hailong::edge {
@@ -92,6 +93,9 @@ struct RatingIntakeDeps {
   DeviceRegistry* devices = nullptr;      // told of stored ratings of a device; may be null
   EdgeMetrics* metrics = nullptr;
   const Clock* clock = nullptr;
+  // Seals comments and phone numbers before they are appended; may be null
+  // only where no rating carries them (benchmarks of the log alone).
+  PersonalSealer* sealer = nullptr;
   // Called (on a worker) when a stored rating used up its counter's posted
   // dossier, so the session topic can be republished.
   std::function<void(const std::string& counter)> on_dossier_used;

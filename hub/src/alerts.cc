@@ -8,6 +8,7 @@
 #include "hailong/hub/report.h"
 #include "hailong/schema/event.h"
 #include "hailong/schema/time.h"
+#include "personal_keys.h"
 #include "projection_state.h"
 
 namespace hailong::hub {
@@ -104,21 +105,27 @@ void Alerts::Apply(uint64_t seq, const fb::Event& e) {
     case fb::EventBody::AlertClosed: {
       const bool close = e.body_type() == fb::EventBody::AlertClosed;
       std::string id, author, note;
+      json sealed;
       if (close) {
         const fb::AlertClosed& c = *e.body_as_AlertClosed();
         id = Str(c.alert_id());
         author = Str(c.author());
         note = Str(c.note());
+        if (c.sealed_note())
+          sealed = PersonalKeys::SealedJson(kHubPrivateOrigin, nullptr, c.sealed_note());
       } else {
         const fb::AlertAcknowledged& c = *e.body_as_AlertAcknowledged();
         id = Str(c.alert_id());
         author = Str(c.author());
         note = Str(c.note());
+        if (c.sealed_note())
+          sealed = PersonalKeys::SealedJson(kHubPrivateOrigin, nullptr, c.sealed_note());
       }
       auto it = alerts_.find(id);
       if (it == alerts_.end() || it->second.status == "closed") return;
       Alert& a = it->second;
-      a.steps.push_back(Step{close ? "closed" : "acknowledged", author, note, e.time_ms(), seq});
+      a.steps.push_back(Step{close ? "closed" : "acknowledged", author, note, std::move(sealed),
+                             e.time_ms(), seq});
       if (close) {
         a.status = "closed";
         auto o = open_.find(a.Key());
@@ -388,6 +395,15 @@ json Alerts::View(const Alert& a, bool notes) const {
     json j{{"action", s.action}, {"at", FormatRfc3339(s.at_ms)}, {"seq", s.seq}};
     if (!s.author.empty()) j["author"] = s.author;
     if (notes && !s.note.empty()) j["note"] = s.note;
+    if (notes && s.sealed.is_object() && keys_ != nullptr) {
+      std::string text;
+      const TextState state = keys_->RevealJson(s.sealed, "note", &text);
+      if (state == TextState::kShown) {
+        j["note"] = text;
+      } else {
+        j["note_state"] = TextStateName(state);
+      }
+    }
     steps.push_back(std::move(j));
     if (s.action == "raised") v["raised_at"] = FormatRfc3339(s.at_ms);
     if (s.action == "acknowledged") {
@@ -452,12 +468,20 @@ Status Alerts::Act(const std::string& id, bool close, const std::string& author,
     c.alert_id = id;
     c.author = author;
     c.note = note;
+    if (keys_ != nullptr) {
+      Status sealed = keys_->SealField(&c.note, "note", &c.sealed_note);
+      if (!sealed.ok()) return sealed;
+    }
     draft.body.Set(std::move(c));
   } else {
     fb::AlertAcknowledgedT c;
     c.alert_id = id;
     c.author = author;
     c.note = note;
+    if (keys_ != nullptr) {
+      Status sealed = keys_->SealField(&c.note, "note", &c.sealed_note);
+      if (!sealed.ok()) return sealed;
+    }
     draft.body.Set(std::move(c));
   }
   replication::AppendResult result;

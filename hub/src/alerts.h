@@ -47,6 +47,8 @@
 
 namespace hailong::hub {
 
+class PersonalKeys;
+
 class Alerts {
  public:
   // `audit` may be null (no audit entries for refused events).
@@ -54,6 +56,9 @@ class Alerts {
          NodeRegistry* nodes, Metrics* metrics, AuditLog* audit);
   ~Alerts();
 
+  // Notes are written encrypted under keys of `keys` and decrypted for
+  // View (replication/doc/personal_data.md). Before Load; may stay unset.
+  void SetPersonalKeys(PersonalKeys* keys) { keys_ = keys; }
   // Reads every alert event of the private origin (before Start).
   Status Load();
   // Starts the check thread and the webhook; `live` may be null.
@@ -75,8 +80,9 @@ class Alerts {
 
  private:
   struct Step {
-    std::string action;  // raised, acknowledged, closed
-    std::string author, note;
+    std::string action;        // raised, acknowledged, closed
+    std::string author, note;  // note: in clear (events written before encryption)
+    nlohmann::json sealed;     // the note's sealed form (PersonalKeys::SealedJson)
     int64_t at_ms = 0;
     uint64_t seq = 0;
   };
@@ -101,6 +107,7 @@ class Alerts {
 
   const HubConfig* config_;
   const Clock* clock_;
+  PersonalKeys* keys_ = nullptr;
   replication::EventLog* log_;
   NodeRegistry* nodes_;
   Metrics* metrics_;

@@ -426,6 +426,8 @@ HttpReply Api::RouteApi(Call& call) {
     if (s[3] == "cursor") return get ? Cursor(call) : wrong_method();
     if (s[3] == "pull") return get ? Pull(call) : wrong_method();
     if (s[3] == "officer-pins") return get ? NodeOfficerPins(call) : wrong_method();
+    if (s[3] == "personal-data-key") return get ? PersonalDataKey(call) : wrong_method();
+    if (s[3] == "personal-keys") return post ? PersonalKeysPost(call) : wrong_method();
     return Error(call, 404, "không tìm thấy", "not found");
   }
   if (call.who.is_node()) {
@@ -451,6 +453,8 @@ HttpReply Api::RouteApi(Call& call) {
     if (r == "audit") return get ? AuditList(call) : wrong_method();
     if (r == "alerts") return get ? AlertsList(call) : wrong_method();
     if (r == "officer-pins") return get ? OfficerPinsList(call) : wrong_method();
+    if (r == "erasures")
+      return get ? ErasuresList(call) : post ? ErasurePost(call) : wrong_method();
   }
   if (r == "officers" && s.size() == 6 && s[5] == "pin") return OfficerPinRoute(call, s[3], s[4]);
   if (r == "alerts" && s.size() == 5) {

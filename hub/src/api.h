@@ -15,6 +15,7 @@
 
 #include "alerts.h"
 #include "audit.h"
+#include "erasure.h"
 #include "hailong/hub/auth.h"
 #include "hailong/hub/config.h"
 #include "hailong/hub/http_server.h"
@@ -25,6 +26,7 @@
 #include "metrics.h"
 #include "node_registry.h"
 #include "officer_pins.h"
+#include "personal_keys.h"
 #include "sign_in_names.h"
 
 namespace hailong::hub {
@@ -42,6 +44,8 @@ struct HubContext {
   AuditLog* audit = nullptr;
   Alerts* alerts = nullptr;
   OfficerPins* pins = nullptr;
+  PersonalKeys* keys = nullptr;  // personal data's key store
+  Eraser* eraser = nullptr;
   std::string web_root;  // dashboard files
   // The phone survey's pages (edge/web), shared with the edge: /assets/<f>
   // not found under web_root is served from here. Packages copy them into
@@ -112,6 +116,14 @@ class Api {
   HttpReply Cursor(Call& call);
   HttpReply Pull(Call& call);
   HttpReply Nodes(Call& call);
+  // api_personal.cc
+  HttpReply PersonalDataKey(Call& call);
+  HttpReply PersonalKeysPost(Call& call);
+  HttpReply ErasuresList(Call& call);
+  HttpReply ErasurePost(Call& call);
+  // Replaces a follow-up's sealed texts by their clear text (personal) or
+  // removes them; *had_personal when one was shown.
+  void RevealFollowUp(nlohmann::json* f, bool personal, bool* had_personal) const;
   // api_reports.cc
   HttpReply ReportRoute(Call& call, const std::string& format);
   HttpReply TargetsRoute(Call& call);

@@ -77,14 +77,20 @@ json Api::RatingJson(const std::string& origin, uint64_t seq, bool personal,
       {"resent", (bits & static_cast<uint32_t>(fb::RatingFlags::Resent)) != 0},
       {"voided", flags.voided},
       {"complained", flags.complained},
-      {"has_comment", r.comment() && r.comment()->size() > 0},
-      {"has_phone", r.phone() && r.phone()->size() > 0}};
+      {"has_comment", HasComment(r)},
+      {"has_phone", HasPhone(r)}};
   if (personal) {
-    j["comment"] = Str(r.comment());
-    j["phone"] = Str(r.phone());
-    if ((r.comment() && r.comment()->size() > 0) || (r.phone() && r.phone()->size() > 0)) {
-      *had_personal = true;
-    }
+    // Decrypted here, for this response only (personal_data.md).
+    std::string comment, phone;
+    const TextState cs =
+        ctx_->keys->Reveal(origin, seq, r.comment(), r.sealed_comment(), "comment", &comment);
+    const TextState ps =
+        ctx_->keys->Reveal(origin, seq, r.phone(), r.sealed_phone(), "phone", &phone);
+    j["comment"] = comment;
+    j["phone"] = phone;
+    if (cs != TextState::kAbsent) j["comment_state"] = TextStateName(cs);
+    if (ps != TextState::kAbsent) j["phone_state"] = TextStateName(ps);
+    if (cs == TextState::kShown || ps == TextState::kShown) *had_personal = true;
   }
   return j;
 }
@@ -198,13 +204,15 @@ HttpReply Api::VoidRating(Call& call, const std::string& origin, const std::stri
   json body;
   HttpReply error;
   if (!ParseBody(call, &body, &error)) return error;
-  const std::string reason = body.value("reason", "");
+  std::string reason = body.value("reason", "");
   if (reason.empty()) return Error(call, 400, "cần lý do (reason)", "reason is required");
   fb::RatingVoidedT v;
   v.rating_origin = origin;
   v.rating_seq = seq;
-  v.reason = reason;
   v.by = call.who.name();
+  // A reason may name a person: the log keeps it encrypted.
+  Status sealed = ctx_->keys->SealField(&reason, "reason", &v.sealed_reason);
+  if (!sealed.ok()) return Error(call, 500, "không mã hoá được lý do", sealed.ToString());
   replication::EventDraft draft;
   draft.idempotency_id = "void:" + origin + ":" + std::to_string(seq);
   draft.body.Set(std::move(v));
@@ -214,7 +222,7 @@ HttpReply Api::VoidRating(Call& call, const std::string& origin, const std::stri
   uint64_t event_seq = 0;
   Status s = AppendHubEvent(std::move(draft), &event_seq);
   if (!s.ok()) return Error(call, 500, "không ghi được sự kiện", s.ToString());
-  Audit(call, "rating.void", origin + ":" + std::to_string(seq), json{{"reason", reason}});
+  Audit(call, "rating.void", origin + ":" + std::to_string(seq));
   return Json(200, json{{"status", "voided"}, {"seq", event_seq}});
 }
 
@@ -290,6 +298,7 @@ HttpReply Api::FollowUps(Call& call) {
     if (out.size() >= 500) continue;
     f["rating"] = RatingJson(f.value("rating_origin", ""), f.value("rating_seq", uint64_t{0}),
                              personal, &had_personal);
+    RevealFollowUp(&f, personal, &had_personal);
     if (!personal) StripPersonalText(&f);
     out.push_back(std::move(f));
   }
@@ -315,6 +324,7 @@ HttpReply Api::FollowUp(Call& call, const std::string& id) {
   bool had_personal = false;
   f["rating"] = RatingJson(f.value("rating_origin", ""), f.value("rating_seq", uint64_t{0}),
                            personal, &had_personal);
+  RevealFollowUp(&f, personal, &had_personal);
   if (!personal) StripPersonalText(&f);
   if (had_personal) {
     Audit(call, "follow_up.view", id);
@@ -382,11 +392,21 @@ HttpReply Api::FollowUpAction(Call& call, const std::string& id, const std::stri
   } else {
     return Error(call, 404, "không tìm thấy", "not found");
   }
+  // Notes and resolutions may name the citizen: the log keeps them encrypted.
+  Status sealed;
+  if (auto* n = draft.body.AsFollowUpNoted()) {
+    sealed = ctx_->keys->SealField(&n->note, "note", &n->sealed_note);
+  } else if (auto* c = draft.body.AsFollowUpClosed()) {
+    sealed = ctx_->keys->SealField(&c->resolution, "resolution", &c->sealed_resolution);
+  }
+  if (!sealed.ok()) return Error(call, 500, "không mã hoá được nội dung", sealed.ToString());
   draft.origin = kHubPrivateOrigin;  // notes may name the citizen
   uint64_t seq = 0;
   Status s = AppendHubEvent(std::move(draft), &seq);
   if (!s.ok()) return Error(call, 500, "không ghi được sự kiện", s.ToString());
   Audit(call, "follow_up." + action, id);
+  // Texts past the retention period waited for this follow-up to close.
+  if (action == "close") ctx_->eraser->Wake();
   return FollowUp(call, id);
 }
 

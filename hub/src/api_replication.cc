@@ -192,6 +192,13 @@ HttpReply Api::Pull(Call& call) {
   std::string body;
   for (const auto& e : events) replication::AppendFrame(&body, e.bytes);
   ctx_->metrics->Add("hailong_hub_pull_events_total", events.size());
+  if (origin != ctx_->log->origin() && !events.empty()) {
+    // Another origin's events hold personal data (encrypted, or in clear
+    // when written before encryption): audited like every such response.
+    Audit(call, "replication.pull", origin,
+          json{{"from", events.front().seq}, {"to", events.back().seq}, {"events", events.size()}});
+    ctx_->metrics->Add("hailong_hub_personal_data_access_total");
+  }
   HttpReply r = TextReply(200, std::move(body), "application/octet-stream");
   r.response.set("X-Hailong-Origin", origin);
   r.response.set("X-Hailong-Head-Seq", std::to_string(ctx_->log->Head(origin).seq));

@@ -194,13 +194,16 @@ HttpReply Api::SurveySubmit(Call& call, const std::string& office, const std::st
   }
   fb::RatingSubmittedT r;
   survey::BuildRatingSubmitted(rating, where, &r);
+  // Comment and phone leave this function only encrypted (personal_data.md).
+  Status s = ctx_->keys->SealRating(&r);
+  if (!s.ok()) return reject(500, "không mã hoá được đánh giá", s.ToString());
   replication::EventDraft draft;
   draft.idempotency_id = idem;
   draft.time_ms = now;
   draft.origin = kHubPrivateOrigin;  // phone numbers and comments stay at the hub
   draft.body.Set(std::move(r));
   replication::AppendResult result;
-  Status s = ctx_->log->Append(std::move(draft), &result);
+  s = ctx_->log->Append(std::move(draft), &result);
   if (s.IsStorageFull()) return reject(507, "hết dung lượng lưu trữ", "storage full");
   if (!s.ok()) return reject(500, "không lưu được đánh giá", s.ToString());
   if (result.duplicate && !dossier.empty()) {

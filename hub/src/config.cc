@@ -279,6 +279,11 @@ Status ParseHubConfig(std::string_view json_text, HubConfig* out) {
       r.Int("lag_warning_s", int64_t{1}, int64_t{365} * 24 * 3600, &c.lag_warning_s));
   HAILONG_RETURN_IF_ERROR(
       r.Int("follow_up_due_hours", int64_t{1}, int64_t{24} * 365, &c.follow_up_due_hours));
+  HAILONG_RETURN_IF_ERROR(r.String("personal_data_key_file", false, &c.personal_data_key_file));
+  HAILONG_RETURN_IF_ERROR(
+      r.Int("personal_data_days", int64_t{1}, int64_t{365} * 100, &c.personal_data_days));
+  HAILONG_RETURN_IF_ERROR(
+      r.Int("personal_data_sweep_s", int64_t{1}, int64_t{7} * 86400, &c.personal_data_sweep_s));
   HAILONG_RETURN_IF_ERROR(
       r.Int("session_ttl_s", int64_t{60}, int64_t{30} * 24 * 3600, &c.session_ttl_s));
   HAILONG_RETURN_IF_ERROR(r.Bool("cookie_secure", &c.cookie_secure));
@@ -292,6 +297,11 @@ Status ParseHubConfig(std::string_view json_text, HubConfig* out) {
   HAILONG_RETURN_IF_ERROR(r.Object("alerts", false, &section));
   if (section != nullptr) HAILONG_RETURN_IF_ERROR(ParseAlerts(*section, &c.alerts));
   HAILONG_RETURN_IF_ERROR(r.RejectUnknown());
+  if (c.personal_data_key_file.empty()) {
+    std::string dir = c.data_dir;
+    while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+    c.personal_data_key_file = dir + ".personal_data.key";
+  }
   *out = std::move(c);
   return Status::OK();
 }

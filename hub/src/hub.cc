@@ -1,18 +1,21 @@
 #include "hailong/hub/hub.h"
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
 #include "alerts.h"
 #include "api.h"
 #include "audit.h"
+#include "erasure.h"
 #include "hailong/hub/auth.h"
 #include "hailong/hub/http_server.h"
 #include "live_updates.h"
 #include "metrics.h"
 #include "node_registry.h"
 #include "officer_pins.h"
+#include "personal_keys.h"
 
 namespace hailong::hub {
 
@@ -25,6 +28,8 @@ struct Hub::Impl {
   std::unique_ptr<AuditLog> audit;
   std::unique_ptr<Alerts> alerts;
   std::unique_ptr<OfficerPins> pins;
+  std::unique_ptr<PersonalKeys> keys;
+  std::unique_ptr<Eraser> eraser;  // after keys: stops before they close
   Metrics metrics;
   std::unique_ptr<LiveUpdates> live;
   HubContext context;
@@ -69,11 +74,18 @@ Status Hub::Open(const HubConfig& config, std::unique_ptr<Hub>* out) {
   impl->audit = std::make_unique<AuditLog>(impl->log->store(), clock);
   impl->alerts = std::make_unique<Alerts>(&impl->config, clock, impl->log.get(), impl->nodes.get(),
                                           &impl->metrics, impl->audit.get());
+  s = PersonalKeys::Open(config.data_dir, config.personal_data_key_file, clock, &impl->keys);
+  if (!s.ok()) return s;
+  impl->alerts->SetPersonalKeys(impl->keys.get());
   s = impl->alerts->Load();
   if (!s.ok()) return s;
   impl->pins = std::make_unique<OfficerPins>(impl->log.get());
   s = impl->pins->Load();
   if (!s.ok()) return s;
+  impl->eraser = std::make_unique<Eraser>(impl->log.get(), impl->keys.get(), clock);
+  std::fprintf(stderr, "hailong-hub: personal data public key %s (secret in %s)\n",
+               replication::personal::PublicKeyHex(impl->keys->secrets().public_key()).c_str(),
+               config.personal_data_key_file.c_str());
   HubContext& c = impl->context;
   c.config = &impl->config;
   c.clock = clock;
@@ -85,6 +97,8 @@ Status Hub::Open(const HubConfig& config, std::unique_ptr<Hub>* out) {
   c.audit = impl->audit.get();
   c.alerts = impl->alerts.get();
   c.pins = impl->pins.get();
+  c.keys = impl->keys.get();
+  c.eraser = impl->eraser.get();
   c.web_root = WebRoot(impl->config);
   c.survey_web_root = HAILONG_SURVEY_WEB_DIR;
   c.tmp_dir = (fs::path(config.data_dir) / "tmp").string();
@@ -127,6 +141,7 @@ Status Hub::Start() {
     return s;
   }
   m.context.server.store(m.server.get());
+  m.eraser->StartRetention(m.config.personal_data_days, m.config.personal_data_sweep_s);
   m.started = true;
   return Status::OK();
 }
@@ -142,6 +157,7 @@ void Hub::Stop() {
   m.context.server.store(nullptr);
   m.projector->Stop();
   m.alerts->Stop();
+  m.eraser->Stop();
 }
 
 Status Hub::Rebuild(RebuildStats* stats) {

@@ -11,6 +11,7 @@
 #include "hailong/hub/hub.h"
 #include "macros.h"
 #include "names.h"
+#include "personal_keys.h"
 #include "projection_state.h"
 #include "rebuild_scan.h"
 #include "rebuild_state.h"
@@ -53,9 +54,7 @@ bool IsMisuse(const fb::RatingSubmitted& r) {
 }
 
 Tally RatingTally(const fb::RatingSubmitted& r) {
-  return Tally::OneRating(static_cast<uint8_t>(r.classification()),
-                          r.comment() && r.comment()->size() > 0,
-                          r.phone() && r.phone()->size() > 0);
+  return Tally::OneRating(static_cast<uint8_t>(r.classification()), HasComment(r), HasPhone(r));
 }
 
 // Everything the projection of one batch needs besides the overlay.
@@ -309,8 +308,8 @@ class BatchApplier {
     index.classification = static_cast<uint8_t>(r.classification());
     index.misuse = misuse;
     index.voided = flags.voided;
-    index.has_comment = r.comment() && r.comment()->size() > 0;
-    index.has_phone = r.phone() && r.phone()->size() > 0;
+    index.has_comment = HasComment(r);
+    index.has_phone = HasPhone(r);
     index.counter = View(r.counter());
     index.officer = View(r.officer());
     index.channel = ChannelName(r.channel());
@@ -563,6 +562,10 @@ class BatchApplier {
              {"opened_ms", e.time_ms()},
              {"updated_ms", e.time_ms()},
              {"notes", json::array()}};
+    // Read models keep personal text only encrypted (personal_data.md).
+    if (f.sealed_reason() != nullptr) {
+      j["reason_sealed"] = PersonalKeys::SealedJson(current_origin_, nullptr, f.sealed_reason());
+    }
     overlay_->Put(key, codec::Dump(j));
     applied_->offices.insert(Str(f.office()));
     if (f.rating_origin() && f.rating_origin()->size() > 0 && f.rating_seq() > 0) {
@@ -581,11 +584,12 @@ class BatchApplier {
     Status s = LoadJson(key, &j);
     if (s.IsNotFound()) return Status::OK();  // the API never notes an unknown follow-up
     if (!s.ok()) return s;
-    j["notes"].push_back(json{{"at_ms", e.time_ms()},
-                              {"author", Str(n.author())},
-                              {"action", FollowUpActionName(n.action())},
-                              {"note", Str(n.note())},
-                              {"assignee", Str(n.assignee())}});
+    j["notes"].push_back(
+        json{{"at_ms", e.time_ms()},
+             {"author", Str(n.author())},
+             {"action", FollowUpActionName(n.action())},
+             {"note", PersonalKeys::SealedJson(current_origin_, n.note(), n.sealed_note())},
+             {"assignee", Str(n.assignee())}});
     if (n.assignee() && n.assignee()->size() > 0) j["assignee"] = n.assignee()->str();
     j["updated_ms"] = e.time_ms();
     overlay_->Put(key, codec::Dump(j));
@@ -604,7 +608,8 @@ class BatchApplier {
     j["status"] = "closed";
     j["closed_ms"] = e.time_ms();
     j["closed_by"] = Str(c.author());
-    j["resolution"] = Str(c.resolution());
+    j["resolution"] =
+        PersonalKeys::SealedJson(current_origin_, c.resolution(), c.sealed_resolution());
     j["updated_ms"] = e.time_ms();
     overlay_->Put(key, codec::Dump(j));
     applied_->offices.insert(j.value("office", ""));

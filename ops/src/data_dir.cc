@@ -58,6 +58,9 @@ Status FindLogStore(const std::string& data_dir, std::string* store_dir) {
   }
   std::vector<fs::path> found;
   for (const auto& entry : fs::directory_iterator(data_dir, ec)) {
+    // personal_keys holds the personal-data key store, not a log
+    // (replication/doc/personal_data.md).
+    if (entry.path().filename() == "personal_keys") continue;
     if (entry.is_directory(ec) && HoldsStore(entry.path())) found.push_back(entry.path());
   }
   if (found.size() == 1) {

@@ -143,6 +143,7 @@ constexpr TypeName kTypeNames[] = {
     {fb::EventBody::AlertAcknowledged, "alert_acknowledged"},
     {fb::EventBody::AlertClosed, "alert_closed"},
     {fb::EventBody::OfficerPinSet, "officer_pin_set"},
+    {fb::EventBody::PersonalDataErased, "personal_data_erased"},
 };
 }  // namespace
 

@@ -119,6 +119,8 @@ struct TableFields<fb::RatingSubmittedT> {
     v("edge_time", &T::edge_time_ms, kTime);
     v("flags", &T::flags);
     v("consent_version", &T::consent_version);
+    v("sealed_comment", &T::sealed_comment);
+    v("sealed_phone", &T::sealed_phone);
   }
 };
 
@@ -271,6 +273,7 @@ struct TableFields<fb::FollowUpOpenedT> {
     v("rating_seq", &T::rating_seq);
     v("reason", &T::reason);
     v("assignee", &T::assignee);
+    v("sealed_reason", &T::sealed_reason);
   }
 };
 
@@ -284,6 +287,7 @@ struct TableFields<fb::FollowUpNotedT> {
     v("action", &T::action);
     v("note", &T::note);
     v("assignee", &T::assignee);
+    v("sealed_note", &T::sealed_note);
   }
 };
 
@@ -295,6 +299,7 @@ struct TableFields<fb::FollowUpClosedT> {
     v("follow_up_id", &T::follow_up_id);
     v("author", &T::author);
     v("resolution", &T::resolution);
+    v("sealed_resolution", &T::sealed_resolution);
   }
 };
 
@@ -307,6 +312,7 @@ struct TableFields<fb::RatingVoidedT> {
     v("rating_seq", &T::rating_seq);
     v("reason", &T::reason);
     v("by", &T::by);
+    v("sealed_reason", &T::sealed_reason);
   }
 };
 
@@ -335,6 +341,7 @@ struct TableFields<fb::AlertAcknowledgedT> {
     v("alert_id", &T::alert_id);
     v("author", &T::author);
     v("note", &T::note);
+    v("sealed_note", &T::sealed_note);
   }
 };
 
@@ -346,6 +353,42 @@ struct TableFields<fb::AlertClosedT> {
     v("alert_id", &T::alert_id);
     v("author", &T::author);
     v("note", &T::note);
+    v("sealed_note", &T::sealed_note);
+  }
+};
+
+template <>
+struct TableFields<fb::SealedTextT> {
+  template <class V>
+  static void Visit(V& v) {
+    using T = fb::SealedTextT;
+    v("key_id", &T::key_id);
+    v("nonce", &T::nonce);
+    v("ciphertext", &T::ciphertext);
+  }
+};
+
+template <>
+struct TableFields<fb::EventRefT> {
+  template <class V>
+  static void Visit(V& v) {
+    using T = fb::EventRefT;
+    v("origin", &T::origin);
+    v("seq", &T::seq);
+  }
+};
+
+template <>
+struct TableFields<fb::PersonalDataErasedT> {
+  template <class V>
+  static void Visit(V& v) {
+    using T = fb::PersonalDataErasedT;
+    v("erasure_id", &T::erasure_id);
+    v("by", &T::by);
+    v("scope", &T::scope);
+    v("reason", &T::reason);
+    v("events", &T::events);
+    v("keys", &T::keys);
   }
 };
 
@@ -382,14 +425,15 @@ constexpr BodyCodec CodecOf() {
 }
 
 constexpr BodyCodec kBodyCodecs[] = {
-    CodecOf<fb::RatingSubmittedT>(),   CodecOf<fb::DossierRecordedT>(),
-    CodecOf<fb::OfficerSignedInT>(),   CodecOf<fb::OfficerSignedOutT>(),
-    CodecOf<fb::DeviceSeenT>(),        CodecOf<fb::DeviceLostT>(),
-    CodecOf<fb::TemplatePublishedT>(), CodecOf<fb::CatalogueChangedT>(),
-    CodecOf<fb::FollowUpOpenedT>(),    CodecOf<fb::FollowUpNotedT>(),
-    CodecOf<fb::FollowUpClosedT>(),    CodecOf<fb::RatingVoidedT>(),
-    CodecOf<fb::AlertRaisedT>(),       CodecOf<fb::AlertAcknowledgedT>(),
-    CodecOf<fb::AlertClosedT>(),       CodecOf<fb::OfficerPinSetT>(),
+    CodecOf<fb::RatingSubmittedT>(),    CodecOf<fb::DossierRecordedT>(),
+    CodecOf<fb::OfficerSignedInT>(),    CodecOf<fb::OfficerSignedOutT>(),
+    CodecOf<fb::DeviceSeenT>(),         CodecOf<fb::DeviceLostT>(),
+    CodecOf<fb::TemplatePublishedT>(),  CodecOf<fb::CatalogueChangedT>(),
+    CodecOf<fb::FollowUpOpenedT>(),     CodecOf<fb::FollowUpNotedT>(),
+    CodecOf<fb::FollowUpClosedT>(),     CodecOf<fb::RatingVoidedT>(),
+    CodecOf<fb::AlertRaisedT>(),        CodecOf<fb::AlertAcknowledgedT>(),
+    CodecOf<fb::AlertClosedT>(),        CodecOf<fb::OfficerPinSetT>(),
+    CodecOf<fb::PersonalDataErasedT>(),
 };
 static_assert(std::size(kBodyCodecs) == static_cast<size_t>(fb::EventBody::MAX),
               "every member of union EventBody needs a codec");

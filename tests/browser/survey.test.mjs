@@ -3,7 +3,8 @@
 // criterion on one page, form checks (missing answers, bad phone number,
 // no consent), comment and call-back number, the receipt from the QR link,
 // English, the offline queue, an unknown counter; the last case reads the
-// stopped edge's log with `hailongctl log cat`.
+// stopped edge's log with `hailongctl log cat` (comment and phone only
+// encrypted there).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
@@ -213,8 +214,12 @@ describe('phone survey', { timeout: 300000 }, () => {
       assert.equal(body.channel, 'phone');
       assert.equal(body.counter, COUNTER);
       if (want.dossier) assert.equal(body.dossier, want.dossier);
-      if (want.comment !== undefined) assert.equal(body.comment || '', want.comment);
-      if (want.phone !== undefined) assert.equal(body.phone || '', want.phone);
+      // Never in clear in the log: sealed to the hub (replication/doc/personal_data.md).
+      assert.equal(body.comment || '', '');
+      assert.equal(body.phone || '', '');
+      if (want.comment !== undefined) assert.equal(!!body.sealed_comment, want.comment !== '');
+      if (want.phone !== undefined) assert.equal(!!body.sealed_phone, want.phone !== '');
+      assert.ok(!JSON.stringify(body).includes('0912345678'));
       if (want.consentVersion !== undefined) {
         assert.equal(body.consent_version || '', want.consentVersion);
       }

@@ -111,8 +111,12 @@ TEST_F(EdgeHttpTest, StoresARatingOnceWhateverTheRetries) {
   EXPECT_EQ(ratings["k-1"]->classification, fb::Classification::Satisfied);
   const auto* p = ratings["p-1"];
   EXPECT_EQ(p->channel, fb::Channel::Phone);
-  EXPECT_EQ(p->comment, "Chờ lâu quá, cán bộ giải thích chưa rõ.");
-  EXPECT_EQ(p->phone, "0912345678");
+  // Stored only encrypted (replication/doc/personal_data.md).
+  EXPECT_EQ(p->comment, "");
+  EXPECT_EQ(p->phone, "");
+  ASSERT_NE(p->sealed_comment, nullptr);
+  ASSERT_NE(p->sealed_phone, nullptr);
+  EXPECT_EQ(p->sealed_comment->key_id, p->sealed_phone->key_id);
   EXPECT_EQ(p->dossier, "000321");
   EXPECT_EQ(p->classification, fb::Classification::Unsatisfied);
 }

@@ -208,8 +208,10 @@ TEST_F(SurveyRuleTest, TheSameRatingGetsTheSameAnswerAtTheEdgeAndAtTheHub) {
       },
       20s));
 
-  // The edge's events hold the comment byte for byte, the phone number
-  // without separators, and the version of the consent text.
+  // The edge's events hold the comment byte for byte and the phone number
+  // without separators, both only encrypted (replication/doc/
+  // personal_data.md: the text and a 16-byte tag), and the version of the
+  // consent text.
   ASSERT_EQ(office_.StopEdge(), 0);
   std::vector<fb::EventT> events;
   ASSERT_TRUE(office_.ReadLog(&events).ok());
@@ -218,8 +220,13 @@ TEST_F(SurveyRuleTest, TheSameRatingGetsTheSameAnswerAtTheEdgeAndAtTheHub) {
     const fb::RatingSubmittedT* r = e.body.AsRatingSubmitted();
     if (r == nullptr) continue;
     ++ratings;
-    EXPECT_EQ(r->comment, comment) << r->rating_id;
-    EXPECT_EQ(r->phone, "0912345678") << r->rating_id;
+    EXPECT_EQ(r->comment, "") << r->rating_id;
+    EXPECT_EQ(r->phone, "") << r->rating_id;
+    ASSERT_NE(r->sealed_comment, nullptr) << r->rating_id;
+    ASSERT_NE(r->sealed_phone, nullptr) << r->rating_id;
+    EXPECT_EQ(r->sealed_comment->ciphertext.size(), comment.size() + 16) << r->rating_id;
+    EXPECT_EQ(r->sealed_phone->ciphertext.size(), std::string("0912345678").size() + 16)
+        << r->rating_id;
     EXPECT_EQ(r->consent_version, kConsentVersion) << r->rating_id;
   }
   EXPECT_EQ(ratings, 2u);

@@ -29,9 +29,11 @@ std::string PasswordHash(const std::string& password) {
 }
 
 Status StartProcess(const std::vector<std::string>& argv, const std::string& log_file,
-                    uint16_t port, std::unique_ptr<ht::Process>* out) {
+                    uint16_t port, std::unique_ptr<ht::Process>* out,
+                    const std::vector<std::string>& env = {}) {
   ht::ProcessOptions po;
   po.argv = argv;
+  po.env = env;
   po.log_file = log_file;
   Status s = ht::Process::Start(po, out);
   if (!s.ok()) return s;
@@ -46,7 +48,7 @@ HubNode::HubNode() : dir_("hailongctl-hub") {}
 
 HubNode::~HubNode() { Stop(); }
 
-Status HubNode::Start() {
+Status HubNode::Start(const json& extra, const std::vector<std::string>& env) {
   if (port_ == 0) port_ = ht::FreeTcpPort();
   dir_.WriteFile("node.token", std::string(kNodeToken) + "\n");
   dir_.WriteFile("admin.password", std::string(kAdminPassword) + "\n");
@@ -62,9 +64,15 @@ Status HubNode::Start() {
                   {{{"name", kAdmin},
                     {"role", "admin"},
                     {"offices", {"*"}},
+                    {"password_hash", PasswordHash(kAdminPassword)}},
+                   {{"name", kManager},
+                    {"role", "manager"},
+                    {"offices", {kNodeOffice}},
                     {"password_hash", PasswordHash(kAdminPassword)}}}}};
+  for (auto it = extra.begin(); it != extra.end(); ++it) config[it.key()] = *it;
   const std::string path = dir_.WriteFile("hub.json", config.dump(2));
-  return StartProcess({HAILONG_HUB_BIN, "--config", path}, dir_.Join("hub.log"), port_, &process_);
+  return StartProcess({HAILONG_HUB_BIN, "--config", path}, dir_.Join("hub.log"), port_, &process_,
+                      env);
 }
 
 void HubNode::Stop() {

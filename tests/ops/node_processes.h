@@ -26,19 +26,24 @@ inline constexpr char kNodeOffice[] = "p1";
 inline constexpr char kNodeToken[] = "token-of-edge-p1-0123456789abcdefghijklmnop";
 inline constexpr char kAdmin[] = "quan-tri";
 inline constexpr char kAdminPassword[] = "mật khẩu của quản trị 2026";
+// A manager of office kNodeOffice, same password.
+inline constexpr char kManager[] = "quan-ly-p1";
 
 class HubNode {
  public:
   HubNode();
   ~HubNode();
-  // Writes hub.json (node kNodeId, user kAdmin) and starts the hub; waits
-  // for /healthz.
-  Status Start();
+  // Writes hub.json (node kNodeId, users kAdmin and kManager; config keys
+  // in `extra` are merged in) and starts the hub with `env` added to its
+  // environment; waits for /healthz.
+  Status Start(const nlohmann::json& extra = nlohmann::json::object(),
+               const std::vector<std::string>& env = {});
   void Stop();
 
   uint16_t port() const { return port_; }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   std::string data_dir() const { return dir_.Join("data"); }
+  std::string config_file() const { return dir_.Join("hub.json"); }
   // Files holding kNodeToken and kAdminPassword.
   std::string token_file() const { return dir_.Join("node.token"); }
   std::string password_file() const { return dir_.Join("admin.password"); }

@@ -45,6 +45,15 @@ std::unique_ptr<fb::AnswerT> Answer(std::string criterion, std::string option) {
   return a;
 }
 
+// A sealed text (personal_data.md) with every field set.
+std::unique_ptr<fb::SealedTextT> Sealed(uint8_t fill) {
+  auto t = std::make_unique<fb::SealedTextT>();
+  t->key_id.assign(16, fill);
+  t->nonce.assign(24, static_cast<uint8_t>(fill + 1));
+  t->ciphertext.assign(20, static_cast<uint8_t>(fill + 2));
+  return t;
+}
+
 fb::RatingSubmittedT FullRating() {
   fb::RatingSubmittedT r;
   r.rating_id = "981";
@@ -67,6 +76,8 @@ fb::RatingSubmittedT FullRating() {
   r.device_time_ms = kTime - 2000;
   r.edge_time_ms = kTime - 1500;
   r.flags = fb::RatingFlags::SuspectedMisuse | fb::RatingFlags::Resent;
+  r.sealed_comment = Sealed(1);
+  r.sealed_phone = Sealed(5);
   return r;
 }
 
@@ -185,6 +196,7 @@ std::vector<fb::EventT> FullEvents() {
     f.rating_seq = 1;
     f.reason = "Không hài lòng về thái độ";
     f.assignee = "truong-phong";
+    f.sealed_reason = Sealed(9);
     events.push_back(MakeEvent(seq++, std::move(f)));
   }
   {
@@ -194,6 +206,7 @@ std::vector<fb::EventT> FullEvents() {
     f.action = fb::FollowUpAction::WrittenExplanation;
     f.note = "Đã gọi lại cho công dân, xin lỗi.";
     f.assignee = "cb-017";
+    f.sealed_note = Sealed(13);
     events.push_back(MakeEvent(seq++, std::move(f)));
   }
   {
@@ -201,6 +214,7 @@ std::vector<fb::EventT> FullEvents() {
     f.follow_up_id = "fu-12";
     f.author = "truong-phong";
     f.resolution = "Công dân đã hài lòng";
+    f.sealed_resolution = Sealed(17);
     events.push_back(MakeEvent(seq++, std::move(f)));
   }
   {
@@ -209,6 +223,7 @@ std::vector<fb::EventT> FullEvents() {
     v.rating_seq = 1;
     v.reason = "Bấm nhầm khi thử thiết bị";
     v.by = "admin";
+    v.sealed_reason = Sealed(21);
     events.push_back(MakeEvent(seq++, std::move(v)));
   }
   {
@@ -229,6 +244,7 @@ std::vector<fb::EventT> FullEvents() {
     a.alert_id = "al-1";
     a.author = "truong-phong";
     a.note = "Đang kiểm tra đường truyền";
+    a.sealed_note = Sealed(25);
     events.push_back(MakeEvent(seq++, std::move(a)));
   }
   {
@@ -236,6 +252,7 @@ std::vector<fb::EventT> FullEvents() {
     a.alert_id = "al-1";
     a.author = "truong-phong";
     a.note = "Đã khắc phục";
+    a.sealed_note = Sealed(29);
     events.push_back(MakeEvent(seq++, std::move(a)));
   }
   {
@@ -245,6 +262,19 @@ std::vector<fb::EventT> FullEvents() {
     p.pin_hash = "$argon2id$v=19$m=65536,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNo";
     p.by = "truong-phong";
     events.push_back(MakeEvent(seq++, std::move(p)));
+  }
+  {
+    fb::PersonalDataErasedT e;
+    e.erasure_id = "er-0011223344556677";
+    e.by = "admin";
+    e.scope = "rating";
+    e.reason = "Công dân yêu cầu xoá";
+    auto ref = std::make_unique<fb::EventRefT>();
+    ref->origin = "edge-phuong-01";
+    ref->seq = 1;
+    e.events.push_back(std::move(ref));
+    e.keys = 2;
+    events.push_back(MakeEvent(seq++, std::move(e)));
   }
   return events;
 }
@@ -346,7 +376,13 @@ TEST(EventJsonTest, RatingHasTheDocumentedShape) {
       "comment": "Cán bộ Nguyễn Thị Hương rất nhiệt tình — Rất hài lòng!",
       "phone": "0903 123 456",
       "device_time": "2026-11-24T11:27:51.123Z", "edge_time": "2026-11-24T11:27:51.623Z",
-      "flags": ["suspected_misuse", "resent"], "consent_version": "2026-12-07"
+      "flags": ["suspected_misuse", "resent"], "consent_version": "2026-12-07",
+      "sealed_comment": {"key_id": "01010101010101010101010101010101",
+                         "nonce": "020202020202020202020202020202020202020202020202",
+                         "ciphertext": "0303030303030303030303030303030303030303"},
+      "sealed_phone": {"key_id": "05050505050505050505050505050505",
+                       "nonce": "060606060606060606060606060606060606060606060606",
+                       "ciphertext": "0707070707070707070707070707070707070707"}
     }})");
   EXPECT_EQ(j, expected) << j.dump(2);
 }
@@ -724,7 +760,7 @@ std::string JsonName(std::string field) {
 
 TEST(EventJsonTest, SchemaFieldsAreAllWritten) {
   const auto tables = SchemaTables();
-  ASSERT_EQ(tables.size(), 22u) << "could not read " << HAILONG_FBS_PATH;
+  ASSERT_EQ(tables.size(), 25u) << "could not read " << HAILONG_FBS_PATH;
   const auto events = FullEvents();
   const auto body = [&](fb::EventBody t) { return EventToJson(EventOfType(events, t))["body"]; };
   using B = fb::EventBody;
@@ -755,6 +791,9 @@ TEST(EventJsonTest, SchemaFieldsAreAllWritten) {
       {"AlertAcknowledged", body(B::AlertAcknowledged)},
       {"AlertClosed", body(B::AlertClosed)},
       {"OfficerPinSet", body(B::OfficerPinSet)},
+      {"SealedText", body(B::RatingSubmitted)["sealed_comment"]},
+      {"EventRef", body(B::PersonalDataErased)["events"][0]},
+      {"PersonalDataErased", body(B::PersonalDataErased)},
   };
   for (const auto& [table, fields] : tables) {
     const auto sample = samples.find(table);

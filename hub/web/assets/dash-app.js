@@ -15,6 +15,7 @@ import * as ratings from './dash-ratings.js';
 import * as followups from './dash-followups.js';
 import * as nodes from './dash-nodes.js';
 import * as admin from './dash-admin.js';
+import * as erasures from './dash-erasures.js';
 
 const PAGES = {
   overview: { mod: overview, title: 'nav_overview' },
@@ -22,6 +23,7 @@ const PAGES = {
   followups: { mod: followups, title: 'nav_followups' },
   nodes: { mod: nodes, title: 'nav_nodes' },
   admin: { mod: admin, title: 'nav_admin', admin: true },
+  erasures: { mod: erasures, title: 'nav_erasures', admin: true },
 };
 // Routes that keep the period and office filters when navigating.
 const FILTERED = ['overview', 'ratings', 'followups'];

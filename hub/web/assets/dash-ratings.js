@@ -1,8 +1,9 @@
 // Ratings and comments (#/ratings): by default the unsatisfied ratings of
 // the period, newest first, with the citizen's comment and call-back number
 // for the roles allowed to see them (viewers get neither: the hub leaves
-// them out). A comment is the citizen's own text and is only ever put in the
-// page as text. Also the compact list the overview shows at a counter or an
+// them out; an erased comment says so: replication/doc/personal_data.md).
+// A comment is the citizen's own text and is only ever put in the page as
+// text. Also the compact list the overview shows at a counter or an
 // officer.
 
 import { api } from './dash-api.js';
@@ -66,6 +67,7 @@ export function normaliseRating(r) {
     follow_up: pick(r, 'follow_up', 'follow_up_id') ||
       (r.classification === 'unsatisfied' && (r.has_comment || r.has_phone) && r.origin && r.seq
         ? `fu-${r.origin}-${r.seq}` : ''),
+    comment_state: pick(r, 'comment_state'),
     has_comment: !!(r.has_comment || r.comment),
     has_phone: !!(r.has_phone || r.phone),
     misuse: !!(r.misuse || r.suspected_misuse),
@@ -117,7 +119,9 @@ export function ratingItem(r, ctx, tpls) {
       h('span', { class: 'where' }, where)),
     r.answers.length ? answersLine(r, tpls) : null,
     r.comment ? h('blockquote', { class: 'comment', lang: 'vi' }, r.comment)
-      : (r.has_comment && !ctx.me.personal_data ? h('p', { class: 'muted' }, t('comment_hidden')) : null),
+      : (r.has_comment && !ctx.me.personal_data ? h('p', { class: 'muted' }, t('comment_hidden'))
+        : (r.comment_state === 'erased' || r.comment_state === 'pending'
+          ? h('p', { class: 'muted comment-state' }, t(`comment_${r.comment_state}`)) : null)),
     h('div', { class: 'rating-foot' },
       r.dossier ? h('span', null, t('dossier_n', { n: r.dossier })) : null,
       r.procedure ? h('span', null, `${t('procedure')}: ${name('procedure', r.procedure, r.office)}`) : null,

@@ -6,11 +6,18 @@
 #include "hailong/ops/data_dir.h"
 #include "hailong/ops/hub_export.h"
 #include "hailong/ops/log_export.h"
+#include "hailong/replication/event_log.h"
+#include "hailong/schema/event.h"
 
 namespace hailong::ops::cli {
 
 namespace {
 struct ExportArgs {
+  // Events of the file holding personal text: encrypted (sealed fields) or
+  // in clear (written before encryption, replication/doc/personal_data.md).
+  uint64_t personal_sealed = 0;
+  uint64_t personal_clear = 0;
+  bool counted = false;
   std::string data_dir;
   std::string out;
   LogExportOptions options;
@@ -30,6 +37,52 @@ nlohmann::json RangesJson(const ExportMetadata& m) {
   }
   return origins;
 }
+// Counts the exported events that hold personal text, sealed or in clear.
+Status CountPersonal(const replication::EventLog& log, const ExportMetadata& m, ExportArgs* args) {
+  auto filled = [](const flatbuffers::String* s) { return s != nullptr && s->size() > 0; };
+  for (const auto& r : m.origins) {
+    for (uint64_t seq = r.first_seq; seq <= r.last_seq;) {
+      std::vector<replication::StoredEvent> events;
+      Status s = log.Read(r.origin, seq, 4096, 8u << 20, &events);
+      if (!s.ok()) return s;
+      if (events.empty()) break;
+      for (const auto& stored : events) {
+        if (stored.seq > r.last_seq) break;
+        const fb::Event* e = nullptr;
+        if (!schema::VerifyEvent(stored.bytes, &e).ok()) continue;
+        bool sealed = false, clear = false;
+        switch (e->body_type()) {
+          case fb::EventBody::RatingSubmitted: {
+            const auto* b = e->body_as_RatingSubmitted();
+            sealed = b->sealed_comment() || b->sealed_phone();
+            clear = filled(b->comment()) || filled(b->phone());
+            break;
+          }
+          case fb::EventBody::FollowUpNoted:
+            sealed = e->body_as_FollowUpNoted()->sealed_note() != nullptr;
+            clear = filled(e->body_as_FollowUpNoted()->note());
+            break;
+          case fb::EventBody::FollowUpClosed:
+            sealed = e->body_as_FollowUpClosed()->sealed_resolution() != nullptr;
+            clear = filled(e->body_as_FollowUpClosed()->resolution());
+            break;
+          case fb::EventBody::RatingVoided:
+            sealed = e->body_as_RatingVoided()->sealed_reason() != nullptr;
+            clear = filled(e->body_as_RatingVoided()->reason());
+            break;
+          default:
+            break;
+        }
+        args->personal_sealed += sealed ? 1 : 0;
+        args->personal_clear += clear ? 1 : 0;
+      }
+      seq = events.back().seq + 1;
+    }
+  }
+  args->counted = true;
+  return Status::OK();
+}
+
 Status ExportDataDir(const Context& ctx, ExportArgs& args, LogExportResult* result) {
   if (args.data_dir.empty()) {
     return Status::InvalidArgument(ctx.T("cần --data-dir DIR hoặc --hub URL --user NAME",
@@ -43,7 +96,8 @@ Status ExportDataDir(const Context& ctx, ExportArgs& args, LogExportResult* resu
   args.options.source = args.data_dir;
   s = ExportLog(*log, args.options, args.out, result);
   bar.Finish();
-  return s;
+  if (!s.ok()) return s;
+  return CountPersonal(*log, result->metadata, &args);
 }
 
 Status ExportHub(const Context& ctx, ExportArgs& args, LogExportResult* result) {
@@ -126,7 +180,11 @@ void AddLogExportCommand(CLI::App& log, Context& ctx) {
                      {"events", m.TotalEvents()},
                      {"bytes", result.bytes},
                      {"digest", digest},
-                     {"origins", RangesJson(m)}});
+                     {"origins", RangesJson(m)},
+                     {"personal_data",
+                      args->counted ? nlohmann::json{{"encrypted_events", args->personal_sealed},
+                                                     {"clear_events", args->personal_clear}}
+                                    : nlohmann::json(nullptr)}});
     } else {
       ctx.out() << ctx.T("Đã xuất ", "Exported ") << m.TotalEvents()
                 << ctx.T(" sự kiện vào ", " events to ") << args->out << " (" << result.bytes
@@ -137,6 +195,23 @@ void AddLogExportCommand(CLI::App& log, Context& ctx) {
                   << "\n";
       }
       ctx.out() << "SHA-256 (trailer): " << digest << "\n";
+      if (args->counted) {
+        ctx.out() << ctx.T("Dữ liệu cá nhân: ", "Personal data: ") << args->personal_sealed
+                  << ctx.T(" sự kiện chỉ chứa bản mã hoá (khoá ở hub, không có trong tệp)",
+                           " events hold it encrypted only (the keys stay at the hub, not in "
+                           "this file)");
+        if (args->personal_clear > 0) {
+          ctx.out() << ctx.T("; CẢNH BÁO: ", "; WARNING: ") << args->personal_clear
+                    << ctx.T(
+                           " sự kiện ghi trước khi mã hoá còn văn bản rõ "
+                           "(replication/doc/personal_data.md)",
+                           " events written before encryption still hold clear text "
+                           "(replication/doc/personal_data.md)");
+        } else {
+          ctx.out() << ctx.T("; không có văn bản rõ", "; no clear text");
+        }
+        ctx.out() << "\n";
+      }
     }
     ctx.exit_code = kExitOk;
   });

@@ -123,6 +123,11 @@ struct EdgeConfig {
   // The window of both limits in seconds. Default 600.
   int64_t phone_limit_window_s = 600;
 
+  // The hub's X25519 public key (64 hex digits, `hailong-hub` prints it at
+  // start) that comments and phone numbers are sealed to
+  // (replication/doc/personal_data.md). "" = fetched from the hub.
+  std::string personal_data_public_key;
+
   // origin of this edge's own events: hub.node_id, else "edge-<office_id>".
   std::string Origin() const;
 };

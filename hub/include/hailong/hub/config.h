@@ -142,6 +142,18 @@ struct HubConfig {
   // Template of the phone survey when the counter names none. Default "gia-lam-phone".
   std::string survey_template = "gia-lam-phone";
   AlertsConfig alerts;
+  // File holding the hub's personal-data secret (64 hex digits; created,
+  // mode 0600, on the first start): edges seal data keys to its public key,
+  // the hub's key store is wrapped under it (replication/doc/personal_data.md).
+  // Keep it outside data_dir and out of data_dir's backups. Default:
+  // "<data_dir>.personal_data.key", beside data_dir.
+  std::string personal_data_key_file;
+  // Personal text (comments, phone numbers, notes) older than this many days
+  // is erased automatically, except what belongs to an open follow-up.
+  // Default 365.
+  int64_t personal_data_days = 365;
+  // How often the retention sweep runs. Default 3600 s.
+  int64_t personal_data_sweep_s = 3600;
 
   const Targets& TargetsFor(std::string_view office) const;
 };
