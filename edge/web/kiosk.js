@@ -607,6 +607,27 @@
     }, function () { /* the id is shown instead */ });
   }
 
+  // Fills `pad` with the 12 keys of a phone keypad (1-9, clear, 0, delete);
+  // a press calls onKey with the key's name ('0'..'9', 'clear', 'del').
+  // The dossier look-up and the officers' PIN share it.
+  function buildKeypad(pad, onKey) {
+    var keys = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'clear', '0', 'del'];
+    var labels = { clear: 'key_clear', del: 'key_delete' };
+    keys.forEach(function (k) {
+      var b = document.createElement('button');
+      b.type = 'button';
+      b.setAttribute('data-key', k);
+      if (labels[k]) {
+        b.className = 'fn';
+        b.setAttribute('data-i18n', labels[k]);
+      } else {
+        b.textContent = k;
+      }
+      b.addEventListener('click', function () { onKey(k); });
+      pad.appendChild(b);
+    });
+  }
+
   // ---- wiring ------------------------------------------------------------
   $('lang').addEventListener('click', function () {
     i18n.setLang(i18n.lang() === 'vi' ? 'en' : 'vi');
@@ -624,12 +645,8 @@
   $('staff-back').addEventListener('click', resetToStart);
   $('staff-signin').addEventListener('click', function () { staffSend('sign-in'); });
   $('staff-signout').addEventListener('click', function () { staffSend('sign-out'); });
-  Array.prototype.forEach.call(document.querySelectorAll('#staff-keypad button'), function (b) {
-    b.addEventListener('click', function () { staffKey(b.getAttribute('data-key')); });
-  });
-  Array.prototype.forEach.call(document.querySelectorAll('#keypad button'), function (b) {
-    b.addEventListener('click', function () { key(b.getAttribute('data-key')); });
-  });
+  buildKeypad($('keypad'), key);
+  buildKeypad($('staff-keypad'), staffKey);
   outbox.onChange(renderNet);
   window.addEventListener('offline', function () { state.online = false; renderNet(); });
 
