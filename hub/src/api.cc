@@ -41,6 +41,10 @@ std::string RouteTemplate(const std::vector<std::string>& s) {
   if (n == 5 && s[0] == "public" && s[1] == "v1" && s[2] == "survey") {
     return "/public/v1/survey/{office}/{counter}";
   }
+  if (n == 3 && s[0] == "public" && s[1] == "v1" && s[2] == "results") {
+    return "/public/v1/results";
+  }
+  if (s[0] == "ket-qua" && n <= 2) return n == 1 ? "/ket-qua" : "/ket-qua/{office}";
   if (n < 3 || s[0] != "api" || s[1] != "v1") return "other";
   const std::string& r = s[2];
   if (n == 3) return kApi.count(r) ? "/api/v1/" + r : "other";
@@ -408,6 +412,9 @@ HttpReply Api::Route(Call& call) {
   if (method != http::verb::get && method != http::verb::head) {
     return Error(call, 405, "phương thức không được hỗ trợ", "method not allowed");
   }
+  if (seg.size() == 3 && seg[0] == "public" && seg[1] == "v1" && seg[2] == "results") {
+    return PublicResults(call);
+  }
   return StaticFile(call);
 }
 
@@ -616,6 +623,10 @@ HttpReply Api::StaticFile(Call& call) {
     relative = p.substr(1);
   } else if (p.rfind("/s/", 0) == 0 && call.segments.size() == 3) {
     relative = "survey.html";
+  } else if ((p == "/ket-qua" || p == "/ket-qua/" ||
+              (p.rfind("/ket-qua/", 0) == 0 && call.segments.size() == 2)) &&
+             ctx_->config->public_results) {
+    relative = "public.html";  // the office, if any, is read by public.js
   } else if (p == "/favicon.ico") {
     relative = "favicon.ico";
   } else {

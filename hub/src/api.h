@@ -154,6 +154,10 @@ class Api {
   HttpReply OfficerPinRoute(Call& call, const std::string& office, const std::string& officer);
   HttpReply OfficerPinsList(Call& call);
   HttpReply NodeOfficerPins(Call& call);
+  // api_public.cc (public: the results page of QR posters)
+  HttpReply PublicResults(Call& call);
+  Status BuildPublicResults(const std::string& office, nlohmann::json* out);
+  std::string OfficeName(const std::string& office) const;  // catalogue name, "" if none
   // api_survey.cc (public: the phone survey at the hub)
   HttpReply SurveyContext(Call& call, const std::string& office, const std::string& counter);
   HttpReply SurveySubmit(Call& call, const std::string& office, const std::string& counter);
@@ -177,6 +181,15 @@ class Api {
   mutable std::mutex offices_mu_;  // guards the two below
   mutable std::shared_ptr<const std::vector<std::string>> offices_;
   mutable uint64_t offices_generation_ = 0;
+  // Public results by office ("" = the district), recomputed once a minute
+  // or when the projection moved on.
+  struct CachedPublic {
+    uint64_t generation = 0;
+    int64_t made_ms = 0;
+    HttpReply reply;
+  };
+  std::mutex public_mu_;
+  std::map<std::string, CachedPublic> public_cache_;
   std::mutex survey_mu_;                                           // guards survey_attempts_
   std::map<std::string, std::deque<int64_t>> survey_attempts_;     // by client address
   std::mutex push_mu_;                                             // guards push_locks_

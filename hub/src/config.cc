@@ -294,6 +294,11 @@ Status ParseHubConfig(std::string_view json_text, HubConfig* out) {
   HAILONG_RETURN_IF_ERROR(r.Int("survey_ratings_per_address_per_hour", 1, 1000000,
                                 &c.survey_ratings_per_address_per_hour));
   HAILONG_RETURN_IF_ERROR(r.String("survey_template", false, &c.survey_template));
+  HAILONG_RETURN_IF_ERROR(r.Bool("public_results", &c.public_results));
+  HAILONG_RETURN_IF_ERROR(r.String("public_title", false, &c.public_title));
+  if (c.public_title.size() > 200) {
+    return Status::InvalidArgument("public_title: at most 200 bytes");
+  }
   HAILONG_RETURN_IF_ERROR(r.Object("alerts", false, &section));
   if (section != nullptr) HAILONG_RETURN_IF_ERROR(ParseAlerts(*section, &c.alerts));
   HAILONG_RETURN_IF_ERROR(r.RejectUnknown());

@@ -154,6 +154,11 @@ struct HubConfig {
   int64_t personal_data_days = 365;
   // How often the retention sweep runs. Default 3600 s.
   int64_t personal_data_sweep_s = 3600;
+  // The public results (GET /ket-qua, /public/v1/results): offices'
+  // aggregates month by month, without signing in. Default true.
+  bool public_results = true;
+  // Heading of the public page, e.g. "UBND quận Bình Thạnh". Default "".
+  std::string public_title;
 
   const Targets& TargetsFor(std::string_view office) const;
 };
