@@ -20,6 +20,7 @@
 #include "codec.h"
 #include "hailong/schema/time.h"
 #include "hailong/survey/limits.h"
+#include "macros.h"
 
 namespace hailong::hub {
 
