@@ -39,20 +39,36 @@ bool EndsWith(const std::string& s, const std::string& suffix) {
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-}  // namespace
-
-Status SurveyLink(const SurveyLinkParts& p, std::string* link) {
-  std::string base = p.public_url;
-  while (!base.empty() && base.back() == '/') base.pop_back();
-  if (base.rfind("http://", 0) != 0 && base.rfind("https://", 0) != 0) {
+// The public URL without trailing slashes, and the office checked.
+Status CheckBase(const std::string& public_url, const std::string& office, std::string* base) {
+  *base = public_url;
+  while (!base->empty() && base->back() == '/') base->pop_back();
+  if (base->rfind("http://", 0) != 0 && base->rfind("https://", 0) != 0) {
     return Status::InvalidArgument("public URL must start with http:// or https://");
   }
-  if (base.find_first_of(" ?#") != std::string::npos) {
+  if (base->find_first_of(" ?#") != std::string::npos) {
     return Status::InvalidArgument("public URL must not hold spaces, '?' or '#'");
   }
-  if (!IsId(p.office, 64)) {
+  if (!IsId(office, 64)) {
     return Status::InvalidArgument("office must be 1-64 letters, digits, '-' or '_'");
   }
+  return Status::OK();
+}
+
+}  // namespace
+
+Status ResultsLink(const std::string& public_url, const std::string& office, std::string* link) {
+  std::string base;
+  Status s = CheckBase(public_url, office, &base);
+  if (!s.ok()) return s;
+  *link = base + "/ket-qua/" + office;
+  return Status::OK();
+}
+
+Status SurveyLink(const SurveyLinkParts& p, std::string* link) {
+  std::string base;
+  Status s = CheckBase(p.public_url, p.office, &base);
+  if (!s.ok()) return s;
   if (!IsId(p.counter, 32)) {
     return Status::InvalidArgument("counter must be 1-32 letters, digits, '-' or '_'");
   }

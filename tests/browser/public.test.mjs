@@ -75,9 +75,10 @@ describe('public results page', { timeout: 300000 }, () => {
       method: 'POST', headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(ADMIN),
     });
-    assert.equal(login.status, 200, await login.text());
+    const loginText = await login.text();
+    assert.equal(login.status, 200, loginText);
     const cookie = login.headers.get('set-cookie').split(';')[0];
-    const { csrf_token: csrf } = await login.json();
+    const { csrf_token: csrf } = JSON.parse(loginText);
     const cat = await fetch(`${hubBase}/api/v1/catalogue`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Cookie: cookie, 'X-CSRF-Token': csrf },
@@ -137,6 +138,9 @@ describe('public results page', { timeout: 300000 }, () => {
     assert.match(await card.textContent(), /75,0 %/);
     // 75 % is not above the district's default 80 % target.
     assert.match(await card.textContent(), /chỉ tiêu: trên 80,0 % — chưa đạt chỉ tiêu/);
+    // No dossiers this month: participation and Decision 766 are "—", not 0 %.
+    assert.equal(await page.locator('[data-figure=participation] .v').textContent(), '—');
+    assert.equal(await page.locator('[data-figure=d766] .v').textContent(), '—');
     const body = await page.locator('body').textContent();
     assert.ok(!body.includes(COMMENT), 'a comment reached the public page');
     await screenshot(page, 'public-office');

@@ -121,6 +121,19 @@ TEST(QrCommand, ReceiptCodeCarriesTheReceipt) {
   EXPECT_EQ(Decode(png), link);
 }
 
+TEST(QrCommand, ResultsCodeOpensTheOfficesPublicResults) {
+  TempDir tmp("hailongctl-qr");
+  const std::string png = tmp.Join("ket-qua.png");
+  const CtlRun run = RunCtl({"qr", "results", "--public-url", "https://hailong.quan1.gov.vn/",
+                             "--office", "phuong-ben-nghe", "--out", png});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_EQ(Decode(png), "https://hailong.quan1.gov.vn/ket-qua/phuong-ben-nghe");
+  const CtlRun bad = RunCtl({"qr", "results", "--public-url", "hailong.quan1.gov.vn", "--office",
+                             "phuong-01", "--out", tmp.Join("x.png")});
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE((bad.out + bad.err).find("http"), std::string::npos) << bad.out << bad.err;
+}
+
 TEST(QrCommand, SvgForPrintingAtAnySize) {
   TempDir tmp("hailongctl-qr");
   const std::string svg = tmp.Join("quay-3.svg");

@@ -26,7 +26,7 @@
       months_title: 'Từng tháng',
       office: 'Đơn vị',
       month: 'Tháng',
-      previous: 'Tháng trước',
+      previous: 'Hài lòng tháng trước',
       none: '—',
       note: 'Số liệu tổng hợp từ đánh giá của người dân tại Bộ phận Một cửa, cập nhật lúc {time}. ' +
             'Tỷ lệ hài lòng = số đánh giá hài lòng / tổng số đánh giá; ' +
@@ -52,7 +52,7 @@
       months_title: 'Month by month',
       office: 'Office',
       month: 'Month',
-      previous: 'Previous month',
+      previous: 'Satisfaction last month',
       none: '—',
       note: 'Figures from citizens\u2019 ratings at the one-stop office, updated {time}. ' +
             'Satisfaction rate = satisfied ratings / all ratings; no personal data is published.',
@@ -78,6 +78,12 @@
     if (f === null || f === undefined) return t('none');
     return (f * 100).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-US',
                                     { minimumFractionDigits: 1, maximumFractionDigits: 1 }) + ' %';
+  }
+  // A rate only when it divides something: no dossiers is "—", not 0 %.
+  function rate(f, key) {
+    var base = { satisfaction_rate: 'ratings', participation_rate: 'dossiers',
+                 decision766_rate: 'dossiers', on_time_rate: 'returned' }[key];
+    return f && f[base] > 0 ? f[key] : null;
   }
   function month(m) {  // "2026-11" -> "11/2026"
     return m ? m.slice(5, 7) + '/' + m.slice(0, 4) : '';
@@ -119,11 +125,11 @@
     s.appendChild(el('h2', label)).style.gridColumn = '1 / -1';
     if (!figures) figures = {};
     s.appendChild(card('ratings', num(figures.ratings)));
-    s.appendChild(card('satisfaction', pct(figures.satisfaction_rate), figures.satisfaction_rate,
-                       targets && targets.satisfaction));
-    s.appendChild(card('participation', pct(figures.participation_rate), figures.participation_rate,
-                       targets && targets.participation));
-    s.appendChild(card('d766', pct(figures.decision766_rate)));
+    var sat = rate(figures, 'satisfaction_rate');
+    var part = rate(figures, 'participation_rate');
+    s.appendChild(card('satisfaction', pct(sat), sat, targets && targets.satisfaction));
+    s.appendChild(card('participation', pct(part), part, targets && targets.participation));
+    s.appendChild(card('d766', pct(rate(figures, 'decision766_rate'))));
     s.hidden = false;
   }
 
@@ -133,8 +139,9 @@
     table.appendChild(row([t('month'), t('ratings'), t('satisfaction'), t('participation'),
                            t('on_time'), t('d766')], true));
     doc.months.slice().reverse().forEach(function (m) {
-      var tr = row([month(m.month), num(m.ratings), pct(m.satisfaction_rate), pct(m.participation_rate),
-                    pct(m.on_time_rate), pct(m.decision766_rate)]);
+      var tr = row([month(m.month), num(m.ratings), pct(rate(m, 'satisfaction_rate')),
+                    pct(rate(m, 'participation_rate')), pct(rate(m, 'on_time_rate')),
+                    pct(rate(m, 'decision766_rate'))]);
       tr.setAttribute('data-month', m.month);
       table.appendChild(tr);
     });
@@ -150,12 +157,10 @@
     doc.offices.forEach(function (o) {
       var a = el('a', o.name || o.id);
       a.href = '/ket-qua/' + encodeURIComponent(o.id) + (lang === 'en' ? '?lang=en' : '');
-      var cur = o.current || {};
-      var prev = o.previous || {};
-      var tr = row([a, num(cur.ratings), pct(o.current ? cur.satisfaction_rate : null),
-                    pct(o.previous ? prev.satisfaction_rate : null),
-                    pct(o.current ? cur.participation_rate : null),
-                    pct(o.current ? cur.decision766_rate : null)]);
+      var cur = o.current;
+      var tr = row([a, num(cur ? cur.ratings : 0), pct(rate(cur, 'satisfaction_rate')),
+                    pct(rate(o.previous, 'satisfaction_rate')), pct(rate(cur, 'participation_rate')),
+                    pct(rate(cur, 'decision766_rate'))]);
       tr.setAttribute('data-office', o.id);
       table.appendChild(tr);
     });

@@ -1,4 +1,5 @@
 // hailongctl qr counter|receipt --public-url URL --office ID --counter C [--receipt R] --out FILE
+// hailongctl qr results --public-url HUB_URL --office ID --out FILE
 #include <memory>
 
 #include "commands.h"
@@ -12,9 +13,23 @@ struct QrArgs {
   SurveyLinkParts parts;
   std::string out;
   bool force = false;
+  bool results = false;  // the office's public results page, not a survey
 };
 
 void AddCommon(CLI::App* cmd, Context& ctx, QrArgs* args) {
+  if (args->results) {
+    cmd->add_option("--public-url", args->parts.public_url,
+                    ctx.T("Địa chỉ công khai của trung tâm quận (vd. https://hailong.quan1.gov.vn)",
+                          "The district hub's public URL (e.g. https://hailong.quan1.gov.vn)"))
+        ->required();
+    cmd->add_option("--office", args->parts.office, ctx.T("Mã đơn vị", "Office id"))->required();
+    cmd->add_option("--out", args->out,
+                    ctx.T("Tệp ảnh .png (in) hoặc .svg (mọi cỡ)",
+                          "Image file .png (print) or .svg (any size)"))
+        ->required();
+    cmd->add_flag("--force", args->force, ctx.T("Ghi đè tệp đã có", "Overwrite an existing file"));
+    return;
+  }
   cmd->add_option("--public-url", args->parts.public_url,
                   ctx.T("Địa chỉ công khai của khảo sát (public_url của trạm, vd. "
                         "https://hailong.quan1.gov.vn)",
@@ -32,7 +47,8 @@ void AddCommon(CLI::App* cmd, Context& ctx, QrArgs* args) {
 
 int Run(Context& ctx, const QrArgs& args) {
   std::string link;
-  Status s = SurveyLink(args.parts, &link);
+  Status s = args.results ? ResultsLink(args.parts.public_url, args.parts.office, &link)
+                          : SurveyLink(args.parts, &link);
   if (!s.ok()) return ctx.Fail(s, kExitUsage);
   s = WriteQrFile(link, args.out, args.force);
   if (!s.ok()) return ctx.Fail(s, ExitFor(s));
@@ -71,6 +87,16 @@ void AddQrCommand(CLI::App& app, Context& ctx) {
                    ctx.T("Số biên nhận hồ sơ", "The dossier's receipt number"))
       ->required();
   receipt->callback([&ctx, receipt_args] { ctx.exit_code = Run(ctx, *receipt_args); });
+
+  auto results_args = std::make_shared<QrArgs>();
+  results_args->results = true;
+  CLI::App* results = qr->add_subcommand(
+      "results",
+      ctx.T("Mã QR của trang công khai kết quả của đơn vị: {public_url}/ket-qua/{đơn vị}",
+            "The QR code of the office's public results page: "
+            "{public_url}/ket-qua/{office}"));
+  AddCommon(results, ctx, results_args.get());
+  results->callback([&ctx, results_args] { ctx.exit_code = Run(ctx, *results_args); });
 }
 
 }  // namespace hailong::ops::cli

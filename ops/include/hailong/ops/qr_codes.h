@@ -24,6 +24,10 @@ struct SurveyLinkParts {
 // The link. InvalidArgument naming the bad part.
 Status SurveyLink(const SurveyLinkParts& parts, std::string* link);
 
+// The office's public results page at the hub: {public_url}/ket-qua/{office}
+// (public_url is then the hub's public address). InvalidArgument naming the bad part.
+Status ResultsLink(const std::string& public_url, const std::string& office, std::string* link);
+
 // Renders `text` as PNG or SVG, chosen by `path`'s extension (.png, .svg),
 // and writes the file (replacing it only when `overwrite`). InvalidArgument
 // for another extension, an existing file, or text too long for a QR code;
