@@ -68,13 +68,23 @@ Status PersonalSealer::SetHubKey(const personal::PublicKey& key) {
 Status PersonalSealer::SealRating(fb::RatingSubmittedT* r, std::string* sealed_key) const {
   sealed_key->clear();
   if (r->comment.empty() && r->phone.empty()) return Status::OK();
-  personal::PublicKey hub_key;
+  std::shared_ptr<const personal::KeySealingSession> session;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!hub_key_) {
       return Status::Unavailable("no personal data key from the hub yet");
     }
-    hub_key = *hub_key_;
+    const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now().time_since_epoch())
+                            .count();
+    if (session_ == nullptr || session_->hub_public_key() != *hub_key_ ||
+        session_keys_ >= kKeysPerSession || now - session_start_ms_ >= kSessionSeconds * 1000) {
+      session_ = std::make_shared<const personal::KeySealingSession>(*hub_key_);
+      session_keys_ = 0;
+      session_start_ms_ = now;
+    }
+    ++session_keys_;
+    session = session_;
   }
   const personal::DataKey key = personal::NewDataKey();
   if (!r->comment.empty()) {
@@ -85,7 +95,7 @@ Status PersonalSealer::SealRating(fb::RatingSubmittedT* r, std::string* sealed_k
     r->sealed_phone = personal::SealText(key, "phone", r->phone);
     r->phone.clear();
   }
-  *sealed_key = personal::SealDataKey(key, hub_key);
+  *sealed_key = session->Seal(key);
   return Status::OK();
 }
 

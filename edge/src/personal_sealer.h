@@ -63,6 +63,14 @@ class PersonalSealer {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::optional<replication::personal::PublicKey> hub_key_;
+  // Data keys are sealed in sessions (one key exchange per session, see
+  // replication::personal::KeySealingSession), renewed after
+  // kKeysPerSession keys, kSessionSeconds, or a new hub key.
+  static constexpr int kKeysPerSession = 4096;
+  static constexpr int64_t kSessionSeconds = 600;
+  mutable std::shared_ptr<const replication::personal::KeySealingSession> session_;
+  mutable int session_keys_ = 0;
+  mutable int64_t session_start_ms_ = 0;
   size_t pending_ = 0;
   uint64_t generation_ = 0;
 };

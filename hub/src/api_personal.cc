@@ -39,7 +39,8 @@ HttpReply Api::PersonalKeysPost(Call& call) {
   for (const json& k : keys) {
     std::string bytes;
     if (!k.is_string() || !schema::HexDecode(k.get<std::string>(), &bytes) ||
-        bytes.size() != replication::personal::kSealedDataKeyBytes) {
+        (bytes.size() != replication::personal::kSealedDataKeyBytes &&
+         bytes.size() != replication::personal::kSessionSealedDataKeyBytes)) {
       return Error(call, 400, "khoá không hợp lệ", "bad sealed key");
     }
     sealed.push_back(std::move(bytes));

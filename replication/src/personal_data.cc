@@ -114,6 +114,35 @@ std::string SealDataKey(const DataKey& key, const PublicKey& hub_public_key) {
   return out;
 }
 
+KeySealingSession::KeySealingSession(const PublicKey& hub_public_key) : hub_(hub_public_key) {
+  InitSodium();
+  std::array<uint8_t, crypto_box_SECRETKEYBYTES> ephemeral_secret{};
+  crypto_box_keypair(ephemeral_public_.data(), ephemeral_secret.data());
+  if (crypto_box_beforenm(shared_.data(), hub_.data(), ephemeral_secret.data()) != 0) {
+    // A hub key of low order: every Seal then yields boxes nobody opens,
+    // which the hub refuses (400) and the edge keeps; never clear text.
+    randombytes_buf(shared_.data(), shared_.size());
+  }
+  sodium_memzero(ephemeral_secret.data(), ephemeral_secret.size());
+}
+
+KeySealingSession::~KeySealingSession() { sodium_memzero(shared_.data(), shared_.size()); }
+
+std::string KeySealingSession::Seal(const DataKey& key) const {
+  unsigned char plain[kKeyIdBytes + kDataKeyBytes];
+  std::memcpy(plain, key.id.data(), kKeyIdBytes);
+  std::memcpy(plain + kKeyIdBytes, key.key.data(), kDataKeyBytes);
+  std::string out(kSessionSealedDataKeyBytes, '\0');
+  auto* p = reinterpret_cast<unsigned char*>(out.data());
+  std::memcpy(p, ephemeral_public_.data(), kPublicKeyBytes);
+  unsigned char* nonce = p + kPublicKeyBytes;
+  randombytes_buf(nonce, crypto_box_NONCEBYTES);
+  crypto_box_easy_afternm(nonce + crypto_box_NONCEBYTES, plain, sizeof plain, nonce,
+                          shared_.data());
+  sodium_memzero(plain, sizeof plain);
+  return out;
+}
+
 bool PublicKeyFromHex(std::string_view hex, PublicKey* out) {
   std::string bytes;
   if (hex.size() != 2 * kPublicKeyBytes || !schema::HexDecode(hex, &bytes)) return false;
@@ -176,10 +205,24 @@ Status HubSecrets::Load(const std::string& path, bool create, std::unique_ptr<Hu
 }
 
 Status HubSecrets::OpenSealedKey(std::string_view sealed, DataKey* out) const {
-  if (sealed.size() != kSealedDataKeyBytes) return Status::InvalidArgument("sealed key: bad size");
+  static_assert(kSessionSealedDataKeyBytes == kPublicKeyBytes + crypto_box_NONCEBYTES +
+                                                  crypto_box_MACBYTES + kKeyIdBytes +
+                                                  kDataKeyBytes);
   unsigned char plain[kKeyIdBytes + kDataKeyBytes];
-  if (crypto_box_seal_open(plain, reinterpret_cast<const unsigned char*>(sealed.data()),
-                           sealed.size(), public_key_.data(), secret_key_.data()) != 0) {
+  const auto* box = reinterpret_cast<const unsigned char*>(sealed.data());
+  int opened = -1;
+  if (sealed.size() == kSealedDataKeyBytes) {
+    opened =
+        crypto_box_seal_open(plain, box, sealed.size(), public_key_.data(), secret_key_.data());
+  } else if (sealed.size() == kSessionSealedDataKeyBytes) {
+    const unsigned char* nonce = box + kPublicKeyBytes;
+    const unsigned char* cipher = nonce + crypto_box_NONCEBYTES;
+    opened = crypto_box_open_easy(plain, cipher, crypto_box_MACBYTES + sizeof plain, nonce, box,
+                                  secret_key_.data());
+  } else {
+    return Status::InvalidArgument("sealed key: bad size");
+  }
+  if (opened != 0) {
     return Status::InvalidArgument("sealed key does not open with the hub's key");
   }
   std::memcpy(out->id.data(), plain, kKeyIdBytes);

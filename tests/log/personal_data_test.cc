@@ -48,6 +48,27 @@ TEST(PersonalDataTest, OnlyTheHubOpensWhatAnEdgeSealed) {
   ASSERT_TRUE(HubSecrets::Load(dir.Join("other.key"), true, &other).ok());
   EXPECT_FALSE(other->OpenSealedKey(box, &opened).ok());
 
+  // Keys sealed in one session (one key exchange for many keys) open the
+  // same way, each with its own nonce, and only at this hub.
+  KeySealingSession session(hub->public_key());
+  const DataKey second = NewDataKey();
+  const std::string a = session.Seal(key), b = session.Seal(second);
+  ASSERT_EQ(a.size(), kSessionSealedDataKeyBytes);
+  EXPECT_EQ(a.substr(0, 32), b.substr(0, 32));    // one ephemeral key
+  EXPECT_NE(a.substr(32, 24), b.substr(32, 24));  // fresh nonces
+  ASSERT_TRUE(hub->OpenSealedKey(a, &opened).ok());
+  EXPECT_EQ(opened.id, key.id);
+  EXPECT_EQ(opened.key, key.key);
+  ASSERT_TRUE(hub->OpenSealedKey(b, &opened).ok());
+  EXPECT_EQ(opened.id, second.id);
+  EXPECT_FALSE(other->OpenSealedKey(a, &opened).ok());
+  std::string flipped = a;
+  flipped[70] ^= 1;
+  EXPECT_FALSE(hub->OpenSealedKey(flipped, &opened).ok());
+  EXPECT_FALSE(hub->OpenSealedKey(a.substr(0, 100), &opened).ok());
+  EXPECT_EQ(a.find(std::string(reinterpret_cast<const char*>(key.key.data()), 32)),
+            std::string::npos);
+
   // The wrapped form opens only with the same secret file.
   const std::string wrapped = hub->Wrap(key);
   std::array<uint8_t, kDataKeyBytes> unwrapped;

@@ -30,6 +30,9 @@ constexpr size_t kDataKeyBytes = 32;
 constexpr size_t kPublicKeyBytes = 32;
 // crypto_box_seal of (key id || key) to the hub: 48 + 48 bytes.
 constexpr size_t kSealedDataKeyBytes = 96;
+// A key sealed in a KeySealingSession: ephemeral public key (32) || nonce
+// (24) || crypto_box (MAC 16 + key id and key 48).
+constexpr size_t kSessionSealedDataKeyBytes = 120;
 
 struct DataKey {
   std::array<uint8_t, kKeyIdBytes> id{};
@@ -56,6 +59,32 @@ bool KeyIdFromHex(std::string_view hex, std::array<uint8_t, kKeyIdBytes>* id);
 // (anonymous sender); only the holder of the hub's secret key opens it.
 std::string SealDataKey(const DataKey& key, const PublicKey& hub_public_key);
 
+// Seals many data keys to the hub for the price of one key exchange: an
+// ephemeral X25519 key pair is made, the key it shares with the hub is
+// computed, and the ephemeral secret is wiped at once; each Seal is then one
+// crypto_box under the shared key with a random nonce (kSessionSealedDataKeyBytes,
+// opened by HubSecrets::OpenSealedKey like SealDataKey's boxes). Only the
+// hub's secret key recomputes the shared key, so a session's boxes are as
+// closed to everyone else as crypto_box_seal's; the shared key lives in this
+// object's memory only (wiped by the destructor). Callers start a new
+// session every few thousand keys or minutes.
+// Thread safety: Seal may be called concurrently.
+class KeySealingSession {
+ public:
+  explicit KeySealingSession(const PublicKey& hub_public_key);
+  ~KeySealingSession();
+  KeySealingSession(const KeySealingSession&) = delete;
+  KeySealingSession& operator=(const KeySealingSession&) = delete;
+
+  std::string Seal(const DataKey& key) const;
+  const PublicKey& hub_public_key() const { return hub_; }
+
+ private:
+  PublicKey hub_{};
+  PublicKey ephemeral_public_{};
+  std::array<uint8_t, 32> shared_{};
+};
+
 bool PublicKeyFromHex(std::string_view hex, PublicKey* out);
 std::string PublicKeyHex(const PublicKey& key);
 
@@ -70,7 +99,7 @@ class HubSecrets {
   static Status Load(const std::string& path, bool create, std::unique_ptr<HubSecrets>* out);
 
   const PublicKey& public_key() const { return public_key_; }
-  // Opens a key sealed by an edge (SealDataKey).
+  // Opens a key sealed by an edge (SealDataKey or a KeySealingSession).
   Status OpenSealedKey(std::string_view sealed, DataKey* out) const;
   // The data key encrypted under the wrapping key (nonce || secretbox), and back.
   std::string Wrap(const DataKey& key) const;
