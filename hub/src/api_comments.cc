@@ -14,15 +14,16 @@
 // Personal data (hub/README.md "Roles and personal data"): viewers get 403
 // and no sheet; each response that shows a comment is audited first
 // (comments.list, report.comments) with the ratings it showed.
+#include "api_comments.h"
+
 #include <algorithm>
 #include <climits>
 #include <nlohmann/json.hpp>
 
 #include "api.h"
-#include "api_comments.h"
 #include "codec.h"
-#include "macros.h"
 #include "hailong/hub/hub.h"
+#include "macros.h"
 #include "projection_state.h"
 
 namespace hailong::hub {
@@ -165,8 +166,8 @@ Status Api::CollectComments(const std::vector<std::string>& scope, const std::st
         }
       }
       std::string fv;
-      if (ctx_->log->store()->Get(codec::FollowUpKey("fu-" + h.origin + "-" + std::to_string(h.seq)),
-                                  &fv)
+      if (ctx_->log->store()
+              ->Get(codec::FollowUpKey("fu-" + h.origin + "-" + std::to_string(h.seq)), &fv)
               .ok()) {
         json f = json::parse(fv, nullptr, false);
         if (f.is_object()) {
@@ -227,10 +228,8 @@ json CommentMonthToJson(const CommentMonth& m, bool* shown, json* ids) {
     }
     offices.push_back({{"office", o.office}, {"count", n}, {"criteria", criteria}});
   }
-  return json{{"month", m.month},
-              {"count", m.count},
-              {"truncated", m.truncated},
-              {"offices", offices}};
+  return json{
+      {"month", m.month}, {"count", m.count}, {"truncated", m.truncated}, {"offices", offices}};
 }
 
 XlsxTable CommentSheet(const CommentMonth& m, const std::string& office_label) {
@@ -244,18 +243,18 @@ XlsxTable CommentSheet(const CommentMonth& m, const std::string& office_label) {
              "Số ý kiến: " + std::to_string(m.count) +
                  (m.truncated ? " (chỉ liệt kê " + std::to_string(m.count) + " ý kiến đầu)" : ""),
              "Xếp theo đơn vị và tiêu chí người dân đánh giá thấp nhất"};
-  t.columns = {{"Đơn vị", T::kText, 12},       {"Tiêu chí", T::kText, 36},
-               {"Thời gian", T::kText, 20},    {"Quầy", T::kText, 8},
-               {"Cán bộ", T::kText, 12},       {"Phương án đã chọn", T::kText, 18},
-               {"Kết quả", T::kText, 14},      {"Số biên nhận", T::kText, 18},
+  t.columns = {{"Đơn vị", T::kText, 12},          {"Tiêu chí", T::kText, 36},
+               {"Thời gian", T::kText, 20},       {"Quầy", T::kText, 8},
+               {"Cán bộ", T::kText, 12},          {"Phương án đã chọn", T::kText, 18},
+               {"Kết quả", T::kText, 14},         {"Số biên nhận", T::kText, 18},
                {"Nội dung ý kiến", T::kText, 60}, {"Theo dõi", T::kText, 14}};
   for (const CommentOffice& o : m.offices) {
     for (const CommentCriterion& c : o.criteria) {
       for (const CommentEntry& e : c.comments) {
         const json& r = e.rating;
         const std::string state = r.value("comment_state", "");
-        const std::string text = state == "shown"     ? r.value("comment", "")
-                                 : state == "erased"  ? "(đã xoá theo quy định dữ liệu cá nhân)"
+        const std::string text = state == "shown" ? r.value("comment", "")
+                                 : state == "erased" ? "(đã xoá theo quy định dữ liệu cá nhân)"
                                  : state == "pending" ? "(chưa giải mã được: khóa chưa về máy chủ)"
                                                       : r.value("comment", "");
         const std::string cls = r.value("classification", "");
@@ -367,7 +366,7 @@ HttpReply Api::CommentFollowUp(Call& call, const std::string& origin, const std:
   f.assignee = call.who.name();
   replication::EventDraft draft;
   draft.idempotency_id = "fu:" + origin + ":" + std::to_string(seq);  // the projector's own id
-  draft.origin = kHubPrivateOrigin;  // follow-ups stay at the hub
+  draft.origin = kHubPrivateOrigin;                                   // follow-ups stay at the hub
   draft.body.Set(std::move(f));
   uint64_t event_seq = 0;
   Status s = AppendHubEvent(std::move(draft), &event_seq);

@@ -24,16 +24,16 @@ inline constexpr size_t kCommentLimit = 5000;
 struct CommentEntry {
   std::string origin;
   uint64_t seq = 0;
-  nlohmann::json rating;  // Api::RatingJson with personal text
-  bool shown = false;     // its comment or phone was decrypted
+  nlohmann::json rating;             // Api::RatingJson with personal text
+  bool shown = false;                // its comment or phone was decrypted
   std::string option, option_label;  // the answer to the group's criterion
   nlohmann::json follow_up;          // {"id","status","reason"} or null
 };
 
 struct CommentCriterion {
   std::string template_id, template_name;
-  std::string criterion;  // "" = general (every answer positive)
-  std::string label;      // the criterion's label, or "Ý kiến chung"
+  std::string criterion;               // "" = general (every answer positive)
+  std::string label;                   // the criterion's label, or "Ý kiến chung"
   std::vector<CommentEntry> comments;  // oldest first
 };
 

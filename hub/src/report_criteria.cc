@@ -116,7 +116,8 @@ json CriterionReportToJson(const CriterionReport& report) {
                          {"count", o.count},
                          {"share", Share(o.count, r.answers)}});
     }
-    const CriterionOption* worst = r.worst >= 0 ? &r.options[static_cast<size_t>(r.worst)] : nullptr;
+    const CriterionOption* worst =
+        r.worst >= 0 ? &r.options[static_cast<size_t>(r.worst)] : nullptr;
     rows.push_back({{"template", r.template_id},
                     {"template_name", r.template_name},
                     {"criterion", r.criterion},
@@ -204,10 +205,11 @@ XlsxTable CriterionReportTable(const CriterionReport& report, const std::string&
   auto date = [](const std::string& d) {
     return d.size() == 10 ? d.substr(8, 2) + "/" + d.substr(5, 2) + "/" + d.substr(0, 4) : d;
   };
-  t.notes = {"Kỳ báo cáo: từ ngày " + date(report.query.from) + " đến ngày " + date(report.query.to),
-             "Đơn vị: " + office_label,
-             "Phương án kém nhất: phương án tiêu cực nhất của tiêu chí (nếu ngang nhau, phương án "
-             "xếp sau cùng trong phiếu)"};
+  t.notes = {
+      "Kỳ báo cáo: từ ngày " + date(report.query.from) + " đến ngày " + date(report.query.to),
+      "Đơn vị: " + office_label,
+      "Phương án kém nhất: phương án tiêu cực nhất của tiêu chí (nếu ngang nhau, phương án "
+      "xếp sau cùng trong phiếu)"};
   t.columns = {{"Mẫu phiếu", T::kText, 24},
                {"Tiêu chí", T::kText, 44},
                {"Số lượt trả lời", T::kCount, 12},
@@ -223,8 +225,11 @@ XlsxTable CriterionReportTable(const CriterionReport& report, const std::string&
     const std::string tpl = r["template_name"].get<std::string>();
     const std::string name = r["name"].get<std::string>();
     std::vector<json> row = {tpl.empty() ? r["template"] : json(tpl),
-                             name.empty() ? r["criterion"] : json(name), r["answers"],
-                             r["worst_label"], r["worst_count"], r["worst_share"]};
+                             name.empty() ? r["criterion"] : json(name),
+                             r["answers"],
+                             r["worst_label"],
+                             r["worst_count"],
+                             r["worst_share"]};
     for (const json& o : r["options"]) {
       const std::string label = o["label"].get<std::string>();
       row.push_back(label.empty() ? o["option"] : json(label));

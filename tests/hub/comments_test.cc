@@ -57,8 +57,8 @@ class CommentsTest : public ::testing::Test {
       r.dossier = dossier;
       e.push_back(p1.Next(Rating(r), at));
     };
-    const Answers good = {{"attitude", "good"}, {"complaint_handling", "good"},
-                          {"visits", "once"},   {"resolved", "resolved"},
+    const Answers good = {{"attitude", "good"},    {"complaint_handling", "good"},
+                          {"visits", "once"},      {"resolved", "resolved"},
                           {"timeliness", "early"}, {"overall", "satisfied"}};
     Answers bad = good;
     bad[2].second = "three_or_more";
@@ -73,8 +73,8 @@ class CommentsTest : public ::testing::Test {
            VnTime("2026-11-13", 10));
     rating("gia-lam-phone", {{"level", "unsatisfied"}}, fb::Classification::Unsatisfied,
            "bị lạm dụng", VnTime("2026-11-13", 11), true);
-    rating("gia-lam-phone", {{"level", "satisfied"}}, fb::Classification::Satisfied,
-           "tháng sau", VnTime("2026-12-02", 10));
+    rating("gia-lam-phone", {{"level", "satisfied"}}, fb::Classification::Satisfied, "tháng sau",
+           VnTime("2026-12-02", 10));
     auto res = hub_->Push(kTokenP1, "edge-p1", Frames(e));
     ASSERT_EQ(res.status, 200) << res.body;
     ChainBuilder p2("edge-p2");
@@ -89,9 +89,7 @@ class CommentsTest : public ::testing::Test {
     ASSERT_TRUE(WaitCaughtUp(*hub_, admin_));
   }
 
-  json Audit() {
-    return json::parse(hub_->Get("/api/v1/audit", admin_.Read()).body)["entries"];
-  }
+  json Audit() { return json::parse(hub_->Get("/api/v1/audit", admin_.Read()).body)["entries"]; }
 
   std::unique_ptr<HubProcess> hub_;
   Session admin_, manager_, viewer_;

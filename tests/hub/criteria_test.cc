@@ -22,9 +22,8 @@ using Answers = std::vector<std::pair<std::string, std::string>>;
 // visits, resolved, timeliness, overall.
 Answers Return(const char* attitude, const char* complaints, const char* visits,
                const char* resolved, const char* timeliness, const char* overall) {
-  return {{"attitude", attitude},     {"complaint_handling", complaints},
-          {"visits", visits},         {"resolved", resolved},
-          {"timeliness", timeliness}, {"overall", overall}};
+  return {{"attitude", attitude}, {"complaint_handling", complaints}, {"visits", visits},
+          {"resolved", resolved}, {"timeliness", timeliness},         {"overall", overall}};
 }
 
 // Office p1, four counted return ratings and one suspected misuse:
@@ -161,8 +160,8 @@ TEST_F(CriteriaReportTest, JsonHasTheHandComputedCountsAndWorstShares) {
 }
 
 TEST_F(CriteriaReportTest, FiltersOtherThanOfficeAreRefused) {
-  auto res = hub_->Get(
-      std::string("/api/v1/report?") + kPeriod + "&group_by=criterion&counter=q1", admin_.Read());
+  auto res = hub_->Get(std::string("/api/v1/report?") + kPeriod + "&group_by=criterion&counter=q1",
+                       admin_.Read());
   EXPECT_EQ(res.status, 400) << res.body;
   const json j = json::parse(res.body);
   EXPECT_NE(j["error"].get<std::string>().find("tiêu chí"), std::string::npos);
@@ -191,9 +190,9 @@ TEST_F(CriteriaReportTest, CsvHasOneLinePerCriterionWithOptionColumns) {
 }
 
 TEST_F(CriteriaReportTest, XlsxHasTheCriterionSheetFirstWhenAsked) {
-  auto res = hub_->Get(
-      std::string("/api/v1/report.xlsx?") + kPeriod + "&office=p1&group_by=criterion",
-      admin_.Read());
+  auto res =
+      hub_->Get(std::string("/api/v1/report.xlsx?") + kPeriod + "&office=p1&group_by=criterion",
+                admin_.Read());
   ASSERT_EQ(res.status, 200) << res.body;
   const std::string path = hub_->dir().WriteFile("criteria.xlsx", res.body);
   testing::CommandResult book;
@@ -202,8 +201,7 @@ TEST_F(CriteriaReportTest, XlsxHasTheCriterionSheetFirstWhenAsked) {
   ASSERT_NE(criterion, std::string::npos) << book.output;
   EXPECT_LT(criterion, book.output.find("Theo đơn vị"));
   testing::CommandResult strings;
-  ASSERT_TRUE(
-      testing::RunCommand({"unzip", "-p", path, "xl/sharedStrings.xml"}, &strings).ok());
+  ASSERT_TRUE(testing::RunCommand({"unzip", "-p", path, "xl/sharedStrings.xml"}, &strings).ok());
   for (const char* text : {"KẾT QUẢ ĐÁNH GIÁ THEO TỪNG TIÊU CHÍ", "Tỷ lệ phương án kém nhất",
                            "Ba lần trở lên", "Trễ hạn", "Bình Thạnh – quầy trả kết quả"}) {
     EXPECT_NE(strings.output.find(text), std::string::npos) << text;

@@ -45,7 +45,7 @@ struct CriterionRow {
   std::string template_id;
   std::string template_name;  // "" when the hub does not know the template
   std::string criterion;
-  std::string label;  // the criterion's Vietnamese label
+  std::string label;                     // the criterion's Vietnamese label
   std::vector<CriterionOption> options;  // the template's order, then unknown ones by id
   int64_t answers = 0;                   // sum of the options' counts
   int worst = -1;                        // index into options; -1 = none
