@@ -132,7 +132,9 @@ class Api {
   bool ParseReportQuery(Call& call, ReportQuery* query, HttpReply* error);
   std::string OfficeLabel(const ReportQuery& query) const;
   // The templates parsed (for per-criterion reports and comment sheets).
-  std::map<std::string, survey::SurveyTemplate> TemplateStructs() const;
+  // Parsed once per projector generation (a published template is an event).
+  using TemplateMap = std::map<std::string, survey::SurveyTemplate>;
+  std::shared_ptr<const TemplateMap> TemplateStructs() const;
   // GroupBy::kCriterion rows as the per-criterion report (report_criteria.h).
   nlohmann::json CriterionJson(const Report& answers) const;
   // api_comments.cc: comments of a month (managers and admins).
@@ -191,6 +193,9 @@ class Api {
   // The scanned tally ranges, shared by every JSON report while the read
   // models stay the same (keyed by the projector's instance and generation).
   ReportCache report_ranges_;
+  mutable std::mutex template_structs_mu_;  // guards the two below
+  mutable std::shared_ptr<const TemplateMap> template_structs_;
+  mutable uint64_t template_structs_generation_ = 0;
   mutable std::mutex offices_mu_;  // guards the two below
   mutable std::shared_ptr<const std::vector<std::string>> offices_;
   mutable uint64_t offices_generation_ = 0;

@@ -72,7 +72,8 @@ Status Api::CollectComments(const std::vector<std::string>& scope, const std::st
   if (offices.empty()) HAILONG_RETURN_IF_ERROR(ListOffices(*ctx_->log->store(), &offices));
   std::sort(offices.begin(), offices.end());
   offices.erase(std::unique(offices.begin(), offices.end()), offices.end());
-  const auto templates = TemplateStructs();
+  const auto template_map = TemplateStructs();
+  const TemplateMap& templates = *template_map;
   for (const std::string& office : offices) {
     struct Hit {
       int64_t time;

@@ -144,7 +144,7 @@ HttpReply Api::ReportRoute(Call& call, const std::string& format) {
       Status s = RunReport(store, q, &r);
       if (!s.ok()) return ReportError(call, s);
       CriterionReport c;
-      BuildCriterionReport(r, TemplateStructs(), &c);
+      BuildCriterionReport(r, *TemplateStructs(), &c);
       tables.push_back(CriterionReportTable(c, OfficeLabel(query)));
       tables.back().first = query.group_by == GroupBy::kCriterion;
     }
@@ -197,7 +197,7 @@ HttpReply Api::ReportRoute(Call& call, const std::string& format) {
     const bool vi = call.Query("lang") == "vi";
     if (query.group_by == GroupBy::kCriterion) {
       CriterionReport c;
-      BuildCriterionReport(report, TemplateStructs(), &c);
+      BuildCriterionReport(report, *TemplateStructs(), &c);
       HttpReply r = TextReply(200, CriterionReportToCsv(c, vi), "text/csv; charset=utf-8");
       r.response.set(http::field::content_disposition,
                      "attachment; filename=\"" + filename + "-tieu-chi.csv\"");
@@ -212,18 +212,26 @@ HttpReply Api::ReportRoute(Call& call, const std::string& format) {
   return Json(200, ReportToJson(report, *ctx_->config));
 }
 
-std::map<std::string, survey::SurveyTemplate> Api::TemplateStructs() const {
-  std::map<std::string, survey::SurveyTemplate> out;
+std::shared_ptr<const Api::TemplateMap> Api::TemplateStructs() const {
+  const uint64_t generation = ctx_->projector->generation();
+  {
+    std::lock_guard<std::mutex> lock(template_structs_mu_);
+    if (template_structs_ && template_structs_generation_ == generation) return template_structs_;
+  }
+  auto out = std::make_shared<TemplateMap>();
   for (const auto& [id, j] : Templates()) {
     survey::SurveyTemplate t;
-    if (survey::TemplateFromJson(j, &t).ok()) out.emplace(id, std::move(t));
+    if (survey::TemplateFromJson(j, &t).ok()) out->emplace(id, std::move(t));
   }
+  std::lock_guard<std::mutex> lock(template_structs_mu_);
+  template_structs_ = out;
+  template_structs_generation_ = generation;
   return out;
 }
 
 nlohmann::json Api::CriterionJson(const Report& answers) const {
   CriterionReport c;
-  BuildCriterionReport(answers, TemplateStructs(), &c);
+  BuildCriterionReport(answers, *TemplateStructs(), &c);
   return CriterionReportToJson(c);
 }
 
