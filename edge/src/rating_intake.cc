@@ -195,6 +195,9 @@ bool RatingIntake::Prepare(RatingSubmission& sub, int64_t now_ms, Pending* out,
     if (auto d = deps_.dossiers->Find(r.dossier)) {
       where.procedure = d->procedure;
       where.field = d->field;
+      // Nobody signed in at the counter at that time: the officer the
+      // one-stop software names for the dossier (as the hub's phone survey).
+      if (where.officer.empty()) where.officer = d->officer;
     }
   }
   where.edge_time_ms = now_ms;

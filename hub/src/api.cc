@@ -462,6 +462,10 @@ HttpReply Api::RouteApi(Call& call) {
     if (r == "officer-pins") return get ? OfficerPinsList(call) : wrong_method();
     if (r == "erasures")
       return get ? ErasuresList(call) : post ? ErasurePost(call) : wrong_method();
+    if (r == "comments") return get ? CommentsRoute(call) : wrong_method();
+  }
+  if (r == "comments" && s.size() == 6 && s[5] == "follow-up") {
+    return post ? CommentFollowUp(call, s[3], s[4]) : wrong_method();
   }
   if (r == "officers" && s.size() == 6 && s[5] == "pin") return OfficerPinRoute(call, s[3], s[4]);
   if (r == "alerts" && s.size() == 5) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "alerts.h"
+#include "api_comments.h"
 #include "audit.h"
 #include "erasure.h"
 #include "hailong/hub/auth.h"
@@ -22,6 +23,7 @@
 #include "hailong/hub/projector.h"
 #include "hailong/hub/report.h"
 #include "hailong/replication/event_log.h"
+#include "hailong/survey/template.h"
 #include "live_updates.h"
 #include "metrics.h"
 #include "node_registry.h"
@@ -129,6 +131,23 @@ class Api {
   HttpReply TargetsRoute(Call& call);
   bool ParseReportQuery(Call& call, ReportQuery* query, HttpReply* error);
   std::string OfficeLabel(const ReportQuery& query) const;
+  // The templates parsed (for per-criterion reports and comment sheets).
+  // Parsed once per projector generation (a published template is an event).
+  using TemplateMap = std::map<std::string, survey::SurveyTemplate>;
+  std::shared_ptr<const TemplateMap> TemplateStructs() const;
+  // GroupBy::kCriterion rows as the per-criterion report (report_criteria.h).
+  nlohmann::json CriterionJson(const Report& answers) const;
+  // api_comments.cc: comments of a month (managers and admins).
+  HttpReply CommentsRoute(Call& call);
+  HttpReply CommentFollowUp(Call& call, const std::string& origin, const std::string& seq);
+  // The counted ratings with a comment of `month` in `offices` (empty =
+  // every office), grouped; at most `limit`. InvalidArgument: a bad month.
+  Status CollectComments(const std::vector<std::string>& offices, const std::string& month,
+                         size_t limit, CommentMonth* out) const;
+  // The workbook's comment sheets, one per month of the query's period;
+  // *ids gets "origin:seq" of each rating whose comment a sheet shows.
+  Status CommentSheets(const ReportQuery& query, const std::string& office_label,
+                       std::vector<XlsxTable>* sheets, nlohmann::json* ids) const;
   // api_ratings.cc
   HttpReply Ratings(Call& call);
   HttpReply VoidRating(Call& call, const std::string& origin, const std::string& seq);
@@ -178,6 +197,9 @@ class Api {
   // The scanned tally ranges, shared by every JSON report while the read
   // models stay the same (keyed by the projector's instance and generation).
   ReportCache report_ranges_;
+  mutable std::mutex template_structs_mu_;  // guards the two below
+  mutable std::shared_ptr<const TemplateMap> template_structs_;
+  mutable uint64_t template_structs_generation_ = 0;
   mutable std::mutex offices_mu_;  // guards the two below
   mutable std::shared_ptr<const std::vector<std::string>> offices_;
   mutable uint64_t offices_generation_ = 0;

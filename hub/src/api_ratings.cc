@@ -234,7 +234,8 @@ namespace {
 void StripPersonalText(json* f) {
   f->erase("resolution");
   const std::string reason = f->value("reason", "");
-  if (reason != "unsatisfied_with_comment" && reason != "unsatisfied_with_phone") {
+  if (reason != "unsatisfied_with_comment" && reason != "unsatisfied_with_phone" &&
+      reason != "suggestion") {
     f->erase("reason");
   }
   if (auto it = f->find("notes"); it != f->end() && it->is_array()) {

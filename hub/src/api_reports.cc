@@ -10,6 +10,7 @@
 #include "api.h"
 #include "catalogue_entries.h"
 #include "codec.h"
+#include "hailong/hub/report_criteria.h"
 #include "hailong/schema/event_json.h"
 
 namespace hailong::hub {
@@ -23,10 +24,10 @@ bool Api::ParseReportQuery(Call& call, ReportQuery* query, HttpReply* error) {
   const std::string group = call.Query("group_by", "office");
   if (!GroupByFromName(group, &query->group_by)) {
     *error = Error(call, 400,
-                   "group_by phải là office, counter, officer, field, procedure, day, month "
-                   "hoặc channel",
-                   "group_by must be office, counter, officer, field, procedure, day, month or "
-                   "channel");
+                   "group_by phải là office, counter, officer, field, procedure, day, month, "
+                   "channel hoặc criterion",
+                   "group_by must be office, counter, officer, field, procedure, day, month, "
+                   "channel or criterion");
     return false;
   }
   // Optional filters; "" = none.
@@ -42,6 +43,15 @@ bool Api::ParseReportQuery(Call& call, ReportQuery* query, HttpReply* error) {
                      "a filter value is too long (at most 200 characters)");
       return false;
     }
+  }
+  if (query->group_by == GroupBy::kCriterion && query->Filtered()) {
+    // The answer tallies hold one dimension: answers by office and day.
+    *error = Error(call, 400,
+                   "báo cáo theo tiêu chí chỉ lọc được theo đơn vị (office), không theo lĩnh vực, "
+                   "thủ tục, quầy, cán bộ hay kênh",
+                   "a report by criterion can be narrowed by office only, not by field, "
+                   "procedure, counter, officer or channel");
+    return false;
   }
   fb::Channel channel;
   if (!query->channel.empty() &&
@@ -108,7 +118,9 @@ HttpReply Api::ReportRoute(Call& call, const std::string& format) {
     Status s = RunReport(*ctx_->log->store(), query, &report, &report_ranges_,
                          ctx_->projector->instance(), generation);
     if (!s.ok()) return ReportError(call, s);
-    HttpReply reply = JsonReply(200, ReportToJsonText(report, *ctx_->config));
+    HttpReply reply = JsonReply(200, query.group_by == GroupBy::kCriterion
+                                         ? CriterionJson(report).dump()
+                                         : ReportToJsonText(report, *ctx_->config));
     std::lock_guard<std::mutex> lock(report_cache_mu_);
     if (report_cache_.size() >= 512) report_cache_.clear();
     report_cache_[key] = CachedReport{generation, reply};
@@ -124,6 +136,28 @@ HttpReply Api::ReportRoute(Call& call, const std::string& format) {
                                    GroupBy::kField,  GroupBy::kProcedure, GroupBy::kMonth,
                                    GroupBy::kDay};
     if (query.group_by == GroupBy::kChannel) groups.push_back(GroupBy::kChannel);
+    std::vector<XlsxTable> tables;
+    {  // the per-criterion sheet, first when asked for
+      ReportQuery q = query;
+      q.group_by = GroupBy::kCriterion;
+      Report r;
+      Status s = RunReport(store, q, &r);
+      if (!s.ok()) return ReportError(call, s);
+      CriterionReport c;
+      BuildCriterionReport(r, *TemplateStructs(), &c);
+      tables.push_back(CriterionReportTable(c, OfficeLabel(query)));
+      tables.back().first = query.group_by == GroupBy::kCriterion;
+    }
+    if (call.who.MaySeePersonalData()) {  // comments: managers and admins only
+      json ids = json::array();
+      Status s = CommentSheets(query, OfficeLabel(query), &tables, &ids);
+      if (!s.ok()) return ReportError(call, s);
+      if (!ids.empty()) {
+        Audit(call, "report.comments", call.Query("office", "*"),
+              json{{"from", query.from}, {"to", query.to}, {"ratings", ids}});
+        ctx_->metrics->Add("hailong_hub_personal_data_access_total");
+      }
+    }
     if (call.query.count("group_by")) {
       std::stable_partition(groups.begin(), groups.end(),
                             [&](GroupBy g) { return g == query.group_by; });
@@ -139,7 +173,7 @@ HttpReply Api::ReportRoute(Call& call, const std::string& format) {
     static std::atomic<uint64_t> counter{0};
     const std::string path = ctx_->tmp_dir + "/report-" + std::to_string(::getpid()) + "-" +
                              std::to_string(counter.fetch_add(1)) + ".xlsx";
-    Status s = WriteReportXlsx(reports, OfficeLabel(query), *ctx_->config, path);
+    Status s = WriteReportXlsx(reports, OfficeLabel(query), *ctx_->config, path, tables);
     std::string bytes;
     if (s.ok()) {
       std::ifstream in(path, std::ios::binary);
@@ -161,12 +195,44 @@ HttpReply Api::ReportRoute(Call& call, const std::string& format) {
   if (!s.ok()) return ReportError(call, s);
   if (format == "csv") {
     const bool vi = call.Query("lang") == "vi";
+    if (query.group_by == GroupBy::kCriterion) {
+      CriterionReport c;
+      BuildCriterionReport(report, *TemplateStructs(), &c);
+      HttpReply r = TextReply(200, CriterionReportToCsv(c, vi), "text/csv; charset=utf-8");
+      r.response.set(http::field::content_disposition,
+                     "attachment; filename=\"" + filename + "-tieu-chi.csv\"");
+      return r;
+    }
     HttpReply r = TextReply(200, ReportToCsv(report, *ctx_->config, vi), "text/csv; charset=utf-8");
     r.response.set(http::field::content_disposition,
                    "attachment; filename=\"" + filename + ".csv\"");
     return r;
   }
+  if (query.group_by == GroupBy::kCriterion) return Json(200, CriterionJson(report));
   return Json(200, ReportToJson(report, *ctx_->config));
+}
+
+std::shared_ptr<const Api::TemplateMap> Api::TemplateStructs() const {
+  const uint64_t generation = ctx_->projector->generation();
+  {
+    std::lock_guard<std::mutex> lock(template_structs_mu_);
+    if (template_structs_ && template_structs_generation_ == generation) return template_structs_;
+  }
+  auto out = std::make_shared<TemplateMap>();
+  for (const auto& [id, j] : Templates()) {
+    survey::SurveyTemplate t;
+    if (survey::TemplateFromJson(j, &t).ok()) out->emplace(id, std::move(t));
+  }
+  std::lock_guard<std::mutex> lock(template_structs_mu_);
+  template_structs_ = out;
+  template_structs_generation_ = generation;
+  return out;
+}
+
+nlohmann::json Api::CriterionJson(const Report& answers) const {
+  CriterionReport c;
+  BuildCriterionReport(answers, *TemplateStructs(), &c);
+  return CriterionReportToJson(c);
 }
 
 HttpReply Api::TargetsRoute(Call& call) {

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <unordered_set>
 
+#include "api_comments.h"
 #include "catalogue_entries.h"
 #include "codec.h"
 #include "event_authorization.h"
@@ -571,6 +572,8 @@ class BatchApplier {
     if (f.rating_origin() && f.rating_origin()->size() > 0 && f.rating_seq() > 0) {
       // The projector opens follow-ups only for unsatisfied ratings, about
       // which a complaint changes no figure: no need to read the rating.
+      // A suggestion a manager follows up (api_comments.cc) is no complaint.
+      if (Str(f.reason()) == kSuggestionReason) return Status::OK();
       const bool opened_by_projector = Str(f.reason()).rfind(kAutoReasonPrefix, 0) == 0;
       return Complain(f.rating_origin()->str(), f.rating_seq(), opened_by_projector);
     }

@@ -40,6 +40,7 @@ constexpr GroupInfo kGroups[] = {
     {GroupBy::kDay, "day", "Ngày", Dimension::kOffice, false},
     {GroupBy::kMonth, "month", "Tháng", Dimension::kOffice, false},
     {GroupBy::kChannel, "channel", "Kênh", Dimension::kChannel, false},
+    {GroupBy::kCriterion, "criterion", "Tiêu chí", Dimension::kAnswer, false},
 };
 
 const GroupInfo& Info(GroupBy g) {
@@ -403,6 +404,7 @@ Status RunFilteredReport(const replication::Store& store, const ReportQuery& que
       case GroupBy::kMonth:
         return at("", day.substr(0, 7));
       case GroupBy::kChannel:
+      case GroupBy::kCriterion:  // refused with a filter (api_reports.cc)
         break;
     }
     return at("", channel);

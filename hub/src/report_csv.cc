@@ -42,6 +42,9 @@ std::vector<ReportColumn> ReportColumns(GroupBy g) {
     case GroupBy::kChannel:
       cols.push_back({"channel", "Kênh đánh giá", T::kText});
       break;
+    case GroupBy::kCriterion:  // report_criteria.h has its own columns
+      cols.push_back({"criterion", "Tiêu chí", T::kText});
+      break;
   }
   const std::vector<ReportColumn> figures = {
       {"ratings", "Số lượt đánh giá", T::kCount},

@@ -35,6 +35,8 @@ std::string SheetName(GroupBy g) {
       return "Theo tháng";
     case GroupBy::kChannel:
       return "Theo kênh";
+    case GroupBy::kCriterion:
+      return "Theo tiêu chí";
   }
   return "Báo cáo";
 }
@@ -180,10 +182,49 @@ void WriteSheet(lxw_workbook* wb, const Formats& f, const Report& report,
   }
 }
 
+// One table (report_table.h): title, notes, headers, rows; no totals.
+void WriteTable(lxw_workbook* wb, const Formats& f, const XlsxTable& table) {
+  lxw_worksheet* ws = workbook_add_worksheet(wb, table.sheet.c_str());
+  if (ws == nullptr || table.columns.empty()) return;
+  const auto last_col = static_cast<lxw_col_t>(table.columns.size() - 1);
+  worksheet_merge_range(ws, 0, 0, 0, last_col, table.title.c_str(), f.title);
+  lxw_row_t row = 1;
+  for (const std::string& note : table.notes) {
+    worksheet_merge_range(ws, row, 0, row, last_col, note.c_str(), f.subtitle);
+    ++row;
+  }
+  const lxw_row_t header_row = row + 1;
+  worksheet_set_row(ws, header_row, 45, nullptr);
+  for (size_t c = 0; c < table.columns.size(); ++c) {
+    const auto col = static_cast<lxw_col_t>(c);
+    worksheet_write_string(ws, header_row, col, table.columns[c].label.c_str(), f.header);
+    worksheet_set_column(ws, col, col, table.columns[c].width, nullptr);
+  }
+  worksheet_freeze_panes(ws, header_row + 1, 0);
+  row = header_row + 1;
+  for (const auto& values : table.rows) {
+    for (size_t c = 0; c < table.columns.size() && c < values.size(); ++c) {
+      const auto col = static_cast<lxw_col_t>(c);
+      const nlohmann::json& v = values[c];
+      if (v.is_string()) {
+        worksheet_write_string(ws, row, col, v.get<std::string>().c_str(), f.text);
+      } else if (v.is_number()) {
+        worksheet_write_number(
+            ws, row, col, v.get<double>(),
+            table.columns[c].type == XlsxTable::Column::Type::kRate ? f.rate : f.count);
+      } else {
+        worksheet_write_blank(ws, row, col, f.text);
+      }
+    }
+    ++row;
+  }
+}
+
 }  // namespace
 
 Status WriteReportXlsx(const std::vector<Report>& reports, const std::string& office_label,
-                       const HubConfig& config, const std::string& path) {
+                       const HubConfig& config, const std::string& path,
+                       const std::vector<XlsxTable>& tables) {
   lxw_workbook* wb = workbook_new(path.c_str());
   if (wb == nullptr) return Status::IOError("cannot create " + path);
   lxw_doc_properties props{};
@@ -191,7 +232,13 @@ Status WriteReportXlsx(const std::vector<Report>& reports, const std::string& of
   props.author = const_cast<char*>("Hài Lòng");
   workbook_set_properties(wb, &props);
   const Formats f = MakeFormats(wb);
+  for (const XlsxTable& t : tables) {
+    if (t.first) WriteTable(wb, f, t);
+  }
   for (const Report& r : reports) WriteSheet(wb, f, r, office_label, config);
+  for (const XlsxTable& t : tables) {
+    if (!t.first) WriteTable(wb, f, t);
+  }
   const lxw_error err = workbook_close(wb);
   if (err != LXW_NO_ERROR) {
     return Status::IOError(std::string("cannot write the workbook: ") + lxw_strerror(err));

@@ -217,6 +217,8 @@ TEST_F(EdgeHttpTest, APostedDossierTiesTheKioskRatingAndCanBeLookedUp) {
   EXPECT_EQ(ratings["tied"]->dossier, "000123");
   EXPECT_EQ(ratings["tied"]->procedure, "HT-001");
   EXPECT_EQ(ratings["tied"]->field, "HT");
+  // Nobody was signed in at q1: the officer the one-stop software named.
+  EXPECT_EQ(ratings["tied"]->officer, "cb-nhung");
   int dossier_events = 0;
   for (const auto& e : events) dossier_events += e.body.AsDossierRecorded() ? 1 : 0;
   EXPECT_EQ(dossier_events, 3);

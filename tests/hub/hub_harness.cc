@@ -39,12 +39,20 @@ fb::EventBodyUnion Rating(const RatingSpec& s) {
   r.channel = s.channel;
   r.template_id = s.template_id;
   r.template_version = 1;
-  auto a = std::make_unique<fb::AnswerT>();
-  a->criterion = "attitude";
-  a->option = s.classification == fb::Classification::Satisfied     ? "good"
-              : s.classification == fb::Classification::Unsatisfied ? "bad"
-                                                                    : "ok";
-  r.answers.push_back(std::move(a));
+  if (s.answers.empty()) {
+    auto a = std::make_unique<fb::AnswerT>();
+    a->criterion = "attitude";
+    a->option = s.classification == fb::Classification::Satisfied     ? "good"
+                : s.classification == fb::Classification::Unsatisfied ? "bad"
+                                                                      : "ok";
+    r.answers.push_back(std::move(a));
+  }
+  for (const auto& [criterion, option] : s.answers) {
+    auto a = std::make_unique<fb::AnswerT>();
+    a->criterion = criterion;
+    a->option = option;
+    r.answers.push_back(std::move(a));
+  }
   r.classification = s.classification;
   r.dossier = s.dossier;
   r.procedure = s.procedure;

@@ -50,6 +50,9 @@ struct RatingSpec {
   int64_t time_ms = 0;
   bool misuse = false;
   fb::Channel channel = fb::Channel::Touchscreen;
+  // (criterion, option) answers; empty = one "attitude" answer following
+  // the classification (good, ok, bad).
+  std::vector<std::pair<std::string, std::string>> answers;
 };
 fb::EventBodyUnion Rating(const RatingSpec& spec);
 

@@ -64,6 +64,33 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json
   -d '{"officer":"cb-nhung","pin":"000000"}' "http://127.0.0.1:$HAILONG_EDGE_PORT/api/v1/counters/q1/sign-in")
 [ "$code" = 403 ] || fail "a wrong PIN answered $code"
 echo "ok demo officers on duty"
+# The month of history is attributed to the officers on duty (the one-stop
+# software names each dossier's officer; the ratings about it carry it), so
+# the per-officer evaluation has figures: wait until the hub holds ratings
+# of every demo officer over the 30 days before today (the history only:
+# the simulator's live ratings of today do not count here).
+jar="$tmp/cookies"
+curl -s -o /dev/null -c "$jar" -H 'Content-Type: application/json' \
+  -d "{\"name\":\"admin\",\"password\":\"$login\"}" "http://127.0.0.1:$HAILONG_HUB_PORT/api/v1/login"
+to=$(TZ=Asia/Ho_Chi_Minh date -d 'yesterday' +%F)
+from=$(TZ=Asia/Ho_Chi_Minh date -d '30 days ago' +%F)
+officers_rated() {
+  curl -s -b "$jar" -H 'Cache-Control: no-cache' \
+    "http://127.0.0.1:$HAILONG_HUB_PORT/api/v1/report?from=$from&to=$to&group_by=officer" |
+    python3 -c '
+import json, sys
+rows = json.load(sys.stdin)["rows"]
+rated = {r["officer"]: r["ratings"] for r in rows if r["officer"]}
+need = ["cb-nhung", "cb-tuan", "cb-huong", "cb-dung", "cb-lan"]
+print(" ".join(f"{o}={rated.get(o, 0)}" for o in need))
+sys.exit(0 if all(rated.get(o, 0) > 0 for o in need) else 1)'
+}
+for _ in $(seq 1 240); do
+  officers_rated >/dev/null 2>&1 && break
+  sleep 0.5
+done
+per_officer=$(officers_rated) || fail "the per-officer report has officers without ratings: $per_officer"
+echo "ok per-officer report over the history: $per_officer"
 
 pids=$(pgrep -g "$leader" | tr '\n' ' ')
 kill -INT -- "-$leader"

@@ -16,17 +16,27 @@ import * as followups from './dash-followups.js';
 import * as nodes from './dash-nodes.js';
 import * as admin from './dash-admin.js';
 import * as erasures from './dash-erasures.js';
+import * as criteria from './dash-criteria.js';
+import * as comments from './dash-comments.js';
 
 const PAGES = {
   overview: { mod: overview, title: 'nav_overview' },
   ratings: { mod: ratings, title: 'nav_ratings' },
+  criteria: { mod: criteria, title: 'nav_criteria' },
+  comments: { mod: comments, title: 'nav_comments', personal: true },
   followups: { mod: followups, title: 'nav_followups' },
   nodes: { mod: nodes, title: 'nav_nodes' },
   admin: { mod: admin, title: 'nav_admin', admin: true },
   erasures: { mod: erasures, title: 'nav_erasures', admin: true },
 };
 // Routes that keep the period and office filters when navigating.
-const FILTERED = ['overview', 'ratings', 'followups'];
+const FILTERED = ['overview', 'ratings', 'criteria', 'comments', 'followups'];
+
+// A page the role may open: admin pages for admins, personal ones (citizens'
+// comments) for managers and admins.
+function allowed(p) {
+  return (!p.admin || me.role === 'admin') && (!p.personal || me.role !== 'viewer');
+}
 
 let me = null;
 let generation = 0;
@@ -161,7 +171,7 @@ function renderChrome() {
   setLive($('live').dataset.state || 'off');
   const { route: r, filters } = parseHash();
   const nav = $('nav-list');
-  fill(nav, Object.entries(PAGES).filter(([, p]) => !p.admin || me.role === 'admin').map(([k, p]) =>
+  fill(nav, Object.entries(PAGES).filter(([, p]) => allowed(p)).map(([k, p]) =>
     h('li', null, h('a', {
       href: buildHash(k, FILTERED.includes(k) ? { period: filters.period, from: filters.from, to: filters.to, office: filters.office } : {}, {}),
       id: `nav-${k}`, 'aria-current': k === r ? 'page' : null,
@@ -195,7 +205,7 @@ function makeContext(routeName, filters, extra, gen) {
 async function route() {
   if (!me) return;
   const { route: r, filters, extra } = parseHash();
-  const page = PAGES[r] && (!PAGES[r].admin || me.role === 'admin') ? PAGES[r] : PAGES.overview;
+  const page = PAGES[r] && allowed(PAGES[r]) ? PAGES[r] : PAGES.overview;
   const name = PAGES[r] === page ? r : 'overview';
   if (current) for (const fn of current.destroy) fn();
   const gen = ++generation;

@@ -716,3 +716,9 @@ export const STRINGS = {
     audit_target: 'Target',
   },
 };
+
+// The per-criterion and comments pages keep their texts in their own file.
+import { CRITERIA_STRINGS } from './dash-strings-criteria.js';
+
+Object.assign(STRINGS.vi, CRITERIA_STRINGS.vi);
+Object.assign(STRINGS.en, CRITERIA_STRINGS.en);

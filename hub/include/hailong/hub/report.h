@@ -23,12 +23,26 @@
 
 #include "hailong/hub/config.h"
 #include "hailong/hub/read_model.h"
+#include "hailong/hub/report_table.h"
 #include "hailong/replication/store.h"
 #include "hailong/schema/status.h"
 
 namespace hailong::hub {
 
-enum class GroupBy { kOffice, kCounter, kOfficer, kField, kProcedure, kDay, kMonth, kChannel };
+// kCriterion: rows keyed "<template>|<criterion>|<option>" from the answer
+// tallies, summed over the offices (report_criteria.h makes them the
+// per-criterion report); no filters.
+enum class GroupBy {
+  kOffice,
+  kCounter,
+  kOfficer,
+  kField,
+  kProcedure,
+  kDay,
+  kMonth,
+  kChannel,
+  kCriterion
+};
 const char* GroupByName(GroupBy g);
 bool GroupByFromName(std::string_view name, GroupBy* out);
 // Vietnamese name of a grouping ("Quầy", "Cán bộ", ...).
@@ -151,8 +165,10 @@ std::string CsvCell(std::string_view text);
 
 // The periodic report workbook: one sheet per grouping in `reports` (each
 // with the title, the period and the office, Vietnamese headers, a totals
-// row). Writes to `path`.
+// row), and the sheets of `tables` (those marked `first` before the
+// groupings, the others after). Writes to `path`.
 Status WriteReportXlsx(const std::vector<Report>& reports, const std::string& office_label,
-                       const HubConfig& config, const std::string& path);
+                       const HubConfig& config, const std::string& path,
+                       const std::vector<XlsxTable>& tables = {});
 
 }  // namespace hailong::hub
