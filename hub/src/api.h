@@ -177,10 +177,8 @@ class Api {
   mutable std::mutex offices_mu_;  // guards the two below
   mutable std::shared_ptr<const std::vector<std::string>> offices_;
   mutable uint64_t offices_generation_ = 0;
-  std::mutex survey_mu_;                                           // guards survey_attempts_
-  std::map<std::string, std::deque<int64_t>> survey_attempts_;     // by client address
-  std::mutex push_mu_;                                             // guards push_locks_
-  std::map<std::string, std::shared_ptr<std::mutex>> push_locks_;  // one push per origin at a time
+  std::mutex survey_mu_;                                        // guards survey_attempts_
+  std::map<std::string, std::deque<int64_t>> survey_attempts_;  // by client address
 };
 
 // The client behind a trusted reverse proxy: when `peer` is one of
