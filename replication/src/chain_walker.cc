@@ -58,9 +58,9 @@ bool ChainWalker::Link(const fb::Event& event, std::string_view bytes) {
   const uint64_t seq = expected_seq();
   if (event.seq() != seq) {
     Fail(ChainFault::kWrongSeq, seq,
-         event.seq() > seq ? "gap: expected seq " + SeqText(seq) + ", got " + SeqText(event.seq())
-                           : "seq " + SeqText(event.seq()) + " stands where seq " + SeqText(seq) +
-                                 " belongs");
+         event.seq() > seq
+             ? "gap: expected seq " + SeqText(seq) + ", got " + SeqText(event.seq())
+             : "seq " + SeqText(event.seq()) + " stands where seq " + SeqText(seq) + " belongs");
     return false;
   }
   const schema::Hash prev = schema::HashFromVector(event.prev_hash());

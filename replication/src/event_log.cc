@@ -371,10 +371,11 @@ class EventLogImpl final : public EventLog {
         ev.idempotency_id = d.idempotency_id;
         ev.prev_hash.assign(head.hash.begin(), head.hash.end());
         ev.body = std::move(d.body);
-        const std::string bytes = schema::SerializeEvent(ev);
+        std::string bytes = schema::SerializeEvent(ev);
         head.seq = ev.seq;
         head.hash = schema::ChainHash(head.hash, bytes);
         batch.Put(keys::EventKey(o, head.seq), bytes);
+        r.bytes = std::move(bytes);
         if (!d.idempotency_id.empty()) {
           std::string v;
           keys::PutFixed64BE(&v, head.seq);

@@ -66,6 +66,10 @@ struct EventDraft {
 struct AppendResult {
   uint64_t seq = 0;
   bool duplicate = false;  // the idempotency id was already in the log
+  // The FlatBuffers bytes of the fb::Event as written (durable once the
+  // call returns OK), so a writer applies exactly what it appended; empty
+  // for a duplicate (nothing was written).
+  std::string bytes;
 };
 
 struct StoredEvent {
