@@ -84,9 +84,9 @@ TEST_F(OfficeStateTest, LiveWritesLeaveTheStateARestartRebuildsFromTheLog) {
   // A button box at q1: its rating takes q1's posted dossier; two presses
   // too close together (the second is misuse), and a status report.
   std::unique_ptr<TestDevice> box;
-  ASSERT_TRUE(TestDevice::Connect(office_.broker_url(), "box-1", &box,
-                                  office_.DevicePassword("box-1"))
-                  .ok());
+  ASSERT_TRUE(
+      TestDevice::Connect(office_.broker_url(), "box-1", &box, office_.DevicePassword("box-1"))
+          .ok());
   ASSERT_TRUE(box->Publish(devices::StatusTopic(kOffice, "box-1"),
                            R"({"status":"online","kind":"button_box","counter":"q1",)"
                            R"("firmware":"1.0.0","battery_pct":77})")
@@ -106,12 +106,12 @@ TEST_F(OfficeStateTest, LiveWritesLeaveTheStateARestartRebuildsFromTheLog) {
 
   // The kiosk at q2 with q2's receipt; a phone rates q3's receipt once.
   HttpResponse kiosk = office_.PostKioskRating({{"id", "kiosk-r1"},
-                                                 {"counter", "q2"},
-                                                 {"template", "smiley-4"},
-                                                 {"answers", {{"level", "very_satisfied"}}},
-                                                 {"at", FormatRfc3339(NowMs())},
-                                                 {"channel", "touchscreen"},
-                                                 {"dossier", "000502"}});
+                                                {"counter", "q2"},
+                                                {"template", "smiley-4"},
+                                                {"answers", {{"level", "very_satisfied"}}},
+                                                {"at", FormatRfc3339(NowMs())},
+                                                {"channel", "touchscreen"},
+                                                {"dossier", "000502"}});
   ASSERT_EQ(kiosk.status, 200) << kiosk.body;
   HttpResponse phone = office_.PostJson("/api/v1/ratings", PhoneRating("ph-1", "q3", "000503"));
   ASSERT_EQ(phone.status, 200) << phone.body;
