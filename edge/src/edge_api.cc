@@ -174,7 +174,7 @@ json RejectionJson(const std::optional<std::string>& id, survey::RejectReason re
 std::string OfficerPhotoFile(const Context& ctx, const std::string& officer) {
   if (!devices::IsValidNodeId(officer)) return "";
   std::error_code ec;
-  auto entry = ctx.catalogue.Find(fb::CatalogueKind::Officer, officer);
+  auto entry = ctx.office.catalogue.Find(fb::CatalogueKind::Officer, officer);
   if (entry) {
     const std::string photo = entry->Attribute("photo");
     if (IsSafeFileName(photo)) {
@@ -230,7 +230,7 @@ HttpResponse GetStatus(Context* ctx) {
 // The catalogue's officers, for the kiosk's sign-in form (no hashes).
 HttpResponse GetOfficers(Context* ctx) {
   json list = json::array();
-  for (const auto& e : ctx->catalogue.List(fb::CatalogueKind::Officer)) {
+  for (const auto& e : ctx->office.catalogue.List(fb::CatalogueKind::Officer)) {
     list.push_back(
         {{"id", e.id}, {"name", e.name}, {"has_pin", ctx->pins.HashOf(e.id).has_value()}});
   }
@@ -260,7 +260,7 @@ HttpResponse CounterError(const Status& s) {
 }
 
 HttpResponse GetSession(Context* ctx, const std::string& counter) {
-  Status s = ctx->catalogue.CheckCounter(counter);
+  Status s = ctx->office.catalogue.CheckCounter(counter);
   if (!s.ok()) return CounterError(s);
   return HttpResponse::Json(200, ctx->SessionJson(counter));
 }
@@ -270,7 +270,7 @@ HttpResponse GetDossier(Context* ctx, const std::string& receipt) {
     return HttpResponse::Json(
         400, {{"error", "bad receipt"}, {"message", "Số biên nhận hồ sơ chưa đúng."}});
   }
-  auto d = ctx->dossiers.Find(receipt);
+  auto d = ctx->office.dossiers.Find(receipt);
   if (!d) {
     return HttpResponse::Json(404, {{"error", "unknown receipt"},
                                     {"message", "Không tìm thấy hồ sơ số " + receipt + "."}});
@@ -279,9 +279,9 @@ HttpResponse GetDossier(Context* ctx, const std::string& receipt) {
   j["receipt"] = d->receipt;
   j["stage"] = d->returned ? "returned" : "received";
   j["procedure"] = d->procedure;
-  j["procedure_name"] = ctx->catalogue.Name(fb::CatalogueKind::Procedure, d->procedure);
+  j["procedure_name"] = ctx->office.catalogue.Name(fb::CatalogueKind::Procedure, d->procedure);
   j["field"] = d->field;
-  j["field_name"] = ctx->catalogue.Name(fb::CatalogueKind::Field, d->field);
+  j["field_name"] = ctx->office.catalogue.Name(fb::CatalogueKind::Field, d->field);
   j["counter"] = d->counter;
   j["received_at"] = TimeOrNull(d->received_at_ms);
   j["due"] = TimeOrNull(d->due_ms);
@@ -314,7 +314,7 @@ HttpResponse GetQr(Context* ctx, std::string_view kind, std::string_view file,
   }
   std::string text = ctx->public_url + "/s/" + ctx->config.office_id + "/";
   if (kind == "counter") {
-    Status s = ctx->catalogue.CheckCounter(id);
+    Status s = ctx->office.catalogue.CheckCounter(id);
     if (!s.ok()) return CounterError(s);
     text += std::string(id);
   } else if (kind == "receipt") {
@@ -324,13 +324,13 @@ HttpResponse GetQr(Context* ctx, std::string_view kind, std::string_view file,
     auto q = req.query.find("counter");
     if (q != req.query.end()) {
       counter = q->second;
-    } else if (auto d = ctx->dossiers.Find(receipt)) {
+    } else if (auto d = ctx->office.dossiers.Find(receipt)) {
       counter = d->counter;
     }
     if (counter.empty()) {
       return HttpResponse::Error(404, "unknown receipt (give ?counter=)");
     }
-    Status s = ctx->catalogue.CheckCounter(counter);
+    Status s = ctx->office.catalogue.CheckCounter(counter);
     if (!s.ok()) return CounterError(s);
     text += counter + "?r=" + receipt;
   } else {
@@ -484,7 +484,7 @@ void OffThread(Context* ctx, HttpResponder respond, std::function<HttpResponse()
 // name comes from the catalogue (a client's "name" is ignored).
 void PostSignIn(Context* ctx, const std::string& counter, const HttpRequest& req,
                 HttpResponder respond) {
-  Status s = ctx->catalogue.CheckCounter(counter);
+  Status s = ctx->office.catalogue.CheckCounter(counter);
   if (!s.ok()) return respond(CounterError(s));
   json j;
   HttpResponse error;
@@ -498,7 +498,7 @@ void PostSignIn(Context* ctx, const std::string& counter, const HttpRequest& req
     return respond(
         HttpResponse::Error(400, "field 'officer' must be 1-64 letters, digits, '-' or '_'"));
   }
-  if (!template_id.empty() && ctx->catalogue.templates().Find(template_id) == nullptr) {
+  if (!template_id.empty() && ctx->office.catalogue.templates().Find(template_id) == nullptr) {
     return respond(HttpResponse::Error(400, "unknown template '" + template_id + "'"));
   }
   std::string pin;
@@ -509,14 +509,13 @@ void PostSignIn(Context* ctx, const std::string& counter, const HttpRequest& req
     in.office = ctx->config.office_id;
     in.counter = counter;
     in.officer = officer;
-    in.officer_name = ctx->catalogue.Name(fb::CatalogueKind::Officer, officer);
+    in.officer_name = ctx->office.catalogue.Name(fb::CatalogueKind::Officer, officer);
     in.template_id = template_id;
     replication::EventDraft draft;
     draft.body.Set(std::move(in));
     replication::AppendResult result;
     Status s = ctx->AppendAndApply(std::move(draft), &result);
     if (!s.ok()) return StatusError(s);
-    ctx->PublishSession(counter);
     json body = ctx->SessionJson(counter);
     body["seq"] = result.seq;
     return HttpResponse::Json(200, body);
@@ -526,14 +525,14 @@ void PostSignIn(Context* ctx, const std::string& counter, const HttpRequest& req
 // The PIN of the officer on duty is the credential.
 void PostSignOut(Context* ctx, const std::string& counter, const HttpRequest& req,
                  HttpResponder respond) {
-  Status s = ctx->catalogue.CheckCounter(counter);
+  Status s = ctx->office.catalogue.CheckCounter(counter);
   if (!s.ok()) return respond(CounterError(s));
   json j = json::object();
   HttpResponse error;
   if (!req.body.empty() && !ParseObject(req, &j, &error)) return respond(error);
   std::string officer;
   if (!OptionalString(j, "officer", &officer, &error)) return respond(error);
-  auto duty = ctx->sessions.Current(counter);
+  auto duty = ctx->office.sessions.Current(counter);
   const std::string on_duty = duty ? duty->officer : std::string();
   if (!officer.empty() && !on_duty.empty() && officer != on_duty) {
     return respond(HttpResponse::Error(
@@ -550,7 +549,7 @@ void PostSignOut(Context* ctx, const std::string& counter, const HttpRequest& re
   if (auto refused = AdmitPin(ctx, counter, on_duty, j, &pin)) return respond(*refused);
   OffThread(ctx, std::move(respond), [ctx, counter, on_duty, pin] {
     if (auto refused = CheckAdmittedPin(ctx, counter, on_duty, pin, "sign-out")) return *refused;
-    auto duty = ctx->sessions.Current(counter);
+    auto duty = ctx->office.sessions.Current(counter);
     if (!duty || duty->officer != on_duty) {
       return HttpResponse::Error(
           409, "officer '" + on_duty + "' is no longer on duty at counter '" + counter + "'");
@@ -564,7 +563,6 @@ void PostSignOut(Context* ctx, const std::string& counter, const HttpRequest& re
     replication::AppendResult result;
     Status s = ctx->AppendAndApply(std::move(draft), &result);
     if (!s.ok()) return StatusError(s);
-    ctx->PublishSession(counter);
     json body = ctx->SessionJson(counter);
     body["seq"] = result.seq;
     return HttpResponse::Json(200, body);
@@ -601,7 +599,7 @@ void PostDossier(Context* ctx, const HttpRequest& req, HttpResponder respond) {
     return respond(HttpResponse::Error(400, "procedure and field codes are at most 64 bytes"));
   }
   if (!d.counter.empty()) {
-    Status s = ctx->catalogue.CheckCounter(d.counter);
+    Status s = ctx->office.catalogue.CheckCounter(d.counter);
     if (!s.ok()) return respond(HttpResponse::Error(400, "field 'counter': " + s.message()));
   }
   if (!d.officer.empty() && !devices::IsValidNodeId(d.officer)) {
@@ -623,7 +621,6 @@ void PostDossier(Context* ctx, const HttpRequest& req, HttpResponder respond) {
     d.at_ms = now;
   }
   OffThread(ctx, std::move(respond), [ctx, d = std::move(d), event, idempotency]() mutable {
-    const std::string counter = d.counter;
     const std::string receipt = d.receipt;
     replication::EventDraft draft;
     draft.idempotency_id = idempotency;
@@ -632,7 +629,6 @@ void PostDossier(Context* ctx, const HttpRequest& req, HttpResponder respond) {
     Status s = ctx->AppendAndApply(std::move(draft), &result);
     if (!s.ok()) return StatusError(s);
     if (!result.duplicate) ++ctx->metrics.dossiers_stored;
-    if (!counter.empty()) ctx->PublishSession(counter);
     return HttpResponse::Json(200, {{"receipt", receipt},
                                     {"event", event},
                                     {"status", "stored"},
@@ -696,7 +692,7 @@ void HandleHttp(Context* ctx, HttpRequest req, HttpResponder respond) {
     return respond(get ? GetStatus(ctx) : MethodNotAllowed());
   }
   if (n == 3 && what == "templates") {
-    return respond(get ? HttpResponse::Json(200, ctx->catalogue.templates().ToJson())
+    return respond(get ? HttpResponse::Json(200, ctx->office.catalogue.templates().ToJson())
                        : MethodNotAllowed());
   }
   if (n == 3 && what == "counters") {
@@ -711,7 +707,7 @@ void HandleHttp(Context* ctx, HttpRequest req, HttpResponder respond) {
   if (n == 3 && what == "devices") {
     if (!get) return respond(MethodNotAllowed());
     nlohmann::json list = nlohmann::json::array();
-    for (const DeviceState& d : ctx->devices.List()) {
+    for (const DeviceState& d : ctx->office.devices.List()) {
       list.push_back(DeviceStateJson(ctx->config.office_id, d));
     }
     return respond(HttpResponse::Json(200, {{"devices", std::move(list)}}));

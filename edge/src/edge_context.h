@@ -2,8 +2,8 @@
 // (edge_node.cc: start-up, log replay, MQTT) and the HTTP API (edge_api.cc).
 //
 // Thread safety: the components are internally synchronized. `write_mu`
-// serializes appends of sessions, dossiers and device events with the
-// update of the in-memory state they change, so both follow log order.
+// serializes appends of sessions, dossiers and device events with their
+// OfficeState::Apply, so both follow log order.
 #pragma once
 
 #include <boost/asio/strand.hpp>
@@ -16,10 +16,6 @@
 #include <optional>
 #include <string>
 
-#include "catalogue.h"
-#include "counter_sessions.h"
-#include "device_registry.h"
-#include "dossier_index.h"
 #include "hailong/devices/misuse.h"
 #include "hailong/edge/config.h"
 #include "hailong/edge/edge_node.h"
@@ -29,11 +25,11 @@
 #include "http_server.h"
 #include "kiosk_registry.h"
 #include "mqtt_link.h"
+#include "office_state.h"
 #include "officer_pins.h"
 #include "personal_key_link.h"
 #include "personal_sealer.h"
 #include "phone_limits.h"
-#include "rated_receipts.h"
 #include "rating_intake.h"
 
 namespace hailong::edge {
@@ -42,8 +38,7 @@ struct EdgeNode::Context {
   Context(const EdgeConfig& c, const Clock* clk, const devices::MisuseOptions& misuse_options)
       : config(c),
         clock(clk),
-        catalogue(c.office_id),
-        misuse(misuse_options),
+        office(c.office_id, c.Origin(), misuse_options),
         client_misuse(c.misuse_interval_ms),
         phone_limits(c.phone_limit_per_address, c.phone_limit_per_counter,
                      c.phone_limit_window_s * 1000) {}
@@ -56,16 +51,12 @@ struct EdgeNode::Context {
 
   std::unique_ptr<replication::EventLog> log;
   uint64_t listener_id = 0;
-  Catalogue catalogue;
-  CounterSessions sessions;
-  DossierIndex dossiers;
-  devices::MisuseDetector misuse;
+  OfficeState office;          // changed only by office.Apply of log events
   ClientMisuse client_misuse;  // phones and web clients, by address
   EdgeMetrics metrics;
   OfficerPins pins;                       // hashes of the officers' counter PINs
   PinAttempts pin_attempts;               // wrong PINs per officer and counter
   std::unique_ptr<KioskRegistry> kiosks;  // <data_dir>/kiosks.json
-  RatedReceipts rated;                    // receipts rated from phones
   PhoneLimits phone_limits;
 
   std::unique_ptr<boost::asio::thread_pool> blocking;  // appends off the io threads
@@ -82,15 +73,13 @@ struct EdgeNode::Context {
   // Last event seq of each other origin applied to the state.
   std::mutex projector_mu;
   std::map<std::string, uint64_t> applied;
-  // Devices from status messages, ratings and DeviceSeen/DeviceLost events.
-  DeviceRegistry devices;
   bool stopped = false;
 
-  // Applies one verified event of `origin` to the in-memory state.
-  void ApplyEvent(std::string_view origin, const fb::Event& event);
-  // Appends an event of this edge and applies it (under write_mu).
-  // *result may be null.
+  // Appends an event of this edge and applies the bytes appended (under
+  // write_mu), then publishes the sessions it changed. *result may be null.
   Status AppendAndApply(replication::EventDraft draft, replication::AppendResult* result);
+  // Publishes what an applied event changed (nothing before MQTT is up).
+  void Announce(const OfficeChange& change);
   // Applies new events of other origins (hub configuration).
   void CatchUp(const std::string& origin);
 

@@ -24,100 +24,27 @@ using nlohmann::json;
 
 // ---- applying events --------------------------------------------------------
 
-void EdgeNode::Context::ApplyEvent(std::string_view origin, const fb::Event& event) {
-  const fb::EventBody type = event.body_type();
-  if (type == fb::EventBody::CatalogueChanged || type == fb::EventBody::TemplatePublished) {
-    catalogue.Apply(event);
-    return;
-  }
-  // Sessions, dossiers, ratings and devices are this office's own facts.
-  if (origin != log->origin()) return;
-  switch (type) {
-    case fb::EventBody::OfficerSignedIn: {
-      const auto* e = event.body_as_OfficerSignedIn();
-      sessions.SignIn(flatbuffers::GetString(e->counter()), flatbuffers::GetString(e->officer()),
-                      flatbuffers::GetString(e->officer_name()),
-                      flatbuffers::GetString(e->template_id()), event.time_ms());
-      break;
-    }
-    case fb::EventBody::OfficerSignedOut: {
-      const auto* e = event.body_as_OfficerSignedOut();
-      sessions.SignOut(flatbuffers::GetString(e->counter()), event.time_ms());
-      break;
-    }
-    case fb::EventBody::DossierRecorded: {
-      fb::DossierRecordedT d;
-      event.body_as_DossierRecorded()->UnPackTo(&d);
-      dossiers.Apply(d);
-      if (!d.counter.empty()) {
-        sessions.SetDossier(d.counter,
-                            CounterDossier{d.receipt, d.procedure, d.field, event.time_ms()});
-      }
-      break;
-    }
-    case fb::EventBody::RatingSubmitted: {
-      const auto* r = event.body_as_RatingSubmitted();
-      const std::string device = flatbuffers::GetString(r->device());
-      if (!device.empty()) {
-        devices::MisuseVerdict v;
-        const auto flags = static_cast<uint32_t>(r->flags());
-        v.suspected_misuse = flags & static_cast<uint32_t>(fb::RatingFlags::SuspectedMisuse);
-        v.resent = flags & static_cast<uint32_t>(fb::RatingFlags::Resent);
-        misuse.Remember(device, flatbuffers::GetString(r->rating_id()), r->device_time_ms(), v);
-      }
-      if (!device.empty()) {
-        devices.Rating(device, flatbuffers::GetString(r->counter()),
-                       r->edge_time_ms() != 0 ? r->edge_time_ms() : event.time_ms());
-      }
-      if (r->dossier() != nullptr && r->dossier()->size() > 0) {
-        sessions.ConsumeDossier(flatbuffers::GetString(r->counter()), r->dossier()->str());
-        if (r->channel() == fb::Channel::Phone || r->channel() == fb::Channel::Web) {
-          rated.Remember(r->dossier()->str(), flatbuffers::GetString(r->template_id()),
-                         flatbuffers::GetString(event.idempotency_id()));
-        }
-      }
-      break;
-    }
-    case fb::EventBody::DeviceSeen: {
-      const auto* e = event.body_as_DeviceSeen();
-      DeviceStatusReport report;
-      report.online = true;
-      report.counter = flatbuffers::GetString(e->counter());
-      report.kind = flatbuffers::GetString(e->kind());
-      report.firmware = flatbuffers::GetString(e->firmware());
-      report.battery_pct = e->battery_pct();
-      devices.Status(flatbuffers::GetString(e->device()), report, event.time_ms());
-      break;
-    }
-    case fb::EventBody::DeviceLost: {
-      devices.Status(flatbuffers::GetString(event.body_as_DeviceLost()->device()),
-                     DeviceStatusReport{}, event.time_ms());
-      break;
-    }
-    default:
-      break;
-  }
-}
-
 Status EdgeNode::Context::AppendAndApply(replication::EventDraft draft,
                                          replication::AppendResult* result) {
-  std::lock_guard<std::mutex> lock(write_mu);
-  replication::AppendResult r;
-  Status s = log->Append(std::move(draft), &r);
-  if (!s.ok()) return s;
-  if (result != nullptr) *result = r;
-  if (r.duplicate) return Status::OK();
-  std::vector<replication::StoredEvent> events;
-  s = log->Read(log->origin(), r.seq, 1, 1 << 20, &events);
-  if (!s.ok()) return s;
-  if (events.empty() || events[0].seq != r.seq) {
-    return Status::Corruption("event " + std::to_string(r.seq) + " not found after append");
+  OfficeChange change;
+  {
+    std::lock_guard<std::mutex> lock(write_mu);
+    replication::AppendResult r;
+    Status s = log->Append(std::move(draft), &r);
+    if (!s.ok()) return s;
+    change = office.Apply(r);
+    if (result != nullptr) *result = std::move(r);
   }
-  const fb::Event* event = nullptr;
-  s = schema::VerifyEvent(events[0].bytes, &event);
-  if (!s.ok()) return s;
-  ApplyEvent(log->origin(), *event);
+  Announce(change);
   return Status::OK();
+}
+
+void EdgeNode::Context::Announce(const OfficeChange& change) {
+  if (change.catalogue) {
+    PublishAllSessions();
+  } else if (!change.counter.empty()) {
+    PublishSession(change.counter);
+  }
 }
 
 void EdgeNode::Context::CatchUp(const std::string& origin) {
@@ -125,22 +52,18 @@ void EdgeNode::Context::CatchUp(const std::string& origin) {
   {
     std::lock_guard<std::mutex> lock(projector_mu);
     uint64_t& applied_seq = applied[origin];
-    Status s = log->Scan(
-        origin, applied_seq + 1, [&](uint64_t seq, std::string_view, const fb::Event& event) {
-          ApplyEvent(origin, event);
-          const auto t = event.body_type();
-          if (t == fb::EventBody::CatalogueChanged || t == fb::EventBody::TemplatePublished) {
-            catalogue_changed = true;
-          }
-          applied_seq = seq;
-          return true;
-        });
+    Status s = log->Scan(origin, applied_seq + 1,
+                         [&](uint64_t seq, std::string_view, const fb::Event& event) {
+                           catalogue_changed |= office.Apply(origin, event).catalogue;
+                           applied_seq = seq;
+                           return true;
+                         });
     if (!s.ok()) {
       std::cerr << "hailong-edge: reading events of origin " << origin << ": " << s.ToString()
                 << "\n";
     }
   }
-  if (catalogue_changed && mqtt) PublishAllSessions();
+  if (catalogue_changed) Announce(OfficeChange{true, ""});
 }
 
 // ---- counter sessions ---------------------------------------------------------
@@ -156,13 +79,13 @@ bool IsUrl(std::string_view s) {
 json EdgeNode::Context::SessionJson(const std::string& counter) const {
   json out;
   out["counter"] = counter;
-  out["name"] = catalogue.Name(fb::CatalogueKind::Counter, counter);
-  auto duty = sessions.Current(counter);
+  out["name"] = office.catalogue.Name(fb::CatalogueKind::Counter, counter);
+  auto duty = office.sessions.Current(counter);
   if (duty && !duty->officer.empty()) {
     json officer;
     officer["id"] = duty->officer;
     std::string name = duty->officer_name;
-    auto entry = catalogue.Find(fb::CatalogueKind::Officer, duty->officer);
+    auto entry = office.catalogue.Find(fb::CatalogueKind::Officer, duty->officer);
     if (name.empty() && entry) name = entry->name;
     officer["name"] = name.empty() ? duty->officer : name;
     std::string photo = entry ? entry->Attribute("photo") : std::string();
@@ -178,14 +101,14 @@ json EdgeNode::Context::SessionJson(const std::string& counter) const {
     out["officer"] = nullptr;
   }
   std::string template_id;
-  if (duty && !duty->template_id.empty() && catalogue.templates().Find(duty->template_id)) {
+  if (duty && !duty->template_id.empty() && office.catalogue.templates().Find(duty->template_id)) {
     template_id = duty->template_id;
   } else {
-    template_id = catalogue.CounterTemplate(counter);
+    template_id = office.catalogue.CounterTemplate(counter);
   }
-  auto tpl = catalogue.templates().Find(template_id);
+  auto tpl = office.catalogue.templates().Find(template_id);
   out["template"] = tpl ? survey::TemplateToJson(*tpl) : json(nullptr);
-  auto dossier = sessions.Dossier(counter, clock->NowMs());
+  auto dossier = office.sessions.Dossier(counter, clock->NowMs());
   if (dossier) {
     out["dossier"] = {{"receipt", dossier->receipt},
                       {"procedure", dossier->procedure},
@@ -204,11 +127,11 @@ void EdgeNode::Context::PublishSession(const std::string& counter) {
 
 std::vector<std::string> EdgeNode::Context::KnownCounters() const {
   std::vector<std::string> out;
-  if (catalogue.HasCounters()) {
-    for (const auto& e : catalogue.List(fb::CatalogueKind::Counter)) out.push_back(e.id);
+  if (office.catalogue.HasCounters()) {
+    for (const auto& e : office.catalogue.List(fb::CatalogueKind::Counter)) out.push_back(e.id);
     return out;
   }
-  return sessions.Counters();
+  return office.sessions.Counters();
 }
 
 void EdgeNode::Context::PublishAllSessions() {
@@ -232,7 +155,7 @@ EdgeGauges EdgeNode::Context::Gauges() const {
   g.ingest_queue_depth = intake ? intake->depth() : 0;
   g.free_disk_bytes = log->FreeDiskBytes();
   g.http_connections = http ? http->connections() : 0;
-  g.devices_online = devices.OnlineCount();
+  g.devices_online = office.devices.OnlineCount();
   return g;
 }
 
@@ -241,10 +164,10 @@ EdgeGauges EdgeNode::Context::Gauges() const {
 void EdgeNode::Context::HandleDeviceStatus(const std::string& device, const std::string& payload) {
   DeviceStatusReport report;
   if (!ParseDeviceStatus(payload, &report)) return;
-  devices.Touch(device, clock->NowMs());
+  office.devices.Touch(device, clock->NowMs());
   // Only changes are recorded: online/offline, and every new battery level,
   // firmware, counter or kind a device reports.
-  if (!devices.ReportChanges(device, report)) return;
+  if (!office.devices.ReportChanges(device, report)) return;
   replication::EventDraft draft;
   if (report.online) {
     fb::DeviceSeenT seen;
@@ -396,7 +319,7 @@ Status EdgeNode::Start(const EdgeConfig& config, const EdgeNodeOptions& options,
     s = LoadCatalogueFile(config.catalogue_file, config.office_id, &file);
     if (!s.ok()) return s;
     std::vector<fb::EventBodyUnion> bodies;
-    s = CatalogueDelta(file, c->catalogue, &bodies);
+    s = CatalogueDelta(file, c->office.catalogue, &bodies);
     if (!s.ok()) return Status::InvalidArgument(s.message());
     for (auto& body : bodies) {
       replication::EventDraft draft;
@@ -421,13 +344,8 @@ Status EdgeNode::Start(const EdgeConfig& config, const EdgeNodeOptions& options,
   intake_options.parse.rules.max_future_skew_ms = config.max_clock_skew_s * 1000;
   RatingIntakeDeps deps;
   deps.log = c->log.get();
-  deps.catalogue = &c->catalogue;
-  deps.sessions = &c->sessions;
-  deps.dossiers = &c->dossiers;
-  deps.misuse = &c->misuse;
+  deps.office = &c->office;
   deps.client_misuse = &c->client_misuse;
-  deps.rated = &c->rated;
-  deps.devices = &c->devices;
   deps.metrics = &c->metrics;
   deps.clock = clock;
   deps.sealer = c->sealer.get();

@@ -89,7 +89,7 @@ void CreateKiosk(Context* ctx, const HttpRequest& req, HttpResponder respond) {
     }
     name = n->get<std::string>();
   }
-  Status s = ctx->catalogue.CheckCounter(counter);
+  Status s = ctx->office.catalogue.CheckCounter(counter);
   if (!s.ok()) return respond(HttpResponse::Error(s.IsNotFound() ? 404 : 400, s.message()));
   OffThread(ctx, std::move(respond), [ctx, counter, name] {
     KioskRecord k;

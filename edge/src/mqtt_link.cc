@@ -7,7 +7,7 @@
 #include <iostream>
 #include <string_view>
 
-#include "hailong/devices/tcp_nodelay.h"
+#include "tcp_nodelay.h"
 
 namespace hailong::edge {
 
@@ -258,7 +258,7 @@ void MqttLink::Supervise() {
     if (ConnectOnce()) {
       // Paho leaves Nagle on: an ack written right after a PUBACK would
       // wait ~40 ms for the broker's delayed ACK.
-      hailong::devices::EnableTcpNoDelayOnAllSockets();
+      EnableTcpNoDelayOnAllSockets();
       Refill(0, /*reset=*/true);  // what waited while the link was down
       connected_ = true;
       ++connects_;

@@ -21,7 +21,6 @@ std::string RatingIdempotencyId(std::string_view device, fb::Channel channel,
 struct RatingIntake::Pending {
   size_t index = 0;  // into the batch
   std::string key;
-  std::string counter;
   std::string dossier;
   std::string claimed_template;  // a RatedReceipts claim on `dossier` to give back on failure
   bool misuse = false;
@@ -126,8 +125,8 @@ bool DeviceMismatch(const std::string& payload, const std::string& device) {
 bool RatingIntake::Prepare(RatingSubmission& sub, int64_t now_ms, Pending* out,
                            RatingOutcome* early) {
   survey::CheckedRating r;
-  survey::Rejection refused =
-      survey::ParseRating(sub.payload, deps_.catalogue->templates(), now_ms, options_.parse, &r);
+  survey::Rejection refused = survey::ParseRating(sub.payload, deps_.office->catalogue.templates(),
+                                                  now_ms, options_.parse, &r);
   std::optional<std::string> id;
   if (!r.id.empty()) id = r.id;
   if (!refused.ok()) {
@@ -150,7 +149,7 @@ bool RatingIntake::Prepare(RatingSubmission& sub, int64_t now_ms, Pending* out,
     early->duplicate = true;
     return false;
   }
-  Status counter_ok = deps_.catalogue->CheckCounter(r.counter);
+  Status counter_ok = deps_.office->catalogue.CheckCounter(r.counter);
   if (!counter_ok.ok()) {
     *early =
         Rejected(id, survey::Reject(counter_ok.IsNotFound() ? survey::RejectReason::kUnknownCounter
@@ -164,7 +163,7 @@ bool RatingIntake::Prepare(RatingSubmission& sub, int64_t now_ms, Pending* out,
   // "at" is its own to choose, so the edge's clock decides (ClientMisuse).
   const int64_t attributed_ms = sub.anonymous ? now_ms : r.device_time_ms;
   if (sub.anonymous && !r.dossier.empty()) {
-    if (!deps_.rated->Claim(r.dossier, r.template_id, out->key)) {
+    if (!deps_.office->rated.Claim(r.dossier, r.template_id, out->key)) {
       *early = Rejected(id, survey::Reject(survey::RejectReason::kAlreadyRated));
       return false;
     }
@@ -174,12 +173,12 @@ bool RatingIntake::Prepare(RatingSubmission& sub, int64_t now_ms, Pending* out,
   if (sub.anonymous) {
     if (!sub.client.empty()) verdict = deps_.client_misuse->Judge(sub.client, r.id, now_ms);
   } else if (!sub.device.empty()) {
-    verdict = deps_.misuse->Judge(sub.device, r.id, r.device_time_ms, now_ms);
+    verdict = deps_.office->misuse.Judge(sub.device, r.id, r.device_time_ms, now_ms);
   }
   if (r.dossier.empty() && sub.from_mqtt) {
     // A button box cannot scan: it gets the dossier the one-stop software
     // posted for its counter shortly before the press.
-    auto d = deps_.sessions->Dossier(r.counter, now_ms);
+    auto d = deps_.office->sessions.Dossier(r.counter, now_ms);
     if (d && d->at_ms <= r.device_time_ms + 5000 &&
         r.device_time_ms - d->at_ms <= options_.dossier_attach_ms) {
       r.dossier = d->receipt;
@@ -188,11 +187,11 @@ bool RatingIntake::Prepare(RatingSubmission& sub, int64_t now_ms, Pending* out,
 
   survey::RatingContext where;
   where.office = options_.office_id;
-  where.officer = deps_.sessions->OfficerAt(r.counter, attributed_ms);
+  where.officer = deps_.office->sessions.OfficerAt(r.counter, attributed_ms);
   where.device = sub.device;
   where.channel = sub.channel;
   if (!r.dossier.empty()) {
-    if (auto d = deps_.dossiers->Find(r.dossier)) {
+    if (auto d = deps_.office->dossiers.Find(r.dossier)) {
       where.procedure = d->procedure;
       where.field = d->field;
       // Nobody signed in at the counter at that time: the officer the
@@ -211,7 +210,7 @@ bool RatingIntake::Prepare(RatingSubmission& sub, int64_t now_ms, Pending* out,
                       : Status::Unavailable("no personal data key from the hub yet");
   if (!sealed.ok()) {
     if (!out->claimed_template.empty()) {
-      deps_.rated->Release(r.dossier, out->claimed_template, out->key);  // not stored
+      deps_.office->rated.Release(r.dossier, out->claimed_template, out->key);  // not stored
     }
     early->kind = RatingOutcome::Kind::kError;
     early->id = id;
@@ -219,7 +218,6 @@ bool RatingIntake::Prepare(RatingSubmission& sub, int64_t now_ms, Pending* out,
     return false;
   }
 
-  out->counter = r.counter;
   out->dossier = r.dossier;
   out->misuse = verdict.suspected_misuse;
   out->draft.idempotency_id = out->key;
@@ -279,19 +277,14 @@ void RatingIntake::Process(std::vector<RatingSubmission>& batch) {
       const Pending& p = pending[k];
       RatingOutcome& out = outcomes[p.index];
       if (!(s.ok() && k < results.size()) && !p.claimed_template.empty()) {
-        deps_.rated->Release(p.dossier, p.claimed_template, p.key);  // not stored
+        deps_.office->rated.Release(p.dossier, p.claimed_template, p.key);  // not stored
       }
       if (s.ok() && k < results.size()) {
         out.kind = RatingOutcome::Kind::kStored;
         out.seq = results[k].seq;
         out.duplicate = results[k].duplicate;
-        if (!out.duplicate && deps_.devices != nullptr && !batch[p.index].device.empty()) {
-          deps_.devices->Rating(batch[p.index].device, p.counter, now_ms);
-        }
-        if (!out.duplicate && !p.dossier.empty() &&
-            deps_.sessions->ConsumeDossier(p.counter, p.dossier) && deps_.on_dossier_used) {
-          deps_.on_dossier_used(p.counter);
-        }
+        const OfficeChange change = deps_.office->Apply(results[k]);
+        if (!change.counter.empty() && deps_.on_dossier_used) deps_.on_dossier_used(change.counter);
       } else if (s.IsStorageFull()) {
         out.kind = RatingOutcome::Kind::kStorageFull;
         out.reason = survey::RejectReason::kStorageFull;

@@ -10,7 +10,8 @@
 // a second anonymous rating of one receipt and template ("already rated"),
 // and appends the rest with one AppendBatch (one
 // fsync for the whole batch; concurrent workers are group-committed by the
-// log). Every submission's `done` is called exactly once, on a worker
+// log), then applies each stored rating to the OfficeState from the bytes
+// appended, before answering. Every submission's `done` is called exactly once, on a worker
 // thread, and only after the event is durable for a "stored" outcome.
 //
 // Thread safety: Submit from any thread (blocks while the queue is full);
@@ -27,18 +28,14 @@
 #include <thread>
 #include <vector>
 
-#include "catalogue.h"
 #include "client_misuse.h"
 #include "counter_sessions.h"
-#include "device_registry.h"
-#include "dossier_index.h"
-#include "hailong/devices/misuse.h"
 #include "hailong/edge/metrics.h"
 #include "hailong/replication/event_log.h"
 #include "hailong/schema/time.h"
 #include "hailong/survey/rating.h"
+#include "office_state.h"
 #include "personal_sealer.h"
-#include "rated_receipts.h"
 
 namespace hailong::edge {
 
@@ -84,13 +81,10 @@ struct RatingIntakeOptions {
 // What the intake reads and updates; none owned, all outlive the intake.
 struct RatingIntakeDeps {
   replication::EventLog* log = nullptr;
-  Catalogue* catalogue = nullptr;
-  CounterSessions* sessions = nullptr;
-  DossierIndex* dossiers = nullptr;
-  devices::MisuseDetector* misuse = nullptr;
+  // Judged against and reserved in before an append; each stored rating
+  // is applied to it from the bytes appended.
+  OfficeState* office = nullptr;
   ClientMisuse* client_misuse = nullptr;  // anonymous clients, by address
-  RatedReceipts* rated = nullptr;         // receipts rated by anonymous clients
-  DeviceRegistry* devices = nullptr;      // told of stored ratings of a device; may be null
   EdgeMetrics* metrics = nullptr;
   const Clock* clock = nullptr;
   // Seals comments and phone numbers before they are appended; may be null

@@ -212,10 +212,8 @@ class Api {
   };
   std::mutex public_mu_;
   std::map<std::string, CachedPublic> public_cache_;
-  std::mutex survey_mu_;                                           // guards survey_attempts_
-  std::map<std::string, std::deque<int64_t>> survey_attempts_;     // by client address
-  std::mutex push_mu_;                                             // guards push_locks_
-  std::map<std::string, std::shared_ptr<std::mutex>> push_locks_;  // one push per origin at a time
+  std::mutex survey_mu_;                                        // guards survey_attempts_
+  std::map<std::string, std::deque<int64_t>> survey_attempts_;  // by client address
 };
 
 // The client behind a trusted reverse proxy: when `peer` is one of

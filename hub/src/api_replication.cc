@@ -25,27 +25,6 @@ bool ParseU64(std::string_view s, uint64_t* out) {
   return true;
 }
 
-// The seq of the event a batch was refused at (Ingest said Corruption): the
-// first that fails the Verifier (counted from the head) or does not link.
-// Runs only on a refusal.
-uint64_t RefusedSeq(const std::vector<std::string_view>& frames,
-                    const replication::ChainHead& head) {
-  schema::Hash running = head.hash;
-  uint64_t expected = head.seq + 1;
-  schema::AlignedEventBuffer aligned;  // frames follow a 4-byte length
-  for (std::string_view f : frames) {
-    const fb::Event* e = nullptr;
-    if (!schema::VerifyEvent(f, &e, &aligned).ok()) return expected;
-    const uint64_t seq = e->seq();
-    if (seq > head.seq) {
-      if (schema::HashFromVector(e->prev_hash()) != running) return seq;
-      running = schema::ChainHash(running, f);
-    }
-    expected = seq + 1;
-  }
-  return expected;
-}
-
 }  // namespace
 
 HttpReply Api::Push(Call& call) {
@@ -78,56 +57,37 @@ HttpReply Api::Push(Call& call) {
                   "bad batch: " + s.message(), json{{"acked_seq", ctx_->log->Head(origin).seq}});
   }
 
-  std::shared_ptr<std::mutex> origin_lock;
-  {
-    std::lock_guard<std::mutex> lock(push_mu_);
-    auto& l = push_locks_[origin];
-    if (!l) l = std::make_shared<std::mutex>();
-    origin_lock = l;
-  }
-  std::lock_guard<std::mutex> serialize(*origin_lock);
-  const replication::ChainHead head = ctx_->log->Head(origin);
-
-  // Ingest checks every event once (Verifier, origin, seq, chain link) and
-  // stores all or nothing; its Status tells the refusals apart.
+  // Ingest checks every event once (Verifier, origin, seq, chain link),
+  // serializes the pushes of one origin and stores all or nothing; its
+  // result says what was refused, and where.
   replication::IngestResult result;
-  s = frames.empty() ? Status::OK() : ctx_->log->Ingest(origin, frames, &result);
+  s = ctx_->log->Ingest(origin, frames, &result);
   if (!s.ok()) {
-    const uint64_t acked = ctx_->log->Head(origin).seq;
-    switch (s.code()) {
-      case Status::Code::kPermissionDenied:
+    const json acked{{"acked_seq", result.head.seq}};
+    switch (result.refusal) {
+      case replication::IngestRefusal::kForeignOrigin:
         return refuse(403, "origin", "lô chứa sự kiện của nguồn khác: " + s.message(), s.message(),
-                      json{{"acked_seq", acked}});
-      case Status::Code::kConflict:
-        return refuse(409, s.message().rfind("gap", 0) == 0 ? "gap" : "conflict",
-                      "thiếu sự kiện hoặc xung đột với bản hub đang giữ: " + s.message(),
-                      s.message(), json{{"acked_seq", acked}});
-      case Status::Code::kCorruption:
+                      acked);
+      case replication::IngestRefusal::kGap:
+        return refuse(409, "gap", "thiếu sự kiện trước sự kiện đã gửi: " + s.message(), s.message(),
+                      acked);
+      case replication::IngestRefusal::kFork:
+        return refuse(409, "conflict", "xung đột với bản hub đang giữ: " + s.message(), s.message(),
+                      acked);
+      case replication::IngestRefusal::kCorrupt:
         return refuse(422, "verify", "sự kiện hỏng hoặc đứt chuỗi băm: " + s.message(), s.message(),
-                      json{{"seq", RefusedSeq(frames, head)}});
-      case Status::Code::kStorageFull:
-        return refuse(507, "storage_full", "hub hết dung lượng lưu trữ", "storage full",
-                      json{{"acked_seq", acked}});
+                      json{{"seq", result.refused_seq}});
+      case replication::IngestRefusal::kStorageFull:
+        return refuse(507, "storage_full", "hub hết dung lượng lưu trữ", "storage full", acked);
       default:
-        return refuse(500, "error", "lỗi lưu trữ: " + s.message(), s.ToString(),
-                      json{{"acked_seq", acked}});
+        return refuse(500, "error", "lỗi lưu trữ: " + s.message(), s.ToString(), acked);
     }
   }
-  // Every frame verified in Ingest: read its fields without a second pass.
-  uint64_t last_seq = 0;
-  int64_t newest_time = 0;
-  for (std::string_view f : frames) {
-    const fb::Event* e = flatbuffers::GetRoot<fb::Event>(f.data());
-    last_seq = e->seq();
-    if (e->time_ms() > newest_time) newest_time = e->time_ms();
-  }
-  const uint64_t first_new = result.stored > 0 ? result.head.seq - result.stored + 1 : 0;
-  if (frames.empty()) result.head = head;
   if (result.stored > 0) {
     replication::WriteBatch batch;
-    batch.Put(codec::ReceivedKey(origin, first_new),
-              codec::Dump(json{{"first", first_new},
-                               {"last", last_seq},
+    batch.Put(codec::ReceivedKey(origin, result.first_stored_seq),
+              codec::Dump(json{{"first", result.first_stored_seq},
+                               {"last", result.last_seq},
                                {"stored", result.stored},
                                {"received_ms", ctx_->clock->NowMs()}}));
     // The receive time is advisory (reports use event time).
@@ -136,8 +96,9 @@ HttpReply Api::Push(Call& call) {
   uint64_t node_clock = 0, reported_head = 0;
   ParseU64(call.req["X-Hailong-Clock"], &node_clock);
   ParseU64(call.req["X-Hailong-Head-Seq"], &reported_head);
-  ctx_->nodes->Pushed(node.id, first_new, last_seq, result.stored, result.skipped, newest_time,
-                      static_cast<int64_t>(node_clock), reported_head);
+  ctx_->nodes->Pushed(node.id, result.first_stored_seq, result.last_seq, result.stored,
+                      result.skipped, result.newest_time_ms, static_cast<int64_t>(node_clock),
+                      reported_head);
   m.Add("hailong_hub_push_batches_total");
   m.Add("hailong_hub_push_events_total{result=\"stored\"}", result.stored);
   m.Add("hailong_hub_push_events_total{result=\"skipped\"}", result.skipped);

@@ -2,8 +2,8 @@
 
 #include <memory>
 
-#include "chain_checker.h"
 #include "hailong/ops/export_reader.h"
+#include "hailong/replication/chain_walker.h"
 
 namespace hailong::ops {
 
@@ -14,26 +14,28 @@ namespace {
 void CheckFrames(ExportReader* reader, const ProgressFn& progress, ExportVerifyResult* result) {
   uint64_t frames = 0;
   for (const ExportOriginRange& range : reader->metadata().origins) {
-    ChainChecker checker(range);
+    replication::ChainWalker walker(
+        range.origin, replication::ChainHead{range.first_seq - 1, range.first_prev_hash},
+        replication::ChainWalker::Mode::kLocate);
     bool ok = true;
-    while (ok && checker.count() < range.events()) {
+    while (ok && walker.count() < range.events()) {
       std::string_view bytes;
       bool end = false;
       Status s = reader->Next(&bytes, &end);
       if (!s.ok()) {
-        checker.Unreadable(s.message());
+        walker.Unreadable(s.message());
         ok = false;
       } else if (end) {
         ok = false;
-        checker.Unreadable("event is missing: the file's frames end before it");
+        walker.Unreadable("event is missing: the file's frames end before it");
       } else {
-        ok = checker.Add(bytes);
+        ok = walker.Add(bytes);
         if (ok) ++result->events_checked;
       }
       if (progress && (++frames % 1024) == 0) progress(reader->offset(), reader->file_bytes());
     }
-    if (!ok || !checker.Finish()) {
-      result->damage = checker.damage();
+    if (!ok || !walker.Finish(replication::ChainHead{range.last_seq, range.last_hash})) {
+      result->damage = ExportDamage{range.origin, walker.damage().seq, walker.damage().reason};
       return;
     }
   }

@@ -13,6 +13,7 @@
 
 #include <sys/statvfs.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -20,6 +21,7 @@
 #include <shared_mutex>
 #include <unordered_map>
 
+#include "hailong/replication/chain_walker.h"
 #include "keys.h"
 
 namespace hailong::replication {
@@ -131,8 +133,19 @@ class EventLogImpl final : public EventLog {
 
   Status Ingest(std::string_view origin_id, const std::vector<std::string_view>& events,
                 IngestResult* result) override {
-    IngestResult r;
-    if (!ValidOrigin(origin_id)) return Status::InvalidArgument("invalid origin id");
+    IngestResult ignored;
+    IngestResult& r = result ? *result : ignored;
+    r = IngestResult();
+    auto refuse = [&](IngestRefusal why, uint64_t seq, Status s) {
+      r.refusal = why;
+      r.refused_seq = seq;
+      r.stored = r.skipped = r.first_stored_seq = r.last_seq = 0;
+      r.newest_time_ms = 0;
+      return s;
+    };
+    if (!ValidOrigin(origin_id)) {
+      return refuse(IngestRefusal::kError, 0, Status::InvalidArgument("invalid origin id"));
+    }
     const bool own = OwnOrigin(origin_id);
     std::shared_ptr<std::mutex> origin_mu;
     if (!own) {
@@ -142,43 +155,41 @@ class EventLogImpl final : public EventLog {
       origin_mu = m;
     }
     std::lock_guard<std::mutex> wl(own ? write_mu_ : *origin_mu);
-    ChainHead head = Head(origin_id);
+    r.head = Head(origin_id);
+    ChainWalker walker(std::string(origin_id), r.head, ChainWalker::Mode::kRefuse);
+    auto refused_by_walker = [&] {
+      const ChainDamage& d = walker.damage();
+      const std::string where = " (after seq " + SeqText(walker.head().seq) + ")";
+      switch (d.fault) {
+        case ChainFault::kWrongOrigin:
+          return refuse(IngestRefusal::kForeignOrigin, d.seq, Status::PermissionDenied(d.reason));
+        case ChainFault::kWrongSeq:
+          return refuse(IngestRefusal::kGap, d.seq, Status::Conflict(d.reason));
+        default:
+          return refuse(IngestRefusal::kCorrupt, d.seq,
+                        Status::Corruption("seq " + SeqText(d.seq) + where + ": " + d.reason));
+      }
+    };
     WriteBatch batch;
-    uint64_t index = 0;
-    schema::AlignedEventBuffer aligned;
     for (std::string_view bytes : events) {
-      ++index;
-      const fb::Event* ev = nullptr;
-      Status s = schema::VerifyEvent(bytes, &ev, &aligned);
-      if (!s.ok()) {
-        return Status::Corruption("event " + SeqText(index) + " of the batch (after seq " +
-                                  SeqText(head.seq) + ") fails verification: " + s.message());
-      }
-      if (ev->origin()->string_view() != origin_id) {
-        return Status::PermissionDenied("seq " + SeqText(ev->seq()) + " has origin " +
-                                        ev->origin()->str() + ", not " + std::string(origin_id));
-      }
+      const fb::Event* ev = walker.Open(bytes);
+      if (ev == nullptr) return refused_by_walker();
       const uint64_t seq = ev->seq();
-      if (seq <= head.seq) {
+      r.last_seq = seq;
+      r.newest_time_ms = std::max(r.newest_time_ms, ev->time_ms());
+      if (seq <= r.head.seq) {
         std::string stored;
-        s = store_->Get(keys::EventKey(origin_id, seq), &stored);
-        if (!s.ok() && !s.IsNotFound()) return s;
+        Status s = store_->Get(keys::EventKey(origin_id, seq), &stored);
+        if (!s.ok() && !s.IsNotFound()) return refuse(IngestRefusal::kError, seq, s);
         if (s.IsNotFound() || stored != bytes) {
-          return Status::Conflict("seq " + SeqText(seq) + " differs from the event already held");
+          return refuse(
+              IngestRefusal::kFork, seq,
+              Status::Conflict("seq " + SeqText(seq) + " differs from the event already held"));
         }
         ++r.skipped;
         continue;
       }
-      if (seq != head.seq + 1) {
-        return Status::Conflict("gap: expected seq " + SeqText(head.seq + 1) + ", got " +
-                                SeqText(seq));
-      }
-      if (schema::HashFromVector(ev->prev_hash()) != head.hash) {
-        return Status::Corruption("seq " + SeqText(seq) +
-                                  " does not link to the chain (prev_hash mismatch)");
-      }
-      head.seq = seq;
-      head.hash = schema::ChainHash(head.hash, bytes);
+      if (!walker.Link(*ev, bytes)) return refused_by_walker();
       batch.Put(keys::EventKey(origin_id, seq), bytes);
       // Idempotency ids matter only where this node appends to the origin
       // (a replacement edge replaying its predecessor's log); a hub holding
@@ -188,18 +199,19 @@ class EventLogImpl final : public EventLog {
         keys::PutFixed64BE(&v, seq);
         batch.Put(keys::IdempotencyKey(origin_id, ev->idempotency_id()->string_view()), v);
       }
-      ++r.stored;
+      if (r.stored++ == 0) r.first_stored_seq = seq;
     }
     if (r.stored > 0) {
-      if (Status s = CheckFloor(); !s.ok()) return s;
-      batch.Put(keys::HeadKey(origin_id), keys::EncodeHead(head));
+      if (Status s = CheckFloor(); !s.ok()) {
+        return refuse(IngestRefusal::kStorageFull, r.first_stored_seq, s);
+      }
+      batch.Put(keys::HeadKey(origin_id), keys::EncodeHead(walker.head()));
       Status s = store_->Write(batch, options_.sync);
-      if (!s.ok()) return s;
-      SetHead(origin_id, head);
+      if (!s.ok()) return refuse(IngestRefusal::kError, r.first_stored_seq, s);
+      SetHead(origin_id, walker.head());
+      r.head = walker.head();
+      Notify(origin_id, r.head.seq);
     }
-    r.head = head;
-    if (result) *result = r;
-    if (r.stored > 0) Notify(origin_id, head.seq);
     return Status::OK();
   }
 
@@ -359,10 +371,11 @@ class EventLogImpl final : public EventLog {
         ev.idempotency_id = d.idempotency_id;
         ev.prev_hash.assign(head.hash.begin(), head.hash.end());
         ev.body = std::move(d.body);
-        const std::string bytes = schema::SerializeEvent(ev);
+        std::string bytes = schema::SerializeEvent(ev);
         head.seq = ev.seq;
         head.hash = schema::ChainHash(head.hash, bytes);
         batch.Put(keys::EventKey(o, head.seq), bytes);
+        r.bytes = std::move(bytes);
         if (!d.idempotency_id.empty()) {
           std::string v;
           keys::PutFixed64BE(&v, head.seq);
@@ -428,92 +441,28 @@ class EventLogImpl final : public EventLog {
 
 Status EventLogImpl::Verify(std::string_view origin_id, VerifyResult* result) const {
   VerifyResult r;
-  const ChainHead stored_head = Head(origin_id);
-  schema::Hash hash = schema::kZeroHash;
-  uint64_t expected = 1;
-  // A broken link at seq b means b-1's bytes or b's prev_hash changed; the
-  // link after b decides which (see ops/src/chain_checker.cc, same rule).
-  uint64_t broken_at = 0;
-  schema::AlignedEventBuffer aligned;  // RocksDB values sit at any address
-  auto fail = [&](uint64_t seq, std::string reason) {
-    if (r.first_bad_seq == 0) {
-      r.first_bad_seq = seq;
-      r.reason = std::move(reason);
-    }
-  };
-  Status io = store_->Scan(
-      keys::EventKey(origin_id, 1), keys::EventEnd(origin_id),
-      [&](std::string_view k, std::string_view v) {
-        uint64_t seq = 0;
-        if (!keys::ParseEventKey(k, origin_id, &seq)) {
-          fail(expected, "malformed event key");
-          return false;
-        }
-        if (seq != expected) {
-          if (broken_at) {
-            fail(broken_at - 1, "seq " + SeqText(broken_at - 1) + " or " + SeqText(broken_at) +
-                                    " is damaged (their link is broken)");
-          } else {
-            fail(expected, "seq " + SeqText(expected) + " is missing");
-          }
-          return false;
-        }
-        const fb::Event* ev = nullptr;
-        Status vs = schema::VerifyEvent(v, &ev, &aligned);
-        if (!vs.ok()) {
-          fail(broken_at ? broken_at - 1 : seq, "fails the FlatBuffers verifier: " + vs.message());
-          return false;
-        }
-        if (ev->origin()->string_view() != origin_id || ev->seq() != seq) {
-          fail(broken_at ? broken_at - 1 : seq,
-               "event is stored under the wrong key (origin/seq differ)");
-          return false;
-        }
-        const schema::Hash prev = schema::HashFromVector(ev->prev_hash());
-        const bool link_ok = prev == hash;
-        if (broken_at) {
-          if (link_ok) {
-            fail(broken_at - 1, "event bytes do not match the chain hash that seq " +
-                                    SeqText(broken_at) + " records for them");
-          } else {
-            fail(broken_at, "event does not continue the chain of seq " + SeqText(broken_at - 1));
-          }
-          return false;
-        }
-        if (!link_ok) {
-          if (seq == 1) {
-            fail(1, "first event has a non-zero prev_hash");
-            return false;
-          }
-          broken_at = seq;
-        }
-        hash = schema::ChainHash(prev, v);
-        ++r.events_checked;
-        ++expected;
-        return true;
-      });
+  ChainWalker walker(std::string(origin_id), ChainHead{}, ChainWalker::Mode::kLocate);
+  Status io =
+      store_->Scan(keys::EventKey(origin_id, 1), keys::EventEnd(origin_id),
+                   [&](std::string_view k, std::string_view v) {
+                     uint64_t seq = 0;
+                     if (!keys::ParseEventKey(k, origin_id, &seq)) {
+                       walker.Unreadable("malformed event key");
+                     } else if (seq != walker.expected_seq()) {
+                       walker.Unreadable("seq " + SeqText(walker.expected_seq()) + " is missing");
+                     } else {
+                       walker.Add(v);
+                     }
+                     return !walker.failed();
+                   });
   if (!io.ok()) return io;
-  const uint64_t last = expected - 1;
-  if (r.first_bad_seq == 0 && broken_at) {
-    // The broken link is the last one: the stored head decides.
-    if (stored_head.seq == last && stored_head.hash == hash) {
-      fail(broken_at - 1, "event bytes do not match the chain hash that seq " + SeqText(broken_at) +
-                              " records for them");
-    } else {
-      fail(broken_at, "event does not continue the chain of seq " + SeqText(broken_at - 1));
-    }
+  walker.Finish(Head(origin_id));
+  r.events_checked = walker.count();
+  r.head = walker.head();
+  if (walker.failed()) {
+    r.first_bad_seq = walker.damage().seq;
+    r.reason = walker.damage().reason;
   }
-  if (r.first_bad_seq == 0) {
-    if (stored_head.seq > last) {
-      fail(last + 1, "seq " + SeqText(last + 1) + " is missing (the head is " +
-                         SeqText(stored_head.seq) + ")");
-    } else if (stored_head.seq < last) {
-      fail(stored_head.seq + 1, "events beyond the recorded head " + SeqText(stored_head.seq));
-    } else if (stored_head.hash != hash) {
-      fail(last, "event bytes do not match the recorded head hash");
-    }
-  }
-  r.head = ChainHead{last, hash};
   if (result) *result = r;
   if (r.first_bad_seq != 0) {
     return Status::Corruption(std::string(origin_id) + " seq " + SeqText(r.first_bad_seq) + ": " +

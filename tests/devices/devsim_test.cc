@@ -21,7 +21,7 @@
 
 #include "hailong/devices/misuse.h"
 #include "hailong/devices/payload.h"
-#include "hailong/devices/simulator.h"
+#include "hailong/devsim/simulator.h"
 #include "hailong/schema/time.h"
 #include "hailong/survey/template.h"
 #include "hailong/testing/mosquitto.h"

@@ -37,6 +37,25 @@ class EventLogTest : public ::testing::Test {
     EXPECT_TRUE(Store::Open(StoreOptions(), tmp_.Join("log"), &s).ok());
     return s;
   }
+  // Appends n events to edge-a's log, closes it and opens a hub's log;
+  // *events are edge-a's events.
+  void EdgeEventsAndAHub(int n, std::vector<StoredEvent>* events, std::unique_ptr<EventLog>* hub) {
+    Open("edge-a");
+    AppendN(n);
+    ASSERT_TRUE(log_->Read("edge-a", 1, 100, 1 << 20, events).ok());
+    log_.reset();
+    EventLogOptions o;
+    o.origin = "hub";
+    ASSERT_TRUE(EventLog::Open(o, tmp_.Join("hub"), hub).ok());
+  }
+  // `bytes` with the first letter of its comment ("Rất ...") replaced by
+  // `c`: still passes the Verifier, but no longer what the chain holds.
+  static std::string ChangedComment(std::string bytes, char c) {
+    const size_t at = bytes.find("Rất");
+    EXPECT_NE(at, std::string::npos);
+    if (at != std::string::npos) bytes[at] = c;
+    return bytes;
+  }
   void AppendN(int n) {
     for (int i = 1; i <= n; ++i) {
       AppendResult r;
@@ -245,15 +264,9 @@ TEST_F(EventLogTest, ReplacementNodeReplaysItsPredecessorsLogWithIdempotency) {
 }
 
 TEST_F(EventLogTest, IngestRefusesGapsForksTamperingAndForeignOrigins) {
-  Open("edge-a");
-  AppendN(5);
   std::vector<StoredEvent> ev;
-  ASSERT_TRUE(log_->Read("edge-a", 1, 100, 1 << 20, &ev).ok());
-  log_.reset();
-  EventLogOptions o;
-  o.origin = "hub";
   std::unique_ptr<EventLog> hub;
-  ASSERT_TRUE(EventLog::Open(o, tmp_.Join("hub"), &hub).ok());
+  EdgeEventsAndAHub(5, &ev, &hub);
   IngestResult r;
   // Gap: 1, 2, 4.
   Status s = hub->Ingest("edge-a", {ev[0].bytes, ev[1].bytes, ev[3].bytes}, &r);
@@ -270,10 +283,7 @@ TEST_F(EventLogTest, IngestRefusesGapsForksTamperingAndForeignOrigins) {
   s = hub->Ingest("edge-a", {std::string_view(ev[0].bytes).substr(0, 20)}, &r);
   EXPECT_TRUE(s.IsCorruption()) << s.ToString();
   // A changed comment passes the verifier but breaks the next link.
-  std::string changed = ev[1].bytes;
-  const size_t at = changed.find("Rất");
-  ASSERT_NE(at, std::string::npos);
-  changed[at] = 'X';
+  const std::string changed = ChangedComment(ev[1].bytes, 'X');
   s = hub->Ingest("edge-a", {ev[0].bytes, changed, ev[2].bytes}, &r);
   EXPECT_TRUE(s.IsCorruption()) << s.ToString();
   EXPECT_EQ(hub->Head("edge-a").seq, 0u);
@@ -282,6 +292,57 @@ TEST_F(EventLogTest, IngestRefusesGapsForksTamperingAndForeignOrigins) {
   s = hub->Ingest("edge-a", {changed}, &r);
   EXPECT_TRUE(s.IsConflict()) << s.ToString();
   EXPECT_EQ(hub->Head("edge-a").seq, 2u);
+}
+
+// The refusal is data: its kind and the refused seq, with the head the call
+// saw, so a caller needs no error text and no chain walk of its own.
+TEST_F(EventLogTest, IngestResultNamesTheRefusalAndTheRefusedSeq) {
+  std::vector<StoredEvent> ev;
+  std::unique_ptr<EventLog> hub;
+  EdgeEventsAndAHub(5, &ev, &hub);
+  IngestResult r;
+  ASSERT_TRUE(hub->Ingest("edge-a", {ev[0].bytes, ev[1].bytes}, &r).ok());
+  EXPECT_EQ(r.refusal, IngestRefusal::kNone);
+  EXPECT_EQ(r.first_stored_seq, 1u);
+  EXPECT_EQ(r.last_seq, 2u);
+  EXPECT_GT(r.newest_time_ms, 0);
+
+  // Gap: held up to 2, then 2 (skipped) and 4.
+  EXPECT_TRUE(hub->Ingest("edge-a", {ev[1].bytes, ev[3].bytes}, &r).IsConflict());
+  EXPECT_EQ(r.refusal, IngestRefusal::kGap);
+  EXPECT_EQ(r.refused_seq, 3u);  // the seq that should have come
+  EXPECT_EQ(r.head.seq, 2u);
+  EXPECT_EQ(r.stored, 0u);
+
+  // Fork: a different seq 2 than the one held.
+  const std::string changed = ChangedComment(ev[1].bytes, 'X');
+  EXPECT_TRUE(hub->Ingest("edge-a", {changed}, &r).IsConflict());
+  EXPECT_EQ(r.refusal, IngestRefusal::kFork);
+  EXPECT_EQ(r.refused_seq, 2u);
+  EXPECT_EQ(r.head.seq, 2u);
+
+  // A changed seq 3 passes the Verifier; seq 4 then does not link.
+  const std::string changed3 = ChangedComment(ev[2].bytes, 'Y');
+  EXPECT_TRUE(hub->Ingest("edge-a", {changed3, ev[3].bytes}, &r).IsCorruption());
+  EXPECT_EQ(r.refusal, IngestRefusal::kCorrupt);
+  EXPECT_EQ(r.refused_seq, 4u);
+  EXPECT_EQ(r.head.seq, 2u);
+
+  // An unverifiable frame after seq 3 is refused where seq 4 belongs.
+  EXPECT_TRUE(hub->Ingest("edge-a", {ev[2].bytes, "not an event"}, &r).IsCorruption());
+  EXPECT_EQ(r.refusal, IngestRefusal::kCorrupt);
+  EXPECT_EQ(r.refused_seq, 4u);
+
+  // Another origin's event.
+  EXPECT_EQ(hub->Ingest("edge-b", {ev[0].bytes}, &r).code(), Status::Code::kPermissionDenied);
+  EXPECT_EQ(r.refusal, IngestRefusal::kForeignOrigin);
+  EXPECT_EQ(r.refused_seq, 1u);
+  EXPECT_EQ(hub->Head("edge-a").seq, 2u);  // nothing of a refused batch
+
+  // An empty push tells the head.
+  ASSERT_TRUE(hub->Ingest("edge-a", {}, &r).ok());
+  EXPECT_EQ(r.head.seq, 2u);
+  EXPECT_EQ(r.stored + r.skipped + r.last_seq, 0u);
 }
 
 TEST_F(EventLogTest, StorageFloorRefusesAppendsAndWritesNothing) {

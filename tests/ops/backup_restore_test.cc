@@ -11,6 +11,7 @@
 #include "ctl_runner.h"
 #include "hailong/ops/backup.h"
 #include "hailong/ops/data_dir.h"
+#include "hailong/testing/status.h"
 #include "hailong/testing/temp_dir.h"
 #include "log_fixture.h"
 
@@ -21,12 +22,6 @@ namespace fs = std::filesystem;
 using hailong::testing::ReadFileOrEmpty;
 using hailong::testing::TempDir;
 using nlohmann::json;
-
-#define ASSERT_OK(expr)                    \
-  do {                                     \
-    const ::hailong::Status _s = (expr);   \
-    ASSERT_TRUE(_s.ok()) << _s.ToString(); \
-  } while (0)
 
 constexpr char kEdge[] = "edge-phuong-01";
 constexpr int kPerDay = 6;  // 18 events

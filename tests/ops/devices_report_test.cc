@@ -6,16 +6,11 @@
 #include <gtest/gtest.h>
 
 #include "hailong/replication/event_log.h"
+#include "hailong/testing/status.h"
 #include "hailong/testing/temp_dir.h"
 
 namespace hailong::ops::testing {
 namespace {
-
-#define ASSERT_OK(expr)                    \
-  do {                                     \
-    const ::hailong::Status _s = (expr);   \
-    ASSERT_TRUE(_s.ok()) << _s.ToString(); \
-  } while (0)
 
 constexpr int64_t kT0 = 1772330400000;  // 2026-03-01T02:00:00Z, 09:00 in Hà Nội
 

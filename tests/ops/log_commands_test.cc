@@ -10,6 +10,7 @@
 #include "ctl_runner.h"
 #include "hailong/ops/data_dir.h"
 #include "hailong/ops/export_verify.h"
+#include "hailong/testing/status.h"
 #include "hailong/testing/temp_dir.h"
 #include "log_fixture.h"
 
@@ -18,12 +19,6 @@ namespace {
 
 using hailong::testing::TempDir;
 using nlohmann::json;
-
-#define ASSERT_OK(expr)                    \
-  do {                                     \
-    const ::hailong::Status _s = (expr);   \
-    ASSERT_TRUE(_s.ok()) << _s.ToString(); \
-  } while (0)
 
 constexpr char kEdge1[] = "edge-phuong-01";
 constexpr char kEdge2[] = "edge-phuong-02";

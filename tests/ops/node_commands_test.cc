@@ -13,6 +13,7 @@
 #include "hailong/testing/http_client.h"
 #include "hailong/testing/ports.h"
 #include "hailong/testing/process.h"
+#include "hailong/testing/status.h"
 #include "hailong/testing/temp_dir.h"
 #include "hailong/testing/wait.h"
 #include "log_fixture.h"
@@ -24,12 +25,6 @@ namespace {
 namespace fs = std::filesystem;
 using hailong::testing::TempDir;
 using nlohmann::json;
-
-#define ASSERT_OK(expr)                    \
-  do {                                     \
-    const ::hailong::Status _s = (expr);   \
-    ASSERT_TRUE(_s.ok()) << _s.ToString(); \
-  } while (0)
 
 json ParseJson(const std::string& text) {
   json j = json::parse(text, nullptr, false);

@@ -22,6 +22,7 @@
 #include "hailong/schema/event.h"
 #include "hailong/schema/time.h"
 #include "hailong/testing/http_client.h"
+#include "hailong/testing/status.h"
 #include "hailong/testing/temp_dir.h"
 #include "hailong/testing/wait.h"
 #include "node_processes.h"
@@ -32,12 +33,6 @@ namespace {
 namespace fs = std::filesystem;
 namespace ht = hailong::testing;
 using json = nlohmann::json;
-
-#define ASSERT_OK(expr)                    \
-  do {                                     \
-    const ::hailong::Status _s = (expr);   \
-    ASSERT_TRUE(_s.ok()) << _s.ToString(); \
-  } while (0)
 
 // What citizens and a manager wrote; none may appear in clear outside the hub's API.
 const std::string kCommentPhone = "Cán bộ Trần Văn Bình ở quầy một hẹn tôi ba lần";

@@ -66,6 +66,10 @@ struct EventDraft {
 struct AppendResult {
   uint64_t seq = 0;
   bool duplicate = false;  // the idempotency id was already in the log
+  // The FlatBuffers bytes of the fb::Event as written (durable once the
+  // call returns OK), so a writer applies exactly what it appended; empty
+  // for a duplicate (nothing was written).
+  std::string bytes;
 };
 
 struct StoredEvent {
@@ -85,10 +89,26 @@ struct VerifyResult {
   ChainHead head;              // head recomputed from the events
 };
 
+// Why Ingest refused a batch (kNone: stored, or nothing to store).
+enum class IngestRefusal {
+  kNone,
+  kGap,            // an event beyond the head + 1 (Status::Conflict)
+  kFork,           // an event at or below the head differs from the one held (Conflict)
+  kCorrupt,        // fails the Verifier or does not link (Status::Corruption)
+  kForeignOrigin,  // an event of another origin (Status::PermissionDenied)
+  kStorageFull,    // under the disk floor (Status::StorageFull)
+  kError,          // the store failed, or the origin id is invalid
+};
+
 struct IngestResult {
-  uint64_t stored = 0;   // events newly written
-  uint64_t skipped = 0;  // events already held, byte for byte
-  ChainHead head;        // the origin's head after the call
+  uint64_t stored = 0;            // events newly written
+  uint64_t skipped = 0;           // events already held, byte for byte
+  ChainHead head;                 // the origin's head after the call (refused: unchanged)
+  uint64_t first_stored_seq = 0;  // the first event newly written; 0 = none
+  uint64_t last_seq = 0;          // the batch's last event's seq; 0 = empty or refused
+  int64_t newest_time_ms = 0;     // the newest event time of the batch; 0 = empty or refused
+  IngestRefusal refusal = IngestRefusal::kNone;
+  uint64_t refused_seq = 0;  // refused: the event the batch was refused at
 };
 
 class EventLog {
@@ -113,7 +133,10 @@ class EventLog {
   // Status::Conflict (a fork), as is a gap. A failed Verifier or a bad link
   // (prev_hash) is Status::Corruption; an event of another origin is
   // Status::PermissionDenied; the disk floor Status::StorageFull. Nothing of
-  // a refused call is stored.
+  // a refused call is stored. *result (may be null) is filled either way:
+  // a refusal names its kind and the refused seq, and head is the origin's
+  // head as the call saw it. Calls for one origin are serialized here, so
+  // callers need no lock of their own.
   virtual Status Ingest(std::string_view origin, const std::vector<std::string_view>& events,
                         IngestResult* result) = 0;
 

@@ -24,7 +24,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "hailong/devices/simulator.h"
+#include "hailong/devsim/simulator.h"
 #include "hailong/survey/template.h"
 #include "outbox.h"
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "hailong/devices/simulator.h"
+#include "hailong/devsim/simulator.h"
 #include "hailong/survey/template.h"
 
 namespace hailong::devices::internal {

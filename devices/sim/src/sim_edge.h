@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "hailong/devices/simulator.h"
+#include "hailong/devsim/simulator.h"
 #include "hailong/schema/status.h"
 #include "hailong/survey/template.h"
 

@@ -1,5 +1,5 @@
 // EnableTcpNoDelayOnAllSockets: see tcp_nodelay.h.
-#include "hailong/devices/tcp_nodelay.h"
+#include "tcp_nodelay.h"
 
 #include <dirent.h>
 #include <netinet/in.h>
@@ -8,7 +8,7 @@
 
 #include <cstdlib>
 
-namespace hailong::devices {
+namespace hailong::edge {
 
 int EnableTcpNoDelayOnAllSockets() {
   DIR* dir = opendir("/proc/self/fd");
@@ -43,4 +43,4 @@ int EnableTcpNoDelayOnAllSockets() {
   return changed;
 }
 
-}  // namespace hailong::devices
+}  // namespace hailong::edge

@@ -1,7 +1,7 @@
 // SimulatorReport::ToJson: see simulator.h.
 #include <cmath>
 
-#include "hailong/devices/simulator.h"
+#include "hailong/devsim/simulator.h"
 
 namespace hailong::devices {
 

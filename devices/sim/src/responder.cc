@@ -1,5 +1,5 @@
 // AckResponder: see responder.h.
-#include "hailong/devices/responder.h"
+#include "hailong/devsim/responder.h"
 
 #include <mosquitto.h>
 

@@ -1,6 +1,7 @@
+// Private to the edge (mqtt_link.cc).
 // Paho MQTT C leaves Nagle's algorithm on for its sockets and has no option
 // to turn it off. A client that answers a QoS 1 PUBLISH writes the PUBACK and
-// then its own small PUBLISH (an edge's ack, a device's next rating); Nagle
+// then its own small PUBLISH (an edge's ack); Nagle
 // holds the second write until the broker acknowledges the first, and the
 // broker's delayed ACK makes that about 40 ms at low message rates.
 //
@@ -12,9 +13,9 @@
 // Thread safety: may be called from any thread, concurrently.
 #pragma once
 
-namespace hailong::devices {
+namespace hailong::edge {
 
 // Returns how many sockets were switched (0 where /proc is unavailable).
 int EnableTcpNoDelayOnAllSockets();
 
-}  // namespace hailong::devices
+}  // namespace hailong::edge
