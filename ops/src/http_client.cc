@@ -40,7 +40,7 @@ Status HttpClient::Delete(const std::string& path, const HttpHeaders& headers,
 Status HttpClient::Send(net::HttpClient::Verb verb, const std::string& path, HttpHeaders headers,
                         std::string body, HttpResponse* response) {
   Status s = client_.Exchange(verb, path, headers, std::move(body), response);
-  if (s.ok() || s.IsInvalidArgument()) return s;
+  if (s.ok()) return s;
   return Status::Unavailable("cannot reach " + url().Authority() + ": " + s.message());
 }
 

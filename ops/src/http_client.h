@@ -7,7 +7,7 @@
 //
 // Thread safety: one client per thread; SetCaFile before any client runs.
 // Errors: Unavailable ("cannot reach host:port: ...") when the exchange
-// fails; any HTTP answer is OK with its status.
+// fails or the CA bundle does not load; any HTTP answer is OK with its status.
 #pragma once
 
 #include <string>

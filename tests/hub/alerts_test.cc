@@ -177,11 +177,18 @@ TEST(HubAlertsTest, UnsatisfiedShareRaisesNotifiesAndIsAcknowledgedAndClosed) {
   EXPECT_EQ(hook["alert"]["kind"], "unsatisfied_share");
   EXPECT_EQ(hook["alert"]["office"], "p1");
   EXPECT_EQ(hook["alert"]["count"], 3);
-  auto metrics = hub.Get("/metrics").body;
-  EXPECT_NE(metrics.find("hailong_hub_webhook_attempts_total{result=\"http_500\"} 1"),
-            std::string::npos)
+  // The receiver keeps the body before it answers: the hub counts the
+  // delivery once the answer is in.
+  std::string metrics;
+  EXPECT_TRUE(testing::WaitUntil(
+      [&] {
+        metrics = hub.Get("/metrics").body;
+        return metrics.find("hailong_hub_webhook_deliveries_total{result=\"ok\"} 1") !=
+               std::string::npos;
+      },
+      std::chrono::seconds(10)))
       << metrics;
-  EXPECT_NE(metrics.find("hailong_hub_webhook_deliveries_total{result=\"ok\"} 1"),
+  EXPECT_NE(metrics.find("hailong_hub_webhook_attempts_total{result=\"http_500\"} 1"),
             std::string::npos)
       << metrics;
 
