@@ -11,6 +11,7 @@
 #include "edge_context.h"
 #include "hailong/devices/payload.h"
 #include "hailong/edge/qr.h"
+#include "hailong/net/content_type.h"
 #include "hailong/schema/event_json.h"
 #include "hailong/schema/time.h"
 #include "hailong/schema/version.h"
@@ -44,20 +45,7 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-std::string ContentTypeFor(std::string_view name) {
-  if (EndsWith(name, ".html")) return "text/html; charset=utf-8";
-  if (EndsWith(name, ".js") || EndsWith(name, ".mjs")) return "text/javascript; charset=utf-8";
-  if (EndsWith(name, ".css")) return "text/css; charset=utf-8";
-  if (EndsWith(name, ".svg")) return "image/svg+xml";
-  if (EndsWith(name, ".png")) return "image/png";
-  if (EndsWith(name, ".jpg") || EndsWith(name, ".jpeg")) return "image/jpeg";
-  if (EndsWith(name, ".webp")) return "image/webp";
-  if (EndsWith(name, ".json")) return "application/json; charset=utf-8";
-  if (EndsWith(name, ".ico")) return "image/x-icon";
-  if (EndsWith(name, ".woff2")) return "font/woff2";
-  if (EndsWith(name, ".txt") || EndsWith(name, ".md")) return "text/plain; charset=utf-8";
-  return "application/octet-stream";
-}
+using net::ContentTypeFor;
 
 // A plain file name inside a served directory: no separators, no leading
 // dot (so no "..", no hidden files), nothing outside [A-Za-z0-9._-].

@@ -1,7 +1,9 @@
-// HttpServer: the edge's HTTP/1.1 server (Boost.Beast, asynchronous, one
-// strand per connection). It knows nothing about the API: every request
-// that parses within the limits goes to one HttpHandler, which answers
-// through an HttpResponder from any thread, now or later.
+// HttpServer: the edge's face of hailong_net's server (hailong/net/
+// http_server.h, which holds the limits, timeouts and keep-alive): it turns
+// each request into the edge's HttpRequest (path and query decoded, header
+// names in lower case; a bad escape in the path is answered 400) and the
+// edge's HttpResponse back, adds the edge's Server name and Cache-Control:
+// no-store. The edge's handlers see only the types below.
 //
 // Limits (HttpServerOptions): header and body size (431 / 413 answered and
 // the connection closed), a whole-request deadline, an idle deadline for
@@ -11,6 +13,7 @@
 // Thread safety: Start/Stop from one thread; port() and connections() from
 // any thread. Handlers run on the server's threads and must not block:
 // hand blocking work (log appends) to another executor and answer later.
+// Errors: Start returns the net server's Status (IOError: address taken).
 #pragma once
 
 #include <atomic>
@@ -23,6 +26,8 @@
 #include <utility>
 #include <vector>
 
+#include "hailong/net/http_server.h"
+#include "hailong/net/percent.h"
 #include "hailong/schema/status.h"
 
 namespace hailong::edge {
@@ -77,7 +82,6 @@ class HttpServer {
   // options.threads threads until Stop.
   static Status Start(const HttpServerOptions& options, HttpHandler handler,
                       std::unique_ptr<HttpServer>* out);
-  ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
@@ -88,16 +92,12 @@ class HttpServer {
   // Closes everything and joins the threads. Idempotent.
   void Stop();
 
-  struct Impl;
-
  private:
-  explicit HttpServer(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
+  HttpServer() = default;
+  std::unique_ptr<net::HttpServer> server_;
 };
 
-// Percent-decodes a URL component ('+' stays '+'); false on a bad escape.
-bool PercentDecode(std::string_view in, std::string* out);
-// Splits "a=1&b=x%20y" into decoded pairs; bad escapes are kept raw.
-std::map<std::string, std::string> ParseQuery(std::string_view query);
+using net::ParseQuery;
+using net::PercentDecode;
 
 }  // namespace hailong::edge

@@ -2,26 +2,14 @@
 
 #include <sstream>
 
+#include "hailong/net/prometheus.h"
+
 namespace hailong::edge {
 namespace {
 
 constexpr size_t kMaxLabels = 64;
 
-// Prometheus label values: escape backslash, quote and newline.
-std::string EscapeLabel(std::string_view v) {
-  std::string out;
-  for (char c : v) {
-    if (c == '\\' || c == '"') {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
+using net::EscapeLabelValue;
 
 void Counter(std::ostringstream& o, const char* name, const char* help, uint64_t v) {
   o << "# HELP " << name << " " << help << "\n# TYPE " << name << " counter\n"
@@ -84,8 +72,8 @@ std::string EdgeMetrics::RenderPrometheus(const EdgeGauges& g) const {
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (const auto& [key, count] : rejected_) {
-      o << "hailong_edge_ratings_rejected_total{channel=\"" << EscapeLabel(key.first)
-        << "\",reason=\"" << EscapeLabel(key.second) << "\"} " << count << "\n";
+      o << "hailong_edge_ratings_rejected_total{channel=\"" << EscapeLabelValue(key.first)
+        << "\",reason=\"" << EscapeLabelValue(key.second) << "\"} " << count << "\n";
     }
   }
   Counter(o, "hailong_edge_dossiers_stored_total", "Dossier events stored.",

@@ -5,8 +5,6 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "hailong/replication/hub_client.h"
-
 namespace hailong::edge {
 
 namespace personal = replication::personal;
@@ -21,8 +19,8 @@ Status PersonalKeyLink::Start(const EdgeConfig& config, PersonalSealer* sealer,
     return Status::InvalidArgument("\"hub.token_file\": cannot read " + config.hub->token_file);
   }
   while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
-  replication::HubUrl url;
-  Status s = replication::ParseHubUrl(config.hub->url, &url);
+  net::Url url;
+  Status s = net::ParseUrl(config.hub->url, &url);
   if (!s.ok()) return s;
   link->url_ = config.hub->url;
   link->token_ = token;
@@ -31,7 +29,7 @@ Status PersonalKeyLink::Start(const EdgeConfig& config, PersonalSealer* sealer,
   if (!sealer->has_hub_key()) {
     // First start: ask once before ratings are taken, so that a reachable
     // hub's key is there for the first comment (Run keeps asking otherwise).
-    replication::HubClient client(url, link->ca_file_, std::chrono::milliseconds(3000));
+    net::HttpClient client(url, link->ca_file_, std::chrono::milliseconds(3000));
     std::string error;
     if (link->FetchKey(client, &error).ok()) link->key_fresh_ = true;
   }
@@ -48,7 +46,7 @@ void PersonalKeyLink::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-Status PersonalKeyLink::FetchKey(replication::HubClient& client, std::string* error) {
+Status PersonalKeyLink::FetchKey(net::HttpClient& client, std::string* error) {
   namespace http = boost::beast::http;
   int status = 0;
   std::string body;
@@ -73,11 +71,11 @@ Status PersonalKeyLink::FetchKey(replication::HubClient& client, std::string* er
 
 void PersonalKeyLink::Run() {
   namespace http = boost::beast::http;
-  replication::HubUrl url;
-  if (!replication::ParseHubUrl(url_, &url).ok()) return;
-  replication::HubClient client(url, ca_file_, std::chrono::milliseconds(10000));
-  const replication::HubClient::Headers headers{{"Authorization", "Bearer " + token_},
-                                                {"Content-Type", "application/json"}};
+  net::Url url;
+  if (!net::ParseUrl(url_, &url).ok()) return;
+  net::HttpClient client(url, ca_file_, std::chrono::milliseconds(10000));
+  const net::HttpClient::Headers headers{{"Authorization", "Bearer " + token_},
+                                         {"Content-Type", "application/json"}};
   std::string last_error;
   auto report = [&](const std::string& error) {
     if (error != last_error) {

@@ -13,7 +13,8 @@
 #include <thread>
 
 #include "hailong/edge/config.h"
-#include "hailong/replication/hub_client.h"
+#include "hailong/net/http_client.h"
+#include "hailong/net/url.h"
 #include "personal_sealer.h"
 
 namespace hailong::edge {
@@ -29,7 +30,7 @@ class PersonalKeyLink {
   PersonalKeyLink() = default;
   void Run();
   // Asks the hub for its public key and hands it to the sealer.
-  Status FetchKey(replication::HubClient& client, std::string* error);
+  Status FetchKey(net::HttpClient& client, std::string* error);
 
   std::string url_, token_, ca_file_;
   PersonalSealer* sealer_ = nullptr;

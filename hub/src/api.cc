@@ -7,6 +7,8 @@
 #include <sstream>
 
 #include "codec.h"
+#include "hailong/net/content_type.h"
+#include "hailong/net/percent.h"
 #include "hailong/schema/version.h"
 
 namespace hailong::hub {
@@ -15,13 +17,6 @@ namespace http = boost::beast::http;
 using json = nlohmann::json;
 
 namespace {
-
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // The metrics' route label: one of a fixed set of templates, whatever the
 // path (ids become {placeholders}; anything unknown is "other"), so that
@@ -81,51 +76,7 @@ bool IsStateChanging(http::verb v) {
   return v != http::verb::get && v != http::verb::head && v != http::verb::options;
 }
 
-std::string ContentTypeFor(const std::string& path) {
-  static const std::map<std::string, std::string> kTypes = {
-      {".html", "text/html; charset=utf-8"},
-      {".js", "text/javascript; charset=utf-8"},
-      {".mjs", "text/javascript; charset=utf-8"},
-      {".css", "text/css; charset=utf-8"},
-      {".json", "application/json; charset=utf-8"},
-      {".svg", "image/svg+xml"},
-      {".png", "image/png"},
-      {".jpg", "image/jpeg"},
-      {".jpeg", "image/jpeg"},
-      {".webp", "image/webp"},
-      {".ico", "image/x-icon"},
-      {".woff2", "font/woff2"},
-      {".woff", "font/woff"},
-      {".ttf", "font/ttf"},
-      {".map", "application/json"},
-      {".txt", "text/plain; charset=utf-8"},
-  };
-  const std::string ext = std::filesystem::path(path).extension().string();
-  auto it = kTypes.find(ext);
-  return it == kTypes.end() ? "application/octet-stream" : it->second;
-}
-
 }  // namespace
-
-bool UrlDecode(std::string_view in, std::string* out, bool plus) {
-  out->clear();
-  for (size_t i = 0; i < in.size(); ++i) {
-    const char c = in[i];
-    if (c == '%') {
-      if (i + 2 >= in.size()) return false;
-      const int hi = HexDigit(in[i + 1]);
-      const int lo = HexDigit(in[i + 2]);
-      if (hi < 0 || lo < 0) return false;
-      out->push_back(static_cast<char>(hi * 16 + lo));
-      i += 2;
-    } else if (c == '+' && plus) {
-      out->push_back(' ');
-    } else {
-      out->push_back(c);
-    }
-  }
-  return true;
-}
 
 std::string Api::Call::Query(const std::string& key, const std::string& fallback) const {
   auto it = query.find(key);
@@ -324,7 +275,7 @@ HttpReply Api::Handle(HttpRequest& request, const ClientInfo& peer) {
   const ClientInfo client = ClientOf(request, peer);
   Call call = MakeCall(request, client);
   HttpReply reply;
-  if (!UrlDecode(target.substr(0, q), &call.path, false) || call.path.empty() ||
+  if (!net::PercentDecode(target.substr(0, q), &call.path) || call.path.empty() ||
       call.path[0] != '/' || call.path.find('\0') != std::string::npos) {
     reply = Error(call, 400, "đường dẫn không hợp lệ", "bad path");
   } else {
@@ -336,8 +287,8 @@ HttpReply Api::Handle(HttpRequest& request, const ClientInfo& peer) {
         const std::string_view pair = rest.substr(0, amp);
         const size_t eq = pair.find('=');
         std::string k, v;
-        ok = UrlDecode(pair.substr(0, eq), &k, true) &&
-             (eq == std::string_view::npos || UrlDecode(pair.substr(eq + 1), &v, true));
+        ok = net::PercentDecode(pair.substr(0, eq), &k, true) &&
+             (eq == std::string_view::npos || net::PercentDecode(pair.substr(eq + 1), &v, true));
         if (ok && !k.empty()) call.query[k] = v;
         if (amp == std::string_view::npos) break;
         rest.remove_prefix(amp + 1);
@@ -668,13 +619,13 @@ HttpReply Api::StaticFile(Call& call) {
   std::ostringstream data;
   data << in.rdbuf();
   if (!in.good() && !in.eof()) return Error(call, 500, "không đọc được tệp", "cannot read file");
-  HttpReply r = TextReply(200, data.str(), ContentTypeFor(file.string()));
+  HttpReply r = TextReply(200, data.str(), net::ContentTypeFor(file.string()));
   if (relative.rfind("assets/", 0) == 0) {
     r.response.set(http::field::cache_control, "public, max-age=3600");
   } else {
     r.response.set(http::field::cache_control, "no-cache");
   }
-  if (ContentTypeFor(file.string()).rfind("text/html", 0) == 0) {
+  if (net::ContentTypeFor(file.string()).rfind("text/html", 0) == 0) {
     r.response.set("Content-Security-Policy",
                    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
                    "frame-ancestors 'none'");

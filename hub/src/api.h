@@ -222,7 +222,4 @@ class Api {
 ClientInfo ForwardedClient(const std::vector<std::string>& trusted, const ClientInfo& peer,
                            std::string_view forwarded_for);
 
-// Percent-decoding of a URL component ('+' as space when `plus`). False on bad escapes.
-bool UrlDecode(std::string_view in, std::string* out, bool plus);
-
 }  // namespace hailong::hub

@@ -3,16 +3,12 @@
 #include <charconv>
 #include <cstdio>
 
+#include "hailong/net/percent.h"
+
 namespace hailong::hub::codec {
 
 namespace {
 const char kHex[] = "0123456789ABCDEF";
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
 std::string Dim(Dimension d) { return DimensionName(d); }
 }  // namespace
 
@@ -35,20 +31,7 @@ void AppendKeyPart(std::string* out, std::string_view value) {
   }
 }
 
-std::string UnKeyPart(std::string_view part) {
-  std::string out;
-  out.reserve(part.size());
-  for (size_t i = 0; i < part.size(); ++i) {
-    if (part[i] == '%' && i + 2 < part.size() && HexValue(part[i + 1]) >= 0 &&
-        HexValue(part[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(HexValue(part[i + 1]) * 16 + HexValue(part[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(part[i]);
-    }
-  }
-  return out;
-}
+std::string UnKeyPart(std::string_view part) { return net::PercentDecodeLenient(part); }
 
 std::string SeqPart(uint64_t seq) {
   std::string out(20, '0');  // a uint64_t has at most 20 digits

@@ -129,6 +129,7 @@ Status Hub::Start() {
   o.max_connections = m.config.http.max_connections;
   o.request_timeout = std::chrono::seconds(m.config.http.request_timeout_s);
   o.idle_timeout = std::chrono::seconds(m.config.http.idle_timeout_s);
+  o.server_name = "hailong-hub";
   Api* api = m.api.get();
   o.admit = [api](HttpRequest& header, const ClientInfo& peer) { return api->Admit(header, peer); };
   Status s = HttpServer::Start(

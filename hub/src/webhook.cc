@@ -4,7 +4,8 @@
 #include <chrono>
 #include <cstdio>
 
-#include "hailong/replication/hub_client.h"
+#include "hailong/net/http_client.h"
+#include "hailong/net/url.h"
 
 namespace hailong::hub {
 
@@ -63,13 +64,13 @@ void Webhook::Run() {
 }
 
 bool Webhook::Deliver(const std::string& body) {
-  replication::HubUrl url;
-  Status s = replication::ParseHubUrl(config_.webhook_url, &url);
+  net::Url url;
+  Status s = net::ParseUrl(config_.webhook_url, &url);
   if (!s.ok()) {
     std::fprintf(stderr, "hailong-hub: alert webhook: %s\n", s.ToString().c_str());
     return false;
   }
-  const std::string target = url.base.empty() ? "/" : "";
+  const std::string target = url.base_path.empty() ? "/" : "";
   std::vector<std::pair<std::string, std::string>> headers = {
       {"Content-Type", "application/json; charset=utf-8"}};
   for (const auto& [k, v] : config_.webhook_headers) headers.emplace_back(k, v);
@@ -83,8 +84,8 @@ bool Webhook::Deliver(const std::string& body) {
       backoff = std::min(backoff * 2, kMaxBackoffMs);
     }
     // A fresh connection per attempt: a receiver that failed may have restarted.
-    replication::HubClient client(url, config_.webhook_ca_file,
-                                  std::chrono::milliseconds(config_.webhook_timeout_ms));
+    net::HttpClient client(url, config_.webhook_ca_file,
+                           std::chrono::milliseconds(config_.webhook_timeout_ms));
     int status = 0;
     std::string answer;
     s = client.Exchange(boost::beast::http::verb::post, target, headers, body, &status, &answer);

@@ -28,8 +28,9 @@
 #include <thread>
 #include <vector>
 
+#include "hailong/net/http_client.h"
+#include "hailong/net/url.h"
 #include "hailong/replication/event_log.h"
-#include "hailong/replication/hub_client.h"
 #include "hailong/replication/shipper.h"
 #include "hailong/schema/version.h"
 
@@ -201,7 +202,7 @@ struct ShipCpu {
 
 // The hub's projection backlog (events in its log not yet in its read
 // models) from /metrics; -1 if it cannot be read.
-long long ProjectionBacklog(HubClient* client) {
+long long ProjectionBacklog(net::HttpClient* client) {
   int code = 0;
   std::string body;
   if (!client->Exchange(boost::beast::http::verb::get, "/metrics", {}, "", &code, &body).ok() ||
@@ -267,9 +268,9 @@ double Ship(const std::vector<std::string>& dirs, uint64_t per_log, uint16_t por
   cpu->edge = SelfCpuSeconds() - self_cpu0;
   for (auto& s : shippers) s->Stop();
   // Then how long until the hub's read models hold every event too.
-  HubUrl url;
-  Check(ParseHubUrl("http://127.0.0.1:" + std::to_string(port), &url), "hub url");
-  HubClient client(url, "", std::chrono::seconds(30));
+  net::Url url;
+  Check(net::ParseUrl("http://127.0.0.1:" + std::to_string(port), &url), "hub url");
+  net::HttpClient client(url, "", std::chrono::seconds(30));
   for (;;) {
     const long long backlog = ProjectionBacklog(&client);
     if (backlog == 0 || Seconds(start, Clk::now()) > 600) break;

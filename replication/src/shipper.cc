@@ -13,7 +13,9 @@
 #include <random>
 #include <thread>
 
-#include "hailong/replication/hub_client.h"
+#include "hailong/net/http_client.h"
+#include "hailong/net/url.h"
+#include "hailong/schema/version.h"
 
 namespace hailong::replication {
 namespace {
@@ -29,11 +31,12 @@ int64_t WallMs() {
 
 class ShipperImpl final : public Shipper {
  public:
-  ShipperImpl(ShipperOptions options, EventLog* log, HubUrl url)
+  ShipperImpl(ShipperOptions options, EventLog* log, net::Url url)
       : options_(std::move(options)),
         log_(log),
         client_(std::move(url), options_.ca_file,
-                std::chrono::milliseconds(options_.request_timeout_ms)),
+                std::chrono::milliseconds(options_.request_timeout_ms),
+                std::string("hailong-shipper/") + kVersion),
         rng_(std::random_device{}()) {
     listener_ = log_->AddListener([this](std::string_view origin, uint64_t) {
       if (origin == log_->origin()) Kick();
@@ -379,7 +382,7 @@ class ShipperImpl final : public Shipper {
 
   const ShipperOptions options_;
   EventLog* log_;
-  HubClient client_;
+  net::HttpClient client_;
   std::mt19937 rng_;
   uint64_t listener_ = 0;
   bool have_cursor_ = false;
@@ -416,8 +419,8 @@ Status Shipper::Start(const ShipperOptions& options, EventLog* log, std::unique_
                                    " differs from the log's origin " + log->origin());
   }
   if (options.token.empty()) return Status::InvalidArgument("hub token is empty");
-  HubUrl url;
-  Status s = ParseHubUrl(options.hub_url, &url);
+  net::Url url;
+  Status s = net::ParseUrl(options.hub_url, &url);
   if (!s.ok()) return s;
   *out = std::make_unique<ShipperImpl>(options, log, std::move(url));
   return Status::OK();

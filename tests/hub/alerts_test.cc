@@ -13,13 +13,11 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "hailong/net/http_server.h"
 #include "hailong/replication/event_log.h"
 #include "hailong/schema/event_json.h"
 #include "hailong/schema/time.h"
@@ -30,32 +28,30 @@ namespace hailong::hub_test {
 namespace {
 
 using json = nlohmann::json;
-namespace net = boost::asio;
-namespace http = boost::beast::http;
 
-// A webhook receiver: answers the first `failures` requests with 500, the
-// rest with 200, and keeps every body.
+// A webhook receiver (hailong_net's server): answers the first `failures`
+// requests with 500, the rest with 200, and keeps every body.
 class Receiver {
  public:
-  explicit Receiver(int failures) : failures_(failures), acceptor_(ioc_) {
-    net::ip::tcp::endpoint ep(net::ip::make_address("127.0.0.1"), 0);
-    acceptor_.open(ep.protocol());
-    acceptor_.bind(ep);
-    acceptor_.listen();
-    port_ = acceptor_.local_endpoint().port();
-    thread_ = std::thread([this] { Serve(); });
+  explicit Receiver(int failures) : failures_(failures) {
+    hailong::net::HttpServerOptions o;
+    o.io_threads = 1;
+    Status s = hailong::net::HttpServer::Start(
+        o,
+        [this](hailong::net::HttpRequest req, const hailong::net::ClientInfo&,
+               hailong::net::HttpResponder respond) {
+          const int n = ++requests_;
+          if (n > failures_) {
+            std::lock_guard<std::mutex> lock(mu_);
+            bodies_.push_back(req.body());
+            paths_ok_ = paths_ok_ && req.target() == "/hook";
+          }
+          respond(hailong::net::TextReply(n <= failures_ ? 500 : 200, "ok"));
+        },
+        &server_);
+    EXPECT_TRUE(s.ok()) << s.ToString();
   }
-  ~Receiver() {
-    stop_ = true;
-    {  // wakes the blocking accept
-      net::io_context ioc;
-      net::ip::tcp::socket wake(ioc);
-      boost::system::error_code ec;
-      wake.connect({net::ip::make_address("127.0.0.1"), port_}, ec);
-    }
-    if (thread_.joinable()) thread_.join();
-  }
-  uint16_t port() const { return port_; }
+  uint16_t port() const { return server_->port(); }
   std::vector<std::string> bodies() {
     std::lock_guard<std::mutex> lock(mu_);
     return bodies_;
@@ -63,41 +59,12 @@ class Receiver {
   int requests() const { return requests_.load(); }
 
  private:
-  void Serve() {
-    while (!stop_) {
-      net::ip::tcp::socket socket(ioc_);
-      boost::system::error_code ec;
-      acceptor_.accept(socket, ec);
-      if (ec || stop_) return;
-      boost::beast::flat_buffer buffer;
-      http::request<http::string_body> req;
-      http::read(socket, buffer, req, ec);
-      if (ec) continue;
-      const int n = ++requests_;
-      http::response<http::string_body> res{
-          n <= failures_ ? http::status::internal_server_error : http::status::ok, 11};
-      if (n > failures_) {
-        std::lock_guard<std::mutex> lock(mu_);
-        bodies_.push_back(req.body());
-        paths_ok_ = paths_ok_ && req.target() == "/hook";
-      }
-      res.body() = "ok";
-      res.keep_alive(false);
-      res.prepare_payload();
-      http::write(socket, res, ec);
-      socket.shutdown(net::ip::tcp::socket::shutdown_both, ec);
-    }
-  }
   const int failures_;
-  net::io_context ioc_;
-  net::ip::tcp::acceptor acceptor_;
-  uint16_t port_ = 0;
-  std::atomic<bool> stop_{false};
   std::atomic<int> requests_{0};
   std::mutex mu_;
   std::vector<std::string> bodies_;
   bool paths_ok_ = true;
-  std::thread thread_;
+  std::unique_ptr<hailong::net::HttpServer> server_;  // last: stops first
 };
 
 // Reads a server-sent event stream until `needle` shows up or 20 s pass.
@@ -210,11 +177,18 @@ TEST(HubAlertsTest, UnsatisfiedShareRaisesNotifiesAndIsAcknowledgedAndClosed) {
   EXPECT_EQ(hook["alert"]["kind"], "unsatisfied_share");
   EXPECT_EQ(hook["alert"]["office"], "p1");
   EXPECT_EQ(hook["alert"]["count"], 3);
-  auto metrics = hub.Get("/metrics").body;
-  EXPECT_NE(metrics.find("hailong_hub_webhook_attempts_total{result=\"http_500\"} 1"),
-            std::string::npos)
+  // The receiver keeps the body before it answers: the hub counts the
+  // delivery once the answer is in.
+  std::string metrics;
+  EXPECT_TRUE(testing::WaitUntil(
+      [&] {
+        metrics = hub.Get("/metrics").body;
+        return metrics.find("hailong_hub_webhook_deliveries_total{result=\"ok\"} 1") !=
+               std::string::npos;
+      },
+      std::chrono::seconds(10)))
       << metrics;
-  EXPECT_NE(metrics.find("hailong_hub_webhook_deliveries_total{result=\"ok\"} 1"),
+  EXPECT_NE(metrics.find("hailong_hub_webhook_attempts_total{result=\"http_500\"} 1"),
             std::string::npos)
       << metrics;
 

@@ -1,59 +1,33 @@
-// HttpRequest: see http_json.h.
+// HttpRequest over hailong_net's client: see http_json.h.
 #include "http_json.h"
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+#include <boost/beast/http/verb.hpp>
+
+#include "hailong/net/http_client.h"
+#include "hailong/net/url.h"
 
 namespace hailong::devices::internal {
-
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace net = boost::asio;
 
 Status HttpRequest(std::string_view base_url, std::string_view method, std::string_view target,
                    std::string_view json_body, HttpReply* reply, std::chrono::milliseconds timeout,
                    std::string_view bearer_token) {
-  std::string_view rest = base_url;
-  if (rest.substr(0, 7) != "http://") {
+  net::Url url;
+  if (!net::ParseUrl(base_url, &url).ok() || url.tls) {
     return Status::InvalidArgument("--edge-url: expected http://host:port");
   }
-  rest.remove_prefix(7);
-  while (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
-  const size_t colon = rest.rfind(':');
-  const std::string host(colon == std::string_view::npos ? rest : rest.substr(0, colon));
-  const std::string port(colon == std::string_view::npos ? "80" : rest.substr(colon + 1));
-  try {
-    net::io_context io;
-    net::ip::tcp::resolver resolver(io);
-    beast::tcp_stream stream(io);
-    stream.expires_after(timeout);
-    stream.connect(resolver.resolve(host, port));
-    http::request<http::string_body> req(http::string_to_verb(method), std::string(target), 11);
-    req.set(http::field::host, host);
-    req.set(http::field::user_agent, "hailong-devsim");
-    if (!bearer_token.empty()) {
-      req.set(http::field::authorization, "Bearer " + std::string(bearer_token));
-    }
-    if (!json_body.empty()) {
-      req.set(http::field::content_type, "application/json");
-      req.body() = std::string(json_body);
-    }
-    req.prepare_payload();
-    http::write(stream, req);
-    beast::flat_buffer buffer;
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(16 * 1024 * 1024);
-    http::read(stream, buffer, parser);
-    reply->status = static_cast<int>(parser.get().result_int());
-    reply->body = std::move(parser.get().body());
-    beast::error_code ec;
-    stream.socket().shutdown(net::ip::tcp::socket::shutdown_both, ec);
-    return Status::OK();
-  } catch (const std::exception& e) {
-    return Status::Unavailable(std::string("edge ") + std::string(base_url) + ": " + e.what());
-  }
+  net::HttpClient::Headers headers;
+  if (!bearer_token.empty())
+    headers.emplace_back("Authorization", "Bearer " + std::string(bearer_token));
+  if (!json_body.empty()) headers.emplace_back("Content-Type", "application/json");
+  net::HttpClient client(std::move(url), "", timeout, "hailong-devsim");
+  client.set_body_limit(16 * 1024 * 1024);
+  net::HttpAnswer answer;
+  Status s = client.Exchange(boost::beast::http::string_to_verb(method), std::string(target),
+                             headers, std::string(json_body), &answer);
+  if (!s.ok()) return Status::Unavailable("edge " + std::string(base_url) + ": " + s.message());
+  reply->status = answer.status;
+  reply->body = std::move(answer.body);
+  return Status::OK();
 }
 
 Status HttpGetJson(std::string_view base_url, std::string_view target, nlohmann::json* out) {

@@ -1,6 +1,6 @@
-// A small synchronous HTTP/1.1 client for devsim's talks with an edge
-// (counters, templates, dossiers). Plain http:// only; one connection per
-// request (private to hailong_devices).
+// devsim's JSON calls to an edge (counters, templates, dossiers) over
+// hailong_net's client (hailong/net/http_client.h). Plain http:// only; one
+// connection per request (private to hailong_devices).
 //
 // Thread safety: free functions, no shared state.
 #pragma once

@@ -7,86 +7,41 @@
 #include <boost/beast/http.hpp>
 #include <cctype>
 
+#include "hailong/net/http_client.h"
+#include "hailong/net/url.h"
+
 namespace hailong::testing {
 
-namespace net = boost::asio;
+namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
-using tcp = net::ip::tcp;
-
-std::string HttpResponse::Header(const std::string& lower_name) const {
-  auto it = headers.find(lower_name);
-  return it == headers.end() ? "" : it->second;
-}
-
-namespace {
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-}  // namespace
+using tcp = asio::ip::tcp;
 
 Status SendHttp(const std::string& host, uint16_t port, const HttpRequest& request,
                 HttpResponse* response, std::chrono::milliseconds timeout) {
   *response = HttpResponse();
-  try {
-    net::io_context io;
-    beast::tcp_stream stream(io);
-    tcp::resolver resolver(io);
-    beast::error_code ec;
-    auto endpoints = resolver.resolve(host, std::to_string(port), ec);
-    if (ec) return Status::Unavailable("resolve " + host + ": " + ec.message());
-    http::request<http::string_body> req;
-    req.method_string(request.method);
-    req.target(request.target);
-    req.version(11);
-    req.set(http::field::host, host + ":" + std::to_string(port));
-    req.set(http::field::connection, "close");
-    if (!request.body.empty() || request.method == "POST" || request.method == "PUT") {
-      req.set(http::field::content_type, request.content_type);
-      req.body() = request.body;
-      req.prepare_payload();
-    }
-    for (const auto& [name, value] : request.headers) req.set(name, value);
-
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(64u << 20);
-    beast::flat_buffer buffer;
-    bool done = false;
-    stream.expires_after(timeout);
-    stream.async_connect(endpoints, [&](beast::error_code e, const tcp::endpoint&) {
-      if (e) {
-        ec = e;
-        return;
-      }
-      http::async_write(stream, req, [&](beast::error_code e2, size_t) {
-        if (e2) {
-          ec = e2;
-          return;
-        }
-        http::async_read(stream, buffer, parser, [&](beast::error_code e3, size_t) {
-          ec = e3;
-          done = !e3;
-        });
-      });
-    });
-    io.run();
-    if (!done)
-      return Status::Unavailable(request.method + " " + request.target + ": " + ec.message());
-    const auto& res = parser.get();
-    response->status = static_cast<int>(res.result_int());
-    response->body = res.body();
-    for (const auto& field : res) {
-      response->headers[Lower(std::string(field.name_string()))] = std::string(field.value());
-    }
-    beast::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    return Status::OK();
-  } catch (const std::exception& e) {
-    return Status::Unavailable(e.what());
+  const http::verb verb = http::string_to_verb(request.method);
+  if (verb == http::verb::unknown) return Status::InvalidArgument("method " + request.method);
+  hailong::net::Url url;
+  const bool v6 = host.find(':') != std::string::npos;
+  Status s = hailong::net::ParseUrl(
+      "http://" + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port), &url);
+  if (!s.ok()) return s;
+  hailong::net::HttpClient::Headers headers;
+  if (!request.body.empty() || request.method == "POST" || request.method == "PUT") {
+    headers.emplace_back("Content-Type", request.content_type);
   }
+  for (const auto& h : request.headers) headers.push_back(h);
+  // One request per connection: the client closes it when it goes.
+  hailong::net::HttpClient client(url, "", timeout, "hailong-test");
+  hailong::net::HttpAnswer answer;
+  s = client.Exchange(verb, request.target, headers, request.body, &answer);
+  if (!s.ok())
+    return Status::Unavailable(request.method + " " + request.target + ": " + s.message());
+  response->status = answer.status;
+  response->body = std::move(answer.body);
+  response->headers = std::move(answer.headers);
+  return Status::OK();
 }
 
 Status HttpGet(uint16_t port, const std::string& target, HttpResponse* response,
@@ -110,14 +65,14 @@ Status SendRawTcp(const std::string& host, uint16_t port, const std::string& byt
                   std::string* reply, std::chrono::milliseconds timeout) {
   reply->clear();
   try {
-    net::io_context io;
+    asio::io_context io;
     beast::tcp_stream stream(io);
-    tcp::endpoint endpoint(net::ip::make_address(host), port);
+    tcp::endpoint endpoint(asio::ip::make_address(host), port);
     beast::error_code ec;
     bool connected = false;
     std::array<char, 4096> chunk;
     std::function<void()> read_more = [&] {
-      stream.async_read_some(net::buffer(chunk), [&](beast::error_code e, size_t n) {
+      stream.async_read_some(asio::buffer(chunk), [&](beast::error_code e, size_t n) {
         reply->append(chunk.data(), n);
         if (!e) read_more();
       });
@@ -129,7 +84,7 @@ Status SendRawTcp(const std::string& host, uint16_t port, const std::string& byt
         return;
       }
       connected = true;
-      net::async_write(stream, net::buffer(bytes), [&](beast::error_code e2, size_t) {
+      asio::async_write(stream, asio::buffer(bytes), [&](beast::error_code e2, size_t) {
         // The server may answer and close before reading everything.
         read_more();
         (void)e2;

@@ -11,17 +11,13 @@
 #include <utility>
 #include <vector>
 
+#include "hailong/net/http_client.h"
 #include "hailong/schema/status.h"
 
 namespace hailong::testing {
 
-struct HttpResponse {
-  int status = 0;
-  std::string body;
-  // Header names in lower case.
-  std::map<std::string, std::string> headers;
-  std::string Header(const std::string& lower_name) const;
-};
+// status, body, headers (names in lower case) and Header(lower_name).
+using HttpResponse = hailong::net::HttpAnswer;
 
 struct HttpRequest {
   std::string method = "GET";

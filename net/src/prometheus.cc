@@ -1,18 +1,35 @@
-#include "metrics.h"
+#include "hailong/net/prometheus.h"
 
-namespace hailong::hub {
+namespace hailong::net {
 
-void Metrics::Add(const std::string& series, uint64_t n) {
+std::string EscapeLabelValue(std::string_view v) {
+  std::string out;
+  out.reserve(v.size());
+  for (char c : v) {
+    if (c == '\\' || c == '"') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+void CounterRegistry::Add(const std::string& series, uint64_t n) {
   std::lock_guard<std::mutex> lock(mu_);
   counters_[series] += n;
 }
 
-void Metrics::Describe(const std::string& name, const std::string& type, const std::string& help) {
+void CounterRegistry::Describe(const std::string& name, const std::string& type,
+                               const std::string& help) {
   std::lock_guard<std::mutex> lock(mu_);
   families_[name] = {type, help};
 }
 
-std::string Metrics::Render(const std::string& gauges) const {
+std::string CounterRegistry::Render(const std::string& gauges) const {
   std::lock_guard<std::mutex> lock(mu_);
   std::string out;
   std::string family;
@@ -31,19 +48,4 @@ std::string Metrics::Render(const std::string& gauges) const {
   return out + gauges;
 }
 
-std::string LabelValue(std::string_view v) {
-  std::string out;
-  for (char c : v) {
-    if (c == '\\' || c == '"') {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-}  // namespace hailong::hub
+}  // namespace hailong::net

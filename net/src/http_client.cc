@@ -1,58 +1,32 @@
-#include "hailong/replication/hub_client.h"
+// After the edge's first shipper client (replication), now the one client.
+#include "hailong/net/http_client.h"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/beast/version.hpp>
+#include <cctype>
 
-#include "hailong/schema/version.h"
-
-namespace hailong::replication {
+namespace hailong::net {
 
 namespace beast = boost::beast;
 namespace http = beast::http;
-namespace net = boost::asio;
-namespace ssl = net::ssl;
-using tcp = net::ip::tcp;
+namespace asio = boost::asio;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
 
-Status ParseHubUrl(std::string_view url, HubUrl* out) {
-  HubUrl u;
-  std::string_view rest;
-  if (url.substr(0, 7) == "http://") {
-    rest = url.substr(7);
-  } else if (url.substr(0, 8) == "https://") {
-    u.tls = true;
-    rest = url.substr(8);
-  } else {
-    return Status::InvalidArgument("hub url must start with http:// or https://");
-  }
-  const size_t slash = rest.find('/');
-  std::string_view hostport = rest.substr(0, slash);
-  if (slash != std::string_view::npos) {
-    u.base = std::string(rest.substr(slash));
-    while (!u.base.empty() && u.base.back() == '/') u.base.pop_back();
-  }
-  const size_t colon = hostport.rfind(':');
-  if (colon == std::string_view::npos) {
-    u.host = std::string(hostport);
-    u.port = u.tls ? "443" : "80";
-  } else {
-    u.host = std::string(hostport.substr(0, colon));
-    u.port = std::string(hostport.substr(colon + 1));
-  }
-  if (u.host.empty() || u.port.empty()) return Status::InvalidArgument("hub url has no host");
-  for (char c : u.port) {
-    if (c < '0' || c > '9') return Status::InvalidArgument("hub url port is not a number");
-  }
-  *out = std::move(u);
-  return Status::OK();
+std::string HttpAnswer::Header(const std::string& lower_name) const {
+  auto it = headers.find(lower_name);
+  return it == headers.end() ? std::string() : it->second;
 }
 
-HubClient::HubClient(HubUrl url, const std::string& ca_file, std::chrono::milliseconds timeout)
-    : url_(std::move(url)), timeout_(timeout), ssl_ctx_(ssl::context::tls_client) {
+HttpClient::HttpClient(Url url, const std::string& ca_file, std::chrono::milliseconds timeout,
+                       std::string user_agent)
+    : url_(std::move(url)),
+      timeout_(timeout),
+      user_agent_(std::move(user_agent)),
+      ssl_ctx_(ssl::context::tls_client) {
   if (url_.tls) {
     beast::error_code ec;
     ssl_ctx_.set_verify_mode(ssl::verify_peer, ec);
@@ -67,9 +41,9 @@ HubClient::HubClient(HubUrl url, const std::string& ca_file, std::chrono::millis
   }
 }
 
-HubClient::~HubClient() { Close(); }
+HttpClient::~HttpClient() { Close(); }
 
-void HubClient::Close() {
+void HttpClient::Close() {
   in_flight_ = 0;
   read_buffer_.clear();
   beast::error_code ec;
@@ -83,8 +57,8 @@ namespace {
 
 // Runs the io_context until the started operation completes.
 template <class Start>
-beast::error_code RunOp(net::io_context& ioc, Start&& start) {
-  beast::error_code result = net::error::would_block;
+beast::error_code RunOp(asio::io_context& ioc, Start&& start) {
+  beast::error_code result = asio::error::would_block;
   start([&result](beast::error_code ec, auto&&...) { result = ec; });
   ioc.restart();
   ioc.run();
@@ -97,7 +71,7 @@ Status NetError(std::string_view what, const beast::error_code& ec) {
 
 }  // namespace
 
-Status HubClient::Connect() {
+Status HttpClient::Connect() {
   if (!ssl_error_.empty()) return Status::InvalidArgument(ssl_error_);
   tcp::resolver resolver(ioc_);
   tcp::resolver::results_type endpoints;
@@ -144,15 +118,15 @@ Status HubClient::Connect() {
   return Status::OK();
 }
 
-Status HubClient::Send(http::verb method, const std::string& target, const Headers& headers,
-                       std::string body) {
+Status HttpClient::Send(http::verb method, const std::string& target, const Headers& headers,
+                        std::string body) {
   if (!connected()) {
     Status s = Connect();
     if (!s.ok()) return s;
   }
-  http::request<http::string_body> req{method, url_.base + target, 11};
-  req.set(http::field::host, url_.host);
-  req.set(http::field::user_agent, std::string("hailong-shipper/") + hailong::kVersion);
+  http::request<http::string_body> req{method, url_.base_path + target, 11};
+  req.set(http::field::host, url_.Authority());
+  req.set(http::field::user_agent, user_agent_);
   for (const auto& [k, v] : headers) req.set(k, v);
   req.body() = std::move(body);
   req.prepare_payload();
@@ -173,10 +147,10 @@ Status HubClient::Send(http::verb method, const std::string& target, const Heade
   return Status::OK();
 }
 
-Status HubClient::Receive(int* status, std::string* response_body) {
+Status HttpClient::Receive(HttpAnswer* answer) {
   if (in_flight_ == 0 || !connected()) return Status::InvalidArgument("no request to answer");
   http::response_parser<http::string_body> parser;
-  parser.body_limit(64u << 20);
+  parser.body_limit(body_limit_);
   // Beast reads at most the buffer's free capacity: room for 64 KiB reads
   // of a pulled body (it would grow from 512 B, one small read at a time).
   read_buffer_.reserve(read_buffer_.size() + (64u << 10));
@@ -194,26 +168,53 @@ Status HubClient::Receive(int* status, std::string* response_body) {
   }
   --in_flight_;
   auto res = parser.release();
-  *status = static_cast<int>(res.result_int());
-  *response_body = std::move(res.body());
+  answer->status = static_cast<int>(res.result_int());
+  answer->body = std::move(res.body());
+  answer->headers.clear();
+  for (const auto& field : res) {
+    std::string name(field.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string& value = answer->headers[name];
+    if (!value.empty()) value += ", ";
+    value.append(field.value());
+  }
   if (!res.keep_alive()) Close();
   return Status::OK();
 }
 
-Status HubClient::Exchange(http::verb method, const std::string& target, const Headers& headers,
-                           std::string body, int* status, std::string* response_body) {
+Status HttpClient::Receive(int* status, std::string* response_body) {
+  HttpAnswer answer;
+  Status s = Receive(&answer);
+  if (!s.ok()) return s;
+  *status = answer.status;
+  *response_body = std::move(answer.body);
+  return Status::OK();
+}
+
+Status HttpClient::Exchange(Verb method, const std::string& target, const Headers& headers,
+                            std::string body, int* status, std::string* response_body) {
+  HttpAnswer answer;
+  Status s = Exchange(method, target, headers, std::move(body), &answer);
+  if (!s.ok()) return s;
+  *status = answer.status;
+  *response_body = std::move(answer.body);
+  return Status::OK();
+}
+
+Status HttpClient::Exchange(Verb method, const std::string& target, const Headers& headers,
+                            std::string body, HttpAnswer* answer) {
   if (in_flight_ > 0) return Status::InvalidArgument("pipelined requests are unanswered");
   const bool reused = connected();
   // The body is kept for the one retry below only when it may be needed.
   Status s = Send(method, target, headers, reused ? body : std::move(body));
-  if (s.ok()) s = Receive(status, response_body);
+  if (s.ok()) s = Receive(answer);
   if (!s.ok() && reused) {
-    // A kept-alive connection the hub closed: one fresh attempt. Safe,
-    // since every request of the protocol is idempotent.
+    // A kept-alive connection the server closed: one fresh attempt (the
+    // contract asks for requests that are safe to repeat).
     s = Send(method, target, headers, std::move(body));
-    if (s.ok()) s = Receive(status, response_body);
+    if (s.ok()) s = Receive(answer);
   }
   return s;
 }
 
-}  // namespace hailong::replication
+}  // namespace hailong::net
