@@ -123,6 +123,7 @@ Status ParseUsers(const json& array, std::vector<UserConfig>* users) {
 Status ParseTargetValues(ObjectReader* r, Targets* t) {
   HAILONG_RETURN_IF_ERROR(r->Double("satisfaction", 0.0, 1.0, &t->satisfaction));
   HAILONG_RETURN_IF_ERROR(r->Double("participation", 0.0, 1.0, &t->participation));
+  HAILONG_RETURN_IF_ERROR(r->Double("decision766", 0.0, 1.0, &t->decision766));
   return Status::OK();
 }
 
@@ -241,6 +242,18 @@ bool UserConfig::MaySee(std::string_view office) const {
   return false;
 }
 
+const char* NeutralPolicyName(NeutralPolicy p) {
+  switch (p) {
+    case NeutralPolicy::kExcluded:
+      return "excluded";
+    case NeutralPolicy::kSatisfied:
+      return "satisfied";
+    case NeutralPolicy::kNotSatisfied:
+      break;
+  }
+  return "not_satisfied";
+}
+
 const Targets& HubConfig::TargetsFor(std::string_view office) const {
   auto it = office_targets.find(std::string(office));
   return it == office_targets.end() ? targets : it->second;
@@ -294,6 +307,18 @@ Status ParseHubConfig(std::string_view json_text, HubConfig* out) {
   HAILONG_RETURN_IF_ERROR(r.Int("survey_ratings_per_address_per_hour", 1, 1000000,
                                 &c.survey_ratings_per_address_per_hour));
   HAILONG_RETURN_IF_ERROR(r.String("survey_template", false, &c.survey_template));
+  std::string neutral = NeutralPolicyName(c.satisfaction_neutral);
+  HAILONG_RETURN_IF_ERROR(r.String("satisfaction_neutral", false, &neutral));
+  if (neutral == "not_satisfied") {
+    c.satisfaction_neutral = NeutralPolicy::kNotSatisfied;
+  } else if (neutral == "excluded") {
+    c.satisfaction_neutral = NeutralPolicy::kExcluded;
+  } else if (neutral == "satisfied") {
+    c.satisfaction_neutral = NeutralPolicy::kSatisfied;
+  } else {
+    return r.Bad("satisfaction_neutral",
+                 "must be \"not_satisfied\", \"excluded\" or \"satisfied\"");
+  }
   HAILONG_RETURN_IF_ERROR(r.Object("alerts", false, &section));
   if (section != nullptr) HAILONG_RETURN_IF_ERROR(ParseAlerts(*section, &c.alerts));
   HAILONG_RETURN_IF_ERROR(r.RejectUnknown());

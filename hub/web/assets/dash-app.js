@@ -16,11 +16,13 @@ import * as followups from './dash-followups.js';
 import * as nodes from './dash-nodes.js';
 import * as admin from './dash-admin.js';
 import * as erasures from './dash-erasures.js';
+import * as dossier from './dash-dossier.js';
 
 const PAGES = {
   overview: { mod: overview, title: 'nav_overview' },
   ratings: { mod: ratings, title: 'nav_ratings' },
   followups: { mod: followups, title: 'nav_followups' },
+  dossier: { mod: dossier, title: 'nav_dossier' },
   nodes: { mod: nodes, title: 'nav_nodes' },
   admin: { mod: admin, title: 'nav_admin', admin: true },
   erasures: { mod: erasures, title: 'nav_erasures', admin: true },
