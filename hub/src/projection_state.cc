@@ -65,8 +65,24 @@ bool DossierState::Decode(std::string_view in) {
 }
 
 void DossierState::AddRatingRef(std::string_view origin, uint64_t seq) {
-  PutString(&rating_refs, origin);
-  PutVarint(&rating_refs, seq);
+  // Sorted by (origin, seq), once each: the same bytes whatever order the
+  // origins are projected in (a rebuild replays origin after origin).
+  std::vector<std::pair<std::string, uint64_t>> refs;
+  ForEachRatingRef([&](std::string_view o, uint64_t s) { refs.emplace_back(std::string(o), s); });
+  std::pair<std::string, uint64_t> ref(std::string(origin), seq);
+  auto at = std::lower_bound(refs.begin(), refs.end(), ref);
+  if (at != refs.end() && *at == ref) return;
+  if (at == refs.end()) {  // the usual case: appended
+    PutString(&rating_refs, origin);
+    PutVarint(&rating_refs, seq);
+    return;
+  }
+  refs.insert(at, std::move(ref));
+  rating_refs.clear();
+  for (const auto& [o, s] : refs) {
+    PutString(&rating_refs, o);
+    PutVarint(&rating_refs, s);
+  }
 }
 
 bool DossierState::ForEachRatingRef(

@@ -29,8 +29,8 @@ struct DossierState {
   int64_t rated = 0;        // counted ratings about it
   int64_t bad = 0;          // counted ratings unsatisfied or complained about
   int64_t complaints = 0;   // complaints recorded at the hub (ComplaintRecorded)
-  // Every rating naming the receipt (counted or not), in arrival order:
-  // (varint length, origin, varint seq) each; the dossier's review at the
+  // Every rating naming the receipt (counted or not), sorted by (origin,
+  // seq): (varint length, origin, varint seq) each; the dossier's review at the
   // hub (GET /api/v1/ratings?receipt=, the timeline) reads them.
   std::string rating_refs;
   int64_t entered_ms = 0;  // when it entered (received, or returned first)

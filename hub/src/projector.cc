@@ -324,10 +324,15 @@ class BatchApplier {
     if (before.PendingCounted() && (!after.PendingCounted() || before.day != after.day)) {
       overlay_->Delete(decision766::PendingKey(before.day, office, receipt));
     }
-    if (!after.PendingCounted()) return Status::OK();
-    overlay_->Put(decision766::PendingKey(after.day, office, receipt),
-                  decision766::PendingValue(after));
+    if (after.PendingCounted()) {
+      overlay_->Put(decision766::PendingKey(after.day, office, receipt),
+                    decision766::PendingValue(after));
+    }
+    // The longest lead of any dossier with a due time (a rebuild computes
+    // the same from the final states: day and due never change once set).
+    if (!after.entered || after.due_ms <= 0) return Status::OK();
     const int64_t lead = decision766::Lead(after);
+    if (lead <= 0) return Status::OK();
     std::string v;
     Status s = overlay_->Get(std::string(decision766::kLeadKey), &v);
     if (!s.ok() && !s.IsNotFound()) return s;

@@ -373,9 +373,9 @@ Status RebuildState::WriteDossiers(replication::Store* store, size_t max_ops) co
       codec::DossierKey(office, receipt, &key);
       batch.Put(key, d->Encode());
       // The pending index of Decision 766 on the clock (report_decision766.h).
+      if (d->entered && d->due_ms > 0) lead = std::max(lead, decision766::Lead(*d));
       if (d->PendingCounted()) {
         batch.Put(decision766::PendingKey(d->day, office, receipt), decision766::PendingValue(*d));
-        lead = std::max(lead, decision766::Lead(*d));
       } else if (!complete && d->entered) {
         batch.Delete(decision766::PendingKey(d->day, office, receipt));  // written by a spill
       }

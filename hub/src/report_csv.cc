@@ -48,9 +48,6 @@ std::vector<ReportColumn> ReportColumns(GroupBy g) {
       {"satisfied", "Hài lòng", T::kCount},
       {"neutral", "Bình thường", T::kCount},
       {"unsatisfied", "Không hài lòng", T::kCount},
-      // The full scale kept apart (Gia Lâm): "satisfied" above is both.
-      {"very_satisfied", "Rất hài lòng", T::kCount},
-      {"satisfied_only", "Hài lòng (không gồm rất hài lòng)", T::kCount},
       {"satisfaction_rate", "Tỷ lệ hài lòng", T::kRate},
       {"satisfaction_ci_low", "Tỷ lệ hài lòng: cận dưới (KTC 95%)", T::kRate},
       {"satisfaction_ci_high", "Tỷ lệ hài lòng: cận trên (KTC 95%)", T::kRate},
@@ -63,6 +60,10 @@ std::vector<ReportColumn> ReportColumns(GroupBy g) {
       {"unsatisfied_dossiers", "Hồ sơ không hài lòng, bị phản ánh hoặc quá hạn", T::kCount},
       {"decision766_rate", "Mức độ hài lòng (QĐ 766/QĐ-TTg)", T::kRate},
       {"overdue_pending_dossiers", "Hồ sơ đang giải quyết đã quá hạn", T::kCount},
+      // The full scale kept apart (Gia Lâm): "satisfied" above is both.
+      // Last, so the columns before keep their places.
+      {"very_satisfied", "Rất hài lòng", T::kCount},
+      {"satisfied_only", "Hài lòng (không gồm rất hài lòng)", T::kCount},
   };
   cols.insert(cols.end(), figures.begin(), figures.end());
   return cols;

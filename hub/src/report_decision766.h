@@ -28,7 +28,7 @@ std::string PendingKey(std::string_view day, std::string_view office, std::strin
 // Its value: the due time and the intake counter, officer, field, procedure.
 std::string PendingValue(const DossierState& d);
 // x/hub/p/pdl: the longest due lead (due - start of the entry day, ms) of
-// any dossier the pending index listed (never lowered).
+// any dossier with a due time (never lowered).
 inline constexpr std::string_view kLeadKey = "x/hub/p/pdl";
 // The lead of `d` (0 when due is before its entry day).
 int64_t Lead(const DossierState& d);

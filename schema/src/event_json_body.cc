@@ -422,7 +422,7 @@ struct TableFields<fb::ComplaintRecordedT> {
     v("office", &T::office);
     v("dossier", &T::dossier);
     v("channel", &T::channel);
-    v("received_ms", &T::received_ms);
+    v("received", &T::received_ms, kTime);
     v("by", &T::by);
     v("sealed_note", &T::sealed_note);
   }
