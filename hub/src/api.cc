@@ -23,9 +23,9 @@ namespace {
 // random paths cannot grow the number of series.
 std::string RouteTemplate(const std::vector<std::string>& s) {
   static const std::set<std::string> kApi = {
-      "login",       "logout",     "me",          "status",  "nodes",   "report",
-      "report.json", "report.csv", "report.xlsx", "targets", "ratings", "follow-ups",
-      "catalogue",   "templates",  "audit",       "alerts"};
+      "login",       "logout",     "me",          "status",  "nodes",     "report",
+      "report.json", "report.csv", "report.xlsx", "targets", "ratings",   "follow-ups",
+      "catalogue",   "templates",  "audit",       "alerts",  "complaints"};
   const size_t n = s.size();
   if (n == 0 || (n == 1 && (s[0].empty() || s[0] == "index.html" || s[0] == "favicon.ico"))) {
     return "/";
@@ -56,6 +56,7 @@ std::string RouteTemplate(const std::vector<std::string>& s) {
     return "/api/v1/alerts/{id}/" + s[4];
   }
   if (n == 6 && r == "ratings" && s[5] == "void") return "/api/v1/ratings/{origin}/{seq}/void";
+  if (n == 5 && r == "dossiers") return "/api/v1/dossiers/{office}/{receipt}";
   return "other";
 }
 
@@ -414,10 +415,14 @@ HttpReply Api::RouteApi(Call& call) {
     if (r == "erasures")
       return get ? ErasuresList(call) : post ? ErasurePost(call) : wrong_method();
     if (r == "comments") return get ? CommentsRoute(call) : wrong_method();
+    if (r == "complaints")
+      return get ? ComplaintsList(call) : post ? ComplaintPost(call) : wrong_method();
   }
   if (r == "comments" && s.size() == 6 && s[5] == "follow-up") {
     return post ? CommentFollowUp(call, s[3], s[4]) : wrong_method();
   }
+  if (r == "dossiers" && s.size() == 5)
+    return get ? DossierTimeline(call, s[3], s[4]) : wrong_method();
   if (r == "officers" && s.size() == 6 && s[5] == "pin") return OfficerPinRoute(call, s[3], s[4]);
   if (r == "alerts" && s.size() == 5) {
     return post ? AlertAction(call, s[3], s[4]) : wrong_method();

@@ -33,6 +33,8 @@
 
 namespace hailong::hub {
 
+struct DossierState;  // projection_state.h
+
 // What the routes share. Pointers are not owned and outlive the Api.
 struct HubContext {
   const HubConfig* config = nullptr;
@@ -150,6 +152,19 @@ class Api {
                        std::vector<XlsxTable>* sheets, nlohmann::json* ids) const;
   // api_ratings.cc
   HttpReply Ratings(Call& call);
+  // api_dossiers.cc: a dossier's review and the complaints recorded.
+  HttpReply RatingsOfReceipt(Call& call, const std::vector<std::string>& offices,
+                             const std::string& receipt);
+  HttpReply DossierTimeline(Call& call, const std::string& office, const std::string& receipt);
+  HttpReply ComplaintsList(Call& call);
+  HttpReply ComplaintPost(Call& call);
+  Status LoadDossier(const std::string& office, const std::string& receipt, DossierState* d,
+                     bool* found) const;
+  Status ComplaintsOf(const std::string& office, const std::string& receipt,
+                      std::vector<nlohmann::json>* out) const;
+  nlohmann::json ComplaintView(nlohmann::json c, bool personal, bool* had_personal) const;
+  // A follow-up as `call`'s role may read it (api_ratings.cc).
+  nlohmann::json FollowUpForRole(nlohmann::json f, const Call& call, bool* had_personal) const;
   HttpReply VoidRating(Call& call, const std::string& origin, const std::string& seq);
   HttpReply FollowUps(Call& call);
   HttpReply FollowUp(Call& call, const std::string& id);
@@ -191,6 +206,7 @@ class Api {
   struct CachedReport {
     uint64_t generation = 0;
     HttpReply reply;
+    int64_t valid_until_ms = INT64_MAX;  // Report::valid_until_ms
   };
   std::mutex report_cache_mu_;
   std::map<std::string, CachedReport> report_cache_;

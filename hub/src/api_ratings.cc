@@ -120,6 +120,9 @@ HttpReply Api::Ratings(Call& call) {
       return Error(call, 400, "limit không hợp lệ", "bad limit");
     limit = std::min<uint64_t>(l, 1000);
   }
+  // One dossier's ratings (its review at the hub): from the dossier record,
+  // whatever their time.
+  if (call.query.count("receipt")) return RatingsOfReceipt(call, offices, call.Query("receipt"));
   const std::string counter = call.Query("counter"), officer = call.Query("officer"),
                     classification = call.Query("classification"), channel = call.Query("channel");
   const bool only_comments = call.Query("has_comment") == "true";
@@ -308,6 +311,15 @@ HttpReply Api::FollowUps(Call& call) {
     ctx_->metrics->Add("hailong_hub_personal_data_access_total");
   }
   return Json(200, json{{"follow_ups", out}, {"open", open}, {"overdue", overdue}});
+}
+
+json Api::FollowUpForRole(json f, const Call& call, bool* had_personal) const {
+  f = FollowUpView(std::move(f), ctx_->clock->NowMs(),
+                   ctx_->config->follow_up_due_hours * 3600 * 1000);
+  const bool personal = call.who.MaySeePersonalData();
+  RevealFollowUp(&f, personal, had_personal);
+  if (!personal) StripPersonalText(&f);
+  return f;
 }
 
 HttpReply Api::FollowUp(Call& call, const std::string& id) {

@@ -60,6 +60,7 @@ bool Api::ParseReportQuery(Call& call, ReportQuery* query, HttpReply* error) {
                    "channel must be button_box, touchscreen, phone or web");
     return false;
   }
+  query->now_ms = ctx_->clock->NowMs();  // Decision 766's "as of" (report_decision766.md)
   Status s = ValidateReportQuery(*query);
   if (!s.ok()) {
     *error = Error(call, 400, "tham số không hợp lệ: " + s.message(), s.message());
@@ -109,7 +110,8 @@ HttpReply Api::ReportRoute(Call& call, const std::string& format) {
     if (!fresh) {
       std::lock_guard<std::mutex> lock(report_cache_mu_);
       auto it = report_cache_.find(key);
-      if (it != report_cache_.end() && it->second.generation == generation) {
+      if (it != report_cache_.end() && it->second.generation == generation &&
+          ctx_->clock->NowMs() < it->second.valid_until_ms) {
         return it->second.reply;
       }
     }
@@ -123,7 +125,8 @@ HttpReply Api::ReportRoute(Call& call, const std::string& format) {
                                          : ReportToJsonText(report, *ctx_->config));
     std::lock_guard<std::mutex> lock(report_cache_mu_);
     if (report_cache_.size() >= 512) report_cache_.clear();
-    report_cache_[key] = CachedReport{generation, reply};
+    // An open period's figures change when a pending dossier passes due.
+    report_cache_[key] = CachedReport{generation, reply, report.valid_until_ms};
     return reply;
   }
   const replication::Store& store = *ctx_->log->store();
@@ -247,7 +250,8 @@ HttpReply Api::TargetsRoute(Call& call) {
   json below = json::array();
   for (const ReportRow& row : report.rows) {
     json j = ReportRowToJson(report, row, *ctx_->config, false);
-    if (j["below_satisfaction_target"].get<bool>() || j["below_participation_target"].get<bool>()) {
+    if (j["below_satisfaction_target"].get<bool>() || j["below_participation_target"].get<bool>() ||
+        j["below_decision766_target"].get<bool>()) {
       below.push_back(row.office);
     }
     offices.push_back(std::move(j));
@@ -256,7 +260,8 @@ HttpReply Api::TargetsRoute(Call& call) {
                         {"to", query.to},
                         {"default",
                          {{"satisfaction", ctx_->config->targets.satisfaction},
-                          {"participation", ctx_->config->targets.participation}}},
+                          {"participation", ctx_->config->targets.participation},
+                          {"decision766", ctx_->config->targets.decision766}}},
                         {"offices", offices},
                         {"below_target", below}});
 }

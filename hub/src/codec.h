@@ -38,7 +38,9 @@ bool GetString(std::string_view* in, std::string* s);
 // across a rebuild; a hub that finds another version rebuilds at start).
 inline constexpr std::string_view kModelFormatKey = "x/hub/model_format";
 // 3: catalogue entries keyed by office; refused events (rn/, rx/).
-inline constexpr std::string_view kModelFormat = "3";
+// 4: very_satisfied in tallies and the rating index; complaints (cp/) and
+// pending dossiers with a due time (pd/).
+inline constexpr std::string_view kModelFormat = "4";
 // x/hub/p/cur/<origin> -> applied seq (decimal)
 std::string CursorKey(std::string_view origin);
 inline constexpr std::string_view kCursorPrefix = "x/hub/p/cur/";

@@ -123,6 +123,7 @@ Status ParseUsers(const json& array, std::vector<UserConfig>* users) {
 Status ParseTargetValues(ObjectReader* r, Targets* t) {
   HAILONG_RETURN_IF_ERROR(r->Double("satisfaction", 0.0, 1.0, &t->satisfaction));
   HAILONG_RETURN_IF_ERROR(r->Double("participation", 0.0, 1.0, &t->participation));
+  HAILONG_RETURN_IF_ERROR(r->Double("decision766", 0.0, 1.0, &t->decision766));
   return Status::OK();
 }
 
@@ -241,6 +242,18 @@ bool UserConfig::MaySee(std::string_view office) const {
   return false;
 }
 
+const char* NeutralPolicyName(NeutralPolicy p) {
+  switch (p) {
+    case NeutralPolicy::kExcluded:
+      return "excluded";
+    case NeutralPolicy::kSatisfied:
+      return "satisfied";
+    case NeutralPolicy::kNotSatisfied:
+      break;
+  }
+  return "not_satisfied";
+}
+
 const Targets& HubConfig::TargetsFor(std::string_view office) const {
   auto it = office_targets.find(std::string(office));
   return it == office_targets.end() ? targets : it->second;
@@ -298,6 +311,18 @@ Status ParseHubConfig(std::string_view json_text, HubConfig* out) {
   HAILONG_RETURN_IF_ERROR(r.String("public_title", false, &c.public_title));
   if (c.public_title.size() > 200) {
     return Status::InvalidArgument("public_title: at most 200 bytes");
+  }
+  std::string neutral = NeutralPolicyName(c.satisfaction_neutral);
+  HAILONG_RETURN_IF_ERROR(r.String("satisfaction_neutral", false, &neutral));
+  if (neutral == "not_satisfied") {
+    c.satisfaction_neutral = NeutralPolicy::kNotSatisfied;
+  } else if (neutral == "excluded") {
+    c.satisfaction_neutral = NeutralPolicy::kExcluded;
+  } else if (neutral == "satisfied") {
+    c.satisfaction_neutral = NeutralPolicy::kSatisfied;
+  } else {
+    return r.Bad("satisfaction_neutral",
+                 "must be \"not_satisfied\", \"excluded\" or \"satisfied\"");
   }
   HAILONG_RETURN_IF_ERROR(r.Object("alerts", false, &section));
   if (section != nullptr) HAILONG_RETURN_IF_ERROR(ParseAlerts(*section, &c.alerts));

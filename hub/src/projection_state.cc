@@ -18,7 +18,8 @@ Tally DossierState::Contribution() const {
   if (!entered) return t;
   t.dossiers = 1;
   t.rated_dossiers = rated > 0 ? 1 : 0;
-  t.unsatisfied_dossiers = (bad > 0 || Overdue()) ? 1 : 0;
+  t.unsatisfied_dossiers = Unsatisfied766() ? 1 : 0;
+  t.pending_with_due = PendingCounted() ? 1 : 0;
   return t;
 }
 
@@ -34,6 +35,9 @@ std::string DossierState::Encode() const {
   PutVarint(&out, ZigZag(returned_ms));
   PutVarint(&out, ZigZag(rated));
   PutVarint(&out, ZigZag(bad));
+  PutVarint(&out, ZigZag(complaints));
+  PutString(&out, rating_refs);
+  PutVarint(&out, ZigZag(entered_ms));
   return out;
 }
 
@@ -50,6 +54,46 @@ bool DossierState::Decode(std::string_view in) {
   returned_ms = UnZigZag(ret);
   rated = UnZigZag(r);
   bad = UnZigZag(b);
+  // Added with ComplaintRecorded; older states end before it.
+  uint64_t c = 0;
+  complaints = (!in.empty() && GetVarint(&in, &c)) ? UnZigZag(c) : 0;
+  rating_refs.clear();
+  if (!in.empty() && !GetString(&in, &rating_refs)) return false;
+  uint64_t at = 0;
+  entered_ms = (!in.empty() && GetVarint(&in, &at)) ? UnZigZag(at) : 0;
+  return true;
+}
+
+void DossierState::AddRatingRef(std::string_view origin, uint64_t seq) {
+  // Sorted by (origin, seq), once each: the same bytes whatever order the
+  // origins are projected in (a rebuild replays origin after origin).
+  std::vector<std::pair<std::string, uint64_t>> refs;
+  ForEachRatingRef([&](std::string_view o, uint64_t s) { refs.emplace_back(std::string(o), s); });
+  std::pair<std::string, uint64_t> ref(std::string(origin), seq);
+  auto at = std::lower_bound(refs.begin(), refs.end(), ref);
+  if (at != refs.end() && *at == ref) return;
+  if (at == refs.end()) {  // the usual case: appended
+    PutString(&rating_refs, origin);
+    PutVarint(&rating_refs, seq);
+    return;
+  }
+  refs.insert(at, std::move(ref));
+  rating_refs.clear();
+  for (const auto& [o, s] : refs) {
+    PutString(&rating_refs, o);
+    PutVarint(&rating_refs, s);
+  }
+}
+
+bool DossierState::ForEachRatingRef(
+    const std::function<void(std::string_view, uint64_t)>& visit) const {
+  std::string_view in = rating_refs;
+  std::string origin;
+  while (!in.empty()) {
+    uint64_t seq = 0;
+    if (!GetString(&in, &origin) || !GetVarint(&in, &seq)) return false;
+    visit(origin, seq);
+  }
   return true;
 }
 
@@ -70,7 +114,7 @@ bool RatingFlags::Decode(std::string_view in) {
 namespace rating_chunk {
 
 namespace {
-constexpr uint8_t kMisuse = 1, kVoided = 2, kComment = 4, kPhone = 8;
+constexpr uint8_t kMisuse = 1, kVoided = 2, kComment = 4, kPhone = 8, kVerySatisfied = 16;
 
 bool GetView(std::string_view* in, std::string_view* out) {
   uint64_t n = 0;
@@ -86,7 +130,8 @@ void Append(std::string* chunk, uint64_t seq, int64_t time_ms, const RatingIndex
   PutVarint(chunk, static_cast<uint64_t>(time_ms < 0 ? 0 : time_ms));
   chunk->push_back(static_cast<char>(e.classification));
   chunk->push_back(static_cast<char>((e.misuse ? kMisuse : 0) | (e.voided ? kVoided : 0) |
-                                     (e.has_comment ? kComment : 0) | (e.has_phone ? kPhone : 0)));
+                                     (e.has_comment ? kComment : 0) | (e.has_phone ? kPhone : 0) |
+                                     (e.very_satisfied ? kVerySatisfied : 0)));
   PutString(chunk, e.counter);
   PutString(chunk, e.officer);
   PutString(chunk, e.channel);
@@ -107,6 +152,7 @@ bool Next(std::string_view* in, uint64_t* seq, int64_t* time_ms, RatingIndexEntr
   e->voided = flags & kVoided;
   e->has_comment = flags & kComment;
   e->has_phone = flags & kPhone;
+  e->very_satisfied = flags & kVerySatisfied;
   return GetView(in, &e->counter) && GetView(in, &e->officer) && GetView(in, &e->channel) &&
          GetView(in, &e->field) && GetView(in, &e->procedure);
 }

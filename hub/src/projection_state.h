@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -27,8 +28,25 @@ struct DossierState {
   int64_t returned_ms = 0;  // 0 = not returned yet
   int64_t rated = 0;        // counted ratings about it
   int64_t bad = 0;          // counted ratings unsatisfied or complained about
+  int64_t complaints = 0;   // complaints recorded at the hub (ComplaintRecorded)
+  // Every rating naming the receipt (counted or not), sorted by (origin,
+  // seq): (varint length, origin, varint seq) each; the dossier's review at the
+  // hub (GET /api/v1/ratings?receipt=, the timeline) reads them.
+  std::string rating_refs;
+  int64_t entered_ms = 0;  // when it entered (received, or returned first)
+  void AddRatingRef(std::string_view origin, uint64_t seq);
+  // Calls visit(origin, seq) for each; false if malformed.
+  bool ForEachRatingRef(const std::function<void(std::string_view, uint64_t)>& visit) const;
 
   bool Overdue() const { return returned_ms > 0 && due_ms > 0 && returned_ms > due_ms; }
+  // Entered, not returned, with a due time: overdue once the clock passes
+  // due_ms (report_decision766.md); the tallies cannot know when, so the
+  // pending index (x/hub/p/pd/) lists these for the reports.
+  bool PendingWithDue() const { return entered && returned_ms == 0 && due_ms > 0; }
+  // Counted unsatisfied for Decision 766 by the tallies (without the clock).
+  bool Unsatisfied766() const { return bad > 0 || complaints > 0 || Overdue(); }
+  // Counted in Tally::pending_with_due and listed in the pending index.
+  bool PendingCounted() const { return PendingWithDue() && !Unsatisfied766(); }
   // Its contribution to the entry-day tallies.
   Tally Contribution() const;
   std::string Encode() const;
@@ -51,12 +69,14 @@ struct RatingIndexEntry {
   bool voided = false;
   bool has_comment = false;
   bool has_phone = false;
+  bool very_satisfied = false;  // Tally::very_satisfied
   std::string_view counter, officer, channel, field, procedure;
 };
 
 // A RatingChunk (x/hub/p/ri/...): the ratings of one origin at one office
 // in one hour, in seq order. Each entry: varint seq, varint time_ms, the
-// classification byte, a flags byte (misuse 1, voided 2, comment 4, phone 8),
+// classification byte, a flags byte (misuse 1, voided 2, comment 4, phone 8,
+// very satisfied 16),
 // then counter, officer, channel, field, procedure as (varint length, bytes).
 // The flags byte has a fixed place, so voiding rewrites one byte.
 namespace rating_chunk {

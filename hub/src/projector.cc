@@ -10,12 +10,14 @@
 #include "codec.h"
 #include "event_authorization.h"
 #include "hailong/hub/hub.h"
+#include "hailong/schema/event_json.h"
 #include "macros.h"
 #include "names.h"
 #include "personal_keys.h"
 #include "projection_state.h"
 #include "rebuild_scan.h"
 #include "rebuild_state.h"
+#include "report_decision766.h"
 #include "sign_in_names.h"
 
 namespace hailong::hub {
@@ -54,8 +56,26 @@ bool IsMisuse(const fb::RatingSubmitted& r) {
           static_cast<uint32_t>(fb::RatingFlags::SuspectedMisuse)) != 0;
 }
 
+// "Rất hài lòng": classified satisfied with every answer the option
+// `very_satisfied` (the top of the smiley-4 and gia-lam-phone scales; a
+// template without that option has no very satisfied ratings).
+bool VerySatisfied(const fb::RatingSubmitted& r) {
+  if (r.classification() != fb::Classification::Satisfied || !r.answers() ||
+      r.answers()->size() == 0) {
+    return false;
+  }
+  for (const fb::Answer* a : *r.answers()) {
+    if (a == nullptr || a->option() == nullptr || a->option()->string_view() != "very_satisfied") {
+      return false;
+    }
+  }
+  return true;
+}
+
 Tally RatingTally(const fb::RatingSubmitted& r) {
-  return Tally::OneRating(static_cast<uint8_t>(r.classification()), HasComment(r), HasPhone(r));
+  Tally t = Tally::OneRating(static_cast<uint8_t>(r.classification()), HasComment(r), HasPhone(r));
+  t.very_satisfied = VerySatisfied(r) ? 1 : 0;
+  return t;
 }
 
 // Everything the projection of one batch needs besides the overlay.
@@ -96,6 +116,8 @@ class BatchApplier {
         return ApplyFollowUpNoted(e, *e.body_as_FollowUpNoted());
       case fb::EventBody::FollowUpClosed:
         return ApplyFollowUpClosed(e, *e.body_as_FollowUpClosed());
+      case fb::EventBody::ComplaintRecorded:
+        return ApplyComplaint(seq, e, *e.body_as_ComplaintRecorded());
       case fb::EventBody::CatalogueChanged:
         return ApplyCatalogue(e, *e.body_as_CatalogueChanged());
       case fb::EventBody::TemplatePublished:
@@ -289,7 +311,35 @@ class BatchApplier {
       AddDossierTallies(office, before, before.Contribution().Negated());
       AddDossierTallies(office, *d, d->Contribution());
     }
-    if (rebuild_ == nullptr) overlay_->Put(key_, d->Encode());
+    if (rebuild_ == nullptr) {
+      overlay_->Put(key_, d->Encode());
+      HAILONG_RETURN_IF_ERROR(UpdatePendingIndex(office, receipt, before, *d));
+    }
+    return Status::OK();
+  }
+
+  // The pending index of Decision 766 on the clock (report_decision766.h),
+  // incrementally; a rebuild writes it with the dossier states.
+  Status UpdatePendingIndex(const std::string& office, std::string_view receipt,
+                            const DossierState& before, const DossierState& after) {
+    if (before.PendingCounted() && (!after.PendingCounted() || before.day != after.day)) {
+      overlay_->Delete(decision766::PendingKey(before.day, office, receipt));
+    }
+    if (after.PendingCounted()) {
+      overlay_->Put(decision766::PendingKey(after.day, office, receipt),
+                    decision766::PendingValue(after));
+    }
+    // The longest lead of any dossier with a due time (a rebuild computes
+    // the same from the final states: day and due never change once set).
+    if (!after.entered || after.due_ms <= 0) return Status::OK();
+    const int64_t lead = decision766::Lead(after);
+    if (lead <= 0) return Status::OK();
+    std::string v;
+    Status s = overlay_->Get(std::string(decision766::kLeadKey), &v);
+    if (!s.ok() && !s.IsNotFound()) return s;
+    if (!s.ok() || std::strtoll(v.c_str(), nullptr, 10) < lead) {
+      overlay_->Put(std::string(decision766::kLeadKey), std::to_string(lead));
+    }
     return Status::OK();
   }
 
@@ -311,6 +361,7 @@ class BatchApplier {
     index.voided = flags.voided;
     index.has_comment = HasComment(r);
     index.has_phone = HasPhone(r);
+    index.very_satisfied = VerySatisfied(r);
     index.counter = View(r.counter());
     index.officer = View(r.officer());
     index.channel = ChannelName(r.channel());
@@ -326,6 +377,11 @@ class BatchApplier {
       Tally t;
       t.excluded = 1;
       AddTally(Dimension::kOffice, office, day, "", t);
+      if (r.dossier() && r.dossier()->size() > 0) {  // still in the dossier's review
+        HAILONG_RETURN_IF_ERROR(UpdateDossier(
+            office, View(r.dossier()), [&](DossierState* d) { d->AddRatingRef(origin, seq); }));
+        if (rebuild_ != nullptr) rebuild_->bytes += origin.size() + 6;
+      }
       return Status::OK();
     }
     AddRatingTallies(office, day, r, RatingTally(r));
@@ -335,7 +391,9 @@ class BatchApplier {
       HAILONG_RETURN_IF_ERROR(UpdateDossier(office, View(r.dossier()), [&](DossierState* d) {
         d->rated++;
         if (bad) d->bad++;
+        d->AddRatingRef(origin, seq);
       }));
+      if (rebuild_ != nullptr) rebuild_->bytes += origin.size() + 6;
     }
     if (options_.open_follow_ups && unsatisfied && (index.has_comment || index.has_phone)) {
       OpenFollowUp(origin, seq, office, index.has_comment);
@@ -491,6 +549,7 @@ class BatchApplier {
           return;
         }
         s->entered = true;
+        s->entered_ms = at;
         s->day = Day(at);
         s->counter = Str(d.counter());
         s->officer = Str(d.officer());
@@ -505,6 +564,7 @@ class BatchApplier {
     HAILONG_RETURN_IF_ERROR(UpdateDossier(office, receipt, [&](DossierState* s) {
       if (!s->entered) {
         s->entered = true;
+        s->entered_ms = at;
         s->day = Day(at);
         s->counter = Str(d.counter());
         s->officer = Str(d.officer());
@@ -578,6 +638,38 @@ class BatchApplier {
       return Complain(f.rating_origin()->str(), f.rating_seq(), opened_by_projector);
     }
     return Status::OK();
+  }
+
+  // A complaint recorded at the hub (ComplaintRecorded): kept under its
+  // dossier (x/hub/p/cp/), and the dossier counts as complained about in
+  // Decision 766 (DossierState::complaints), before or after the dossier
+  // itself arrives. Recorded twice (same id): the first wins.
+  Status ApplyComplaint(uint64_t seq, const fb::Event& e, const fb::ComplaintRecorded& c) {
+    applied_->dossiers++;
+    const std::string office = Str(c.office());
+    const std::string receipt = Str(c.dossier());
+    if (office.empty() || receipt.empty()) return Status::OK();  // the API never records one
+    const std::string key = decision766::ComplaintKey(office, receipt, Str(c.complaint_id()));
+    json j;
+    Status s = LoadJson(key, &j);
+    if (s.ok()) return Status::OK();
+    if (!s.IsNotFound()) return s;
+    j = json{{"id", Str(c.complaint_id())},
+             {"office", office},
+             {"dossier", receipt},
+             {"channel", schema::ComplaintChannelName(c.channel())},
+             {"received_ms", c.received_ms()},
+             {"recorded_ms", e.time_ms()},
+             {"by", Str(c.by())},
+             {"origin", current_origin_},
+             {"seq", seq}};
+    if (c.sealed_note() != nullptr) {
+      j["note"] = PersonalKeys::SealedJson(current_origin_, nullptr, c.sealed_note());
+    }
+    overlay_->Put(key, codec::Dump(j));
+    NoteOffice(office);
+    applied_->offices.insert(office);
+    return UpdateDossier(office, receipt, [](DossierState* d) { d->complaints++; });
   }
 
   Status ApplyFollowUpNoted(const fb::Event& e, const fb::FollowUpNoted& n) {

@@ -40,7 +40,9 @@ std::array<int64_t*, Tally::kFields> Tally::Fields() {
           &rated_dossiers,
           &unsatisfied_dossiers,
           &returned,
-          &returned_on_time};
+          &returned_on_time,
+          &very_satisfied,
+          &pending_with_due};
 }
 
 std::array<const int64_t*, Tally::kFields> Tally::Fields() const {
@@ -56,7 +58,9 @@ std::array<const int64_t*, Tally::kFields> Tally::Fields() const {
           &rated_dossiers,
           &unsatisfied_dossiers,
           &returned,
-          &returned_on_time};
+          &returned_on_time,
+          &very_satisfied,
+          &pending_with_due};
 }
 
 Tally Tally::OneRating(uint8_t classification, bool with_comment, bool with_phone) {

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "codec.h"
+#include "report_decision766.h"
 
 namespace hailong::hub {
 
@@ -358,6 +359,7 @@ Status RebuildState::WriteDossiers(replication::Store* store, size_t max_ops) co
   std::string key;
   std::vector<std::pair<std::string_view, const DossierState*>> receipts;
   std::vector<std::string_view> offices;
+  int64_t lead = 0;
   for (const auto& [office, by_receipt] : dossiers_) offices.push_back(office);
   std::sort(offices.begin(), offices.end());
   for (std::string_view office : offices) {
@@ -370,8 +372,23 @@ Status RebuildState::WriteDossiers(replication::Store* store, size_t max_ops) co
     for (const auto& [receipt, d] : receipts) {
       codec::DossierKey(office, receipt, &key);
       batch.Put(key, d->Encode());
+      // The pending index of Decision 766 on the clock (report_decision766.h).
+      if (d->entered && d->due_ms > 0) lead = std::max(lead, decision766::Lead(*d));
+      if (d->PendingCounted()) {
+        batch.Put(decision766::PendingKey(d->day, office, receipt), decision766::PendingValue(*d));
+      } else if (!complete && d->entered) {
+        batch.Delete(decision766::PendingKey(d->day, office, receipt));  // written by a spill
+      }
       Status s = Spill(store, &batch, max_ops, false);
       if (!s.ok()) return s;
+    }
+  }
+  if (lead > 0) {
+    std::string v;
+    Status s = store->Get(std::string(decision766::kLeadKey), &v);
+    if (!s.ok() && !s.IsNotFound()) return s;
+    if (!s.ok() || std::strtoll(v.c_str(), nullptr, 10) < lead) {
+      batch.Put(std::string(decision766::kLeadKey), std::to_string(lead));
     }
   }
   return Spill(store, &batch, max_ops, true);

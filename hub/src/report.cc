@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <functional>
@@ -14,6 +15,7 @@
 #include "hailong/schema/events_generated.h"
 #include "hailong/schema/time.h"
 #include "projection_state.h"
+#include "report_decision766.h"
 #include "sign_in_names.h"
 
 namespace hailong::hub {
@@ -52,6 +54,32 @@ const GroupInfo& Info(GroupBy g) {
 
 double Rate(int64_t part, int64_t whole) {
   return whole > 0 ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
+}
+
+// satisfaction_rate's numerator and denominator under the district's
+// policy on neutral answers (config satisfaction_neutral).
+struct Share {
+  int64_t satisfied = 0, ratings = 0;
+};
+Share SatisfactionShare(const Tally& t, NeutralPolicy policy) {
+  switch (policy) {
+    case NeutralPolicy::kExcluded:
+      return {t.satisfied, t.ratings - t.neutral};
+    case NeutralPolicy::kSatisfied:
+      return {t.satisfied + t.neutral, t.ratings};
+    case NeutralPolicy::kNotSatisfied:
+      break;
+  }
+  return {t.satisfied, t.ratings};
+}
+// Below target: satisfaction must be strictly above it ("trên 80%": exactly
+// 80 % is below); participation and Decision 766 at least at it.
+bool BelowSatisfaction(const Share& s, const Targets& target) {
+  return s.ratings > 0 && !(Rate(s.satisfied, s.ratings) > target.satisfaction);
+}
+bool BelowDecision766(const Tally& t, const Targets& target) {
+  return target.decision766 > 0 && t.dossiers > 0 &&
+         Rate(t.dossiers - t.unsatisfied_dossiers, t.dossiers) < target.decision766;
 }
 
 const char* CatalogueKindOf(GroupBy g) {
@@ -380,6 +408,7 @@ Status RunFilteredReport(const replication::Store& store, const ReportQuery& que
   if (s.ok()) s = ParseVietnamDay(query.to, &to_ms);
   if (!s.ok()) return s;
   to_ms += int64_t{24} * 3600 * 1000 - 1;  // the last millisecond of the last day
+  const int64_t as_of = decision766::AsOf(query, query.now_ms);
 
   std::map<std::pair<std::string, std::string>, Tally> groups;
   auto group = [&](std::string_view office, std::string_view day, std::string_view counter,
@@ -439,6 +468,7 @@ Status RunFilteredReport(const replication::Store& store, const ReportQuery& que
               t.excluded = 1;
             } else {
               t = Tally::OneRating(e.classification, e.has_comment, e.has_phone);
+              t.very_satisfied = e.very_satisfied ? 1 : 0;
             }
             group(office, day, e.counter, e.officer, e.field, e.procedure, e.channel).Add(t);
             return true;
@@ -464,7 +494,12 @@ Status RunFilteredReport(const replication::Store& store, const ReportQuery& que
         return true;
       }
       if (d.day >= query.from && d.day <= query.to) {
-        group(office, d.day, d.counter, d.officer, d.field, d.procedure, "").Add(d.Contribution());
+        Tally c = d.Contribution();
+        if (c.pending_with_due > 0 && d.due_ms > as_of) {  // not yet due at "as of"
+          c.pending_with_due = 0;
+          out->valid_until_ms = std::min(out->valid_until_ms, d.due_ms);
+        }
+        group(office, d.day, d.counter, d.officer, d.field, d.procedure, "").Add(c);
       }
       if (out->returned_known && d.returned_ms > 0 && d.returned_ms >= from_ms &&
           d.returned_ms <= to_ms) {
@@ -479,7 +514,7 @@ Status RunFilteredReport(const replication::Store& store, const ReportQuery& que
     if (!s.ok()) return s;
   }
   AppendRows(names, g, groups, out);
-  return Status::OK();
+  return decision766::ApplyClock(store, query, out, false);
 }
 
 }  // namespace
@@ -609,11 +644,17 @@ Status RunReport(const replication::Store& store, const ReportQuery& query, Repo
   Status s = ValidateReportQuery(query);
   if (!s.ok()) return s;
   out->query = query;
+  if (out->query.now_ms <= 0) {
+    out->query.now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+  }
   out->rows.clear();
   out->totals = Tally();
+  out->valid_until_ms = INT64_MAX;
   Names names(store, cache, owner, generation,
               query.offices.size() == 1 ? query.offices[0] : std::string());
-  if (query.Filtered()) return RunFilteredReport(store, query, out, names);
+  if (query.Filtered()) return RunFilteredReport(store, out->query, out, names);
   // Without a cache, one for this report only (its pieces and ids).
   std::unique_ptr<ReportCache> local;
   if (cache == nullptr) {
@@ -778,7 +819,7 @@ Status RunReport(const replication::Store& store, const ReportQuery& query, Repo
     }
   }
   AppendRows(names, query.group_by, groups, out);
-  return Status::OK();
+  return decision766::ApplyClock(store, out->query, out, true);
 }
 
 namespace {
@@ -819,12 +860,15 @@ json ReportRowToJson(const Report& report, const ReportRow& row, const HubConfig
     }
     if (CatalogueKindOf(g) != nullptr) j["name"] = row.name;
   }
-  const Interval ci = WilsonInterval(t.satisfied, t.ratings);
+  const Share share = SatisfactionShare(t, config.satisfaction_neutral);
+  const Interval ci = WilsonInterval(share.satisfied, share.ratings);
   j["ratings"] = t.ratings;
   j["satisfied"] = t.satisfied;
   j["neutral"] = t.neutral;
   j["unsatisfied"] = t.unsatisfied;
-  j["satisfaction_rate"] = Rate(t.satisfied, t.ratings);
+  j["very_satisfied"] = t.very_satisfied;
+  j["satisfied_only"] = t.satisfied - t.very_satisfied;
+  j["satisfaction_rate"] = Rate(share.satisfied, share.ratings);
   j["satisfaction_ci_low"] = ci.low;
   j["satisfaction_ci_high"] = ci.high;
   j["dossiers"] = t.dossiers;
@@ -842,7 +886,10 @@ json ReportRowToJson(const Report& report, const ReportRow& row, const HubConfig
   j["on_time_rate"] = Rate(t.returned_on_time, t.returned);
   j["unsatisfied_dossiers"] = t.unsatisfied_dossiers;
   j["decision766_rate"] = Rate(t.dossiers - t.unsatisfied_dossiers, t.dossiers);
-  if (!report.dossiers_known) j["unsatisfied_dossiers"] = j["decision766_rate"] = nullptr;
+  j["overdue_pending_dossiers"] = t.pending_with_due;
+  if (!report.dossiers_known) {
+    j["unsatisfied_dossiers"] = j["decision766_rate"] = j["overdue_pending_dossiers"] = nullptr;
+  }
   if (!report.returned_known) {
     for (const char* k : {"returned", "returned_on_time", "on_time_rate"}) j[k] = nullptr;
   }
@@ -850,10 +897,11 @@ json ReportRowToJson(const Report& report, const ReportRow& row, const HubConfig
     const Targets& target = config.TargetsFor(row.office);
     j["target_satisfaction"] = target.satisfaction;
     j["target_participation"] = target.participation;
-    j["below_satisfaction_target"] =
-        t.ratings > 0 && Rate(t.satisfied, t.ratings) < target.satisfaction;
+    j["target_decision766"] = target.decision766;
+    j["below_satisfaction_target"] = BelowSatisfaction(share, target);
     j["below_participation_target"] =
         t.dossiers > 0 && Rate(t.rated_dossiers, t.dossiers) < target.participation;
+    j["below_decision766_target"] = report.dossiers_known && BelowDecision766(t, target);
   }
   return j;
 }
@@ -874,6 +922,8 @@ json ReportToJson(const Report& report, const HubConfig& config) {
   json filters = json::object();
   for (const auto& [key, value] : Filters(report.query)) filters[key] = *value;
   if (!filters.empty()) out["filters"] = filters;
+  out["as_of"] = FormatRfc3339(report.as_of_ms);
+  out["satisfaction_neutral"] = NeutralPolicyName(config.satisfaction_neutral);
   return out;
 }
 
@@ -1010,12 +1060,15 @@ void WriteRow(const Report& report, const ReportRow& row, const HubConfig& confi
     }
     if (CatalogueKindOf(g) != nullptr) w.Str("name", row.name);
   }
-  const Interval ci = WilsonInterval(t.satisfied, t.ratings);
+  const Share share = SatisfactionShare(t, config.satisfaction_neutral);
+  const Interval ci = WilsonInterval(share.satisfied, share.ratings);
   w.Int("ratings", t.ratings);
   w.Int("satisfied", t.satisfied);
   w.Int("neutral", t.neutral);
   w.Int("unsatisfied", t.unsatisfied);
-  w.Num("satisfaction_rate", Rate(t.satisfied, t.ratings));
+  w.Int("very_satisfied", t.very_satisfied);
+  w.Int("satisfied_only", t.satisfied - t.very_satisfied);
+  w.Num("satisfaction_rate", Rate(share.satisfied, share.ratings));
   w.Num("satisfaction_ci_low", ci.low);
   w.Num("satisfaction_ci_high", ci.high);
   const bool dk = report.dossiers_known, rk = report.returned_known;
@@ -1031,6 +1084,7 @@ void WriteRow(const Report& report, const ReportRow& row, const HubConfig& confi
   w.Num("on_time_rate", Rate(t.returned_on_time, t.returned), rk);
   w.Int("unsatisfied_dossiers", t.unsatisfied_dossiers, dk);
   w.Num("decision766_rate", Rate(t.dossiers - t.unsatisfied_dossiers, t.dossiers), dk);
+  w.Int("overdue_pending_dossiers", t.pending_with_due, dk);
   if (!totals && g == GroupBy::kOffice) {
     const Targets& target = config.TargetsFor(row.office);
     // Most offices share the default targets: their text is written once.
@@ -1040,13 +1094,14 @@ void WriteRow(const Report& report, const ReportRow& row, const HubConfig& confi
       const size_t from = out->size();
       w.Num("target_satisfaction", target.satisfaction);
       w.Num("target_participation", target.participation);
+      w.Num("target_decision766", target.decision766);
       out->targets = &target;
       out->targets_text = out->Since(from);
     }
-    w.Bool("below_satisfaction_target",
-           t.ratings > 0 && Rate(t.satisfied, t.ratings) < target.satisfaction);
+    w.Bool("below_satisfaction_target", BelowSatisfaction(share, target));
     w.Bool("below_participation_target",
            t.dossiers > 0 && Rate(t.rated_dossiers, t.dossiers) < target.participation);
+    w.Bool("below_decision766_target", dk && BelowDecision766(t, target));
   }
   out->Put('}');
 }
@@ -1075,6 +1130,8 @@ std::string ReportToJsonText(const Report& report, const HubConfig& config) {
     for (const auto& [key, value] : filters) f.Str(key, *value);
     out.Put('}');
   }
+  top.Str("as_of", FormatRfc3339(report.as_of_ms));
+  top.Str("satisfaction_neutral", NeutralPolicyName(config.satisfaction_neutral));
   top.Key("rows");
   out.Put('[');
   for (size_t i = 0; i < report.rows.size(); ++i) {

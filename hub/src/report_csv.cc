@@ -62,6 +62,11 @@ std::vector<ReportColumn> ReportColumns(GroupBy g) {
       {"on_time_rate", "Tỷ lệ trả đúng hạn", T::kRate},
       {"unsatisfied_dossiers", "Hồ sơ không hài lòng, bị phản ánh hoặc quá hạn", T::kCount},
       {"decision766_rate", "Mức độ hài lòng (QĐ 766/QĐ-TTg)", T::kRate},
+      {"overdue_pending_dossiers", "Hồ sơ đang giải quyết đã quá hạn", T::kCount},
+      // The full scale kept apart (Gia Lâm): "satisfied" above is both.
+      // Last, so the columns before keep their places.
+      {"very_satisfied", "Rất hài lòng", T::kCount},
+      {"satisfied_only", "Hài lòng (không gồm rất hài lòng)", T::kCount},
   };
   cols.insert(cols.end(), figures.begin(), figures.end());
   return cols;

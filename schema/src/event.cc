@@ -144,6 +144,7 @@ constexpr TypeName kTypeNames[] = {
     {fb::EventBody::AlertClosed, "alert_closed"},
     {fb::EventBody::OfficerPinSet, "officer_pin_set"},
     {fb::EventBody::PersonalDataErased, "personal_data_erased"},
+    {fb::EventBody::ComplaintRecorded, "complaint_recorded"},
 };
 }  // namespace
 

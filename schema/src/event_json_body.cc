@@ -83,6 +83,15 @@ struct EnumNames<fb::AlertKind> {
   };
 };
 
+template <>
+struct EnumNames<fb::ComplaintChannel> {
+  static constexpr NamedValue<fb::ComplaintChannel> kValues[] = {
+      {fb::ComplaintChannel::Other, "other"},        {fb::ComplaintChannel::Letter, "letter"},
+      {fb::ComplaintChannel::Hotline, "hotline"},    {fb::ComplaintChannel::Portal, "portal"},
+      {fb::ComplaintChannel::InPerson, "in_person"},
+  };
+};
+
 // ---- Tables, in schema order --------------------------------------------------
 
 template <>
@@ -404,6 +413,21 @@ struct TableFields<fb::OfficerPinSetT> {
   }
 };
 
+template <>
+struct TableFields<fb::ComplaintRecordedT> {
+  template <class V>
+  static void Visit(V& v) {
+    using T = fb::ComplaintRecordedT;
+    v("complaint_id", &T::complaint_id);
+    v("office", &T::office);
+    v("dossier", &T::dossier);
+    v("channel", &T::channel);
+    v("received", &T::received_ms, kTime);
+    v("by", &T::by);
+    v("sealed_note", &T::sealed_note);
+  }
+};
+
 // ---- The union --------------------------------------------------------------
 
 struct BodyCodec {
@@ -433,7 +457,7 @@ constexpr BodyCodec kBodyCodecs[] = {
     CodecOf<fb::FollowUpClosedT>(),     CodecOf<fb::RatingVoidedT>(),
     CodecOf<fb::AlertRaisedT>(),        CodecOf<fb::AlertAcknowledgedT>(),
     CodecOf<fb::AlertClosedT>(),        CodecOf<fb::OfficerPinSetT>(),
-    CodecOf<fb::PersonalDataErasedT>(),
+    CodecOf<fb::PersonalDataErasedT>(), CodecOf<fb::ComplaintRecordedT>(),
 };
 static_assert(std::size(kBodyCodecs) == static_cast<size_t>(fb::EventBody::MAX),
               "every member of union EventBody needs a codec");
@@ -488,6 +512,15 @@ const char* PolarityName(fb::Polarity p) {
 }
 
 bool PolarityFromName(std::string_view name, fb::Polarity* out) {
+  return json_codec::ValueOf(name, out);
+}
+
+const char* ComplaintChannelName(fb::ComplaintChannel c) {
+  const char* name = json_codec::NameOf(c);
+  return name ? name : "other";
+}
+
+bool ComplaintChannelFromName(std::string_view name, fb::ComplaintChannel* out) {
   return json_codec::ValueOf(name, out);
 }
 

@@ -97,6 +97,10 @@ TEST(EventAuthorizationTest, HubOnlyEventsFromANodeAreRefused) {
   aa.alert_id = "a";
   fb::AlertClosedT ac;
   ac.alert_id = "a";
+  fb::ComplaintRecordedT cr;  // a node may not make its own office's dossiers complained about
+  cr.complaint_id = "c";
+  cr.office = "p1";
+  cr.dossier = "R1";
   std::vector<fb::EventBodyUnion> bodies;
   bodies.push_back(Body(v));
   bodies.push_back(Body(fo));
@@ -105,6 +109,7 @@ TEST(EventAuthorizationTest, HubOnlyEventsFromANodeAreRefused) {
   bodies.push_back(Body(ar));
   bodies.push_back(Body(aa));
   bodies.push_back(Body(ac));
+  bodies.push_back(Body(cr));
   for (fb::EventBodyUnion& b : bodies) {
     const EventVerdict verdict = Judge("edge-p1", std::move(b));
     EXPECT_TRUE(verdict.refused());

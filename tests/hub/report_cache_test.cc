@@ -93,12 +93,21 @@ Groups Expected(replication::Store* store, const ReportQuery& q) {
                            })
                     .ok());
   }
+  for (auto& [g, t] : out) t.pending_with_due = 0;  // see Clockless
   return out;
+}
+
+// The tallies as summed, without Decision 766's clock (the dossiers pending
+// past due that RunReport adds, tested in report_seeds_test.cc).
+hub::Tally Clockless(hub::Tally t) {
+  t.unsatisfied_dossiers -= t.pending_with_due;
+  t.pending_with_due = 0;
+  return t;
 }
 
 Groups Rows(const Report& r) {
   Groups out;
-  for (const auto& row : r.rows) out[{row.office, row.key}] = row.tally;
+  for (const auto& row : r.rows) out[{row.office, row.key}] = Clockless(row.tally);
   return out;
 }
 
@@ -189,7 +198,7 @@ class HubReportCacheTest : public ::testing::Test {
       EXPECT_EQ(Rows(cached), want);
       Tally total;
       for (const auto& [k, t] : want) total.Add(t);
-      EXPECT_EQ(cached.totals, total);
+      EXPECT_EQ(Clockless(cached.totals), total);
     }
     EXPECT_GT(answered, queries / 2);  // most periods hold events
   }

@@ -18,6 +18,7 @@ import * as admin from './dash-admin.js';
 import * as erasures from './dash-erasures.js';
 import * as criteria from './dash-criteria.js';
 import * as comments from './dash-comments.js';
+import * as dossier from './dash-dossier.js';
 
 const PAGES = {
   overview: { mod: overview, title: 'nav_overview' },
@@ -25,6 +26,7 @@ const PAGES = {
   criteria: { mod: criteria, title: 'nav_criteria' },
   comments: { mod: comments, title: 'nav_comments', personal: true },
   followups: { mod: followups, title: 'nav_followups' },
+  dossier: { mod: dossier, title: 'nav_dossier' },
   nodes: { mod: nodes, title: 'nav_nodes' },
   admin: { mod: admin, title: 'nav_admin', admin: true },
   erasures: { mod: erasures, title: 'nav_erasures', admin: true },

@@ -153,7 +153,8 @@ function card(id, titleKey, value, lines, state, help) {
 }
 
 function kpiCards(row, targets, noDossiers) {
-  const satState = !row.ratings ? '' : row.satisfaction_rate >= targets.satisfaction ? 'ok' : 'below';
+  // Strictly above the target (HCMC: "trên 80%"): exactly 80 % is below.
+  const satState = !row.ratings ? '' : row.satisfaction_rate > targets.satisfaction ? 'ok' : 'below';
   const partState = !row.dossiers ? '' : row.participation_rate >= targets.participation ? 'ok' : 'below';
   const targetLine = (state, key, v) => h('div', { class: ['kpi-target', state && `t-${state}`] },
     t(key, { p: pct(v, 0) }), state ? ` — ${t(state === 'ok' ? 'target_met' : 'target_missed')}` : '');
@@ -172,6 +173,8 @@ function kpiCards(row, targets, noDossiers) {
   ], partState);
   const d766 = card('kpi-766', 'decision766_rate', row.dossiers ? pct(row.decision766_rate) : '—', noDossiers ? [na] : [
     h('div', { class: 'kpi-line' }, t('d766_counts', { bad: num(row.unsatisfied_dossiers), n: num(row.dossiers) })),
+    row.overdue_pending_dossiers ? h('div', { class: 'kpi-line', id: 'kpi-766-pending' },
+      t('d766_pending_line', { n: num(row.overdue_pending_dossiers) })) : null,
     row.returned ? h('div', { class: 'kpi-line' }, t('on_time_line', { p: pct(row.on_time_rate), n: num(row.returned) })) : null,
   ], '', t('d766_help'));
   const split = h('div', { class: 'split', 'aria-hidden': 'true' });
@@ -183,7 +186,11 @@ function kpiCards(row, targets, noDossiers) {
   const counts = card('kpi-counts', 'ratings', num(row.ratings), [
     split,
     h('ul', { class: 'legend' },
-      h('li', { class: 'lg-satisfied' }, `${t('satisfied')}: ${num(row.satisfied)}`),
+      // The full scale (Gia Lâm): "Rất hài lòng" and "Hài lòng" apart when the hub gives them.
+      row.very_satisfied !== undefined
+        ? [h('li', { class: 'lg-satisfied', id: 'lg-very-satisfied' }, `${t('very_satisfied')}: ${num(row.very_satisfied)}`),
+          h('li', { class: 'lg-satisfied', id: 'lg-satisfied-only' }, `${t('satisfied_only')}: ${num(row.satisfied_only)}`)]
+        : h('li', { class: 'lg-satisfied' }, `${t('satisfied')}: ${num(row.satisfied)}`),
       h('li', { class: 'lg-neutral' }, `${t('neutral')}: ${num(row.neutral)}`),
       h('li', { class: 'lg-unsatisfied' }, `${t('unsatisfied')}: ${num(row.unsatisfied)}`)),
     row.excluded ? h('div', { class: 'kpi-line muted' }, t('excluded_line', { n: num(row.excluded) })) : null,
@@ -247,7 +254,7 @@ function breakdownTable(group, rows, targets, officeRows, ctx) {
     x._key = rowKey(r, group);
     x._name = group === 'day' || group === 'month' ? day(x._key) : name(group, x._key, r.office || f.office);
     const tg = rowTargets(r, targets, officeRows);
-    x._below_sat = x.ratings > 0 && x.satisfaction_rate < tg.satisfaction;
+    x._below_sat = x.ratings > 0 && !(x.satisfaction_rate > tg.satisfaction);  // strictly above
     x._below_part = x.dossiers > 0 && x.participation_rate < tg.participation;
     x._tg = tg;
     return x;

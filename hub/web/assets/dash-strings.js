@@ -30,6 +30,10 @@ export const STRINGS = {
     nav_overview: 'Tổng quan',
     nav_ratings: 'Ý kiến, đánh giá',
     nav_followups: 'Xử lý phản ánh',
+    nav_dossier: 'Hồ sơ',
+    very_satisfied: 'Rất hài lòng',
+    satisfied_only: 'Hài lòng',
+    d766_pending_line: 'trong đó {n} hồ sơ đang giải quyết đã quá hạn',
     nav_nodes: 'Trạm đồng bộ',
     nav_admin: 'Quản trị',
 
@@ -391,6 +395,10 @@ export const STRINGS = {
     nav_overview: 'Overview',
     nav_ratings: 'Comments and ratings',
     nav_followups: 'Follow-ups',
+    nav_dossier: 'Dossiers',
+    very_satisfied: 'Very satisfied',
+    satisfied_only: 'Satisfied',
+    d766_pending_line: 'of which {n} pending past their due time',
     nav_nodes: 'Replicating nodes',
     nav_admin: 'Administration',
 

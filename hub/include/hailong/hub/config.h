@@ -98,9 +98,20 @@ struct AlertsConfig {
 
 // Satisfaction and participation targets, fractions 0..1.
 struct Targets {
-  double satisfaction = 0.80;   // share of ratings classified satisfied
-  double participation = 0.40;  // rated dossiers / dossiers
+  // Reached only strictly above it (HCMC: "trên 80%"): exactly 80 % is below.
+  double satisfaction = 0.80;   // satisfaction_rate (satisfaction_neutral's policy)
+  double participation = 0.40;  // rated dossiers / dossiers, reached at or above ("ít nhất")
+  double decision766 = 0.0;     // decision766_rate, reached at or above; 0 = no target
 };
+
+// How neutral ("Bình thường") ratings count in satisfaction_rate
+// (config key satisfaction_neutral; report_decision766.md).
+enum class NeutralPolicy {
+  kNotSatisfied,  // "not_satisfied" (default): in the ratings, not satisfied
+  kExcluded,      // "excluded": left out of both (satisfied / (ratings - neutral))
+  kSatisfied,     // "satisfied": counted as satisfied
+};
+const char* NeutralPolicyName(NeutralPolicy p);
 
 struct HubConfig {
   // Directory of the event log (data_dir/log) and the read models. Required.
@@ -114,6 +125,8 @@ struct HubConfig {
   // "participation", "offices": {"<office>": {...}}}).
   Targets targets;
   std::map<std::string, Targets> office_targets;
+  // The district's policy on neutral answers in satisfaction_rate.
+  NeutralPolicy satisfaction_neutral = NeutralPolicy::kNotSatisfied;
   // A node whose clock differs from the hub's by more than this is flagged
   // in GET /api/v1/nodes. Default 300 s.
   int64_t clock_skew_limit_s = 300;

@@ -50,8 +50,17 @@ struct Tally {
   // Dossiers returned, on their return day.
   int64_t returned = 0;
   int64_t returned_on_time = 0;
+  // Of `satisfied`: ratings at the top of the scale ("Rất hài lòng"), every
+  // answer option `very_satisfied` (VerySatisfied() in projector.cc). Last:
+  // added after the others (older encodings decode it as 0).
+  int64_t very_satisfied = 0;
+  // Decision 766 on the clock: in the tallies, dossiers (on their entry
+  // day) pending with a due time and not otherwise unsatisfied; in a
+  // report, those of them past due at its "as of" time, which are also in
+  // unsatisfied_dossiers (hub/src/report_decision766.md).
+  int64_t pending_with_due = 0;
 
-  static constexpr int kFields = 13;
+  static constexpr int kFields = 15;
   std::array<int64_t*, kFields> Fields();
   std::array<const int64_t*, kFields> Fields() const;
   // Inline: a rebuild adds millions of tallies.
@@ -69,6 +78,8 @@ struct Tally {
     unsatisfied_dossiers += sign * other.unsatisfied_dossiers;
     returned += sign * other.returned;
     returned_on_time += sign * other.returned_on_time;
+    very_satisfied += sign * other.very_satisfied;
+    pending_with_due += sign * other.pending_with_due;
   }
   Tally Negated() const {
     Tally t;
@@ -78,7 +89,7 @@ struct Tally {
   bool IsZero() const {
     return (ratings | satisfied | neutral | unsatisfied | unclassified | with_comment | with_phone |
             excluded | dossiers | rated_dossiers | unsatisfied_dossiers | returned |
-            returned_on_time) == 0;
+            returned_on_time | very_satisfied | pending_with_due) == 0;
   }
   bool operator==(const Tally& other) const;
 

@@ -58,6 +58,8 @@ struct ReportQuery {
   // the report scans the per-rating index and the dossier records instead
   // of the tallies (see RunReport).
   std::string field, procedure, counter, officer, channel;
+  // The clock for Decision 766 (ms since the epoch; 0 = the system clock).
+  int64_t now_ms = 0;
   bool Filtered() const {
     return !field.empty() || !procedure.empty() || !counter.empty() || !officer.empty() ||
            !channel.empty() || group_by == GroupBy::kChannel;
@@ -84,6 +86,12 @@ struct Report {
   //    dossier record does not keep).
   bool dossiers_known = true;
   bool returned_known = true;
+  // Decision 766 on the clock (report_decision766.md): dossiers pending
+  // past due at as_of_ms count as unsatisfied; the figures hold until
+  // valid_until_ms (the next due time, in an open period) or the next
+  // projection batch.
+  int64_t as_of_ms = 0;
+  int64_t valid_until_ms = INT64_MAX;
 };
 
 // Checks the dates (valid, from <= to, at most 1000 days) and the offices.
