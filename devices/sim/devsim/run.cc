@@ -100,9 +100,9 @@ int RunSimulator(const DevsimArgs& args) {
     std::fprintf(
         stderr,
         args.en ? "sent %llu, stored %llu, rejected %llu, unacked %llu, resent %llu; "
-             "%.0f stored/s; ack latency p50 %.2f ms, p99 %.2f ms\n"
-           : "đã gửi %llu, đã lưu %llu, bị từ chối %llu, chưa xác nhận %llu, gửi lại %llu; "
-             "%.0f lượt lưu/giây; độ trễ xác nhận p50 %.2f ms, p99 %.2f ms\n",
+                  "%.0f stored/s; ack latency p50 %.2f ms, p99 %.2f ms\n"
+                : "đã gửi %llu, đã lưu %llu, bị từ chối %llu, chưa xác nhận %llu, gửi lại %llu; "
+                  "%.0f lượt lưu/giây; độ trễ xác nhận p50 %.2f ms, p99 %.2f ms\n",
         static_cast<unsigned long long>(report.sent),
         static_cast<unsigned long long>(report.acked_stored),
         static_cast<unsigned long long>(report.rejected),

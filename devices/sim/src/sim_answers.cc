@@ -70,8 +70,8 @@ void Simulator::Impl::OnPublished(Device& d, int mid) {
 }
 
 // The answer for the pending rating `order` points at; d.mu is held.
-void Simulator::Impl::Settle(Device& d, std::unordered_map<std::string, uint64_t>::iterator order, bool stored,
-            const std::string& error, Steady::time_point now) {
+void Simulator::Impl::Settle(Device& d, std::unordered_map<std::string, uint64_t>::iterator order,
+                             bool stored, const std::string& error, Steady::time_point now) {
   auto it = d.pending.find(order->second);
   PendingRating& p = it->second;
   if (stored) {

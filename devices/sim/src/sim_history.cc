@@ -46,9 +46,7 @@ void Simulator::Impl::BuildHistory() {
   int64_t today = 0;
   ParseVietnamDay(VietnamDay(now), &today).PermitUncheckedError();
   std::mt19937_64 rng(seed_ + 17);
-  auto chance = [&rng](double p) {
-    return std::uniform_real_distribution<double>(0, 1)(rng) < p;
-  };
+  auto chance = [&rng](double p) { return std::uniform_real_distribution<double>(0, 1)(rng) < p; };
   auto between = [&rng](int64_t lo, int64_t hi) {
     return lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
   };
@@ -91,8 +89,7 @@ void Simulator::Impl::BuildHistory() {
           post.event = "returned";
           post.at_ms = returned;
           CountDossier(internal::PostDossier(o_.edge_url, o_.dossier_token, post));
-          if (chance(0.85))
-            plan.push_back({returned + between(60, 240) * 1000, &d, post.receipt});
+          if (chance(0.85)) plan.push_back({returned + between(60, 240) * 1000, &d, post.receipt});
         }
       }
     }
@@ -106,8 +103,7 @@ void Simulator::Impl::BuildHistory() {
     PendingRating r;
     r.id = id;
     r.pressed = now_steady;
-    r.payload =
-        internal::GoodRatingPayload(*SurveyOf(d), d.rng, id, d.counter, p.at_ms, p.receipt);
+    r.payload = internal::GoodRatingPayload(*SurveyOf(d), d.rng, id, d.counter, p.at_ms, p.receipt);
     ++sent_;
     ++presses_;
     std::lock_guard<std::mutex> lock(d.mu);
