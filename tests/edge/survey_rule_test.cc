@@ -62,6 +62,10 @@ class SurveyRuleTest : public ::testing::Test {
     ASSERT_TRUE(
         office_.StartEdge({{"phone_limit_per_address", 0}, {"phone_limit_per_counter", 0}}).ok())
         << office_.EdgeLog();
+    // A rating published before the edge subscribed would reach nobody.
+    ASSERT_TRUE(testing::WaitUntil(
+        [&] { return Body(office_.Get("/api/v1/status")).value("mqtt_connected", false); }, 20s))
+        << office_.EdgeLog();
     ASSERT_TRUE(
         TestDevice::Connect(office_.broker_url(), "box-1", &box_, office_.DevicePassword("box-1"))
             .ok());
