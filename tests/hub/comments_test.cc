@@ -75,6 +75,9 @@ class CommentsTest : public ::testing::Test {
            "bị lạm dụng", VnTime("2026-11-13", 11), true);
     rating("gia-lam-phone", {{"level", "satisfied"}}, fb::Classification::Satisfied, "tháng sau",
            VnTime("2026-12-02", 10));
+    // HS-1 returned on time (last, so the ratings keep their seqs): it is
+    // neither overdue nor pending past due for Decision 766.
+    e.push_back(NextDossier(&p1, "HS-1", "q1", "o1", "HT", "HT-01", 0, VnTime(kDay, 16), true));
     auto res = hub_->Push(kTokenP1, "edge-p1", Frames(e));
     ASSERT_EQ(res.status, 200) << res.body;
     ChainBuilder p2("edge-p2");
