@@ -23,9 +23,10 @@ namespace {
 // random paths cannot grow the number of series.
 std::string RouteTemplate(const std::vector<std::string>& s) {
   static const std::set<std::string> kApi = {
-      "login",       "logout",     "me",          "status",  "nodes",     "report",
-      "report.json", "report.csv", "report.xlsx", "targets", "ratings",   "follow-ups",
-      "catalogue",   "templates",  "audit",       "alerts",  "complaints"};
+      "login",   "logout",      "me",         "status",      "nodes",
+      "report",  "report.json", "report.csv", "report.xlsx", "targets",
+      "ratings", "follow-ups",  "catalogue",  "templates",   "audit",
+      "alerts",  "complaints",  "comments",   "erasures",    "officer-pins"};
   const size_t n = s.size();
   if (n == 0 || (n == 1 && (s[0].empty() || s[0] == "index.html" || s[0] == "favicon.ico"))) {
     return "/";
@@ -49,6 +50,10 @@ std::string RouteTemplate(const std::vector<std::string>& s) {
   if (n == 4 && r == "events" && s[3] == "stream") return "/api/v1/events/stream";
   if (n == 4 && r == "catalogue" && s[3] == "import") return "/api/v1/catalogue/import";
   if (n == 4 && r == "follow-ups") return "/api/v1/follow-ups/{id}";
+  if (n == 5 && r == "dossiers") return "/api/v1/dossiers/{office}/{receipt}";
+  if (n == 6 && r == "comments" && s[5] == "follow-up") {
+    return "/api/v1/comments/{origin}/{seq}/follow-up";
+  }
   if (n == 5 && r == "follow-ups" && (s[4] == "assign" || s[4] == "note" || s[4] == "close")) {
     return "/api/v1/follow-ups/{id}/" + s[4];
   }
