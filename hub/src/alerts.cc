@@ -90,7 +90,7 @@ void Alerts::Apply(uint64_t seq, const fb::Event& e) {
       a.seconds = r.seconds();
       a.threshold = Str(r.threshold());
       a.message = Str(r.message());
-      a.steps.push_back(Step{"raised", "", "", e.time_ms(), seq});
+      a.steps.push_back(Step{"raised", "", "", nullptr, e.time_ms(), seq});
       if (alerts_.count(a.id)) return;
       if (r.kind() == fb::AlertKind::ForgedEvents) {
         uint64_t& covered = forged_covered_[a.node];
