@@ -264,6 +264,12 @@ TEST(HubAlertsTest, UnsatisfiedShareRaisesNotifiesAndIsAcknowledgedAndClosed) {
   ASSERT_EQ(after["alerts"][0]["steps"].size(), 3u);
   EXPECT_EQ(after["alerts"][0]["steps"][1]["note"], "Đang làm việc với bộ phận một cửa");
   EXPECT_EQ(after["alerts"][0]["steps"][2]["author"], "manager");
+  // The raised step keeps the event's time and seq (this year, not 1970; a seq of the log).
+  const json& raised = after["alerts"][0]["steps"][0];
+  EXPECT_EQ(raised["action"], "raised");
+  EXPECT_GT(raised["seq"].get<uint64_t>(), 0u) << raised.dump();
+  EXPECT_EQ(raised["at"].get<std::string>().substr(0, 2), "20") << raised.dump();
+  EXPECT_FALSE(raised.contains("note")) << raised.dump();
   std::this_thread::sleep_for(std::chrono::milliseconds(2500));
   EXPECT_EQ(Alerts(hub, admin)["alerts"].size(), 1u);  // still disarmed
 }
