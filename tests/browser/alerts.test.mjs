@@ -5,14 +5,13 @@
 // manager closes it with a note, and the webhook (a node http server)
 // receives the raised and the closed alert.
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 
-import { env, freePort, launchBrowser, screenshot, sleep, tempDir, watchErrors } from './lib/harness.mjs';
+import { ctl, env, freePort, launchBrowser, screenshot, sleep, startHub, stopProcess, tempDir, waitFor, watchErrors } from './lib/harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const HUB_BIN = process.env.HAILONG_HUB_BIN || '';
@@ -20,30 +19,7 @@ const HUB_WEB = process.env.HAILONG_HUB_WEB_ROOT || path.resolve(here, '../../hu
 const OFFICE = 'phuong-07';
 const MANAGER = { name: 'truong-phong', password: 'Mật-khẩu quản lý 789' };
 
-function ctl(args, input) {
-  return new Promise((resolve, reject) => {
-    const p = execFile(env.ctl, args, (err, stdout, stderr) => {
-      if (err) reject(new Error(`hailongctl ${args.join(' ')}: ${err.message} ${stderr}`));
-      else resolve(stdout);
-    });
-    if (input !== undefined) p.stdin.end(input);
-  });
-}
 
-async function waitFor(what, fn, timeoutMs = 30000) {
-  const end = Date.now() + timeoutMs;
-  let last = null;
-  while (Date.now() < end) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await sleep(150);
-  }
-  throw new Error(`${what}: not after ${timeoutMs} ms${last ? ` (${last.message})` : ''}`);
-}
 
 describe('dashboard alerts', { timeout: 300000 }, () => {
   let dir, hub, hubBase, browser, receiver;
@@ -78,20 +54,12 @@ describe('dashboard alerts', { timeout: 300000 }, () => {
         webhook: { url: `http://127.0.0.1:${receiver.address().port}/hook`, backoff_ms: 200 },
       },
     };
-    fs.writeFileSync(path.join(dir, 'hub.json'), JSON.stringify(config, null, 2));
-    const out = fs.openSync(path.join(dir, 'hub.log'), 'a');
-    hub = spawn(HUB_BIN, ['--config', path.join(dir, 'hub.json')], { stdio: ['ignore', out, out] });
-    fs.closeSync(out);
-    await waitFor('hailong-hub /healthz', async () => (await fetch(`${hubBase}/healthz`)).status === 200);
+    hub = await startHub(dir, config);
   });
 
   after(async () => {
     if (browser) await browser.close();
-    if (hub && hub.exitCode === null) {
-      const done = new Promise((r) => hub.once('exit', r));
-      hub.kill('SIGTERM');
-      await done;
-    }
+    await stopProcess(hub);
     if (receiver) receiver.close();
   });
 

@@ -5,13 +5,12 @@
 // text grouped by criterion, a manager follows up a suggestion from the
 // page, and a viewer has neither the page nor the comments (403).
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 
-import { env, freePort, launchBrowser, screenshot, sleep, tempDir, watchErrors } from './lib/harness.mjs';
+import { ctl, env, freePort, launchBrowser, screenshot, sleep, startHub, stopProcess, tempDir, waitFor, watchErrors } from './lib/harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const HUB_BIN = process.env.HAILONG_HUB_BIN || '';
@@ -23,30 +22,7 @@ const VIEWER = { name: 'nguoi-xem', password: 'xem-thôi-456' };
 const COMPLAINT = 'Chờ quá lâu, không ai hướng dẫn <b>gì</b>';
 const SUGGESTION = 'Nên có thêm ghế chờ cho người cao tuổi & trẻ em';
 
-function ctl(args, input) {
-  return new Promise((resolve, reject) => {
-    const p = execFile(env.ctl, args, (err, stdout, stderr) => {
-      if (err) reject(new Error(`hailongctl ${args.join(' ')}: ${err.message} ${stderr}`));
-      else resolve(stdout);
-    });
-    if (input !== undefined) p.stdin.end(input);
-  });
-}
 
-async function waitFor(what, fn, timeoutMs = 30000) {
-  const end = Date.now() + timeoutMs;
-  let last = null;
-  while (Date.now() < end) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await sleep(150);
-  }
-  throw new Error(`${what}: not after ${timeoutMs} ms${last ? ` (${last.message})` : ''}`);
-}
 
 async function login(context, base, user) {
   const page = await context.newPage();
@@ -81,11 +57,7 @@ describe('dashboard by criterion and comments', { timeout: 300000 }, () => {
       users,
       web_root: HUB_WEB,
     };
-    fs.writeFileSync(path.join(dir, 'hub.json'), JSON.stringify(config, null, 2));
-    const out = fs.openSync(path.join(dir, 'hub.log'), 'a');
-    hub = spawn(HUB_BIN, ['--config', path.join(dir, 'hub.json')], { stdio: ['ignore', out, out] });
-    fs.closeSync(out);
-    await waitFor('hailong-hub /healthz', async () => (await fetch(`${base}/healthz`)).status === 200);
+    hub = await startHub(dir, config);
 
     // Counter q2 asks Bình Thạnh's six return criteria on the phone.
     const res = await fetch(`${base}/api/v1/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
@@ -119,11 +91,7 @@ describe('dashboard by criterion and comments', { timeout: 300000 }, () => {
 
   after(async () => {
     if (browser) await browser.close();
-    if (hub && hub.exitCode === null) {
-      const done = new Promise((r) => hub.once('exit', r));
-      hub.kill('SIGTERM');
-      await done;
-    }
+    await stopProcess(hub);
   });
 
   it('marks the criterion pulling the office down and lists the comments for a manager', async () => {

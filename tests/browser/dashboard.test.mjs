@@ -8,17 +8,14 @@
 // page, a live update over server-sent events, a viewer who sees no
 // comments, and a 1366x768 laptop screen without sideways scrolling.
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 
-import {
-  ADMIN_TOKEN, DOSSIER_TOKEN, OFFICE, env, freePort, launchBrowser, rfc3339, screenshot, sleep,
-  startMosquitto, tempDir, TEST_PIN, watchErrors, writePinsFile,
-} from './lib/harness.mjs';
+import { ADMIN_TOKEN, DOSSIER_TOKEN, OFFICE, TEST_PIN, ctl, env, freePort, launchBrowser, rfc3339, screenshot, sleep, startMosquitto, tempDir, waitFor, watchErrors, writePinsFile } from './lib/harness.mjs';
 
 const sha256 = (text) => crypto.createHash('sha256').update(text).digest('hex');
 
@@ -59,31 +56,7 @@ async function stop(child) {
   clearTimeout(timer);
 }
 
-async function waitFor(what, fn, timeoutMs = 30000, child = null) {
-  const end = Date.now() + timeoutMs;
-  let last = null;
-  while (Date.now() < end) {
-    if (child && child.exitCode !== null) throw new Error(`${what}: exited with ${child.exitCode}`);
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await sleep(150);
-  }
-  throw new Error(`${what}: not after ${timeoutMs} ms${last ? ` (${last.message})` : ''}`);
-}
 
-function ctl(args, input) {
-  return new Promise((resolve, reject) => {
-    const p = execFile(env.ctl, args, (err, stdout, stderr) => {
-      if (err) reject(new Error(`hailongctl ${args.join(' ')}: ${err.message} ${stderr}`));
-      else resolve(stdout);
-    });
-    if (input !== undefined) p.stdin.end(input);
-  });
-}
 
 async function http(base, method, p, body, bearer = '') {
   const headers = body ? { 'Content-Type': 'application/json' } : {};

@@ -6,13 +6,12 @@
 // a viewer of the office sees the same timeline without the note and has
 // no complaint form.
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 
-import { env, freePort, launchBrowser, screenshot, sleep, tempDir, watchErrors } from './lib/harness.mjs';
+import { ctl, env, freePort, launchBrowser, screenshot, sleep, startHub, stopProcess, tempDir, waitFor, watchErrors } from './lib/harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const HUB_BIN = process.env.HAILONG_HUB_BIN || '';
@@ -23,30 +22,7 @@ const VIEWER = { name: 'can-bo-xem', password: 'Mật-khẩu người xem 135' }
 const RECEIPT = 'BN-0042';
 const NOTE = 'Bà Trần Thị Bé gửi đơn: hồ sơ phải đi lại ba lần';
 
-function ctl(args, input) {
-  return new Promise((resolve, reject) => {
-    const p = execFile(env.ctl, args, (err, stdout, stderr) => {
-      if (err) reject(new Error(`hailongctl ${args.join(' ')}: ${err.message} ${stderr}`));
-      else resolve(stdout);
-    });
-    if (input !== undefined) p.stdin.end(input);
-  });
-}
 
-async function waitFor(what, fn, timeoutMs = 30000) {
-  const end = Date.now() + timeoutMs;
-  let last = null;
-  while (Date.now() < end) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await sleep(150);
-  }
-  throw new Error(`${what}: not after ${timeoutMs} ms${last ? ` (${last.message})` : ''}`);
-}
 
 describe('dossier review', { timeout: 300000 }, () => {
   let dir, hub, hubBase, browser;
@@ -70,11 +46,7 @@ describe('dossier review', { timeout: 300000 }, () => {
       ],
       web_root: HUB_WEB,
     };
-    fs.writeFileSync(path.join(dir, 'hub.json'), JSON.stringify(config, null, 2));
-    const out = fs.openSync(path.join(dir, 'hub.log'), 'a');
-    hub = spawn(HUB_BIN, ['--config', path.join(dir, 'hub.json')], { stdio: ['ignore', out, out] });
-    fs.closeSync(out);
-    await waitFor('hailong-hub /healthz', async () => (await fetch(`${hubBase}/healthz`)).status === 200);
+    hub = await startHub(dir, config);
     const r = await fetch(`${hubBase}/public/v1/survey/${OFFICE}/q1`, {
       method: 'POST', headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ id: 'dossier-1', dossier: RECEIPT, answers: { level: 'very_satisfied' } }),
@@ -84,11 +56,7 @@ describe('dossier review', { timeout: 300000 }, () => {
 
   after(async () => {
     if (browser) await browser.close();
-    if (hub && hub.exitCode === null) {
-      const done = new Promise((r) => hub.once('exit', r));
-      hub.kill('SIGTERM');
-      await done;
-    }
+    await stopProcess(hub);
   });
 
   async function login(page, user) {

@@ -4,13 +4,12 @@
 // office's page month by month, in Vietnamese and in English; no cookie is
 // needed and no personal text is shown.
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 
-import { env, freePort, launchBrowser, screenshot, sleep, tempDir, watchErrors } from './lib/harness.mjs';
+import { ctl, env, freePort, launchBrowser, screenshot, sleep, startHub, stopProcess, tempDir, waitFor, watchErrors } from './lib/harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const HUB_BIN = process.env.HAILONG_HUB_BIN || '';
@@ -20,30 +19,7 @@ const OFFICE_NAME = 'UBND phường 9';
 const ADMIN = { name: 'quan-tri', password: 'Mật-khẩu quản trị 456' };
 const COMMENT = 'Cán bộ hướng dẫn chưa rõ ràng';
 
-function ctl(args, input) {
-  return new Promise((resolve, reject) => {
-    const p = execFile(env.ctl, args, (err, stdout, stderr) => {
-      if (err) reject(new Error(`hailongctl ${args.join(' ')}: ${err.message} ${stderr}`));
-      else resolve(stdout);
-    });
-    if (input !== undefined) p.stdin.end(input);
-  });
-}
 
-async function waitFor(what, fn, timeoutMs = 30000) {
-  const end = Date.now() + timeoutMs;
-  let last = null;
-  while (Date.now() < end) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await sleep(150);
-  }
-  throw new Error(`${what}: not after ${timeoutMs} ms${last ? ` (${last.message})` : ''}`);
-}
 
 describe('public results page', { timeout: 300000 }, () => {
   let dir, hub, hubBase, browser;
@@ -64,11 +40,7 @@ describe('public results page', { timeout: 300000 }, () => {
       web_root: HUB_WEB,
       public_title: 'UBND quận Thử Nghiệm',
     };
-    fs.writeFileSync(path.join(dir, 'hub.json'), JSON.stringify(config, null, 2));
-    const out = fs.openSync(path.join(dir, 'hub.log'), 'a');
-    hub = spawn(HUB_BIN, ['--config', path.join(dir, 'hub.json')], { stdio: ['ignore', out, out] });
-    fs.closeSync(out);
-    await waitFor('hailong-hub /healthz', async () => (await fetch(`${hubBase}/healthz`)).status === 200);
+    hub = await startHub(dir, config);
 
     // The office's name, by the admin.
     const login = await fetch(`${hubBase}/api/v1/login`, {
@@ -106,11 +78,7 @@ describe('public results page', { timeout: 300000 }, () => {
 
   after(async () => {
     if (browser) await browser.close();
-    if (hub && hub.exitCode === null) {
-      const done = new Promise((r) => hub.once('exit', r));
-      hub.kill('SIGTERM');
-      await done;
-    }
+    await stopProcess(hub);
   });
 
   it('shows the district, then the office month by month, in Vietnamese and English', async () => {

@@ -85,7 +85,9 @@ export async function freePort() {
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor(what, fn, timeoutMs = 20000, child = null) {
+// Polls fn until it returns a truthy value (returned), failing after
+// timeoutMs or when `child` exits.
+export async function waitFor(what, fn, timeoutMs = 30000, child = null) {
   const end = Date.now() + timeoutMs;
   let last = null;
   while (Date.now() < end) {
@@ -93,7 +95,8 @@ async function waitFor(what, fn, timeoutMs = 20000, child = null) {
       throw new Error(`${what}: process exited with status ${child.exitCode}`);
     }
     try {
-      if (await fn()) return;
+      const v = await fn();
+      if (v) return v;
     } catch (e) {
       last = e;
     }
@@ -119,13 +122,38 @@ function startProcess(program, args, logFile) {
   return child;
 }
 
-async function stopProcess(child, timeoutMs = 10000) {
+export async function stopProcess(child, timeoutMs = 10000) {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
   const done = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   await done;
   clearTimeout(timer);
+}
+
+// Runs hailongctl with `args` (and `input` on stdin); resolves its stdout.
+export function ctl(args, input) {
+  return new Promise((resolve, reject) => {
+    const p = execFile(env.ctl, args, (err, stdout, stderr) => {
+      if (err) reject(new Error(`hailongctl ${args.join(' ')}: ${err.message} ${stderr}`));
+      else resolve(stdout);
+    });
+    if (input !== undefined) p.stdin.end(input);
+  });
+}
+
+// A hailong-hub (env HAILONG_HUB_BIN) with `config` written to dir/hub.json,
+// its log in dir/hub.log; resolves the child once /healthz answers 200.
+// Stop it with stopProcess.
+export async function startHub(dir, config) {
+  const bin = process.env.HAILONG_HUB_BIN;
+  if (!bin) throw new Error('HAILONG_HUB_BIN is not set');
+  fs.writeFileSync(path.join(dir, 'hub.json'), JSON.stringify(config, null, 2));
+  const child = startProcess(bin, ['--config', path.join(dir, 'hub.json')], path.join(dir, 'hub.log'));
+  const [, port] = /:(\d+)$/.exec(config.http.listen);
+  await waitFor('hailong-hub /healthz',
+                async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200, 30000, child);
+  return child;
 }
 
 // A Mosquitto broker with its own configuration on a free port.
