@@ -40,6 +40,7 @@ std::string RouteTemplate(const std::vector<std::string>& s) {
   if (n == 3 && s[0] == "public" && s[1] == "v1" && s[2] == "results") {
     return "/public/v1/results";
   }
+  if (n == 1 && s[0] == "bao-cao") return "/bao-cao";
   if (s[0] == "ket-qua" && n <= 2) return n == 1 ? "/ket-qua" : "/ket-qua/{office}";
   if (n < 3 || s[0] != "api" || s[1] != "v1") return "other";
   const std::string& r = s[2];
@@ -48,6 +49,9 @@ std::string RouteTemplate(const std::vector<std::string>& s) {
     return "/api/v1/replication/" + s[3];
   }
   if (n == 4 && r == "events" && s[3] == "stream") return "/api/v1/events/stream";
+  if (n == 4 && r == "report" && (s[3] == "periodic" || s[3] == "periodic.pdf")) {
+    return "/api/v1/report/" + s[3];
+  }
   if (n == 4 && r == "catalogue" && s[3] == "import") return "/api/v1/catalogue/import";
   if (n == 4 && r == "follow-ups") return "/api/v1/follow-ups/{id}";
   if (n == 5 && r == "dossiers") return "/api/v1/dossiers/{office}/{receipt}";
@@ -432,6 +436,9 @@ HttpReply Api::RouteApi(Call& call) {
   if (r == "alerts" && s.size() == 5) {
     return post ? AlertAction(call, s[3], s[4]) : wrong_method();
   }
+  if (r == "report" && s.size() == 4 && (s[3] == "periodic" || s[3] == "periodic.pdf")) {
+    return get ? PeriodicReportRoute(call, s[3] == "periodic" ? "json" : "pdf") : wrong_method();
+  }
   if (r == "events" && s.size() == 4 && s[3] == "stream")
     return get ? Stream(call) : wrong_method();
   if (r == "catalogue" && s.size() == 4 && s[3] == "import") {
@@ -592,6 +599,8 @@ HttpReply Api::StaticFile(Call& call) {
               (p.rfind("/ket-qua/", 0) == 0 && call.segments.size() == 2)) &&
              ctx_->config->public_results) {
     relative = "public.html";  // the office, if any, is read by public.js
+  } else if (p == "/bao-cao" || p == "/bao-cao/") {
+    relative = "periodic.html";  // the printable periodic report; its data needs a session
   } else if (p == "/favicon.ico") {
     relative = "favicon.ico";
   } else {

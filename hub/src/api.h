@@ -133,6 +133,8 @@ class Api {
   HttpReply TargetsRoute(Call& call);
   bool ParseReportQuery(Call& call, ReportQuery* query, HttpReply* error);
   std::string OfficeLabel(const ReportQuery& query) const;
+  // api_periodic.cc: the periodic report as a document ("json") or a PDF ("pdf").
+  HttpReply PeriodicReportRoute(Call& call, const std::string& format);
   // The templates parsed (for per-criterion reports and comment sheets).
   // Parsed once per projector generation (a published template is an event).
   using TemplateMap = std::map<std::string, survey::SurveyTemplate>;

@@ -324,6 +324,10 @@ Status ParseHubConfig(std::string_view json_text, HubConfig* out) {
     return r.Bad("satisfaction_neutral",
                  "must be \"not_satisfied\", \"excluded\" or \"satisfied\"");
   }
+  HAILONG_RETURN_IF_ERROR(r.Object("periodic_report", false, &section));
+  if (section != nullptr) {
+    HAILONG_RETURN_IF_ERROR(ParsePeriodicReportConfig(*section, &c.periodic_report));
+  }
   HAILONG_RETURN_IF_ERROR(r.Object("alerts", false, &section));
   if (section != nullptr) HAILONG_RETURN_IF_ERROR(ParseAlerts(*section, &c.alerts));
   HAILONG_RETURN_IF_ERROR(r.RejectUnknown());

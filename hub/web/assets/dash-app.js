@@ -178,6 +178,8 @@ function renderChrome() {
       href: buildHash(k, FILTERED.includes(k) ? { period: filters.period, from: filters.from, to: filters.to, office: filters.office } : {}, {}),
       id: `nav-${k}`, 'aria-current': k === r ? 'page' : null,
     }, t(p.title)))));
+  // The printable periodic report is its own page (periodic.html).
+  nav.append(h('li', null, h('a', { href: '/bao-cao', id: 'nav-periodic' }, t('nav_periodic'))));
 }
 
 // ---- routing ----------------------------------------------------------------

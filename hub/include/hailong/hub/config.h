@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hailong/hub/periodic_config.h"
 #include "hailong/schema/status.h"
 
 namespace hailong::hub {
@@ -172,6 +173,8 @@ struct HubConfig {
   bool public_results = true;
   // Heading of the public page, e.g. "UBND quận Bình Thạnh". Default "".
   std::string public_title;
+  // The periodic report as a document (periodic_config.h).
+  PeriodicReportConfig periodic_report;
 
   const Targets& TargetsFor(std::string_view office) const;
 };
