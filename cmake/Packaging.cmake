@@ -138,7 +138,10 @@ district hub. Includes the office MQTT broker unit and the device simulator
 hailong-devsim.")
 
 set(CPACK_DEBIAN_HUB_PACKAGE_NAME hailong-hub)
-set(CPACK_DEBIAN_HUB_PACKAGE_DEPENDS "hailong-common (= ${HAILONG_DEB_VERSION}), adduser")
+# The periodic report's PDF is set in a Times-like serif with every Vietnamese
+# diacritic (hub/src/periodic_pdf.cc); Pango and cairo come from shlibdeps.
+set(CPACK_DEBIAN_HUB_PACKAGE_DEPENDS
+    "hailong-common (= ${HAILONG_DEB_VERSION}), adduser, fonts-liberation2, fonts-dejavu-core")
 set(CPACK_DEBIAN_HUB_DESCRIPTION "Hài Lòng district hub
 Receives every office's event log, keeps the reports, serves the dashboard,
 the follow-up of unhappy citizens and the public phone survey.")

@@ -20,8 +20,8 @@ using json = nlohmann::json;
 namespace {
 
 // Query parameters that override periodic_report's keys (and number, date).
-const char* const kTextParams[] = {"number",    "place",        "recipient",       "parent_body",
-                                   "issuer",    "signer_title", "signer_authority", "signer_name"};
+const char* const kTextParams[] = {"number", "place",        "recipient",        "parent_body",
+                                   "issuer", "signer_title", "signer_authority", "signer_name"};
 
 bool HasControl(const std::string& s) {
   for (unsigned char c : s) {
@@ -34,8 +34,8 @@ bool HasControl(const std::string& s) {
 
 HttpReply Api::PeriodicReportRoute(Call& call, const std::string& format) {
   // The period decides from and to; filters would make a different report.
-  for (const char* k : {"from", "to", "group_by", "field", "procedure", "counter", "officer",
-                        "channel"}) {
+  for (const char* k :
+       {"from", "to", "group_by", "field", "procedure", "counter", "officer", "channel"}) {
     if (call.query.count(k)) {
       return Error(call, 400,
                    std::string("báo cáo định kỳ không nhận tham số ") + k +

@@ -1,8 +1,9 @@
 // The "periodic_report" section of the hub's configuration
 // (periodic_config.h, hub/README.md).
+#include "hailong/hub/periodic_config.h"
+
 #include <nlohmann/json.hpp>
 
-#include "hailong/hub/periodic_config.h"
 #include "hailong/schema/object_reader.h"
 #include "hailong/schema/status_macros.h"
 
@@ -34,8 +35,7 @@ Status ParsePeriodicReportConfig(const nlohmann::json& object, PeriodicReportCon
   if (c.copies_to.size() > 20) return r.Bad("copies_to", "at most 20 lines");
   for (const std::string& line : c.copies_to) {
     if (line.size() > kPeriodicTextMax) {
-      return r.Bad("copies_to",
-                   "each line at most " + std::to_string(kPeriodicTextMax) + " bytes");
+      return r.Bad("copies_to", "each line at most " + std::to_string(kPeriodicTextMax) + " bytes");
     }
   }
   HAILONG_RETURN_IF_ERROR(r.Int("max_pages", 1, 200, &c.max_pages));

@@ -35,25 +35,6 @@ std::string DayMonthYear(const std::string& day) {
   return day.substr(8, 2) + "/" + day.substr(5, 2) + "/" + day.substr(0, 4);
 }
 
-// The column header of one period: "Tháng 11/2026", "Quý IV/2026", "Năm 2026".
-std::string ShortLabel(const ReportPeriod& p, bool english) {
-  static const char* kRoman[] = {"I", "II", "III", "IV"};
-  static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  const std::string year = std::to_string(p.year);
-  switch (p.kind) {
-    case ReportPeriod::Kind::kMonth:
-      return english ? std::string(kMonths[p.index - 1]) + " " + year
-                     : "Tháng " + std::to_string(p.index) + "/" + year;
-    case ReportPeriod::Kind::kQuarter:
-      return english ? "Q" + std::to_string(p.index) + " " + year
-                     : std::string("Quý ") + kRoman[p.index - 1] + "/" + year;
-    case ReportPeriod::Kind::kYear:
-      break;
-  }
-  return english ? year : "Năm " + year;
-}
-
 // The fields of one office (or the totals) kept for the document.
 json OfficeFigures(const json& row) {
   return json{{"ratings", Count(row, "ratings")},
@@ -108,9 +89,9 @@ std::string FormatPercent(double fraction, bool english) {
 }
 
 std::string FormatSignedDate(const std::string& day, bool english) {
-  static const char* kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
-                                  "July",    "August",   "September", "October", "November",
-                                  "December"};
+  static const char* kMonths[] = {"January",   "February", "March",    "April",
+                                  "May",       "June",     "July",     "August",
+                                  "September", "October",  "November", "December"};
   if (day.size() != 10) return day;
   const int d = std::atoi(day.substr(8, 2).c_str());
   const int m = std::atoi(day.substr(5, 2).c_str());
@@ -160,7 +141,7 @@ Status BuildPeriodicDocument(const PeriodicHeader& header, const PeriodicFigures
   }
   if (offices.size() > kPeriodicMaxOffices) {
     return Status::InvalidArgument("a periodic report holds at most " +
-                              std::to_string(kPeriodicMaxOffices) + " offices");
+                                   std::to_string(kPeriodicMaxOffices) + " offices");
   }
   const json cur_total = f.current.value("totals", json::object());
   const json prev_total = f.previous_report.value("totals", json::object());
@@ -168,24 +149,28 @@ Status BuildPeriodicDocument(const PeriodicHeader& header, const PeriodicFigures
   const std::string scope =
       header.office_name.empty() ? (en ? "the offices" : "các đơn vị") : header.office_name;
   if (en) {
-    d.paragraphs.push_back("Under the periodic reporting on citizens' and organisations' "
-                           "satisfaction with public administrative services, this reports the "
-                           "results of " + scope + " for " + label + " (from " +
-                           DayMonthYear(f.period.from) + " to " + DayMonthYear(f.period.to) +
-                           "), compared with the previous " + PeriodKindLabel(f.period, true) +
-                           " (" + previous_label + "), as follows:");
+    d.paragraphs.push_back(
+        "Under the periodic reporting on citizens' and organisations' "
+        "satisfaction with public administrative services, this reports the "
+        "results of " +
+        scope + " for " + label + " (from " + DayMonthYear(f.period.from) + " to " +
+        DayMonthYear(f.period.to) + "), compared with the previous " +
+        PeriodKindLabel(f.period, true) + " (" + previous_label + "), as follows:");
   } else {
     d.paragraphs.push_back(
         "Thực hiện chế độ báo cáo định kỳ về kết quả đánh giá sự hài lòng của người dân, tổ chức "
-        "đối với việc cung cấp dịch vụ hành chính công, xin báo cáo kết quả " + label + " (từ ngày " +
-        DayMonthYear(f.period.from) + " đến ngày " + DayMonthYear(f.period.to) + ") của " + scope +
-        ", so sánh với " + PeriodKindLabel(f.period, false) + " trước (" + previous_label +
-        "), như sau:");
+        "đối với việc cung cấp dịch vụ hành chính công, xin báo cáo kết quả " +
+        label + " (từ ngày " + DayMonthYear(f.period.from) + " đến ngày " +
+        DayMonthYear(f.period.to) + ") của " + scope + ", so sánh với " +
+        PeriodKindLabel(f.period, false) + " trước (" + previous_label + "), như sau:");
   }
   auto pair = [&](const char* key, bool rate) {
-    if (rate) {
-      return std::pair(FormatPercent(Rate(cur_total, key), en),
-                       FormatPercent(Rate(prev_total, key), en));
+    if (rate) {  // "–" when there is nothing to divide by
+      const char* base = std::string(key) == "satisfaction_rate" ? "ratings" : "dossiers";
+      auto pct = [&](const json& t) {
+        return Count(t, base) == 0 ? std::string("–") : FormatPercent(Rate(t, key), en);
+      };
+      return std::pair(pct(cur_total), pct(prev_total));
     }
     return std::pair(FormatCount(Count(cur_total, key), en),
                      FormatCount(Count(prev_total, key), en));
@@ -196,8 +181,10 @@ Status BuildPeriodicDocument(const PeriodicHeader& header, const PeriodicFigures
     d.paragraphs.push_back(
         en ? "In the period there were " + n.first + " ratings (previous period " + n.second +
                  "); satisfaction " + s.first + " (" + s.second + "); participation " + p.first +
-                 " (" + p.second + "); satisfaction with dossier handling under Decision "
-                 "766/QĐ-TTg " + q.first + " (" + q.second + ")."
+                 " (" + p.second +
+                 "); satisfaction with dossier handling under Decision "
+                 "766/QĐ-TTg " +
+                 q.first + " (" + q.second + ")."
            : "Trong kỳ có " + n.first + " lượt đánh giá (kỳ trước " + n.second +
                  "); tỷ lệ hài lòng " + s.first + " (kỳ trước " + s.second +
                  "); tỷ lệ tham gia đánh giá " + p.first + " (kỳ trước " + p.second +
@@ -205,7 +192,9 @@ Status BuildPeriodicDocument(const PeriodicHeader& header, const PeriodicFigures
                  " (kỳ trước " + q.second + ").");
   }
 
-  const std::string cur_short = ShortLabel(f.period, en), prev_short = ShortLabel(f.previous, en);
+  // The pair's sub-headers; the intro names both periods.
+  const std::string cur_short = en ? "This period" : "Kỳ này";
+  const std::string prev_short = en ? "Previous" : "Kỳ trước";
   auto office_table = [&](std::string caption, std::vector<std::string> figures,
                           std::vector<std::pair<const char*, bool>> keys) {
     DocTable t;
@@ -272,7 +261,7 @@ Status BuildPeriodicDocument(const PeriodicHeader& header, const PeriodicFigures
   }
   if (order.size() > kPeriodicMaxCriteria) {
     return Status::InvalidArgument("a periodic report holds at most " +
-                              std::to_string(kPeriodicMaxCriteria) + " criteria");
+                                   std::to_string(kPeriodicMaxCriteria) + " criteria");
   }
   if (!order.empty()) {
     DocTable t;

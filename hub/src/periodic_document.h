@@ -27,9 +27,9 @@ namespace hailong::hub {
 // A table whose first column names the row and whose other columns come in
 // pairs: a figure of the period, then the same figure of the previous one.
 struct DocTable {
-  std::string caption;      // "Bảng 1. …"
-  std::string row_label;    // header of the first column ("Đơn vị")
-  std::vector<std::string> figures;  // header of each pair ("Số lượt đánh giá")
+  std::string caption;                        // "Bảng 1. …"
+  std::string row_label;                      // header of the first column ("Đơn vị")
+  std::vector<std::string> figures;           // header of each pair ("Số lượt đánh giá")
   std::string current_label, previous_label;  // sub-headers ("Tháng 11/2026", "Tháng 10/2026")
   struct Row {
     std::string label;
@@ -40,15 +40,15 @@ struct DocTable {
 };
 
 struct PeriodicDocument {
-  std::string lang;  // "vi" or "en"
+  std::string lang;                              // "vi" or "en"
   std::string parent_body, issuer, number_line;  // left header
   std::string nation, motto, place_date;         // right header
   std::string title, subject, recipient_line;
   std::vector<std::string> paragraphs;  // before the tables
   std::vector<DocTable> tables;
-  std::vector<std::string> notes;       // after the tables (definitions)
-  std::string copies_label;             // "Nơi nhận:"
-  std::vector<std::string> copies_to;   // "- Như trên;" … "- Lưu: VT."
+  std::vector<std::string> notes;      // after the tables (definitions)
+  std::string copies_label;            // "Nơi nhận:"
+  std::vector<std::string> copies_to;  // "- Như trên;" … "- Lưu: VT."
   std::string signer_authority, signer_title, signer_name;
   std::string file_title;  // the PDF's title metadata
 };

@@ -153,9 +153,10 @@ class Pages {
 // Left: governing body, issuing body (bold, a short rule under it), number.
 // Right: the national header (a rule under the motto), place and date.
 void DrawHeader(Pages& p, const PeriodicDocument& d) {
-  const double left_w = 78 * kMm, right_x = kLeft + left_w + 2 * kMm, right_w = kRight - right_x;
+  const double left_w = 68 * kMm, right_x = kLeft + left_w + 1 * kMm, right_w = kRight - right_x;
   double ly = kTop, ry = kTop;
-  if (!d.parent_body.empty()) ly += p.Draw(d.parent_body, Font{12}, kLeft, ly, left_w, Align::kCenter);
+  if (!d.parent_body.empty())
+    ly += p.Draw(d.parent_body, Font{12}, kLeft, ly, left_w, Align::kCenter);
   if (!d.issuer.empty()) {
     ly += p.Draw(d.issuer, Font{12, true}, kLeft, ly, left_w, Align::kCenter);
     const double rule = std::min(left_w / 3, p.NaturalWidth(d.issuer, Font{12, true}));
@@ -174,7 +175,8 @@ void DrawHeader(Pages& p, const PeriodicDocument& d) {
 
 void DrawTitle(Pages& p, const PeriodicDocument& d) {
   p.y += p.Draw(d.title, Font{14, true}, kLeft, p.y, kWidth, Align::kCenter);
-  p.y += p.Draw(d.subject, Font{14, true}, kLeft + 10 * kMm, p.y, kWidth - 20 * kMm, Align::kCenter);
+  p.y +=
+      p.Draw(d.subject, Font{14, true}, kLeft + 10 * kMm, p.y, kWidth - 20 * kMm, Align::kCenter);
   p.Line(kLeft + kWidth / 2 - 15 * kMm, p.y + 2, kLeft + kWidth / 2 + 15 * kMm, p.y + 2);
   p.y += 12;
   p.y += p.Draw(d.recipient_line, Font{14}, kLeft, p.y, kWidth, Align::kCenter) + 12;
@@ -187,7 +189,8 @@ void DrawTable(Pages& p, const DocTable& t) {
   const double col = (kWidth - first) / static_cast<double>(n);
   const Font head{10, true}, body{10}, total{10, true};
   double ha = 0, hb = 0;
-  for (const auto& f : t.figures) ha = std::max(ha, p.Measure(f, head, 2 * col - 2 * kPad, Align::kCenter));
+  for (const auto& f : t.figures)
+    ha = std::max(ha, p.Measure(f, head, 2 * col - 2 * kPad, Align::kCenter));
   hb = std::max(p.Measure(t.current_label, head, col - 2 * kPad, Align::kCenter),
                 p.Measure(t.previous_label, head, col - 2 * kPad, Align::kCenter));
   ha += 2 * kPad;
@@ -196,14 +199,16 @@ void DrawTable(Pages& p, const DocTable& t) {
   ha = std::max(ha, label_h - hb);
   auto row_height = [&](const DocTable::Row& r) {
     double h = p.Measure(r.label, r.total ? total : body, first - 2 * kPad);
-    for (const auto& c : r.cells) h = std::max(h, p.Measure(c, r.total ? total : body, col - 2 * kPad));
+    for (const auto& c : r.cells)
+      h = std::max(h, p.Measure(c, r.total ? total : body, col - 2 * kPad));
     return h + 2 * kPad;
   };
   auto draw_head = [&] {
     const double y = p.y;
     p.Box(kLeft, y, first, ha + hb);
     const double lh = p.Measure(t.row_label, head, first - 2 * kPad, Align::kCenter);
-    p.Draw(t.row_label, head, kLeft + kPad, y + (ha + hb - lh) / 2, first - 2 * kPad, Align::kCenter);
+    p.Draw(t.row_label, head, kLeft + kPad, y + (ha + hb - lh) / 2, first - 2 * kPad,
+           Align::kCenter);
     for (size_t i = 0; i < t.figures.size(); ++i) {
       const double x = kLeft + first + 2 * col * static_cast<double>(i);
       p.Box(x, y, 2 * col, ha);
@@ -262,9 +267,11 @@ void DrawSignature(Pages& p, const PeriodicDocument& d) {
   if (!d.signer_authority.empty()) {
     ry += p.Draw(d.signer_authority, signer, right_x, ry, right_w, Align::kCenter);
   }
-  if (!d.signer_title.empty()) ry += p.Draw(d.signer_title, signer, right_x, ry, right_w, Align::kCenter);
+  if (!d.signer_title.empty())
+    ry += p.Draw(d.signer_title, signer, right_x, ry, right_w, Align::kCenter);
   ry += kSignSpace;
-  if (!d.signer_name.empty()) ry += p.Draw(d.signer_name, signer, right_x, ry, right_w, Align::kCenter);
+  if (!d.signer_name.empty())
+    ry += p.Draw(d.signer_name, signer, right_x, ry, right_w, Align::kCenter);
   p.y = std::max(y, ry);
 }
 
@@ -288,7 +295,8 @@ Status RenderPeriodicPdf(const PeriodicDocument& doc, int max_pages, std::string
     DrawTitle(p, doc);
     for (const auto& para : doc.paragraphs) p.Flow(para, Font{13}, Align::kJustify, 10 * kMm, 6);
     for (const auto& t : doc.tables) DrawTable(p, t);
-    for (const auto& note : doc.notes) p.Flow(note, Font{12, false, true}, Align::kJustify, 10 * kMm, 6);
+    for (const auto& note : doc.notes)
+      p.Flow(note, Font{12, false, true}, Align::kJustify, 10 * kMm, 6);
     DrawSignature(p, doc);
     exceeded = p.exceeded;
     pages = p.pages();
@@ -301,15 +309,16 @@ Status RenderPeriodicPdf(const PeriodicDocument& doc, int max_pages, std::string
   cairo_surface_destroy(surface);
   if (exceeded) {
     return Status::InvalidArgument("the report needs more than " + std::to_string(max_pages) +
-                              " pages (periodic_report.max_pages)");
+                                   " pages (periodic_report.max_pages)");
   }
   if (sink.over) {
     return Status::InvalidArgument("the PDF is larger than " +
-                              std::to_string(kPeriodicPdfMaxBytes >> 20) + " MiB");
+                                   std::to_string(kPeriodicPdfMaxBytes >> 20) + " MiB");
   }
   if (drawn != CAIRO_STATUS_SUCCESS || finished != CAIRO_STATUS_SUCCESS) {
-    return Status::IOError(std::string("cairo: ") +
-                            cairo_status_to_string(drawn != CAIRO_STATUS_SUCCESS ? drawn : finished));
+    return Status::IOError(
+        std::string("cairo: ") +
+        cairo_status_to_string(drawn != CAIRO_STATUS_SUCCESS ? drawn : finished));
   }
   (void)pages;
   *out = std::move(sink.data);

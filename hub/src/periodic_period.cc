@@ -65,8 +65,8 @@ Status ParseReportPeriod(std::string_view text, ReportPeriod* out) {
     *out = Make(ReportPeriod::Kind::kYear, year, 0);
     return Status::OK();
   }
-  if (text.size() == 7 && text[4] == '-' && (text[5] == 'Q' || text[5] == 'q') &&
-      text[6] >= '1' && text[6] <= '4') {
+  if (text.size() == 7 && text[4] == '-' && (text[5] == 'Q' || text[5] == 'q') && text[6] >= '1' &&
+      text[6] <= '4') {
     *out = Make(ReportPeriod::Kind::kQuarter, year, text[6] - '0');
     return Status::OK();
   }
@@ -101,9 +101,9 @@ ReportPeriod MonthBefore(std::string_view day) {
 
 std::string PeriodLabel(const ReportPeriod& p, bool english) {
   static const char* kRoman[] = {"I", "II", "III", "IV"};
-  static const char* kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
-                                  "July",    "August",   "September", "October", "November",
-                                  "December"};
+  static const char* kMonths[] = {"January",   "February", "March",    "April",
+                                  "May",       "June",     "July",     "August",
+                                  "September", "October",  "November", "December"};
   const std::string year = std::to_string(p.year);
   switch (p.kind) {
     case ReportPeriod::Kind::kMonth:
