@@ -60,8 +60,7 @@ std::vector<std::string> OfficeP1(ChainBuilder* c) {
   dossiers("A", "2025-10-15", 4);
   dossiers("B", "2025-11-10", 5);
   int minute = 0;
-  auto rating = [&](const std::string& day, const std::string& option,
-                    const std::string& dossier) {
+  auto rating = [&](const std::string& day, const std::string& option, const std::string& dossier) {
     RatingSpec r;
     r.template_id = "smiley-4";
     r.classification = option == "unsatisfied" ? fb::Classification::Unsatisfied
@@ -127,9 +126,9 @@ class PeriodicReportTest : public ::testing::Test {
     hub_->Start();
     admin_ = Login(*hub_, "admin");
     for (const auto& [id, name] : {std::pair("p1", kP1Name), std::pair("p2", kP2Name)}) {
-      auto r = hub_->Post("/api/v1/catalogue",
-                          json{{"kind", "office"}, {"id", id}, {"name", name}}.dump(),
-                          admin_.Write());
+      auto r =
+          hub_->Post("/api/v1/catalogue",
+                     json{{"kind", "office"}, {"id", id}, {"name", name}}.dump(), admin_.Write());
       ASSERT_EQ(r.status, 200) << r.body;
     }
     ChainBuilder p1("edge-p1"), p2("edge-p2");
@@ -226,8 +225,7 @@ TEST_F(PeriodicReportTest, MonthFiguresBesideThePreviousMonthMatchTheHandCompute
   const json& t2 = d["tables"][1];
   EXPECT_EQ((*TableRow(t2, kP1Name))["cells"],
             json({"87,5%", "60,0%", "5", "4", "80,0%", "50,0%", "80,0%", "50,0%"}));
-  EXPECT_EQ((*TableRow(t2, kP2Name))["cells"],
-            json({"50,0%", "–", "0", "0", "–", "–", "–", "–"}));
+  EXPECT_EQ((*TableRow(t2, kP2Name))["cells"], json({"50,0%", "–", "0", "0", "–", "–", "–", "–"}));
   EXPECT_EQ((*TableRow(t2, "Tổng cộng"))["cells"],
             json({"80,0%", "60,0%", "5", "4", "80,0%", "50,0%", "80,0%", "50,0%"}));
   const json& t3 = d["tables"][2];
@@ -236,8 +234,9 @@ TEST_F(PeriodicReportTest, MonthFiguresBesideThePreviousMonthMatchTheHandCompute
 }
 
 TEST_F(PeriodicReportTest, HeaderFollowsDecree30WithConfigAndRequestValues) {
-  json d = Get("period=2025-11&number=15&date=2025-12-05&recipient=Ph%C3%B2ng%20N%E1%BB%99i%20v%E1%BB%A5")
-               ["document"];
+  json d = Get(
+      "period=2025-11&number=15&date=2025-12-05&recipient=Ph%C3%B2ng%20N%E1%BB%99i%20v%E1%BB%A5")
+      ["document"];
   EXPECT_EQ(d["nation"], "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM");
   EXPECT_EQ(d["motto"], "Độc lập - Tự do - Hạnh phúc");
   EXPECT_EQ(d["parent_body"], "ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH");
@@ -299,23 +298,21 @@ TEST_F(PeriodicReportTest, RolesAndRefusals) {
     ASSERT_EQ(doc["figures"]["offices"].size(), 1u) << doc.dump();
     EXPECT_EQ(doc["figures"]["offices"][0]["office"], "p1");
     EXPECT_EQ(doc["figures"]["totals"]["current"]["ratings"], 8);
-    EXPECT_EQ(hub_->Get("/api/v1/report/periodic?period=2025-11&office=p2", s->Read()).status,
-              403);
+    EXPECT_EQ(hub_->Get("/api/v1/report/periodic?period=2025-11&office=p2", s->Read()).status, 403);
   }
   json one = Get("period=2025-11&office=p1");
   EXPECT_NE(one["document"]["paragraphs"][0].get<std::string>().find(kP1Name), std::string::npos);
   EXPECT_EQ(hub_->Get("/api/v1/report/periodic?period=2025-11").status, 401);
   EXPECT_EQ(hub_->Get("/api/v1/report/periodic.pdf?period=2025-11").status, 401);
-  for (const char* bad : {"period=2025-13", "period=2025-Q5", "period=25", "period=2025-11&from=2025-01-01",
-                          "period=2025-11&field=HT", "period=2025-11&date=05/12/2025",
-                          "period=2025-11&lang=fr"}) {
+  for (const char* bad :
+       {"period=2025-13", "period=2025-Q5", "period=25", "period=2025-11&from=2025-01-01",
+        "period=2025-11&field=HT", "period=2025-11&date=05/12/2025", "period=2025-11&lang=fr"}) {
     auto r = hub_->Get(std::string("/api/v1/report/periodic?") + bad, admin_.Read());
     EXPECT_EQ(r.status, 400) << bad << " " << r.body;
     EXPECT_TRUE(json::parse(r.body, nullptr, false).contains("error_en")) << r.body;
   }
-  auto longer = hub_->Get("/api/v1/report/periodic?period=2025-11&signer_name=" +
-                              std::string(201, 'a'),
-                          admin_.Read());
+  auto longer = hub_->Get(
+      "/api/v1/report/periodic?period=2025-11&signer_name=" + std::string(201, 'a'), admin_.Read());
   EXPECT_EQ(longer.status, 400) << longer.body;
   EXPECT_EQ(hub_->Post("/api/v1/report/periodic", "{}", admin_.Write()).status, 405);
 }
@@ -339,9 +336,13 @@ std::string Fold(const std::string& s) {
   static const std::vector<std::pair<std::string, char>> kMap = [] {
     std::vector<std::pair<std::string, char>> m;
     const std::vector<std::pair<const char*, char>> groups = {
-        {"àáảãạăằắẳẵặâầấẩẫậÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬ", 'a'}, {"èéẻẽẹêềếểễệÈÉẺẼẸÊỀẾỂỄỆ", 'e'},
-        {"ìíỉĩịÌÍỈĨỊ", 'i'}, {"òóỏõọôồốổỗộơờớởỡợÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢ", 'o'},
-        {"ùúủũụưừứửữựÙÚỦŨỤƯỪỨỬỮỰ", 'u'}, {"ỳýỷỹỵỲÝỶỸỴ", 'y'}, {"đĐ", 'd'}};
+        {"àáảãạăằắẳẵặâầấẩẫậÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬ", 'a'},
+        {"èéẻẽẹêềếểễệÈÉẺẼẸÊỀẾỂỄỆ", 'e'},
+        {"ìíỉĩịÌÍỈĨỊ", 'i'},
+        {"òóỏõọôồốổỗộơờớởỡợÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢ", 'o'},
+        {"ùúủũụưừứửữựÙÚỦŨỤƯỪỨỬỮỰ", 'u'},
+        {"ỳýỷỹỵỲÝỶỸỴ", 'y'},
+        {"đĐ", 'd'}};
     for (const auto& [letters, base] : groups) {
       const std::string text = letters;
       for (size_t i = 0; i < text.size();) {
@@ -392,8 +393,8 @@ TEST_F(PeriodicReportTest, PdfPagesCarryTheVietnameseTextAsTextAndAsImages) {
   const std::string text = ReadFile(pdf + ".txt");
   for (const char* want :
        {"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Số: 15/BC-UBND",
-        "Quận 1, ngày 05 tháng 12 năm 2025", "BÁO CÁO", "Kính gửi: Phòng Nội vụ.", kP1Name,
-        kP2Name, "87,5%", "60,0%", "Tổng cộng", "Nơi nhận:", "Nguyễn Văn Ấn"}) {
+        "Quận 1, ngày 05 tháng 12 năm 2025", "BÁO CÁO", "Kính gửi: Phòng Nội vụ.", kP1Name, kP2Name,
+        "87,5%", "60,0%", "Tổng cộng", "Nơi nhận:", "Nguyễn Văn Ấn"}) {
     EXPECT_NE(text.find(want), std::string::npos) << "missing \"" << want << "\" in\n" << text;
   }
   const std::string info = Tool({HAILONG_PDFINFO, pdf});

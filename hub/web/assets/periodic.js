@@ -5,7 +5,7 @@
 // the page's address so a printed report can be made again. Vietnamese
 // first, English as the dashboard's switch (the same stored choice). Every
 // text from the server goes in through textContent (dash-dom.js).
-import { $, h } from './dash-dom.js';
+import { $, fill, h } from './dash-dom.js';
 
 const LANG_KEY = 'hailong.dash.lang';
 const TEXT = {
@@ -49,7 +49,7 @@ const lines = (cls, text) => (text ? h('div', { class: cls }, text) : null);
 
 function table(tb) {
   const head = h('thead', null,
-    h('tr', null, h('th', { rowspan: 2 }, tb.row_label),
+    h('tr', null, h('th', { rowspan: 2, class: 'label' }, tb.row_label),
       tb.figures.map((f) => h('th', { colspan: 2 }, f))),
     h('tr', null, tb.figures.map(() => [h('th', null, tb.current_label), h('th', null, tb.previous_label)])));
   const body = h('tbody', null, tb.rows.map((r) => h('tr', { class: r.total ? 'total' : null },
@@ -59,7 +59,7 @@ function table(tb) {
 
 function render(d) {
   const doc = $('doc');
-  doc.replaceChildren(
+  fill(doc,
     h('table', { class: 'doc-head' }, h('tbody', null, h('tr', null,
       h('td', { class: 'left' }, lines('parent-body', d.parent_body), lines('issuer', d.issuer),
         d.issuer ? h('span', { class: 'rule' }) : null, h('div', { class: 'number' }, d.number_line)),
