@@ -210,6 +210,7 @@ TEST_F(HubPersonalTextTest, ViewerReadsNoPersonalTextInAnyApi) {
       "/api/v1/report.csv?from=" + day + "&to=" + day,
       "/api/v1/report.csv?from=" + day + "&to=" + day + "&lang=vi&group_by=officer",
       "/api/v1/report.xlsx?from=" + day + "&to=" + day,
+      "/api/v1/report/periodic?period=" + day.substr(0, 7),
       "/api/v1/catalogue",
       "/api/v1/nodes",
       "/api/v1/status",

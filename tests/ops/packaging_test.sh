@@ -60,6 +60,8 @@ for d in "$edge" "$hub"; do
 done
 [[ "$(field "$edge" Depends)" == *libpaho-mqtt1.3* ]] || fail "the edge does not depend on Paho MQTT (libpaho-mqtt3as)"
 [[ "$(field "$hub" Depends)" == *libxlsxwriter* ]] || fail "the hub does not depend on libxlsxwriter"
+[[ "$(field "$hub" Depends)" == *libpango* && "$(field "$hub" Depends)" == *fonts-liberation2* ]] ||
+  fail "the hub does not depend on Pango and the periodic report's font: $(field "$hub" Depends)"
 grep -q 'hailong-mosquitto@\*.service' "$scratch/control-hailong-edge/prerm" ||
   fail "the edge's prerm does not stop the office broker"
 [[ "$(field "$edge" Description | head -1)" == *"office edge"* ]] || fail "the edge's synopsis"
@@ -192,6 +194,8 @@ get() { curl -fsS -o "$scratch/got" -w '%{http_code}' "http://127.0.0.1:$port$1"
 [ "$(get /)" = 200 ] && cmp -s "$scratch/got" "$root/usr/share/hailong/hub/web/index.html" ||
   fail "the hub does not serve the packaged index.html"
 [ "$(get /assets/dash-app.js)" = 200 ] || fail "GET /assets/dash-app.js"
+[ "$(get /bao-cao)" = 200 ] && cmp -s "$scratch/got" "$root/usr/share/hailong/hub/web/periodic.html" ||
+  fail "the hub does not serve the packaged periodic.html at /bao-cao"
 if [ -f "$chart" ]; then
   [ "$(get /assets/vendor/chart.umd.min.js)" = 200 ] && cmp -s "$scratch/got" "$chart" ||
     fail "the hub does not serve the vendored Chart.js"
