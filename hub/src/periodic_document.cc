@@ -326,7 +326,6 @@ Status BuildPeriodicDocument(const PeriodicHeader& header, const PeriodicFigures
                        : "Trên đây là báo cáo kết quả đo lường sự hài lòng " + label + "./.");
 
   d.copies_label = en ? "Recipients:" : "Nơi nhận:";
-  if (en) d.copies_label = "Recipients:";
   for (size_t i = 0; i < c.copies_to.size(); ++i) {
     d.copies_to.push_back("- " + c.copies_to[i] + (i + 1 == c.copies_to.size() ? "." : ";"));
   }

@@ -288,7 +288,6 @@ Status RenderPeriodicPdf(const PeriodicDocument& doc, int max_pages, std::string
   cairo_t* cr = cairo_create(surface);
   cairo_set_source_rgb(cr, 0, 0, 0);
   bool exceeded = false;
-  int pages = 0;
   {
     Pages p(cr, max_pages);
     DrawHeader(p, doc);
@@ -299,7 +298,6 @@ Status RenderPeriodicPdf(const PeriodicDocument& doc, int max_pages, std::string
       p.Flow(note, Font{12, false, true}, Align::kJustify, 10 * kMm, 6);
     DrawSignature(p, doc);
     exceeded = p.exceeded;
-    pages = p.pages();
   }
   cairo_show_page(cr);
   const cairo_status_t drawn = cairo_status(cr);
@@ -320,7 +318,6 @@ Status RenderPeriodicPdf(const PeriodicDocument& doc, int max_pages, std::string
         std::string("cairo: ") +
         cairo_status_to_string(drawn != CAIRO_STATUS_SUCCESS ? drawn : finished));
   }
-  (void)pages;
   *out = std::move(sink.data);
   return Status::OK();
 }

@@ -416,7 +416,7 @@ TEST_F(PeriodicReportTest, PdfPagesCarryTheVietnameseTextAsTextAndAsImages) {
 }
 
 TEST_F(PeriodicReportTest, PdfLimitsArePagesNotPartialDocuments) {
-  // Four pages at most would hold this report; one is too few: 413, no PDF.
+  // This report needs more than one page: with max_pages 1 it is 413, never a cut PDF.
   HubOptions o;
   o.extra = {{"periodic_report", {{"max_pages", 1}, {"copies_to", json::array()}}}};
   HubProcess small(o);
