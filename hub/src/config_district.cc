@@ -50,8 +50,7 @@ Status CheckDistricts(const std::vector<NodeConfig>& nodes) {
   for (const NodeConfig& n : nodes) {
     if (!n.IsDistrictHub() && office_node.count(n.office_id)) {
       return Status::InvalidArgument("nodes: office \"" + n.office_id + "\" of edge " + n.id +
-                                     " is also listed by district hub " +
-                                     office_node[n.office_id]);
+                                     " is also listed by district hub " + office_node[n.office_id]);
     }
   }
   return Status::OK();

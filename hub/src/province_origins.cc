@@ -68,8 +68,8 @@ Status ProvinceOrigins::Resolve(const NodeConfig& node, std::string_view origin,
   if (bind && std::find(node.offices.begin(), node.offices.end(), office) == node.offices.end()) {
     const std::string named = office.empty() ? "(none)" : std::string(office);
     return deny("đơn vị " + named + " của nguồn " + o + " không thuộc huyện " + node.district,
-                "office " + named + " of origin " + o + " is not one of district " +
-                    node.district + "'s offices");
+                "office " + named + " of origin " + o + " is not one of district " + node.district +
+                    "'s offices");
   }
   std::lock_guard<std::mutex> l(mu_);
   auto it = bindings_.find(origin);
@@ -79,10 +79,10 @@ Status ProvinceOrigins::Resolve(const NodeConfig& node, std::string_view origin,
                   "origin " + o + " belongs to district hub " + it->second.node);
     }
     if (bind && it->second.office != office) {
-      return deny("nguồn " + o + " phục vụ đơn vị " + it->second.office + ", không phải " +
-                      std::string(office),
-                  "origin " + o + " serves office " + it->second.office + ", not " +
-                      std::string(office));
+      return deny(
+          "nguồn " + o + " phục vụ đơn vị " + it->second.office + ", không phải " +
+              std::string(office),
+          "origin " + o + " serves office " + it->second.office + ", not " + std::string(office));
     }
   } else if (bind) {
     replication::WriteBatch batch;

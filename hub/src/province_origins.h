@@ -41,9 +41,9 @@ class ProvinceOrigins {
 
   // Where a push (bind = true) or a cursor read (bind = false) of `origin`
   // by district hub `node` goes; `office` is the X-Hailong-Office header
-  // ("" for the "hub" origin; not checked for a cursor read). PermissionDenied (with the reason, English;
-  // *reason_vi in Vietnamese) when `node` may not push it. A push of a new
-  // edge origin records its binding (fsync'd) before it returns.
+  // ("" for the "hub" origin; not checked for a cursor read). PermissionDenied (with the reason,
+  // English; *reason_vi in Vietnamese) when `node` may not push it. A push of a new edge origin
+  // records its binding (fsync'd) before it returns.
   Status Resolve(const NodeConfig& node, std::string_view origin, std::string_view office,
                  bool bind, std::string* stored_origin, std::string* reason_vi);
 

@@ -32,7 +32,6 @@ Report FoldByDistrict(const Report& by_office, const HubConfig& config);
 
 // The report's JSON at a province hub (ReportToJson with districts).
 // `by_district`: `report` is grouped by office and the answer by district.
-nlohmann::json ProvinceReportJson(const Report& report, const HubConfig& config,
-                                  bool by_district);
+nlohmann::json ProvinceReportJson(const Report& report, const HubConfig& config, bool by_district);
 
 }  // namespace hailong::hub

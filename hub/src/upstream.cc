@@ -17,8 +17,9 @@ Status StartUpstream(const HubConfig& config, replication::EventLog* log,
     return Status::InvalidArgument("upstream.token_file: cannot read " + up.token_file);
   }
   while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
-  if (token.empty()) return Status::InvalidArgument("upstream.token_file: " + up.token_file +
-                                                    " holds no token on its first line");
+  if (token.empty())
+    return Status::InvalidArgument("upstream.token_file: " + up.token_file +
+                                   " holds no token on its first line");
   // The configured edges' origins and their offices: what this hub has
   // verified (the push endpoint admits only them). Copied: the shipper's
   // thread reads them.

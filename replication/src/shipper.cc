@@ -373,7 +373,8 @@ class ShipperImpl final : public Shipper {
       headers.emplace_back("Content-Type", "application/octet-stream");
       // For the hub's node list: this node's clock (skew) and head (lag).
       headers.emplace_back("X-Hailong-Clock", std::to_string(WallMs()));
-      headers.emplace_back("X-Hailong-Head-Seq", std::to_string(head));
+      // (Not with many origins: the hub's node list has one head per node.)
+      if (!options_.ship_origin) headers.emplace_back("X-Hailong-Head-Seq", std::to_string(head));
       // A connection idle since the last round may have been closed by the
       // hub: its first push gets one fresh attempt (see below).
       const bool idle_reuse = in_flight_.empty() && client_.connected();

@@ -67,7 +67,10 @@ TEST(ProvinceConfigTest, ErrorsNameTheKey) {
       {[](json* j) { (*j)["nodes"][0]["offices"] = json::array(); }, "nodes[0].offices"},
       {[](json* j) { (*j)["nodes"][0]["office_id"] = "phuong-01"; }, "nodes[0].office_id"},
       {[](json* j) { (*j)["nodes"][0]["district"] = "quận 1"; }, "nodes[0].district"},
-      {[](json* j) { (*j)["nodes"][0]["offices"] = {"a", "a"}; }, "repeats office"},
+      {[](json* j) {
+         (*j)["nodes"][0]["offices"] = {"a", "a"};
+       },
+       "repeats office"},
       {[](json* j) { (*j)["nodes"][1]["office_id"] = "phuong-01"; },
        "office \"phuong-01\" of edge edge-tinh"},
       {[](json* j) {
@@ -77,9 +80,13 @@ TEST(ProvinceConfigTest, ErrorsNameTheKey) {
                                   {"token_sha256", kHash}});
        },
        "office \"phuong-01\" is listed by both hub-quan-1 and hub-quan-2"},
-      {[](json* j) { (*j)["upstream"] = {{"url", "ftp://x"}, {"node_id", "a"}, {"token_file", "f"}}; },
+      {[](json* j) {
+         (*j)["upstream"] = {{"url", "ftp://x"}, {"node_id", "a"}, {"token_file", "f"}};
+       },
        "upstream.url"},
-      {[](json* j) { (*j)["upstream"] = {{"url", "http://x"}, {"token_file", "f"}}; },
+      {[](json* j) {
+         (*j)["upstream"] = {{"url", "http://x"}, {"token_file", "f"}};
+       },
        "upstream.node_id"},
       {[](json* j) {
          (*j)["upstream"] = {{"url", "http://x"}, {"node_id", "a"}, {"token_file", "f"}, {"x", 1}};

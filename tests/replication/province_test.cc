@@ -50,7 +50,7 @@ struct District {
   std::string proxy_control;
   uint16_t proxy_port = 0;
   std::unique_ptr<Cluster> cluster;
-  std::string cookie, csrf;  // an admin session at the district hub
+  std::string cookie, csrf;     // an admin session at the district hub
   std::set<std::string> acked;  // rating ids the edge acknowledged
 };
 
@@ -109,24 +109,23 @@ class ProvinceTest : public ::testing::Test {
     o.name = d->node + "-";
     o.node = edge;
     o.office = office;
-    o.hub_extra = {
-        {"users",
-         {{{"name", "admin"},
-           {"role", "admin"},
-           {"offices", {"*"}},
-           {"password_hash", hailong::hub_test::PasswordHash()}}}},
-        {"upstream",
-         {{"url", "http://127.0.0.1:" + std::to_string(d->proxy_port)},
-          {"node_id", d->node},
-          {"token_file", token_file}}}};
+    o.hub_extra = {{"users",
+                    {{{"name", "admin"},
+                      {"role", "admin"},
+                      {"offices", {"*"}},
+                      {"password_hash", hailong::hub_test::PasswordHash()}}}},
+                   {"upstream",
+                    {{"url", "http://127.0.0.1:" + std::to_string(d->proxy_port)},
+                     {"node_id", d->node},
+                     {"token_file", token_file}}}};
     d->cluster = std::make_unique<Cluster>(tmp_, o);
     ASSERT_TRUE(d->cluster->StartBroker().ok());
     ASSERT_TRUE(d->cluster->StartHub().ok()) << d->cluster->Logs();
     ASSERT_TRUE(d->cluster->StartEdge().ok()) << d->cluster->Logs();
     // An event of the district hub's own origin: it names its office.
-    HttpResponse res = DistrictGet(
-        d, "/api/v1/catalogue",
-        json{{"kind", "office"}, {"id", office}, {"name", "Phường " + office}}.dump());
+    HttpResponse res =
+        DistrictGet(d, "/api/v1/catalogue",
+                    json{{"kind", "office"}, {"id", office}, {"name", "Phường " + office}}.dump());
     ASSERT_EQ(res.status, 200) << res.body;
   }
 
@@ -182,8 +181,7 @@ class ProvinceTest : public ::testing::Test {
 
   // The province's cursor of a stored origin (as its admin).
   uint64_t ProvinceAcked(const std::string& origin) {
-    return AckedSeq(
-        province_->Get("/api/v1/replication/cursor?origin=" + origin, admin_.Read()));
+    return AckedSeq(province_->Get("/api/v1/replication/cursor?origin=" + origin, admin_.Read()));
   }
 
   // True once the province holds every event of the district's edge and of
@@ -201,8 +199,8 @@ class ProvinceTest : public ::testing::Test {
 
   json Report(const std::string& query, District* district = nullptr) {
     const std::string target = "/api/v1/report?from=" + from_ + "&to=" + to_ + query;
-    HttpResponse res = district ? DistrictGet(district, target)
-                                : province_->Get(target, admin_.Read());
+    HttpResponse res =
+        district ? DistrictGet(district, target) : province_->Get(target, admin_.Read());
     EXPECT_EQ(res.status, 200) << target << ": " << res.body;
     return json::parse(res.body, nullptr, false);
   }
@@ -297,6 +295,23 @@ TEST_F(ProvinceTest, KillsOfEveryProcessLoseAndDoubleNothing) {
   }
   EXPECT_EQ(province_total, static_cast<int64_t>(a_.acked.size() + b_.acked.size()));
 
+  // The node list: one row per district hub, its district, its own origin's cursor.
+  const json nodes =
+      json::parse(province_->Get("/api/v1/nodes", admin_.Read()).body, nullptr, false);
+  ASSERT_TRUE(nodes.is_object());
+  for (District* d : {&a_, &b_}) {
+    bool listed = false;
+    for (const json& n : nodes["nodes"]) {
+      if (n.value("id", "") != d->node) continue;
+      listed = true;
+      EXPECT_EQ(n.value("district", ""), d->district);
+      EXPECT_EQ(n.value("acked_seq", uint64_t{0}), ProvinceAcked(d->node + ":hub"));
+      // (Advisory statistics, written without fsync: a SIGKILL may lose some.)
+      EXPECT_GT(n.value("events_stored", uint64_t{0}), 0u);
+    }
+    EXPECT_TRUE(listed) << nodes.dump();
+  }
+
   // Exactly once, byte for byte: the province's copy of each edge's log and
   // of each district hub's own log is the original (chains verified).
   province_->Stop();
@@ -339,8 +354,7 @@ TEST_F(ProvinceTest, ADistrictHubCannotPushAnotherDistrictsOffices) {
                         std::chrono::milliseconds(100)));
   // District B's hub pushes the origin district A's hub owns, naming one of
   // B's offices: refused, named, counted.
-  HttpResponse res = province_->Push(kTokenB, a_.edge, "",
-                                     {{"X-Hailong-Office", b_.office}});
+  HttpResponse res = province_->Push(kTokenB, a_.edge, "", {{"X-Hailong-Office", b_.office}});
   EXPECT_EQ(res.status, 403) << res.body;
   EXPECT_NE(res.body.find("belongs to district hub hub-quan-a"), std::string::npos) << res.body;
 
@@ -350,13 +364,14 @@ TEST_F(ProvinceTest, ADistrictHubCannotPushAnotherDistrictsOffices) {
   Rate(&c_, "rogue", 5);
   ASSERT_TRUE(WaitUntil(
       [&] {
-        auto nodes = json::parse(province_->Get("/api/v1/nodes", admin_.Read()).body, nullptr,
-                                 false);
+        auto nodes =
+            json::parse(province_->Get("/api/v1/nodes", admin_.Read()).body, nullptr, false);
         if (!nodes.is_object()) return false;
         for (const json& n : nodes["nodes"]) {
           if (n.value("id", "") == "hub-quan-c" && n.value("refused", 0) >= 2 &&
-              n.value("last_error", "").find("office pa of origin edge-rogue is not one of "
-                                             "district quan-c's offices") != std::string::npos) {
+              n.value("last_error", "")
+                      .find("office pa of origin edge-rogue is not one of "
+                            "district quan-c's offices") != std::string::npos) {
             return true;
           }
         }
