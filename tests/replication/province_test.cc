@@ -9,7 +9,8 @@
 // byte for byte, chain verified), and the province's report by office
 // equals the districts' reports, by district their sums. A district hub
 // configured with another district's office, or pushing an origin another
-// district hub owns, is refused and counted.
+// district hub owns, is refused and counted; an edge origin of its own
+// office whose events name another district's office raises forged_events.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -357,6 +358,34 @@ TEST_F(ProvinceTest, ADistrictHubCannotPushAnotherDistrictsOffices) {
   HttpResponse res = province_->Push(kTokenB, a_.edge, "", {{"X-Hailong-Office", b_.office}});
   EXPECT_EQ(res.status, 403) << res.body;
   EXPECT_NE(res.body.find("belongs to district hub hub-quan-a"), std::string::npos) << res.body;
+
+  // District A's hub pushes an edge origin of its own office whose rating
+  // names district B's office: stored as evidence, refused by the table of
+  // who may make which event, as for an edge at a district (forged_events).
+  hailong::hub_test::ChainBuilder forged("edge-forger");
+  hailong::hub_test::RatingSpec spec;
+  spec.office = b_.office;
+  spec.time_ms = now_;
+  res = province_->Push(
+      kTokenA, "edge-forger",
+      hailong::hub_test::Frames({forged.Next(hailong::hub_test::Rating(spec), now_)}),
+      {{"X-Hailong-Office", a_.office}});
+  EXPECT_EQ(res.status, 200) << res.body;
+  EXPECT_TRUE(WaitUntil(
+      [&] {
+        const json list = json::parse(
+            province_->Get("/api/v1/alerts?status=all", admin_.Read()).body, nullptr, false);
+        if (!list.is_object()) return false;
+        for (const json& alert : list["alerts"]) {
+          if (alert.value("kind", "") == "forged_events" &&
+              alert.value("node", "") == "edge-forger") {
+            return true;
+          }
+        }
+        return false;
+      },
+      std::chrono::seconds(30), std::chrono::milliseconds(100)))
+      << province_->Get("/api/v1/alerts?status=all", admin_.Read()).body;
 
   // District C's hub configured with an edge of district A's office: every
   // push of that edge's origin is refused.
