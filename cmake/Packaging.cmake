@@ -80,7 +80,8 @@ install(FILES edge/web/i18n.js edge/web/survey.js edge/web/survey.css edge/web/o
   DESTINATION ${HAILONG_PKG_SHARE}/hub/web/assets COMPONENT hub)
 install(FILES edge/web/survey.html DESTINATION ${HAILONG_PKG_SHARE}/hub/web COMPONENT hub)
 install(FILES ops/systemd/hailong-hub.service DESTINATION ${HAILONG_PKG_UNITS} COMPONENT hub)
-install(FILES ops/examples/hub.json DESTINATION ${HAILONG_PKG_SHARE}/examples COMPONENT hub)
+install(FILES ops/examples/hub.json ops/examples/province-hub.json
+  DESTINATION ${HAILONG_PKG_SHARE}/examples COMPONENT hub)
 
 # ---- maintainer scripts -------------------------------------------------------
 function(hailong_maintainer_scripts role extra_units)

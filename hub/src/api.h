@@ -33,7 +33,8 @@
 
 namespace hailong::hub {
 
-struct DossierState;  // projection_state.h
+struct DossierState;    // projection_state.h
+class ProvinceOrigins;  // province_origins.h
 
 // What the routes share. Pointers are not owned and outlive the Api.
 struct HubContext {
@@ -50,6 +51,8 @@ struct HubContext {
   OfficerPins* pins = nullptr;
   PersonalKeys* keys = nullptr;  // personal data's key store
   Eraser* eraser = nullptr;
+  // A province hub's district origins (province_origins.h); always set.
+  ProvinceOrigins* province = nullptr;
   std::string web_root;  // dashboard files
   // The phone survey's pages (edge/web), shared with the edge: /assets/<f>
   // not found under web_root is served from here. Packages copy them into

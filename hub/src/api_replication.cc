@@ -4,6 +4,7 @@
 #include "api.h"
 #include "codec.h"
 #include "hailong/replication/shipper.h"
+#include "province_origins.h"
 
 namespace hailong::hub {
 
@@ -46,7 +47,19 @@ HttpReply Api::Push(Call& call) {
     return refuse(400, "no_origin", "thiếu tiêu đề X-Hailong-Origin", "X-Hailong-Origin is missing",
                   json::object());
   }
-  if (origin != node.id) {
+  // A district hub pushes many origins, stored under names of their own
+  // (province_origins.h); every other node only its own.
+  std::string stored = origin;
+  if (node.IsDistrictHub()) {
+    std::string vi;
+    Status ps =
+        ctx_->province->Resolve(node, origin, call.req["X-Hailong-Office"], true, &stored, &vi);
+    if (ps.code() == Status::Code::kPermissionDenied)
+      return refuse(403, "origin", vi, ps.message(), json::object());
+    if (!ps.ok()) {
+      return refuse(500, "error", "lỗi lưu trữ: " + ps.message(), ps.ToString(), json::object());
+    }
+  } else if (origin != node.id) {
     return refuse(403, "origin", "nút " + node.id + " không được ghi nguồn " + origin,
                   "node " + node.id + " may not write origin " + origin, json::object());
   }
@@ -54,14 +67,14 @@ HttpReply Api::Push(Call& call) {
   Status s = replication::SplitFrames(call.req.body(), &frames);
   if (!s.ok()) {
     return refuse(400, "truncated", "lô sự kiện bị cắt cụt hoặc hỏng: " + s.message(),
-                  "bad batch: " + s.message(), json{{"acked_seq", ctx_->log->Head(origin).seq}});
+                  "bad batch: " + s.message(), json{{"acked_seq", ctx_->log->Head(stored).seq}});
   }
 
   // Ingest checks every event once (Verifier, origin, seq, chain link),
   // serializes the pushes of one origin and stores all or nothing; its
   // result says what was refused, and where.
   replication::IngestResult result;
-  s = ctx_->log->Ingest(origin, frames, &result);
+  s = ctx_->log->Ingest(stored, frames, &result);
   if (!s.ok()) {
     const json acked{{"acked_seq", result.head.seq}};
     switch (result.refusal) {
@@ -85,7 +98,7 @@ HttpReply Api::Push(Call& call) {
   }
   if (result.stored > 0) {
     replication::WriteBatch batch;
-    batch.Put(codec::ReceivedKey(origin, result.first_stored_seq),
+    batch.Put(codec::ReceivedKey(stored, result.first_stored_seq),
               codec::Dump(json{{"first", result.first_stored_seq},
                                {"last", result.last_seq},
                                {"stored", result.stored},
@@ -109,8 +122,15 @@ HttpReply Api::Push(Call& call) {
 }
 
 HttpReply Api::Cursor(Call& call) {
-  const std::string origin = call.Query("origin");
+  std::string origin = call.Query("origin");
   if (origin.empty()) return Error(call, 400, "thiếu tham số origin", "origin is required");
+  if (call.who.is_node() && call.who.node->IsDistrictHub()) {
+    // A district hub reads the cursors of the origins it pushes.
+    std::string stored, vi;
+    Status ps = ctx_->province->Resolve(*call.who.node, origin, "", false, &stored, &vi);
+    if (!ps.ok()) return Error(call, 403, vi, ps.message());
+    return Json(200, json{{"origin", origin}, {"acked_seq", ctx_->log->Head(stored).seq}});
+  }
   if (call.who.is_node() && origin != call.who.node->id && origin != ctx_->log->origin()) {
     return Error(call, 403, "nút chỉ được xem con trỏ của chính mình",
                  "a node may only read its own cursor");

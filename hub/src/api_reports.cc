@@ -12,6 +12,7 @@
 #include "codec.h"
 #include "hailong/hub/report_criteria.h"
 #include "hailong/schema/event_json.h"
+#include "report_district.h"
 
 namespace hailong::hub {
 
@@ -21,7 +22,9 @@ using json = nlohmann::json;
 bool Api::ParseReportQuery(Call& call, ReportQuery* query, HttpReply* error) {
   query->from = call.Query("from");
   query->to = call.Query("to");
-  const std::string group = call.Query("group_by", "office");
+  std::string group = call.Query("group_by", "office");
+  // A province hub folds the office report by district (report_district.h).
+  if (group == "district" && ctx_->config->HasDistricts()) group = "office";
   if (!GroupByFromName(group, &query->group_by)) {
     *error = Error(call, 400,
                    "group_by phải là office, counter, officer, field, procedure, day, month, "
@@ -66,7 +69,20 @@ bool Api::ParseReportQuery(Call& call, ReportQuery* query, HttpReply* error) {
     *error = Error(call, 400, "tham số không hợp lệ: " + s.message(), s.message());
     return false;
   }
-  return ScopeOffices(call, &query->offices, error);
+  if (!ScopeOffices(call, &query->offices, error)) return false;
+  if (const std::string district = call.Query("district"); !district.empty()) {
+    s = NarrowToDistrict(*ctx_->config, district, &query->offices);
+    if (s.code() == Status::Code::kPermissionDenied) {
+      *error = Error(call, 403, "không có đơn vị nào của huyện " + district + " trong quyền xem",
+                     s.message());
+      return false;
+    }
+    if (!s.ok()) {
+      *error = Error(call, 400, "không có hub huyện nào phục vụ huyện " + district, s.message());
+      return false;
+    }
+  }
+  return true;
 }
 
 std::string Api::OfficeLabel(const ReportQuery& query) const {
@@ -86,6 +102,11 @@ HttpReply Api::ReportRoute(Call& call, const std::string& format) {
   ReportQuery query;
   HttpReply error;
   if (!ParseReportQuery(call, &query, &error)) return error;
+  const bool by_district = ctx_->config->HasDistricts() && call.Query("group_by") == "district";
+  if (by_district && format != "json") {
+    return Error(call, 400, "báo cáo theo huyện hiện chỉ có dạng JSON",
+                 "the report by district is JSON only for now");
+  }
   if (format == "json") {
     // Every part length-prefixed: values may hold any separator ("a|b" as
     // a field must not meet field "a" with procedure "b").
@@ -97,7 +118,7 @@ HttpReply Api::ReportRoute(Call& call, const std::string& format) {
     };
     part(query.from);
     part(query.to);
-    part(GroupByName(query.group_by));
+    part(by_district ? "district" : GroupByName(query.group_by));
     key += std::to_string(query.offices.size()) + '#';
     for (const auto& o : query.offices) part(o);
     for (const std::string* v :
@@ -120,9 +141,11 @@ HttpReply Api::ReportRoute(Call& call, const std::string& format) {
     Status s = RunReport(*ctx_->log->store(), query, &report, &report_ranges_,
                          ctx_->projector->instance(), generation);
     if (!s.ok()) return ReportError(call, s);
-    HttpReply reply = JsonReply(200, query.group_by == GroupBy::kCriterion
-                                         ? CriterionJson(report).dump()
-                                         : ReportToJsonText(report, *ctx_->config));
+    HttpReply reply =
+        JsonReply(200, query.group_by == GroupBy::kCriterion ? CriterionJson(report).dump()
+                       : ctx_->config->HasDistricts()
+                           ? ProvinceReportJson(report, *ctx_->config, by_district).dump()
+                           : ReportToJsonText(report, *ctx_->config));
     std::lock_guard<std::mutex> lock(report_cache_mu_);
     if (report_cache_.size() >= 512) report_cache_.clear();
     // An open period's figures change when a pending dossier passes due.

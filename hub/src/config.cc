@@ -9,6 +9,12 @@
 #include "hailong/schema/status_macros.h"
 
 namespace hailong::hub {
+
+// config_district.cc: the province tier's keys.
+Status CheckDistrictNode(schema::ObjectReader& r, const NodeConfig& n);
+Status ParseUpstream(const nlohmann::json& object, UpstreamConfig* upstream);
+Status CheckDistricts(const std::vector<NodeConfig>& nodes);
+
 namespace {
 
 using schema::ObjectReader;
@@ -61,14 +67,23 @@ Status ParseNodes(const json& array, std::vector<NodeConfig>* nodes) {
     ObjectReader r(array[i], path);
     NodeConfig n;
     HAILONG_RETURN_IF_ERROR(r.String("id", true, &n.id));
-    HAILONG_RETURN_IF_ERROR(r.String("office_id", true, &n.office_id));
+    // A district hub at a province hub names its district and offices
+    // instead of one office (config_district.cc).
+    HAILONG_RETURN_IF_ERROR(r.String("district", false, &n.district));
+    HAILONG_RETURN_IF_ERROR(r.String("office_id", n.district.empty(), &n.office_id));
     HAILONG_RETURN_IF_ERROR(r.String("token_sha256", true, &n.token_sha256));
+    if (!n.district.empty()) {
+      HAILONG_RETURN_IF_ERROR(r.StringArray("offices", true, &n.offices));
+    }
     HAILONG_RETURN_IF_ERROR(r.RejectUnknown());
     if (!IsValidId(n.id)) return r.Bad("id", "must be 1-64 letters, digits, '-', '_' or '.'");
     if (n.id == "hub" || n.id == "hub-private") {
       return r.Bad("id", "\"" + n.id + "\" is one of the hub's own origins");
     }
-    if (!IsValidId(n.office_id)) {
+    if (!n.district.empty()) {
+      HAILONG_RETURN_IF_ERROR(CheckDistrictNode(r, n));
+      n.office_id.clear();
+    } else if (!IsValidId(n.office_id)) {
       return r.Bad("office_id", "must be 1-64 letters, digits, '-', '_' or '.'");
     }
     for (char& c : n.token_sha256) c = static_cast<char>(std::tolower(c));
@@ -330,7 +345,10 @@ Status ParseHubConfig(std::string_view json_text, HubConfig* out) {
   }
   HAILONG_RETURN_IF_ERROR(r.Object("alerts", false, &section));
   if (section != nullptr) HAILONG_RETURN_IF_ERROR(ParseAlerts(*section, &c.alerts));
+  HAILONG_RETURN_IF_ERROR(r.Object("upstream", false, &section));
+  if (section != nullptr) HAILONG_RETURN_IF_ERROR(ParseUpstream(*section, &c.upstream));
   HAILONG_RETURN_IF_ERROR(r.RejectUnknown());
+  HAILONG_RETURN_IF_ERROR(CheckDistricts(c.nodes));
   if (c.personal_data_key_file.empty()) {
     std::string dir = c.data_dir;
     while (dir.size() > 1 && dir.back() == '/') dir.pop_back();

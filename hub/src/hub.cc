@@ -16,6 +16,8 @@
 #include "node_registry.h"
 #include "officer_pins.h"
 #include "personal_keys.h"
+#include "province_origins.h"
+#include "upstream.h"
 
 namespace hailong::hub {
 
@@ -29,7 +31,9 @@ struct Hub::Impl {
   std::unique_ptr<Alerts> alerts;
   std::unique_ptr<OfficerPins> pins;
   std::unique_ptr<PersonalKeys> keys;
-  std::unique_ptr<Eraser> eraser;  // after keys: stops before they close
+  std::unique_ptr<Eraser> eraser;                  // after keys: stops before they close
+  std::unique_ptr<ProvinceOrigins> province;       // a province hub's district origins
+  std::unique_ptr<replication::Shipper> upstream;  // a district hub's shipping up
   Metrics metrics;
   std::unique_ptr<LiveUpdates> live;
   HubContext context;
@@ -65,7 +69,19 @@ Status Hub::Open(const HubConfig& config, std::unique_ptr<Hub>* out) {
   if (!s.ok()) return s;
   ProjectorOptions popts;
   popts.log = impl->log.get();
-  for (const NodeConfig& n : impl->config.nodes) popts.origin_office[n.id] = n.office_id;
+  for (const NodeConfig& n : impl->config.nodes) {
+    if (!n.IsDistrictHub()) popts.origin_office[n.id] = n.office_id;
+  }
+  impl->province = std::make_unique<ProvinceOrigins>(&impl->config, impl->log->store());
+  s = impl->province->Load();
+  if (!s.ok()) return s;
+  if (impl->config.HasDistricts()) {
+    ProvinceOrigins* province = impl->province.get();
+    popts.learnt_origin = [province](const std::string& origin, std::string* office) {
+      return province->LearntOrigin(origin, office);
+    };
+    popts.open_follow_ups = false;  // the district hubs follow up their citizens
+  }
   s = Projector::Open(popts, &impl->projector);
   if (!s.ok()) return s;
   const Clock* clock = Clock::System();
@@ -99,6 +115,7 @@ Status Hub::Open(const HubConfig& config, std::unique_ptr<Hub>* out) {
   c.pins = impl->pins.get();
   c.keys = impl->keys.get();
   c.eraser = impl->eraser.get();
+  c.province = impl->province.get();
   c.web_root = WebRoot(impl->config);
   c.survey_web_root = HAILONG_SURVEY_WEB_DIR;
   c.tmp_dir = (fs::path(config.data_dir) / "tmp").string();
@@ -143,6 +160,18 @@ Status Hub::Start() {
   }
   m.context.server.store(m.server.get());
   m.eraser->StartRetention(m.config.personal_data_days, m.config.personal_data_sweep_s);
+  if (m.config.upstream.enabled()) {
+    s = StartUpstream(m.config, m.log.get(), &m.upstream);
+    if (!s.ok()) {
+      m.context.server.store(nullptr);
+      m.server->Stop();
+      m.projector->Stop();
+      m.alerts->Stop();
+      m.live->Stop();
+      m.eraser->Stop();
+      return s;
+    }
+  }
   m.started = true;
   return Status::OK();
 }
@@ -153,6 +182,7 @@ void Hub::Stop() {
   Impl& m = *impl_;
   if (!m.started) return;
   m.started = false;
+  if (m.upstream) m.upstream->Stop();
   if (m.live) m.live->Stop();
   if (m.server) m.server->Stop();
   m.context.server.store(nullptr);

@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "codec.h"
+#include "hailong/replication/origin_names.h"
 #include "metrics.h"
 
 namespace hailong::hub {
@@ -110,7 +111,10 @@ void NodeRegistry::Refused(const std::string& id, const std::string& error) {
 }
 
 json NodeRegistry::Describe(const NodeConfig& node, const NodeState& s, int64_t now) const {
-  const uint64_t acked = log_->Head(node.id).seq;
+  // A district hub (at a province hub) pushes many origins: its own "hub",
+  // stored as "<id>:hub", stands for it here.
+  const uint64_t acked =
+      log_->Head(node.IsDistrictHub() ? replication::AliasedOrigin(node.id, "hub") : node.id).seq;
   json lag_events = nullptr;
   double lag_seconds = 0;
   if (s.reported_head > 0) {
@@ -136,6 +140,7 @@ json NodeRegistry::Describe(const NodeConfig& node, const NodeState& s, int64_t 
   return json{
       {"id", node.id},
       {"office_id", node.office_id},
+      {"district", node.district},
       {"acked_seq", acked},
       {"last_seen", TimeOrNull(s.last_seen_ms)},
       {"last_push", TimeOrNull(s.last_push_ms)},

@@ -15,6 +15,7 @@
 #include "names.h"
 #include "personal_keys.h"
 #include "projection_state.h"
+#include "province_origins.h"
 #include "rebuild_scan.h"
 #include "rebuild_state.h"
 #include "report_decision766.h"
@@ -153,7 +154,7 @@ class BatchApplier {
  private:
   const OriginIdentity& Identity(const std::string& origin) {
     if (!identity_known_ || origin != identity_origin_) {
-      identity_ = IdentifyOrigin(origin, options_.origin_office);
+      identity_ = IdentifyProjected(options_, origin);
       identity_origin_ = origin;
       identity_known_ = true;
     }
@@ -185,8 +186,7 @@ class BatchApplier {
 
   std::string OfficeOf(const flatbuffers::String* office, const std::string& origin) const {
     if (office && office->size() > 0) return office->str();
-    auto it = options_.origin_office.find(origin);
-    return it == options_.origin_office.end() ? std::string() : it->second;
+    return IdentifyProjected(options_, origin).office;
   }
 
   // True if event (origin, seq) has been applied, counting this batch.
@@ -470,7 +470,7 @@ class BatchApplier {
     if (!s.ok()) return s;
     if (e->body_type() != fb::EventBody::RatingSubmitted) return Status::OK();
     // A refused rating never counted: there is nothing to take back.
-    if (!AuthorizeEvent(IdentifyOrigin(origin, options_.origin_office), *e).applies()) {
+    if (!AuthorizeEvent(IdentifyProjected(options_, origin), *e).applies()) {
       return Status::OK();
     }
     *event = e;

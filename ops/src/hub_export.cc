@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "hailong/ops/export_writer.h"
+#include "hailong/replication/origin_names.h"
 #include "hailong/replication/shipper.h"
 #include "hailong/schema/event.h"
 #include "hailong/schema/version.h"
@@ -136,7 +137,7 @@ Status ExportFromHub(const HubExportOptions& o, const std::string& path, LogExpo
       const fb::Event* e = nullptr;
       s = schema::VerifyEvent(bytes, &e, &aligned);
       if (!s.ok()) return Status::Corruption("seq " + std::to_string(next) + ": " + s.message());
-      if (e->origin()->string_view() != o.origin || e->seq() != next) {
+      if (e->origin()->string_view() != replication::EmbeddedOrigin(o.origin) || e->seq() != next) {
         return Status::Corruption("the hub sent " + e->origin()->str() + " seq " +
                                   std::to_string(e->seq()) + " where " + o.origin + " seq " +
                                   std::to_string(next) + " belongs");

@@ -1,5 +1,7 @@
 #include "hailong/replication/chain_walker.h"
 
+#include "hailong/replication/origin_names.h"
+
 namespace hailong::replication {
 
 namespace {
@@ -44,7 +46,9 @@ const fb::Event* ChainWalker::Open(std::string_view bytes) {
     Fail(ChainFault::kUnverified, expected_seq(), "fails the FlatBuffers verifier: " + s.message());
     return nullptr;
   }
-  if (event->origin()->string_view() != origin_) {
+  // An origin stored under an alias ("quan-1:hub") holds events that
+  // carry the name they were written under ("hub"): origin_names.h.
+  if (event->origin()->string_view() != EmbeddedOrigin(origin_)) {
     Fail(ChainFault::kWrongOrigin, expected_seq(),
          "seq " + SeqText(event->seq()) + " has origin " + event->origin()->str() + ", not " +
              origin_);

@@ -38,8 +38,9 @@ class ShipperImpl final : public Shipper {
                 std::chrono::milliseconds(options_.request_timeout_ms),
                 std::string("hailong-shipper/") + kVersion),
         rng_(std::random_device{}()) {
+    current_ = log_->origin();
     listener_ = log_->AddListener([this](std::string_view origin, uint64_t) {
-      if (origin == log_->origin()) Kick();
+      if (Ships(origin)) Kick();
     });
     thread_ = std::thread([this] { Run(); });
   }
@@ -47,13 +48,27 @@ class ShipperImpl final : public Shipper {
   ~ShipperImpl() override { Stop(); }
 
   ShipperStatus status() const override {
+    const std::vector<std::string> origins = ShippedOrigins();
     std::lock_guard<std::mutex> l(mu_);
     ShipperStatus s = status_;
-    const uint64_t head = log_->Head(log_->origin()).seq;
-    s.lag_events = head > s.replicated_seq ? head - s.replicated_seq : 0;
+    int64_t oldest = 0;
+    for (const std::string& o : origins) {
+      const uint64_t head = log_->Head(o).seq;
+      auto it = states_.find(o);
+      const uint64_t acked = it == states_.end() ? 0 : it->second.acked;
+      if (it != states_.end()) s.acked_by_origin[o] = acked;
+      if (head <= acked) continue;
+      s.lag_events += head - acked;
+      if (it != states_.end() && it->second.oldest_unacked_ms > 0 &&
+          (oldest == 0 || it->second.oldest_unacked_ms < oldest)) {
+        oldest = it->second.oldest_unacked_ms;
+      }
+    }
+    auto own = states_.find(log_->origin());
+    s.replicated_seq = own == states_.end() ? 0 : own->second.acked;
     s.pulled_seq = log_->Head(kHubOrigin).seq;
-    if (s.lag_events > 0 && oldest_unacked_ms_ > 0) {
-      s.lag_seconds = std::max<double>(0, (WallMs() - oldest_unacked_ms_) / 1000.0);
+    if (s.lag_events > 0 && oldest > 0) {
+      s.lag_seconds = std::max<double>(0, (WallMs() - oldest) / 1000.0);
     }
     return s;
   }
@@ -82,6 +97,66 @@ class ShipperImpl final : public Shipper {
     return {{"Authorization", "Bearer " + options_.token}, {"X-Hailong-Origin", options_.node_id}};
   }
 
+  bool Ships(std::string_view origin) const {
+    return options_.ship_origin ? options_.ship_origin(origin) : origin == log_->origin();
+  }
+
+  // The origins pushed, sorted (an edge: its own, even before its first event).
+  std::vector<std::string> ShippedOrigins() const {
+    if (!options_.ship_origin) return {log_->origin()};
+    std::vector<std::string> out;
+    for (std::string& o : log_->Origins()) {
+      if (options_.ship_origin(o)) out.push_back(std::move(o));
+    }
+    return out;
+  }
+
+  // Between pushes (nothing in flight): stays on the current origin while
+  // its turn lasts and it has work, else moves to the next origin that has
+  // work (no cursor yet, or events after it), round-robin.
+  void PickOrigin() {
+    if (!options_.ship_origin) return;  // an edge: always its own origin
+    const std::vector<std::string> origins = ShippedOrigins();
+    if (origins.empty()) return;
+    auto has_work = [&](const std::string& o) {
+      std::lock_guard<std::mutex> l(mu_);
+      auto it = states_.find(o);
+      return it == states_.end() || !it->second.have_cursor || it->second.acked < log_->Head(o).seq;
+    };
+    if (turn_pushes_ < kPushesPerTurn && has_work(current_) &&
+        std::find(origins.begin(), origins.end(), current_) != origins.end()) {
+      return;
+    }
+    const size_t n = origins.size();
+    const size_t start = static_cast<size_t>(
+        std::upper_bound(origins.begin(), origins.end(), current_) - origins.begin());
+    for (size_t i = 0; i < n; ++i) {
+      const std::string& o = origins[(start + i) % n];
+      if (has_work(o)) {
+        turn_pushes_ = 0;
+        current_ = o;
+        return;
+      }
+    }
+    turn_pushes_ = 0;
+  }
+
+  // True if some pushed origin has work left.
+  bool AnyWork() {
+    for (const std::string& o : ShippedOrigins()) {
+      std::lock_guard<std::mutex> l(mu_);
+      auto it = states_.find(o);
+      if (it == states_.end() || it->second.acked < log_->Head(o).seq) return true;
+    }
+    return false;
+  }
+
+  bool HaveCursor() {
+    std::lock_guard<std::mutex> l(mu_);
+    auto it = states_.find(current_);
+    return it != states_.end() && it->second.have_cursor;
+  }
+
   void Run() {
     int backoff_ms = 0;
     while (!Stopping()) {
@@ -101,6 +176,9 @@ class ShipperImpl final : public Shipper {
         }
       }
       if (!s.ok()) {
+        // Many origins: the next round tries the next one, so one refused
+        // origin never holds back the others.
+        if (options_.ship_origin) turn_pushes_ = kPushesPerTurn;
         backoff_ms = backoff_ms == 0 ? options_.backoff_min_ms
                                      : std::min(backoff_ms * 2, options_.backoff_max_ms);
         std::uniform_int_distribution<int> jitter(backoff_ms / 2, backoff_ms + backoff_ms / 2);
@@ -127,12 +205,15 @@ class ShipperImpl final : public Shipper {
   // One round: learn the cursor if needed, push one batch, pull one batch.
   // *more = there is still work to do right away.
   Status Step(bool* more) {
-    if (!have_cursor_) {
+    if (in_flight_.empty()) PickOrigin();
+    if (!HaveCursor()) {
       Status s = FetchCursor();
       if (!s.ok()) return s;
     }
     Status s = PushOnce(more);
     if (!s.ok()) return s;
+    // Another origin may still have work when this one has none.
+    if (!*more && options_.ship_origin && in_flight_.empty()) *more = AnyWork();
     // Answers come in request order: a pull waits until no push is in
     // flight (PushOnce stops refilling after kPushesPerPull pushes).
     if (options_.pull && client_.in_flight() == 0) {
@@ -183,9 +264,8 @@ class ShipperImpl final : public Shipper {
   Status FetchCursor() {
     int code = 0;
     std::string body;
-    Status s =
-        client_.Exchange(http::verb::get, "/api/v1/replication/cursor?origin=" + options_.node_id,
-                         AuthHeaders(), "", &code, &body);
+    Status s = client_.Exchange(http::verb::get, "/api/v1/replication/cursor?origin=" + current_,
+                                AuthHeaders(), "", &code, &body);
     if (!s.ok()) return s;
     if (code != 200) return Refused("cursor", code, body);
     json j;
@@ -195,7 +275,8 @@ class ShipperImpl final : public Shipper {
       return Status::Corruption("hub cursor answer has no acked_seq");
     }
     SetAcked(j["acked_seq"].get<uint64_t>());
-    have_cursor_ = true;
+    std::lock_guard<std::mutex> l(mu_);
+    states_[current_].have_cursor = true;
     return Status::OK();
   }
 
@@ -219,22 +300,25 @@ class ShipperImpl final : public Shipper {
     return Status::InvalidArgument(msg);
   }
 
+  // The current origin's cursor at the hub.
   void SetAcked(uint64_t acked) {
     std::vector<StoredEvent> next;
     int64_t oldest = 0;
-    if (acked < log_->Head(log_->origin()).seq &&
-        log_->Read(log_->origin(), acked + 1, 1, 1, &next).ok() && !next.empty()) {
+    if (acked < log_->Head(current_).seq && log_->Read(current_, acked + 1, 1, 1, &next).ok() &&
+        !next.empty()) {
       const fb::Event* e = nullptr;
       if (schema::VerifyEvent(next[0].bytes, &e).ok()) oldest = e->time_ms();
     }
     std::lock_guard<std::mutex> l(mu_);
-    status_.replicated_seq = acked;
-    oldest_unacked_ms_ = oldest;
+    OriginState& st = states_[current_];
+    st.acked = acked;
+    st.oldest_unacked_ms = oldest;
   }
 
   uint64_t Acked() {
     std::lock_guard<std::mutex> l(mu_);
-    return status_.replicated_seq;
+    auto it = states_.find(current_);
+    return it == states_.end() ? 0 : it->second.acked;
   }
 
   // Reads the events from `from` up to max_batch_bytes (at least one)
@@ -243,12 +327,11 @@ class ShipperImpl final : public Shipper {
     body->clear();
     body->reserve(options_.max_batch_bytes + (64u << 10));
     *last = 0;
-    return log_->Scan(log_->origin(), from,
-                      [&](uint64_t seq, std::string_view bytes, const fb::Event&) {
-                        AppendFrame(body, bytes);
-                        *last = seq;
-                        return body->size() < options_.max_batch_bytes;
-                      });
+    return log_->Scan(current_, from, [&](uint64_t seq, std::string_view bytes, const fb::Event&) {
+      AppendFrame(body, bytes);
+      *last = seq;
+      return body->size() < options_.max_batch_bytes;
+    });
   }
 
   // Drops the connection and every unanswered push; the next round sends
@@ -264,7 +347,7 @@ class ShipperImpl final : public Shipper {
   // sent behind it: they are dropped with the connection and resent.
   Status PushOnce(bool* more) {
     *more = false;
-    const uint64_t head = log_->Head(log_->origin()).seq;
+    const uint64_t head = log_->Head(current_).seq;
     if (in_flight_.empty()) next_send_ = Acked() + 1;
     // After a refusal, one push at a time until one is stored: the hub then
     // sees (and lists for the node) the refusal's reason again, not the gap
@@ -272,7 +355,8 @@ class ShipperImpl final : public Shipper {
     const size_t depth =
         after_refusal_ ? 1 : static_cast<size_t>(std::max(1, options_.max_in_flight));
     while (in_flight_.size() < depth && next_send_ <= head &&
-           (!options_.pull || pushes_since_pull_ < kPushesPerPull)) {
+           (!options_.pull || pushes_since_pull_ < kPushesPerPull) &&
+           (!options_.ship_origin || turn_pushes_ < kPushesPerTurn)) {
       std::string body;
       uint64_t last = 0;
       Status s = ReadBatch(next_send_, &body, &last);
@@ -281,11 +365,16 @@ class ShipperImpl final : public Shipper {
         return s;
       }
       if (last == 0) break;
-      auto headers = AuthHeaders();
+      std::vector<std::pair<std::string, std::string>> headers = {
+          {"Authorization", "Bearer " + options_.token}, {"X-Hailong-Origin", current_}};
+      if (options_.push_headers) {
+        for (auto& h : options_.push_headers(current_)) headers.push_back(std::move(h));
+      }
       headers.emplace_back("Content-Type", "application/octet-stream");
       // For the hub's node list: this node's clock (skew) and head (lag).
       headers.emplace_back("X-Hailong-Clock", std::to_string(WallMs()));
-      headers.emplace_back("X-Hailong-Head-Seq", std::to_string(head));
+      // (Not with many origins: the hub's node list has one head per node.)
+      if (!options_.ship_origin) headers.emplace_back("X-Hailong-Head-Seq", std::to_string(head));
       // A connection idle since the last round may have been closed by the
       // hub: its first push gets one fresh attempt (see below).
       const bool idle_reuse = in_flight_.empty() && client_.connected();
@@ -301,6 +390,7 @@ class ShipperImpl final : public Shipper {
       in_flight_.push_back(InFlight{last, idle_reuse});
       next_send_ = last + 1;
       ++pushes_since_pull_;
+      if (options_.ship_origin) ++turn_pushes_;
     }
     if (in_flight_.empty()) {
       *more = next_send_ <= head;  // paused for a pull
@@ -330,7 +420,10 @@ class ShipperImpl final : public Shipper {
         *more = true;
         return Status::OK();
       }
-      have_cursor_ = false;
+      {
+        std::lock_guard<std::mutex> l(mu_);
+        states_[current_].have_cursor = false;
+      }
       return Refused("push", code, answer);
     }
     if (code != 200) {
@@ -352,7 +445,7 @@ class ShipperImpl final : public Shipper {
       std::lock_guard<std::mutex> l(mu_);
       ++status_.pushes;
     }
-    *more = !in_flight_.empty() || Acked() < log_->Head(log_->origin()).seq;
+    *more = !in_flight_.empty() || Acked() < log_->Head(current_).seq;
     return Status::OK();
   }
 
@@ -385,7 +478,10 @@ class ShipperImpl final : public Shipper {
   net::HttpClient client_;
   std::mt19937 rng_;
   uint64_t listener_ = 0;
-  bool have_cursor_ = false;
+  // The origin being pushed (the shipper's thread only): the log's own for
+  // an edge; with ship_origin, the one whose turn it is.
+  std::string current_;
+  int turn_pushes_ = 0;  // pushes sent in the current origin's turn
 
   // Pushes sent and not yet answered, oldest first.
   struct InFlight {
@@ -393,6 +489,7 @@ class ShipperImpl final : public Shipper {
     bool idle_reuse = false;  // first push on a connection left idle
   };
   static constexpr int kPushesPerPull = 16;
+  static constexpr int kPushesPerTurn = 8;
   std::deque<InFlight> in_flight_;
   uint64_t next_send_ = 0;  // first seq of the next push
   int pushes_since_pull_ = 0;
@@ -406,7 +503,13 @@ class ShipperImpl final : public Shipper {
   bool stopping_ = false;
   bool kicked_ = false;
   ShipperStatus status_;
-  int64_t oldest_unacked_ms_ = 0;
+  // Per pushed origin: the hub's cursor and the age of the oldest event after it.
+  struct OriginState {
+    uint64_t acked = 0;
+    bool have_cursor = false;
+    int64_t oldest_unacked_ms = 0;
+  };
+  std::map<std::string, OriginState> states_;
   std::thread thread_;
 };
 
@@ -414,7 +517,7 @@ class ShipperImpl final : public Shipper {
 
 Status Shipper::Start(const ShipperOptions& options, EventLog* log, std::unique_ptr<Shipper>* out) {
   if (options.node_id.empty()) return Status::InvalidArgument("hub.node_id is required");
-  if (options.node_id != log->origin()) {
+  if (!options.ship_origin && options.node_id != log->origin()) {
     return Status::InvalidArgument("hub.node_id " + options.node_id +
                                    " differs from the log's origin " + log->origin());
   }

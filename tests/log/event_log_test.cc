@@ -236,6 +236,31 @@ TEST_F(EventLogTest, IngestCopiesAnotherLogAndSkipsWhatItHolds) {
   EXPECT_TRUE(hub->Verify("edge-a", &vr).ok());
 }
 
+// A province stores a district hub's own origin under an alias
+// ("hub-quan-1:hub", replication/include/hailong/replication/origin_names.h):
+// the events keep the origin they were written under, the chain checks
+// compare with the alias's embedded origin, and an alias of another
+// origin is refused.
+TEST_F(EventLogTest, AnAliasedOriginHoldsTheEventsOfItsEmbeddedOrigin) {
+  std::vector<StoredEvent> events;
+  std::unique_ptr<EventLog> province;
+  EdgeEventsAndAHub(5, &events, &province);
+  std::vector<std::string_view> all;
+  for (const StoredEvent& e : events) all.push_back(e.bytes);
+  IngestResult r;
+  ASSERT_TRUE(province->Ingest("hub-quan-1:edge-a", all, &r).ok());
+  EXPECT_EQ(r.stored, 5u);
+  ASSERT_TRUE(province->Ingest("hub-quan-1:edge-a", all, &r).ok());
+  EXPECT_EQ(r.skipped, 5u);
+  VerifyResult vr;
+  EXPECT_TRUE(province->Verify("hub-quan-1:edge-a", &vr).ok());
+  EXPECT_EQ(vr.events_checked, 5u);
+  Status s = province->Ingest("hub-quan-1:hub", all, &r);
+  EXPECT_EQ(r.refusal, IngestRefusal::kForeignOrigin) << s.ToString();
+  EXPECT_EQ(province->Head("hub-quan-1:hub").seq, 0u);
+  EXPECT_EQ(province->Head("edge-a").seq, 0u);
+}
+
 TEST_F(EventLogTest, ReplacementNodeReplaysItsPredecessorsLogWithIdempotency) {
   Open("edge-a");
   AppendN(4);

@@ -62,5 +62,25 @@ TEST(Examples, HubJsonIsAValidHubConfigurationOnceFilledIn) {
   EXPECT_EQ(config.users.size(), 3u);
 }
 
+// The province hub (hub/README.md, "Province hub"): district hubs in nodes[].
+TEST(Examples, ProvinceHubJsonIsAValidHubConfigurationOnceFilledIn) {
+  json j = json::parse(ReadExample("province-hub.json"));
+  hub::HubConfig config;
+  EXPECT_FALSE(hub::ParseHubConfig(j.dump(), &config).ok());
+  std::string hash;
+  ASSERT_TRUE(HashPassword("mật khẩu thử", &hash).ok());
+  for (json& node : j["nodes"]) {
+    NodeToken token;
+    ASSERT_TRUE(NewNodeToken(&token).ok());
+    node["token_sha256"] = token.sha256_hex;
+  }
+  for (json& user : j["users"]) user["password_hash"] = hash;
+  Status s = hub::ParseHubConfig(j.dump(), &config);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_EQ(config.nodes.size(), 2u);
+  EXPECT_TRUE(config.HasDistricts());
+  EXPECT_EQ(config.DistrictOf("phuong-12"), "quan-2");
+}
+
 }  // namespace
 }  // namespace hailong::ops::testing

@@ -31,23 +31,29 @@ void WriteText(const std::string& path, const std::string& text) {
 
 }  // namespace
 
-Cluster::Cluster(const hailong::testing::TempDir& tmp)
+Cluster::Cluster(const hailong::testing::TempDir& tmp, ClusterOptions options)
     : tmp_(tmp),
+      options_(std::move(options)),
       token_(RandomToken()),
-      hub_dir_(tmp.Join("hub")),
-      edge_dir_(tmp.Join("edge")),
+      hub_dir_(tmp.Join(options_.name + "hub")),
+      edge_dir_(tmp.Join(options_.name + "edge")),
       hub_port_(hailong::testing::FreeTcpPort()),
       edge_port_(hailong::testing::FreeTcpPort()) {
-  WriteText(tmp.Join("edge.token"), token_ + "\n");
+  WriteText(File("edge.token"), token_ + "\n");
   json hub = {
       {"data_dir", hub_dir_},
       {"http", {{"listen", "127.0.0.1:" + std::to_string(hub_port_)}}},
-      {"nodes", json::array({{{"id", kNode},
-                              {"office_id", kOffice},
+      {"nodes", json::array({{{"id", options_.node},
+                              {"office_id", options_.office},
                               {"token_sha256", schema::HexEncode(schema::Sha256(token_))}}})},
       {"users", json::array()}};
-  WriteText(tmp.Join("hub.json"), hub.dump(2));
+  for (auto it = options_.hub_extra.begin(); it != options_.hub_extra.end(); ++it) {
+    hub[it.key()] = it.value();
+  }
+  WriteText(File("hub.json"), hub.dump(2));
 }
+
+std::string Cluster::File(const std::string& name) const { return tmp_.Join(options_.name + name); }
 
 Cluster::~Cluster() {
   if (edge_) edge_->Kill();
@@ -56,15 +62,15 @@ Cluster::~Cluster() {
 
 Status Cluster::StartBroker() {
   hailong::testing::MosquittoOptions o;
-  o.dir = tmp_.Join("broker");
+  o.dir = File("broker");
   std::filesystem::create_directories(o.dir);
   return hailong::testing::MosquittoBroker::Start(o, &broker_);
 }
 
 Status Cluster::StartHub() {
   ProcessOptions po;
-  po.argv = {HAILONG_HUB_PATH, "--config", tmp_.Join("hub.json")};
-  po.log_file = tmp_.Join("hub.log");
+  po.argv = {HAILONG_HUB_PATH, "--config", File("hub.json")};
+  po.log_file = File("hub.log");
   Status s = Process::Start(po, &hub_);
   if (!s.ok()) return s;
   ++hub_starts_;
@@ -73,7 +79,7 @@ Status Cluster::StartHub() {
 }
 
 Status Cluster::StartEdge() {
-  json edge = {{"office_id", kOffice},
+  json edge = {{"office_id", options_.office},
                {"data_dir", edge_dir_},
                {"mqtt", {{"url", broker_ ? broker_->url() : "tcp://127.0.0.1:1"}}},
                {"http", {{"listen", "127.0.0.1:" + std::to_string(edge_port_)}}},
@@ -84,13 +90,13 @@ Status Cluster::StartEdge() {
                {"hub",
                 {{"url", edge_hub_url_.empty() ? "http://127.0.0.1:" + std::to_string(hub_port_)
                                                : edge_hub_url_},
-                 {"node_id", kNode},
-                 {"token_file", tmp_.Join("edge.token")}}}};
+                 {"node_id", options_.node},
+                 {"token_file", File("edge.token")}}}};
   if (!edge_ca_file_.empty()) edge["hub"]["ca_file"] = edge_ca_file_;
-  WriteText(tmp_.Join("edge.json"), edge.dump(2));
+  WriteText(File("edge.json"), edge.dump(2));
   ProcessOptions po;
-  po.argv = {HAILONG_EDGE_PATH, "--config", tmp_.Join("edge.json")};
-  po.log_file = tmp_.Join("edge.log");
+  po.argv = {HAILONG_EDGE_PATH, "--config", File("edge.json")};
+  po.log_file = File("edge.log");
   Status s = Process::Start(po, &edge_);
   if (!s.ok()) return s;
   ++edge_starts_;
@@ -113,8 +119,8 @@ void Cluster::StopHub() {
 
 Status Cluster::HubAcked(uint64_t* acked) {
   HttpRequest req;
-  req.target = std::string("/api/v1/replication/cursor?origin=") + kNode;
-  req.headers = {{"Authorization", "Bearer " + token_}, {"X-Hailong-Origin", kNode}};
+  req.target = "/api/v1/replication/cursor?origin=" + options_.node;
+  req.headers = {{"Authorization", "Bearer " + token_}, {"X-Hailong-Origin", options_.node}};
   HttpResponse res;
   Status s = hailong::testing::SendHttp("127.0.0.1", hub_port_, req, &res);
   if (!s.ok()) return s;
@@ -155,7 +161,7 @@ Status Cluster::PostRating(const std::string& id, uint64_t* seq) {
 
 Status Cluster::PrefillEdgeLog(uint64_t n) {
   EventLogOptions o;
-  o.origin = kNode;
+  o.origin = options_.node;
   std::unique_ptr<EventLog> log;
   Status s = EventLog::Open(o, edge_log_dir(), &log);
   if (!s.ok()) return s;
@@ -165,7 +171,7 @@ Status Cluster::PrefillEdgeLog(uint64_t n) {
     for (uint64_t j = i; j < std::min(n, i + 4096); ++j) {
       fb::RatingSubmittedT r;
       r.rating_id = "pre-" + std::to_string(j);
-      r.office = kOffice;
+      r.office = options_.office;
       r.counter = "q" + std::to_string(j % 4 + 1);
       r.device = "box-" + std::to_string(j % 8 + 1);
       r.channel = fb::Channel::ButtonBox;

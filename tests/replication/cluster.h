@@ -18,9 +18,19 @@ namespace hailong::replication::testing {
 inline constexpr char kNode[] = "edge-p1";
 inline constexpr char kOffice[] = "p1";
 
+// Names of one cluster, so that several run side by side (a province test
+// runs two districts, each a cluster shipping up).
+struct ClusterOptions {
+  std::string name;              // prefix of its directories and files ("" = none)
+  std::string node = kNode;      // the edge's node id
+  std::string office = kOffice;  // the edge's office
+  // Merged into the hub's configuration (top-level keys), e.g. "upstream".
+  nlohmann::json hub_extra = nlohmann::json::object();
+};
+
 class Cluster {
  public:
-  explicit Cluster(const hailong::testing::TempDir& tmp);
+  explicit Cluster(const hailong::testing::TempDir& tmp, ClusterOptions options = {});
   ~Cluster();
 
   Status StartBroker();
@@ -39,7 +49,7 @@ class Cluster {
   bool HubRunning() { return hub_ && hub_->Running(); }
   bool EdgeRunning() { return edge_ && edge_->Running(); }
 
-  // The hub's acknowledged seq for kNode (cursor endpoint), or an error.
+  // The hub's acknowledged seq for the edge's node (cursor endpoint), or an error.
   Status HubAcked(uint64_t* acked);
   // The edge's /api/v1/status.
   Status EdgeStatus(nlohmann::json* status);
@@ -50,6 +60,8 @@ class Cluster {
   Status PrefillEdgeLog(uint64_t n);
 
   const std::string& token() const { return token_; }
+  const ClusterOptions& options() const { return options_; }
+  std::string hub_dir() const { return hub_dir_; }
   std::string edge_log_dir() const { return edge_dir_ + "/log"; }
   std::string hub_log_dir() const { return hub_dir_ + "/log"; }
   uint16_t hub_port() const { return hub_port_; }
@@ -57,7 +69,9 @@ class Cluster {
   std::string Logs();
 
  private:
+  std::string File(const std::string& name) const;  // tmp/<name prefix><name>
   const hailong::testing::TempDir& tmp_;
+  const ClusterOptions options_;
   std::string token_;
   std::string hub_dir_, edge_dir_;
   uint16_t hub_port_, edge_port_;

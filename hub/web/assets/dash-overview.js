@@ -292,7 +292,9 @@ function breakdownTable(group, rows, targets, officeRows, ctx) {
       h('th', { scope: 'row' }, patch
         ? h('a', { href: ctx.href(patch), class: 'drill' }, x._name)
         : x._name,
-      x._name !== x._key && group !== 'day' && group !== 'month' ? h('span', { class: 'id' }, x._key) : null),
+      x._name !== x._key && group !== 'day' && group !== 'month' ? h('span', { class: 'id' }, x._key) : null,
+      // A province hub's office rows name their district (hub/README.md, "Province hub").
+      x.district ? h('span', { class: 'id district', title: t('district_of_office') }, x.district) : null),
       h('td', { class: 'num', data: { col: 'ratings' } }, num(x.ratings)),
       h('td', { class: 'num' }, num(x.satisfied)),
       h('td', { class: 'num' }, num(x.neutral)),

@@ -19,11 +19,28 @@ namespace hailong::hub {
 enum class Role { kAdmin, kManager, kViewer };
 const char* RoleName(Role role);
 
-// An edge (or any replicating node) allowed to push its own origin.
+// An edge (or any replicating node) allowed to push its own origin; or, at
+// a province hub, a district hub (`district` set) allowed to push the
+// origins of its offices' edges and its own "hub" origin (stored as
+// "<id>:hub"; replication/README.md, "The province tier").
 struct NodeConfig {
-  std::string id;            // the node's origin id, e.g. "edge-phuong-01"
-  std::string office_id;     // the office the node serves
-  std::string token_sha256;  // lowercase hex SHA-256 of the bearer token (64 chars)
+  std::string id;                    // the node's origin id, e.g. "edge-phuong-01"
+  std::string office_id;             // the office the node serves ("" for a district hub)
+  std::string token_sha256;          // lowercase hex SHA-256 of the bearer token (64 chars)
+  std::string district;              // a district hub: the district's id ("" for an edge)
+  std::vector<std::string> offices;  // a district hub: its offices
+
+  bool IsDistrictHub() const { return !district.empty(); }
+};
+
+// "upstream": the hub above this one (a district hub's province hub), to
+// which this hub ships every origin it holds except "hub-private".
+struct UpstreamConfig {
+  std::string url;         // "http://host:port" or "https://..."; "" = no upstream
+  std::string node_id;     // this hub's node id at the upstream hub
+  std::string token_file;  // file holding the bearer token (first line)
+  std::string ca_file;     // CA bundle for https ("" = the system's)
+  bool enabled() const { return !url.empty(); }
 };
 
 struct UserConfig {
@@ -176,7 +193,15 @@ struct HubConfig {
   // The periodic report as a document (periodic_config.h).
   PeriodicReportConfig periodic_report;
 
+  // The hub above this one, if any.
+  UpstreamConfig upstream;
+
   const Targets& TargetsFor(std::string_view office) const;
+  // The district of an office at a province hub ("" if no district hub
+  // lists it).
+  std::string DistrictOf(std::string_view office) const;
+  // True if some node is a district hub (this hub is a province hub).
+  bool HasDistricts() const;
 };
 
 // Parses the configuration text. Unknown keys, wrong JSON types, missing

@@ -65,6 +65,11 @@ struct ProjectorOptions {
   // own are refused, as are events a node may not make
   // (src/event_authorization.h).
   std::map<std::string, std::string> origin_office;
+  // A province hub's origins learnt from its district hubs' pushes
+  // (src/province_origins.h): true for an origin it knows, with *office the
+  // office of an edge's origin, or "" for a district hub's own origin
+  // ("<node>:hub", applied as the hub's). nullptr = none. Thread-safe.
+  std::function<bool(const std::string& origin, std::string* office)> learnt_origin;
   // Open follow-ups for unsatisfied ratings with a phone or comment. Default true.
   bool open_follow_ups = true;
   // fsync each projection batch. Default false: the cursor and the models

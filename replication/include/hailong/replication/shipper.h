@@ -1,4 +1,5 @@
-// Shipper: the edge's side of log shipping (doc/protocol.md).
+// Shipper: the edge's side of log shipping (doc/protocol.md), also a
+// district hub's towards its province hub (replication/README.md).
 //
 // On its own thread it pushes this node's events (EventLog::origin()) to the
 // hub after the hub's acknowledged cursor, in batches sized by bytes, and
@@ -8,13 +9,22 @@
 // kept in status().last_error and logged. The hub is authoritative for its
 // cursor, so a restart on either side resumes where the hub stands.
 //
+// With options.ship_origin it pushes every origin of the log the predicate
+// accepts instead (a district hub: its edges' origins and its own "hub"),
+// each after its own cursor at the upstream hub, one origin's pipeline at a
+// time, taking turns so that a long backlog of one origin does not hold
+// back the others.
+//
 // Thread safety: status() and Stop() may be called from any thread.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "hailong/replication/event_log.h"
@@ -29,7 +39,8 @@ struct ShipperOptions {
   // "http://host:port" (loopback) or "https://host:port" (Beast SSL stream,
   // OpenSSL, peer verified). Required.
   std::string hub_url;
-  // This node's id at the hub; must equal the log's origin. Required.
+  // This node's id at the hub; must equal the log's origin unless
+  // ship_origin is set. Required.
   std::string node_id;
   // Bearer token of the node. Required.
   std::string token;
@@ -63,14 +74,26 @@ struct ShipperOptions {
     std::function<Status(int http_status, const std::string& body)> on_answer;
   };
   std::vector<SideFetch> side_fetches;
+
+  // The origins to push (a district hub ships many); called with each
+  // origin of the log, from the shipper's and status()'s threads, so it
+  // must be thread-safe. nullptr = only the log's own origin (an edge).
+  // Each push carries X-Hailong-Origin = the origin pushed.
+  std::function<bool(std::string_view origin)> ship_origin;
+  // Extra headers of the pushes of one origin (a district hub names the
+  // office of an edge's origin with X-Hailong-Office). nullptr = none.
+  std::function<std::vector<std::pair<std::string, std::string>>(std::string_view origin)>
+      push_headers;
 };
 
 struct ShipperStatus {
   uint64_t replicated_seq = 0;  // last own seq the hub acknowledged
+  // Every pushed origin's acknowledged seq (learnt from the hub).
+  std::map<std::string, uint64_t> acked_by_origin;
   bool hub_reachable = false;   // the last exchange succeeded
   std::string last_error;       // "" after a success
-  uint64_t lag_events = 0;      // own head - replicated_seq
-  double lag_seconds = 0;       // age of the oldest unacknowledged event
+  uint64_t lag_events = 0;      // own head - replicated_seq (summed over the pushed origins)
+  double lag_seconds = 0;       // age of the oldest unacknowledged event (of any pushed origin)
   uint64_t pulled_seq = 0;      // head of the hub's events held locally
   int64_t last_contact_ms = 0;  // wall clock of the last success, 0 = never
   uint64_t pushes = 0;          // successful pushes

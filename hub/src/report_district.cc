@@ -1,0 +1,70 @@
+// Districts in a province hub's reports: see report_district.h.
+#include "report_district.h"
+
+#include <algorithm>
+#include <map>
+
+namespace hailong::hub {
+
+using json = nlohmann::json;
+
+Status NarrowToDistrict(const HubConfig& config, std::string_view district,
+                        std::vector<std::string>* offices) {
+  const NodeConfig* hub = nullptr;
+  for (const NodeConfig& n : config.nodes) {
+    if (n.IsDistrictHub() && n.district == district) hub = &n;
+  }
+  if (hub == nullptr) {
+    return Status::InvalidArgument("no district hub serves district " + std::string(district));
+  }
+  std::vector<std::string> narrowed;
+  for (const std::string& o : hub->offices) {
+    if (offices->empty() || std::find(offices->begin(), offices->end(), o) != offices->end()) {
+      narrowed.push_back(o);
+    }
+  }
+  if (narrowed.empty()) {
+    return Status::PermissionDenied("none of district " + std::string(district) +
+                                    "'s offices is yours to see");
+  }
+  std::sort(narrowed.begin(), narrowed.end());
+  *offices = std::move(narrowed);
+  return Status::OK();
+}
+
+Report FoldByDistrict(const Report& by_office, const HubConfig& config) {
+  Report out = by_office;
+  out.rows.clear();
+  std::map<std::string, Tally> districts;
+  for (const ReportRow& row : by_office.rows) {
+    districts[config.DistrictOf(row.office)].Add(row.tally);
+  }
+  for (auto& [district, tally] : districts) {
+    ReportRow r;
+    r.office = district;  // written as "district" by ProvinceReportJson
+    r.tally = tally;
+    out.rows.push_back(std::move(r));
+  }
+  return out;
+}
+
+json ProvinceReportJson(const Report& report, const HubConfig& config, bool by_district) {
+  if (by_district) {
+    json j = ReportToJson(FoldByDistrict(report, config), config);
+    for (json& row : j["rows"]) {
+      row["district"] = row["office"];
+      row.erase("office");
+    }
+    j["group_by"] = "district";
+    return j;
+  }
+  json j = ReportToJson(report, config);
+  for (json& row : j["rows"]) {
+    if (row.contains("office") && row["office"].is_string()) {
+      row["district"] = config.DistrictOf(row["office"].get<std::string>());
+    }
+  }
+  return j;
+}
+
+}  // namespace hailong::hub
