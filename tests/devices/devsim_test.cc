@@ -6,11 +6,13 @@
 #include <gtest/gtest.h>
 #include <mqtt/async_client.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -26,6 +28,7 @@
 #include "hailong/survey/template.h"
 #include "hailong/testing/mosquitto.h"
 #include "hailong/testing/process.h"
+#include "hailong/testing/programs.h"
 #include "hailong/testing/temp_dir.h"
 #include "hailong/testing/wait.h"
 
@@ -254,9 +257,13 @@ class DevsimTest : public ::testing::Test {
   // Runs hailong-devsim with `args` (plus broker, office, --report-json,
   // --quiet) and parses its JSON report (the last line of output).
   json RunDevsim(std::vector<std::string> args, int* exit_code) {
-    std::vector<std::string> argv = {
-        HAILONG_DEVSIM_PATH, "--broker", broker_->url(), "--office", kOffice,
-        "--report-json",     "--quiet"};
+    std::vector<std::string> argv = {hailong::testing::DevsimProgram(),
+                                     "--broker",
+                                     broker_->url(),
+                                     "--office",
+                                     kOffice,
+                                     "--report-json",
+                                     "--quiet"};
     argv.insert(argv.end(), args.begin(), args.end());
     CommandResult result;
     Status s = RunCommand(argv, &result, std::chrono::seconds(60));
@@ -295,32 +302,32 @@ class DevsimTest : public ::testing::Test {
 
 TEST(DevsimCliTest, HelpAndVersion) {
   CommandResult r;
-  ASSERT_TRUE(RunCommand({HAILONG_DEVSIM_PATH, "--version"}, &r).ok());
+  ASSERT_TRUE(RunCommand({hailong::testing::DevsimProgram(), "--version"}, &r).ok());
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.output.find("hailong-devsim "), std::string::npos);
-  ASSERT_TRUE(RunCommand({HAILONG_DEVSIM_PATH, "--help"}, &r).ok());
+  ASSERT_TRUE(RunCommand({hailong::testing::DevsimProgram(), "--help"}, &r).ok());
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.output.find("--broker"), std::string::npos);
   EXPECT_NE(r.output.find("thiết bị"), std::string::npos) << "Vietnamese by default";
-  ASSERT_TRUE(RunCommand({HAILONG_DEVSIM_PATH, "--help", "--lang", "en"}, &r).ok());
+  ASSERT_TRUE(RunCommand({hailong::testing::DevsimProgram(), "--help", "--lang", "en"}, &r).ok());
   EXPECT_NE(r.output.find("simulated devices"), std::string::npos);
 }
 
 TEST(DevsimCliTest, BadArgumentsExitWithStatus2) {
   CommandResult r;
-  ASSERT_TRUE(RunCommand({HAILONG_DEVSIM_PATH, "--template", "five-stars"}, &r).ok());
+  ASSERT_TRUE(RunCommand({hailong::testing::DevsimProgram(), "--template", "five-stars"}, &r).ok());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("five-stars"), std::string::npos);
-  ASSERT_TRUE(RunCommand({HAILONG_DEVSIM_PATH, "--counters", "quầy 1"}, &r).ok());
+  ASSERT_TRUE(RunCommand({hailong::testing::DevsimProgram(), "--counters", "quầy 1"}, &r).ok());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("--counters"), std::string::npos);
-  ASSERT_TRUE(RunCommand({HAILONG_DEVSIM_PATH, "--no-such-flag"}, &r).ok());
+  ASSERT_TRUE(RunCommand({hailong::testing::DevsimProgram(), "--no-such-flag"}, &r).ok());
   EXPECT_EQ(r.exit_code, 2);
 }
 
 TEST(DevsimCliTest, ListTemplatesPrintsTheBuiltins) {
   CommandResult r;
-  ASSERT_TRUE(RunCommand({HAILONG_DEVSIM_PATH, "--list-templates"}, &r).ok());
+  ASSERT_TRUE(RunCommand({hailong::testing::DevsimProgram(), "--list-templates"}, &r).ok());
   ASSERT_EQ(r.exit_code, 0);
   json j = json::parse(r.output);
   EXPECT_EQ(j["templates"].size(), survey::BuiltinTemplates().size());
@@ -536,8 +543,16 @@ TEST_F(DevsimTest, StateDirKeepsUnackedRatingsAcrossRuns) {
 
 TEST_F(DevsimTest, ResponderModeAcksEverything) {
   hailong::testing::ProcessOptions po;
-  po.argv = {HAILONG_DEVSIM_PATH,   "--broker", broker_->url(),  "--office", kOffice, "--responder",
-             "--responder-clients", "2",        "--report-json", "--quiet"};
+  po.argv = {hailong::testing::DevsimProgram(),
+             "--broker",
+             broker_->url(),
+             "--office",
+             kOffice,
+             "--responder",
+             "--responder-clients",
+             "2",
+             "--report-json",
+             "--quiet"};
   po.log_file = dir_.Join("responder.log");
   std::unique_ptr<hailong::testing::Process> responder;
   ASSERT_TRUE(hailong::testing::Process::Start(po, &responder).ok());
@@ -559,11 +574,21 @@ TEST_F(DevsimTest, ResponderModeAcksEverything) {
   EXPECT_EQ(totals["rejected"], report["bad_sent"]) << totals.dump();
 }
 
+// The largest "received=N" of a responder's progress lines; -1 if none.
+long LastReceived(const std::string& log) {
+  long last = -1;
+  const std::string key = "received=";
+  for (size_t at = log.find(key); at != std::string::npos; at = log.find(key, at + 1)) {
+    last = std::max(last, std::strtol(log.c_str() + at + key.size(), nullptr, 10));
+  }
+  return last;
+}
+
 // The benchmark's ceiling: devices whose ratings are done at the broker's
 // PUBACK, and a subscriber that only counts what arrives.
 TEST_F(DevsimTest, PublishOnlyRatingsReachACountingSubscriber) {
   hailong::testing::ProcessOptions po;
-  po.argv = {HAILONG_DEVSIM_PATH,
+  po.argv = {hailong::testing::DevsimProgram(),
              "--broker",
              broker_->url(),
              "--office",
@@ -573,7 +598,6 @@ TEST_F(DevsimTest, PublishOnlyRatingsReachACountingSubscriber) {
              "en",
              "--responder-clients",
              "1",
-             "--quiet",
              "--responder-count-only",
              "--report-json"};
   po.log_file = dir_.Join("subscriber.log");
@@ -593,9 +617,12 @@ TEST_F(DevsimTest, PublishOnlyRatingsReachACountingSubscriber) {
   EXPECT_EQ(code, 0) << report.dump();
   EXPECT_EQ(report["acked_stored"].get<int>(), 200) << report.dump();
   EXPECT_EQ(report["unacked"].get<int>(), 0) << report.dump();
-  // Every publication the broker acknowledged reaches the subscriber; give
-  // the last ones time to arrive before stopping it.
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // Every publication the broker acknowledged reaches the subscriber: its
+  // progress line (every second) counts them.
+  EXPECT_TRUE(hailong::testing::WaitUntil(
+      [&] { return LastReceived(hailong::testing::ReadFileOrEmpty(po.log_file)) >= 200; },
+      std::chrono::seconds(20)))
+      << subscriber->LogTail();
   EXPECT_EQ(subscriber->Stop(), 0);
   json totals = LastJsonLine(hailong::testing::ReadFileOrEmpty(po.log_file));
   EXPECT_GE(totals["received"].get<int>(), 200) << totals.dump();
@@ -605,7 +632,7 @@ TEST_F(DevsimTest, PublishOnlyRatingsReachACountingSubscriber) {
 TEST_F(DevsimTest, SurvivesABrokerRestart) {
   Responder* responder = new Responder(broker_->url(), {});
   hailong::testing::ProcessOptions po;
-  po.argv = {HAILONG_DEVSIM_PATH,
+  po.argv = {hailong::testing::DevsimProgram(),
              "--broker",
              broker_->url(),
              "--office",
@@ -627,6 +654,8 @@ TEST_F(DevsimTest, SurvivesABrokerRestart) {
                                           std::chrono::seconds(20)));
   delete responder;
   broker_->Stop();
+  // The thing tested: the broker stays away a while (the devices' resend
+  // timer, 500 ms, fires against nothing) before it comes back.
   std::this_thread::sleep_for(std::chrono::milliseconds(800));
   ASSERT_TRUE(broker_->Restart().ok());
   Responder again(broker_->url(), {});

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "edge_harness.h"
+#include "hailong/testing/programs.h"
 #include "hailong/testing/wait.h"
 
 namespace hailong::edge_test {
@@ -30,7 +31,7 @@ class EdgeLoadTest : public ::testing::Test {
   // `seconds`, then waits for the last acks.
   void StartDevices(double rate, int seconds) {
     testing::ProcessOptions p;
-    p.argv = {HAILONG_DEVSIM_BIN,
+    p.argv = {hailong::testing::DevsimProgram(),
               "--broker",
               office_.broker_url(),
               "--office",
@@ -97,7 +98,8 @@ class EdgeLoadTest : public ::testing::Test {
 
 TEST_F(EdgeLoadTest, TheBrokerRestartsUnderLoadAndNothingIsLostOrDoubled) {
   StartDevices(20, 6);
-  std::this_thread::sleep_for(2500ms);
+  // Under load: ratings are flowing and being stored.
+  ASSERT_TRUE(office_.WaitLogSeq(40, 30s)) << office_.EdgeLog();
   ASSERT_TRUE(office_.RestartBroker().ok());
   json report = FinishDevices();
   EXPECT_EQ(report.value("unacked", -1), 0) << report.dump();
@@ -111,8 +113,11 @@ TEST_F(EdgeLoadTest, TheBrokerRestartsUnderLoadAndNothingIsLostOrDoubled) {
 
 TEST_F(EdgeLoadTest, AnEdgeKilledUnderLoadLosesNothingAndDoublesNothing) {
   StartDevices(20, 6);
-  std::this_thread::sleep_for(2000ms);
+  // Under load: ratings are flowing and being stored.
+  ASSERT_TRUE(office_.WaitLogSeq(30, 30s)) << office_.EdgeLog();
   office_.KillEdge();
+  // The thing tested: the edge stays down a while (about 80 ratings queue
+  // at the broker) before it comes back.
   std::this_thread::sleep_for(1000ms);
   ASSERT_TRUE(office_.StartEdge().ok()) << office_.EdgeLog();
   json report = FinishDevices();

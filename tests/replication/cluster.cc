@@ -1,122 +1,63 @@
 #include "cluster.h"
 
-#include <fstream>
-#include <random>
-
 #include "hailong/testing/http_client.h"
-#include "hailong/testing/ports.h"
-#include "hailong/testing/wait.h"
+#include "hailong/testing/node_config.h"
+#include "hailong/testing/programs.h"
 
 namespace hailong::replication::testing {
 
 using hailong::testing::HttpRequest;
 using hailong::testing::HttpResponse;
-using hailong::testing::Process;
-using hailong::testing::ProcessOptions;
 using json = nlohmann::json;
-
-namespace {
-
-std::string RandomToken() {
-  std::random_device rd;
-  std::string t;
-  const char* hex = "0123456789abcdef";
-  for (int i = 0; i < 48; ++i) t.push_back(hex[rd() % 16]);
-  return t;
-}
-
-void WriteText(const std::string& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
-}
-
-}  // namespace
 
 Cluster::Cluster(const hailong::testing::TempDir& tmp)
     : tmp_(tmp),
-      token_(RandomToken()),
+      token_(hailong::testing::RandomToken()),
       hub_dir_(tmp.Join("hub")),
       edge_dir_(tmp.Join("edge")),
-      hub_port_(hailong::testing::FreeTcpPort()),
-      edge_port_(hailong::testing::FreeTcpPort()) {
-  WriteText(tmp.Join("edge.token"), token_ + "\n");
-  json hub = {
-      {"data_dir", hub_dir_},
-      {"http", {{"listen", "127.0.0.1:" + std::to_string(hub_port_)}}},
-      {"nodes", json::array({{{"id", kNode},
-                              {"office_id", kOffice},
-                              {"token_sha256", schema::HexEncode(schema::Sha256(token_))}}})},
-      {"users", json::array()}};
-  WriteText(tmp.Join("hub.json"), hub.dump(2));
+      hub_("hub", hailong::testing::HubProgram(), tmp.path()),
+      edge_("edge", hailong::testing::EdgeProgram(), tmp.path()) {
+  tmp.WriteFile("edge.token", token_ + "\n");
 }
 
-Cluster::~Cluster() {
-  if (edge_) edge_->Kill();
-  if (hub_) hub_->Kill();
-}
+Cluster::~Cluster() = default;  // the daemons are SIGKILLed
 
 Status Cluster::StartBroker() {
   hailong::testing::MosquittoOptions o;
   o.dir = tmp_.Join("broker");
-  std::filesystem::create_directories(o.dir);
   return hailong::testing::MosquittoBroker::Start(o, &broker_);
 }
 
 Status Cluster::StartHub() {
-  ProcessOptions po;
-  po.argv = {HAILONG_HUB_PATH, "--config", tmp_.Join("hub.json")};
-  po.log_file = tmp_.Join("hub.log");
-  Status s = Process::Start(po, &hub_);
-  if (!s.ok()) return s;
-  ++hub_starts_;
-  return hailong::testing::WaitForHttpOk("127.0.0.1", hub_port_, "/healthz",
-                                         std::chrono::seconds(30));
+  json hub = hailong::testing::HubConfig(hub_dir_);
+  hub["nodes"] = json::array({hailong::testing::HubNodeEntry(kNode, kOffice, token_)});
+  return hub_.Start(std::move(hub));
 }
 
 Status Cluster::StartEdge() {
-  json edge = {{"office_id", kOffice},
-               {"data_dir", edge_dir_},
-               {"mqtt", {{"url", broker_ ? broker_->url() : "tcp://127.0.0.1:1"}}},
-               {"http", {{"listen", "127.0.0.1:" + std::to_string(edge_port_)}}},
-               // The ratings come as phone ratings (no kiosk to enroll), hundreds
-               // from one address: no per-address or per-counter limit here.
-               {"phone_limit_per_address", 0},
-               {"phone_limit_per_counter", 0},
-               {"hub",
-                {{"url", edge_hub_url_.empty() ? "http://127.0.0.1:" + std::to_string(hub_port_)
-                                               : edge_hub_url_},
-                 {"node_id", kNode},
-                 {"token_file", tmp_.Join("edge.token")}}}};
+  json edge = hailong::testing::EdgeConfig(kOffice, edge_dir_,
+                                           broker_ ? broker_->url() : "tcp://127.0.0.1:1");
+  // The ratings come as phone ratings (no kiosk to enroll), hundreds from
+  // one address: no per-address or per-counter limit here.
+  edge["phone_limit_per_address"] = 0;
+  edge["phone_limit_per_counter"] = 0;
+  edge["hub"] = hailong::testing::EdgeHubLink(edge_hub_url_.empty() ? hub_.url() : edge_hub_url_,
+                                              kNode, tmp_.Join("edge.token"));
   if (!edge_ca_file_.empty()) edge["hub"]["ca_file"] = edge_ca_file_;
-  WriteText(tmp_.Join("edge.json"), edge.dump(2));
-  ProcessOptions po;
-  po.argv = {HAILONG_EDGE_PATH, "--config", tmp_.Join("edge.json")};
-  po.log_file = tmp_.Join("edge.log");
-  Status s = Process::Start(po, &edge_);
-  if (!s.ok()) return s;
-  ++edge_starts_;
-  return hailong::testing::WaitForHttpOk("127.0.0.1", edge_port_, "/healthz",
-                                         std::chrono::seconds(30));
+  return edge_.Start(std::move(edge));
 }
 
-void Cluster::KillHub() {
-  if (hub_) hub_->Kill();
-}
-void Cluster::KillEdge() {
-  if (edge_) edge_->Kill();
-}
-void Cluster::StopEdge() {
-  if (edge_) edge_->Stop();
-}
-void Cluster::StopHub() {
-  if (hub_) hub_->Stop();
-}
+void Cluster::KillHub() { hub_.Kill(); }
+void Cluster::KillEdge() { edge_.Kill(); }
+void Cluster::StopEdge() { edge_.Stop(); }
+void Cluster::StopHub() { hub_.Stop(); }
 
 Status Cluster::HubAcked(uint64_t* acked) {
   HttpRequest req;
   req.target = std::string("/api/v1/replication/cursor?origin=") + kNode;
   req.headers = {{"Authorization", "Bearer " + token_}, {"X-Hailong-Origin", kNode}};
   HttpResponse res;
-  Status s = hailong::testing::SendHttp("127.0.0.1", hub_port_, req, &res);
+  Status s = hailong::testing::SendHttp("127.0.0.1", hub_port(), req, &res);
   if (!s.ok()) return s;
   if (res.status != 200) return Status::Unavailable("cursor: HTTP " + std::to_string(res.status));
   json j = json::parse(res.body, nullptr, false);
@@ -127,7 +68,7 @@ Status Cluster::HubAcked(uint64_t* acked) {
 
 Status Cluster::EdgeStatus(json* status) {
   HttpResponse res;
-  Status s = hailong::testing::HttpGet(edge_port_, "/api/v1/status", &res);
+  Status s = hailong::testing::HttpGet(edge_port(), "/api/v1/status", &res);
   if (!s.ok()) return s;
   if (res.status != 200) return Status::Unavailable("status: HTTP " + std::to_string(res.status));
   *status = json::parse(res.body, nullptr, false);
@@ -142,7 +83,7 @@ Status Cluster::PostRating(const std::string& id, uint64_t* seq) {
                {"at", FormatRfc3339(Clock::System()->NowMs())},
                {"channel", "phone"}};
   HttpResponse res;
-  Status s = hailong::testing::HttpPost(edge_port_, "/api/v1/ratings", body.dump(), &res);
+  Status s = hailong::testing::HttpPost(edge_port(), "/api/v1/ratings", body.dump(), &res);
   if (!s.ok()) return s;
   if (res.status != 200) {
     return Status::Unavailable("rating: HTTP " + std::to_string(res.status) + " " + res.body);
@@ -193,23 +134,7 @@ Status Cluster::PrefillEdgeLog(uint64_t n) {
 }
 
 std::string Cluster::Logs() {
-  std::string out;
-  if (hub_) out += "--- hub ---\n" + hub_->LogTail(3000);
-  if (edge_) out += "\n--- edge ---\n" + edge_->LogTail(3000);
-  return out;
-}
-
-Status ReadWholeLog(const std::string& dir, const std::string& origin,
-                    std::vector<StoredEvent>* events) {
-  EventLogOptions o;
-  o.origin = "test-reader";
-  std::unique_ptr<EventLog> log;
-  Status s = EventLog::Open(o, dir, &log);
-  if (!s.ok()) return s;
-  VerifyResult vr;
-  s = log->Verify(origin, &vr);
-  if (!s.ok()) return s;
-  return log->Read(origin, 1, SIZE_MAX, SIZE_MAX, events);
+  return "--- hub ---\n" + hub_.LogTail(3000) + "\n--- edge ---\n" + edge_.LogTail(3000);
 }
 
 }  // namespace hailong::replication::testing
