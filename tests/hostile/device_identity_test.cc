@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "edge_harness.h"
+#include "hailong/testing/devsim.h"
 #include "hailong/testing/process.h"
 #include "hailong/testing/programs.h"
 #include "hailong/testing/temp_dir.h"
@@ -302,38 +303,15 @@ TEST_F(DeviceIdentityTest, TheTlsListenerCarriesTheEdgeAndDevices) {
 
   // Devices over TLS, each with its own password: hailong-devsim.
   CommandResult r;
-  ASSERT_TRUE(RunCommand({hailong::testing::DevsimProgram(),
-                          "--broker",
-                          tls_url,
-                          "--ca-file",
-                          ca.ca_crt,
-                          "--office",
-                          kOffice,
-                          "--devices",
-                          "3",
-                          "--username-prefix",
-                          "box-",
-                          "--password-dir",
-                          office_->device_password_dir(),
-                          "--count",
-                          "30",
-                          "--rate",
-                          "20",
-                          "--drain-timeout-ms",
-                          "20000",
-                          "--report-json",
-                          "--quiet",
-                          "--lang",
-                          "en"},
-                         &r, std::chrono::seconds(60))
+  json report;
+  ASSERT_TRUE(hailong::testing::RunDevsim(
+                  tls_url, kOffice,
+                  {"--ca-file", ca.ca_crt, "--devices", "3", "--username-prefix", "box-",
+                   "--password-dir", office_->device_password_dir(), "--count", "30", "--rate",
+                   "20", "--drain-timeout-ms", "20000", "--report-json", "--quiet", "--lang", "en"},
+                  &r, &report)
                   .ok());
   ASSERT_EQ(r.exit_code, 0) << r.output << office_->EdgeLog();
-  json report = json::object();  // the --report-json line
-  std::istringstream lines(r.output);
-  for (std::string line; std::getline(lines, line);) {
-    json parsed = json::parse(line, nullptr, false);
-    if (parsed.is_object()) report = parsed;
-  }
   EXPECT_EQ(report.value("acked_stored", 0), 30) << r.output;
 
   // Not without the right CA, and not in plain MQTT on the TLS port.

@@ -10,6 +10,7 @@
 
 #include "ctl_runner.h"
 #include "hailong/schema/time.h"
+#include "hailong/testing/devsim.h"
 #include "hailong/testing/http_client.h"
 #include "hailong/testing/ports.h"
 #include "hailong/testing/process.h"
@@ -266,24 +267,11 @@ TEST(OnlineBackup, ARunningEdgeIsBackedUpWhileDevicesRate) {
 
   EdgeNode edge;
   ASSERT_OK(edge.Start(kNodeOffice, {{"admin_token_sha256", token[1]}}));
-  hailong::testing::ProcessOptions po;
-  po.argv = {hailong::testing::DevsimProgram(),
-             "--broker",
-             "tcp://127.0.0.1:" + std::to_string(edge.broker_port()),
-             "--office",
-             kNodeOffice,
-             "--devices",
-             "4",
-             "--rate",
-             "10",
-             "--duration",
-             "12",
-             "--quiet",
-             "--lang",
-             "en"};
-  po.log_file = tmp.Join("devsim.log");
   std::unique_ptr<hailong::testing::Process> devsim;
-  ASSERT_OK(hailong::testing::Process::Start(po, &devsim));
+  ASSERT_OK(hailong::testing::StartDevsim(
+      "tcp://127.0.0.1:" + std::to_string(edge.broker_port()), kNodeOffice,
+      {"--devices", "4", "--rate", "10", "--duration", "12", "--quiet", "--lang", "en"},
+      tmp.Join("devsim.log"), &devsim));
   ASSERT_TRUE(hailong::testing::WaitUntil(
       [&] { return EdgeStatus(edge).value("log_seq", 0) >= 20; }, std::chrono::seconds(30)))
       << edge.LogTail() << devsim->LogTail();
