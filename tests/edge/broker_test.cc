@@ -30,8 +30,8 @@ class BrokerConfigTest : public ::testing::Test {
 
   std::string Port() const { return std::to_string(office_.broker_port()); }
 
-  // A mosquitto_sub started with -d (debug) writing to `log`: waits until
-  // the broker has acknowledged its subscriptions.
+  // A mosquitto_sub started with -d (debug), line-buffered, writing to
+  // `log`: waits until the broker has acknowledged its subscriptions.
   static bool Subscribed(const std::string& log) {
     return testing::WaitUntil(
         [&] { return testing::ReadFileOrEmpty(log).find("SUBACK") != std::string::npos; }, 10s);
@@ -181,7 +181,10 @@ TEST_F(BrokerConfigTest, AnonymousAndWrongPasswordsAreRefused) {
 TEST_F(BrokerConfigTest, EachDeviceReadsOnlyItsOwnAcks) {
   // box-1 listens to its own acks and (trying) to box-2's.
   testing::ProcessOptions p;
-  p.argv = {"mosquitto_sub",
+  // Line-buffered (stdbuf): Subscribed() reads its output while it runs.
+  p.argv = {"stdbuf",
+            "-oL",
+            "mosquitto_sub",
             "-h",
             "127.0.0.1",
             "-p",
@@ -225,7 +228,10 @@ TEST_F(BrokerConfigTest, EachDeviceReadsOnlyItsOwnAcks) {
 
 TEST_F(BrokerConfigTest, ADeviceCanPublishOnlyUnderItsOwnId) {
   testing::ProcessOptions p;
-  p.argv = {"mosquitto_sub",
+  // Line-buffered (stdbuf): Subscribed() reads its output while it runs.
+  p.argv = {"stdbuf",
+            "-oL",
+            "mosquitto_sub",
             "-h",
             "127.0.0.1",
             "-p",

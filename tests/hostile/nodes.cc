@@ -80,8 +80,9 @@ void HostileNodes::Stop() {
 
 Status HostileNodes::Login(std::string* cookie) {
   hailong::testing::HttpResponse res;
-  Status s = hailong::testing::HttpPost(
-      hub_.port(), "/api/v1/login", json({{"name", "admin"}, {"password", kPassword}}).dump(), &res);
+  Status s =
+      hailong::testing::HttpPost(hub_.port(), "/api/v1/login",
+                                 json({{"name", "admin"}, {"password", kPassword}}).dump(), &res);
   if (!s.ok()) return s;
   if (res.status != 200) return Status::Unavailable("login: HTTP " + std::to_string(res.status));
   *cookie = res.Header("set-cookie");
