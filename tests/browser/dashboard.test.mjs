@@ -151,7 +151,8 @@ describe('dashboard', { timeout: 600000 }, () => {
         { officer, pin: TEST_PIN });
       assert.equal(r.status, 200, JSON.stringify(r.body));
     }
-    // Ratings carry the officer on duty at their time (whole seconds).
+    // Ratings carry the officer on duty at their time (whole seconds): the
+    // thing tested needs the clock past the sign-in's second.
     await sleep(1100);
     const session = await http(edgeBase, 'GET', '/api/v1/counters/q1/session');
     assert.equal(session.status, 200, JSON.stringify(session.body));

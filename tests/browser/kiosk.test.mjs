@@ -97,7 +97,7 @@ describe('kiosk', { timeout: 300000 }, () => {
     // The next citizen is not given the same dossier.
     await page.click('#thanks-home');
     await waitWelcome(page);
-    await sleep(2500);
+    await sleep(2500);  // an absence: the next dossier polls bring the old one back never
     assert.equal(await page.isVisible('#welcome-dossier'), false);
     assert.deepEqual(errors, []);
     await context.close();
@@ -177,7 +177,7 @@ describe('kiosk', { timeout: 300000 }, () => {
   it('defaults to a 30 s idle time', async () => {
     const { context, page } = await openKiosk();
     await page.click('#start');
-    await sleep(5000);
+    await sleep(5000);  // the thing tested: 5 s pass, well inside the 30 s idle time
     assert.equal(await page.isVisible('#screen-question'), true);
     await context.close();
   });

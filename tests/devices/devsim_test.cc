@@ -3,14 +3,18 @@
 // with ParseRating, acks "stored" (the same seq for a repeated id) or
 // "rejected", and can ignore the first delivery of every id to force
 // resends.
+#include "hailong/testing/devsim.h"
+
 #include <gtest/gtest.h>
 #include <mqtt/async_client.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -26,6 +30,7 @@
 #include "hailong/survey/template.h"
 #include "hailong/testing/mosquitto.h"
 #include "hailong/testing/process.h"
+#include "hailong/testing/programs.h"
 #include "hailong/testing/temp_dir.h"
 #include "hailong/testing/wait.h"
 
@@ -147,19 +152,7 @@ class Responder {
 };
 
 // The last line of `output` that is a JSON object (devsim's report).
-json LastJsonLine(const std::string& output) {
-  size_t end = output.size();
-  while (end > 0) {
-    size_t start = output.rfind('\n', end - 1);
-    start = start == std::string::npos ? 0 : start + 1;
-    if (start < end && output[start] == '{') {
-      return json::parse(output.substr(start, end - start), nullptr, false);
-    }
-    if (start == 0) break;
-    end = start - 1;
-  }
-  return json(json::value_t::discarded);
-}
+using hailong::testing::LastJsonLine;
 
 // The HTTP side of an edge as devsim sees it: GET counters and templates,
 // POST dossiers (recorded; with `dossier_token`, only those carrying it as
@@ -254,15 +247,12 @@ class DevsimTest : public ::testing::Test {
   // Runs hailong-devsim with `args` (plus broker, office, --report-json,
   // --quiet) and parses its JSON report (the last line of output).
   json RunDevsim(std::vector<std::string> args, int* exit_code) {
-    std::vector<std::string> argv = {
-        HAILONG_DEVSIM_PATH, "--broker", broker_->url(), "--office", kOffice,
-        "--report-json",     "--quiet"};
-    argv.insert(argv.end(), args.begin(), args.end());
+    args.insert(args.begin(), {"--report-json", "--quiet"});
     CommandResult result;
-    Status s = RunCommand(argv, &result, std::chrono::seconds(60));
+    json report;
+    Status s = hailong::testing::RunDevsim(broker_->url(), kOffice, args, &result, &report);
     EXPECT_TRUE(s.ok()) << s.ToString() << "\n" << result.output;
     *exit_code = result.exit_code;
-    json report = LastJsonLine(result.output);
     EXPECT_FALSE(report.is_discarded()) << result.output;
     return report;
   }
@@ -295,32 +285,32 @@ class DevsimTest : public ::testing::Test {
 
 TEST(DevsimCliTest, HelpAndVersion) {
   CommandResult r;
-  ASSERT_TRUE(RunCommand({HAILONG_DEVSIM_PATH, "--version"}, &r).ok());
+  ASSERT_TRUE(RunCommand({hailong::testing::DevsimProgram(), "--version"}, &r).ok());
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.output.find("hailong-devsim "), std::string::npos);
-  ASSERT_TRUE(RunCommand({HAILONG_DEVSIM_PATH, "--help"}, &r).ok());
+  ASSERT_TRUE(RunCommand({hailong::testing::DevsimProgram(), "--help"}, &r).ok());
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.output.find("--broker"), std::string::npos);
   EXPECT_NE(r.output.find("thiết bị"), std::string::npos) << "Vietnamese by default";
-  ASSERT_TRUE(RunCommand({HAILONG_DEVSIM_PATH, "--help", "--lang", "en"}, &r).ok());
+  ASSERT_TRUE(RunCommand({hailong::testing::DevsimProgram(), "--help", "--lang", "en"}, &r).ok());
   EXPECT_NE(r.output.find("simulated devices"), std::string::npos);
 }
 
 TEST(DevsimCliTest, BadArgumentsExitWithStatus2) {
   CommandResult r;
-  ASSERT_TRUE(RunCommand({HAILONG_DEVSIM_PATH, "--template", "five-stars"}, &r).ok());
+  ASSERT_TRUE(RunCommand({hailong::testing::DevsimProgram(), "--template", "five-stars"}, &r).ok());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("five-stars"), std::string::npos);
-  ASSERT_TRUE(RunCommand({HAILONG_DEVSIM_PATH, "--counters", "quầy 1"}, &r).ok());
+  ASSERT_TRUE(RunCommand({hailong::testing::DevsimProgram(), "--counters", "quầy 1"}, &r).ok());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("--counters"), std::string::npos);
-  ASSERT_TRUE(RunCommand({HAILONG_DEVSIM_PATH, "--no-such-flag"}, &r).ok());
+  ASSERT_TRUE(RunCommand({hailong::testing::DevsimProgram(), "--no-such-flag"}, &r).ok());
   EXPECT_EQ(r.exit_code, 2);
 }
 
 TEST(DevsimCliTest, ListTemplatesPrintsTheBuiltins) {
   CommandResult r;
-  ASSERT_TRUE(RunCommand({HAILONG_DEVSIM_PATH, "--list-templates"}, &r).ok());
+  ASSERT_TRUE(RunCommand({hailong::testing::DevsimProgram(), "--list-templates"}, &r).ok());
   ASSERT_EQ(r.exit_code, 0);
   json j = json::parse(r.output);
   EXPECT_EQ(j["templates"].size(), survey::BuiltinTemplates().size());
@@ -535,12 +525,13 @@ TEST_F(DevsimTest, StateDirKeepsUnackedRatingsAcrossRuns) {
 }
 
 TEST_F(DevsimTest, ResponderModeAcksEverything) {
-  hailong::testing::ProcessOptions po;
-  po.argv = {HAILONG_DEVSIM_PATH,   "--broker", broker_->url(),  "--office", kOffice, "--responder",
-             "--responder-clients", "2",        "--report-json", "--quiet"};
-  po.log_file = dir_.Join("responder.log");
+  const std::string log = dir_.Join("responder.log");
   std::unique_ptr<hailong::testing::Process> responder;
-  ASSERT_TRUE(hailong::testing::Process::Start(po, &responder).ok());
+  ASSERT_TRUE(hailong::testing::StartDevsim(
+                  broker_->url(), kOffice,
+                  {"--responder", "--responder-clients", "2", "--report-json", "--quiet"}, log,
+                  &responder)
+                  .ok());
   int code = -1;
   // A good rating is resent until acked: once it is, the responder has
   // subscribed, and no bad payload below can go unheard.
@@ -554,34 +545,34 @@ TEST_F(DevsimTest, ResponderModeAcksEverything) {
   EXPECT_EQ(code, 0) << report.dump() << responder->LogTail();
   EXPECT_EQ(report["bad_other_reason"], 0);
   EXPECT_EQ(responder->Stop(), 0);
-  json totals = LastJsonLine(hailong::testing::ReadFileOrEmpty(po.log_file));
+  json totals = LastJsonLine(hailong::testing::ReadFileOrEmpty(log));
   EXPECT_EQ(totals["stored"].get<int>(), report["acked_stored"].get<int>() + 1) << totals.dump();
   EXPECT_EQ(totals["rejected"], report["bad_sent"]) << totals.dump();
+}
+
+// The largest "received=N" of a responder's progress lines; -1 if none.
+long LastReceived(const std::string& log) {
+  long last = -1;
+  const std::string key = "received=";
+  for (size_t at = log.find(key); at != std::string::npos; at = log.find(key, at + 1)) {
+    last = std::max(last, std::strtol(log.c_str() + at + key.size(), nullptr, 10));
+  }
+  return last;
 }
 
 // The benchmark's ceiling: devices whose ratings are done at the broker's
 // PUBACK, and a subscriber that only counts what arrives.
 TEST_F(DevsimTest, PublishOnlyRatingsReachACountingSubscriber) {
-  hailong::testing::ProcessOptions po;
-  po.argv = {HAILONG_DEVSIM_PATH,
-             "--broker",
-             broker_->url(),
-             "--office",
-             kOffice,
-             "--responder",
-             "--lang",
-             "en",
-             "--responder-clients",
-             "1",
-             "--quiet",
-             "--responder-count-only",
-             "--report-json"};
-  po.log_file = dir_.Join("subscriber.log");
+  const std::string log_file = dir_.Join("subscriber.log");
   std::unique_ptr<hailong::testing::Process> subscriber;
-  ASSERT_TRUE(hailong::testing::Process::Start(po, &subscriber).ok());
+  ASSERT_TRUE(hailong::testing::StartDevsim(broker_->url(), kOffice,
+                                            {"--responder", "--lang", "en", "--responder-clients",
+                                             "1", "--responder-count-only", "--report-json"},
+                                            log_file, &subscriber)
+                  .ok());
   ASSERT_TRUE(hailong::testing::WaitUntil(
       [&] {
-        return hailong::testing::ReadFileOrEmpty(po.log_file).find("responder: ready") !=
+        return hailong::testing::ReadFileOrEmpty(log_file).find("responder: ready") !=
                std::string::npos;
       },
       std::chrono::seconds(20)))
@@ -593,47 +584,41 @@ TEST_F(DevsimTest, PublishOnlyRatingsReachACountingSubscriber) {
   EXPECT_EQ(code, 0) << report.dump();
   EXPECT_EQ(report["acked_stored"].get<int>(), 200) << report.dump();
   EXPECT_EQ(report["unacked"].get<int>(), 0) << report.dump();
-  // Every publication the broker acknowledged reaches the subscriber; give
-  // the last ones time to arrive before stopping it.
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // Every publication the broker acknowledged reaches the subscriber: its
+  // progress line (every second) counts them.
+  EXPECT_TRUE(hailong::testing::WaitUntil(
+      [&] { return LastReceived(hailong::testing::ReadFileOrEmpty(log_file)) >= 200; },
+      std::chrono::seconds(20)))
+      << subscriber->LogTail();
   EXPECT_EQ(subscriber->Stop(), 0);
-  json totals = LastJsonLine(hailong::testing::ReadFileOrEmpty(po.log_file));
+  json totals = LastJsonLine(hailong::testing::ReadFileOrEmpty(log_file));
   EXPECT_GE(totals["received"].get<int>(), 200) << totals.dump();
   EXPECT_EQ(totals["stored"].get<int>(), 0) << totals.dump();
 }
 
 TEST_F(DevsimTest, SurvivesABrokerRestart) {
   Responder* responder = new Responder(broker_->url(), {});
-  hailong::testing::ProcessOptions po;
-  po.argv = {HAILONG_DEVSIM_PATH,
-             "--broker",
-             broker_->url(),
-             "--office",
-             kOffice,
-             "--devices",
-             "2",
-             "--count",
-             "40",
-             "--rate",
-             "5",
-             "--resend-timeout-ms",
-             "500",
-             "--report-json",
-             "--quiet"};
-  po.log_file = dir_.Join("devsim.log");
+  const std::string log_file = dir_.Join("devsim.log");
   std::unique_ptr<hailong::testing::Process> devsim;
-  ASSERT_TRUE(hailong::testing::Process::Start(po, &devsim).ok());
+  ASSERT_TRUE(
+      hailong::testing::StartDevsim(broker_->url(), kOffice,
+                                    {"--devices", "2", "--count", "40", "--rate", "5",
+                                     "--resend-timeout-ms", "500", "--report-json", "--quiet"},
+                                    log_file, &devsim)
+          .ok());
   ASSERT_TRUE(hailong::testing::WaitUntil([&] { return responder->stored() >= 6; },
                                           std::chrono::seconds(20)));
   delete responder;
   broker_->Stop();
+  // The thing tested: the broker stays away a while (the devices' resend
+  // timer, 500 ms, fires against nothing) before it comes back.
   std::this_thread::sleep_for(std::chrono::milliseconds(800));
   ASSERT_TRUE(broker_->Restart().ok());
   Responder again(broker_->url(), {});
   int code = -1;
   ASSERT_TRUE(devsim->Wait(std::chrono::seconds(60), &code).ok()) << devsim->LogTail();
   EXPECT_EQ(code, 0) << devsim->LogTail();
-  std::string log = hailong::testing::ReadFileOrEmpty(po.log_file);
+  std::string log = hailong::testing::ReadFileOrEmpty(log_file);
   json report = LastJsonLine(log);
   ASSERT_FALSE(report.is_discarded()) << log;
   EXPECT_EQ(report["acked_stored"], 40);

@@ -13,7 +13,9 @@
 
 #include "edge_harness.h"
 #include "hailong/testing/process.h"
+#include "hailong/testing/programs.h"
 #include "hailong/testing/temp_dir.h"
+#include "hailong/testing/wait.h"
 
 namespace hailong::edge_test {
 namespace {
@@ -27,6 +29,13 @@ class BrokerConfigTest : public ::testing::Test {
   void SetUp() override { ASSERT_TRUE(office_.StartBroker().ok()); }
 
   std::string Port() const { return std::to_string(office_.broker_port()); }
+
+  // A mosquitto_sub started with -d (debug), line-buffered, writing to
+  // `log`: waits until the broker has acknowledged its subscriptions.
+  static bool Subscribed(const std::string& log) {
+    return testing::WaitUntil(
+        [&] { return testing::ReadFileOrEmpty(log).find("SUBACK") != std::string::npos; }, 10s);
+  }
 
   // mosquitto_sub as `user`, exiting after `count` messages or `wait_s`.
   CommandResult Sub(const std::string& user, const std::string& password, const std::string& topic,
@@ -108,11 +117,11 @@ TEST_F(BrokerConfigTest, TheGeneratedFilesSayWhatTheOfficeNeeds) {
 TEST_F(BrokerConfigTest, RunningAgainKeepsPasswordsAndAddsDevices) {
   const std::string box1 = office_.DevicePassword("box-1");
   CommandResult r;
-  ASSERT_TRUE(
-      RunCommand({HAILONG_MAKE_OFFICE_BROKER, "--office", kOffice, "--port", Port(), "--dir",
-                  office_.dir().Join("broker"), "--devices", "4", "--device", "kiosk-q1"},
-                 &r)
-          .ok());
+  ASSERT_TRUE(RunCommand({hailong::testing::MakeOfficeBrokerProgram(), "--office", kOffice,
+                          "--port", Port(), "--dir", office_.dir().Join("broker"), "--devices", "4",
+                          "--device", "kiosk-q1"},
+                         &r)
+                  .ok());
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(office_.DevicePassword("box-1"), box1);
   EXPECT_EQ(ReadFile(office_.dir().Join("broker/edge.password")),
@@ -124,33 +133,34 @@ TEST_F(BrokerConfigTest, RunningAgainKeepsPasswordsAndAddsDevices) {
 TEST_F(BrokerConfigTest, BadArgumentsAreRefused) {
   testing::TempDir dir;
   CommandResult r;
-  ASSERT_TRUE(RunCommand({HAILONG_MAKE_OFFICE_BROKER, "--office", "a b", "--port", "1883", "--dir",
-                          dir.path(), "--edge-password", "x"},
+  ASSERT_TRUE(RunCommand({hailong::testing::MakeOfficeBrokerProgram(), "--office", "a b", "--port",
+                          "1883", "--dir", dir.path(), "--edge-password", "x"},
                          &r)
                   .ok());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("--office"), std::string::npos) << r.output;
-  ASSERT_TRUE(RunCommand({HAILONG_MAKE_OFFICE_BROKER, "--office", "o", "--port", "99999", "--dir",
-                          dir.path(), "--edge-password", "x"},
+  ASSERT_TRUE(RunCommand({hailong::testing::MakeOfficeBrokerProgram(), "--office", "o", "--port",
+                          "99999", "--dir", dir.path(), "--edge-password", "x"},
                          &r)
                   .ok());
   EXPECT_EQ(r.exit_code, 2);
-  ASSERT_TRUE(RunCommand({HAILONG_MAKE_OFFICE_BROKER, "--bogus"}, &r).ok());
+  ASSERT_TRUE(RunCommand({hailong::testing::MakeOfficeBrokerProgram(), "--bogus"}, &r).ok());
   EXPECT_EQ(r.exit_code, 2);
-  ASSERT_TRUE(RunCommand({HAILONG_MAKE_OFFICE_BROKER, "--help"}, &r).ok());
+  ASSERT_TRUE(RunCommand({hailong::testing::MakeOfficeBrokerProgram(), "--help"}, &r).ok());
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.output.find("--tls-port"), std::string::npos);
   // One password for every device is no longer possible.
-  ASSERT_TRUE(RunCommand({HAILONG_MAKE_OFFICE_BROKER, "--office", "o", "--port", "1883", "--dir",
-                          dir.path(), "--devices", "2", "--device-password", "shared"},
-                         &r)
-                  .ok());
+  ASSERT_TRUE(
+      RunCommand({hailong::testing::MakeOfficeBrokerProgram(), "--office", "o", "--port", "1883",
+                  "--dir", dir.path(), "--devices", "2", "--device-password", "shared"},
+                 &r)
+          .ok());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("own random password"), std::string::npos) << r.output;
   // A TLS listener needs a certificate and key that exist.
-  ASSERT_TRUE(RunCommand({HAILONG_MAKE_OFFICE_BROKER, "--office", "o", "--port", "1883", "--dir",
-                          dir.path(), "--tls-port", "8883", "--tls-cert", dir.Join("none.crt"),
-                          "--tls-key", dir.Join("none.key")},
+  ASSERT_TRUE(RunCommand({hailong::testing::MakeOfficeBrokerProgram(), "--office", "o", "--port",
+                          "1883", "--dir", dir.path(), "--tls-port", "8883", "--tls-cert",
+                          dir.Join("none.crt"), "--tls-key", dir.Join("none.key")},
                          &r)
                   .ok());
   EXPECT_EQ(r.exit_code, 2);
@@ -171,7 +181,10 @@ TEST_F(BrokerConfigTest, AnonymousAndWrongPasswordsAreRefused) {
 TEST_F(BrokerConfigTest, EachDeviceReadsOnlyItsOwnAcks) {
   // box-1 listens to its own acks and (trying) to box-2's.
   testing::ProcessOptions p;
-  p.argv = {"mosquitto_sub",
+  // Line-buffered (stdbuf): Subscribed() reads its output while it runs.
+  p.argv = {"stdbuf",
+            "-oL",
+            "mosquitto_sub",
             "-h",
             "127.0.0.1",
             "-p",
@@ -190,11 +203,12 @@ TEST_F(BrokerConfigTest, EachDeviceReadsOnlyItsOwnAcks) {
             "-t",
             "hailong/v1/phuong-01/counter/q1/session",
             "-W",
-            "6"};
+            "6",
+            "-d"};
   p.log_file = office_.dir().Join("sub.log");
   std::unique_ptr<testing::Process> sub;
   ASSERT_TRUE(testing::Process::Start(p, &sub).ok());
-  std::this_thread::sleep_for(700ms);
+  ASSERT_TRUE(Subscribed(p.log_file));
   EXPECT_EQ(
       Pub("edge", kEdgePassword, "hailong/v1/phuong-01/device/box-2/ack", "for-box-2").exit_code,
       0);
@@ -214,7 +228,10 @@ TEST_F(BrokerConfigTest, EachDeviceReadsOnlyItsOwnAcks) {
 
 TEST_F(BrokerConfigTest, ADeviceCanPublishOnlyUnderItsOwnId) {
   testing::ProcessOptions p;
-  p.argv = {"mosquitto_sub",
+  // Line-buffered (stdbuf): Subscribed() reads its output while it runs.
+  p.argv = {"stdbuf",
+            "-oL",
+            "mosquitto_sub",
             "-h",
             "127.0.0.1",
             "-p",
@@ -229,11 +246,12 @@ TEST_F(BrokerConfigTest, ADeviceCanPublishOnlyUnderItsOwnId) {
             "-t",
             "hailong/v1/phuong-01/#",
             "-W",
-            "6"};
+            "6",
+            "-d"};
   p.log_file = office_.dir().Join("edge-sub.log");
   std::unique_ptr<testing::Process> sub;
   ASSERT_TRUE(testing::Process::Start(p, &sub).ok());
-  std::this_thread::sleep_for(700ms);
+  ASSERT_TRUE(Subscribed(p.log_file));
   Pub("box-2", office_.DevicePassword("box-2"), "hailong/v1/phuong-01/device/box-1/rating",
       "forged");
   Pub("box-2", office_.DevicePassword("box-2"), "hailong/v1/phuong-01/device/box-2/ack",

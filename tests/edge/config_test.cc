@@ -5,6 +5,7 @@
 #include "edge_harness.h"
 #include "hailong/schema/version.h"
 #include "hailong/testing/process.h"
+#include "hailong/testing/programs.h"
 #include "hailong/testing/temp_dir.h"
 
 namespace hailong::edge_test {
@@ -25,7 +26,8 @@ json GoodConfig(const TempDir& dir) {
 CommandResult RunWithConfig(const TempDir& dir, const std::string& text) {
   const std::string file = dir.WriteFile("edge.json", text);
   CommandResult r;
-  Status s = RunCommand({HAILONG_EDGE_BIN, "--config", file}, &r, std::chrono::seconds(20));
+  Status s =
+      RunCommand({hailong::testing::EdgeProgram(), "--config", file}, &r, std::chrono::seconds(20));
   EXPECT_TRUE(s.ok()) << s.ToString() << r.output;
   return r;
 }
@@ -102,24 +104,25 @@ TEST(EdgeConfigTest, NotJsonExitsTwo) {
 TEST(EdgeConfigTest, MissingFileExitsTwo) {
   TempDir dir;
   CommandResult r;
-  ASSERT_TRUE(RunCommand({HAILONG_EDGE_BIN, "--config", dir.Join("nope.json")}, &r).ok());
+  ASSERT_TRUE(
+      RunCommand({hailong::testing::EdgeProgram(), "--config", dir.Join("nope.json")}, &r).ok());
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("nope.json"), std::string::npos) << r.output;
 }
 
 TEST(EdgeConfigTest, NoConfigOptionExitsTwo) {
   CommandResult r;
-  ASSERT_TRUE(RunCommand({HAILONG_EDGE_BIN}, &r).ok());
+  ASSERT_TRUE(RunCommand({hailong::testing::EdgeProgram()}, &r).ok());
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("--config"), std::string::npos) << r.output;
 }
 
 TEST(EdgeConfigTest, VersionAndHelp) {
   CommandResult r;
-  ASSERT_TRUE(RunCommand({HAILONG_EDGE_BIN, "--version"}, &r).ok());
+  ASSERT_TRUE(RunCommand({hailong::testing::EdgeProgram(), "--version"}, &r).ok());
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.output.find(kVersion), std::string::npos) << r.output;
-  ASSERT_TRUE(RunCommand({HAILONG_EDGE_BIN, "--help"}, &r).ok());
+  ASSERT_TRUE(RunCommand({hailong::testing::EdgeProgram(), "--help"}, &r).ok());
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.output.find("--config"), std::string::npos) << r.output;
 }

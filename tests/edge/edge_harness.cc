@@ -1,16 +1,14 @@
 #include "edge_harness.h"
 
 #include <mqtt/async_client.h>
-#include <signal.h>
-#include <sodium.h>
-#include <unistd.h>
 
 #include <chrono>
-#include <thread>
 
-#include "hailong/replication/event_log.h"
 #include "hailong/schema/time.h"
-#include "hailong/testing/ports.h"
+#include "hailong/testing/event_logs.h"
+#include "hailong/testing/node_config.h"
+#include "hailong/testing/office_broker.h"
+#include "hailong/testing/programs.h"
 #include "hailong/testing/wait.h"
 
 namespace hailong::edge_test {
@@ -31,78 +29,46 @@ std::string SmileyRating(const std::string& id, const std::string& counter,
 }
 
 std::string PinHashForTests(const std::string& pin) {
-  if (sodium_init() < 0) return "";
-  char out[crypto_pwhash_STRBYTES];
   // The smallest limits: the edge verifies with the limits in the string,
   // so tests stay quick; the hub hashes at the interactive ones.
-  if (crypto_pwhash_str(out, pin.data(), pin.size(), crypto_pwhash_OPSLIMIT_MIN,
-                        crypto_pwhash_MEMLIMIT_MIN) != 0) {
-    return "";
-  }
-  return out;
+  return testing::PasswordHash(pin, testing::HashCost::kMinimum);
 }
 
-EdgeHarness::EdgeHarness(HarnessOptions options) : options_(options), dir_("hailong-edge-test") {
+EdgeHarness::EdgeHarness(HarnessOptions options)
+    : options_(options),
+      dir_("hailong-edge-test"),
+      edge_("edge", testing::EdgeProgram(), dir_.path()) {
   nlohmann::json officers = nlohmann::json::object();
   const std::string hash = PinHashForTests(kTestPin);
   for (const char* officer : kTestOfficers) officers[officer] = hash;
   dir_.WriteFile("officer-pins.json", nlohmann::json{{"officers", officers}}.dump());
 }
 
-EdgeHarness::~EdgeHarness() {
-  if (edge_) edge_->Kill();
-  if (broker_) broker_->Kill();
-}
+EdgeHarness::~EdgeHarness() { edge_.Kill(); }
 
 Status EdgeHarness::StartBroker() {
-  if (broker_port_ == 0) {
-    broker_port_ = testing::FreeTcpPort();
-    std::vector<std::string> argv = {HAILONG_MAKE_OFFICE_BROKER,
-                                     "--office",
-                                     kOffice,
-                                     "--port",
-                                     std::to_string(broker_port_),
-                                     "--dir",
-                                     dir_.Join("broker"),
-                                     "--edge-password",
-                                     kEdgePassword,
-                                     "--devices",
-                                     std::to_string(options_.devices)};
-    if (::geteuid() == 0) {
-      argv.push_back("--run-as");
-      argv.push_back("root");
-    }
-    if (!options_.tls_cert.empty()) {
-      broker_tls_port_ = testing::FreeTcpPort();
-      argv.insert(argv.end(), {"--tls-port", std::to_string(broker_tls_port_), "--tls-cert",
-                               options_.tls_cert, "--tls-key", options_.tls_key});
-    }
-    testing::CommandResult r;
-    Status s = testing::RunCommand(argv, &r);
-    if (!s.ok()) return s;
-    if (r.exit_code != 0) return Status::IOError("make-office-broker: " + r.output);
-  }
-  testing::ProcessOptions p;
-  p.argv = {HAILONG_TEST_MOSQUITTO, "-c", dir_.Join("broker/mosquitto.conf")};
-  p.log_file = dir_.Join("broker/mosquitto.out");
-  Status s = testing::Process::Start(p, &broker_);
-  if (!s.ok()) return s;
-  s = testing::WaitForTcpPort("127.0.0.1", broker_port_, 10s);
-  if (!s.ok() || broker_tls_port_ == 0) return s;
-  return testing::WaitForTcpPort("127.0.0.1", broker_tls_port_, 10s);
+  // Again after StopBroker: the same port, files and persistence.
+  if (broker_) return broker_->Restart();
+  testing::OfficeBrokerOptions o;
+  o.dir = dir_.Join("broker");
+  o.office = kOffice;
+  o.edge_password = kEdgePassword;
+  o.devices = options_.devices;
+  o.tls_cert = options_.tls_cert;
+  o.tls_key = options_.tls_key;
+  return testing::StartOfficeBroker(o, &broker_);
 }
 
 void EdgeHarness::ReloadBroker() {
-  if (broker_) broker_->Signal(SIGHUP);
+  if (broker_) broker_->Reload();
 }
 
 std::string EdgeHarness::broker_tls_url() const {
-  return "ssl://127.0.0.1:" + std::to_string(broker_tls_port_);
+  return "ssl://127.0.0.1:" + std::to_string(broker_ ? broker_->second_port() : 0);
 }
 
 void EdgeHarness::StopBroker() {
   if (broker_) broker_->Stop();
-  broker_.reset();
 }
 
 Status EdgeHarness::RestartBroker() {
@@ -111,30 +77,23 @@ Status EdgeHarness::RestartBroker() {
 }
 
 std::string EdgeHarness::broker_url() const {
-  return "tcp://127.0.0.1:" + std::to_string(broker_port_);
+  return "tcp://127.0.0.1:" + std::to_string(broker_port());
 }
 
 std::string EdgeHarness::DevicePassword(const std::string& name) const {
-  std::string text = testing::ReadFileOrEmpty(device_password_dir() + "/" + name + ".password");
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  return text;
+  return testing::OfficeDevicePassword(dir_.Join("broker"), name);
 }
 
 json EdgeHarness::EdgeConfig(const json& overrides) const {
-  json c = {{"office_id", kOffice},
-            {"data_dir", data_dir()},
-            {"mqtt",
-             {{"url", broker_url()},
-              {"username", "edge"},
-              {"password_file", dir_.Join("broker/edge.password")}}},
-            {"http", {{"listen", "127.0.0.1:" + std::to_string(http_port_)}}},
-            {"web_root", HAILONG_TEST_WEB_ROOT},
-            {"officer_pins_file", dir_.Join("officer-pins.json")},
-            {"min_free_mb", 0},
-            {"dossier_tokens_sha256",
-             {schema::HexEncode(schema::Sha256("another-one-stop-system")),
-              schema::HexEncode(schema::Sha256(kDossierToken))}},
-            {"admin_token_sha256", schema::HexEncode(schema::Sha256(kAdminToken))}};
+  json c = testing::EdgeConfig(kOffice, data_dir(), broker_url());
+  c["mqtt"]["username"] = "edge";
+  c["mqtt"]["password_file"] = dir_.Join("broker/edge.password");
+  c["http"] = {{"listen", "127.0.0.1:" + std::to_string(edge_.port())}};
+  c["web_root"] = testing::EdgeWebRoot();
+  c["officer_pins_file"] = dir_.Join("officer-pins.json");
+  c["dossier_tokens_sha256"] = json::array(
+      {testing::Sha256Hex("another-one-stop-system"), testing::Sha256Hex(kDossierToken)});
+  c["admin_token_sha256"] = testing::Sha256Hex(kAdminToken);
   c.merge_patch(overrides);
   // An edge without a hub seals comments and phone numbers to this key (a
   // hub's public key whose secret no test holds: personal_data.md).
@@ -145,48 +104,16 @@ json EdgeHarness::EdgeConfig(const json& overrides) const {
   return c;
 }
 
-Status EdgeHarness::StartEdge(const json& overrides) {
-  if (http_port_ == 0) http_port_ = testing::FreeTcpPort();
-  const std::string config = dir_.WriteFile("edge.json", EdgeConfig(overrides).dump(2));
-  testing::ProcessOptions p;
-  p.argv = {HAILONG_EDGE_BIN, "--config", config};
-  p.log_file = dir_.Join("edge.log");
-  Status s = testing::Process::Start(p, &edge_);
-  if (!s.ok()) return s;
-  s = testing::WaitForHttpOk("127.0.0.1", http_port_, "/healthz", 15s);
-  if (!s.ok()) return Status::Unavailable(s.message() + "; edge log: " + EdgeLog());
-  return Status::OK();
-}
+Status EdgeHarness::StartEdge(const json& overrides) { return edge_.Start(EdgeConfig(overrides)); }
 
-int EdgeHarness::StopEdge() {
-  if (!edge_) return -1;
-  int code = edge_->Stop(15s);
-  edge_.reset();
-  return code;
-}
+int EdgeHarness::StopEdge() { return edge_.Stop(15s); }
 
-void EdgeHarness::KillEdge() {
-  if (edge_) edge_->Kill();
-  edge_.reset();
-}
+void EdgeHarness::KillEdge() { edge_.Kill(); }
 
-std::string EdgeHarness::EdgeLog() const {
-  std::string all = testing::ReadFileOrEmpty(dir_.Join("edge.log"));
-  return all.size() > 6000 ? all.substr(all.size() - 6000) : all;
-}
-
-HttpResponse EdgeHarness::Get(const std::string& target) const {
-  HttpResponse r;
-  Status s = testing::HttpGet(http_port_, target, &r);
-  if (!s.ok()) r.status = 0;
-  return r;
-}
+HttpResponse EdgeHarness::Get(const std::string& target) const { return edge_.Get(target); }
 
 HttpResponse EdgeHarness::Post(const std::string& target, const std::string& body) const {
-  HttpResponse r;
-  Status s = testing::HttpPost(http_port_, target, body, &r);
-  if (!s.ok()) r.status = 0;
-  return r;
+  return edge_.Post(target, body);
 }
 
 HttpResponse EdgeHarness::Send(const std::string& method, const std::string& target,
@@ -198,9 +125,7 @@ HttpResponse EdgeHarness::Send(const std::string& method, const std::string& tar
   req.body = body;
   req.content_type = content_type;
   if (!bearer.empty()) req.headers.emplace_back("Authorization", "Bearer " + bearer);
-  HttpResponse r;
-  if (!testing::SendHttp("127.0.0.1", http_port_, req, &r).ok()) r.status = 0;
-  return r;
+  return edge_.Send(req);
 }
 
 std::string EdgeHarness::EnrollKiosk(const std::string& counter) const {
@@ -233,22 +158,17 @@ bool EdgeHarness::WaitLogSeq(uint64_t seq, std::chrono::milliseconds timeout) co
 }
 
 Status EdgeHarness::ReadLog(std::vector<fb::EventT>* events) const {
-  replication::EventLogOptions o;
-  o.origin = kOrigin;
-  std::unique_ptr<replication::EventLog> log;
-  Status s = replication::EventLog::Open(o, data_dir() + "/log", &log);
+  std::vector<replication::StoredEvent> stored;
+  Status s = testing::ReadOrigin(data_dir() + "/log", kOrigin, &stored);
   if (!s.ok()) return s;
   events->clear();
-  Status decode_status;
-  s = log->Scan(kOrigin, 1, [&](uint64_t, std::string_view bytes, const fb::Event&) {
-    fb::EventT e;
-    decode_status = schema::DecodeEvent(bytes, &e);
-    if (!decode_status.ok()) return false;
-    events->push_back(std::move(e));
-    return true;
-  });
-  if (!s.ok()) return s;
-  return decode_status;
+  for (const auto& e : stored) {
+    fb::EventT event;
+    s = schema::DecodeEvent(e.bytes, &event);
+    if (!s.ok()) return s;
+    events->push_back(std::move(event));
+  }
+  return Status::OK();
 }
 
 // ---- TestDevice -----------------------------------------------------------------

@@ -1,8 +1,10 @@
-// EdgeHarness: one office for an integration test. A real Mosquitto with the
-// configuration ops/mosquitto/make-office-broker writes (passwords, ACL,
-// persistence, queue limits) on a free port, and a real hailong-edge process
-// on another, both with their files in one temporary directory. TestDevice
-// is a button box: a Paho client logged in as one device user.
+// EdgeHarness: the edge tests' shape of one office, on tests/support: the
+// office broker (testing::StartOfficeBroker: make-office-broker's
+// passwords, ACL, persistence, queue limits) and a real hailong-edge
+// (testing::Daemon) configured for an office without a hub, with officers'
+// PINs, a dossier token and an admin token, both with their files in one
+// temporary directory. TestDevice is a button box: a Paho client logged in
+// as one device user.
 //
 // Thread safety: one harness per test, used from the test's thread;
 // TestDevice's acks arrive on Paho's thread and are read under a lock.
@@ -21,8 +23,9 @@
 #include "hailong/devices/payload.h"
 #include "hailong/schema/event.h"
 #include "hailong/schema/status.h"
+#include "hailong/testing/daemon.h"
 #include "hailong/testing/http_client.h"
-#include "hailong/testing/process.h"
+#include "hailong/testing/mosquitto.h"
 #include "hailong/testing/temp_dir.h"
 
 namespace mqtt {
@@ -71,7 +74,7 @@ class EdgeHarness {
   std::string broker_url() const;
   // "ssl://127.0.0.1:<tls port>" with HarnessOptions::tls_cert.
   std::string broker_tls_url() const;
-  uint16_t broker_port() const { return broker_port_; }
+  uint16_t broker_port() const { return broker_ ? broker_->port() : 0; }
   // Device `name`'s own password (make-office-broker's
   // broker/devices/<name>.password); "" if it has none.
   std::string DevicePassword(const std::string& name) const;
@@ -84,8 +87,8 @@ class EdgeHarness {
   hailong::Status StartEdge(const nlohmann::json& overrides = nlohmann::json::object());
   int StopEdge();   // SIGTERM; returns the exit code
   void KillEdge();  // SIGKILL
-  std::string EdgeLog() const;
-  uint16_t http_port() const { return http_port_; }
+  std::string EdgeLog() const { return edge_.LogTail(6000); }
+  uint16_t http_port() const { return edge_.port(); }
 
   HttpResponse Get(const std::string& target) const;
   HttpResponse Post(const std::string& target, const std::string& body) const;
@@ -120,11 +123,8 @@ class EdgeHarness {
  private:
   HarnessOptions options_;
   testing::TempDir dir_;
-  uint16_t broker_port_ = 0;
-  uint16_t broker_tls_port_ = 0;
-  uint16_t http_port_ = 0;
-  std::unique_ptr<testing::Process> broker_;
-  std::unique_ptr<testing::Process> edge_;
+  std::unique_ptr<testing::MosquittoBroker> broker_;
+  testing::Daemon edge_;
   std::map<std::string, std::string> kiosk_tokens_;  // counter -> credential
 };
 

@@ -11,8 +11,7 @@
 
 #include <filesystem>
 
-#include "hailong/testing/ports.h"
-#include "hailong/testing/process.h"
+#include "hailong/testing/office_broker.h"
 #include "hailong/testing/temp_dir.h"
 #include "hailong/testing/wait.h"
 #include "nodes.h"
@@ -20,9 +19,6 @@
 namespace hailong::hostile {
 namespace {
 
-using hailong::testing::CommandResult;
-using hailong::testing::Process;
-using hailong::testing::RunCommand;
 using hailong::testing::TempDir;
 
 std::string VarInt(size_t n) {
@@ -48,40 +44,17 @@ std::string Connect(const std::string& client, const std::string& user, const st
 class BrokerHostileTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    port_ = hailong::testing::FreeTcpPort();
-    CommandResult out;
-    std::vector<std::string> argv = {HAILONG_MAKE_OFFICE_BROKER,
-                                     "--office",
-                                     "p1",
-                                     "--port",
-                                     std::to_string(port_),
-                                     "--dir",
-                                     tmp_.Join("broker"),
-                                     "--edge-password",
-                                     "edge-pw-1",
-                                     "--devices",
-                                     "2",
-                                     "--device-prefix",
-                                     "box"};
-    // As root, Mosquitto would become user "mosquitto" and not read the files.
-    if (::geteuid() == 0) argv.insert(argv.end(), {"--run-as", "root"});
-    ASSERT_TRUE(RunCommand(argv, &out).ok());
-    ASSERT_EQ(out.exit_code, 0) << out.output;
-    box1_password_ = Password("box1");
+    hailong::testing::OfficeBrokerOptions o;
+    o.dir = tmp_.Join("broker");
+    o.office = "p1";
+    o.edge_password = "edge-pw-1";
+    o.devices = 2;
+    o.device_prefix = "box";
+    const Status s = hailong::testing::StartOfficeBroker(o, &broker_);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    port_ = broker_->port();
+    box1_password_ = hailong::testing::OfficeDevicePassword(o.dir, "box1");
     ASSERT_FALSE(box1_password_.empty());
-    hailong::testing::ProcessOptions po;
-    po.argv = {HAILONG_MOSQUITTO_PROGRAM, "-c", tmp_.Join("broker/mosquitto.conf")};
-    po.log_file = tmp_.Join("mosquitto.out");
-    ASSERT_TRUE(Process::Start(po, &broker_).ok());
-    ASSERT_TRUE(
-        hailong::testing::WaitForTcpPort("127.0.0.1", port_, std::chrono::seconds(10)).ok());
-  }
-  // Device `name`'s own password (make-office-broker's devices/NAME.password).
-  std::string Password(const std::string& name) {
-    std::string pw =
-        hailong::testing::ReadFileOrEmpty(tmp_.Join("broker/devices/" + name + ".password"));
-    while (!pw.empty() && pw.back() == '\n') pw.pop_back();
-    return pw;
   }
   // A device logs in, publishes one rating with QoS 1 and disconnects; true
   // if the broker accepted the login and acknowledged the publication.
@@ -103,7 +76,7 @@ class BrokerHostileTest : public ::testing::Test {
   TempDir tmp_{"hostile-broker"};
   std::string box1_password_;
   uint16_t port_ = 0;
-  std::unique_ptr<Process> broker_;
+  std::unique_ptr<hailong::testing::MosquittoBroker> broker_;
 };
 
 TEST_F(BrokerHostileTest, GarbageAndHttpAreDisconnected) {

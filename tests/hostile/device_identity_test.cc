@@ -13,7 +13,9 @@
 #include <sstream>
 
 #include "edge_harness.h"
+#include "hailong/testing/devsim.h"
 #include "hailong/testing/process.h"
+#include "hailong/testing/programs.h"
 #include "hailong/testing/temp_dir.h"
 #include "hailong/testing/wait.h"
 
@@ -195,8 +197,8 @@ TEST_F(DeviceIdentityTest, ARotatedPasswordStopsTheOldOneAtTheReload) {
   ExpectStored(stale.get(), "before-rotation");
   const uint64_t edge_connects = EdgeConnects(*office_);
   CommandResult r;
-  ASSERT_TRUE(RunCommand({HAILONGCTL_PATH, "--lang", "en", "broker", "device-password", "--dir",
-                          dir, "--device", "box-1"},
+  ASSERT_TRUE(RunCommand({hailong::testing::CtlProgram(), "--lang", "en", "broker",
+                          "device-password", "--dir", dir, "--device", "box-1"},
                          &r)
                   .ok());
   ASSERT_EQ(r.exit_code, 0) << r.output;
@@ -223,10 +225,11 @@ TEST_F(DeviceIdentityTest, ARotatedPasswordStopsTheOldOneAtTheReload) {
   ExpectStored(box2.get(), "unchanged-2");
 
   // A new device is added the same way; the edge's user is not a device.
-  ASSERT_TRUE(RunCommand({HAILONGCTL_PATH, "--lang", "en", "broker", "device-password", "--dir",
-                          dir, "--device", "kiosk-q9", "--json", "--show"},
-                         &r)
-                  .ok());
+  ASSERT_TRUE(
+      RunCommand({hailong::testing::CtlProgram(), "--lang", "en", "broker", "device-password",
+                  "--dir", dir, "--device", "kiosk-q9", "--json", "--show"},
+                 &r)
+          .ok());
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const json j = json::parse(r.output, nullptr, false);
   EXPECT_EQ(j.value("added", false), true) << r.output;
@@ -238,15 +241,15 @@ TEST_F(DeviceIdentityTest, ARotatedPasswordStopsTheOldOneAtTheReload) {
       [&] { return Connect("kiosk-q9", &kiosk, office_->DevicePassword("kiosk-q9")).ok(); }, 15s));
   ExpectStored(kiosk.get(), "kiosk-1");
   for (const char* bad : {"edge", "../passwd", "a b"}) {
-    ASSERT_TRUE(RunCommand({HAILONGCTL_PATH, "--lang", "en", "broker", "device-password", "--dir",
-                            dir, "--device", bad},
+    ASSERT_TRUE(RunCommand({hailong::testing::CtlProgram(), "--lang", "en", "broker",
+                            "device-password", "--dir", dir, "--device", bad},
                            &r)
                     .ok());
     EXPECT_EQ(r.exit_code, 2) << bad << ": " << r.output;
   }
   EXPECT_EQ(testing::ReadFileOrEmpty(dir + "/edge.password"),
             std::string(edge_test::kEdgePassword) + "\n");
-  ASSERT_TRUE(RunCommand({HAILONGCTL_PATH, "broker", "device-password", "--dir",
+  ASSERT_TRUE(RunCommand({hailong::testing::CtlProgram(), "broker", "device-password", "--dir",
                           office_->dir().Join("nothing"), "--device", "box-1"},
                          &r)
                   .ok());
@@ -300,38 +303,15 @@ TEST_F(DeviceIdentityTest, TheTlsListenerCarriesTheEdgeAndDevices) {
 
   // Devices over TLS, each with its own password: hailong-devsim.
   CommandResult r;
-  ASSERT_TRUE(RunCommand({HAILONG_DEVSIM_PATH,
-                          "--broker",
-                          tls_url,
-                          "--ca-file",
-                          ca.ca_crt,
-                          "--office",
-                          kOffice,
-                          "--devices",
-                          "3",
-                          "--username-prefix",
-                          "box-",
-                          "--password-dir",
-                          office_->device_password_dir(),
-                          "--count",
-                          "30",
-                          "--rate",
-                          "20",
-                          "--drain-timeout-ms",
-                          "20000",
-                          "--report-json",
-                          "--quiet",
-                          "--lang",
-                          "en"},
-                         &r, std::chrono::seconds(60))
+  json report;
+  ASSERT_TRUE(hailong::testing::RunDevsim(
+                  tls_url, kOffice,
+                  {"--ca-file", ca.ca_crt, "--devices", "3", "--username-prefix", "box-",
+                   "--password-dir", office_->device_password_dir(), "--count", "30", "--rate",
+                   "20", "--drain-timeout-ms", "20000", "--report-json", "--quiet", "--lang", "en"},
+                  &r, &report)
                   .ok());
   ASSERT_EQ(r.exit_code, 0) << r.output << office_->EdgeLog();
-  json report = json::object();  // the --report-json line
-  std::istringstream lines(r.output);
-  for (std::string line; std::getline(lines, line);) {
-    json parsed = json::parse(line, nullptr, false);
-    if (parsed.is_object()) report = parsed;
-  }
   EXPECT_EQ(report.value("acked_stored", 0), 30) << r.output;
 
   // Not without the right CA, and not in plain MQTT on the TLS port.

@@ -14,6 +14,7 @@
 
 #include "hailong/testing/http_client.h"
 #include "hailong/testing/process.h"
+#include "hailong/testing/programs.h"
 #include "nodes.h"
 
 namespace hailong::hostile {
@@ -221,8 +222,9 @@ TEST_F(EdgeWritesHostileTest, EveryWriteWithoutItsCredentialIsRefusedAndStoresNo
   // The log itself, read by the technicians' tool once the edge is stopped.
   nodes_.Stop();
   hailong::testing::CommandResult cat;
-  ASSERT_TRUE(hailong::testing::RunCommand(
-                  {HAILONGCTL_PATH, "log", "cat", "--data-dir", nodes_.edge_data_dir()}, &cat)
+  ASSERT_TRUE(hailong::testing::RunCommand({hailong::testing::CtlProgram(), "log", "cat",
+                                            "--data-dir", nodes_.edge_data_dir()},
+                                           &cat)
                   .ok());
   ASSERT_EQ(cat.exit_code, 0) << cat.output;
   EXPECT_EQ(cat.output.find("\"origin\":\"edge-p1\""), std::string::npos) << cat.output;

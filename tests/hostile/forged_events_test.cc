@@ -20,6 +20,7 @@
 
 #include "hailong/schema/time.h"
 #include "hailong/testing/process.h"
+#include "hailong/testing/programs.h"
 #include "hailong/testing/wait.h"
 #include "hub_harness.h"
 
@@ -331,9 +332,10 @@ TEST_F(ForgedEventsTest, EveryHubOnlyEventFromANodeIsRefused) {
   // The events stay in the log as evidence: the chain still verifies.
   hub_.Stop();
   testing::CommandResult verify;
-  ASSERT_TRUE(testing::RunCommand({HAILONGCTL_PATH, "log", "verify", "--data-dir", hub_.data_dir()},
-                                  &verify)
-                  .ok());
+  ASSERT_TRUE(
+      testing::RunCommand(
+          {hailong::testing::CtlProgram(), "log", "verify", "--data-dir", hub_.data_dir()}, &verify)
+          .ok());
   EXPECT_EQ(verify.exit_code, 0) << verify.output;
 
   // A rebuild refuses them again: the same figures, no second alert or audit entry.

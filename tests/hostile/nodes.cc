@@ -3,31 +3,22 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <sodium.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "hailong/schema/event.h"
 #include "hailong/testing/http_client.h"
-#include "hailong/testing/ports.h"
-#include "hailong/testing/wait.h"
+#include "hailong/testing/node_config.h"
+#include "hailong/testing/programs.h"
 
 namespace hailong::hostile {
 
 namespace fs = std::filesystem;
-using hailong::testing::Process;
-using hailong::testing::ProcessOptions;
 using json = nlohmann::json;
 
 namespace {
-
-void WriteText(const std::string& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
-}
 
 // Copies a web root (without node_modules) and plants `link` -> the secret.
 void CopyWebRoot(const std::string& from, const std::string& to, const std::string& link,
@@ -44,96 +35,54 @@ void CopyWebRoot(const std::string& from, const std::string& to, const std::stri
 
 }  // namespace
 
-HostileNodes::~HostileNodes() {
-  if (edge_) edge_->Kill();
-  if (hub_) hub_->Kill();
-}
+HostileNodes::HostileNodes(const hailong::testing::TempDir& tmp)
+    : tmp_(tmp),
+      hub_("hub", hailong::testing::HubProgram(), tmp.path()),
+      edge_("edge", hailong::testing::EdgeProgram(), tmp.path()) {}
 
 Status HostileNodes::Start() {
-  if (sodium_init() < 0) return Status::IOError("sodium_init");
-  unsigned char raw[24];
-  randombytes_buf(raw, sizeof raw);
-  token_ = "tok" + schema::HexEncode(std::string_view(reinterpret_cast<char*>(raw), sizeof raw));
-  char hash[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str(hash, kPassword, sizeof kPassword - 1, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
-    return Status::IOError("crypto_pwhash_str");
-  }
+  namespace ht = hailong::testing;
+  token_ = "tok" + ht::RandomToken(24);
+  const std::string hash = ht::PasswordHash(kPassword);
+  if (hash.empty()) return Status::IOError("crypto_pwhash_str");
   const std::string secret = tmp_.WriteFile("outside/secret.txt", kSecretMarker);
-  CopyWebRoot(HAILONG_EDGE_WEB, tmp_.Join("edge-web"), "evil.js", secret);
-  CopyWebRoot(HAILONG_HUB_WEB, tmp_.Join("hub-web"), "assets/evil.js", secret);
-  WriteText(tmp_.Join("edge.token"), token_ + "\n");
+  CopyWebRoot(ht::EdgeWebRoot(), tmp_.Join("edge-web"), "evil.js", secret);
+  CopyWebRoot(ht::HubWebRoot(), tmp_.Join("hub-web"), "assets/evil.js", secret);
+  tmp_.WriteFile("edge.token", token_ + "\n");
 
-  hailong::testing::MosquittoOptions mo;
+  ht::MosquittoOptions mo;
   mo.dir = tmp_.Join("broker");
-  fs::create_directories(mo.dir);
-  Status s = hailong::testing::MosquittoBroker::Start(mo, &broker_);
+  Status s = ht::MosquittoBroker::Start(mo, &broker_);
   if (!s.ok()) return s;
 
-  hub_port_ = hailong::testing::FreeTcpPort();
-  edge_port_ = hailong::testing::FreeTcpPort();
   const json http_limits = {{"request_timeout_s", 3}, {"idle_timeout_s", 3}};
-  json hub = {
-      {"data_dir", tmp_.Join("hub")},
-      {"web_root", tmp_.Join("hub-web")},
-      {"http", {{"listen", "127.0.0.1:" + std::to_string(hub_port_)}}},
-      {"nodes", json::array({{{"id", "edge-p1"},
-                              {"office_id", "p1"},
-                              {"token_sha256", schema::HexEncode(schema::Sha256(token_))}}})},
-      {"users", json::array({{{"name", "admin"},
-                              {"role", "admin"},
-                              {"offices", json::array({"*"})},
-                              {"password_hash", std::string(hash)}}})}};
-  hub["http"].update(http_limits);
-  WriteText(tmp_.Join("hub.json"), hub.dump(2));
-  json edge = {{"office_id", edge_office_},
-               {"data_dir", tmp_.Join("edge")},
-               {"web_root", tmp_.Join("edge-web")},
-               {"mqtt", {{"url", broker_->url()}}},
-               {"http", {{"listen", "127.0.0.1:" + std::to_string(edge_port_)}}},
-               {"min_free_mb", 0},
-               {"dossier_tokens_sha256", {schema::HexEncode(schema::Sha256(dossier_token()))}},
-               {"admin_token_sha256", schema::HexEncode(schema::Sha256(edge_admin_token()))},
-               {"hub",
-                {{"url", "http://127.0.0.1:" + std::to_string(hub_port_)},
-                 {"node_id", "edge-p1"},
-                 {"token_file", tmp_.Join("edge.token")}}}};
-  edge["http"].update(http_limits);
-  WriteText(tmp_.Join("edge.json"), edge.dump(2));
+  json hub = ht::HubConfig(tmp_.Join("hub"));
+  hub["web_root"] = tmp_.Join("hub-web");
+  hub["http"] = http_limits;
+  hub["nodes"] = json::array({ht::HubNodeEntry("edge-p1", "p1", token_)});
+  hub["users"] = json::array({ht::HubUserEntry("admin", "admin", {"*"}, hash)});
+  json edge = ht::EdgeConfig(edge_office_, tmp_.Join("edge"), broker_->url());
+  edge["web_root"] = tmp_.Join("edge-web");
+  edge["http"] = http_limits;
+  edge["dossier_tokens_sha256"] = json::array({ht::Sha256Hex(dossier_token())});
+  edge["admin_token_sha256"] = ht::Sha256Hex(edge_admin_token());
+  edge["hub"] = ht::EdgeHubLink(hub_.url(), "edge-p1", tmp_.Join("edge.token"));
 
-  ProcessOptions po;
-  po.argv = {HAILONG_HUB_PATH, "--config", tmp_.Join("hub.json")};
-  po.log_file = tmp_.Join("hub.log");
-  s = Process::Start(po, &hub_);
+  s = hub_.Start(std::move(hub));
   if (!s.ok()) return s;
-  s = hailong::testing::WaitForHttpOk("127.0.0.1", hub_port_, "/healthz", std::chrono::seconds(30));
-  if (!s.ok()) return Status::Unavailable("hub: " + s.ToString() + "\n" + HubLog());
-  po.argv = {HAILONG_EDGE_PATH, "--config", tmp_.Join("edge.json")};
-  po.log_file = tmp_.Join("edge.log");
-  s = Process::Start(po, &edge_);
-  if (!s.ok()) return s;
-  s = hailong::testing::WaitForHttpOk("127.0.0.1", edge_port_, "/healthz",
-                                      std::chrono::seconds(30));
-  if (!s.ok()) return Status::Unavailable("edge: " + s.ToString() + "\n" + EdgeLog());
-  return Status::OK();
-}
-
-std::string HostileNodes::EdgeLog() const {
-  return hailong::testing::ReadFileOrEmpty(tmp_.Join("edge.log"));
-}
-std::string HostileNodes::HubLog() const {
-  return hailong::testing::ReadFileOrEmpty(tmp_.Join("hub.log"));
+  return edge_.Start(std::move(edge));
 }
 
 void HostileNodes::Stop() {
-  if (edge_) edge_->Stop();
-  if (hub_) hub_->Stop();
+  edge_.Stop();
+  hub_.Stop();
 }
 
 Status HostileNodes::Login(std::string* cookie) {
   hailong::testing::HttpResponse res;
-  Status s = hailong::testing::HttpPost(
-      hub_port_, "/api/v1/login", json({{"name", "admin"}, {"password", kPassword}}).dump(), &res);
+  Status s =
+      hailong::testing::HttpPost(hub_.port(), "/api/v1/login",
+                                 json({{"name", "admin"}, {"password", kPassword}}).dump(), &res);
   if (!s.ok()) return s;
   if (res.status != 200) return Status::Unavailable("login: HTTP " + std::to_string(res.status));
   *cookie = res.Header("set-cookie");

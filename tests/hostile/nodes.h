@@ -1,5 +1,6 @@
-// HostileNodes: a real Mosquitto, hailong-hub and hailong-edge on loopback
-// for the hostile-client tests, with short HTTP deadlines (3 s) so that
+// HostileNodes: the hostile tests' shape on tests/support: a real
+// Mosquitto, hailong-hub and hailong-edge (testing::Daemon, configurations
+// from node_config.h) on loopback, with short HTTP deadlines (3 s) so that
 // shedding idle and slow connections is quick to observe, web roots copied
 // into the test's directory (with a symlink to a secret file outside them),
 // and every process's output in a log file the tests scan.
@@ -13,8 +14,8 @@
 #include <utility>
 
 #include "hailong/schema/status.h"
+#include "hailong/testing/daemon.h"
 #include "hailong/testing/mosquitto.h"
-#include "hailong/testing/process.h"
 #include "hailong/testing/temp_dir.h"
 
 namespace hailong::hostile {
@@ -24,25 +25,24 @@ inline constexpr char kSecretMarker[] = "HOSTILE-SECRET-MARKER-31337";
 
 class HostileNodes {
  public:
-  explicit HostileNodes(const hailong::testing::TempDir& tmp) : tmp_(tmp) {}
-  ~HostileNodes();
+  explicit HostileNodes(const hailong::testing::TempDir& tmp);
   // The office the edge's own configuration claims (before Start; the hub
   // always has edge-p1 as a node of office p1).
   void set_edge_office(std::string office) { edge_office_ = std::move(office); }
   Status Start();
 
-  uint16_t edge_port() const { return edge_port_; }
-  uint16_t hub_port() const { return hub_port_; }
+  uint16_t edge_port() const { return edge_.port(); }
+  uint16_t hub_port() const { return hub_.port(); }
   uint16_t broker_port() const { return broker_->port(); }
-  bool EdgeRunning() { return edge_->Running(); }
-  bool HubRunning() { return hub_->Running(); }
+  bool EdgeRunning() { return edge_.Running(); }
+  bool HubRunning() { return hub_.Running(); }
   const std::string& token() const { return token_; }
   // The edge's one-stop software token (dossier_tokens_sha256) and admin token.
   std::string dossier_token() const { return "dossier-" + token_; }
   std::string edge_admin_token() const { return "admin-" + token_; }
   std::string edge_data_dir() const { return tmp_.Join("edge"); }
-  std::string EdgeLog() const;
-  std::string HubLog() const;
+  std::string EdgeLog() const { return edge_.Log(); }
+  std::string HubLog() const { return hub_.Log(); }
   // Stops both daemons (SIGTERM) so that their logs are complete.
   void Stop();
   // A session cookie ("name=value") for admin.
@@ -52,9 +52,8 @@ class HostileNodes {
   const hailong::testing::TempDir& tmp_;
   std::string token_;
   std::string edge_office_ = "p1";
-  uint16_t edge_port_ = 0, hub_port_ = 0;
   std::unique_ptr<hailong::testing::MosquittoBroker> broker_;
-  std::unique_ptr<hailong::testing::Process> hub_, edge_;
+  hailong::testing::Daemon hub_, edge_;
 };
 
 // One exchange over a raw TCP connection: sends `bytes` (ignoring a peer

@@ -147,6 +147,8 @@ TEST(HubAlertsTest, UnsatisfiedShareRaisesNotifiesAndIsAcknowledgedAndClosed) {
   ChainBuilder chain("edge-p1");
   ASSERT_EQ(PushRatings(hub, chain, 2, 0).substr(0, 3), "200");
   ASSERT_TRUE(WaitCaughtUp(hub, admin));
+  // An absence: let the 1 s periodic check pass at least once (nothing
+  // observable says "checked, nothing raised").
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   EXPECT_EQ(Alerts(hub, admin)["alerts"].size(), 0u);
 
@@ -195,6 +197,7 @@ TEST(HubAlertsTest, UnsatisfiedShareRaisesNotifiesAndIsAcknowledgedAndClosed) {
   // More unsatisfied ratings: still the one open alert.
   ASSERT_EQ(PushRatings(hub, chain, 3, 0).substr(0, 3), "200");
   ASSERT_TRUE(WaitCaughtUp(hub, admin));
+  // An absence: two periodic checks pass without raising a second alert.
   std::this_thread::sleep_for(std::chrono::milliseconds(2500));
   EXPECT_EQ(Alerts(hub, admin)["alerts"].size(), 1u);
 
@@ -222,7 +225,8 @@ TEST(HubAlertsTest, UnsatisfiedShareRaisesNotifiesAndIsAcknowledgedAndClosed) {
   json seen = Alerts(hub, viewer)["alerts"][0];
   for (const auto& step : seen["steps"]) EXPECT_FALSE(step.contains("note")) << seen.dump();
 
-  // Closed while still passing: not raised again until the share drops.
+  // Closed while still passing: not raised again until the share drops
+  // (an absence: two periodic checks pass).
   std::this_thread::sleep_for(std::chrono::milliseconds(2500));
   EXPECT_EQ(Alerts(hub, admin)["alerts"].size(), 1u);
 
@@ -270,6 +274,7 @@ TEST(HubAlertsTest, UnsatisfiedShareRaisesNotifiesAndIsAcknowledgedAndClosed) {
   EXPECT_GT(raised["seq"].get<uint64_t>(), 0u) << raised.dump();
   EXPECT_EQ(raised["at"].get<std::string>().substr(0, 2), "20") << raised.dump();
   EXPECT_FALSE(raised.contains("note")) << raised.dump();
+  // An absence: two periodic checks after the restart raise nothing.
   std::this_thread::sleep_for(std::chrono::milliseconds(2500));
   EXPECT_EQ(Alerts(hub, admin)["alerts"].size(), 1u);  // still disarmed
 }

@@ -8,6 +8,7 @@
 
 #include "hailong/schema/version.h"
 #include "hailong/testing/process.h"
+#include "hailong/testing/programs.h"
 #include "hailong/testing/temp_dir.h"
 #include "hub_harness.h"
 
@@ -15,7 +16,7 @@ namespace hailong::hub_test {
 namespace {
 
 testing::CommandResult RunHub(const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {HAILONG_HUB_BIN};
+  std::vector<std::string> argv = {hailong::testing::HubProgram()};
   argv.insert(argv.end(), args.begin(), args.end());
   testing::CommandResult r;
   EXPECT_TRUE(testing::RunCommand(argv, &r, std::chrono::seconds(30)).ok());
@@ -121,10 +122,11 @@ TEST(HubCliTest, ARebuildKilledHalfWayIsRedoneAtTheNextStart) {
   int killed_half_way = 0;
   for (int delay_ms : {60, 150, 300, 600, 1200}) {
     testing::ProcessOptions po;
-    po.argv = {HAILONG_HUB_BIN, "--config", hub.config_path(), "--rebuild"};
+    po.argv = {hailong::testing::HubProgram(), "--config", hub.config_path(), "--rebuild"};
     po.log_file = hub.dir().Join("rebuild-" + std::to_string(delay_ms) + ".log");
     std::unique_ptr<testing::Process> rebuild;
     ASSERT_TRUE(testing::Process::Start(po, &rebuild).ok());
+    // The thing tested: a SIGKILL at this moment of the rebuild.
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
     if (rebuild->Running()) {
       ++killed_half_way;

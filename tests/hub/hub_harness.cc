@@ -1,13 +1,12 @@
 #include "hub_harness.h"
 
 #include <gtest/gtest.h>
-#include <sodium.h>
 
 #include <chrono>
-#include <thread>
 
 #include "hailong/schema/time.h"
-#include "hailong/testing/ports.h"
+#include "hailong/testing/node_config.h"
+#include "hailong/testing/programs.h"
 #include "hailong/testing/wait.h"
 
 namespace hailong::hub_test {
@@ -117,95 +116,55 @@ int64_t VnTime(const std::string& day, int hour, int minute) {
 
 // Argon2id hash of kPassword, computed once per test program.
 const std::string& PasswordHash() {
-  static const std::string hash = [] {
-    EXPECT_GE(sodium_init(), 0);
-    char out[crypto_pwhash_STRBYTES];
-    const std::string pw = kPassword;
-    EXPECT_EQ(crypto_pwhash_str(out, pw.data(), pw.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                                crypto_pwhash_MEMLIMIT_INTERACTIVE),
-              0);
-    return std::string(out);
-  }();
+  static const std::string hash = testing::PasswordHash(kPassword);
+  EXPECT_FALSE(hash.empty());
   return hash;
 }
 
-namespace {
-
-std::string Sha256Hex(const std::string& s) { return schema::HexEncode(schema::Sha256(s)); }
-
-}  // namespace
-
-HubProcess::HubProcess(HubOptions options) : options_(std::move(options)), dir_("hailong-hub") {
+HubProcess::HubProcess(HubOptions options)
+    : options_(std::move(options)),
+      dir_("hailong-hub"),
+      daemon_("hub", testing::HubProgram(), dir_.path()) {
   dir_.WriteFile("web/index.html", "<!doctype html><title>Hài Lòng</title>\n");
   dir_.WriteFile("web/assets/app.js", "console.log('hài lòng');\n");
   dir_.WriteFile("secret.txt", "do not serve\n");
 }
 
-HubProcess::~HubProcess() {
-  if (process_) process_->Stop();
-}
+HubProcess::~HubProcess() { daemon_.Stop(); }
 
 void HubProcess::Start() {
-  if (port_ == 0) port_ = testing::FreeTcpPort();
-  json config{{"data_dir", data_dir()},
-              {"http", {{"listen", "127.0.0.1:" + std::to_string(port_)}, {"max_push_mib", 1}}},
-              {"web_root", web_root()},
-              {"nodes",
-               {{{"id", "edge-p1"}, {"office_id", "p1"}, {"token_sha256", Sha256Hex(kTokenP1)}},
-                {{"id", "edge-p2"}, {"office_id", "p2"}, {"token_sha256", Sha256Hex(kTokenP2)}}}},
-              {"users",
-               {{{"name", "admin"},
-                 {"role", "admin"},
-                 {"offices", {"*"}},
-                 {"password_hash", PasswordHash()}},
-                {{"name", "manager"},
-                 {"role", "manager"},
-                 {"offices", {"p1"}},
-                 {"password_hash", PasswordHash()}},
-                {{"name", "viewer"},
-                 {"role", "viewer"},
-                 {"offices", {"p1"}},
-                 {"password_hash", PasswordHash()}}}}};
+  json config = testing::HubConfig(data_dir());
+  config["http"] = {{"max_push_mib", 1}};
+  config["web_root"] = web_root();
+  config["nodes"] = json::array({testing::HubNodeEntry("edge-p1", "p1", kTokenP1),
+                                 testing::HubNodeEntry("edge-p2", "p2", kTokenP2)});
+  config["users"] =
+      json::array({testing::HubUserEntry("admin", "admin", {"*"}, PasswordHash()),
+                   testing::HubUserEntry("manager", "manager", {"p1"}, PasswordHash()),
+                   testing::HubUserEntry("viewer", "viewer", {"p1"}, PasswordHash())});
   config.merge_patch(options_.extra);  // objects (e.g. "http") merge key by key
-  config_path_ = dir_.WriteFile("hub.json", config.dump(2));
-  testing::ProcessOptions po;
-  po.argv = {HAILONG_HUB_BIN, "--config", config_path_};
-  po.log_file = dir_.Join("hub.log");
-  ASSERT_TRUE(testing::Process::Start(po, &process_).ok());
-  Status s = testing::WaitForHttpOk("127.0.0.1", port_, "/healthz", std::chrono::seconds(20));
-  ASSERT_TRUE(s.ok()) << s.ToString() << "\n" << process_->LogTail();
+  const Status s = daemon_.Start(std::move(config));
+  ASSERT_TRUE(s.ok()) << s.ToString();
 }
 
 void HubProcess::Stop() {
-  if (!process_) return;
-  EXPECT_EQ(process_->Stop(), 0) << process_->LogTail();
-  process_.reset();
+  if (!daemon_.started()) return;
+  EXPECT_EQ(daemon_.Stop(), 0) << daemon_.LogTail();
 }
 
-void HubProcess::Kill() {
-  if (!process_) return;
-  process_->Kill();
-  process_.reset();
-}
+void HubProcess::Kill() { daemon_.Kill(); }
 
 testing::CommandResult HubProcess::Run(const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {HAILONG_HUB_BIN, "--config", config_path_};
-  argv.insert(argv.end(), args.begin(), args.end());
   testing::CommandResult result;
-  Status s = testing::RunCommand(argv, &result, std::chrono::seconds(120));
+  const Status s = daemon_.Run(args, &result);
   EXPECT_TRUE(s.ok()) << s.ToString();
   return result;
 }
 
 testing::HttpResponse HubProcess::Get(
     const std::string& target, const std::vector<std::pair<std::string, std::string>>& headers) {
-  testing::HttpRequest req;
-  req.method = "GET";
-  req.target = target;
-  req.headers = headers;
-  testing::HttpResponse res;
-  Status s = testing::SendHttp("127.0.0.1", port_, req, &res);
-  EXPECT_TRUE(s.ok()) << s.ToString();
+  testing::HttpResponse res = daemon_.Get(target, headers);
+  EXPECT_NE(res.status, 0) << "GET " << target << ": no answer";
   return res;
 }
 
@@ -213,15 +172,8 @@ testing::HttpResponse HubProcess::Post(
     const std::string& target, const std::string& body,
     const std::vector<std::pair<std::string, std::string>>& headers,
     const std::string& content_type) {
-  testing::HttpRequest req;
-  req.method = "POST";
-  req.target = target;
-  req.body = body;
-  req.content_type = content_type;
-  req.headers = headers;
-  testing::HttpResponse res;
-  Status s = testing::SendHttp("127.0.0.1", port_, req, &res);
-  EXPECT_TRUE(s.ok()) << s.ToString();
+  testing::HttpResponse res = daemon_.Post(target, body, headers, content_type);
+  EXPECT_NE(res.status, 0) << "POST " << target << ": no answer";
   return res;
 }
 

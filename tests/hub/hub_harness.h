@@ -1,7 +1,8 @@
-// A real hailong-hub process for tests, with a generated configuration:
-// two nodes (edge-p1 for office p1, edge-p2 for office p2) and three users
-// (admin: every office; manager and viewer: office p1), and helpers to
-// build hash-chained events, push them, and log in.
+// The hub tests' shape of a real hailong-hub (a testing::Daemon with a
+// configuration from node_config.h): two nodes (edge-p1 for office p1,
+// edge-p2 for office p2) and three users (admin: every office; manager and
+// viewer: office p1), and helpers to build hash-chained events, push them,
+// and log in.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "hailong/schema/event.h"
+#include "hailong/testing/daemon.h"
 #include "hailong/testing/http_client.h"
 #include "hailong/testing/process.h"
 #include "hailong/testing/temp_dir.h"
@@ -96,13 +98,13 @@ class HubProcess {
   // Runs `hailong-hub --config <config> <args...>` to completion.
   testing::CommandResult Run(const std::vector<std::string>& args);
 
-  uint16_t port() const { return port_; }
+  uint16_t port() const { return daemon_.port(); }
   // The running hub's process id (0 when not running), e.g. for /proc/<pid>/status.
-  int pid() const { return process_ ? static_cast<int>(process_->pid()) : 0; }
-  const std::string& config_path() const { return config_path_; }
+  int pid() const { return static_cast<int>(daemon_.pid()); }
+  const std::string& config_path() const { return daemon_.config_file(); }
   std::string data_dir() const { return dir_.Join("data"); }
   std::string web_root() const { return dir_.Join("web"); }
-  std::string LogTail() const { return process_ ? process_->LogTail() : ""; }
+  std::string LogTail() const { return daemon_.LogTail(4000); }
   const testing::TempDir& dir() const { return dir_; }
 
   testing::HttpResponse Get(const std::string& target,
@@ -118,9 +120,7 @@ class HubProcess {
  private:
   HubOptions options_;
   testing::TempDir dir_;
-  std::string config_path_;
-  uint16_t port_ = 0;
-  std::unique_ptr<testing::Process> process_;
+  testing::Daemon daemon_;
 };
 
 // A logged-in user: the cookie header and the CSRF token.

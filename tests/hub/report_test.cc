@@ -12,6 +12,8 @@
 
 #include "hailong/replication/store.h"
 #include "hailong/testing/process.h"
+#include "hailong/testing/raw_connection.h"
+#include "hailong/testing/status.h"
 #include "hub_harness.h"
 
 namespace hailong::hub_test {
@@ -408,21 +410,19 @@ TEST_F(HubReportTest, XlsxIsAWorkbookWithVietnameseHeadersAndTotals) {
 }
 
 TEST_F(HubReportTest, LiveUpdatesArriveAsServerSentEvents) {
-  std::string reply;
-  std::thread reader([&] {
-    Status s = testing::SendRawTcp(
-        "127.0.0.1", hub_->port(),
-        "GET /api/v1/events/stream HTTP/1.1\r\nHost: x\r\nCookie: " + admin_.cookie + "\r\n\r\n",
-        &reply, std::chrono::seconds(4));
-    EXPECT_TRUE(s.ok()) << s.ToString();
-  });
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  std::unique_ptr<testing::RawConnection> stream;
+  ASSERT_OK(testing::RawConnection::Open(hub_->port(), &stream));
+  ASSERT_OK(stream->Send(
+      "GET /api/v1/events/stream HTTP/1.1\r\nHost: x\r\nCookie: " + admin_.cookie + "\r\n\r\n"));
+  // The answer's head comes once the hub has subscribed the stream.
+  ASSERT_OK(stream->ReadUntil("\r\n\r\n", std::chrono::seconds(10)));
   PushScenario();
-  reader.join();
+  EXPECT_TRUE(stream->ReadUntil("\"origin\":\"edge-p1\"", std::chrono::seconds(10)).ok())
+      << stream->received();
+  const std::string reply = stream->received();
   EXPECT_NE(reply.find("200 OK"), std::string::npos) << reply;
   EXPECT_NE(reply.find("text/event-stream"), std::string::npos) << reply;
   EXPECT_NE(reply.find("event: update"), std::string::npos) << reply;
-  EXPECT_NE(reply.find("\"origin\":\"edge-p1\""), std::string::npos) << reply;
   // Without a session: 401.
   EXPECT_EQ(hub_->Get("/api/v1/events/stream").status, 401);
 }

@@ -57,6 +57,7 @@ TEST(LogCrashTest, SigkillDuringAppendsLosesAndDoublesNothing) {
     po.log_file = out;
     std::unique_ptr<Process> child;
     ASSERT_TRUE(Process::Start(po, &child).ok());
+    // The thing tested: a SIGKILL at a random moment of the appends.
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
     if (child->Running()) ++total_killed_mid_run;
     child->Kill();

@@ -10,6 +10,8 @@
 #include <cstring>
 #include <sstream>
 
+#include "hailong/testing/programs.h"
+
 extern char** environ;
 
 namespace hailong::ops::testing {
@@ -22,7 +24,7 @@ CtlRun RunCtl(const std::vector<std::string>& args, const std::string& stdin_tex
     run.err = "pipe failed";
     return run;
   }
-  std::vector<std::string> argv_s = {HAILONGCTL_PATH};
+  std::vector<std::string> argv_s = {hailong::testing::CtlProgram()};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : argv_s) argv.push_back(a.data());

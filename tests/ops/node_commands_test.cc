@@ -10,11 +10,14 @@
 
 #include "ctl_runner.h"
 #include "hailong/schema/time.h"
+#include "hailong/testing/devsim.h"
 #include "hailong/testing/http_client.h"
 #include "hailong/testing/ports.h"
 #include "hailong/testing/process.h"
+#include "hailong/testing/programs.h"
 #include "hailong/testing/status.h"
 #include "hailong/testing/temp_dir.h"
+#include "hailong/testing/tls.h"
 #include "hailong/testing/wait.h"
 #include "log_fixture.h"
 #include "node_processes.h"
@@ -139,28 +142,14 @@ TEST(StatusCommand, HubAtAGlance) {
 TEST(CaFileOption, HttpsPeersAreVerifiedAgainstTheGivenCa) {
   EdgeNode edge;
   ASSERT_OK(edge.Start(kNodeOffice));
-  auto make_cert = [&](const std::string& name) {
-    const std::string crt = edge.dir().Join(name + ".crt"), key = edge.dir().Join(name + ".key");
-    const std::string cmd =
-        "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1"
-        " -addext subjectAltName=IP:127.0.0.1 -keyout " +
-        key + " -out " + crt + " >/dev/null 2>&1";
-    EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
-    return crt;
-  };
-  const std::string crt = make_cert("edge");
-  const std::string other = make_cert("other");
-  const uint16_t tls_port = hailong::testing::FreeTcpPort();
-  hailong::testing::ProcessOptions po;
-  po.argv = {"socat",
-             "OPENSSL-LISTEN:" + std::to_string(tls_port) +
-                 ",bind=127.0.0.1,reuseaddr,fork,verify=0,cert=" + crt +
-                 ",key=" + edge.dir().Join("edge.key"),
-             "TCP:127.0.0.1:" + std::to_string(edge.port())};
-  po.log_file = edge.dir().Join("socat.log");
+  std::string crt, other;
+  ASSERT_OK(hailong::testing::MakeSelfSignedCert(edge.dir().path(), "edge", &crt));
+  ASSERT_OK(hailong::testing::MakeSelfSignedCert(edge.dir().path(), "other", &other));
+  uint16_t tls_port = 0;
   std::unique_ptr<hailong::testing::Process> terminator;
-  ASSERT_OK(hailong::testing::Process::Start(po, &terminator));
-  ASSERT_OK(hailong::testing::WaitForTcpPort("127.0.0.1", tls_port, std::chrono::seconds(10)));
+  ASSERT_OK(hailong::testing::StartTlsTerminator(crt, edge.dir().Join("edge.key"), edge.port(),
+                                                 edge.dir().Join("socat.log"), &tls_port,
+                                                 &terminator));
   const std::string https = "https://127.0.0.1:" + std::to_string(tls_port);
 
   CtlRun run = RunCtl({"status", "--url", https, "--ca-file", crt, "--json"});
@@ -187,7 +176,6 @@ TEST(CaFileOption, HttpsPeersAreVerifiedAgainstTheGivenCa) {
   EXPECT_NE(run.err.find("missing.crt"), std::string::npos) << run.err;
 }
 
-#ifdef HAILONG_DEVSIM_BIN
 // Online backup: a running edge checkpoints its own live log (RocksDB lets
 // only its owner do that) while devices keep rating; the copy restores into
 // a fresh data dir whose chain verifies.
@@ -279,24 +267,11 @@ TEST(OnlineBackup, ARunningEdgeIsBackedUpWhileDevicesRate) {
 
   EdgeNode edge;
   ASSERT_OK(edge.Start(kNodeOffice, {{"admin_token_sha256", token[1]}}));
-  hailong::testing::ProcessOptions po;
-  po.argv = {HAILONG_DEVSIM_BIN,
-             "--broker",
-             "tcp://127.0.0.1:" + std::to_string(edge.broker_port()),
-             "--office",
-             kNodeOffice,
-             "--devices",
-             "4",
-             "--rate",
-             "10",
-             "--duration",
-             "12",
-             "--quiet",
-             "--lang",
-             "en"};
-  po.log_file = tmp.Join("devsim.log");
   std::unique_ptr<hailong::testing::Process> devsim;
-  ASSERT_OK(hailong::testing::Process::Start(po, &devsim));
+  ASSERT_OK(hailong::testing::StartDevsim(
+      "tcp://127.0.0.1:" + std::to_string(edge.broker_port()), kNodeOffice,
+      {"--devices", "4", "--rate", "10", "--duration", "12", "--quiet", "--lang", "en"},
+      tmp.Join("devsim.log"), &devsim));
   ASSERT_TRUE(hailong::testing::WaitUntil(
       [&] { return EdgeStatus(edge).value("log_seq", 0) >= 20; }, std::chrono::seconds(30)))
       << edge.LogTail() << devsim->LogTail();
@@ -346,7 +321,6 @@ TEST(OnlineBackup, ARunningEdgeIsBackedUpWhileDevicesRate) {
   ASSERT_OK(devsim->Wait(std::chrono::seconds(60), &code));
   EXPECT_EQ(code, 0) << devsim->LogTail();
 }
-#endif
 
 TEST(StatusCommand, NothingListening) {
   const uint16_t port = hailong::testing::FreeTcpPort();

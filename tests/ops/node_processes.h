@@ -1,7 +1,8 @@
-// Real daemons for hailongctl's tests: a hailong-edge (with a real
-// Mosquitto) and a hailong-hub, each with a generated configuration in its
-// own temporary directory, and a replication client that pushes events to
-// the hub the way the edge's shipper does (frames [u32 LE length][bytes]).
+// hailongctl's tests' shape of the daemons, on tests/support: a
+// hailong-edge (with a real Mosquitto) and a hailong-hub (testing::Daemon,
+// configurations from node_config.h), each in its own temporary directory,
+// and a replication client that pushes events to the hub the way the
+// edge's shipper does (frames [u32 LE length][bytes]).
 //
 // Thread safety: one object per test, used from the test's thread.
 #pragma once
@@ -13,9 +14,9 @@
 #include <vector>
 
 #include "hailong/schema/status.h"
+#include "hailong/testing/daemon.h"
 #include "hailong/testing/http_client.h"
 #include "hailong/testing/mosquitto.h"
-#include "hailong/testing/process.h"
 #include "hailong/testing/temp_dir.h"
 
 namespace hailong::ops::testing {
@@ -40,14 +41,14 @@ class HubNode {
                const std::vector<std::string>& env = {});
   void Stop();
 
-  uint16_t port() const { return port_; }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  uint16_t port() const { return daemon_.port(); }
+  std::string url() const { return daemon_.url(); }
   std::string data_dir() const { return dir_.Join("data"); }
-  std::string config_file() const { return dir_.Join("hub.json"); }
+  std::string config_file() const { return daemon_.config_file(); }
   // Files holding kNodeToken and kAdminPassword.
   std::string token_file() const { return dir_.Join("node.token"); }
   std::string password_file() const { return dir_.Join("admin.password"); }
-  std::string LogTail() const { return process_ ? process_->LogTail() : ""; }
+  std::string LogTail() const { return daemon_.LogTail(4000); }
 
   // POST /api/v1/replication/push of `events` (serialized fb::Event) as
   // `origin` with kNodeToken.
@@ -56,8 +57,7 @@ class HubNode {
 
  private:
   hailong::testing::TempDir dir_;
-  uint16_t port_ = 0;
-  std::unique_ptr<hailong::testing::Process> process_;
+  hailong::testing::Daemon daemon_;
 };
 
 class EdgeNode {
@@ -69,18 +69,17 @@ class EdgeNode {
   Status Start(const std::string& office, const nlohmann::json& extra = nlohmann::json::object());
   int Stop();  // SIGTERM; the exit code
 
-  uint16_t port() const { return port_; }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  uint16_t port() const { return daemon_.port(); }
+  std::string url() const { return daemon_.url(); }
   std::string data_dir() const { return dir_.Join("edge-data"); }
   uint16_t broker_port() const { return broker_ ? broker_->port() : 0; }
-  std::string LogTail() const { return process_ ? process_->LogTail() : ""; }
+  std::string LogTail() const { return daemon_.LogTail(4000); }
   const hailong::testing::TempDir& dir() const { return dir_; }
 
  private:
   hailong::testing::TempDir dir_;
-  uint16_t port_ = 0;
   std::unique_ptr<hailong::testing::MosquittoBroker> broker_;
-  std::unique_ptr<hailong::testing::Process> process_;
+  hailong::testing::Daemon daemon_;
 };
 
 // Every event of `origin` in the (stopped) log at `dir`, as stored.

@@ -22,6 +22,7 @@
 #include "hailong/schema/event.h"
 #include "hailong/schema/time.h"
 #include "hailong/testing/http_client.h"
+#include "hailong/testing/programs.h"
 #include "hailong/testing/status.h"
 #include "hailong/testing/temp_dir.h"
 #include "hailong/testing/wait.h"
@@ -422,8 +423,8 @@ TEST_F(PersonalDataTest, NeverInClearErasableAndKeptOnlyAsLongAsNeeded) {
 
   // A rebuild of the read models brings nothing back.
   hub_.Stop();
-  const std::string rebuild_cmd =
-      std::string(HAILONG_HUB_BIN) + " --config " + hub_.config_file() + " --rebuild";
+  const std::string rebuild_cmd = std::string(hailong::testing::HubProgram()) + " --config " +
+                                  hub_.config_file() + " --rebuild";
   ASSERT_EQ(std::system(rebuild_cmd.c_str()), 0);
   // 400 days later (libfaketime): retention erases the kiosk rating's text;
   // the open follow-up's rating keeps its comment.

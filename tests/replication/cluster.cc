@@ -1,128 +1,70 @@
 #include "cluster.h"
 
-#include <fstream>
-#include <random>
-
 #include "hailong/testing/http_client.h"
-#include "hailong/testing/ports.h"
-#include "hailong/testing/wait.h"
+#include "hailong/testing/node_config.h"
+#include "hailong/testing/programs.h"
 
 namespace hailong::replication::testing {
 
 using hailong::testing::HttpRequest;
 using hailong::testing::HttpResponse;
-using hailong::testing::Process;
-using hailong::testing::ProcessOptions;
 using json = nlohmann::json;
-
-namespace {
-
-std::string RandomToken() {
-  std::random_device rd;
-  std::string t;
-  const char* hex = "0123456789abcdef";
-  for (int i = 0; i < 48; ++i) t.push_back(hex[rd() % 16]);
-  return t;
-}
-
-void WriteText(const std::string& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
-}
-
-}  // namespace
 
 Cluster::Cluster(const hailong::testing::TempDir& tmp, ClusterOptions options)
     : tmp_(tmp),
       options_(std::move(options)),
-      token_(RandomToken()),
+      token_(hailong::testing::RandomToken()),
       hub_dir_(tmp.Join(options_.name + "hub")),
       edge_dir_(tmp.Join(options_.name + "edge")),
-      hub_port_(hailong::testing::FreeTcpPort()),
-      edge_port_(hailong::testing::FreeTcpPort()) {
-  WriteText(File("edge.token"), token_ + "\n");
-  json hub = {
-      {"data_dir", hub_dir_},
-      {"http", {{"listen", "127.0.0.1:" + std::to_string(hub_port_)}}},
-      {"nodes", json::array({{{"id", options_.node},
-                              {"office_id", options_.office},
-                              {"token_sha256", schema::HexEncode(schema::Sha256(token_))}}})},
-      {"users", json::array()}};
-  for (auto it = options_.hub_extra.begin(); it != options_.hub_extra.end(); ++it) {
-    hub[it.key()] = it.value();
-  }
-  WriteText(File("hub.json"), hub.dump(2));
+      hub_(options_.name + "hub", hailong::testing::HubProgram(), tmp.path()),
+      edge_(options_.name + "edge", hailong::testing::EdgeProgram(), tmp.path()) {
+  tmp.WriteFile(options_.name + "edge.token", token_ + "\n");
 }
+
+Cluster::~Cluster() = default;  // the daemons are SIGKILLed
 
 std::string Cluster::File(const std::string& name) const { return tmp_.Join(options_.name + name); }
-
-Cluster::~Cluster() {
-  if (edge_) edge_->Kill();
-  if (hub_) hub_->Kill();
-}
 
 Status Cluster::StartBroker() {
   hailong::testing::MosquittoOptions o;
   o.dir = File("broker");
-  std::filesystem::create_directories(o.dir);
   return hailong::testing::MosquittoBroker::Start(o, &broker_);
 }
 
 Status Cluster::StartHub() {
-  ProcessOptions po;
-  po.argv = {HAILONG_HUB_PATH, "--config", File("hub.json")};
-  po.log_file = File("hub.log");
-  Status s = Process::Start(po, &hub_);
-  if (!s.ok()) return s;
-  ++hub_starts_;
-  return hailong::testing::WaitForHttpOk("127.0.0.1", hub_port_, "/healthz",
-                                         std::chrono::seconds(30));
+  json hub = hailong::testing::HubConfig(hub_dir_);
+  hub["nodes"] =
+      json::array({hailong::testing::HubNodeEntry(options_.node, options_.office, token_)});
+  for (auto it = options_.hub_extra.begin(); it != options_.hub_extra.end(); ++it) {
+    hub[it.key()] = it.value();
+  }
+  return hub_.Start(std::move(hub));
 }
 
 Status Cluster::StartEdge() {
-  json edge = {{"office_id", options_.office},
-               {"data_dir", edge_dir_},
-               {"mqtt", {{"url", broker_ ? broker_->url() : "tcp://127.0.0.1:1"}}},
-               {"http", {{"listen", "127.0.0.1:" + std::to_string(edge_port_)}}},
-               // The ratings come as phone ratings (no kiosk to enroll), hundreds
-               // from one address: no per-address or per-counter limit here.
-               {"phone_limit_per_address", 0},
-               {"phone_limit_per_counter", 0},
-               {"hub",
-                {{"url", edge_hub_url_.empty() ? "http://127.0.0.1:" + std::to_string(hub_port_)
-                                               : edge_hub_url_},
-                 {"node_id", options_.node},
-                 {"token_file", File("edge.token")}}}};
+  json edge = hailong::testing::EdgeConfig(options_.office, edge_dir_,
+                                           broker_ ? broker_->url() : "tcp://127.0.0.1:1");
+  // The ratings come as phone ratings (no kiosk to enroll), hundreds from
+  // one address: no per-address or per-counter limit here.
+  edge["phone_limit_per_address"] = 0;
+  edge["phone_limit_per_counter"] = 0;
+  edge["hub"] = hailong::testing::EdgeHubLink(edge_hub_url_.empty() ? hub_.url() : edge_hub_url_,
+                                              options_.node, File("edge.token"));
   if (!edge_ca_file_.empty()) edge["hub"]["ca_file"] = edge_ca_file_;
-  WriteText(File("edge.json"), edge.dump(2));
-  ProcessOptions po;
-  po.argv = {HAILONG_EDGE_PATH, "--config", File("edge.json")};
-  po.log_file = File("edge.log");
-  Status s = Process::Start(po, &edge_);
-  if (!s.ok()) return s;
-  ++edge_starts_;
-  return hailong::testing::WaitForHttpOk("127.0.0.1", edge_port_, "/healthz",
-                                         std::chrono::seconds(30));
+  return edge_.Start(std::move(edge));
 }
 
-void Cluster::KillHub() {
-  if (hub_) hub_->Kill();
-}
-void Cluster::KillEdge() {
-  if (edge_) edge_->Kill();
-}
-void Cluster::StopEdge() {
-  if (edge_) edge_->Stop();
-}
-void Cluster::StopHub() {
-  if (hub_) hub_->Stop();
-}
+void Cluster::KillHub() { hub_.Kill(); }
+void Cluster::KillEdge() { edge_.Kill(); }
+void Cluster::StopEdge() { edge_.Stop(); }
+void Cluster::StopHub() { hub_.Stop(); }
 
 Status Cluster::HubAcked(uint64_t* acked) {
   HttpRequest req;
   req.target = "/api/v1/replication/cursor?origin=" + options_.node;
   req.headers = {{"Authorization", "Bearer " + token_}, {"X-Hailong-Origin", options_.node}};
   HttpResponse res;
-  Status s = hailong::testing::SendHttp("127.0.0.1", hub_port_, req, &res);
+  Status s = hailong::testing::SendHttp("127.0.0.1", hub_port(), req, &res);
   if (!s.ok()) return s;
   if (res.status != 200) return Status::Unavailable("cursor: HTTP " + std::to_string(res.status));
   json j = json::parse(res.body, nullptr, false);
@@ -133,7 +75,7 @@ Status Cluster::HubAcked(uint64_t* acked) {
 
 Status Cluster::EdgeStatus(json* status) {
   HttpResponse res;
-  Status s = hailong::testing::HttpGet(edge_port_, "/api/v1/status", &res);
+  Status s = hailong::testing::HttpGet(edge_port(), "/api/v1/status", &res);
   if (!s.ok()) return s;
   if (res.status != 200) return Status::Unavailable("status: HTTP " + std::to_string(res.status));
   *status = json::parse(res.body, nullptr, false);
@@ -148,7 +90,7 @@ Status Cluster::PostRating(const std::string& id, uint64_t* seq) {
                {"at", FormatRfc3339(Clock::System()->NowMs())},
                {"channel", "phone"}};
   HttpResponse res;
-  Status s = hailong::testing::HttpPost(edge_port_, "/api/v1/ratings", body.dump(), &res);
+  Status s = hailong::testing::HttpPost(edge_port(), "/api/v1/ratings", body.dump(), &res);
   if (!s.ok()) return s;
   if (res.status != 200) {
     return Status::Unavailable("rating: HTTP " + std::to_string(res.status) + " " + res.body);
@@ -199,10 +141,7 @@ Status Cluster::PrefillEdgeLog(uint64_t n) {
 }
 
 std::string Cluster::Logs() {
-  std::string out;
-  if (hub_) out += "--- hub ---\n" + hub_->LogTail(3000);
-  if (edge_) out += "\n--- edge ---\n" + edge_->LogTail(3000);
-  return out;
+  return "--- hub ---\n" + hub_.LogTail(3000) + "\n--- edge ---\n" + edge_.LogTail(3000);
 }
 
 Status ReadWholeLog(const std::string& dir, const std::string& origin,

@@ -1,6 +1,7 @@
-// Cluster: a real Mosquitto, one hailong-hub and one hailong-edge on free
-// loopback ports, with generated configurations, that tests start, kill
-// with SIGKILL and restart on the same ports and data directories.
+// Cluster: the replication tests' shape on tests/support: a real
+// Mosquitto, one hailong-hub and one hailong-edge shipping to it
+// (testing::Daemon, configurations from node_config.h), that tests start,
+// kill with SIGKILL and restart on the same ports and data directories.
 #pragma once
 
 #include <cstdint>
@@ -9,8 +10,8 @@
 #include <string>
 
 #include "hailong/replication/event_log.h"
+#include "hailong/testing/daemon.h"
 #include "hailong/testing/mosquitto.h"
-#include "hailong/testing/process.h"
 #include "hailong/testing/temp_dir.h"
 
 namespace hailong::replication::testing {
@@ -46,8 +47,8 @@ class Cluster {
   void KillEdge();
   void StopEdge();
   void StopHub();
-  bool HubRunning() { return hub_ && hub_->Running(); }
-  bool EdgeRunning() { return edge_ && edge_->Running(); }
+  bool HubRunning() { return hub_.Running(); }
+  bool EdgeRunning() { return edge_.Running(); }
 
   // The hub's acknowledged seq for the edge's node (cursor endpoint), or an error.
   Status HubAcked(uint64_t* acked);
@@ -64,8 +65,8 @@ class Cluster {
   std::string hub_dir() const { return hub_dir_; }
   std::string edge_log_dir() const { return edge_dir_ + "/log"; }
   std::string hub_log_dir() const { return hub_dir_ + "/log"; }
-  uint16_t hub_port() const { return hub_port_; }
-  uint16_t edge_port() const { return edge_port_; }
+  uint16_t hub_port() const { return hub_.port(); }
+  uint16_t edge_port() const { return edge_.port(); }
   std::string Logs();
 
  private:
@@ -74,10 +75,8 @@ class Cluster {
   const ClusterOptions options_;
   std::string token_;
   std::string hub_dir_, edge_dir_;
-  uint16_t hub_port_, edge_port_;
   std::unique_ptr<hailong::testing::MosquittoBroker> broker_;
-  std::unique_ptr<hailong::testing::Process> hub_, edge_;
-  int hub_starts_ = 0, edge_starts_ = 0;
+  hailong::testing::Daemon hub_, edge_;
   std::string edge_hub_url_, edge_ca_file_;
 };
 

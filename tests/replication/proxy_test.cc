@@ -9,8 +9,10 @@
 #include <thread>
 
 #include "cluster.h"
+#include "hailong/testing/event_logs.h"
 #include "hailong/testing/ports.h"
 #include "hailong/testing/process.h"
+#include "hailong/testing/programs.h"
 #include "hailong/testing/wait.h"
 
 namespace hailong::replication::testing {
@@ -30,7 +32,7 @@ class ProxyTest : public ::testing::Test {
     ASSERT_TRUE(c_.StartHub().ok()) << c_.Logs();
     proxy_port_ = hailong::testing::FreeTcpPort();
     hailong::testing::ProcessOptions po;
-    po.argv = {HAILONG_FAULTPROXY_PATH,
+    po.argv = {hailong::testing::FaultProxyProgram(),
                "--listen",
                "127.0.0.1:" + std::to_string(proxy_port_),
                "--target",
@@ -45,14 +47,30 @@ class ProxyTest : public ::testing::Test {
     ASSERT_TRUE(c_.StartEdge().ok()) << c_.Logs();
   }
 
+  // Writes the proxy's mode and, once it runs, waits until it logs the
+  // change (it polls the control file).
   void SetMode(const std::string& mode) {
+    const std::string logged = "faultproxy: mode '" + mode + "'";
+    const size_t before = Count(hailong::testing::ReadFileOrEmpty(tmp_.Join("proxy.log")), logged);
     std::ofstream(control_, std::ios::trunc) << mode << "\n";
-    std::this_thread::sleep_for(std::chrono::milliseconds(150));  // two polls
+    if (!proxy_) return;
+    ASSERT_TRUE(WaitUntil(
+        [&] {
+          return Count(hailong::testing::ReadFileOrEmpty(tmp_.Join("proxy.log")), logged) > before;
+        },
+        std::chrono::seconds(10)))
+        << "the proxy never took mode " << mode;
+  }
+  static size_t Count(const std::string& text, const std::string& what) {
+    size_t n = 0;
+    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
   }
   // Posts n ratings named prefix-i, a few milliseconds apart.
   void Rate(const std::string& prefix, int n) {
     for (int i = 0; i < n; ++i) {
       ASSERT_TRUE(c_.PostRating(prefix + "-" + std::to_string(i), &seq_).ok()) << c_.Logs();
+      // Pacing, not synchronisation: the ratings spread over the fault.
       if (i % 10 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   }
@@ -99,6 +117,8 @@ TEST_F(ProxyTest, DropsDelaysCutsAndBlackholeThenHeals) {
   // Accepted and never answered.
   SetMode("blackhole");
   Rate("blackhole", 50);
+  // The thing tested: the blackhole lasts a while (pushes hang unanswered)
+  // before the link comes back.
   std::this_thread::sleep_for(std::chrono::seconds(2));
 
   SetMode("pass");
@@ -114,9 +134,9 @@ TEST_F(ProxyTest, DropsDelaysCutsAndBlackholeThenHeals) {
   c_.StopHub();
 
   std::vector<StoredEvent> edge, hub;
-  Status s = ReadWholeLog(c_.edge_log_dir(), kNode, &edge);
+  Status s = hailong::testing::ReadOrigin(c_.edge_log_dir(), kNode, &edge);
   ASSERT_TRUE(s.ok()) << s.ToString();
-  s = ReadWholeLog(c_.hub_log_dir(), kNode, &hub);  // verifies the chain
+  s = hailong::testing::ReadOrigin(c_.hub_log_dir(), kNode, &hub);  // verifies the chain
   ASSERT_TRUE(s.ok()) << s.ToString();
   ASSERT_EQ(edge.size(), seq_);
   ASSERT_EQ(hub.size(), edge.size());

@@ -10,9 +10,11 @@
 
 #include "cluster.h"
 #include "hailong/replication/shipper.h"
+#include "hailong/testing/event_logs.h"
 #include "hailong/testing/http_client.h"
 #include "hailong/testing/ports.h"
 #include "hailong/testing/process.h"
+#include "hailong/testing/tls.h"
 #include "hailong/testing/wait.h"
 
 namespace hailong::replication::testing {
@@ -37,9 +39,9 @@ bool WaitForHub(Cluster& c, uint64_t seq, std::chrono::seconds timeout) {
 // The hub's copy equals the edge's log event for event.
 void ExpectSameLogs(Cluster& c, uint64_t expected_events) {
   std::vector<StoredEvent> edge, hub;
-  Status s = ReadWholeLog(c.edge_log_dir(), kNode, &edge);
+  Status s = hailong::testing::ReadOrigin(c.edge_log_dir(), kNode, &edge);
   ASSERT_TRUE(s.ok()) << s.ToString();
-  s = ReadWholeLog(c.hub_log_dir(), kNode, &hub);
+  s = hailong::testing::ReadOrigin(c.hub_log_dir(), kNode, &hub);
   ASSERT_TRUE(s.ok()) << s.ToString();
   ASSERT_EQ(edge.size(), expected_events);
   ASSERT_EQ(hub.size(), edge.size());
@@ -88,6 +90,7 @@ TEST(ReplicationTest, SigkillOfEitherSideFiftyTimesLosesAndDoublesNothing) {
       edge_seq = std::max(edge_seq, seq);
       ++posted;
     }
+    // The thing tested: a SIGKILL at a random moment of the shipping.
     std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 300));
     if (rng() % 2 == 0) {
       c.KillHub();
@@ -170,26 +173,16 @@ class TlsTest : public ::testing::Test {
  protected:
   // Self-signed certificate for 127.0.0.1 in tmp/<name>.{crt,key}.
   std::string MakeCert(const std::string& name) {
-    const std::string crt = tmp_.Join(name + ".crt"), key = tmp_.Join(name + ".key");
-    const std::string cmd =
-        "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1"
-        " -addext subjectAltName=IP:127.0.0.1 -keyout " +
-        key + " -out " + crt + " >/dev/null 2>&1";
-    EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    std::string crt;
+    const Status s = hailong::testing::MakeSelfSignedCert(tmp_.path(), name, &crt);
+    EXPECT_TRUE(s.ok()) << s.ToString();
     return crt;
   }
   void StartTerminator(const std::string& crt) {
-    tls_port_ = hailong::testing::FreeTcpPort();
     const std::string key = crt.substr(0, crt.size() - 4) + ".key";
-    hailong::testing::ProcessOptions po;
-    po.argv = {"socat",
-               "OPENSSL-LISTEN:" + std::to_string(tls_port_) +
-                   ",bind=127.0.0.1,reuseaddr,fork,verify=0,cert=" + crt + ",key=" + key,
-               "TCP:127.0.0.1:" + std::to_string(c_.hub_port())};
-    po.log_file = tmp_.Join("socat.log");
-    ASSERT_TRUE(hailong::testing::Process::Start(po, &terminator_).ok());
-    ASSERT_TRUE(
-        hailong::testing::WaitForTcpPort("127.0.0.1", tls_port_, std::chrono::seconds(10)).ok());
+    const Status s = hailong::testing::StartTlsTerminator(
+        crt, key, c_.hub_port(), tmp_.Join("socat.log"), &tls_port_, &terminator_);
+    ASSERT_TRUE(s.ok()) << s.ToString();
   }
 
   TempDir tmp_{"repl-tls"};
@@ -242,7 +235,7 @@ class RefusalTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(c_.PrefillEdgeLog(10).ok());
-    ASSERT_TRUE(ReadWholeLog(c_.edge_log_dir(), kNode, &events_).ok());
+    ASSERT_TRUE(hailong::testing::ReadOrigin(c_.edge_log_dir(), kNode, &events_).ok());
     ASSERT_TRUE(c_.StartHub().ok()) << c_.Logs();
   }
   int Push(const std::string& body, const std::string& token, const std::string& origin,

@@ -55,11 +55,12 @@ int RunResponder(const DevsimArgs& args) {
       ++seconds;
       uint64_t now = responder.stored();
       std::fprintf(stderr,
-                   en ? "t=%ds stored=%llu stored/s=%llu rejected=%llu\n"
-                      : "t=%ds đã xác nhận=%llu xác nhận/giây=%llu từ chối=%llu\n",
+                   en ? "t=%ds stored=%llu stored/s=%llu rejected=%llu received=%llu\n"
+                      : "t=%ds đã xác nhận=%llu xác nhận/giây=%llu từ chối=%llu đã nhận=%llu\n",
                    seconds, static_cast<unsigned long long>(now),
                    static_cast<unsigned long long>(now - last),
-                   static_cast<unsigned long long>(responder.rejected()));
+                   static_cast<unsigned long long>(responder.rejected()),
+                   static_cast<unsigned long long>(responder.received()));
       last = now;
     }
   }

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "hailong/testing/ports.h"
@@ -48,11 +49,17 @@ Status MosquittoBroker::Start(const MosquittoOptions& options,
                               std::unique_ptr<MosquittoBroker>* out) {
   if (options.dir.empty()) return Status::InvalidArgument("MosquittoOptions.dir is required");
   MosquittoOptions opts = options;
+  std::error_code ec;
+  std::filesystem::create_directories(opts.dir, ec);  // a failure shows when Mosquitto starts
   if (opts.port == 0) opts.port = FreeTcpPort();
   if (opts.program.empty()) opts.program = HAILONG_MOSQUITTO_PROGRAM;
   std::unique_ptr<MosquittoBroker> broker(new MosquittoBroker(opts));
-  broker->config_file_ = opts.dir + "/mosquitto.conf";
-  {
+  if (!opts.config_file.empty()) {
+    if (options.port == 0)
+      return Status::InvalidArgument("a prepared configuration needs its port");
+    broker->config_file_ = opts.config_file;
+  } else {
+    broker->config_file_ = opts.dir + "/mosquitto.conf";
     std::ofstream conf(broker->config_file_, std::ios::trunc);
     conf << MosquittoConfig(opts);
     if (!conf) return Status::IOError("cannot write " + broker->config_file_);
@@ -70,6 +77,9 @@ Status MosquittoBroker::Launch() {
   Status s = Process::Start(p, &process_);
   if (!s.ok()) return s;
   s = WaitForTcpPort("127.0.0.1", options_.port, std::chrono::seconds(10));
+  if (s.ok() && options_.second_port != 0) {
+    s = WaitForTcpPort("127.0.0.1", options_.second_port, std::chrono::seconds(10));
+  }
   if (!s.ok()) {
     std::string tail = LogTail();
     process_.reset();
@@ -101,6 +111,10 @@ Status MosquittoBroker::Restart() {
   // The port may linger in TIME_WAIT; Mosquitto sets SO_REUSEADDR, so a
   // fresh bind succeeds right away.
   return Launch();
+}
+
+void MosquittoBroker::Reload() {
+  if (process_) process_->Signal(SIGHUP);
 }
 
 std::string MosquittoBroker::LogTail() const {

@@ -34,15 +34,19 @@ std::string TempDir::Join(std::string_view name) const { return path_ + "/" + st
 
 std::string TempDir::WriteFile(std::string_view name, std::string_view content) const {
   const std::string full = Join(name);
-  std::filesystem::create_directories(std::filesystem::path(full).parent_path());
-  std::ofstream out(full, std::ios::binary | std::ios::trunc);
+  WriteTextFile(full, content);
+  return full;
+}
+
+void WriteTextFile(const std::string& path, std::string_view content) {
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(content.data(), static_cast<std::streamsize>(content.size()));
   out.close();
   if (!out) {
-    std::cerr << "cannot write " << full << "\n";
+    std::cerr << "cannot write " << path << "\n";
     std::abort();
   }
-  return full;
 }
 
 std::string ReadFileOrEmpty(const std::string& path) {

@@ -18,7 +18,7 @@ namespace hailong::testing {
 
 struct MosquittoOptions {
   // Directory for mosquitto.conf, the persistence database and the log.
-  // Required; must exist.
+  // Required; created if missing.
   std::string dir;
   // 0 = a free port.
   uint16_t port = 0;
@@ -32,6 +32,12 @@ struct MosquittoOptions {
   std::string extra_config;
   // Mosquitto program; "" = the one found at configure time.
   std::string program;
+  // A configuration written elsewhere (make-office-broker: office_broker.h),
+  // used as it is instead of a generated one; `port` must then be its
+  // listener's port. "" = generate one.
+  std::string config_file;
+  // A second listener (e.g. TLS) to wait for as well; 0 = none.
+  uint16_t second_port = 0;
 };
 
 class MosquittoBroker {
@@ -42,11 +48,14 @@ class MosquittoBroker {
   ~MosquittoBroker();
 
   uint16_t port() const { return options_.port; }
+  uint16_t second_port() const { return options_.second_port; }
   // "tcp://127.0.0.1:<port>"
   std::string url() const;
   const std::string& config_file() const { return config_file_; }
   pid_t pid() const { return process_ ? process_->pid() : -1; }
   bool running() const { return process_ != nullptr; }
+  // Started and has not exited since (reaps it if it has).
+  bool Running() { return process_ && process_->Running(); }
 
   // SIGTERM (Mosquitto saves its persistence database) and wait.
   void Stop();
@@ -54,6 +63,8 @@ class MosquittoBroker {
   void Kill();
   // Starts again on the same port with the same files (after Stop or Kill).
   Status Restart();
+  // SIGHUP: Mosquitto reads its password file and ACL again.
+  void Reload();
   std::string LogTail() const;
 
  private:

@@ -28,6 +28,10 @@ class TempDir {
   std::string path_;
 };
 
+// Writes `content` to `path` (creating parent directories). Aborts the test
+// program on an I/O error.
+void WriteTextFile(const std::string& path, std::string_view content);
+
 // Reads a whole file; "" if it cannot be read.
 std::string ReadFileOrEmpty(const std::string& path);
 
