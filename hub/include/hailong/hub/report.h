@@ -100,7 +100,7 @@ Status ValidateReportQuery(const ReportQuery& query);
 // Every office the projection has seen, sorted.
 Status ListOffices(const replication::Store& store, std::vector<std::string>* offices);
 
-// A scanned tally range, decoded (defined in report.cc).
+// A scanned tally range, decoded (report_pieces.h).
 struct TallyPiece;
 
 // The tally ranges reports scanned, kept while the read models stay the

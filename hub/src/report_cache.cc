@@ -1,0 +1,76 @@
+// ReportCache (report.h): decoded tally pieces and row names, kept while
+// the read models stay the same.
+#include <mutex>
+
+#include "hailong/hub/report.h"
+#include "report_pieces.h"
+
+namespace hailong::hub {
+
+void ReportCache::ResetLocked(uint64_t owner, uint64_t generation) {
+  pieces_.clear();
+  names_.clear();
+  piece_bytes_ = 0;
+  owner_ = owner;
+  generation_ = generation;
+}
+
+std::shared_ptr<const TallyPiece> ReportCache::FindPiece(uint64_t owner, uint64_t generation,
+                                                         const std::string& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (owner != owner_ || generation != generation_) return nullptr;
+  auto it = pieces_.find(key);
+  return it == pieces_.end() ? nullptr : it->second;
+}
+
+void ReportCache::PutPiece(uint64_t owner, uint64_t generation, const std::string& key,
+                           std::shared_ptr<const TallyPiece> piece) {
+  const size_t bytes = piece->Bytes() + key.size();
+  std::lock_guard<std::mutex> lock(mu_);
+  if (owner == owner_ && generation < generation_) return;  // an older answer
+  if (owner != owner_ || generation != generation_ || piece_bytes_ + bytes > max_piece_bytes_) {
+    ResetLocked(owner, generation);
+  }
+  if (bytes > max_piece_bytes_) return;
+  if (pieces_.emplace(key, std::move(piece)).second) piece_bytes_ += bytes;
+}
+
+void ReportCache::Intern(TallyPiece* piece, const std::vector<std::string>& raw_keys) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (ids_.size() + raw_keys.size() > max_ids_) {
+    ids_.clear();
+    ++table_;
+  }
+  piece->table = table_;
+  for (size_t i = 0; i < raw_keys.size() && i < piece->keys.size(); ++i) {
+    auto it = ids_.find(raw_keys[i]);  // (emplace would allocate a node first)
+    if (it == ids_.end()) it = ids_.emplace(raw_keys[i], static_cast<uint32_t>(ids_.size())).first;
+    piece->keys[i].id = it->second;
+  }
+}
+
+void ReportCache::FindNames(uint64_t owner, uint64_t generation,
+                            const std::vector<std::string>& keys, std::vector<std::string>* names,
+                            std::vector<bool>* found) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (owner != owner_ || generation != generation_) return;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    auto it = names_.find(keys[i]);
+    if (it == names_.end()) continue;
+    (*names)[i] = it->second;
+    (*found)[i] = true;
+  }
+}
+
+void ReportCache::PutNames(uint64_t owner, uint64_t generation,
+                           const std::vector<std::pair<std::string, std::string>>& names) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (owner == owner_ && generation < generation_) return;  // an older answer
+  if (owner != owner_ || generation != generation_) ResetLocked(owner, generation);
+  for (const auto& [key, name] : names) {
+    if (names_.size() >= 100000) break;
+    names_[key] = name;
+  }
+}
+
+}  // namespace hailong::hub
