@@ -1,10 +1,9 @@
 // Alerts (alerts.h): the threshold checks, their outcome (raise or re-arm)
 // and the publication of each step.
-#include "alerts.h"
-
 #include <algorithm>
 #include <cstdio>
 
+#include "alerts.h"
 #include "alerts_text.h"
 #include "codec.h"
 #include "hailong/hub/hub.h"

@@ -1,9 +1,8 @@
 // Alerts (alerts.h): the alerts as JSON, and acknowledging or closing one.
-#include "alerts.h"
-
 #include <algorithm>
 #include <cstdio>
 
+#include "alerts.h"
 #include "alerts_text.h"
 #include "codec.h"
 #include "hailong/hub/hub.h"

@@ -109,8 +109,7 @@ json Api::FollowUpForRole(json f, const Call& call, bool* had_personal) const {
   return f;
 }
 
-bool Api::LoadFollowUp(const Call& call, const std::string& id, json* f,
-                       HttpReply* error) const {
+bool Api::LoadFollowUp(const Call& call, const std::string& id, json* f, HttpReply* error) const {
   std::string v;
   if (!ctx_->log->store()->Get(codec::FollowUpKey(id), &v).ok()) {
     *error = Error(call, 404, "không tìm thấy việc xử lý", "no such follow-up");
@@ -206,6 +205,5 @@ HttpReply Api::FollowUpAction(Call& call, const std::string& id, const std::stri
   if (action == "close") ctx_->eraser->Wake();
   return FollowUp(call, id);
 }
-
 
 }  // namespace hailong::hub

@@ -1,13 +1,12 @@
 // Api (api.h): admission of a request's header, the client behind a trusted
 // proxy, routing to the handlers and the per-route metrics.
-#include "api.h"
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
 
+#include "api.h"
 #include "codec.h"
 #include "hailong/net/content_type.h"
 #include "hailong/net/percent.h"

@@ -1,12 +1,11 @@
 // Api (api.h): signing in and out, and who is signed in.
-#include "api.h"
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
 
+#include "api.h"
 #include "codec.h"
 #include "hailong/net/content_type.h"
 #include "hailong/net/percent.h"

@@ -1,12 +1,11 @@
 // Api (api.h): liveness, Prometheus metrics and the hub's status.
-#include "api.h"
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
 
+#include "api.h"
 #include "codec.h"
 #include "hailong/net/content_type.h"
 #include "hailong/net/percent.h"

@@ -72,7 +72,7 @@ Status BatchApplier::Apply(const std::string& origin, uint64_t seq, const fb::Ev
   }
 }
 
-  // Hands the batch's rating chunks to the overlay.
+// Hands the batch's rating chunks to the overlay.
 void BatchApplier::FlushChunks() {
   for (auto& [key, chunk] : chunks_) overlay_->Put(key, std::move(chunk));
   chunks_.clear();
@@ -88,10 +88,10 @@ const OriginIdentity& BatchApplier::Identity(const std::string& origin) {
   return identity_;
 }
 
-  // A refused event: x/hub/p/rx/<origin>/<n> (the origin's n-th refused
-  // event) and the origin's count x/hub/p/rn/<origin>, in the batch.
+// A refused event: x/hub/p/rx/<origin>/<n> (the origin's n-th refused
+// event) and the origin's count x/hub/p/rn/<origin>, in the batch.
 Status BatchApplier::RecordRefusal(const std::string& origin, uint64_t seq, const fb::Event& e,
-                     const EventVerdict& verdict) {
+                                   const EventVerdict& verdict) {
   if (refused_origin_ != origin) {
     std::string v;
     Status s = overlay_->Get(codec::RefusedCountKey(origin), &v);
@@ -111,13 +111,14 @@ Status BatchApplier::RecordRefusal(const std::string& origin, uint64_t seq, cons
   return Status::OK();
 }
 
-std::string BatchApplier::OfficeOf(const flatbuffers::String* office, const std::string& origin) const {
+std::string BatchApplier::OfficeOf(const flatbuffers::String* office,
+                                   const std::string& origin) const {
   if (office && office->size() > 0) return office->str();
   auto it = options_.origin_office.find(origin);
   return it == options_.origin_office.end() ? std::string() : it->second;
 }
 
-  // True if event (origin, seq) has been applied, counting this batch.
+// True if event (origin, seq) has been applied, counting this batch.
 bool BatchApplier::IsApplied(const std::string& origin, uint64_t seq) const {
   if (origin == current_origin_) return seq < current_seq_;
   auto it = cursors_.find(origin);
@@ -132,7 +133,7 @@ void BatchApplier::NoteOffice(const std::string& office) {
   }
 }
 
-  // "YYYY-MM-DD" in Asia/Ho_Chi_Minh; events of a batch mostly share a day.
+// "YYYY-MM-DD" in Asia/Ho_Chi_Minh; events of a batch mostly share a day.
 const std::string& BatchApplier::Day(int64_t ms) {
   const int64_t local = ms + kVietnamOffsetMs;
   const int64_t number = local >= 0 ? local / 86400000 : (local - 86399999) / 86400000;
@@ -143,10 +144,10 @@ const std::string& BatchApplier::Day(int64_t ms) {
   return cached_day_;
 }
 
-  // Adds `t` to the day's tallies (office first and day first) and to its
-  // month's roll-up.
+// Adds `t` to the day's tallies (office first and day first) and to its
+// month's roll-up.
 void BatchApplier::AddTally(Dimension dim, std::string_view office, std::string_view day,
-              std::string_view value, const Tally& t) {
+                            std::string_view value, const Tally& t) {
   if (rebuild_ != nullptr) {
     rebuild_->tallies.Add(dim, office, day, value, t);
   } else {

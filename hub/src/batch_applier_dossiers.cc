@@ -1,8 +1,7 @@
 // BatchApplier (batch_applier.h): dossiers, complaints recorded at the hub
 // and the pending index of Decision 766 (report_decision766.h).
-#include "batch_applier.h"
-
 #include "api_comments.h"
+#include "batch_applier.h"
 #include "catalogue_entries.h"
 #include "codec.h"
 #include "hailong/hub/hub.h"
@@ -17,7 +16,8 @@ namespace hailong::hub {
 namespace fb = hailong::fb;
 using json = nlohmann::json;
 
-void BatchApplier::AddDossierTallies(const std::string& office, const DossierState& d, const Tally& t) {
+void BatchApplier::AddDossierTallies(const std::string& office, const DossierState& d,
+                                     const Tally& t) {
   if (t.IsZero()) return;
   AddTally(Dimension::kOffice, office, d.day, "", t);
   AddTally(Dimension::kCounter, office, d.day, d.counter, t);
@@ -26,10 +26,10 @@ void BatchApplier::AddDossierTallies(const std::string& office, const DossierSta
   AddTally(Dimension::kProcedure, office, d.day, d.procedure, t);
 }
 
-  // The pending index of Decision 766 on the clock (report_decision766.h),
-  // incrementally; a rebuild writes it with the dossier states.
+// The pending index of Decision 766 on the clock (report_decision766.h),
+// incrementally; a rebuild writes it with the dossier states.
 Status BatchApplier::UpdatePendingIndex(const std::string& office, std::string_view receipt,
-                          const DossierState& before, const DossierState& after) {
+                                        const DossierState& before, const DossierState& after) {
   if (before.PendingCounted() && (!after.PendingCounted() || before.day != after.day)) {
     overlay_->Delete(decision766::PendingKey(before.day, office, receipt));
   }
@@ -51,7 +51,8 @@ Status BatchApplier::UpdatePendingIndex(const std::string& office, std::string_v
   return Status::OK();
 }
 
-Status BatchApplier::ApplyDossier(const std::string& origin, const fb::Event& e, const fb::DossierRecorded& d) {
+Status BatchApplier::ApplyDossier(const std::string& origin, const fb::Event& e,
+                                  const fb::DossierRecorded& d) {
   applied_->dossiers++;
   const std::string office = OfficeOf(d.office(), origin);
   NoteOffice(office);
@@ -106,11 +107,12 @@ Status BatchApplier::ApplyDossier(const std::string& origin, const fb::Event& e,
   return Status::OK();
 }
 
-  // A complaint recorded at the hub (ComplaintRecorded): kept under its
-  // dossier (x/hub/p/cp/), and the dossier counts as complained about in
-  // Decision 766 (DossierState::complaints), before or after the dossier
-  // itself arrives. Recorded twice (same id): the first wins.
-Status BatchApplier::ApplyComplaint(uint64_t seq, const fb::Event& e, const fb::ComplaintRecorded& c) {
+// A complaint recorded at the hub (ComplaintRecorded): kept under its
+// dossier (x/hub/p/cp/), and the dossier counts as complained about in
+// Decision 766 (DossierState::complaints), before or after the dossier
+// itself arrives. Recorded twice (same id): the first wins.
+Status BatchApplier::ApplyComplaint(uint64_t seq, const fb::Event& e,
+                                    const fb::ComplaintRecorded& c) {
   applied_->dossiers++;
   const std::string office = Str(c.office());
   const std::string receipt = Str(c.dossier());

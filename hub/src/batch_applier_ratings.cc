@@ -1,8 +1,7 @@
 // BatchApplier (batch_applier.h): ratings, voids, complaints about ratings,
 // rating chunks and the follow-ups the projector opens.
-#include "batch_applier.h"
-
 #include "api_comments.h"
+#include "batch_applier.h"
 #include "catalogue_entries.h"
 #include "codec.h"
 #include "hailong/hub/hub.h"
@@ -62,8 +61,8 @@ void BatchApplier::PutFlags(const std::string& key, const RatingFlags& flags) {
   overlay_->Put(key, flags.Encode());
 }
 
-  // The flags of rating (origin, seq); none without building the key when
-  // no rating has flags yet (a rebuild's first origins).
+// The flags of rating (origin, seq); none without building the key when
+// no rating has flags yet (a rebuild's first origins).
 Status BatchApplier::GetRatingFlags(const std::string& origin, uint64_t seq, RatingFlags* flags) {
   if (flagged_->empty()) return Status::OK();
   return GetFlags(codec::RatingFlagsKey(origin, seq), flags);
@@ -82,7 +81,7 @@ Status BatchApplier::GetFlags(const std::string& key, RatingFlags* flags) {
 }
 
 void BatchApplier::AddRatingTallies(const std::string& office, const std::string& day,
-                      const fb::RatingSubmitted& r, const Tally& t) {
+                                    const fb::RatingSubmitted& r, const Tally& t) {
   AddTally(Dimension::kOffice, office, day, "", t);
   AddTally(Dimension::kCounter, office, day, View(r.counter()), t);
   AddTally(Dimension::kOfficer, office, day, View(r.officer()), t);
@@ -104,7 +103,7 @@ void BatchApplier::AddRatingTallies(const std::string& office, const std::string
 }
 
 Status BatchApplier::ApplyRating(const std::string& origin, uint64_t seq, const fb::Event& e,
-                   const fb::RatingSubmitted& r, bool /*unused*/) {
+                                 const fb::RatingSubmitted& r, bool /*unused*/) {
   applied_->ratings++;
   const std::string office = OfficeOf(r.office(), origin);
   const int64_t time = RatingTime(r, e);
@@ -161,10 +160,10 @@ Status BatchApplier::ApplyRating(const std::string& origin, uint64_t seq, const 
   return Status::OK();
 }
 
-  // The rating chunk of (office, hour of time_ms, origin), loaded once per
-  // batch and kept here until FlushChunks.
+// The rating chunk of (office, hour of time_ms, origin), loaded once per
+// batch and kept here until FlushChunks.
 Status BatchApplier::Chunk(const std::string& office, int64_t time_ms, const std::string& origin,
-             std::string** chunk) {
+                           std::string** chunk) {
   const int64_t start = codec::RatingChunkStart(time_ms);
   if (last_chunk_ != nullptr && start == last_chunk_start_ && office == last_chunk_office_ &&
       origin == last_chunk_origin_) {
@@ -193,7 +192,7 @@ Status BatchApplier::Chunk(const std::string& office, int64_t time_ms, const std
 }
 
 void BatchApplier::OpenFollowUp(const std::string& origin, uint64_t seq, const std::string& office,
-                  bool has_comment) {
+                                bool has_comment) {
   auto body = std::make_unique<fb::FollowUpOpenedT>();
   body->follow_up_id = "fu-" + origin + "-" + std::to_string(seq);
   body->office = office;
@@ -207,9 +206,9 @@ void BatchApplier::OpenFollowUp(const std::string& origin, uint64_t seq, const s
   drafts_.push_back(std::move(draft));
 }
 
-  // Reads a rating that was applied earlier (for a void or a complaint).
+// Reads a rating that was applied earlier (for a void or a complaint).
 Status BatchApplier::ReadRating(const std::string& origin, uint64_t seq, std::string* bytes,
-                  const fb::RatingSubmitted** rating, const fb::Event** event) {
+                                const fb::RatingSubmitted** rating, const fb::Event** event) {
   *rating = nullptr;
   std::vector<StoredEvent> events;
   Status s = options_.log->Read(origin, seq, 1, 1 << 20, &events);

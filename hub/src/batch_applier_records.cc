@@ -1,8 +1,7 @@
 // BatchApplier (batch_applier.h): follow-ups, catalogue entries and survey
 // templates.
-#include "batch_applier.h"
-
 #include "api_comments.h"
+#include "batch_applier.h"
 #include "catalogue_entries.h"
 #include "codec.h"
 #include "hailong/hub/hub.h"

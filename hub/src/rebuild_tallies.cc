@@ -1,12 +1,11 @@
 // RebuildTallies (rebuild_state.h): a rebuild's tally cells in memory and
 // their pages and month roll-ups written at the end.
-#include "rebuild_state.h"
-
 #include <algorithm>
 #include <cstring>
 #include <thread>
 
 #include "codec.h"
+#include "rebuild_state.h"
 #include "report_decision766.h"
 
 namespace hailong::hub {

@@ -281,7 +281,7 @@ Status RunReport(const replication::Store& store, const ReportQuery& query, Repo
     }
   }
   AppendRows(names, query.group_by, groups, out);
-  return decision766::ApplyClock(store, out->query, out, true);
+  return decision766::ApplyClock(store, out->query, out, true, cache, owner, generation);
 }
 
 }  // namespace hailong::hub

@@ -3,6 +3,7 @@
 #include <mutex>
 
 #include "hailong/hub/report.h"
+#include "report_decision766.h"
 #include "report_pieces.h"
 
 namespace hailong::hub {
@@ -10,6 +11,7 @@ namespace hailong::hub {
 void ReportCache::ResetLocked(uint64_t owner, uint64_t generation) {
   pieces_.clear();
   names_.clear();
+  pending_.clear();
   piece_bytes_ = 0;
   owner_ = owner;
   generation_ = generation;
@@ -71,6 +73,46 @@ void ReportCache::PutNames(uint64_t owner, uint64_t generation,
     if (names_.size() >= 100000) break;
     names_[key] = name;
   }
+}
+
+std::shared_ptr<const decision766::PendingSlice> ReportCache::FindPending(uint64_t owner,
+                                                                          uint64_t generation,
+                                                                          const std::string& key,
+                                                                          int64_t as_of) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (owner != owner_ || generation != generation_) return nullptr;
+  auto it = pending_.find(key);
+  if (it == pending_.end() || as_of < it->second->as_of || as_of >= it->second->next_due) {
+    return nullptr;
+  }
+  return it->second;
+}
+
+void ReportCache::PutPending(uint64_t owner, uint64_t generation, const std::string& key,
+                             std::shared_ptr<const decision766::PendingSlice> slice) {
+  const size_t bytes = slice->Bytes() + key.size();
+  std::lock_guard<std::mutex> lock(mu_);
+  if (owner == owner_ && generation < generation_) return;  // an older answer
+  if (owner != owner_ || generation != generation_ || piece_bytes_ + bytes > max_piece_bytes_) {
+    ResetLocked(owner, generation);
+  }
+  if (bytes > max_piece_bytes_) return;
+  // Slices of other days or offices are few; a newer one replaces its key's.
+  auto forget = [&](const auto& entry) {
+    piece_bytes_ -= entry.second->Bytes() + entry.first.size();
+  };
+  if (pending_.size() >= 1024) {
+    for (const auto& entry : pending_) forget(entry);
+    pending_.clear();
+  }
+  auto it = pending_.find(key);
+  if (it != pending_.end()) {
+    forget(*it);
+    it->second = std::move(slice);
+  } else {
+    pending_.emplace(key, std::move(slice));
+  }
+  piece_bytes_ += bytes;
 }
 
 }  // namespace hailong::hub
