@@ -85,6 +85,7 @@ class Api {
     std::string Query(const std::string& key, const std::string& fallback = "") const;
   };
 
+  // api_routes.cc
   // The client: the peer, or behind a trusted proxy its X-Forwarded-For.
   ClientInfo ClientOf(const HttpRequest& request, const ClientInfo& peer) const;
   Call MakeCall(HttpRequest& request, const ClientInfo& client) const;
@@ -92,10 +93,13 @@ class Api {
   void Finish(const Call& call, HttpReply* reply);
   HttpReply Route(Call& call);
   HttpReply RouteApi(Call& call);
+  // api.cc: what every route uses.
   HttpReply Error(const Call& call, unsigned status, const std::string& vi, const std::string& en,
                   nlohmann::json extra = nlohmann::json::object()) const;
   HttpReply Json(unsigned status, const nlohmann::json& body) const;
   bool ParseBody(const Call& call, nlohmann::json* body, HttpReply* error) const;
+  // The string member `key` of a parsed body ("" when absent or not a string).
+  static std::string BodyText(const nlohmann::json& body, const char* key);
   // 415: a write whose Content-Type is not application/json.
   HttpReply NotJson(const Call& call) const;
   // Appends a hub event and waits (up to 5 s) until the projector applied it.
@@ -107,16 +111,22 @@ class Api {
   // Every office the projection has seen (ListOffices), read from the store
   // once per projector generation instead of once per scoped request.
   Status KnownOffices(std::vector<std::string>* offices) const;
+  // ScopeOffices, then every known office when the caller's scope names
+  // none (500 when they cannot be read).
+  bool ScopeOrKnownOffices(const Call& call, std::vector<std::string>* offices,
+                           HttpReply* error) const;
   void Audit(const Call& call, const std::string& action, const std::string& target,
              const nlohmann::json& detail = nlohmann::json::object());
 
-  // api.cc
+  // api_status.cc
   HttpReply Healthz(Call& call);
   HttpReply MetricsText(Call& call);
+  HttpReply StatusRoute(Call& call);
+  // api_session.cc
   HttpReply Login(Call& call);
   HttpReply Logout(Call& call);
   HttpReply Me(Call& call);
-  HttpReply StatusRoute(Call& call);
+  // api_web.cc
   HttpReply StaticFile(Call& call);
   // api_replication.cc
   HttpReply Push(Call& call);
@@ -157,6 +167,10 @@ class Api {
                        std::vector<XlsxTable>* sheets, nlohmann::json* ids) const;
   // api_ratings.cc
   HttpReply Ratings(Call& call);
+  HttpReply VoidRating(Call& call, const std::string& origin, const std::string& seq);
+  // Audits a list of ratings that showed personal text ("ratings.list"):
+  // the "origin:seq" of those with a comment or phone, with `detail`.
+  void AuditRatingList(const Call& call, const nlohmann::json& ratings, nlohmann::json detail);
   // api_dossiers.cc: a dossier's review and the complaints recorded.
   HttpReply RatingsOfReceipt(Call& call, const std::vector<std::string>& offices,
                              const std::string& receipt);
@@ -168,11 +182,15 @@ class Api {
   Status ComplaintsOf(const std::string& office, const std::string& receipt,
                       std::vector<nlohmann::json>* out) const;
   nlohmann::json ComplaintView(nlohmann::json c, bool personal, bool* had_personal) const;
-  // A follow-up as `call`'s role may read it (api_ratings.cc).
+  // api_follow_ups.cc
+  // A follow-up as `call`'s role may read it.
   nlohmann::json FollowUpForRole(nlohmann::json f, const Call& call, bool* had_personal) const;
-  HttpReply VoidRating(Call& call, const std::string& origin, const std::string& seq);
   HttpReply FollowUps(Call& call);
   HttpReply FollowUp(Call& call, const std::string& id);
+  // The follow-up `id` if the caller may see its office; else false with a
+  // 404 in *error (the same answer as for an unknown id).
+  bool LoadFollowUp(const Call& call, const std::string& id, nlohmann::json* f,
+                    HttpReply* error) const;
   HttpReply FollowUpAction(Call& call, const std::string& id, const std::string& action);
   nlohmann::json RatingJson(const std::string& origin, uint64_t seq, bool personal,
                             bool* had_personal) const;

@@ -80,18 +80,7 @@ HttpReply Api::RatingsOfReceipt(Call& call, const std::vector<std::string>& offi
   std::sort(ratings.begin(), ratings.end(), [](const json& a, const json& b) {
     return a.value("at", "") > b.value("at", "");  // newest first, as the list
   });
-  if (had_personal) {
-    json ids = json::array();
-    for (const auto& r : ratings) {
-      if (r.value("has_comment", false) || r.value("has_phone", false)) {
-        ids.push_back(r["origin"].get<std::string>() + ":" +
-                      std::to_string(r["seq"].get<uint64_t>()));
-      }
-    }
-    Audit(call, "ratings.list", call.Query("office", "*"),
-          json{{"ratings", ids}, {"receipt", receipt}});
-    ctx_->metrics->Add("hailong_hub_personal_data_access_total");
-  }
+  if (had_personal) AuditRatingList(call, ratings, json{{"receipt", receipt}});
   return Json(200, json{{"ratings", ratings}, {"personal_data", personal}, {"receipt", receipt}});
 }
 
@@ -127,11 +116,7 @@ Status Api::ComplaintsOf(const std::string& office, const std::string& receipt,
 HttpReply Api::ComplaintsList(Call& call) {
   std::vector<std::string> offices;
   HttpReply error;
-  if (!ScopeOffices(call, &offices, &error)) return error;
-  if (offices.empty()) {
-    Status s = KnownOffices(&offices);
-    if (!s.ok()) return Error(call, 500, "lỗi đọc dữ liệu", s.ToString());
-  }
+  if (!ScopeOrKnownOffices(call, &offices, &error)) return error;
   const std::string dossier = call.Query("dossier");
   if (!dossier.empty() && !IsValidReceipt(dossier)) {
     return Error(call, 400, "số biên nhận không hợp lệ", "bad dossier receipt");
@@ -164,10 +149,7 @@ HttpReply Api::ComplaintPost(Call& call) {
   json body;
   HttpReply error;
   if (!ParseBody(call, &body, &error)) return error;
-  auto text = [&](const char* key) {
-    auto it = body.find(key);
-    return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
-  };
+  auto text = [&](const char* key) { return BodyText(body, key); };
   const std::string office = text("office");
   const std::string dossier = text("dossier");
   if (office.empty()) return Error(call, 400, "cần đơn vị (office)", "office is required");

@@ -72,10 +72,7 @@ HttpReply Api::ErasurePost(Call& call) {
   json body;
   HttpReply error;
   if (!ParseBody(call, &body, &error)) return error;
-  auto text = [&](const char* key) {
-    auto it = body.find(key);
-    return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
-  };
+  auto text = [&](const char* key) { return BodyText(body, key); };
   const std::string reason = text("reason"), phone = text("phone"), rating = text("rating");
   if (reason.empty() || reason.size() > 1000) {
     return Error(call, 400, "cần lý do (reason, tối đa 1.000 ký tự)",

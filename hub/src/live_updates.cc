@@ -51,42 +51,43 @@ void LiveUpdates::EndSession(const std::string& session_hash) {
   for (auto& stream : ended) stream->Close();
 }
 
-void LiveUpdates::Publish(const AppliedBatch& batch) {
-  nlohmann::json offices = nlohmann::json::array();
-  for (const auto& o : batch.offices) offices.push_back(o);
-  std::lock_guard<std::mutex> lock(mu_);
+template <typename Push>
+void LiveUpdates::ForEachOpenLocked(Push push) {
   for (auto it = subscribers_.begin(); it != subscribers_.end();) {
     auto stream = it->stream.lock();
     if (!stream || stream->closed()) {
       it = subscribers_.erase(it);
       continue;
     }
+    push(*it, *stream);
+    ++it;
+  }
+}
+
+void LiveUpdates::Publish(const AppliedBatch& batch) {
+  nlohmann::json offices = nlohmann::json::array();
+  for (const auto& o : batch.offices) offices.push_back(o);
+  std::lock_guard<std::mutex> lock(mu_);
+  ForEachOpenLocked([&](const Subscriber& subscriber, EventStream& stream) {
     nlohmann::json visible = nlohmann::json::array();
     for (const auto& o : batch.offices) {
-      if (it->user == nullptr || it->user->MaySee(o)) visible.push_back(o);
+      if (subscriber.user == nullptr || subscriber.user->MaySee(o)) visible.push_back(o);
     }
     if (!visible.empty() || batch.offices.empty()) {
       nlohmann::json data{{"origin", batch.origin},     {"seq", batch.last_seq},
                           {"offices", visible},         {"ratings", batch.ratings},
                           {"dossiers", batch.dossiers}, {"follow_ups", batch.follow_ups}};
-      stream->Push("event: update\ndata: " + codec::Dump(data) + "\n\n");
+      stream.Push("event: update\ndata: " + codec::Dump(data) + "\n\n");
     }
-    ++it;
-  }
+  });
 }
 
 void LiveUpdates::PublishAlert(const std::string& office, const nlohmann::json& data) {
   const std::string chunk = "event: alert\ndata: " + codec::Dump(data) + "\n\n";
   std::lock_guard<std::mutex> lock(mu_);
-  for (auto it = subscribers_.begin(); it != subscribers_.end();) {
-    auto stream = it->stream.lock();
-    if (!stream || stream->closed()) {
-      it = subscribers_.erase(it);
-      continue;
-    }
-    if (it->user == nullptr || it->user->MaySee(office)) stream->Push(chunk);
-    ++it;
-  }
+  ForEachOpenLocked([&](const Subscriber& subscriber, EventStream& stream) {
+    if (subscriber.user == nullptr || subscriber.user->MaySee(office)) stream.Push(chunk);
+  });
 }
 
 size_t LiveUpdates::subscribers() const {

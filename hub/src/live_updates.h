@@ -46,6 +46,10 @@ class LiveUpdates {
     std::string session_hash;  // "" for a principal without a session
   };
   void Heartbeat();
+  // Calls push(subscriber, stream) for each subscriber whose stream is
+  // open and drops the others. mu_ held.
+  template <typename Push>
+  void ForEachOpenLocked(Push push);
 
   const std::function<bool(const std::string&)> session_alive_;
   mutable std::mutex mu_;

@@ -2,8 +2,12 @@
 
 namespace hailong::hub {
 
-namespace {
 std::string Str(const flatbuffers::String* s) { return s ? s->str() : std::string(); }
+std::string_view View(const flatbuffers::String* s) {
+  return s ? std::string_view(s->c_str(), s->size()) : std::string_view();
+}
+
+namespace {
 
 constexpr const char* kActions[] = {"note",    "assigned", "called_back", "written_explanation",
                                     "apology", "minutes"};

@@ -3,11 +3,17 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <string>
 #include <string_view>
 
 #include "hailong/schema/events_generated.h"
 
 namespace hailong::hub {
+
+// A FlatBuffers string as text ("" when absent): a copy, or a view that
+// lives as long as the event's buffer.
+std::string Str(const flatbuffers::String* s);
+std::string_view View(const flatbuffers::String* s);
 
 const char* ChannelName(fb::Channel c);  // "button_box", "touchscreen", "phone", "web", "unknown"
 const char* ClassificationName(fb::Classification c);  // "satisfied", ...

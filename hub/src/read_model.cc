@@ -27,40 +27,32 @@ bool DimensionFromName(std::string_view name, Dimension* out) {
   return false;
 }
 
-std::array<int64_t*, Tally::kFields> Tally::Fields() {
-  return {&ratings,
-          &satisfied,
-          &neutral,
-          &unsatisfied,
-          &unclassified,
-          &with_comment,
-          &with_phone,
-          &excluded,
-          &dossiers,
-          &rated_dossiers,
-          &unsatisfied_dossiers,
-          &returned,
-          &returned_on_time,
-          &very_satisfied,
-          &pending_with_due};
+namespace {
+// The fields of `t` in order (T: int64_t or const int64_t).
+template <typename T, typename Self>
+std::array<T*, Tally::kFields> FieldsOf(Self& t) {
+  return {&t.ratings,
+          &t.satisfied,
+          &t.neutral,
+          &t.unsatisfied,
+          &t.unclassified,
+          &t.with_comment,
+          &t.with_phone,
+          &t.excluded,
+          &t.dossiers,
+          &t.rated_dossiers,
+          &t.unsatisfied_dossiers,
+          &t.returned,
+          &t.returned_on_time,
+          &t.very_satisfied,
+          &t.pending_with_due};
 }
+}  // namespace
+
+std::array<int64_t*, Tally::kFields> Tally::Fields() { return FieldsOf<int64_t>(*this); }
 
 std::array<const int64_t*, Tally::kFields> Tally::Fields() const {
-  return {&ratings,
-          &satisfied,
-          &neutral,
-          &unsatisfied,
-          &unclassified,
-          &with_comment,
-          &with_phone,
-          &excluded,
-          &dossiers,
-          &rated_dossiers,
-          &unsatisfied_dossiers,
-          &returned,
-          &returned_on_time,
-          &very_satisfied,
-          &pending_with_due};
+  return FieldsOf<const int64_t>(*this);
 }
 
 Tally Tally::OneRating(uint8_t classification, bool with_comment, bool with_phone) {

@@ -11,6 +11,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <memory>
 #include <string>
@@ -24,6 +25,14 @@
 #include "projection_state.h"
 
 namespace hailong::hub {
+
+namespace rebuild {
+// Equality without std::string_view::compare's out-of-line call. (An empty
+// view may hold a null pointer, which memcmp must not be given.)
+inline bool Same(std::string_view a, const std::string& b) {
+  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size()) == 0);
+}
+}  // namespace rebuild
 
 // Numbers distinct strings 0, 1, 2... in the order they are first seen.
 class Interner {

@@ -4,22 +4,14 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "names.h"
+#include "report_rules.h"
+
 namespace hailong::hub {
 
 using json = nlohmann::json;
 
 namespace {
-
-const char* PolarityName(fb::Polarity p) {
-  switch (p) {
-    case fb::Polarity::Positive:
-      return "positive";
-    case fb::Polarity::Negative:
-      return "negative";
-    default:
-      return "neutral";
-  }
-}
 
 // Lower is worse; unknown polarity is never the worst.
 int Badness(const std::string& polarity) {
@@ -27,10 +19,6 @@ int Badness(const std::string& polarity) {
   if (polarity == "neutral") return 2;
   if (polarity == "positive") return 1;
   return 0;
-}
-
-double Share(int64_t part, int64_t whole) {
-  return whole > 0 ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
 }
 
 }  // namespace
@@ -114,7 +102,7 @@ json CriterionReportToJson(const CriterionReport& report) {
                          {"label", o.label},
                          {"polarity", o.polarity.empty() ? json(nullptr) : json(o.polarity)},
                          {"count", o.count},
-                         {"share", Share(o.count, r.answers)}});
+                         {"share", Rate(o.count, r.answers)}});
     }
     const CriterionOption* worst =
         r.worst >= 0 ? &r.options[static_cast<size_t>(r.worst)] : nullptr;
@@ -127,9 +115,9 @@ json CriterionReportToJson(const CriterionReport& report) {
                     {"worst_option", worst ? json(worst->id) : json(nullptr)},
                     {"worst_label", worst ? json(worst->label) : json(nullptr)},
                     {"worst_count", worst ? json(worst->count) : json(nullptr)},
-                    {"worst_share", worst ? json(Share(worst->count, r.answers)) : json(nullptr)},
+                    {"worst_share", worst ? json(Rate(worst->count, r.answers)) : json(nullptr)},
                     {"negative_count", r.negative},
-                    {"negative_share", Share(r.negative, r.answers)}});
+                    {"negative_share", Rate(r.negative, r.answers)}});
     total += r.answers;
   }
   const ReportQuery& q = report.query;

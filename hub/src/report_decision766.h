@@ -15,6 +15,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "hailong/hub/report.h"
 #include "hailong/replication/store.h"
@@ -44,13 +46,29 @@ std::string ComplaintPrefix(std::string_view office, std::string_view receipt);
 // millisecond of its last day (a closed period is seen as it ended).
 int64_t AsOf(const ReportQuery& query, int64_t now_ms);
 
+// What the tally path subtracts for one report: the dossiers of the
+// pending index, in the days read, that are not yet due at `as_of`, by row
+// key. It holds for any "as of" from `as_of` up to (not including)
+// `next_due`, the earliest due time among them (ReportCache keeps it).
+struct PendingSlice {
+  int64_t as_of = 0;
+  int64_t next_due = INT64_MAX;
+  std::vector<std::pair<std::pair<std::string, std::string>, int64_t>> rows;  // sorted
+  int64_t total = 0;  // over every row (also those the report has not)
+  size_t Bytes() const;
+};
+
 // After the rows are summed (tallies or the filtered scan): subtracts the
 // dossiers not yet due at out->as_of_ms from pending_with_due (tally path
 // only; the filtered scan checks each dossier itself), then adds the rest,
 // pending past due, to unsatisfied_dossiers of each row and the totals.
 // Sets out->valid_until_ms to the next due time after "as of" when the
-// period is open (the figures change then).
+// period is open (the figures change then). `cache` (optional, with the
+// owner and generation of the models read) keeps the slice it read.
+// Errors: the store's, or Corruption naming a pending entry that does not
+// decode.
 Status ApplyClock(const replication::Store& store, const ReportQuery& query, Report* out,
-                  bool rows_from_tallies);
+                  bool rows_from_tallies, ReportCache* cache = nullptr, uint64_t owner = 0,
+                  uint64_t generation = 0);
 
 }  // namespace hailong::hub::decision766

@@ -51,8 +51,8 @@ struct Tally {
   int64_t returned = 0;
   int64_t returned_on_time = 0;
   // Of `satisfied`: ratings at the top of the scale ("Rất hài lòng"), every
-  // answer option `very_satisfied` (VerySatisfied() in projector.cc). Last:
-  // added after the others (older encodings decode it as 0).
+  // answer `very_satisfied` (VerySatisfied(), batch_applier_ratings.cc).
+  // Last: added after the others (older encodings decode it as 0).
   int64_t very_satisfied = 0;
   // Decision 766 on the clock: in the tallies, dossiers (on their entry
   // day) pending with a due time and not otherwise unsatisfied; in a

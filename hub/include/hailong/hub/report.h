@@ -100,8 +100,12 @@ Status ValidateReportQuery(const ReportQuery& query);
 // Every office the projection has seen, sorted.
 Status ListOffices(const replication::Store& store, std::vector<std::string>* offices);
 
-// A scanned tally range, decoded (defined in report.cc).
+// A scanned tally range, decoded (report_pieces.h).
 struct TallyPiece;
+namespace decision766 {
+// The not-yet-due pending dossiers a report subtracts (report_decision766.h).
+struct PendingSlice;
+}  // namespace decision766
 
 // The tally ranges reports scanned, kept while the read models stay the
 // same (one owner and generation, e.g. Projector::instance() and
@@ -132,6 +136,13 @@ class ReportCache {
                  std::vector<std::string>* names, std::vector<bool>* found);
   void PutNames(uint64_t owner, uint64_t generation,
                 const std::vector<std::pair<std::string, std::string>>& names);
+  // The pending slice cached under `key` at (owner, generation) that holds
+  // at `as_of` (PendingSlice::as_of <= as_of < next_due), or nullptr.
+  std::shared_ptr<const decision766::PendingSlice> FindPending(uint64_t owner, uint64_t generation,
+                                                               const std::string& key,
+                                                               int64_t as_of);
+  void PutPending(uint64_t owner, uint64_t generation, const std::string& key,
+                  std::shared_ptr<const decision766::PendingSlice> slice);
 
  private:
   void ResetLocked(uint64_t owner, uint64_t generation);
@@ -141,6 +152,7 @@ class ReportCache {
   size_t piece_bytes_ = 0;
   std::unordered_map<std::string, std::shared_ptr<const TallyPiece>> pieces_;
   std::unordered_map<std::string, std::string> names_;
+  std::unordered_map<std::string, std::shared_ptr<const decision766::PendingSlice>> pending_;
   uint64_t table_ = 1;
   std::unordered_map<std::string, uint32_t> ids_;
 };

@@ -1,0 +1,101 @@
+// The report as a JSON document (ReportToJson, ReportRowToJson; report.h).
+// report_json_text.cc writes the same document as text, faster.
+#include <nlohmann/json.hpp>
+
+#include "hailong/hub/report.h"
+#include "hailong/schema/time.h"
+#include "report_rules.h"
+
+namespace hailong::hub {
+
+using json = nlohmann::json;
+
+json ReportRowToJson(const Report& report, const ReportRow& row, const HubConfig& config,
+                     bool totals) {
+  const Tally& t = row.tally;
+  json j = json::object();
+  const GroupBy g = report.query.group_by;
+  if (!totals) {
+    switch (g) {
+      case GroupBy::kOffice:
+        j["office"] = row.office;
+        break;
+      case GroupBy::kCounter:
+      case GroupBy::kOfficer:
+        j["office"] = row.office;
+        j[GroupByName(g)] = row.key;
+        break;
+      default:
+        j[GroupByName(g)] = row.key;
+        break;
+    }
+    if (CatalogueKindOf(g) != nullptr) j["name"] = row.name;
+  }
+  const Share share = SatisfactionShare(t, config.satisfaction_neutral);
+  const Interval ci = WilsonInterval(share.satisfied, share.ratings);
+  j["ratings"] = t.ratings;
+  j["satisfied"] = t.satisfied;
+  j["neutral"] = t.neutral;
+  j["unsatisfied"] = t.unsatisfied;
+  j["very_satisfied"] = t.very_satisfied;
+  j["satisfied_only"] = t.satisfied - t.very_satisfied;
+  j["satisfaction_rate"] = Rate(share.satisfied, share.ratings);
+  j["satisfaction_ci_low"] = ci.low;
+  j["satisfaction_ci_high"] = ci.high;
+  j["dossiers"] = t.dossiers;
+  j["rated_dossiers"] = t.rated_dossiers;
+  j["participation_rate"] = Rate(t.rated_dossiers, t.dossiers);
+  if (!report.dossiers_known) {
+    for (const char* k : {"dossiers", "rated_dossiers", "participation_rate"}) j[k] = nullptr;
+  }
+  j["unclassified"] = t.unclassified;
+  j["excluded"] = t.excluded;
+  j["with_comment"] = t.with_comment;
+  j["with_phone"] = t.with_phone;
+  j["returned"] = t.returned;
+  j["returned_on_time"] = t.returned_on_time;
+  j["on_time_rate"] = Rate(t.returned_on_time, t.returned);
+  j["unsatisfied_dossiers"] = t.unsatisfied_dossiers;
+  j["decision766_rate"] = Rate(t.dossiers - t.unsatisfied_dossiers, t.dossiers);
+  j["overdue_pending_dossiers"] = t.pending_with_due;
+  if (!report.dossiers_known) {
+    j["unsatisfied_dossiers"] = j["decision766_rate"] = j["overdue_pending_dossiers"] = nullptr;
+  }
+  if (!report.returned_known) {
+    for (const char* k : {"returned", "returned_on_time", "on_time_rate"}) j[k] = nullptr;
+  }
+  if (!totals && g == GroupBy::kOffice) {
+    const Targets& target = config.TargetsFor(row.office);
+    j["target_satisfaction"] = target.satisfaction;
+    j["target_participation"] = target.participation;
+    j["target_decision766"] = target.decision766;
+    j["below_satisfaction_target"] = BelowSatisfaction(share, target);
+    j["below_participation_target"] =
+        t.dossiers > 0 && Rate(t.rated_dossiers, t.dossiers) < target.participation;
+    j["below_decision766_target"] = report.dossiers_known && BelowDecision766(t, target);
+  }
+  return j;
+}
+
+json ReportToJson(const Report& report, const HubConfig& config) {
+  json rows = json::array();
+  for (const ReportRow& row : report.rows)
+    rows.push_back(ReportRowToJson(report, row, config, false));
+  ReportRow totals;
+  totals.tally = report.totals;
+  json office = report.query.offices.size() == 1 ? json(report.query.offices[0]) : json(nullptr);
+  json out{{"from", report.query.from},
+           {"to", report.query.to},
+           {"office", office},
+           {"group_by", GroupByName(report.query.group_by)},
+           {"rows", rows},
+           {"totals", ReportRowToJson(report, totals, config, true)}};
+  json filters = json::object();
+  for (const auto& [key, value] : Filters(report.query)) filters[key] = *value;
+  if (!filters.empty()) out["filters"] = filters;
+  out["as_of"] = FormatRfc3339(report.as_of_ms);
+  out["satisfaction_neutral"] = NeutralPolicyName(config.satisfaction_neutral);
+  return out;
+}
+
+}  // namespace hailong::hub
