@@ -57,6 +57,13 @@ Status BodyFromJsonAt(std::string_view type, const json& in, std::string_view pa
   return codec->from_json(in, path, out);
 }
 
+// The name of `value`, or `fallback` for a value without a name.
+template <class E>
+const char* NameOr(E value, const char* fallback) {
+  const char* name = NameOf(value);
+  return name ? name : fallback;
+}
+
 }  // namespace json_codec
 
 json_codec::json BodyToJson(const fb::EventBodyUnion& body) {
@@ -73,33 +80,23 @@ Status BodyFromJson(std::string_view type, const nlohmann::json& json, fb::Event
   }
 }
 
-const char* ChannelName(fb::Channel c) {
-  const char* name = json_codec::NameOf(c);
-  return name ? name : "unknown";
-}
+const char* ChannelName(fb::Channel c) { return json_codec::NameOr(c, "unknown"); }
 
 bool ChannelFromName(std::string_view name, fb::Channel* out) {
   return json_codec::ValueOf(name, out);
 }
 
 const char* ClassificationName(fb::Classification c) {
-  const char* name = json_codec::NameOf(c);
-  return name ? name : "unclassified";
+  return json_codec::NameOr(c, "unclassified");
 }
 
-const char* PolarityName(fb::Polarity p) {
-  const char* name = json_codec::NameOf(p);
-  return name ? name : "unknown";
-}
+const char* PolarityName(fb::Polarity p) { return json_codec::NameOr(p, "unknown"); }
 
 bool PolarityFromName(std::string_view name, fb::Polarity* out) {
   return json_codec::ValueOf(name, out);
 }
 
-const char* ComplaintChannelName(fb::ComplaintChannel c) {
-  const char* name = json_codec::NameOf(c);
-  return name ? name : "other";
-}
+const char* ComplaintChannelName(fb::ComplaintChannel c) { return json_codec::NameOr(c, "other"); }
 
 bool ComplaintChannelFromName(std::string_view name, fb::ComplaintChannel* out) {
   return json_codec::ValueOf(name, out);
