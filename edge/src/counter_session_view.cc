@@ -1,7 +1,6 @@
 // A counter's session as the kiosk and the counter's devices see it
 // (edge_context.h): JSON for GET /api/v1/counters/{counter}/session and the
 // retained MQTT session topic, published whenever it changes.
-#include "api_support.h"
 #include "edge_api.h"
 #include "edge_context.h"
 #include "hailong/devices/payload.h"

@@ -105,9 +105,6 @@ std::string EdgeStatusTopic(const std::string& office) {
 Status StartDeviceLink(EdgeNode::Context* c) {
   const EdgeConfig& config = c->config;
   Status s;
-
-  // The broker and hub links exist before HTTP serves: handlers read
-  // c->mqtt and c->replication (found by ThreadSanitizer).
   MqttLinkOptions mqtt_options;
   mqtt_options.url = config.mqtt.url;
   mqtt_options.client_id = config.mqtt.client_id;

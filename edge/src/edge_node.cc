@@ -122,6 +122,9 @@ Status EdgeNode::Start(const EdgeConfig& config, const EdgeNodeOptions& options,
   deps.on_dossier_used = [c](const std::string& counter) { c->PublishSession(counter); };
   c->intake = std::make_unique<RatingIntake>(intake_options, deps);
   c->intake->Start();
+
+  // The broker and hub links exist before HTTP serves: handlers read
+  // c->mqtt and c->replication (found by ThreadSanitizer).
   s = StartDeviceLink(c);
   if (!s.ok()) return s;
 
