@@ -9,10 +9,11 @@
 // that died midway). 401 without the right token; 403 when no token is
 // configured. /api/v1/admin/kiosks (enroll, list and revoke counter
 // kiosks) is in kiosk_api.cc, behind the same token.
-#include <boost/asio/post.hpp>
 #include <chrono>
 #include <filesystem>
 
+#include "api_support.h"
+#include "edge_api.h"
 #include "edge_context.h"
 #include "hailong/schema/event.h"
 
@@ -108,9 +109,8 @@ void HandleAdmin(Context* ctx, const HttpRequest& req, const std::string& what,
   // The checkpoint flushes the memtable and may wait for disk: off the
   // HTTP threads.
   const bool post = req.method == "POST";
-  boost::asio::post(*ctx->blocking, [ctx, post, req, respond = std::move(respond)] {
-    respond(post ? MakeCheckpoint(ctx) : DeleteCheckpoint(ctx, req));
-  });
+  OffThread(ctx, std::move(respond),
+            [ctx, post, req] { return post ? MakeCheckpoint(ctx) : DeleteCheckpoint(ctx, req); });
 }
 
 }  // namespace hailong::edge

@@ -1,5 +1,8 @@
 // EdgeNode::Context: everything one running edge holds, shared by the node
-// (edge_node.cc: start-up, log replay, MQTT) and the HTTP API (edge_api.cc).
+// (edge_node.cc: start-up and shutdown), its methods (edge_context.cc:
+// writes and replay, gauges; counter_session_view.cc: sessions;
+// device_link.cc: device status), the MQTT side (device_link.h) and the
+// HTTP API (edge_api.h).
 //
 // Thread safety: the components are internally synchronized. `write_mu`
 // serializes appends of sessions, dossiers and device events with their
@@ -94,46 +97,5 @@ struct EdgeNode::Context {
   ReplicationState Replication() const;
   void HandleDeviceStatus(const std::string& device, const std::string& payload);
 };
-
-// The file of an officer's photo in config.photo_dir ("" if none): the
-// catalogue's "photo" file name, else "<officer>.jpg|.jpeg|.png|.webp|.svg".
-std::string OfficerPhotoFile(const EdgeNode::Context& ctx, const std::string& officer);
-
-// /api/v1/admin/<what> (admin_api.cc): bearer token of admin_token_sha256.
-void HandleAdmin(EdgeNode::Context* ctx, const HttpRequest& request, const std::string& what,
-                 HttpResponder respond);
-
-// The PIN of a counter sign-in or sign-out (officer_sign_in.cc). AdmitPin
-// runs on the HTTP thread before any work: 401 when the body has no "pin",
-// 400 when it is not 4-8 digits, 403 when `officer` has no PIN set, 429 when
-// the officer or the counter is over the wrong-PIN limit; else it counts
-// the attempt and returns nullopt with *pin set. CheckAdmittedPin runs off
-// the I/O threads (Argon2id): 403 for a wrong PIN (logged, without the PIN),
-// nullopt when right. `action` is "sign-in" or "sign-out", for the log.
-std::optional<HttpResponse> AdmitPin(EdgeNode::Context* ctx, const std::string& counter,
-                                     const std::string& officer, const nlohmann::json& body,
-                                     std::string* pin);
-std::optional<HttpResponse> CheckAdmittedPin(EdgeNode::Context* ctx, const std::string& counter,
-                                             const std::string& officer, const std::string& pin,
-                                             const char* action);
-// The bearer token of the Authorization header, "" if none.
-std::string BearerToken(const HttpRequest& request);
-
-// 401 unless the request carries a token of dossier_tokens_sha256
-// (kiosk_api.cc); empty when authorized.
-std::optional<HttpResponse> CheckDossierToken(const EdgeNode::Context* ctx,
-                                              const HttpRequest& request);
-
-// /api/v1/kiosks/<what> (kiosk_api.cc): "enroll" (redeem a one-time code)
-// and "me" (the kiosk a credential belongs to).
-void HandleKiosks(EdgeNode::Context* ctx, const HttpRequest& request, std::string_view what,
-                  HttpResponder respond);
-
-// /api/v1/admin/kiosks (kiosk_api.cc), after the admin token was checked:
-// POST makes a kiosk and its enrollment code, GET lists, DELETE revokes.
-void HandleAdminKiosks(EdgeNode::Context* ctx, const HttpRequest& request, HttpResponder respond);
-
-// Routes and answers one HTTP request (edge_api.cc).
-void HandleHttp(EdgeNode::Context* ctx, HttpRequest request, HttpResponder respond);
 
 }  // namespace hailong::edge

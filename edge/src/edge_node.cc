@@ -1,15 +1,16 @@
-// EdgeNode: start-up, replay of the log into the office state, the MQTT
-// side (ratings in, acks and retained counter sessions out), shutdown.
+// EdgeNode: start-up (log, replay of other origins' events into the office
+// state, catalogue file, intake, broker, hub and HTTP links, in that order)
+// and shutdown. The MQTT side is device_link.cc, the HTTP API edge_api.cc.
 #include "hailong/edge/edge_node.h"
 
 #include <boost/asio/post.hpp>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include "catalogue_file.h"
+#include "device_link.h"
+#include "edge_api.h"
 #include "edge_context.h"
-#include "hailong/devices/payload.h"
 #include "hailong/schema/event.h"
 #include "hailong/schema/time.h"
 
@@ -20,180 +21,6 @@
 namespace hailong::edge {
 
 namespace fs = std::filesystem;
-using nlohmann::json;
-
-// ---- applying events --------------------------------------------------------
-
-Status EdgeNode::Context::AppendAndApply(replication::EventDraft draft,
-                                         replication::AppendResult* result) {
-  OfficeChange change;
-  {
-    std::lock_guard<std::mutex> lock(write_mu);
-    replication::AppendResult r;
-    Status s = log->Append(std::move(draft), &r);
-    if (!s.ok()) return s;
-    change = office.Apply(r);
-    if (result != nullptr) *result = std::move(r);
-  }
-  Announce(change);
-  return Status::OK();
-}
-
-void EdgeNode::Context::Announce(const OfficeChange& change) {
-  if (change.catalogue) {
-    PublishAllSessions();
-  } else if (!change.counter.empty()) {
-    PublishSession(change.counter);
-  }
-}
-
-void EdgeNode::Context::CatchUp(const std::string& origin) {
-  bool catalogue_changed = false;
-  {
-    std::lock_guard<std::mutex> lock(projector_mu);
-    uint64_t& applied_seq = applied[origin];
-    Status s = log->Scan(origin, applied_seq + 1,
-                         [&](uint64_t seq, std::string_view, const fb::Event& event) {
-                           catalogue_changed |= office.Apply(origin, event).catalogue;
-                           applied_seq = seq;
-                           return true;
-                         });
-    if (!s.ok()) {
-      std::cerr << "hailong-edge: reading events of origin " << origin << ": " << s.ToString()
-                << "\n";
-    }
-  }
-  if (catalogue_changed) Announce(OfficeChange{true, ""});
-}
-
-// ---- counter sessions ---------------------------------------------------------
-
-namespace {
-
-bool IsUrl(std::string_view s) {
-  return s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0 || s.rfind("/", 0) == 0;
-}
-
-}  // namespace
-
-json EdgeNode::Context::SessionJson(const std::string& counter) const {
-  json out;
-  out["counter"] = counter;
-  out["name"] = office.catalogue.Name(fb::CatalogueKind::Counter, counter);
-  auto duty = office.sessions.Current(counter);
-  if (duty && !duty->officer.empty()) {
-    json officer;
-    officer["id"] = duty->officer;
-    std::string name = duty->officer_name;
-    auto entry = office.catalogue.Find(fb::CatalogueKind::Officer, duty->officer);
-    if (name.empty() && entry) name = entry->name;
-    officer["name"] = name.empty() ? duty->officer : name;
-    std::string photo = entry ? entry->Attribute("photo") : std::string();
-    if (IsUrl(photo)) {
-      officer["photo_url"] = photo;
-    } else if (!OfficerPhotoFile(*this, duty->officer).empty()) {
-      officer["photo_url"] = "/api/v1/officers/" + duty->officer + "/photo";
-    } else {
-      officer["photo_url"] = nullptr;
-    }
-    out["officer"] = officer;
-  } else {
-    out["officer"] = nullptr;
-  }
-  std::string template_id;
-  if (duty && !duty->template_id.empty() && office.catalogue.templates().Find(duty->template_id)) {
-    template_id = duty->template_id;
-  } else {
-    template_id = office.catalogue.CounterTemplate(counter);
-  }
-  auto tpl = office.catalogue.templates().Find(template_id);
-  out["template"] = tpl ? survey::TemplateToJson(*tpl) : json(nullptr);
-  auto dossier = office.sessions.Dossier(counter, clock->NowMs());
-  if (dossier) {
-    out["dossier"] = {{"receipt", dossier->receipt},
-                      {"procedure", dossier->procedure},
-                      {"field", dossier->field}};
-  } else {
-    out["dossier"] = nullptr;
-  }
-  return out;
-}
-
-void EdgeNode::Context::PublishSession(const std::string& counter) {
-  if (!mqtt || !mqtt->connected()) return;
-  mqtt->Publish(devices::SessionTopic(config.office_id, counter), SessionJson(counter).dump(), 1,
-                true);
-}
-
-std::vector<std::string> EdgeNode::Context::KnownCounters() const {
-  std::vector<std::string> out;
-  if (office.catalogue.HasCounters()) {
-    for (const auto& e : office.catalogue.List(fb::CatalogueKind::Counter)) out.push_back(e.id);
-    return out;
-  }
-  return office.sessions.Counters();
-}
-
-void EdgeNode::Context::PublishAllSessions() {
-  for (const auto& counter : KnownCounters()) PublishSession(counter);
-}
-
-// ---- gauges -------------------------------------------------------------------
-
-ReplicationState EdgeNode::Context::Replication() const {
-  return replication ? replication->state() : ReplicationState{};
-}
-
-EdgeGauges EdgeNode::Context::Gauges() const {
-  EdgeGauges g;
-  g.log_seq = log->Head(log->origin()).seq;
-  ReplicationState r = Replication();
-  g.replicated_seq = r.replicated_seq;
-  g.hub_reachable = r.hub_reachable;
-  g.mqtt_connected = mqtt && mqtt->connected();
-  g.mqtt_publish_errors = mqtt ? mqtt->publish_errors() : 0;
-  g.ingest_queue_depth = intake ? intake->depth() : 0;
-  g.free_disk_bytes = log->FreeDiskBytes();
-  g.http_connections = http ? http->connections() : 0;
-  g.devices_online = office.devices.OnlineCount();
-  return g;
-}
-
-// ---- device status ------------------------------------------------------------
-
-void EdgeNode::Context::HandleDeviceStatus(const std::string& device, const std::string& payload) {
-  DeviceStatusReport report;
-  if (!ParseDeviceStatus(payload, &report)) return;
-  office.devices.Touch(device, clock->NowMs());
-  // Only changes are recorded: online/offline, and every new battery level,
-  // firmware, counter or kind a device reports.
-  if (!office.devices.ReportChanges(device, report)) return;
-  replication::EventDraft draft;
-  if (report.online) {
-    fb::DeviceSeenT seen;
-    seen.office = config.office_id;
-    seen.device = device;
-    seen.counter = report.counter;
-    seen.kind = report.kind;
-    seen.firmware = report.firmware;
-    seen.battery_pct = static_cast<int8_t>(report.battery_pct);
-    draft.body.Set(std::move(seen));
-  } else {
-    fb::DeviceLostT lost;
-    lost.office = config.office_id;
-    lost.device = device;
-    draft.body.Set(std::move(lost));
-  }
-  Status s = AppendAndApply(std::move(draft), nullptr);
-  if (s.ok()) {
-    ++metrics.device_events;
-  } else {
-    std::cerr << "hailong-edge: device " << device << (report.online ? " online" : " offline")
-              << " not recorded: " << s.ToString() << "\n";
-  }
-}
-
-// ---- start and stop -------------------------------------------------------------
 
 namespace {
 
@@ -204,63 +31,6 @@ std::string ResolveWebRoot(const EdgeConfig& config, const EdgeNodeOptions& opti
   }
   if (!options.default_web_root.empty()) return options.default_web_root;
   return HAILONG_EDGE_WEB_DIR_DEFAULT;
-}
-
-Status ReadSecretFile(const std::string& key, const std::string& path, std::string* out) {
-  std::ifstream in(path);
-  std::string line;
-  if (!in || !std::getline(in, line)) {
-    return Status::InvalidArgument("\"" + key + "\": cannot read " + path);
-  }
-  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-  *out = line;
-  return Status::OK();
-}
-
-void AnswerDevice(EdgeNode::Context* ctx, const std::string& device, const RatingOutcome& out) {
-  std::string ack;
-  switch (out.kind) {
-    case RatingOutcome::Kind::kStored:
-      ack = devices::StoredAckJson(out.id.value_or(""), out.seq);
-      break;
-    case RatingOutcome::Kind::kRejected:
-      ack = devices::RejectedAckJson(out.id, out.error);
-      break;
-    case RatingOutcome::Kind::kStorageFull:
-      ack = devices::RejectedAckJson(out.id, "storage full");
-      break;
-    case RatingOutcome::Kind::kError:
-      return;  // no answer: the device resends, with the same id
-  }
-  if (ctx->mqtt && ctx->mqtt->Publish(devices::AckTopic(ctx->config.office_id, device),
-                                      std::move(ack), 1, false)) {
-    ++ctx->metrics.mqtt_acks_published;
-  }
-}
-
-void OnMqttMessage(EdgeNode::Context* ctx, const std::string& topic, std::string payload) {
-  ++ctx->metrics.mqtt_messages;
-  devices::DeviceTopic t;
-  if (!devices::ParseTopic(topic, &t).ok() || t.office != ctx->config.office_id) return;
-  if (t.kind == devices::TopicKind::kStatus) {
-    // Off Paho's receive thread (the append waits for an fsync), in order.
-    boost::asio::post(*ctx->status_strand, [ctx, device = t.device, p = std::move(payload)] {
-      ctx->HandleDeviceStatus(device, p);
-    });
-    return;
-  }
-  if (t.kind != devices::TopicKind::kRating) return;
-  RatingSubmission sub;
-  sub.payload = std::move(payload);
-  sub.device = t.device;
-  sub.channel = fb::Channel::ButtonBox;
-  sub.from_mqtt = true;
-  sub.done = [ctx, device = t.device](const RatingOutcome& out) { AnswerDevice(ctx, device, out); };
-  ctx->intake->Submit(std::move(sub));
-}
-
-std::string EdgeStatusTopic(const std::string& office) {
-  return std::string(devices::kTopicRoot) + office + "/edge/status";
 }
 
 }  // namespace
@@ -355,34 +125,7 @@ Status EdgeNode::Start(const EdgeConfig& config, const EdgeNodeOptions& options,
 
   // The broker and hub links exist before HTTP serves: handlers read
   // c->mqtt and c->replication (found by ThreadSanitizer).
-  MqttLinkOptions mqtt_options;
-  mqtt_options.url = config.mqtt.url;
-  mqtt_options.client_id = config.mqtt.client_id;
-  mqtt_options.username = config.mqtt.username;
-  if (!config.mqtt.password_file.empty()) {
-    s = ReadSecretFile("mqtt.password_file", config.mqtt.password_file, &mqtt_options.password);
-    if (!s.ok()) return s;
-  }
-  mqtt_options.keepalive_s = config.mqtt.keepalive_s;
-  mqtt_options.ca_file = config.mqtt.ca_file;
-  if (!mqtt_options.ca_file.empty() && !std::ifstream(mqtt_options.ca_file)) {
-    return Status::InvalidArgument("\"mqtt.ca_file\": cannot read " + mqtt_options.ca_file);
-  }
-  mqtt_options.subscriptions = {devices::RatingSubscription(config.office_id),
-                                devices::StatusSubscription(config.office_id)};
-  mqtt_options.will_topic = EdgeStatusTopic(config.office_id);
-  mqtt_options.will_payload = "offline";
-  s = MqttLink::Start(
-      mqtt_options,
-      [c](const std::string& topic, std::string payload) {
-        OnMqttMessage(c, topic, std::move(payload));
-      },
-      [c] {
-        ++c->metrics.mqtt_reconnects;
-        c->mqtt->Publish(EdgeStatusTopic(c->config.office_id), "online", 1, true);
-        c->PublishAllSessions();
-      },
-      &c->mqtt);
+  s = StartDeviceLink(c);
   if (!s.ok()) return s;
 
   if (config.hub) {

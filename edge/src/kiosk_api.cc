@@ -1,4 +1,4 @@
-// Credentials of the edge's write endpoints (issue 14, interfaces.md §7):
+// Credentials of the edge's write endpoints (edge/README.md, "Who may call what"):
 // the one-stop software's dossier tokens, and the counter kiosks.
 //
 //   POST   /api/v1/admin/kiosks {"counter","name"?}   (admin token)
@@ -11,9 +11,10 @@
 //   POST   /api/v1/kiosks/enroll {"code"} -> {"kiosk","counter","token"}:
 //          the kiosk page redeems the code once for its credential;
 //   GET    /api/v1/kiosks/me (Bearer credential) -> {"kiosk","counter"}.
-#include <boost/asio/post.hpp>
 #include <iostream>
 
+#include "api_support.h"
+#include "edge_api.h"
 #include "edge_context.h"
 #include "hailong/schema/event.h"
 #include "hailong/schema/time.h"
@@ -52,8 +53,6 @@ std::optional<HttpResponse> CheckDossierToken(const Context* ctx, const HttpRequ
 
 namespace {
 
-json TimeOrNull(int64_t ms) { return ms == 0 ? json(nullptr) : json(FormatRfc3339(ms)); }
-
 json KioskJson(const KioskRecord& k, int64_t now_ms) {
   return {{"kiosk", k.id},
           {"counter", k.counter},
@@ -63,11 +62,6 @@ json KioskJson(const KioskRecord& k, int64_t now_ms) {
           {"expires_at", k.token_sha256.empty() ? TimeOrNull(k.code_expires_ms) : json(nullptr)},
           {"enrolled_at", TimeOrNull(k.enrolled_ms)},
           {"revoked_at", TimeOrNull(k.revoked_ms)}};
-}
-
-void OffThread(Context* ctx, HttpResponder respond, std::function<HttpResponse()> work) {
-  boost::asio::post(*ctx->blocking,
-                    [respond = std::move(respond), work = std::move(work)] { respond(work()); });
 }
 
 HttpResponse IoFailure(const Status& s) {
@@ -90,7 +84,7 @@ void CreateKiosk(Context* ctx, const HttpRequest& req, HttpResponder respond) {
     name = n->get<std::string>();
   }
   Status s = ctx->office.catalogue.CheckCounter(counter);
-  if (!s.ok()) return respond(HttpResponse::Error(s.IsNotFound() ? 404 : 400, s.message()));
+  if (!s.ok()) return respond(CounterError(s));
   OffThread(ctx, std::move(respond), [ctx, counter, name] {
     KioskRecord k;
     std::string code;

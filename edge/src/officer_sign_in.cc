@@ -4,6 +4,7 @@
 // (`error_en`), for the kiosk's screen.
 #include <iostream>
 
+#include "edge_api.h"
 #include "edge_context.h"
 
 namespace hailong::edge {

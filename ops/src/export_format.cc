@@ -32,18 +32,23 @@ uint64_t DecodeFixed64(const char* p) {
   return v;
 }
 
+nlohmann::json ExportOriginRangeJson(const ExportOriginRange& r, bool with_hashes) {
+  nlohmann::json j = {{"origin", r.origin},
+                      {"first_seq", r.first_seq},
+                      {"last_seq", r.last_seq},
+                      {"events", r.events()},
+                      {"first_time", FormatRfc3339(r.first_time_ms)},
+                      {"last_time", FormatRfc3339(r.last_time_ms)}};
+  if (with_hashes) {
+    j["first_prev_hash"] = schema::HexEncode(r.first_prev_hash);
+    j["last_hash"] = schema::HexEncode(r.last_hash);
+  }
+  return j;
+}
+
 std::string EncodeExportMetadata(const ExportMetadata& m) {
   nlohmann::json origins = nlohmann::json::array();
-  for (const auto& r : m.origins) {
-    origins.push_back({{"origin", r.origin},
-                       {"first_seq", r.first_seq},
-                       {"last_seq", r.last_seq},
-                       {"events", r.events()},
-                       {"first_prev_hash", schema::HexEncode(r.first_prev_hash)},
-                       {"last_hash", schema::HexEncode(r.last_hash)},
-                       {"first_time", FormatRfc3339(r.first_time_ms)},
-                       {"last_time", FormatRfc3339(r.last_time_ms)}});
-  }
+  for (const auto& r : m.origins) origins.push_back(ExportOriginRangeJson(r, true));
   nlohmann::json filter = nlohmann::json::object();
   if (!m.origin_filter.empty()) filter["origin"] = m.origin_filter;
   if (!m.from_day.empty()) filter["from"] = m.from_day;

@@ -1,4 +1,5 @@
-// Credentials on the edge's write endpoints (issue 14, interfaces.md §7),
+// Credentials on the edge's write endpoints (issue 14; edge/README.md, "Who
+// may call what"),
 // against a real hailong-edge: dossiers only with a listed token; kiosk
 // ratings only from a kiosk enrolled for their counter (one-time codes that
 // expire, revocation, all surviving a restart); JSON bodies only; and

@@ -1,4 +1,5 @@
-// The seeds' questions answered by a real hub (issue 16, items 1, 3, 5, 9):
+// The offices' reporting questions answered by a real hub (issue 16, items
+// 1, 3, 5, 9):
 // Decision 766 on the clock (a dossier pending past due counts from the
 // moment it passes due, seen at the report's "as of" time) with complaints
 // recorded at the hub; the full four-level scale kept apart; "trên 80%" as
@@ -237,7 +238,8 @@ TEST_F(ReportSeedsTest, TheFullScaleIsKeptApartAndEightyPercentIsNotAboveEighty)
   const json* p1 = Row(r, "office", "p1");
   ASSERT_NE(p1, nullptr);
   EXPECT_EQ((*p1)["ratings"], 10);
-  EXPECT_EQ((*p1)["satisfied"], 8);  // interfaces.md §5: every satisfied rating
+  EXPECT_EQ((*p1)["satisfied"],
+            8);  // the report's contract (hub/README.md): every satisfied rating
   EXPECT_EQ((*p1)["very_satisfied"], 3);
   EXPECT_EQ((*p1)["satisfied_only"], 5);
   EXPECT_EQ((*p1)["neutral"], 0);

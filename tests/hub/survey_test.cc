@@ -104,7 +104,7 @@ TEST_F(HubSurveyTest, BadRatingsAreRefused) {
                 .status,
             400);
   EXPECT_EQ(hub_->Post("/public/v1/survey/p1/q1", "not json").status, 400);
-  // A phone number needs the citizen's consent (interfaces.md §7).
+  // A phone number needs the citizen's consent (survey/README.md, "Consent").
   auto refused = Submit(json{{"answers", {{"level", "unsatisfied"}}}, {"phone", "0912345678"}});
   EXPECT_EQ(refused.status, 400);
   EXPECT_EQ(json::parse(refused.body)["reason"], "phone without consent") << refused.body;

@@ -27,14 +27,7 @@ struct ExportArgs {
 
 nlohmann::json RangesJson(const ExportMetadata& m) {
   nlohmann::json origins = nlohmann::json::array();
-  for (const auto& r : m.origins) {
-    origins.push_back({{"origin", r.origin},
-                       {"first_seq", r.first_seq},
-                       {"last_seq", r.last_seq},
-                       {"events", r.events()},
-                       {"first_time", FormatRfc3339(r.first_time_ms)},
-                       {"last_time", FormatRfc3339(r.last_time_ms)}});
-  }
+  for (const auto& r : m.origins) origins.push_back(ExportOriginRangeJson(r, false));
   return origins;
 }
 // Counts the exported events that hold personal text, sealed or in clear.

@@ -1,4 +1,4 @@
-// The device MQTT protocol v1 (interfaces.md §4): topics, the rating
+// The device MQTT protocol v1 (the contract with the devices): topics, the rating
 // payload, and the ack payloads. Parsers do no I/O; they take bytes and
 // answer good or bad, so they are tested without a broker. The prose spec is
 // devices/doc/protocol.md.

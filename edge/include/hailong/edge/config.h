@@ -107,7 +107,8 @@ struct EdgeConfig {
   std::string admin_token_sha256;
 
   // sha256 (64 lower-case hex each) of the bearer tokens the one-stop
-  // software posts POST /api/v1/dossiers with (interfaces.md §7). Empty =
+  // software posts POST /api/v1/dossiers with (edge/README.md, "Who may
+  // call what"). Empty =
   // every dossier post answers 401.
   std::vector<std::string> dossier_tokens_sha256;
 

@@ -26,7 +26,7 @@ struct EdgeNodeOptions {
   // Clock for edge times; nullptr = Clock::System(). Not owned.
   const Clock* clock = nullptr;
   // Makes the replication link when config.hub is set; empty = the
-  // replication library's Shipper (see DefaultReplicationLinkFactory).
+  // replication library's Shipper (StartShipperLink, below).
   ReplicationLinkFactory replication_factory;
   // Web pages when config.web_root is "": $HAILONG_EDGE_WEB_DIR, else this,
   // else the source tree's edge/web compiled in.

@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,6 +69,12 @@ struct ExportMetadata {
 // for a newer format_version.
 std::string EncodeExportMetadata(const ExportMetadata& metadata);
 Status DecodeExportMetadata(std::string_view json, ExportMetadata* out);
+
+// One origin's range as the header writes it: origin, first_seq, last_seq,
+// events, first_time and last_time (RFC 3339), and with `with_hashes`
+// first_prev_hash and last_hash (hex); hailongctl's summary leaves the
+// hashes out.
+nlohmann::json ExportOriginRangeJson(const ExportOriginRange& range, bool with_hashes);
 
 // Little-endian helpers shared by writer and reader.
 void PutFixed32(std::string* dst, uint32_t v);

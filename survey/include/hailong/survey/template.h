@@ -17,7 +17,7 @@
 // newer version of the same id replaces it for new ratings, and each rating
 // records the version it was classified with.
 //
-// JSON shape (the element of GET /api/v1/templates, interfaces.md §5):
+// JSON shape (the element of GET /api/v1/templates, edge/README.md "HTTP API"):
 //   {"id":"smiley-4","version":1,"name":"...","name_en":"...",
 //    "rule":"worst_answer","overall_criterion":"","allow_comment":false,
 //    "allow_phone":false,
@@ -136,7 +136,8 @@ fb::Classification Classify(const SurveyTemplate& t, const Answers& answers);
 // criteria last, in their original order). Stored ratings use this order.
 Answers CanonicalAnswerOrder(const SurveyTemplate& t, const Answers& answers);
 
-// The built-in templates from the source documents (shared/seeds), version 1,
+// The built-in templates from the offices' survey forms (survey/README.md,
+// "Built-in templates"), version 1,
 // in this order: binh-thanh-intake, binh-thanh-return, ha-noi-2014,
 // gia-lam-phone, van-hung-2button, smiley-4. Compiled in from
 // survey/templates/*.json. The reference lives for the whole program.
