@@ -72,6 +72,13 @@ bool VerySatisfied(const fb::RatingSubmitted& r) {
   return true;
 }
 
+// A counted rating of a dossier, by the stage it was given at (`sign` -1
+// takes one back); Unknown counts in neither stage.
+void CountStage(fb::RatingStage stage, int sign, DossierState* d) {
+  if (stage == fb::RatingStage::Intake) d->rated_intake += sign;
+  if (stage == fb::RatingStage::Return) d->rated_return += sign;
+}
+
 Tally RatingTally(const fb::RatingSubmitted& r) {
   Tally t = Tally::OneRating(static_cast<uint8_t>(r.classification()), HasComment(r), HasPhone(r));
   t.very_satisfied = VerySatisfied(r) ? 1 : 0;
@@ -118,6 +125,9 @@ class BatchApplier {
         return ApplyFollowUpClosed(e, *e.body_as_FollowUpClosed());
       case fb::EventBody::ComplaintRecorded:
         return ApplyComplaint(seq, e, *e.body_as_ComplaintRecorded());
+      case fb::EventBody::VisitRecorded:
+        ApplyVisit(origin, e, *e.body_as_VisitRecorded());
+        return Status::OK();
       case fb::EventBody::CatalogueChanged:
         return ApplyCatalogue(e, *e.body_as_CatalogueChanged());
       case fb::EventBody::TemplatePublished:
@@ -281,7 +291,19 @@ class BatchApplier {
     AddTally(Dimension::kProcedure, office, d.day, d.procedure, t);
   }
 
-  // Loads a dossier, lets `change` modify it, and moves its contribution.
+  // The return-day cells: a returned dossier counts on its return day at
+  // the counter and officer that returned it.
+  void AddReturnTallies(const std::string& office, const DossierState& d, const Tally& t) {
+    if (t.IsZero()) return;
+    AddTally(Dimension::kOffice, office, d.return_day, "", t);
+    AddTally(Dimension::kCounter, office, d.return_day, d.return_counter, t);
+    AddTally(Dimension::kOfficer, office, d.return_day, d.return_officer, t);
+    AddTally(Dimension::kField, office, d.return_day, d.field, t);
+    AddTally(Dimension::kProcedure, office, d.return_day, d.procedure, t);
+  }
+
+  // Loads a dossier, lets `change` modify it, and moves its contributions
+  // (entry day and return day).
   template <typename Fn>
   Status UpdateDossier(const std::string& office, std::string_view receipt, Fn change) {
     DossierState stored;
@@ -310,6 +332,14 @@ class BatchApplier {
     } else {
       AddDossierTallies(office, before, before.Contribution().Negated());
       AddDossierTallies(office, *d, d->Contribution());
+    }
+    if (before.SameReturnCells(*d)) {
+      Tally returned = d->ReturnContribution();
+      returned.Add(before.ReturnContribution(), -1);
+      AddReturnTallies(office, *d, returned);
+    } else {
+      AddReturnTallies(office, before, before.ReturnContribution().Negated());
+      AddReturnTallies(office, *d, d->ReturnContribution());
     }
     if (rebuild_ == nullptr) {
       overlay_->Put(key_, d->Encode());
@@ -391,6 +421,7 @@ class BatchApplier {
       HAILONG_RETURN_IF_ERROR(UpdateDossier(office, View(r.dossier()), [&](DossierState* d) {
         d->rated++;
         if (bad) d->bad++;
+        CountStage(r.stage(), 1, d);
         d->AddRatingRef(origin, seq);
       }));
       if (rebuild_ != nullptr) rebuild_->bytes += origin.size() + 6;
@@ -510,6 +541,7 @@ class BatchApplier {
       HAILONG_RETURN_IF_ERROR(UpdateDossier(office, View(r->dossier()), [&](DossierState* d) {
         d->rated--;
         if (was_bad) d->bad--;
+        CountStage(r->stage(), -1, d);
       }));
     }
     applied_->offices.insert(office);
@@ -559,8 +591,6 @@ class BatchApplier {
       });
     }
     // Returned.
-    DossierState after;
-    bool first_return = false;
     HAILONG_RETURN_IF_ERROR(UpdateDossier(office, receipt, [&](DossierState* s) {
       if (!s->entered) {
         s->entered = true;
@@ -572,27 +602,27 @@ class BatchApplier {
         s->procedure = Str(d.procedure());
       }
       if (s->due_ms == 0) s->due_ms = d.due_ms();
-      if (s->returned_ms == 0) {
+      if (s->returned_ms == 0) {  // the first return counts (ReturnContribution)
         s->returned_ms = at;
-        first_return = true;
+        s->return_day = Day(at);
+        s->return_counter = d.counter() && d.counter()->size() ? d.counter()->str() : s->counter;
+        s->return_officer = d.officer() && d.officer()->size() ? d.officer()->str() : s->officer;
       }
-      after = *s;
     }));
-    if (!first_return) return Status::OK();
-    Tally t;
-    t.returned = 1;
-    t.returned_on_time = (after.due_ms == 0 || at <= after.due_ms) ? 1 : 0;
-    const std::string day = Day(at);
-    const std::string counter =
-        d.counter() && d.counter()->size() ? d.counter()->str() : after.counter;
-    const std::string officer =
-        d.officer() && d.officer()->size() ? d.officer()->str() : after.officer;
-    AddTally(Dimension::kOffice, office, day, "", t);
-    AddTally(Dimension::kCounter, office, day, counter, t);
-    AddTally(Dimension::kOfficer, office, day, officer, t);
-    AddTally(Dimension::kField, office, day, after.field, t);
-    AddTally(Dimension::kProcedure, office, day, after.procedure, t);
     return Status::OK();
+  }
+
+  // A visit (queue number, citizen served) counts on its day at its office
+  // and counter: the base of participation by visits.
+  void ApplyVisit(const std::string& origin, const fb::Event& e, const fb::VisitRecorded& v) {
+    const std::string office = OfficeOf(v.office(), origin);
+    NoteOffice(office);
+    const std::string& day = Day(v.at_ms() > 0 ? v.at_ms() : e.time_ms());
+    Tally t;
+    t.visits = 1;
+    AddTally(Dimension::kOffice, office, day, "", t);
+    AddTally(Dimension::kCounter, office, day, View(v.counter()), t);
+    applied_->offices.insert(office);
   }
 
   Status LoadJson(const std::string& key, json* out) {

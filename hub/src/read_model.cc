@@ -42,7 +42,10 @@ std::array<int64_t*, Tally::kFields> Tally::Fields() {
           &returned,
           &returned_on_time,
           &very_satisfied,
-          &pending_with_due};
+          &pending_with_due,
+          &intake_rated_dossiers,
+          &return_rated_dossiers,
+          &visits};
 }
 
 std::array<const int64_t*, Tally::kFields> Tally::Fields() const {
@@ -60,7 +63,10 @@ std::array<const int64_t*, Tally::kFields> Tally::Fields() const {
           &returned,
           &returned_on_time,
           &very_satisfied,
-          &pending_with_due};
+          &pending_with_due,
+          &intake_rated_dossiers,
+          &return_rated_dossiers,
+          &visits};
 }
 
 Tally Tally::OneRating(uint8_t classification, bool with_comment, bool with_phone) {

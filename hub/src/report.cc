@@ -81,6 +81,23 @@ bool BelowDecision766(const Tally& t, const Targets& target) {
   return target.decision766 > 0 && t.dossiers > 0 &&
          Rate(t.dossiers - t.unsatisfied_dossiers, t.dossiers) < target.decision766;
 }
+// Participation by stage and by visits, each against its own target (0 =
+// none), at least at it; a figure the report cannot know is never below.
+struct StageTargets {
+  bool intake = false, ret = false, visits = false;
+};
+StageTargets BelowStageTargets(const Report& report, const Tally& t, const Targets& target) {
+  auto below = [](double goal, int64_t part, int64_t base) {
+    return goal > 0 && base > 0 && Rate(part, base) < goal;
+  };
+  StageTargets b;
+  b.intake = report.dossiers_known &&
+             below(target.participation_intake, t.intake_rated_dossiers, t.dossiers);
+  b.ret = report.returned_known &&
+          below(target.participation_return, t.return_rated_dossiers, t.returned);
+  b.visits = report.visits_known && below(target.participation_visits, t.ratings, t.visits);
+  return b;
+}
 
 const char* CatalogueKindOf(GroupBy g) {
   switch (g) {
@@ -399,8 +416,8 @@ Status RunFilteredReport(const replication::Store& store, const ReportQuery& que
   offices.erase(std::unique(offices.begin(), offices.end()), offices.end());
   const GroupBy g = query.group_by;
   out->dossiers_known = query.channel.empty() && g != GroupBy::kChannel;
-  out->returned_known = out->dossiers_known && query.counter.empty() && query.officer.empty() &&
-                        g != GroupBy::kCounter && g != GroupBy::kOfficer;
+  out->returned_known = out->dossiers_known;  // at the return's own counter and officer
+  out->visits_known = false;                  // visits are in the tallies only
   // Excluded ratings live in the office tallies only: office, day, month.
   const bool count_excluded = g == GroupBy::kOffice || g == GroupBy::kDay || g == GroupBy::kMonth;
   int64_t from_ms = 0, to_ms = 0;
@@ -489,11 +506,11 @@ Status RunFilteredReport(const replication::Store& store, const ReportQuery& que
     s = store.Scan(dprefix, dend, [&](std::string_view, std::string_view value) {
       DossierState d;
       if (!d.Decode(value) || !d.entered) return true;
-      if (!match(query.counter, d.counter) || !match(query.officer, d.officer) ||
-          !match(query.field, d.field) || !match(query.procedure, d.procedure)) {
-        return true;
-      }
-      if (d.day >= query.from && d.day <= query.to) {
+      auto cells = [&](std::string_view counter, std::string_view officer) {
+        return match(query.counter, counter) && match(query.officer, officer) &&
+               match(query.field, d.field) && match(query.procedure, d.procedure);
+      };
+      if (d.day >= query.from && d.day <= query.to && cells(d.counter, d.officer)) {
         Tally c = d.Contribution();
         if (c.pending_with_due > 0 && d.due_ms > as_of) {  // not yet due at "as of"
           c.pending_with_due = 0;
@@ -501,13 +518,12 @@ Status RunFilteredReport(const replication::Store& store, const ReportQuery& que
         }
         group(office, d.day, d.counter, d.officer, d.field, d.procedure, "").Add(c);
       }
+      // Returns count where and when they happened (DossierState::ReturnContribution).
       if (out->returned_known && d.returned_ms > 0 && d.returned_ms >= from_ms &&
-          d.returned_ms <= to_ms) {
-        Tally t;
-        t.returned = 1;
-        t.returned_on_time = (d.due_ms == 0 || d.returned_ms <= d.due_ms) ? 1 : 0;
-        group(office, VietnamDay(d.returned_ms), d.counter, d.officer, d.field, d.procedure, "")
-            .Add(t);
+          d.returned_ms <= to_ms && cells(d.return_counter, d.return_officer)) {
+        group(office, VietnamDay(d.returned_ms), d.return_counter, d.return_officer, d.field,
+              d.procedure, "")
+            .Add(d.ReturnContribution());
       }
       return true;
     });
@@ -652,6 +668,10 @@ Status RunReport(const replication::Store& store, const ReportQuery& query, Repo
   out->rows.clear();
   out->totals = Tally();
   out->valid_until_ms = INT64_MAX;
+  out->dossiers_known = out->returned_known = true;
+  // Visits are tallied by office (and day) and by counter only.
+  const Dimension dim = Info(query.group_by).dim;
+  out->visits_known = dim == Dimension::kOffice || dim == Dimension::kCounter;
   Names names(store, cache, owner, generation,
               query.offices.size() == 1 ? query.offices[0] : std::string());
   if (query.Filtered()) return RunFilteredReport(store, out->query, out, names);
@@ -890,9 +910,22 @@ json ReportRowToJson(const Report& report, const ReportRow& row, const HubConfig
   if (!report.dossiers_known) {
     j["unsatisfied_dossiers"] = j["decision766_rate"] = j["overdue_pending_dossiers"] = nullptr;
   }
-  if (!report.returned_known) {
-    for (const char* k : {"returned", "returned_on_time", "on_time_rate"}) j[k] = nullptr;
+  j["intake_rated_dossiers"] = t.intake_rated_dossiers;
+  j["participation_intake_rate"] = Rate(t.intake_rated_dossiers, t.dossiers);
+  if (!report.dossiers_known) {
+    j["intake_rated_dossiers"] = j["participation_intake_rate"] = nullptr;
   }
+  j["return_rated_dossiers"] = t.return_rated_dossiers;
+  j["participation_return_rate"] = Rate(t.return_rated_dossiers, t.returned);
+  if (!report.returned_known) {
+    for (const char* k : {"returned", "returned_on_time", "on_time_rate", "return_rated_dossiers",
+                          "participation_return_rate"}) {
+      j[k] = nullptr;
+    }
+  }
+  j["visits"] = t.visits;
+  j["participation_visit_rate"] = Rate(t.ratings, t.visits);
+  if (!report.visits_known) j["visits"] = j["participation_visit_rate"] = nullptr;
   if (!totals && g == GroupBy::kOffice) {
     const Targets& target = config.TargetsFor(row.office);
     j["target_satisfaction"] = target.satisfaction;
@@ -902,6 +935,13 @@ json ReportRowToJson(const Report& report, const ReportRow& row, const HubConfig
     j["below_participation_target"] =
         t.dossiers > 0 && Rate(t.rated_dossiers, t.dossiers) < target.participation;
     j["below_decision766_target"] = report.dossiers_known && BelowDecision766(t, target);
+    const StageTargets stage = BelowStageTargets(report, t, target);
+    j["target_participation_intake"] = target.participation_intake;
+    j["target_participation_return"] = target.participation_return;
+    j["target_participation_visits"] = target.participation_visits;
+    j["below_participation_intake_target"] = stage.intake;
+    j["below_participation_return_target"] = stage.ret;
+    j["below_participation_visits_target"] = stage.visits;
   }
   return j;
 }
@@ -1085,6 +1125,13 @@ void WriteRow(const Report& report, const ReportRow& row, const HubConfig& confi
   w.Int("unsatisfied_dossiers", t.unsatisfied_dossiers, dk);
   w.Num("decision766_rate", Rate(t.dossiers - t.unsatisfied_dossiers, t.dossiers), dk);
   w.Int("overdue_pending_dossiers", t.pending_with_due, dk);
+  w.Int("intake_rated_dossiers", t.intake_rated_dossiers, dk);
+  w.Num("participation_intake_rate", Rate(t.intake_rated_dossiers, t.dossiers), dk);
+  w.Int("return_rated_dossiers", t.return_rated_dossiers, rk);
+  w.Num("participation_return_rate", Rate(t.return_rated_dossiers, t.returned), rk);
+  const bool vk = report.visits_known;
+  w.Int("visits", t.visits, vk);
+  w.Num("participation_visit_rate", Rate(t.ratings, t.visits), vk);
   if (!totals && g == GroupBy::kOffice) {
     const Targets& target = config.TargetsFor(row.office);
     // Most offices share the default targets: their text is written once.
@@ -1095,6 +1142,9 @@ void WriteRow(const Report& report, const ReportRow& row, const HubConfig& confi
       w.Num("target_satisfaction", target.satisfaction);
       w.Num("target_participation", target.participation);
       w.Num("target_decision766", target.decision766);
+      w.Num("target_participation_intake", target.participation_intake);
+      w.Num("target_participation_return", target.participation_return);
+      w.Num("target_participation_visits", target.participation_visits);
       out->targets = &target;
       out->targets_text = out->Since(from);
     }
@@ -1102,6 +1152,10 @@ void WriteRow(const Report& report, const ReportRow& row, const HubConfig& confi
     w.Bool("below_participation_target",
            t.dossiers > 0 && Rate(t.rated_dossiers, t.dossiers) < target.participation);
     w.Bool("below_decision766_target", dk && BelowDecision766(t, target));
+    const StageTargets stage = BelowStageTargets(report, t, target);
+    w.Bool("below_participation_intake_target", stage.intake);
+    w.Bool("below_participation_return_target", stage.ret);
+    w.Bool("below_participation_visits_target", stage.visits);
   }
   out->Put('}');
 }

@@ -92,6 +92,23 @@ struct EnumNames<fb::ComplaintChannel> {
   };
 };
 
+template <>
+struct EnumNames<fb::RatingStage> {
+  static constexpr NamedValue<fb::RatingStage> kValues[] = {
+      {fb::RatingStage::Unknown, "unknown"},
+      {fb::RatingStage::Intake, "intake"},
+      {fb::RatingStage::Return, "return"},
+  };
+};
+
+template <>
+struct EnumNames<fb::VisitSource> {
+  static constexpr NamedValue<fb::VisitSource> kValues[] = {
+      {fb::VisitSource::Queue, "queue"},
+      {fb::VisitSource::Counter, "counter"},
+  };
+};
+
 // ---- Tables, in schema order --------------------------------------------------
 
 template <>
@@ -130,6 +147,7 @@ struct TableFields<fb::RatingSubmittedT> {
     v("consent_version", &T::consent_version);
     v("sealed_comment", &T::sealed_comment);
     v("sealed_phone", &T::sealed_phone);
+    v("stage", &T::stage);
   }
 };
 
@@ -428,6 +446,20 @@ struct TableFields<fb::ComplaintRecordedT> {
   }
 };
 
+template <>
+struct TableFields<fb::VisitRecordedT> {
+  template <class V>
+  static void Visit(V& v) {
+    using T = fb::VisitRecordedT;
+    v("visit_id", &T::visit_id);
+    v("office", &T::office);
+    v("counter", &T::counter);
+    v("ticket", &T::ticket);
+    v("source", &T::source);
+    v("at", &T::at_ms, kTime);
+  }
+};
+
 // ---- The union --------------------------------------------------------------
 
 struct BodyCodec {
@@ -458,6 +490,7 @@ constexpr BodyCodec kBodyCodecs[] = {
     CodecOf<fb::AlertRaisedT>(),        CodecOf<fb::AlertAcknowledgedT>(),
     CodecOf<fb::AlertClosedT>(),        CodecOf<fb::OfficerPinSetT>(),
     CodecOf<fb::PersonalDataErasedT>(), CodecOf<fb::ComplaintRecordedT>(),
+    CodecOf<fb::VisitRecordedT>(),
 };
 static_assert(std::size(kBodyCodecs) == static_cast<size_t>(fb::EventBody::MAX),
               "every member of union EventBody needs a codec");
