@@ -133,6 +133,10 @@ void HandleHttp(Context* ctx, HttpRequest req, HttpResponder respond) {
     if (!post) return respond(MethodNotAllowed());
     return PostDossier(ctx, req, std::move(respond));
   }
+  if (n == 3 && what == "visits") {
+    if (!post) return respond(MethodNotAllowed());
+    return PostVisit(ctx, req, std::move(respond));
+  }
   if (n == 4 && what == "dossiers") {
     return respond(get ? GetDossier(ctx, std::string(p[3])) : MethodNotAllowed());
   }

@@ -58,6 +58,11 @@ void PostSignOut(EdgeNode::Context* ctx, const std::string& counter, const HttpR
 
 // POST /api/v1/dossiers (dossier token): a dossier received or returned.
 void PostDossier(EdgeNode::Context* ctx, const HttpRequest& req, HttpResponder respond);
+
+// ---- visit_api.cc ---------------------------------------------------------------
+
+// POST /api/v1/visits (dossier token): a queue number issued or a citizen served.
+void PostVisit(EdgeNode::Context* ctx, const HttpRequest& req, HttpResponder respond);
 // GET /api/v1/dossiers/{receipt}.
 HttpResponse GetDossier(EdgeNode::Context* ctx, const std::string& receipt);
 

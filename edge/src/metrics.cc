@@ -78,6 +78,8 @@ std::string EdgeMetrics::RenderPrometheus(const EdgeGauges& g) const {
   }
   Counter(o, "hailong_edge_dossiers_stored_total", "Dossier events stored.",
           dossiers_stored.load());
+  Counter(o, "hailong_edge_visits_stored_total",
+          "Visit events stored (queue numbers, citizens served).", visits_stored.load());
   Counter(o, "hailong_edge_officer_pins_right_total", "Sign-in/sign-out PINs checked right.",
           pins_right.load());
   Counter(o, "hailong_edge_officer_pins_wrong_total", "Sign-in/sign-out PINs checked wrong.",

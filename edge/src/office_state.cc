@@ -2,6 +2,8 @@
 // office_state.h).
 #include "office_state.h"
 
+#include "hailong/survey/rating.h"
+
 namespace hailong::edge {
 
 OfficeChange OfficeState::Apply(std::string_view origin, const fb::Event& event) {
@@ -58,7 +60,8 @@ OfficeChange OfficeState::Apply(std::string_view origin, const fb::Event& event)
         const std::string counter = flatbuffers::GetString(r->counter());
         if (sessions.ConsumeDossier(counter, r->dossier()->str())) change.counter = counter;
         if (r->channel() == fb::Channel::Phone || r->channel() == fb::Channel::Web) {
-          rated.Remember(r->dossier()->str(), flatbuffers::GetString(r->template_id()),
+          rated.Remember(r->dossier()->str(),
+                         survey::ReceiptSlot(flatbuffers::GetString(r->template_id()), r->stage()),
                          flatbuffers::GetString(event.idempotency_id()));
         }
       }

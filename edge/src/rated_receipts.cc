@@ -3,17 +3,17 @@
 
 namespace hailong::edge {
 
-bool RatedReceipts::Claim(const std::string& receipt, const std::string& template_id,
+bool RatedReceipts::Claim(const std::string& receipt, const std::string& slot,
                           const std::string& rating_key) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto [it, inserted] = claims_.emplace(Key(receipt, template_id), rating_key);
+  auto [it, inserted] = claims_.emplace(Key(receipt, slot), rating_key);
   return inserted || it->second == rating_key;
 }
 
-void RatedReceipts::Release(const std::string& receipt, const std::string& template_id,
+void RatedReceipts::Release(const std::string& receipt, const std::string& slot,
                             const std::string& rating_key) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = claims_.find(Key(receipt, template_id));
+  auto it = claims_.find(Key(receipt, slot));
   if (it != claims_.end() && it->second == rating_key) claims_.erase(it);
 }
 

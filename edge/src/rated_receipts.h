@@ -1,6 +1,7 @@
 // RatedReceipts: which receipts (dossiers) already have an unauthenticated
-// rating (the QR survey's channels "phone" and "web") for which survey
-// template, so that a receipt is rated once per survey from a phone. Kiosk
+// rating (the QR survey's channels "phone" and "web") in which slot (survey
+// template and stage, survey::ReceiptSlot), so that a receipt is rated once
+// per survey and stage from a phone. Kiosk
 // and button-box ratings (devices of the office) are not limited by it.
 //
 // A claim names the rating's idempotency id: a resend of the same rating
@@ -18,22 +19,20 @@ namespace hailong::edge {
 
 class RatedReceipts {
  public:
-  // True if (receipt, template) is free or already claimed by `rating_key`;
+  // True if (receipt, slot) is free or already claimed by `rating_key`;
   // claims it then.
-  bool Claim(const std::string& receipt, const std::string& template_id,
-             const std::string& rating_key);
+  bool Claim(const std::string& receipt, const std::string& slot, const std::string& rating_key);
   // Gives back a claim whose rating was not stored.
-  void Release(const std::string& receipt, const std::string& template_id,
-               const std::string& rating_key);
+  void Release(const std::string& receipt, const std::string& slot, const std::string& rating_key);
   // A stored rating, at replay.
-  void Remember(const std::string& receipt, const std::string& template_id,
+  void Remember(const std::string& receipt, const std::string& slot,
                 const std::string& rating_key) {
-    Claim(receipt, template_id, rating_key);
+    Claim(receipt, slot, rating_key);
   }
 
  private:
-  static std::string Key(const std::string& receipt, const std::string& template_id) {
-    return receipt + '\n' + template_id;
+  static std::string Key(const std::string& receipt, const std::string& slot) {
+    return receipt + '\n' + slot;
   }
   std::mutex mu_;
   std::unordered_map<std::string, std::string> claims_;  // Key -> rating key

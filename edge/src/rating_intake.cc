@@ -22,7 +22,8 @@ struct RatingIntake::Pending {
   size_t index = 0;  // into the batch
   std::string key;
   std::string dossier;
-  std::string claimed_template;  // a RatedReceipts claim on `dossier` to give back on failure
+  std::string
+      claimed_template;  // a RatedReceipts claim (slot) on `dossier` to give back on failure
   bool misuse = false;
   std::string sealed_key;  // the data key of its personal text, sealed to the hub
   replication::EventDraft draft;
@@ -163,11 +164,16 @@ bool RatingIntake::Prepare(RatingSubmission& sub, int64_t now_ms, Pending* out,
   // "at" is its own to choose, so the edge's clock decides (ClientMisuse).
   const int64_t attributed_ms = sub.anonymous ? now_ms : r.device_time_ms;
   if (sub.anonymous && !r.dossier.empty()) {
-    if (!deps_.office->rated.Claim(r.dossier, r.template_id, out->key)) {
+    // Once per survey and stage (survey::ReceiptSlot).
+    const auto known = deps_.office->dossiers.Find(r.dossier);
+    const std::string slot = survey::ReceiptSlot(
+        r.template_id,
+        survey::RatingStageOf(known.has_value(), known ? known->returned_at_ms : 0, attributed_ms));
+    if (!deps_.office->rated.Claim(r.dossier, slot, out->key)) {
       *early = Rejected(id, survey::Reject(survey::RejectReason::kAlreadyRated));
       return false;
     }
-    out->claimed_template = r.template_id;
+    out->claimed_template = slot;
   }
   devices::MisuseVerdict verdict;
   if (sub.anonymous) {
@@ -192,6 +198,7 @@ bool RatingIntake::Prepare(RatingSubmission& sub, int64_t now_ms, Pending* out,
   where.channel = sub.channel;
   if (!r.dossier.empty()) {
     if (auto d = deps_.office->dossiers.Find(r.dossier)) {
+      where.stage = survey::RatingStageOf(true, d->returned_at_ms, attributed_ms);
       where.procedure = d->procedure;
       where.field = d->field;
       // Nobody signed in at the counter at that time: the officer the

@@ -149,10 +149,20 @@ HttpReply Api::SurveySubmit(Call& call, const std::string& office, const std::st
   const std::string& dossier = rating.dossier;
   const std::string client_id = rating.id;
 
-  // Idempotency: one rating per receipt and survey; resends of one client id.
+  // What the hub knows of the dossier: its stage now (the citizen rates
+  // once per survey and stage, survey::ReceiptSlot) and its attribution.
+  const replication::Store& store = *ctx_->log->store();
+  std::string dv;
+  DossierState d;
+  const bool known =
+      !dossier.empty() && store.Get(codec::DossierKey(office, dossier), &dv).ok() && d.Decode(dv);
+  const fb::RatingStage stage = survey::RatingStageOf(known, known ? d.returned_ms : 0, now);
+
+  // Idempotency: one rating per receipt, survey and stage; resends of one
+  // client id.
   std::string idem;
   if (!dossier.empty()) {
-    idem = "phone:" + office + ":" + dossier + ":" + tpl.id;
+    idem = "phone:" + office + ":" + dossier + ":" + survey::ReceiptSlot(tpl.id, stage);
   } else if (!client_id.empty()) {
     idem = "phone:" + office + ":web:" + client_id;
   }
@@ -179,12 +189,10 @@ HttpReply Api::SurveySubmit(Call& call, const std::string& office, const std::st
   where.device = "hub-web";
   where.channel = fb::Channel::Phone;
   where.edge_time_ms = now;
+  where.stage = stage;
   // Attribute it: the dossier's officer, field and procedure when the hub
   // knows the dossier, else the officer on duty at the counter.
-  const replication::Store& store = *ctx_->log->store();
-  std::string dv;
-  DossierState d;
-  if (!dossier.empty() && store.Get(codec::DossierKey(office, dossier), &dv).ok() && d.Decode(dv)) {
+  if (known) {
     where.officer = d.officer;
     where.field = d.field;
     where.procedure = d.procedure;

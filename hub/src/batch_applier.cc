@@ -41,6 +41,9 @@ Status BatchApplier::Apply(const std::string& origin, uint64_t seq, const fb::Ev
       return ApplyFollowUpClosed(e, *e.body_as_FollowUpClosed());
     case fb::EventBody::ComplaintRecorded:
       return ApplyComplaint(seq, e, *e.body_as_ComplaintRecorded());
+    case fb::EventBody::VisitRecorded:
+      ApplyVisit(origin, e, *e.body_as_VisitRecorded());
+      return Status::OK();
     case fb::EventBody::CatalogueChanged:
       return ApplyCatalogue(e, *e.body_as_CatalogueChanged());
     case fb::EventBody::TemplatePublished:

@@ -105,6 +105,9 @@ class BatchApplier {
 
   // batch_applier_dossiers.cc
   void AddDossierTallies(const std::string& office, const DossierState& d, const Tally& t);
+  // The return-day cells: a returned dossier counts on its return day at
+  // the counter and officer that returned it (DossierState::ReturnContribution).
+  void AddReturnTallies(const std::string& office, const DossierState& d, const Tally& t);
   // The pending index of Decision 766 on the clock (report_decision766.h),
   // incrementally; a rebuild writes it with the dossier states.
   Status UpdatePendingIndex(const std::string& office, std::string_view receipt,
@@ -115,7 +118,11 @@ class BatchApplier {
   // Decision 766 (DossierState::complaints), before or after the dossier
   // itself arrives. Recorded twice (same id): the first wins.
   Status ApplyComplaint(uint64_t seq, const fb::Event& e, const fb::ComplaintRecorded& c);
-  // Loads a dossier, lets `change` modify it, and moves its contribution.
+  // A visit (queue number, citizen served) counts on its day at its office
+  // and counter: the base of participation by visits.
+  void ApplyVisit(const std::string& origin, const fb::Event& e, const fb::VisitRecorded& v);
+  // Loads a dossier, lets `change` modify it, and moves its contributions
+  // (entry day and return day).
   template <typename Fn>
   Status UpdateDossier(const std::string& office, std::string_view receipt, Fn change);
 
@@ -179,6 +186,14 @@ Status BatchApplier::UpdateDossier(const std::string& office, std::string_view r
   } else {
     AddDossierTallies(office, before, before.Contribution().Negated());
     AddDossierTallies(office, *d, d->Contribution());
+  }
+  if (before.SameReturnCells(*d)) {
+    Tally returned = d->ReturnContribution();
+    returned.Add(before.ReturnContribution(), -1);
+    AddReturnTallies(office, *d, returned);
+  } else {
+    AddReturnTallies(office, before, before.ReturnContribution().Negated());
+    AddReturnTallies(office, *d, d->ReturnContribution());
   }
   if (rebuild_ == nullptr) {
     overlay_->Put(key_, d->Encode());

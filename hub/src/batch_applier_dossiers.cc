@@ -26,6 +26,28 @@ void BatchApplier::AddDossierTallies(const std::string& office, const DossierSta
   AddTally(Dimension::kProcedure, office, d.day, d.procedure, t);
 }
 
+void BatchApplier::AddReturnTallies(const std::string& office, const DossierState& d,
+                                    const Tally& t) {
+  if (t.IsZero()) return;
+  AddTally(Dimension::kOffice, office, d.return_day, "", t);
+  AddTally(Dimension::kCounter, office, d.return_day, d.return_counter, t);
+  AddTally(Dimension::kOfficer, office, d.return_day, d.return_officer, t);
+  AddTally(Dimension::kField, office, d.return_day, d.field, t);
+  AddTally(Dimension::kProcedure, office, d.return_day, d.procedure, t);
+}
+
+void BatchApplier::ApplyVisit(const std::string& origin, const fb::Event& e,
+                              const fb::VisitRecorded& v) {
+  const std::string office = OfficeOf(v.office(), origin);
+  NoteOffice(office);
+  const std::string& day = Day(v.at_ms() > 0 ? v.at_ms() : e.time_ms());
+  Tally t;
+  t.visits = 1;
+  AddTally(Dimension::kOffice, office, day, "", t);
+  AddTally(Dimension::kCounter, office, day, View(v.counter()), t);
+  applied_->offices.insert(office);
+}
+
 // The pending index of Decision 766 on the clock (report_decision766.h),
 // incrementally; a rebuild writes it with the dossier states.
 Status BatchApplier::UpdatePendingIndex(const std::string& office, std::string_view receipt,
@@ -78,33 +100,17 @@ Status BatchApplier::ApplyDossier(const std::string& origin, const fb::Event& e,
       s->due_ms = d.due_ms();
     });
   }
-  // Returned.
-  DossierState after;
-  bool first_return = false;
-  HAILONG_RETURN_IF_ERROR(UpdateDossier(office, receipt, [&](DossierState* s) {
+  // Returned: the first return counts (DossierState::ReturnContribution).
+  return UpdateDossier(office, receipt, [&](DossierState* s) {
     if (!s->entered) enter(s);
     if (s->due_ms == 0) s->due_ms = d.due_ms();
     if (s->returned_ms == 0) {
       s->returned_ms = at;
-      first_return = true;
+      s->return_day = Day(at);
+      s->return_counter = d.counter() && d.counter()->size() ? d.counter()->str() : s->counter;
+      s->return_officer = d.officer() && d.officer()->size() ? d.officer()->str() : s->officer;
     }
-    after = *s;
-  }));
-  if (!first_return) return Status::OK();
-  Tally t;
-  t.returned = 1;
-  t.returned_on_time = (after.due_ms == 0 || at <= after.due_ms) ? 1 : 0;
-  const std::string day = Day(at);
-  const std::string counter =
-      d.counter() && d.counter()->size() ? d.counter()->str() : after.counter;
-  const std::string officer =
-      d.officer() && d.officer()->size() ? d.officer()->str() : after.officer;
-  AddTally(Dimension::kOffice, office, day, "", t);
-  AddTally(Dimension::kCounter, office, day, counter, t);
-  AddTally(Dimension::kOfficer, office, day, officer, t);
-  AddTally(Dimension::kField, office, day, after.field, t);
-  AddTally(Dimension::kProcedure, office, day, after.procedure, t);
-  return Status::OK();
+  });
 }
 
 // A complaint recorded at the hub (ComplaintRecorded): kept under its

@@ -2,13 +2,13 @@
 // rating chunks and the follow-ups the projector opens.
 #include "api_comments.h"
 #include "batch_applier.h"
-#include "province_origins.h"
 #include "catalogue_entries.h"
 #include "codec.h"
 #include "hailong/hub/hub.h"
 #include "hailong/schema/event_json.h"
 #include "names.h"
 #include "personal_keys.h"
+#include "province_origins.h"
 #include "report_decision766.h"
 #include "sign_in_names.h"
 
@@ -45,6 +45,13 @@ bool VerySatisfied(const fb::RatingSubmitted& r) {
     }
   }
   return true;
+}
+
+// A counted rating of a dossier, by the stage it was given at (`sign` -1
+// takes one back); Unknown counts in neither stage.
+void CountStage(fb::RatingStage stage, int sign, DossierState* d) {
+  if (stage == fb::RatingStage::Intake) d->rated_intake += sign;
+  if (stage == fb::RatingStage::Return) d->rated_return += sign;
 }
 
 Tally RatingTally(const fb::RatingSubmitted& r) {
@@ -151,6 +158,7 @@ Status BatchApplier::ApplyRating(const std::string& origin, uint64_t seq, const 
     HAILONG_RETURN_IF_ERROR(UpdateDossier(office, View(r.dossier()), [&](DossierState* d) {
       d->rated++;
       if (bad) d->bad++;
+      CountStage(r.stage(), 1, d);
       d->AddRatingRef(origin, seq);
     }));
     if (rebuild_ != nullptr) rebuild_->bytes += origin.size() + 6;
@@ -261,6 +269,7 @@ Status BatchApplier::ApplyVoid(const fb::RatingVoided& v) {
     HAILONG_RETURN_IF_ERROR(UpdateDossier(office, View(r->dossier()), [&](DossierState* d) {
       d->rated--;
       if (was_bad) d->bad--;
+      CountStage(r->stage(), -1, d);
     }));
   }
   applied_->offices.insert(office);

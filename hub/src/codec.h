@@ -40,7 +40,8 @@ inline constexpr std::string_view kModelFormatKey = "x/hub/model_format";
 // 3: catalogue entries keyed by office; refused events (rn/, rx/).
 // 4: very_satisfied in tallies and the rating index; complaints (cp/) and
 // pending dossiers with a due time (pd/).
-inline constexpr std::string_view kModelFormat = "4";
+// 5: participation by stage and visits (Tally, DossierState's return day).
+inline constexpr std::string_view kModelFormat = "5";
 // x/hub/p/cur/<origin> -> applied seq (decimal)
 std::string CursorKey(std::string_view origin);
 inline constexpr std::string_view kCursorPrefix = "x/hub/p/cur/";

@@ -139,6 +139,9 @@ Status ParseTargetValues(ObjectReader* r, Targets* t) {
   HAILONG_RETURN_IF_ERROR(r->Double("satisfaction", 0.0, 1.0, &t->satisfaction));
   HAILONG_RETURN_IF_ERROR(r->Double("participation", 0.0, 1.0, &t->participation));
   HAILONG_RETURN_IF_ERROR(r->Double("decision766", 0.0, 1.0, &t->decision766));
+  HAILONG_RETURN_IF_ERROR(r->Double("participation_intake", 0.0, 1.0, &t->participation_intake));
+  HAILONG_RETURN_IF_ERROR(r->Double("participation_return", 0.0, 1.0, &t->participation_return));
+  HAILONG_RETURN_IF_ERROR(r->Double("participation_visits", 0.0, 1.0, &t->participation_visits));
   return Status::OK();
 }
 

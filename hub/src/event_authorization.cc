@@ -37,6 +37,9 @@ const flatbuffers::String* DeviceLostOffice(const fb::Event& e) {
 const flatbuffers::String* CatalogueOffice(const fb::Event& e) {
   return e.body_as_CatalogueChanged()->office();
 }
+const flatbuffers::String* VisitOffice(const fb::Event& e) {
+  return e.body_as_VisitRecorded()->office();
+}
 const flatbuffers::String* NoOffice(const fb::Event&) { return nullptr; }
 
 // The types a node may send; every other type is hub-only.
@@ -54,6 +57,7 @@ constexpr NodeRule kNodeRules[] = {
     {fb::EventBody::DeviceLost, NodeRight::kOwnOffice, DeviceLostOffice},
     {fb::EventBody::CatalogueChanged, NodeRight::kOwnCatalogueEntry, CatalogueOffice},
     {fb::EventBody::TemplatePublished, NodeRight::kKeep, NoOffice},
+    {fb::EventBody::VisitRecorded, NodeRight::kOwnOffice, VisitOffice},
 };
 
 const NodeRule* FindNodeRule(fb::EventBody type) {

@@ -20,6 +20,16 @@ Tally DossierState::Contribution() const {
   t.rated_dossiers = rated > 0 ? 1 : 0;
   t.unsatisfied_dossiers = Unsatisfied766() ? 1 : 0;
   t.pending_with_due = PendingCounted() ? 1 : 0;
+  t.intake_rated_dossiers = rated_intake > 0 ? 1 : 0;
+  return t;
+}
+
+Tally DossierState::ReturnContribution() const {
+  Tally t;
+  if (returned_ms == 0 || return_day.empty()) return t;
+  t.returned = 1;
+  t.returned_on_time = (due_ms == 0 || returned_ms <= due_ms) ? 1 : 0;
+  t.return_rated_dossiers = rated_return > 0 ? 1 : 0;
   return t;
 }
 
@@ -38,6 +48,11 @@ std::string DossierState::Encode() const {
   PutVarint(&out, ZigZag(complaints));
   PutString(&out, rating_refs);
   PutVarint(&out, ZigZag(entered_ms));
+  PutVarint(&out, ZigZag(rated_intake));
+  PutVarint(&out, ZigZag(rated_return));
+  PutString(&out, return_day);
+  PutString(&out, return_counter);
+  PutString(&out, return_officer);
   return out;
 }
 
@@ -61,6 +76,17 @@ bool DossierState::Decode(std::string_view in) {
   if (!in.empty() && !GetString(&in, &rating_refs)) return false;
   uint64_t at = 0;
   entered_ms = (!in.empty() && GetVarint(&in, &at)) ? UnZigZag(at) : 0;
+  // Added with participation by stage (model format 5).
+  uint64_t ri = 0, rr = 0;
+  rated_intake = (!in.empty() && GetVarint(&in, &ri)) ? UnZigZag(ri) : 0;
+  rated_return = (!in.empty() && GetVarint(&in, &rr)) ? UnZigZag(rr) : 0;
+  return_day.clear();
+  return_counter.clear();
+  return_officer.clear();
+  if (!in.empty() && !(GetString(&in, &return_day) && GetString(&in, &return_counter) &&
+                       GetString(&in, &return_officer))) {
+    return false;
+  }
   return true;
 }
 

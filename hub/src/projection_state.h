@@ -34,6 +34,12 @@ struct DossierState {
   // hub (GET /api/v1/ratings?receipt=, the timeline) reads them.
   std::string rating_refs;
   int64_t entered_ms = 0;  // when it entered (received, or returned first)
+  // Counted ratings by stage (RatingSubmitted.stage; Unknown in neither).
+  int64_t rated_intake = 0;
+  int64_t rated_return = 0;
+  // Where its return is counted: the day (Asia/Ho_Chi_Minh), counter and
+  // officer of its first return ("" day = not returned).
+  std::string return_day, return_counter, return_officer;
   void AddRatingRef(std::string_view origin, uint64_t seq);
   // Calls visit(origin, seq) for each; false if malformed.
   bool ForEachRatingRef(const std::function<void(std::string_view, uint64_t)>& visit) const;
@@ -49,6 +55,14 @@ struct DossierState {
   bool PendingCounted() const { return PendingWithDue() && !Unsatisfied766(); }
   // Its contribution to the entry-day tallies.
   Tally Contribution() const;
+  // Its contribution to the return-day tallies (zero until returned).
+  Tally ReturnContribution() const;
+  // The same cells as `other` for the return-day tallies.
+  bool SameReturnCells(const DossierState& other) const {
+    return return_day == other.return_day && return_counter == other.return_counter &&
+           return_officer == other.return_officer && field == other.field &&
+           procedure == other.procedure;
+  }
   std::string Encode() const;
   bool Decode(std::string_view bytes);
 };

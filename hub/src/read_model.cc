@@ -45,7 +45,10 @@ std::array<T*, Tally::kFields> FieldsOf(Self& t) {
           &t.returned,
           &t.returned_on_time,
           &t.very_satisfied,
-          &t.pending_with_due};
+          &t.pending_with_due,
+          &t.intake_rated_dossiers,
+          &t.return_rated_dossiers,
+          &t.visits};
 }
 }  // namespace
 

@@ -67,6 +67,13 @@ std::vector<ReportColumn> ReportColumns(GroupBy g) {
       // Last, so the columns before keep their places.
       {"very_satisfied", "Rất hài lòng", T::kCount},
       {"satisfied_only", "Hài lòng (không gồm rất hài lòng)", T::kCount},
+      // Participation by stage and by visits (report_participation.md).
+      {"intake_rated_dossiers", "Hồ sơ được đánh giá khi tiếp nhận", T::kCount},
+      {"participation_intake_rate", "Tỷ lệ tham gia đánh giá khi tiếp nhận", T::kRate},
+      {"return_rated_dossiers", "Hồ sơ được đánh giá khi trả kết quả", T::kCount},
+      {"participation_return_rate", "Tỷ lệ tham gia đánh giá khi trả kết quả", T::kRate},
+      {"visits", "Lượt công dân đến giao dịch", T::kCount},
+      {"participation_visit_rate", "Tỷ lệ đánh giá trên lượt giao dịch", T::kRate},
   };
   cols.insert(cols.end(), figures.begin(), figures.end());
   return cols;

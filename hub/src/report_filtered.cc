@@ -21,8 +21,8 @@ Status RunFilteredReport(const replication::Store& store, const ReportQuery& que
   offices.erase(std::unique(offices.begin(), offices.end()), offices.end());
   const GroupBy g = query.group_by;
   out->dossiers_known = query.channel.empty() && g != GroupBy::kChannel;
-  out->returned_known = out->dossiers_known && query.counter.empty() && query.officer.empty() &&
-                        g != GroupBy::kCounter && g != GroupBy::kOfficer;
+  out->returned_known = out->dossiers_known;  // at the return's own counter and officer
+  out->visits_known = false;                  // visits are in the tallies only
   // Excluded ratings live in the office tallies only: office, day, month.
   const bool count_excluded = g == GroupBy::kOffice || g == GroupBy::kDay || g == GroupBy::kMonth;
   int64_t from_ms = 0, to_ms = 0;
@@ -111,11 +111,11 @@ Status RunFilteredReport(const replication::Store& store, const ReportQuery& que
     s = store.Scan(dprefix, dend, [&](std::string_view, std::string_view value) {
       DossierState d;
       if (!d.Decode(value) || !d.entered) return true;
-      if (!match(query.counter, d.counter) || !match(query.officer, d.officer) ||
-          !match(query.field, d.field) || !match(query.procedure, d.procedure)) {
-        return true;
-      }
-      if (d.day >= query.from && d.day <= query.to) {
+      auto cells = [&](std::string_view counter, std::string_view officer) {
+        return match(query.counter, counter) && match(query.officer, officer) &&
+               match(query.field, d.field) && match(query.procedure, d.procedure);
+      };
+      if (d.day >= query.from && d.day <= query.to && cells(d.counter, d.officer)) {
         Tally c = d.Contribution();
         if (c.pending_with_due > 0 && d.due_ms > as_of) {  // not yet due at "as of"
           c.pending_with_due = 0;
@@ -123,13 +123,12 @@ Status RunFilteredReport(const replication::Store& store, const ReportQuery& que
         }
         group(office, d.day, d.counter, d.officer, d.field, d.procedure, "").Add(c);
       }
+      // Returns count where and when they happened (DossierState::ReturnContribution).
       if (out->returned_known && d.returned_ms > 0 && d.returned_ms >= from_ms &&
-          d.returned_ms <= to_ms) {
-        Tally t;
-        t.returned = 1;
-        t.returned_on_time = (d.due_ms == 0 || d.returned_ms <= d.due_ms) ? 1 : 0;
-        group(office, VietnamDay(d.returned_ms), d.counter, d.officer, d.field, d.procedure, "")
-            .Add(t);
+          d.returned_ms <= to_ms && cells(d.return_counter, d.return_officer)) {
+        group(office, VietnamDay(d.returned_ms), d.return_counter, d.return_officer, d.field,
+              d.procedure, "")
+            .Add(d.ReturnContribution());
       }
       return true;
     });

@@ -61,9 +61,22 @@ json ReportRowToJson(const Report& report, const ReportRow& row, const HubConfig
   if (!report.dossiers_known) {
     j["unsatisfied_dossiers"] = j["decision766_rate"] = j["overdue_pending_dossiers"] = nullptr;
   }
-  if (!report.returned_known) {
-    for (const char* k : {"returned", "returned_on_time", "on_time_rate"}) j[k] = nullptr;
+  j["intake_rated_dossiers"] = t.intake_rated_dossiers;
+  j["participation_intake_rate"] = Rate(t.intake_rated_dossiers, t.dossiers);
+  if (!report.dossiers_known) {
+    j["intake_rated_dossiers"] = j["participation_intake_rate"] = nullptr;
   }
+  j["return_rated_dossiers"] = t.return_rated_dossiers;
+  j["participation_return_rate"] = Rate(t.return_rated_dossiers, t.returned);
+  if (!report.returned_known) {
+    for (const char* k : {"returned", "returned_on_time", "on_time_rate", "return_rated_dossiers",
+                          "participation_return_rate"}) {
+      j[k] = nullptr;
+    }
+  }
+  j["visits"] = t.visits;
+  j["participation_visit_rate"] = Rate(t.ratings, t.visits);
+  if (!report.visits_known) j["visits"] = j["participation_visit_rate"] = nullptr;
   if (!totals && g == GroupBy::kOffice) {
     const Targets& target = config.TargetsFor(row.office);
     j["target_satisfaction"] = target.satisfaction;
@@ -73,6 +86,13 @@ json ReportRowToJson(const Report& report, const ReportRow& row, const HubConfig
     j["below_participation_target"] =
         t.dossiers > 0 && Rate(t.rated_dossiers, t.dossiers) < target.participation;
     j["below_decision766_target"] = report.dossiers_known && BelowDecision766(t, target);
+    const StageTargets stage = BelowStageTargets(report, t, target);
+    j["target_participation_intake"] = target.participation_intake;
+    j["target_participation_return"] = target.participation_return;
+    j["target_participation_visits"] = target.participation_visits;
+    j["below_participation_intake_target"] = stage.intake;
+    j["below_participation_return_target"] = stage.ret;
+    j["below_participation_visits_target"] = stage.visits;
   }
   return j;
 }

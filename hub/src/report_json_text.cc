@@ -170,6 +170,13 @@ void WriteRow(const Report& report, const ReportRow& row, const HubConfig& confi
   w.Int("unsatisfied_dossiers", t.unsatisfied_dossiers, dk);
   w.Num("decision766_rate", Rate(t.dossiers - t.unsatisfied_dossiers, t.dossiers), dk);
   w.Int("overdue_pending_dossiers", t.pending_with_due, dk);
+  w.Int("intake_rated_dossiers", t.intake_rated_dossiers, dk);
+  w.Num("participation_intake_rate", Rate(t.intake_rated_dossiers, t.dossiers), dk);
+  w.Int("return_rated_dossiers", t.return_rated_dossiers, rk);
+  w.Num("participation_return_rate", Rate(t.return_rated_dossiers, t.returned), rk);
+  const bool vk = report.visits_known;
+  w.Int("visits", t.visits, vk);
+  w.Num("participation_visit_rate", Rate(t.ratings, t.visits), vk);
   if (!totals && g == GroupBy::kOffice) {
     const Targets& target = config.TargetsFor(row.office);
     // Most offices share the default targets: their text is written once.
@@ -180,6 +187,9 @@ void WriteRow(const Report& report, const ReportRow& row, const HubConfig& confi
       w.Num("target_satisfaction", target.satisfaction);
       w.Num("target_participation", target.participation);
       w.Num("target_decision766", target.decision766);
+      w.Num("target_participation_intake", target.participation_intake);
+      w.Num("target_participation_return", target.participation_return);
+      w.Num("target_participation_visits", target.participation_visits);
       out->targets = &target;
       out->targets_text = out->Since(from);
     }
@@ -187,6 +197,10 @@ void WriteRow(const Report& report, const ReportRow& row, const HubConfig& confi
     w.Bool("below_participation_target",
            t.dossiers > 0 && Rate(t.rated_dossiers, t.dossiers) < target.participation);
     w.Bool("below_decision766_target", dk && BelowDecision766(t, target));
+    const StageTargets stage = BelowStageTargets(report, t, target);
+    w.Bool("below_participation_intake_target", stage.intake);
+    w.Bool("below_participation_return_target", stage.ret);
+    w.Bool("below_participation_visits_target", stage.visits);
   }
   out->Put('}');
 }

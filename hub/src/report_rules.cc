@@ -49,6 +49,19 @@ bool BelowDecision766(const Tally& t, const Targets& target) {
          Rate(t.dossiers - t.unsatisfied_dossiers, t.dossiers) < target.decision766;
 }
 
+StageTargets BelowStageTargets(const Report& report, const Tally& t, const Targets& target) {
+  auto below = [](double goal, int64_t part, int64_t base) {
+    return goal > 0 && base > 0 && Rate(part, base) < goal;
+  };
+  StageTargets b;
+  b.intake = report.dossiers_known &&
+             below(target.participation_intake, t.intake_rated_dossiers, t.dossiers);
+  b.ret = report.returned_known &&
+          below(target.participation_return, t.return_rated_dossiers, t.returned);
+  b.visits = report.visits_known && below(target.participation_visits, t.ratings, t.visits);
+  return b;
+}
+
 const char* CatalogueKindOf(GroupBy g) {
   switch (g) {
     case GroupBy::kOffice:

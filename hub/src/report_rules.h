@@ -41,6 +41,13 @@ Share SatisfactionShare(const Tally& t, NeutralPolicy policy);
 // 80 % is below); participation and Decision 766 at least at it.
 bool BelowSatisfaction(const Share& s, const Targets& target);
 bool BelowDecision766(const Tally& t, const Targets& target);
+// Participation by stage and by visits, each against its own target (0 =
+// none), at least at it; a figure the report cannot know is never below
+// (report_participation.md).
+struct StageTargets {
+  bool intake = false, ret = false, visits = false;
+};
+StageTargets BelowStageTargets(const Report& report, const Tally& t, const Targets& target);
 
 // The catalogue kind naming the rows of `g` ("office", "counter", ...), or
 // nullptr for groupings without catalogue names.

@@ -145,6 +145,7 @@ constexpr TypeName kTypeNames[] = {
     {fb::EventBody::OfficerPinSet, "officer_pin_set"},
     {fb::EventBody::PersonalDataErased, "personal_data_erased"},
     {fb::EventBody::ComplaintRecorded, "complaint_recorded"},
+    {fb::EventBody::VisitRecorded, "visit_recorded"},
 };
 }  // namespace
 

@@ -39,6 +39,7 @@ constexpr BodyCodec kBodyCodecs[] = {
     CodecOf<fb::AlertRaisedT>(),        CodecOf<fb::AlertAcknowledgedT>(),
     CodecOf<fb::AlertClosedT>(),        CodecOf<fb::OfficerPinSetT>(),
     CodecOf<fb::PersonalDataErasedT>(), CodecOf<fb::ComplaintRecordedT>(),
+    CodecOf<fb::VisitRecordedT>(),
 };
 static_assert(std::size(kBodyCodecs) == static_cast<size_t>(fb::EventBody::MAX),
               "every member of union EventBody needs a codec");

@@ -89,5 +89,22 @@ struct EnumNames<fb::ComplaintChannel> {
   };
 };
 
+template <>
+struct EnumNames<fb::RatingStage> {
+  static constexpr NamedValue<fb::RatingStage> kValues[] = {
+      {fb::RatingStage::Unknown, "unknown"},
+      {fb::RatingStage::Intake, "intake"},
+      {fb::RatingStage::Return, "return"},
+  };
+};
+
+template <>
+struct EnumNames<fb::VisitSource> {
+  static constexpr NamedValue<fb::VisitSource> kValues[] = {
+      {fb::VisitSource::Queue, "queue"},
+      {fb::VisitSource::Counter, "counter"},
+  };
+};
+
 }  // namespace json_codec
 }  // namespace hailong::schema

@@ -45,6 +45,7 @@ struct TableFields<fb::RatingSubmittedT> {
     v("consent_version", &T::consent_version);
     v("sealed_comment", &T::sealed_comment);
     v("sealed_phone", &T::sealed_phone);
+    v("stage", &T::stage);
   }
 };
 
@@ -340,6 +341,20 @@ struct TableFields<fb::ComplaintRecordedT> {
     v("received", &T::received_ms, kTime);
     v("by", &T::by);
     v("sealed_note", &T::sealed_note);
+  }
+};
+
+template <>
+struct TableFields<fb::VisitRecordedT> {
+  template <class V>
+  static void Visit(V& v) {
+    using T = fb::VisitRecordedT;
+    v("visit_id", &T::visit_id);
+    v("office", &T::office);
+    v("counter", &T::counter);
+    v("ticket", &T::ticket);
+    v("source", &T::source);
+    v("at", &T::at_ms, kTime);
   }
 };
 

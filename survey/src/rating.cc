@@ -169,6 +169,18 @@ std::optional<std::string> ExtractRatingId(std::string_view payload) {
   return it->get<std::string>();
 }
 
+fb::RatingStage RatingStageOf(bool known, int64_t returned_ms, int64_t rated_ms) {
+  if (!known) return fb::RatingStage::Unknown;
+  return returned_ms > 0 && returned_ms <= rated_ms ? fb::RatingStage::Return
+                                                    : fb::RatingStage::Intake;
+}
+
+std::string ReceiptSlot(std::string_view template_id, fb::RatingStage stage) {
+  std::string slot(template_id);
+  if (stage == fb::RatingStage::Return) slot += "@return";
+  return slot;
+}
+
 void BuildRatingSubmitted(const CheckedRating& rating, const RatingContext& context,
                           fb::RatingSubmittedT* out) {
   out->rating_id = rating.id;
@@ -196,6 +208,7 @@ void BuildRatingSubmitted(const CheckedRating& rating, const RatingContext& cont
   out->device_time_ms = rating.device_time_ms;
   out->edge_time_ms = context.edge_time_ms;
   out->flags = context.flags;
+  out->stage = context.stage;
 }
 
 }  // namespace hailong::survey

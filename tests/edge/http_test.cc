@@ -224,6 +224,76 @@ TEST_F(EdgeHttpTest, APostedDossierTiesTheKioskRatingAndCanBeLookedUp) {
   EXPECT_EQ(dossier_events, 3);
 }
 
+// Participation by stage (issue 16 item 4): a rating carries the stage its
+// dossier was at when the citizen rated, and a phone rates a dossier once at
+// intake and once at return; a queue system posts visits with the one-stop
+// software's token.
+TEST_F(EdgeHttpTest, ADossierIsRatedOnceAtIntakeAndOnceAtReturnAndVisitsAreCounted) {
+  Start();
+  ASSERT_EQ(office_
+                .PostDossier({{"receipt", "000200"},
+                              {"event", "received"},
+                              {"counter", "q1"},
+                              {"at", FormatRfc3339(NowMs() - 60000)}})
+                .status,
+            200);
+  auto phone = [&](const std::string& id) {
+    return office_.Post("/api/v1/ratings",
+                        PhoneRating(id, {{"dossier", "000200"}, {"counter", "q1"}}).dump());
+  };
+  ASSERT_EQ(phone("at-intake").status, 200);
+  HttpResponse twice = phone("again-at-intake");
+  EXPECT_EQ(twice.status, 409) << twice.body;
+  ASSERT_EQ(office_
+                .PostDossier({{"receipt", "000200"},
+                              {"event", "returned"},
+                              {"counter", "q3"},
+                              {"at", FormatRfc3339(NowMs() - 1000)}})
+                .status,
+            200);
+  HttpResponse at_return = phone("at-return");
+  EXPECT_EQ(at_return.status, 200) << at_return.body;
+  EXPECT_EQ(phone("again-at-return").status, 409);
+  ASSERT_EQ(office_.Post("/api/v1/ratings", PhoneRating("no-receipt").dump()).status, 200);
+
+  // Visits: the token is required; the poster's id makes a resend one event.
+  const json visit = {{"id", "2026-12-07-A015"}, {"ticket", "A015"}, {"source", "queue"}};
+  HttpResponse anonymous = office_.Post("/api/v1/visits", visit.dump());
+  EXPECT_EQ(anonymous.status, 401) << anonymous.body;
+  HttpResponse v1 = office_.Send("POST", "/api/v1/visits", visit.dump(), kDossierToken);
+  ASSERT_EQ(v1.status, 200) << v1.body;
+  HttpResponse v2 = office_.Send("POST", "/api/v1/visits", visit.dump(), kDossierToken);
+  EXPECT_EQ(Body(v2)["seq"], Body(v1)["seq"]);
+  EXPECT_EQ(Body(v2)["duplicate"], true);
+  const json served = {{"id", "q1-0001"}, {"counter", "q1"}, {"source", "counter"}};
+  ASSERT_EQ(office_.Send("POST", "/api/v1/visits", served.dump(), kDossierToken).status, 200);
+  for (const auto& [body, field] :
+       std::vector<std::pair<json, std::string>>{{{{"ticket", "A1"}}, "id"},
+                                                 {{{"id", "x y"}}, "id"},
+                                                 {{{"id", "v1"}, {"source", "door"}}, "source"},
+                                                 {{{"id", "v1"}, {"counter", "quầy 1"}}, "counter"},
+                                                 {{{"id", "v1"}, {"at", "yesterday"}}, "at"}}) {
+    HttpResponse bad = office_.Send("POST", "/api/v1/visits", body.dump(), kDossierToken);
+    EXPECT_EQ(bad.status, 400) << body.dump();
+    EXPECT_NE(bad.body.find(field), std::string::npos) << bad.body;
+  }
+  EXPECT_NE(office_.Get("/metrics").body.find("hailong_edge_visits_stored_total 2"),
+            std::string::npos);
+
+  auto events = StopAndReadLog();
+  auto ratings = RatingsById(events);
+  ASSERT_TRUE(ratings.count("at-intake") && ratings.count("at-return"));
+  EXPECT_EQ(ratings["at-intake"]->stage, fb::RatingStage::Intake);
+  EXPECT_EQ(ratings["at-return"]->stage, fb::RatingStage::Return);
+  EXPECT_EQ(ratings["no-receipt"]->stage, fb::RatingStage::Unknown);
+  EXPECT_EQ(ratings.count("again-at-intake") + ratings.count("again-at-return"), 0u);
+  std::vector<std::string> visits;
+  for (const auto& e : events) {
+    if (auto* v = e.body.AsVisitRecorded()) visits.push_back(v->visit_id + "/" + v->counter);
+  }
+  EXPECT_EQ(visits, (std::vector<std::string>{"2026-12-07-A015/", "q1-0001/q1"}));
+}
+
 TEST_F(EdgeHttpTest, StatusAndMetrics) {
   Start();
   ASSERT_EQ(office_.PostKioskRating(KioskRating("s-1")).status, 200);

@@ -67,6 +67,12 @@ TEST(EventAuthorizationTest, ANodeMakesEdgeEventsOfItsOwnOfficeOnly) {
   d.receipt = "A1";
   d.office = "p2";
   EXPECT_TRUE(Judge("edge-p1", Body(d)).refused());
+  fb::VisitRecordedT visit;  // a queue number counts toward its own office only
+  visit.visit_id = "A015";
+  visit.office = "p2";
+  EXPECT_TRUE(Judge("edge-p1", Body(visit)).refused());
+  visit.office = "p1";
+  EXPECT_TRUE(Judge("edge-p1", Body(visit)).applies());
   fb::OfficerSignedInT in;
   in.office = "p2";
   EXPECT_TRUE(Judge("edge-p1", Body(in)).refused());

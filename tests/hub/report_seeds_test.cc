@@ -274,8 +274,9 @@ TEST_F(ReportSeedsTest, TheFullScaleIsKeptApartAndEightyPercentIsNotAboveEighty)
   }
   EXPECT_NE(csv.body.find("p1,Bộ phận một cửa xã Vạn Hưng,10,8,0,2,0.8,"), std::string::npos)
       << csv.body;
-  // The last columns: overdue pending (1), very satisfied (3), satisfied only (5).
-  EXPECT_NE(csv.body.find(",1,3,5\r\n"), std::string::npos) << csv.body;
+  // Then: overdue pending (1), very satisfied (3), satisfied only (5), and
+  // participation by stage and by visits (ratings of unknown stage, no visits).
+  EXPECT_NE(csv.body.find(",1,3,5,0,0,0,0,0,0\r\n"), std::string::npos) << csv.body;
   auto xlsx =
       hub_->Get("/api/v1/report.xlsx?from=2025-11-01&to=2025-11-30&office=p1", admin_.Read());
   ASSERT_EQ(xlsx.status, 200);

@@ -73,6 +73,7 @@ fb::RatingSubmittedT FullRating() {
   r.comment = "Cán bộ Nguyễn Thị Hương rất nhiệt tình — Rất hài lòng!";
   r.phone = "0903 123 456";
   r.consent_version = "2026-12-07";
+  r.stage = fb::RatingStage::Return;
   r.device_time_ms = kTime - 2000;
   r.edge_time_ms = kTime - 1500;
   r.flags = fb::RatingFlags::SuspectedMisuse | fb::RatingFlags::Resent;
@@ -287,6 +288,16 @@ std::vector<fb::EventT> FullEvents() {
     c.sealed_note = Sealed(21);
     events.push_back(MakeEvent(seq++, std::move(c)));
   }
+  {
+    fb::VisitRecordedT v;
+    v.visit_id = "q-2026-12-07-A015";
+    v.office = "phuong-01";
+    v.counter = "quay-2";
+    v.ticket = "A015";
+    v.source = fb::VisitSource::Counter;
+    v.at_ms = kTime - 60000;
+    events.push_back(MakeEvent(seq++, std::move(v)));
+  }
   return events;
 }
 
@@ -393,7 +404,8 @@ TEST(EventJsonTest, RatingHasTheDocumentedShape) {
                          "ciphertext": "0303030303030303030303030303030303030303"},
       "sealed_phone": {"key_id": "05050505050505050505050505050505",
                        "nonce": "060606060606060606060606060606060606060606060606",
-                       "ciphertext": "0707070707070707070707070707070707070707"}
+                       "ciphertext": "0707070707070707070707070707070707070707"},
+      "stage": "return"
     }})");
   EXPECT_EQ(j, expected) << j.dump(2);
 }
@@ -771,7 +783,7 @@ std::string JsonName(std::string field) {
 
 TEST(EventJsonTest, SchemaFieldsAreAllWritten) {
   const auto tables = SchemaTables();
-  ASSERT_EQ(tables.size(), 26u) << "could not read " << HAILONG_FBS_PATH;
+  ASSERT_EQ(tables.size(), 27u) << "could not read " << HAILONG_FBS_PATH;
   const auto events = FullEvents();
   const auto body = [&](fb::EventBody t) { return EventToJson(EventOfType(events, t))["body"]; };
   using B = fb::EventBody;
@@ -806,6 +818,7 @@ TEST(EventJsonTest, SchemaFieldsAreAllWritten) {
       {"EventRef", body(B::PersonalDataErased)["events"][0]},
       {"PersonalDataErased", body(B::PersonalDataErased)},
       {"ComplaintRecorded", body(B::ComplaintRecorded)},
+      {"VisitRecorded", body(B::VisitRecorded)},
   };
   for (const auto& [table, fields] : tables) {
     const auto sample = samples.find(table);

@@ -1,14 +1,15 @@
 // Report figures: fetching GET /api/v1/report, adding rows up and the rates
 // computed the same way as the hub (hub/include/hailong/hub/report.h):
 // satisfaction = satisfied / ratings with a Wilson 95% interval,
-// participation = rated dossiers / dossiers, Decision 766 = (dossiers -
+// participation = rated dossiers / dossiers (also at intake, at return and
+// ratings / visits), Decision 766 = (dossiers -
 // unsatisfied dossiers) / dossiers, on time = returned on time / returned.
 
 import { api } from './dash-api.js';
 
 export const COUNTS = ['ratings', 'satisfied', 'neutral', 'unsatisfied', 'unclassified', 'excluded',
   'with_comment', 'with_phone', 'dossiers', 'rated_dossiers', 'unsatisfied_dossiers', 'returned',
-  'returned_on_time'];
+  'returned_on_time', 'intake_rated_dossiers', 'return_rated_dossiers', 'visits'];
 
 export const DEFAULT_TARGETS = { satisfaction: 0.8, participation: 0.4 };
 // Fewer ratings than this: the rate is shown as uncertain.
@@ -36,6 +37,10 @@ export function withRates(row) {
   r.satisfaction_ci_high = ci.high;
   r.participation_rate = rate(r.rated_dossiers, r.dossiers);
   r.on_time_rate = rate(r.returned_on_time, r.returned);
+  // By stage and by visits (hub/src/report_participation.md).
+  r.participation_intake_rate = rate(r.intake_rated_dossiers, r.dossiers);
+  r.participation_return_rate = rate(r.return_rated_dossiers, r.returned);
+  r.participation_visit_rate = rate(r.ratings, r.visits);
   r.decision766_rate = rate(r.dossiers - r.unsatisfied_dossiers, r.dossiers);
   return r;
 }

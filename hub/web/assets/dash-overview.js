@@ -169,6 +169,12 @@ function kpiCards(row, targets, noDossiers) {
   const part = card('kpi-participation', 'participation_rate', row.dossiers ? pct(row.participation_rate) : '—', noDossiers ? [na] : [
     h('div', { class: 'kpi-line', id: 'kpi-participation-n' },
       t('rated_of_dossiers', { rated: num(row.rated_dossiers), n: num(row.dossiers) })),
+    row.intake_rated_dossiers || row.return_rated_dossiers
+      ? h('div', { class: 'kpi-line', id: 'kpi-participation-stages' },
+        t('participation_stages', { intake: pct(row.participation_intake_rate), ret: row.returned ? pct(row.participation_return_rate) : '—' }))
+      : null,
+    row.visits ? h('div', { class: 'kpi-line', id: 'kpi-participation-visits' },
+      t('participation_visits_line', { p: pct(row.participation_visit_rate), n: num(row.visits) })) : null,
     targetLine(partState, 'target_participation', targets.participation),
   ], partState);
   const d766 = card('kpi-766', 'decision766_rate', row.dossiers ? pct(row.decision766_rate) : '—', noDossiers ? [na] : [

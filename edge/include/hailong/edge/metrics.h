@@ -35,6 +35,7 @@ class EdgeMetrics {
   std::atomic<uint64_t> ratings_duplicate{0};  // repeated ids answered again
   std::atomic<uint64_t> ratings_misuse{0};     // stored with SuspectedMisuse
   std::atomic<uint64_t> dossiers_stored{0};    // new DossierRecorded events
+  std::atomic<uint64_t> visits_stored{0};      // new VisitRecorded events
   std::atomic<uint64_t> pins_right{0};         // sign-in/out PINs checked right
   std::atomic<uint64_t> pins_wrong{0};         // ... checked wrong
   std::atomic<uint64_t> pins_limited{0};       // refused by the wrong-PIN limiter

@@ -120,6 +120,12 @@ struct Targets {
   double satisfaction = 0.80;   // satisfaction_rate (satisfaction_neutral's policy)
   double participation = 0.40;  // rated dossiers / dossiers, reached at or above ("ít nhất")
   double decision766 = 0.0;     // decision766_rate, reached at or above; 0 = no target
+  // Participation by stage and by visits (report_participation.md),
+  // reached at or above; 0 = no target. Bình Thạnh reports intake and
+  // return apart; an office with a queue system may be held to visits.
+  double participation_intake = 0.0;  // dossiers rated at intake / dossiers
+  double participation_return = 0.0;  // returned dossiers rated at return / returned
+  double participation_visits = 0.0;  // ratings / visits
 };
 
 // How neutral ("Bình thường") ratings count in satisfaction_rate

@@ -59,8 +59,17 @@ struct Tally {
   // report, those of them past due at its "as of" time, which are also in
   // unsatisfied_dossiers (hub/src/report_decision766.md).
   int64_t pending_with_due = 0;
+  // Participation by stage (hub/src/report_participation.md): of
+  // `dossiers` (entry day), those rated at intake; of `returned` (return
+  // day), those rated at return. A rating's stage is what the node that
+  // took it knew (RatingSubmitted.stage); Unknown counts in neither.
+  int64_t intake_rated_dossiers = 0;
+  int64_t return_rated_dossiers = 0;
+  // Visits (VisitRecorded: queue numbers, citizens served), on their day:
+  // the base of participation by visits (ratings / visits).
+  int64_t visits = 0;
 
-  static constexpr int kFields = 15;
+  static constexpr int kFields = 18;
   std::array<int64_t*, kFields> Fields();
   std::array<const int64_t*, kFields> Fields() const;
   // Inline: a rebuild adds millions of tallies.
@@ -80,6 +89,9 @@ struct Tally {
     returned_on_time += sign * other.returned_on_time;
     very_satisfied += sign * other.very_satisfied;
     pending_with_due += sign * other.pending_with_due;
+    intake_rated_dossiers += sign * other.intake_rated_dossiers;
+    return_rated_dossiers += sign * other.return_rated_dossiers;
+    visits += sign * other.visits;
   }
   Tally Negated() const {
     Tally t;
@@ -89,7 +101,8 @@ struct Tally {
   bool IsZero() const {
     return (ratings | satisfied | neutral | unsatisfied | unclassified | with_comment | with_phone |
             excluded | dossiers | rated_dossiers | unsatisfied_dossiers | returned |
-            returned_on_time | very_satisfied | pending_with_due) == 0;
+            returned_on_time | very_satisfied | pending_with_due | intake_rated_dossiers |
+            return_rated_dossiers | visits) == 0;
   }
   bool operator==(const Tally& other) const;
 

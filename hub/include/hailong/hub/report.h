@@ -4,6 +4,10 @@
 // Rates are fractions 0..1 (0 when there is nothing to divide by):
 //   satisfaction_rate  = satisfied / ratings, with a Wilson 95% interval
 //   participation_rate = rated_dossiers / dossiers
+//   participation_intake_rate = intake_rated_dossiers / dossiers
+//   participation_return_rate = return_rated_dossiers / returned
+//   participation_visit_rate  = ratings / visits
+//   (report_participation.md)
 //   on_time_rate       = returned_on_time / returned
 //   decision766_rate   = (dossiers - unsatisfied_dossiers) / dossiers
 // Ratings flagged as suspected misuse and voided ratings are left out.
@@ -81,11 +85,13 @@ struct Report {
   // correctly from the read models; it is then written as null:
   //  - dossiers_known: dossiers, rated_dossiers, unsatisfied_dossiers and
   //    their rates (dossiers have no channel);
-  //  - returned_known: returned, returned_on_time, on_time_rate (a return
-  //    is tallied at the counter and officer of the return event, which the
-  //    dossier record does not keep).
+  //  - returned_known: returned, returned_on_time, on_time_rate and the
+  //    return stage's participation (returns have no channel);
+  //  - visits_known: visits and participation by visits (visits are
+  //    tallied by office and counter only, with no rating filters).
   bool dossiers_known = true;
   bool returned_known = true;
+  bool visits_known = true;
   // Decision 766 on the clock (report_decision766.md): dossiers pending
   // past due at as_of_ms count as unsatisfied; the figures hold until
   // valid_until_ms (the next due time, in an open period) or the next

@@ -142,7 +142,22 @@ struct RatingContext {
   std::string field;      // from the dossier, "" if unknown
   int64_t edge_time_ms = 0;
   fb::RatingFlags flags{};
+  // Where the dossier stood when the citizen rated (RatingStageOf).
+  fb::RatingStage stage = fb::RatingStage::Unknown;
 };
+
+// The stage of a rating made at `rated_ms` about a dossier the node knows:
+// Return once the dossier was returned at or before `rated_ms`
+// (`returned_ms` > 0), Intake otherwise. A rating naming no dossier, or one
+// the node has never seen, is Unknown: pass known = false.
+fb::RatingStage RatingStageOf(bool known, int64_t returned_ms, int64_t rated_ms);
+
+// A citizen rates one dossier from a phone once per survey and per stage:
+// the slot a rating takes is its template id, with "@return" appended at
+// the return stage (intake and stage-less ratings keep the bare template id
+// they took before stages were recorded). The edge's RatedReceipts and the
+// hub's phone survey key on it.
+std::string ReceiptSlot(std::string_view template_id, fb::RatingStage stage);
 
 // Writes the RatingSubmitted event body of `rating` taken in `context`.
 void BuildRatingSubmitted(const CheckedRating& rating, const RatingContext& context,
