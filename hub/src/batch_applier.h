@@ -108,6 +108,11 @@ class BatchApplier {
   // The return-day cells: a returned dossier counts on its return day at
   // the counter and officer that returned it (DossierState::ReturnContribution).
   void AddReturnTallies(const std::string& office, const DossierState& d, const Tally& t);
+  // The five cells (office, counter, officer, field, procedure) of a
+  // dossier's figures on `day`.
+  void AddDossierCells(const std::string& office, const std::string& day,
+                       const std::string& counter, const std::string& officer,
+                       const DossierState& d, const Tally& t);
   // The pending index of Decision 766 on the clock (report_decision766.h),
   // incrementally; a rebuild writes it with the dossier states.
   Status UpdatePendingIndex(const std::string& office, std::string_view receipt,

@@ -18,22 +18,23 @@ using json = nlohmann::json;
 
 void BatchApplier::AddDossierTallies(const std::string& office, const DossierState& d,
                                      const Tally& t) {
-  if (t.IsZero()) return;
-  AddTally(Dimension::kOffice, office, d.day, "", t);
-  AddTally(Dimension::kCounter, office, d.day, d.counter, t);
-  AddTally(Dimension::kOfficer, office, d.day, d.officer, t);
-  AddTally(Dimension::kField, office, d.day, d.field, t);
-  AddTally(Dimension::kProcedure, office, d.day, d.procedure, t);
+  AddDossierCells(office, d.day, d.counter, d.officer, d, t);
 }
 
 void BatchApplier::AddReturnTallies(const std::string& office, const DossierState& d,
                                     const Tally& t) {
+  AddDossierCells(office, d.return_day, d.return_counter, d.return_officer, d, t);
+}
+
+void BatchApplier::AddDossierCells(const std::string& office, const std::string& day,
+                                   const std::string& counter, const std::string& officer,
+                                   const DossierState& d, const Tally& t) {
   if (t.IsZero()) return;
-  AddTally(Dimension::kOffice, office, d.return_day, "", t);
-  AddTally(Dimension::kCounter, office, d.return_day, d.return_counter, t);
-  AddTally(Dimension::kOfficer, office, d.return_day, d.return_officer, t);
-  AddTally(Dimension::kField, office, d.return_day, d.field, t);
-  AddTally(Dimension::kProcedure, office, d.return_day, d.procedure, t);
+  AddTally(Dimension::kOffice, office, day, "", t);
+  AddTally(Dimension::kCounter, office, day, counter, t);
+  AddTally(Dimension::kOfficer, office, day, officer, t);
+  AddTally(Dimension::kField, office, day, d.field, t);
+  AddTally(Dimension::kProcedure, office, day, d.procedure, t);
 }
 
 void BatchApplier::ApplyVisit(const std::string& origin, const fb::Event& e,

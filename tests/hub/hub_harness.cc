@@ -209,4 +209,19 @@ bool WaitCaughtUp(HubProcess& hub, const Session& session) {
       std::chrono::seconds(20), std::chrono::milliseconds(25));
 }
 
+nlohmann::json GetReport(HubProcess& hub, const Session& session, const std::string& query) {
+  auto res = hub.Get("/api/v1/report?" + query,
+                     {{"Cookie", session.cookie}, {"Cache-Control", "no-cache"}});
+  EXPECT_EQ(res.status, 200) << res.body;
+  return nlohmann::json::parse(res.body, nullptr, false);
+}
+
+const nlohmann::json* ReportRow(const nlohmann::json& report, const std::string& key,
+                                const std::string& value) {
+  for (const auto& row : report["rows"]) {
+    if (row.value(key, "") == value) return &row;
+  }
+  return nullptr;
+}
+
 }  // namespace hailong::hub_test

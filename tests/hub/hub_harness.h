@@ -140,4 +140,11 @@ Session Login(HubProcess& hub, const std::string& name, const std::string& passw
 // (GET /api/v1/status shows backlog 0); true on success.
 bool WaitCaughtUp(HubProcess& hub, const Session& session);
 
+// GET /api/v1/report?<query> past the hub's report cache (Cache-Control:
+// no-cache); fails the test unless the answer is 200.
+nlohmann::json GetReport(HubProcess& hub, const Session& session, const std::string& query);
+// The row of `report` whose `key` is `value`, or nullptr.
+const nlohmann::json* ReportRow(const nlohmann::json& report, const std::string& key,
+                                const std::string& value);
+
 }  // namespace hailong::hub_test

@@ -130,10 +130,7 @@ class HubReportFilterTest : public ::testing::Test {
   static json Report(const std::string& query) { return Report(query, *admin_); }
 
   static const json* Row(const json& report, const std::string& key, const std::string& value) {
-    for (const auto& row : report["rows"]) {
-      if (row.value(key, "") == value) return &row;
-    }
-    return nullptr;
+    return ReportRow(report, key, value);
   }
 
   // ratings, satisfied, neutral, unsatisfied, excluded of a row.

@@ -100,18 +100,9 @@ class ReportSeedsTest : public ::testing::Test {
     return hub_->Post("/api/v1/complaints", body.dump(), s.Write());
   }
 
-  json Report(const std::string& query) {
-    auto res = hub_->Get("/api/v1/report?" + query,
-                         {{"Cookie", admin_.cookie}, {"Cache-Control", "no-cache"}});
-    EXPECT_EQ(res.status, 200) << res.body;
-    return json::parse(res.body, nullptr, false);
-  }
-
+  json Report(const std::string& query) { return GetReport(*hub_, admin_, query); }
   static const json* Row(const json& report, const std::string& key, const std::string& value) {
-    for (const auto& row : report["rows"]) {
-      if (row.value(key, "") == value) return &row;
-    }
-    return nullptr;
+    return ReportRow(report, key, value);
   }
 
   std::unique_ptr<HubProcess> hub_;

@@ -108,10 +108,7 @@ class HubReportTest : public ::testing::Test {
   }
 
   static const json* Row(const json& report, const std::string& key, const std::string& value) {
-    for (const auto& row : report["rows"]) {
-      if (row.value(key, "") == value) return &row;
-    }
-    return nullptr;
+    return ReportRow(report, key, value);
   }
 
   std::unique_ptr<HubProcess> hub_;
