@@ -374,6 +374,10 @@ describe('dashboard', { timeout: 600000 }, () => {
     assert.equal(await page.textContent('#kpi-participation .kpi-value'), pct(total.participation_rate));
     assert.equal(await page.textContent('#kpi-participation-n'),
       `${num(total.rated_dossiers)} trên ${num(total.dossiers)} hồ sơ được đánh giá`);
+    // By stage: the five rated dossiers were rated at intake, none is returned yet.
+    assert.equal(total.intake_rated_dossiers, 5);
+    assert.equal(await page.textContent('#kpi-participation-stages'),
+      `Khi tiếp nhận: ${pct(total.participation_intake_rate)} · khi trả kết quả: —`);
     assert.equal(await page.textContent('#kpi-766 .kpi-value'), pct(total.decision766_rate));
     assert.equal(await page.textContent('#kpi-counts .kpi-value'), num(total.ratings));
     // 7 of 10 satisfied: below the 80% target, so the card and the office say so.
@@ -700,7 +704,8 @@ describe('dashboard', { timeout: 600000 }, () => {
       '#/ratings?period=days30', '#/followups?status=all', '#/nodes', '#/admin?tab=templates']) {
       await page.goto(`${hubBase}/${hash}`);
       await page.waitForSelector('#page-title');
-      await sleep(600);
+      // The page has drawn once its data requests are done (no request for 500 ms).
+      await page.waitForLoadState('networkidle');
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       assert.ok(width <= 1366, `${hash}: ${width}px wide`);
     }
