@@ -92,7 +92,16 @@ class BatchApplier {
         rebuild_(rebuild),
         cursors_(cursors),
         flagged_(flagged),
-        applied_(applied) {}
+        applied_(applied) {
+    // What the table needs for a district hub's references (at a province).
+    lookups_.identify = [this](const std::string& o) { return IdentifyProjected(options_, o); };
+    lookups_.follow_up_office = [this](const std::string& id, std::string* office) {
+      json j;
+      if (!LoadJson(codec::FollowUpKey(id), &j).ok()) return false;
+      *office = j.value("office", "");
+      return true;
+    };
+  }
 
   std::vector<replication::EventDraft>& follow_up_drafts() { return drafts_; }
 
@@ -101,7 +110,7 @@ class BatchApplier {
     current_seq_ = seq;
     // Who may make which event (event_authorization.h): a refused event is
     // kept as evidence and reaches no figure.
-    const EventVerdict verdict = AuthorizeEvent(Identity(origin), e);
+    const EventVerdict verdict = AuthorizeEvent(Identity(origin), e, &lookups_);
     if (verdict.refused()) return RecordRefusal(origin, seq, e, verdict);
     if (!verdict.applies()) return Status::OK();
     switch (e.body_type()) {
@@ -755,6 +764,7 @@ class BatchApplier {
   std::string current_origin_;
   uint64_t current_seq_ = 0;
   std::vector<replication::EventDraft> drafts_;
+  EventLookups lookups_;
   OriginIdentity identity_;
   std::string identity_origin_;
   bool identity_known_ = false;
