@@ -18,12 +18,22 @@ namespace hailong::hub {
 namespace fb = hailong::fb;
 using json = nlohmann::json;
 
+void BatchApplier::InitLookups() {
+  lookups_.identify = [this](const std::string& o) { return IdentifyProjected(options_, o); };
+  lookups_.follow_up_office = [this](const std::string& id, std::string* office) {
+    json j;
+    if (!LoadJson(codec::FollowUpKey(id), &j).ok()) return false;
+    *office = j.value("office", "");
+    return true;
+  };
+}
+
 Status BatchApplier::Apply(const std::string& origin, uint64_t seq, const fb::Event& e) {
   current_origin_ = origin;
   current_seq_ = seq;
   // Who may make which event (event_authorization.h): a refused event is
   // kept as evidence and reaches no figure.
-  const EventVerdict verdict = AuthorizeEvent(Identity(origin), e);
+  const EventVerdict verdict = AuthorizeEvent(Identity(origin), e, &lookups_);
   if (verdict.refused()) return RecordRefusal(origin, seq, e, verdict);
   if (!verdict.applies()) return Status::OK();
   switch (e.body_type()) {

@@ -53,7 +53,9 @@ class BatchApplier {
         rebuild_(rebuild),
         cursors_(cursors),
         flagged_(flagged),
-        applied_(applied) {}
+        applied_(applied) {
+    InitLookups();
+  }
 
   std::vector<replication::EventDraft>& follow_up_drafts() { return drafts_; }
 
@@ -80,6 +82,9 @@ class BatchApplier {
   void AddTally(Dimension dim, std::string_view office, std::string_view day,
                 std::string_view value, const Tally& t);
   Status LoadJson(const std::string& key, json* out);
+  // Fills lookups_ (a rating's origin, a follow-up's office) for the
+  // authorization table at a province (event_authorization.h).
+  void InitLookups();
 
   // batch_applier_ratings.cc
   void PutFlags(const std::string& key, const RatingFlags& flags);
@@ -152,6 +157,7 @@ class BatchApplier {
   std::string current_origin_;
   uint64_t current_seq_ = 0;
   std::vector<replication::EventDraft> drafts_;
+  EventLookups lookups_;  // what the table needs for a district hub's references
   OriginIdentity identity_;
   std::string identity_origin_;
   bool identity_known_ = false;

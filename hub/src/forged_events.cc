@@ -11,6 +11,8 @@
 
 #include "alerts.h"
 #include "codec.h"
+#include "hailong/hub/hub.h"
+#include "hailong/replication/origin_names.h"
 
 namespace hailong::hub {
 
@@ -41,9 +43,15 @@ void Alerts::CheckForged() {
     return;
   }
   for (const auto& [origin, total] : refused) {
-    std::string office;
+    // Who answers for the origin: its node, or for a district hub's own
+    // origin ("<node>:hub", at a province) the district hub node itself.
+    std::string who = origin, office;
     for (const NodeConfig& n : config_->nodes) {
       if (n.id == origin) office = n.office_id;
+      if (n.IsDistrictHub() && origin == replication::AliasedOrigin(n.id, kHubOrigin)) {
+        who = n.id;
+        office = n.district;
+      }
     }
     std::string v;
     const uint64_t audited =
@@ -51,7 +59,7 @@ void Alerts::CheckForged() {
     uint64_t covered = 0;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      auto it = forged_covered_.find(origin);
+      auto it = forged_covered_.find(who);
       if (it != forged_covered_.end()) covered = it->second;
     }
     const uint64_t since = std::min(audited, covered);
@@ -79,11 +87,9 @@ void Alerts::CheckForged() {
       summary += (summary.empty() ? "" : ", ") + what + ": " + std::to_string(n);
     }
     if (audit_ != nullptr && total > audited) {
-      json detail{{"node", origin},
-                  {"office", office},
-                  {"refused_events", total - audited},
-                  {"total", total},
-                  {"events", events}};
+      json detail{{"node", who},      {"origin", origin},
+                  {"office", office}, {"refused_events", total - audited},
+                  {"total", total},   {"events", events}};
       replication::WriteBatch marker;
       marker.Put(codec::RefusalsAuditedKey(origin), std::to_string(total));
       s = audit_->Record("hub", "system", "", "events.refused", origin, detail, &marker);
@@ -93,7 +99,7 @@ void Alerts::CheckForged() {
       }
     }
     if (total <= covered) continue;
-    const std::string key = "forged_events/" + origin;
+    const std::string key = "forged_events/" + who;
     {
       std::lock_guard<std::mutex> lock(mu_);
       // The covered count, not being seen below a threshold, re-arms it.
@@ -101,13 +107,13 @@ void Alerts::CheckForged() {
     }
     fb::AlertRaisedT r;
     r.kind = fb::AlertKind::ForgedEvents;
-    r.node = origin;
+    r.node = who;
     r.office = office;
     r.count = total - covered;
     r.total = total;
     r.threshold = "0";
-    r.message = "Nút " + origin + " (đơn vị " + office + ") gửi " + std::to_string(r.count) +
-                " sự kiện không được phép (" + summary +
+    r.message = "Nút " + who + (who != origin ? " (huyện " : " (đơn vị ") + office + ") gửi " +
+                std::to_string(r.count) + " sự kiện không được phép (" + summary +
                 "); các sự kiện được lưu làm bằng chứng, không tính vào số liệu";
     Outcome(key, true, std::move(r));
   }

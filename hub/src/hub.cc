@@ -11,6 +11,7 @@
 #include "erasure.h"
 #include "hailong/hub/auth.h"
 #include "hailong/hub/http_server.h"
+#include "hailong/replication/origin_names.h"
 #include "live_updates.h"
 #include "metrics.h"
 #include "node_registry.h"
@@ -71,6 +72,9 @@ Status Hub::Open(const HubConfig& config, std::unique_ptr<Hub>* out) {
   popts.log = impl->log.get();
   for (const NodeConfig& n : impl->config.nodes) {
     if (!n.IsDistrictHub()) popts.origin_office[n.id] = n.office_id;
+    if (n.IsDistrictHub()) {
+      popts.district_hubs[replication::AliasedOrigin(n.id, kHubOrigin)] = {n.id, n.offices};
+    }
   }
   impl->province = std::make_unique<ProvinceOrigins>(&impl->config, impl->log->store());
   s = impl->province->Load();

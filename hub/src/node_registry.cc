@@ -112,9 +112,10 @@ void NodeRegistry::Refused(const std::string& id, const std::string& error) {
 
 json NodeRegistry::Describe(const NodeConfig& node, const NodeState& s, int64_t now) const {
   // A district hub (at a province hub) pushes many origins: its own "hub",
-  // stored as "<id>:hub", stands for it here.
-  const uint64_t acked =
-      log_->Head(node.IsDistrictHub() ? replication::AliasedOrigin(node.id, "hub") : node.id).seq;
+  // stored as "<id>:hub", stands for it here (cursor and refused events).
+  const std::string own =
+      node.IsDistrictHub() ? replication::AliasedOrigin(node.id, "hub") : node.id;
+  const uint64_t acked = log_->Head(own).seq;
   json lag_events = nullptr;
   double lag_seconds = 0;
   if (s.reported_head > 0) {
@@ -130,9 +131,9 @@ json NodeRegistry::Describe(const NodeConfig& node, const NodeState& s, int64_t 
   uint64_t refused_events = 0;
   json last_refused_event = nullptr;
   std::string v;
-  if (log_->store()->Get(codec::RefusedCountKey(node.id), &v).ok()) {
+  if (log_->store()->Get(codec::RefusedCountKey(own), &v).ok()) {
     refused_events = std::strtoull(v.c_str(), nullptr, 10);
-    if (log_->store()->Get(codec::RefusedEventKey(node.id, refused_events), &v).ok()) {
+    if (log_->store()->Get(codec::RefusedEventKey(own, refused_events), &v).ok()) {
       last_refused_event = json::parse(v, nullptr, false);
       if (last_refused_event.is_discarded()) last_refused_event = nullptr;
     }

@@ -117,6 +117,14 @@ std::string ProvinceOrigins::NodeOf(const std::string& origin) const {
 }
 
 OriginIdentity IdentifyProjected(const ProjectorOptions& options, const std::string& origin) {
+  auto district = options.district_hubs.find(origin);
+  if (district != options.district_hubs.end()) {
+    OriginIdentity id;
+    id.kind = OriginIdentity::Kind::kDistrictHub;
+    id.node = district->second.first;
+    id.offices = district->second.second;
+    return id;
+  }
   std::string office;
   if (options.learnt_origin && options.learnt_origin(origin, &office)) {
     OriginIdentity id;

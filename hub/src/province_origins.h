@@ -16,7 +16,9 @@
 // The projector learns the bindings through LearntOrigin(): a bound edge
 // origin is a node of its office (the authorization table then applies to
 // its events as to an edge pushing directly), "<node>:hub" is the
-// district's hub.
+// district's hub, whose events are judged against the district's offices
+// (ProjectorOptions::district_hubs, the district hub table of
+// event_authorization.h).
 //
 // Thread safety: every method may be called from any thread.
 #pragma once
@@ -64,8 +66,8 @@ class ProvinceOrigins {
   std::map<std::string, const NodeConfig*, std::less<>> district_nodes_;
 };
 
-// The identity the projector gives `origin`: options.learnt_origin first,
-// then IdentifyOrigin(origin, options.origin_office).
+// The identity the projector gives `origin`: options.district_hubs first,
+// then options.learnt_origin, then IdentifyOrigin(origin, options.origin_office).
 OriginIdentity IdentifyProjected(const ProjectorOptions& options, const std::string& origin);
 
 }  // namespace hailong::hub

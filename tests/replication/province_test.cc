@@ -11,6 +11,11 @@
 // configured with another district's office, or pushing an origin another
 // district hub owns, is refused and counted; an edge origin of its own
 // office whose events name another district's office raises forged_events.
+// A district hub's own events ("<node>:hub") are judged against its
+// district's offices: its catalogue change, void or follow-up about another
+// district's office or rating is kept as evidence, counted in its row and
+// alerted on as forged_events naming it, while those about its own offices
+// apply.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -41,6 +46,7 @@ using json = nlohmann::json;
 constexpr char kTokenA[] = "token-of-district-hub-a-0123456789abcdefghij";
 constexpr char kTokenB[] = "token-of-district-hub-b-0123456789abcdefghij";
 constexpr char kTokenC[] = "token-of-district-hub-c-0123456789abcdefghij";
+constexpr char kTokenD[] = "token-of-district-hub-d-0123456789abcdefghij";
 
 std::string Sha256Hex(const std::string& s) { return schema::HexEncode(schema::Sha256(s)); }
 
@@ -61,8 +67,10 @@ class ProvinceTest : public ::testing::Test {
     a_ = {"hub-quan-a", "quan-a", "pa", "edge-pa", kTokenA};
     b_ = {"hub-quan-b", "quan-b", "pb", "edge-pb", kTokenB};
     c_ = {"hub-quan-c", "quan-c", "pc", "edge-pc", kTokenC};  // started by the rogue test only
+    // District D's hub speaks to the province through the test's own pushes.
+    d_ = {"hub-quan-d", "quan-d", "pd", "edge-pd", kTokenD};
     json nodes = json::array();
-    for (District* d : {&a_, &b_, &c_}) {
+    for (District* d : {&a_, &b_, &c_, &d_}) {
       nodes.push_back({{"id", d->node},
                        {"district", d->district},
                        {"offices", {d->office}},
@@ -206,10 +214,34 @@ class ProvinceTest : public ::testing::Test {
     return json::parse(res.body, nullptr, false);
   }
 
+  // The province's forged_events alert naming `node`, null if none.
+  json ForgedAlert(const std::string& node) {
+    const json list = json::parse(province_->Get("/api/v1/alerts?status=all", admin_.Read()).body,
+                                  nullptr, false);
+    if (!list.is_object()) return nullptr;
+    for (const json& alert : list["alerts"]) {
+      if (alert.value("kind", "") == "forged_events" && alert.value("node", "") == node) {
+        return alert;
+      }
+    }
+    return nullptr;
+  }
+
+  // The province's node row of `node`, null if none.
+  json NodeRow(const std::string& node) {
+    const json nodes =
+        json::parse(province_->Get("/api/v1/nodes", admin_.Read()).body, nullptr, false);
+    if (!nodes.is_object()) return nullptr;
+    for (const json& n : nodes["nodes"]) {
+      if (n.value("id", "") == node) return n;
+    }
+    return nullptr;
+  }
+
   TempDir tmp_{"province"};
   std::unique_ptr<HubProcess> province_;
   Session admin_;
-  District a_, b_, c_;
+  District a_, b_, c_, d_;
   const int64_t now_ = Clock::System()->NowMs();
   const std::string from_ = VietnamDay(now_ - 86400000), to_ = VietnamDay(now_ + 86400000);
 };
@@ -409,6 +441,18 @@ TEST_F(ProvinceTest, ADistrictHubCannotPushAnotherDistrictsOffices) {
       std::chrono::seconds(30), std::chrono::milliseconds(100)))
       << province_->Get("/api/v1/nodes", admin_.Read()).body;
   EXPECT_EQ(ProvinceAcked("edge-rogue"), 0u);
+  // Its own hub's catalogue entry of office pa (StartDistrict) names
+  // district A's office: kept as evidence, refused, alerted on naming it.
+  EXPECT_TRUE(WaitUntil(
+      [&] {
+        const json row = NodeRow("hub-quan-c");
+        return !ForgedAlert("hub-quan-c").is_null() && row.is_object() &&
+               row.value("refused_events", 0) >= 1;
+      },
+      std::chrono::seconds(30), std::chrono::milliseconds(100)))
+      << province_->Get("/api/v1/nodes", admin_.Read()).body;
+  EXPECT_EQ(NodeRow("hub-quan-c")["last_refused_event"].value("type", ""), "CatalogueChanged");
+  EXPECT_EQ(NodeRow("hub-quan-c")["last_refused_event"].value("office", ""), a_.office);
   // Its own hub origin is its own to push.
   EXPECT_TRUE(WaitUntil([&] { return ProvinceAcked("hub-quan-c:hub") > 0; },
                         std::chrono::seconds(30), std::chrono::milliseconds(100)));
@@ -416,6 +460,112 @@ TEST_F(ProvinceTest, ADistrictHubCannotPushAnotherDistrictsOffices) {
   Rate(&a_, "a-after", 5);
   EXPECT_TRUE(WaitUntil([&] { return ProvinceHasAll(&a_); }, std::chrono::seconds(60),
                         std::chrono::milliseconds(100)));
+}
+
+TEST_F(ProvinceTest, ADistrictHubsOwnEventsAreJudgedAgainstItsOffices) {
+  Rate(&a_, "a", 5);
+  ASSERT_TRUE(WaitUntil([&] { return ProvinceHasAll(&a_); }, std::chrono::seconds(60),
+                        std::chrono::milliseconds(100)));
+  const json a_before = Report("&group_by=office&office=" + a_.office);
+  ASSERT_EQ(a_before["rows"].size(), 1u) << a_before.dump();
+
+  // District D's edge: two ratings of its office pd (binds edge-pd to D).
+  hailong::hub_test::ChainBuilder edge(d_.edge);
+  hailong::hub_test::RatingSpec spec;
+  spec.office = d_.office;
+  spec.time_ms = now_;
+  std::vector<std::string> ratings;
+  for (int i = 0; i < 2; ++i) {
+    spec.time_ms = now_ + i * 600000;  // ten minutes apart: no burst
+    ratings.push_back(edge.Next(hailong::hub_test::Rating(spec), spec.time_ms));
+  }
+  HttpResponse res = province_->Push(kTokenD, d_.edge, hailong::hub_test::Frames(ratings),
+                                     {{"X-Hailong-Office", d_.office}});
+  ASSERT_EQ(res.status, 200) << res.body;
+
+  // District D's own hub log: about its own office and ratings (applied),
+  // then about district A's (refused).
+  auto entry = [](const std::string& office, const std::string& name) {
+    fb::CatalogueChangedT c;
+    c.kind = fb::CatalogueKind::Office;
+    c.id = office;
+    c.name = name;
+    fb::EventBodyUnion b;
+    b.Set(std::move(c));
+    return b;
+  };
+  auto void_of = [](const std::string& origin, uint64_t seq) {
+    fb::RatingVoidedT v;
+    v.rating_origin = origin;
+    v.rating_seq = seq;
+    v.by = "admin";
+    fb::EventBodyUnion b;
+    b.Set(std::move(v));
+    return b;
+  };
+  auto follow_up = [](const std::string& id, const std::string& office, const std::string& origin,
+                      uint64_t seq) {
+    fb::FollowUpOpenedT f;
+    f.follow_up_id = id;
+    f.office = office;
+    f.rating_origin = origin;
+    f.rating_seq = seq;
+    f.reason = "checked";
+    fb::EventBodyUnion b;
+    b.Set(std::move(f));
+    return b;
+  };
+  hailong::hub_test::ChainBuilder hub("hub");
+  std::vector<std::string> own = {
+      hub.Next(entry(d_.office, "Phường D"), now_),
+      hub.Next(void_of(d_.edge, 1), now_),
+      hub.Next(follow_up("fu-d", d_.office, d_.edge, 2), now_),
+      hub.Next(void_of(a_.edge, 1), now_),
+      hub.Next(follow_up("fu-forged", a_.office, a_.edge, 2), now_),
+      hub.Next(entry(a_.office, "Giả mạo"), now_),
+  };
+  res = province_->Push(kTokenD, "hub", hailong::hub_test::Frames(own));
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(ProvinceAcked(d_.node + ":hub"), own.size());
+
+  // The three about district A: counted in D's row, alerted on naming D.
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        const json row = NodeRow(d_.node);
+        const json alert = ForgedAlert(d_.node);
+        return row.is_object() && row.value("refused_events", 0) == 3 && alert.is_object() &&
+               alert.value("total", 0) == 3;
+      },
+      std::chrono::seconds(30), std::chrono::milliseconds(100)))
+      << province_->Get("/api/v1/nodes", admin_.Read()).body << "\n"
+      << province_->Get("/api/v1/alerts?status=all", admin_.Read()).body;
+  const json row = NodeRow(d_.node);
+  EXPECT_EQ(row.value("refused", 0), 3) << row.dump();
+  EXPECT_EQ(row["last_refused_event"].value("type", ""), "CatalogueChanged");
+  EXPECT_EQ(row["last_refused_event"].value("reason", ""), "other_office");
+  EXPECT_EQ(row["last_refused_event"].value("office", ""), a_.office);
+  ASSERT_TRUE(hailong::hub_test::WaitCaughtUp(*province_, admin_));
+
+  // D's own: its rating 1 voided (excluded), its follow-up opened, its
+  // office named.
+  const json d_report = Report("&group_by=office&office=" + d_.office);
+  ASSERT_EQ(d_report["rows"].size(), 1u) << d_report.dump();
+  EXPECT_EQ(d_report["rows"][0]["ratings"], 1) << d_report.dump();
+  EXPECT_EQ(d_report["rows"][0]["excluded"], 1) << d_report.dump();
+  EXPECT_EQ(province_->Get("/api/v1/follow-ups/fu-d", admin_.Read()).status, 200);
+  // A's: nothing changed; no follow-up; its office not renamed.
+  EXPECT_EQ(province_->Get("/api/v1/follow-ups/fu-forged", admin_.Read()).status, 404);
+  const json a_after = Report("&group_by=office&office=" + a_.office);
+  EXPECT_EQ(a_after["rows"], a_before["rows"]);
+  const json catalogue = json::parse(
+      province_->Get("/api/v1/catalogue?kind=office", admin_.Read()).body, nullptr, false);
+  ASSERT_TRUE(catalogue.is_object());
+  bool named_d = false;
+  for (const json& e : catalogue["entries"]) {
+    if (e.value("id", "") == a_.office) EXPECT_NE(e.value("name", ""), "Giả mạo") << e.dump();
+    if (e.value("id", "") == d_.office) named_d = e.value("name", "") == "Phường D";
+  }
+  EXPECT_TRUE(named_d) << catalogue.dump();
 }
 
 }  // namespace

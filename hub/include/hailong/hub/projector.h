@@ -35,6 +35,8 @@
 #include <string>
 #include <thread>
 #include <unordered_set>
+#include <utility>
+#include <vector>
 
 #include "hailong/replication/event_log.h"
 #include "hailong/schema/status.h"
@@ -68,8 +70,12 @@ struct ProjectorOptions {
   // A province hub's origins learnt from its district hubs' pushes
   // (src/province_origins.h): true for an origin it knows, with *office the
   // office of an edge's origin, or "" for a district hub's own origin
-  // ("<node>:hub", applied as the hub's). nullptr = none. Thread-safe.
+  // ("<node>:hub"). nullptr = none. Thread-safe.
   std::function<bool(const std::string& origin, std::string* office)> learnt_origin;
+  // A province hub's district hubs: their own origin ("<node>:hub") -> the
+  // node id and the district's offices. Their events are judged against
+  // these offices (src/event_authorization.h), before learnt_origin.
+  std::map<std::string, std::pair<std::string, std::vector<std::string>>> district_hubs;
   // Open follow-ups for unsatisfied ratings with a phone or comment. Default true.
   bool open_follow_ups = true;
   // fsync each projection batch. Default false: the cursor and the models
