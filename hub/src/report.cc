@@ -116,7 +116,7 @@ Status RunReport(const replication::Store& store, const ReportQuery& query, Repo
   out->valid_until_ms = INT64_MAX;
   out->dossiers_known = out->returned_known = true;
   // Visits are tallied by office (and day) and by counter only.
-  const Dimension visit_dim = Info(query.group_by).dim;
+  const Dimension visit_dim = GroupInfoOf(query.group_by).dim;
   out->visits_known = visit_dim == Dimension::kOffice || visit_dim == Dimension::kCounter;
   Names names(store, cache, owner, generation,
               query.offices.size() == 1 ? query.offices[0] : std::string());
