@@ -201,7 +201,10 @@ void Subtract(const PendingSlice& slice, Report* out) {
     return std::tie(a.office, a.key) < std::tie(b.office, b.key);
   };
   const bool sorted = std::is_sorted(out->rows.begin(), out->rows.end(), by_key);
-  for (const auto& [k, count] : slice.rows) {
+  for (const auto& entry : slice.rows) {
+    // Not a structured binding: clang (the sanitizer builds) cannot capture one in a lambda.
+    const auto& k = entry.first;
+    const auto count = entry.second;
     auto it = sorted ? std::lower_bound(out->rows.begin(), out->rows.end(), k, less)
                      : std::find_if(out->rows.begin(), out->rows.end(), [&](const ReportRow& r) {
                          return r.office == k.first && r.key == k.second;
