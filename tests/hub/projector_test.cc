@@ -490,7 +490,7 @@ TEST(ProjectorTest, ModelsOfTheLayoutBeforeOfficeScopedCataloguesAreRebuiltAtOpe
   EXPECT_EQ(json::parse(models.at("x/hub/p/cat/counter/p2/q1"))["name"], "Quầy 1 p2");
   std::string format;
   ASSERT_TRUE(log->store()->Get("x/hub/model_format", &format).ok());
-  EXPECT_EQ(format, "4");  // the current layout (codec.h kModelFormat)
+  EXPECT_EQ(format, "5");  // the current layout (codec.h kModelFormat)
   EXPECT_GT(OfficeTally(log->store(), "p1", "2026-11-10").ratings, 0);
 }
 

@@ -177,13 +177,14 @@ TEST_F(HubReportFilterTest, EachFilterAlone) {
   EXPECT_EQ(Dossiers(r["rows"][0]), (std::vector<int>{1, 1, 1}));
   EXPECT_EQ(r["rows"][0]["returned"], 0);
 
-  // Returns are tallied at the return counter: unknown under a counter filter.
+  // Returns count at the return's own counter (the dossier record keeps
+  // it): D1 was returned at q1, on time.
   r = Report("office=p1&counter=q1");
   ASSERT_EQ(r["rows"].size(), 1u) << r.dump(2);
   EXPECT_EQ(Ratings(r["rows"][0]), (std::vector<int>{2, 2, 0, 0, 2}));
   EXPECT_EQ(Dossiers(r["rows"][0]), (std::vector<int>{2, 2, 0}));
-  EXPECT_TRUE(r["rows"][0]["returned"].is_null());
-  EXPECT_TRUE(r["rows"][0]["on_time_rate"].is_null());
+  EXPECT_EQ(r["rows"][0]["returned"], 1);
+  EXPECT_EQ(r["rows"][0]["on_time_rate"], 1.0);
 
   r = Report("office=p1&officer=o2");
   ASSERT_EQ(r["rows"].size(), 1u) << r.dump(2);
@@ -278,13 +279,13 @@ TEST_F(HubReportFilterTest, FilteredCsv) {
                        admin_->Read());
   ASSERT_EQ(res.status, 200) << res.body;
   // office, officer, name, ratings, satisfied, neutral, unsatisfied, rate,
-  // ci low, ci high, dossiers, rated, participation, returned (null x3),
-  // unsatisfied dossiers, decision 766.
+  // ci low, ci high, dossiers, rated, participation, returned (o2 returned
+  // none: 0, 0, 0.0), unsatisfied dossiers, decision 766.
   const std::string& b = res.body;
   const size_t line = b.find("\r\np1,o2,,2,0,1,1,0.0,");
   ASSERT_NE(line, std::string::npos) << b;
   const std::string row = b.substr(line + 2, b.find("\r\n", line + 2) - line - 2);
-  EXPECT_NE(row.find(",1,1,1.0,,,,1,0.0"), std::string::npos) << row;
+  EXPECT_NE(row.find(",1,1,1.0,0,0,0.0,1,0.0"), std::string::npos) << row;
   EXPECT_EQ(b.find("\r\np1,o1,"), std::string::npos) << b;
   EXPECT_NE(b.find("\r\ntotal,"), std::string::npos);
 

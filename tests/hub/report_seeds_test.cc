@@ -267,7 +267,7 @@ TEST_F(ReportSeedsTest, TheFullScaleIsKeptApartAndEightyPercentIsNotAboveEighty)
       << csv.body;
   // Then: overdue pending (1), very satisfied (3), satisfied only (5), and
   // participation by stage and by visits (ratings of unknown stage, no visits).
-  EXPECT_NE(csv.body.find(",1,3,5,0,0,0,0,0,0\r\n"), std::string::npos) << csv.body;
+  EXPECT_NE(csv.body.find(",1,3,5,0,0.0,0,0.0,0,0.0\r\n"), std::string::npos) << csv.body;
   auto xlsx =
       hub_->Get("/api/v1/report.xlsx?from=2025-11-01&to=2025-11-30&office=p1", admin_.Read());
   ASSERT_EQ(xlsx.status, 200);
