@@ -163,12 +163,17 @@ bool RatingIntake::Prepare(RatingSubmission& sub, int64_t now_ms, Pending* out,
   // burst resent after an outage keeps its spacing); an anonymous client's
   // "at" is its own to choose, so the edge's clock decides (ClientMisuse).
   const int64_t attributed_ms = sub.anonymous ? now_ms : r.device_time_ms;
+  // The dossier as this office knows it, looked up once: the phone's claim
+  // slot and the rating's stage come from the same answer.
+  std::optional<DossierStatus> dossier;
+  if (!r.dossier.empty()) dossier = deps_.office->dossiers.Find(r.dossier);
+  auto stage = [&] {
+    return survey::RatingStageOf(dossier.has_value(), dossier ? dossier->returned_at_ms : 0,
+                                 attributed_ms);
+  };
   if (sub.anonymous && !r.dossier.empty()) {
     // Once per survey and stage (survey::ReceiptSlot).
-    const auto known = deps_.office->dossiers.Find(r.dossier);
-    const std::string slot = survey::ReceiptSlot(
-        r.template_id,
-        survey::RatingStageOf(known.has_value(), known ? known->returned_at_ms : 0, attributed_ms));
+    const std::string slot = survey::ReceiptSlot(r.template_id, stage());
     if (!deps_.office->rated.Claim(r.dossier, slot, out->key)) {
       *early = Rejected(id, survey::Reject(survey::RejectReason::kAlreadyRated));
       return false;
@@ -188,6 +193,7 @@ bool RatingIntake::Prepare(RatingSubmission& sub, int64_t now_ms, Pending* out,
     if (d && d->at_ms <= r.device_time_ms + 5000 &&
         r.device_time_ms - d->at_ms <= options_.dossier_attach_ms) {
       r.dossier = d->receipt;
+      dossier = deps_.office->dossiers.Find(r.dossier);
     }
   }
 
@@ -196,15 +202,13 @@ bool RatingIntake::Prepare(RatingSubmission& sub, int64_t now_ms, Pending* out,
   where.officer = deps_.office->sessions.OfficerAt(r.counter, attributed_ms);
   where.device = sub.device;
   where.channel = sub.channel;
-  if (!r.dossier.empty()) {
-    if (auto d = deps_.office->dossiers.Find(r.dossier)) {
-      where.stage = survey::RatingStageOf(true, d->returned_at_ms, attributed_ms);
-      where.procedure = d->procedure;
-      where.field = d->field;
-      // Nobody signed in at the counter at that time: the officer the
-      // one-stop software names for the dossier (as the hub's phone survey).
-      if (where.officer.empty()) where.officer = d->officer;
-    }
+  where.stage = stage();
+  if (dossier) {
+    where.procedure = dossier->procedure;
+    where.field = dossier->field;
+    // Nobody signed in at the counter at that time: the officer the
+    // one-stop software names for the dossier (as the hub's phone survey).
+    if (where.officer.empty()) where.officer = dossier->officer;
   }
   where.edge_time_ms = now_ms;
   where.flags = verdict.flags();

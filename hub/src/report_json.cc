@@ -42,41 +42,30 @@ json ReportRowToJson(const Report& report, const ReportRow& row, const HubConfig
   j["satisfaction_rate"] = Rate(share.satisfied, share.ratings);
   j["satisfaction_ci_low"] = ci.low;
   j["satisfaction_ci_high"] = ci.high;
-  j["dossiers"] = t.dossiers;
-  j["rated_dossiers"] = t.rated_dossiers;
-  j["participation_rate"] = Rate(t.rated_dossiers, t.dossiers);
-  if (!report.dossiers_known) {
-    for (const char* k : {"dossiers", "rated_dossiers", "participation_rate"}) j[k] = nullptr;
-  }
+  // A figure the report cannot know is null (Report::*_known), never 0.
+  auto put = [&j](const char* key, auto value, bool known) {
+    j[key] = known ? json(value) : json(nullptr);
+  };
+  const bool dk = report.dossiers_known, rk = report.returned_known;
+  put("dossiers", t.dossiers, dk);
+  put("rated_dossiers", t.rated_dossiers, dk);
+  put("participation_rate", Rate(t.rated_dossiers, t.dossiers), dk);
   j["unclassified"] = t.unclassified;
   j["excluded"] = t.excluded;
   j["with_comment"] = t.with_comment;
   j["with_phone"] = t.with_phone;
-  j["returned"] = t.returned;
-  j["returned_on_time"] = t.returned_on_time;
-  j["on_time_rate"] = Rate(t.returned_on_time, t.returned);
-  j["unsatisfied_dossiers"] = t.unsatisfied_dossiers;
-  j["decision766_rate"] = Rate(t.dossiers - t.unsatisfied_dossiers, t.dossiers);
-  j["overdue_pending_dossiers"] = t.pending_with_due;
-  if (!report.dossiers_known) {
-    j["unsatisfied_dossiers"] = j["decision766_rate"] = j["overdue_pending_dossiers"] = nullptr;
-  }
-  j["intake_rated_dossiers"] = t.intake_rated_dossiers;
-  j["participation_intake_rate"] = Rate(t.intake_rated_dossiers, t.dossiers);
-  if (!report.dossiers_known) {
-    j["intake_rated_dossiers"] = j["participation_intake_rate"] = nullptr;
-  }
-  j["return_rated_dossiers"] = t.return_rated_dossiers;
-  j["participation_return_rate"] = Rate(t.return_rated_dossiers, t.returned);
-  if (!report.returned_known) {
-    for (const char* k : {"returned", "returned_on_time", "on_time_rate", "return_rated_dossiers",
-                          "participation_return_rate"}) {
-      j[k] = nullptr;
-    }
-  }
-  j["visits"] = t.visits;
-  j["participation_visit_rate"] = Rate(t.ratings, t.visits);
-  if (!report.visits_known) j["visits"] = j["participation_visit_rate"] = nullptr;
+  put("returned", t.returned, rk);
+  put("returned_on_time", t.returned_on_time, rk);
+  put("on_time_rate", Rate(t.returned_on_time, t.returned), rk);
+  put("unsatisfied_dossiers", t.unsatisfied_dossiers, dk);
+  put("decision766_rate", Rate(t.dossiers - t.unsatisfied_dossiers, t.dossiers), dk);
+  put("overdue_pending_dossiers", t.pending_with_due, dk);
+  put("intake_rated_dossiers", t.intake_rated_dossiers, dk);
+  put("participation_intake_rate", Rate(t.intake_rated_dossiers, t.dossiers), dk);
+  put("return_rated_dossiers", t.return_rated_dossiers, rk);
+  put("participation_return_rate", Rate(t.return_rated_dossiers, t.returned), rk);
+  put("visits", t.visits, report.visits_known);
+  put("participation_visit_rate", Rate(t.ratings, t.visits), report.visits_known);
   if (!totals && g == GroupBy::kOffice) {
     const Targets& target = config.TargetsFor(row.office);
     j["target_satisfaction"] = target.satisfaction;
