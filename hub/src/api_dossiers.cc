@@ -194,12 +194,30 @@ HttpReply Api::ComplaintPost(Call& call) {
   Status sealed = ctx_->keys->SealField(&note, "note", &c.sealed_note);
   if (!sealed.ok()) return Error(call, 500, "không mã hoá được nội dung", sealed.ToString());
   const std::string id = c.complaint_id;
+  // Two events, as for a void (api_ratings.cc): the complaint with its note
+  // in `hub-private`, which stays at this hub, and the same complaint without
+  // the note in `hub`, which travels to the province, whose decision 766
+  // figures count it too. The projector records a complaint once and takes
+  // the note from whichever copy carries it.
+  fb::ComplaintRecordedT open_copy;
+  open_copy.complaint_id = c.complaint_id;
+  open_copy.office = c.office;
+  open_copy.dossier = c.dossier;
+  open_copy.channel = c.channel;
+  open_copy.received_ms = c.received_ms;
+  open_copy.by = c.by;
   replication::EventDraft draft;
   draft.idempotency_id = "complaint:" + office + ":" + id;
-  draft.origin = kHubPrivateOrigin;  // complaints stay at the hub
+  draft.origin = kHubPrivateOrigin;
   draft.body.Set(std::move(c));
   uint64_t seq = 0;
   Status s = AppendHubEvent(std::move(draft), &seq);
+  if (!s.ok()) return Error(call, 500, "không ghi được sự kiện", s.ToString());
+  replication::EventDraft open_draft;
+  open_draft.idempotency_id = "complaint-hub:" + office + ":" + id;
+  open_draft.body.Set(std::move(open_copy));  // the hub's own origin
+  uint64_t open_seq = 0;
+  s = AppendHubEvent(std::move(open_draft), &open_seq);
   if (!s.ok()) return Error(call, 500, "không ghi được sự kiện", s.ToString());
   Audit(call, "complaint.record", office + "/" + dossier, json{{"id", id}, {"channel", channel}});
   std::string v;

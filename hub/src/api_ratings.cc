@@ -206,22 +206,41 @@ HttpReply Api::VoidRating(Call& call, const std::string& origin, const std::stri
   if (!ParseBody(call, &body, &error)) return error;
   std::string reason = body.value("reason", "");
   if (reason.empty()) return Error(call, 400, "cần lý do (reason)", "reason is required");
-  fb::RatingVoidedT v;
-  v.rating_origin = origin;
-  v.rating_seq = seq;
-  v.by = call.who.name();
-  // A reason may name a person: the log keeps it encrypted.
-  Status sealed = ctx_->keys->SealField(&reason, "reason", &v.sealed_reason);
+  // Two events: the void itself in `hub`, which travels (edges pull it, a
+  // district hub ships it to its province, whose figures must leave the
+  // rating out too), and the same void with its reason in `hub-private`: the
+  // reason is free text that may name the citizen, so it stays at this hub,
+  // encrypted. The projector applies a void once, from whichever it meets
+  // first. Each has its own idempotency id: a retry after a failure between
+  // the two writes completes the pair and doubles nothing.
+  // A rating this hub took itself (a phone survey at the hub) lives in
+  // `hub-private`, which does not travel: its void needs no public copy.
+  fb::RatingVoidedT with_reason;
+  with_reason.rating_origin = origin;
+  with_reason.rating_seq = seq;
+  with_reason.by = call.who.name();
+  Status sealed = ctx_->keys->SealField(&reason, "reason", &with_reason.sealed_reason);
   if (!sealed.ok()) return Error(call, 500, "không mã hoá được lý do", sealed.ToString());
-  replication::EventDraft draft;
-  draft.idempotency_id = "void:" + origin + ":" + std::to_string(seq);
-  draft.body.Set(std::move(v));
-  // The reason is free text (it may name the citizen): hub-private, which
-  // no edge and no viewer pulls. Voids already in `hub` still count.
-  draft.origin = kHubPrivateOrigin;
-  uint64_t event_seq = 0;
-  Status s = AppendHubEvent(std::move(draft), &event_seq);
+  const std::string ref = origin + ":" + std::to_string(seq);
+  replication::EventDraft private_draft;
+  private_draft.idempotency_id = "void:" + ref;
+  private_draft.origin = kHubPrivateOrigin;
+  private_draft.body.Set(std::move(with_reason));
+  uint64_t private_seq = 0;
+  Status s = AppendHubEvent(std::move(private_draft), &private_seq);
   if (!s.ok()) return Error(call, 500, "không ghi được sự kiện", s.ToString());
+  uint64_t event_seq = private_seq;
+  if (origin != kHubPrivateOrigin && origin != ctx_->log->origin()) {
+    fb::RatingVoidedT v;
+    v.rating_origin = origin;
+    v.rating_seq = seq;
+    v.by = call.who.name();
+    replication::EventDraft draft;
+    draft.idempotency_id = "void-hub:" + ref;
+    draft.body.Set(std::move(v));  // the hub's own origin
+    s = AppendHubEvent(std::move(draft), &event_seq);
+    if (!s.ok()) return Error(call, 500, "không ghi được sự kiện", s.ToString());
+  }
   Audit(call, "rating.void", origin + ":" + std::to_string(seq));
   return Json(200, json{{"status", "voided"}, {"seq", event_seq}});
 }

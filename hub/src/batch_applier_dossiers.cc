@@ -127,7 +127,15 @@ Status BatchApplier::ApplyComplaint(uint64_t seq, const fb::Event& e,
   const std::string key = decision766::ComplaintKey(office, receipt, Str(c.complaint_id()));
   json j;
   Status s = LoadJson(key, &j);
-  if (s.ok()) return Status::OK();
+  if (s.ok()) {
+    // Recorded already: from the copy in `hub` (no note) or the one in
+    // `hub-private` (api_dossiers.cc). The note comes from whichever has it.
+    if (!j.contains("note") && c.sealed_note() != nullptr) {
+      j["note"] = PersonalKeys::SealedJson(current_origin_, nullptr, c.sealed_note());
+      overlay_->Put(key, codec::Dump(j));
+    }
+    return Status::OK();
+  }
   if (!s.IsNotFound()) return s;
   j = json{{"id", Str(c.complaint_id())},
            {"office", office},

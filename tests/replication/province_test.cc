@@ -570,3 +570,97 @@ TEST_F(ProvinceTest, ADistrictHubsOwnEventsAreJudgedAgainstItsOffices) {
 
 }  // namespace
 }  // namespace hailong::replication::testing
+
+namespace hailong::replication::testing {
+namespace {
+
+// A district's void and complaint change the province's figures as they
+// change the district's (each is written twice at the district: in `hub`,
+// which travels, and with its free text in `hub-private`, which does not),
+// and the province never holds that text.
+TEST_F(ProvinceTest, ADistrictsVoidsAndComplaintsReachTheProvinceWithoutTheirText) {
+  std::vector<uint64_t> seqs;
+  for (int i = 0; i < 3; ++i) {
+    uint64_t seq = 0;
+    ASSERT_TRUE(a_.cluster->PostRating("void-" + std::to_string(i), &seq).ok())
+        << a_.cluster->Logs();
+    seqs.push_back(seq);
+  }
+  ASSERT_TRUE(WaitUntil([&] { return ProvinceHasAll(&a_); }, std::chrono::seconds(60),
+                        std::chrono::milliseconds(100)));
+  ASSERT_TRUE(hailong::hub_test::WaitCaughtUp(*province_, admin_));
+  // The edge counts the first of a phone's quick ratings; the others are
+  // left out as misuse (excluded) already.
+  const json before = Report("&group_by=office&office=" + a_.office);
+  ASSERT_EQ(before["rows"].size(), 1u) << before.dump();
+  const int counted = before["rows"][0]["ratings"].get<int>();
+  const int excluded = before["rows"][0]["excluded"].get<int>();
+  ASSERT_GE(counted, 1) << before.dump();
+
+  const std::string reason = "Ông Nguyễn Văn Tư bấm nhầm, số 0912 345 678";
+  const std::string target = "/api/v1/ratings/" + a_.edge + "/" + std::to_string(seqs[0]) + "/void";
+  HttpResponse res = DistrictGet(&a_, target, json{{"reason", reason}}.dump());
+  ASSERT_EQ(res.status, 200) << res.body;
+  // Sent again (a retry after a lost answer): nothing doubles.
+  res = DistrictGet(&a_, target, json{{"reason", reason}}.dump());
+  ASSERT_EQ(res.status, 200) << res.body;
+  const std::string note = "Bà Trần Thị Lan phản ánh qua đường dây nóng";
+  res = DistrictGet(&a_, "/api/v1/complaints",
+                    json{{"office", a_.office},
+                         {"dossier", "HS-2026-0042"},
+                         {"channel", "hotline"},
+                         {"id", "k1"},
+                         {"note", note}}
+                        .dump());
+  ASSERT_EQ(res.status, 200) << res.body;
+
+  // The district's own figures: one rating left out, one complaint with its
+  // note (its admin reads it).
+  const json district = Report("&group_by=office&office=" + a_.office, &a_);
+  ASSERT_EQ(district["rows"].size(), 1u) << district.dump();
+  EXPECT_EQ(district["rows"][0]["excluded"], excluded + 1) << district.dump();
+  EXPECT_EQ(district["rows"][0]["ratings"], counted - 1) << district.dump();
+  const json district_complaints =
+      json::parse(DistrictGet(&a_, "/api/v1/complaints?office=" + a_.office).body, nullptr, false);
+  ASSERT_TRUE(district_complaints.is_object());
+  ASSERT_EQ(district_complaints["complaints"].size(), 1u) << district_complaints.dump();
+  EXPECT_EQ(district_complaints["complaints"][0].value("note", ""), note)
+      << district_complaints.dump();
+
+  // The province: the same figures once it holds the district's `hub`.
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        if (!ProvinceHasAll(&a_)) return false;
+        const json row = Report("&group_by=office&office=" + a_.office);
+        return row["rows"].size() == 1 && row["rows"][0].value("excluded", 0) == excluded + 1;
+      },
+      std::chrono::seconds(60), std::chrono::milliseconds(100)))
+      << Report("&group_by=office&office=" + a_.office).dump();
+  ASSERT_TRUE(hailong::hub_test::WaitCaughtUp(*province_, admin_));
+  const json province = Report("&group_by=office&office=" + a_.office);
+  EXPECT_EQ(province["rows"][0]["ratings"], district["rows"][0]["ratings"]) << province.dump();
+  EXPECT_EQ(province["rows"][0]["excluded"], excluded + 1) << province.dump();
+  const json complaints = json::parse(
+      province_->Get("/api/v1/complaints?office=" + a_.office, admin_.Read()).body, nullptr, false);
+  ASSERT_TRUE(complaints.is_object());
+  ASSERT_EQ(complaints["complaints"].size(), 1u) << complaints.dump();
+  EXPECT_EQ(complaints["complaints"][0].value("dossier", ""), "HS-2026-0042");
+  EXPECT_FALSE(complaints["complaints"][0].value("has_note", true)) << complaints.dump();
+  EXPECT_FALSE(complaints["complaints"][0].contains("note")) << complaints.dump();
+  // Nothing the province holds carries the reason or the note, and the
+  // district's void raised no alarm there.
+  const std::string everything =
+      province_
+          ->Get("/api/v1/ratings?office=" + a_.office + "&include_excluded=true", admin_.Read())
+          .body +
+      complaints.dump();
+  EXPECT_EQ(everything.find("Nguyễn Văn Tư"), std::string::npos);
+  EXPECT_EQ(everything.find("Trần Thị Lan"), std::string::npos);
+  EXPECT_TRUE(ForgedAlert(a_.node).is_null()) << ForgedAlert(a_.node).dump();
+  const json row = NodeRow(a_.node);
+  ASSERT_TRUE(row.is_object());
+  EXPECT_EQ(row.value("refused_events", 0), 0) << row.dump();
+}
+
+}  // namespace
+}  // namespace hailong::replication::testing
