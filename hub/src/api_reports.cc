@@ -12,6 +12,7 @@
 #include "codec.h"
 #include "hailong/hub/report_criteria.h"
 #include "hailong/schema/event_json.h"
+#include "hailong/survey/template_codec.h"
 #include "report_district.h"
 
 namespace hailong::hub {
