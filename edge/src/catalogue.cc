@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "hailong/survey/limits.h"
+#include "hailong/survey/template_codec.h"
 
 namespace hailong::edge {
 

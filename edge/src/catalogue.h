@@ -22,7 +22,7 @@
 
 #include "hailong/schema/events_generated.h"
 #include "hailong/schema/status.h"
-#include "hailong/survey/template.h"
+#include "hailong/survey/template_registry.h"
 
 namespace hailong::edge {
 

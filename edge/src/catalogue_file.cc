@@ -6,6 +6,7 @@
 
 #include "hailong/devices/payload.h"
 #include "hailong/survey/limits.h"
+#include "hailong/survey/template_codec.h"
 
 namespace hailong::edge {
 namespace {

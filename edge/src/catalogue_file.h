@@ -5,7 +5,7 @@
 //    "officers":  [{"id":"cb-nhung","name":"Nguyễn Thị Hồng Nhung","photo":"cb-nhung.jpg"}],
 //    "procedures":[{"id":"HT-001","name":"Đăng ký khai sinh","field":"HT"}],
 //    "fields":    [{"id":"HT","name":"Hộ tịch"}],
-//    "templates": [ <template JSON, hailong/survey/template.h> ]}
+//    "templates": [ <template JSON, hailong/survey/template_codec.h> ]}
 // Every section is optional. Entries may add "retired": true and
 // "attributes": {"key":"value"}. Unknown keys are errors naming the entry.
 //

@@ -4,6 +4,7 @@
 #include "edge_api.h"
 #include "edge_context.h"
 #include "hailong/devices/payload.h"
+#include "hailong/survey/template_codec.h"
 
 namespace hailong::edge {
 

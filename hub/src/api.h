@@ -23,7 +23,7 @@
 #include "hailong/hub/projector.h"
 #include "hailong/hub/report.h"
 #include "hailong/replication/event_log.h"
-#include "hailong/survey/template.h"
+#include "hailong/survey/survey_template.h"
 #include "live_updates.h"
 #include "metrics.h"
 #include "node_registry.h"

@@ -6,7 +6,8 @@
 
 #include "api.h"
 #include "codec.h"
-#include "hailong/survey/template.h"
+#include "hailong/survey/template_codec.h"
+#include "hailong/survey/template_registry.h"
 #include "names.h"
 
 namespace hailong::hub {

@@ -12,6 +12,7 @@
 #include "codec.h"
 #include "hailong/hub/report_criteria.h"
 #include "hailong/schema/event_json.h"
+#include "hailong/survey/template_codec.h"
 #include "report_district.h"
 
 namespace hailong::hub {
@@ -103,10 +104,6 @@ HttpReply Api::ReportRoute(Call& call, const std::string& format) {
   HttpReply error;
   if (!ParseReportQuery(call, &query, &error)) return error;
   const bool by_district = ctx_->config->HasDistricts() && call.Query("group_by") == "district";
-  if (by_district && format != "json") {
-    return Error(call, 400, "báo cáo theo huyện hiện chỉ có dạng JSON",
-                 "the report by district is JSON only for now");
-  }
   if (format == "json") {
     // Every part length-prefixed: values may hold any separator ("a|b" as
     // a field must not meet field "a" with procedure "b").
@@ -199,7 +196,11 @@ HttpReply Api::ReportRoute(Call& call, const std::string& format) {
     static std::atomic<uint64_t> counter{0};
     const std::string path = ctx_->tmp_dir + "/report-" + std::to_string(::getpid()) + "-" +
                              std::to_string(counter.fetch_add(1)) + ".xlsx";
-    Status s = WriteReportXlsx(reports, OfficeLabel(query), *ctx_->config, path, tables);
+    // A province hub's workbook also has the sheet by district (report_district.h).
+    Status s = ctx_->config->HasDistricts()
+                   ? WriteProvinceReportXlsx(reports, OfficeLabel(query), *ctx_->config, path,
+                                             tables, by_district)
+                   : WriteReportXlsx(reports, OfficeLabel(query), *ctx_->config, path, tables);
     std::string bytes;
     if (s.ok()) {
       std::ifstream in(path, std::ios::binary);
@@ -229,9 +230,13 @@ HttpReply Api::ReportRoute(Call& call, const std::string& format) {
                      "attachment; filename=\"" + filename + "-tieu-chi.csv\"");
       return r;
     }
-    HttpReply r = TextReply(200, ReportToCsv(report, *ctx_->config, vi), "text/csv; charset=utf-8");
-    r.response.set(http::field::content_disposition,
-                   "attachment; filename=\"" + filename + ".csv\"");
+    HttpReply r = TextReply(200,
+                            by_district ? DistrictReportToCsv(report, *ctx_->config, vi)
+                                        : ReportToCsv(report, *ctx_->config, vi),
+                            "text/csv; charset=utf-8");
+    r.response.set(
+        http::field::content_disposition,
+        "attachment; filename=\"" + filename + (by_district ? "-theo-huyen" : "") + ".csv\"");
     return r;
   }
   if (query.group_by == GroupBy::kCriterion) return Json(200, CriterionJson(report));

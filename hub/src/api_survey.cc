@@ -15,7 +15,8 @@
 #include "codec.h"
 #include "hailong/hub/hub.h"
 #include "hailong/survey/rating.h"
-#include "hailong/survey/template.h"
+#include "hailong/survey/template_codec.h"
+#include "hailong/survey/template_registry.h"
 #include "projection_state.h"
 
 namespace hailong::hub {

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <map>
 
+#include "report_columns.h"
+
 namespace hailong::hub {
 
 using json = nlohmann::json;
@@ -65,6 +67,11 @@ json ProvinceReportJson(const Report& report, const HubConfig& config, bool by_d
     }
   }
   return j;
+}
+
+std::string DistrictReportToCsv(const Report& by_office, const HubConfig& config, bool vietnamese) {
+  return ReportJsonToCsv(DistrictReportColumns(), ProvinceReportJson(by_office, config, true),
+                         vietnamese);
 }
 
 }  // namespace hailong::hub

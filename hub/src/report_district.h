@@ -34,4 +34,17 @@ Report FoldByDistrict(const Report& by_office, const HubConfig& config);
 // `by_district`: `report` is grouped by office and the answer by district.
 nlohmann::json ProvinceReportJson(const Report& report, const HubConfig& config, bool by_district);
 
+// The report by district as CSV (ReportToCsv's conventions, report.h): the
+// rows of ProvinceReportJson(by_office, config, true), keyed "district"
+// ("Mã huyện"). `by_office`: a report grouped by office.
+std::string DistrictReportToCsv(const Report& by_office, const HubConfig& config, bool vietnamese);
+
+// WriteReportXlsx (report.h) at a province hub: the same workbook with one
+// more sheet, "Theo huyện", the report by office among `reports` folded by
+// district (none without one); first when `district_first`
+// (group_by=district), else after the groupings' sheets.
+Status WriteProvinceReportXlsx(const std::vector<Report>& reports, const std::string& office_label,
+                               const HubConfig& config, const std::string& path,
+                               const std::vector<XlsxTable>& tables, bool district_first);
+
 }  // namespace hailong::hub

@@ -1,5 +1,10 @@
-// ReportToJsonText (report.h): the same document as ReportToJson, written
-// as text without building a json object per row.
+// ReportToJsonText (report.h) and ReportRowToJsonText (report_json_text.h):
+// the report's JSON written as text, without building a json object per
+// row. WriteRow is the one list of a row's fields: ReportToJson and
+// ReportRowToJson parse this text (report_json.cc), the CSV and XLSX
+// exports read that.
+#include "report_json_text.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -63,9 +68,9 @@ class JsonSink {
   size_t n_ = 0;
 };
 
-// A JSON text writer for the report's flat rows: the same document as
-// ReportToJson, without building a json object per row (the uncached
-// report's cost was mostly there).
+// A JSON text writer for the report's flat rows, without building a json
+// object per row (the uncached report's cost was mostly there when rows
+// were json objects).
 class RowWriter {
  public:
   explicit RowWriter(JsonSink* out) : out_(out) {}
@@ -206,6 +211,13 @@ void WriteRow(const Report& report, const ReportRow& row, const HubConfig& confi
 }
 
 }  // namespace
+
+std::string ReportRowToJsonText(const Report& report, const ReportRow& row, const HubConfig& config,
+                                bool totals) {
+  JsonSink out(768);
+  WriteRow(report, row, config, totals, &out);
+  return out.Take();
+}
 
 std::string ReportToJsonText(const Report& report, const HubConfig& config) {
   JsonSink out(256 + report.rows.size() * 720);

@@ -1,9 +1,12 @@
+// The periodic report workbook (WriteReportXlsx, report.h;
+// WriteProvinceReportXlsx, report_district.h).
 #include <xlsxwriter.h>
 
 #include <nlohmann/json.hpp>
 
 #include "hailong/hub/report.h"
 #include "report_columns.h"
+#include "report_district.h"
 
 namespace hailong::hub {
 
@@ -91,23 +94,44 @@ Formats MakeFormats(lxw_workbook* wb) {
   return f;
 }
 
-void WriteSheet(lxw_workbook* wb, const Formats& f, const Report& report,
-                const std::string& office_label, const HubConfig& config) {
+// One grouping's sheet: the report's JSON document (its rows and totals)
+// under the grouping's columns.
+struct GroupingSheet {
+  std::string name;         // the sheet's name
+  std::string grouping_vi;  // "Tổng hợp theo: …"
+  std::vector<ReportColumn> columns;
+  const ReportQuery* query;  // the period and filters; lives as long as the sheet
+  json document;             // ReportToJson or ProvinceReportJson
+};
+
+GroupingSheet SheetOf(const Report& report, const HubConfig& config) {
   const GroupBy g = report.query.group_by;
-  lxw_worksheet* ws = workbook_add_worksheet(wb, SheetName(g).c_str());
-  const auto cols = ReportColumns(g);
+  return {SheetName(g), GroupByLabelVi(g), ReportColumns(g), &report.query,
+          ReportToJson(report, config)};
+}
+
+// `by_office` folded by district (report_district.h).
+GroupingSheet DistrictSheetOf(const Report& by_office, const HubConfig& config) {
+  return {"Theo huyện", "Huyện", DistrictReportColumns(), &by_office.query,
+          ProvinceReportJson(by_office, config, true)};
+}
+
+void WriteSheet(lxw_workbook* wb, const Formats& f, const GroupingSheet& sheet,
+                const std::string& office_label) {
+  lxw_worksheet* ws = workbook_add_worksheet(wb, sheet.name.c_str());
+  const std::vector<ReportColumn>& cols = sheet.columns;
   const auto last_col = static_cast<lxw_col_t>(cols.size() - 1);
   worksheet_merge_range(ws, 0, 0, 0, last_col,
                         "BÁO CÁO KẾT QUẢ ĐÁNH GIÁ SỰ HÀI LÒNG CỦA NGƯỜI DÂN, TỔ CHỨC", f.title);
-  const std::string period = "Kỳ báo cáo: từ ngày " + VietnameseDate(report.query.from) +
-                             " đến ngày " + VietnameseDate(report.query.to);
+  const ReportQuery& q = *sheet.query;
+  const std::string period =
+      "Kỳ báo cáo: từ ngày " + VietnameseDate(q.from) + " đến ngày " + VietnameseDate(q.to);
   worksheet_merge_range(ws, 1, 0, 1, last_col, period.c_str(), f.subtitle);
   const std::string office = "Đơn vị: " + office_label;
   worksheet_merge_range(ws, 2, 0, 2, last_col, office.c_str(), f.subtitle);
-  const std::string grouping = std::string("Tổng hợp theo: ") + GroupByLabelVi(g);
+  const std::string grouping = "Tổng hợp theo: " + sheet.grouping_vi;
   worksheet_merge_range(ws, 3, 0, 3, last_col, grouping.c_str(), f.subtitle);
   std::string filters;
-  const ReportQuery& q = report.query;
   for (const auto& [label, value] :
        {std::pair<const char*, const std::string*>{"lĩnh vực", &q.field},
         {"thủ tục", &q.procedure},
@@ -131,8 +155,8 @@ void WriteSheet(lxw_workbook* wb, const Formats& f, const Report& report,
   worksheet_freeze_panes(ws, header_row + 1, 0);
 
   lxw_row_t row = header_row + 1;
-  for (const ReportRow& r : report.rows) {
-    const json j = ReportRowToJson(report, r, config, false);
+  const json rows = sheet.document.value("rows", json::array());
+  for (const json& j : rows) {
     for (size_t c = 0; c < cols.size(); ++c) {
       const auto col = static_cast<lxw_col_t>(c);
       auto it = j.find(cols[c].key);
@@ -153,9 +177,7 @@ void WriteSheet(lxw_workbook* wb, const Formats& f, const Report& report,
   }
   // Totals: sums as formulas (with their values cached for readers that do
   // not calculate), rates from the totals.
-  ReportRow totals;
-  totals.tally = report.totals;
-  const json t = ReportRowToJson(report, totals, config, true);
+  const json t = sheet.document.value("totals", json::object());
   const lxw_row_t first_data = header_row + 1;
   for (size_t c = 0; c < cols.size(); ++c) {
     const auto col = static_cast<lxw_col_t>(c);
@@ -220,11 +242,8 @@ void WriteTable(lxw_workbook* wb, const Formats& f, const XlsxTable& table) {
   }
 }
 
-}  // namespace
-
-Status WriteReportXlsx(const std::vector<Report>& reports, const std::string& office_label,
-                       const HubConfig& config, const std::string& path,
-                       const std::vector<XlsxTable>& tables) {
+Status WriteWorkbook(const std::vector<GroupingSheet>& sheets, const std::string& office_label,
+                     const std::string& path, const std::vector<XlsxTable>& tables) {
   lxw_workbook* wb = workbook_new(path.c_str());
   if (wb == nullptr) return Status::IOError("cannot create " + path);
   lxw_doc_properties props{};
@@ -235,7 +254,7 @@ Status WriteReportXlsx(const std::vector<Report>& reports, const std::string& of
   for (const XlsxTable& t : tables) {
     if (t.first) WriteTable(wb, f, t);
   }
-  for (const Report& r : reports) WriteSheet(wb, f, r, office_label, config);
+  for (const GroupingSheet& s : sheets) WriteSheet(wb, f, s, office_label);
   for (const XlsxTable& t : tables) {
     if (!t.first) WriteTable(wb, f, t);
   }
@@ -244,6 +263,30 @@ Status WriteReportXlsx(const std::vector<Report>& reports, const std::string& of
     return Status::IOError(std::string("cannot write the workbook: ") + lxw_strerror(err));
   }
   return Status::OK();
+}
+
+}  // namespace
+
+Status WriteReportXlsx(const std::vector<Report>& reports, const std::string& office_label,
+                       const HubConfig& config, const std::string& path,
+                       const std::vector<XlsxTable>& tables) {
+  std::vector<GroupingSheet> sheets;
+  for (const Report& r : reports) sheets.push_back(SheetOf(r, config));
+  return WriteWorkbook(sheets, office_label, path, tables);
+}
+
+Status WriteProvinceReportXlsx(const std::vector<Report>& reports, const std::string& office_label,
+                               const HubConfig& config, const std::string& path,
+                               const std::vector<XlsxTable>& tables, bool district_first) {
+  std::vector<GroupingSheet> sheets;
+  for (const Report& r : reports) sheets.push_back(SheetOf(r, config));
+  for (const Report& r : reports) {
+    if (r.query.group_by != GroupBy::kOffice) continue;
+    GroupingSheet district = DistrictSheetOf(r, config);
+    sheets.insert(district_first ? sheets.begin() : sheets.end(), std::move(district));
+    break;
+  }
+  return WriteWorkbook(sheets, office_label, path, tables);
 }
 
 }  // namespace hailong::hub

@@ -1,9 +1,9 @@
 // One rating's answers against its template (template.h): validation,
 // classification by the template's rule, the stored order.
+#include "hailong/survey/classify.h"
+
 #include <set>
 #include <utility>
-
-#include "hailong/survey/template.h"
 
 namespace hailong::survey {
 namespace {

@@ -2,11 +2,11 @@
 // template_json.cc, FlatBuffers template_flatbuffer.cc, the classification
 // of answers classify.cc, the registry and the built-ins
 // template_registry.cc.
-#include "hailong/survey/template.h"
-
 #include <algorithm>
 #include <set>
 
+#include "hailong/survey/survey_template.h"
+#include "hailong/survey/template_codec.h"
 #include "template_invalid.h"
 
 namespace hailong::survey {

@@ -1,7 +1,7 @@
 // Survey templates to and from the schema's object API (template.h), for
 // TemplatePublished events.
 #include "hailong/schema/status_macros.h"
-#include "hailong/survey/template.h"
+#include "hailong/survey/template_codec.h"
 #include "template_invalid.h"
 
 namespace hailong::survey {

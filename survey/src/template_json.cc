@@ -5,7 +5,7 @@
 
 #include "hailong/schema/event_json.h"
 #include "hailong/schema/status_macros.h"
-#include "hailong/survey/template.h"
+#include "hailong/survey/template_codec.h"
 #include "template_invalid.h"
 
 namespace hailong::survey {

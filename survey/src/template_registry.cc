@@ -1,11 +1,13 @@
 // The built-in survey templates and the TemplateRegistry (template.h).
+#include "hailong/survey/template_registry.h"
+
 #include <cstdio>
 #include <cstdlib>
 #include <utility>
 
 #include "builtin_template_sources.h"
 #include "hailong/schema/status_macros.h"
-#include "hailong/survey/template.h"
+#include "hailong/survey/template_codec.h"
 
 namespace hailong::survey {
 

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "hailong/schema/time.h"
+#include "hailong/survey/template_registry.h"
 
 namespace hailong::devices {
 namespace {

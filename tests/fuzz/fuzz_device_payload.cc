@@ -7,7 +7,8 @@
 #include <string_view>
 
 #include "hailong/devices/payload.h"
-#include "hailong/survey/template.h"
+#include "hailong/survey/template_codec.h"
+#include "hailong/survey/template_registry.h"
 
 using namespace hailong;
 

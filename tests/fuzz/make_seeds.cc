@@ -19,7 +19,8 @@
 #include "hailong/replication/event_log.h"
 #include "hailong/replication/shipper.h"
 #include "hailong/schema/event_json.h"
-#include "hailong/survey/template.h"
+#include "hailong/survey/template_codec.h"
+#include "hailong/survey/template_registry.h"
 
 namespace fs = std::filesystem;
 using namespace hailong;

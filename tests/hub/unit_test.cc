@@ -16,6 +16,8 @@
 #include "officer_pins.h"
 #include "projection_state.h"
 #include "rebuild_state.h"
+#include "report_json_text.h"
+#include "report_rules.h"
 
 namespace hailong::hub {
 namespace {
@@ -384,35 +386,63 @@ TEST(WilsonTest, KnownValues) {
   EXPECT_EQ(none.high, 1);
 }
 
-// The report's hand-written JSON text is the document ReportToJson builds.
-TEST(ReportJsonTest, TextEqualsTheJsonDocument) {
+// The report's JSON has one writer (report_json_text.cc): the document
+// ReportToJson and the rows ReportRowToJson answer (CSV, XLSX, province,
+// public and periodic reports) are its text, by every grouping, with
+// unknown figures null, targets on office rows only, escapes intact.
+TEST(ReportJsonTest, RowsAndDocumentComeFromTheOneWriter) {
   HubConfig config;
   ASSERT_TRUE(ParseHubConfig(Minimal(), &config).ok());
-  for (GroupBy g : {GroupBy::kOffice, GroupBy::kOfficer, GroupBy::kField, GroupBy::kDay}) {
-    Report report;
-    report.query.from = "2026-11-01";
-    report.query.to = "2026-11-30";
-    report.query.group_by = g;
-    if (g == GroupBy::kField) report.query.offices = {"p\"1"};
-    ReportRow a;
-    a.office = "p\"1";
-    a.key = "Hộ tịch <b>";
-    a.name = "Tên \\ \u0001";
-    a.tally.ratings = 3;
-    a.tally.satisfied = 2;
-    a.tally.neutral = 1;
-    a.tally.dossiers = 7;
-    a.tally.rated_dossiers = 3;
-    a.tally.returned = 1;
-    a.tally.returned_on_time = 1;
-    ReportRow b;
-    b.office = "p2";
-    b.key = "2026-11-02";
-    report.rows = {a, b};
-    report.totals = a.tally;
-    const nlohmann::json text = nlohmann::json::parse(ReportToJsonText(report, config));
-    EXPECT_EQ(text, ReportToJson(report, config)) << text.dump();
-    EXPECT_DOUBLE_EQ(text["rows"][0]["satisfaction_rate"].get<double>(), 2.0 / 3.0);
+  for (int gi = 0; gi <= static_cast<int>(GroupBy::kCriterion); ++gi) {
+    const GroupBy g = static_cast<GroupBy>(gi);
+    for (bool known : {true, false}) {
+      Report report;
+      report.query.from = "2026-11-01";
+      report.query.to = "2026-11-30";
+      report.query.group_by = g;
+      report.dossiers_known = report.returned_known = report.visits_known = known;
+      if (g == GroupBy::kField) report.query.offices = {"p\"1"};
+      ReportRow a;
+      a.office = "p\"1";
+      a.key = "Hộ tịch <b>";
+      a.name = "Tên \\ \u0001";
+      a.tally.ratings = 3;
+      a.tally.satisfied = 2;
+      a.tally.neutral = 1;
+      a.tally.dossiers = 7;
+      a.tally.rated_dossiers = 3;
+      a.tally.returned = 1;
+      a.tally.returned_on_time = 1;
+      ReportRow b;
+      b.office = "p2";
+      b.key = "2026-11-02";
+      report.rows = {a, b};
+      report.totals = a.tally;
+      const std::string text = ReportToJsonText(report, config);
+      const nlohmann::json parsed = nlohmann::json::parse(text);
+      const nlohmann::json doc = ReportToJson(report, config);
+      EXPECT_EQ(doc.dump(), parsed.dump());
+      ASSERT_EQ(doc["rows"].size(), 2u);
+      for (size_t i = 0; i < report.rows.size(); ++i) {
+        EXPECT_EQ(ReportRowToJson(report, report.rows[i], config, false), doc["rows"][i])
+            << GroupByName(g) << " row " << i;
+      }
+      ReportRow totals;
+      totals.tally = report.totals;
+      EXPECT_EQ(ReportRowToJson(report, totals, config, true), doc["totals"]);
+      const nlohmann::json& row = doc["rows"][0];
+      EXPECT_DOUBLE_EQ(row["satisfaction_rate"].get<double>(), 2.0 / 3.0);
+      EXPECT_EQ(row["dossiers"].is_null(), !known) << GroupByName(g);
+      EXPECT_EQ(row["visits"].is_null(), !known);
+      EXPECT_EQ(row.contains("target_satisfaction"), g == GroupBy::kOffice);
+      EXPECT_FALSE(doc["totals"].contains("office"));
+      if (CatalogueKindOf(g) != nullptr) {
+        EXPECT_EQ(row["name"], "Tên \\ \u0001");
+      }
+      // Text and value agree byte for byte once both are dumped.
+      EXPECT_EQ(nlohmann::json::parse(ReportRowToJsonText(report, report.rows[0], config, false)),
+                row);
+    }
   }
 }
 

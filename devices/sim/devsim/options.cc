@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "hailong/schema/version.h"
+#include "hailong/survey/template_codec.h"
+#include "hailong/survey/template_registry.h"
 
 namespace hailong::devsim_cli {
 

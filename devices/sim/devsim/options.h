@@ -8,6 +8,7 @@
 
 #include "hailong/devsim/responder.h"
 #include "hailong/devsim/simulator.h"
+#include "hailong/survey/template_registry.h"
 
 namespace hailong::devsim_cli {
 

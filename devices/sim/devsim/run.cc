@@ -9,6 +9,9 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "hailong/survey/template_codec.h"
+#include "hailong/survey/template_registry.h"
+
 namespace hailong::devsim_cli {
 namespace {
 

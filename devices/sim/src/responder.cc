@@ -13,7 +13,7 @@
 
 #include "hailong/devices/payload.h"
 #include "hailong/schema/time.h"
-#include "hailong/survey/template.h"
+#include "hailong/survey/template_registry.h"
 #include "sim_device.h"
 
 namespace hailong::devices {

@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "hailong/devsim/simulator.h"
-#include "hailong/survey/template.h"
+#include "hailong/survey/survey_template.h"
 #include "outbox.h"
 
 struct mosquitto;

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hailong/schema/time.h"
+#include "hailong/survey/template_codec.h"
 #include "http_json.h"
 
 namespace hailong::devices::internal {

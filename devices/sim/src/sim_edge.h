@@ -13,7 +13,7 @@
 
 #include "hailong/devsim/simulator.h"
 #include "hailong/schema/status.h"
-#include "hailong/survey/template.h"
+#include "hailong/survey/template_registry.h"
 
 namespace hailong::devices::internal {
 

@@ -22,7 +22,7 @@
 
 #include "hailong/devsim/simulator.h"
 #include "hailong/schema/status.h"
-#include "hailong/survey/template.h"
+#include "hailong/survey/survey_template.h"
 #include "sim_device.h"
 #include "sim_edge.h"
 #include "sim_loop.h"

@@ -5,6 +5,7 @@
 
 #include "hailong/devices/payload.h"
 #include "hailong/schema/time.h"
+#include "hailong/survey/classify.h"
 
 namespace hailong::devices {
 namespace {

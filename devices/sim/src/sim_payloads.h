@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "hailong/devsim/simulator.h"
-#include "hailong/survey/template.h"
+#include "hailong/survey/survey_template.h"
 
 namespace hailong::devices::internal {
 

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "hailong/schema/time.h"
+#include "hailong/survey/template_codec.h"
 #include "outbox.h"
 #include "sim_impl.h"
 #include "sim_payloads.h"

@@ -2,6 +2,7 @@
 #include <random>
 
 #include "hailong/devices/payload.h"
+#include "hailong/survey/template_registry.h"
 #include "outbox.h"
 #include "sim_impl.h"
 #include "sim_payloads.h"

@@ -25,7 +25,7 @@
 #include "hailong/schema/events_generated.h"
 #include "hailong/schema/status.h"
 #include "hailong/survey/rating.h"
-#include "hailong/survey/template.h"
+#include "hailong/survey/survey_template.h"
 
 namespace hailong::devices {
 

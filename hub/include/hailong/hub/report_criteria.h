@@ -30,7 +30,7 @@
 
 #include "hailong/hub/report.h"
 #include "hailong/hub/report_table.h"
-#include "hailong/survey/template.h"
+#include "hailong/survey/survey_template.h"
 
 namespace hailong::hub {
 

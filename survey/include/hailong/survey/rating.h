@@ -31,9 +31,10 @@
 #include <string_view>
 
 #include "hailong/schema/events_generated.h"
+#include "hailong/survey/classify.h"
 #include "hailong/survey/limits.h"
 #include "hailong/survey/reject_reason.h"
-#include "hailong/survey/template.h"
+#include "hailong/survey/template_registry.h"
 
 namespace hailong::survey {
 

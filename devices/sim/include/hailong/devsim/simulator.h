@@ -44,7 +44,7 @@
 #include <vector>
 
 #include "hailong/schema/status.h"
-#include "hailong/survey/template.h"
+#include "hailong/survey/survey_template.h"
 
 namespace hailong::devices {
 
