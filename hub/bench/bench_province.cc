@@ -72,9 +72,9 @@ struct District {
   std::string district;  // "d07"
   std::string token;
   std::string log_dir;
-  std::vector<int> offices;                 // global office numbers: office "o<n>"
-  std::map<std::string, uint64_t> heads;    // shipped origin -> its head seq
-  uint64_t bytes = 0;                       // framed bytes of its shipped events
+  std::vector<int> offices;               // global office numbers: office "o<n>"
+  std::map<std::string, uint64_t> heads;  // shipped origin -> its head seq
+  uint64_t bytes = 0;                     // framed bytes of its shipped events
   uint64_t ratings = 0;
 };
 
@@ -89,9 +89,9 @@ void GenerateDistrict(District* d, uint64_t per_office, int64_t year_start) {
   std::unique_ptr<replication::EventLog> log;
   Check(replication::EventLog::Open(o, d->log_dir, &log), "open district log");
   for (int n : d->offices) {
-    d->bytes += GenerateOfficeLog(log.get(), EdgeOrigin(n), Office(n), per_office, year_start,
-                                  static_cast<uint64_t>(n) * 7919 + 1,
-                                  [d](int, int) { ++d->ratings; });
+    d->bytes +=
+        GenerateOfficeLog(log.get(), EdgeOrigin(n), Office(n), per_office, year_start,
+                          static_cast<uint64_t>(n) * 7919 + 1, [d](int, int) { ++d->ratings; });
     d->heads[EdgeOrigin(n)] = per_office;
   }
   std::vector<replication::EventDraft> drafts;
@@ -306,8 +306,9 @@ RebuildFigures Rebuild(const std::string& program, const std::string& config_pat
   double secs = 0, rate = 0;
   const size_t at = out.find("rebuilt read models:");
   if (rc != 0 || at == std::string::npos ||
-      std::sscanf(out.c_str() + at, "rebuilt read models: %llu events from %zu origins in %lf s (%lf",
-                  &events, &origins, &secs, &rate) != 4) {
+      std::sscanf(out.c_str() + at,
+                  "rebuilt read models: %llu events from %zu origins in %lf s (%lf", &events,
+                  &origins, &secs, &rate) != 4) {
     std::fprintf(stderr, "bench: hailong-hub --rebuild failed:\n%s\n", out.c_str());
     std::exit(1);
   }
@@ -423,17 +424,15 @@ int main(int argc, char** argv) {
   }
   const uint16_t port = FreePort();
   const std::string config_path = dir + "/province/hub.json";
-  std::ofstream(config_path)
-      << json{{"data_dir", dir + "/province/data"},
-              {"http",
-               {{"listen", "127.0.0.1:" + std::to_string(port)}, {"threads", 2}, {"workers", 4}}},
-              {"nodes", nodes},
-              {"users",
-               {{{"name", "bench"},
-                 {"role", "admin"},
-                 {"offices", {"*"}},
-                 {"password_hash", hash}}}}}
-             .dump(1);
+  std::ofstream(config_path) << json{
+      {"data_dir", dir + "/province/data"},
+      {"http", {{"listen", "127.0.0.1:" + std::to_string(port)}, {"threads", 2}, {"workers", 4}}},
+      {"nodes", nodes},
+      {"users",
+       {{{"name", "bench"},
+         {"role", "admin"},
+         {"offices", {"*"}},
+         {"password_hash", hash}}}}}.dump(1);
   const std::string province_log = dir + "/province/hub.log";
   const double load_start = LoadAverage();
   Province province = StartProvince(hub_program, config_path, province_log, port);
@@ -504,22 +503,24 @@ int main(int argc, char** argv) {
       disk / 1e9, static_cast<double>(disk) / static_cast<double>(ratings));
   auto report_rows = [](const char* by, const WrkResult& cached, const WrkResult& varied) {
     if (!cached.ran || !varied.ran) {
-      std::printf("| report by %s p99 ms (200 connections) | not measured: wrk missing or "
-                  "errors | <= 50 | - | - |\n",
-                  by);
+      std::printf(
+          "| report by %s p99 ms (200 connections) | not measured: wrk missing or "
+          "errors | <= 50 | - | - |\n",
+          by);
       return;
     }
-    std::printf("| report by %s over a year, p50 / p99 ms (200 connections)%s | %.2f / %.1f | p99 "
-                "<= 50 | - | - |\n",
-                by, cached.socket_errors ? " (wrk saw socket errors)" : "", cached.p50_ms,
-                cached.p99_ms);
+    std::printf(
+        "| report by %s over a year, p50 / p99 ms (200 connections)%s | %.2f / %.1f | p99 "
+        "<= 50 | - | - |\n",
+        by, cached.socket_errors ? " (wrk saw socket errors)" : "", cached.p50_ms, cached.p99_ms);
     std::printf("| report by %s, requests / s | %.0f | - | - | - |\n", by, cached.rps);
     std::printf(
         "| report by %s, a different period each request (no cache), p50 / p99 ms%s | %.1f / "
         "%.1f | p99 <= 50 | - | - |\n",
         by, varied.socket_errors ? " (wrk saw socket errors)" : "", varied.p50_ms, varied.p99_ms);
-    std::printf("| report by %s, a different period each request, requests / s | %.0f | - | - | - |\n",
-                by, varied.rps);
+    std::printf(
+        "| report by %s, a different period each request, requests / s | %.0f | - | - | - |\n", by,
+        varied.rps);
   };
   report_rows("district", by_district, varied_district);
   report_rows("office", by_office, varied_office);

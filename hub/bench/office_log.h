@@ -31,8 +31,8 @@ using OnRating = std::function<void(int day, int cls)>;
 // `log`; exits with a message when the log refuses them. Returns their
 // bytes as pushed (each event and its 4-byte frame length).
 inline uint64_t GenerateOfficeLog(replication::EventLog* log, const std::string& origin,
-                              const std::string& office_id, uint64_t events, int64_t year_start,
-                              uint64_t seed, const OnRating& on_rating) {
+                                  const std::string& office_id, uint64_t events, int64_t year_start,
+                                  uint64_t seed, const OnRating& on_rating) {
   std::mt19937_64 rng(seed);
   schema::Hash prev = schema::kZeroHash;
   std::vector<std::string> batch;
