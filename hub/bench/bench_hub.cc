@@ -31,6 +31,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_process.h"
 #include "hailong/hub/config.h"
 #include "hailong/hub/hub.h"
 #include "hailong/hub/report.h"
@@ -38,24 +39,15 @@
 #include "hailong/schema/event.h"
 #include "hailong/schema/time.h"
 #include "hailong/schema/version.h"
+#include "office_log.h"
+#include "report_load.h"
 
 namespace fs = std::filesystem;
 using namespace hailong;
-using Clk = std::chrono::steady_clock;
+using namespace hailong::bench;
 using json = nlohmann::json;
 
 namespace {
-
-double Seconds(Clk::time_point a, Clk::time_point b) {
-  return std::chrono::duration<double>(b - a).count();
-}
-
-void Check(const Status& s, const char* what) {
-  if (!s.ok()) {
-    std::fprintf(stderr, "bench: %s: %s\n", what, s.ToString().c_str());
-    std::exit(1);
-  }
-}
 
 struct Rating {
   int office;
@@ -67,149 +59,16 @@ struct Rating {
 // for SQLite.
 void GenerateOffice(replication::EventLog* log, int office, uint64_t events, int64_t year_start,
                     std::vector<Rating>* ratings) {
-  const std::string origin = "edge-o" + std::to_string(office);
-  const std::string office_id = "o" + std::to_string(office);
-  std::mt19937_64 rng(office * 7919 + 1);
-  schema::Hash prev = schema::kZeroHash;
-  std::vector<std::string> batch;
-  uint64_t dossier = 0;
-  for (uint64_t i = 0; i < events; ++i) {
-    const int day = static_cast<int>(i * 365 / events);
-    const int64_t t = year_start + int64_t{day} * 86400000 + 8 * 3600000 +
-                      static_cast<int64_t>(rng() % (9 * 3600000));
-    fb::EventT e;
-    e.origin = origin;
-    e.seq = i + 1;
-    e.time_ms = t;
-    e.prev_hash.assign(prev.begin(), prev.end());
-    if (i % 5 == 0) {
-      fb::DossierRecordedT d;
-      d.receipt = office_id + "-" + std::to_string(++dossier);
-      d.stage = fb::DossierStage::Received;
-      d.office = office_id;
-      d.counter = "q" + std::to_string(rng() % 6 + 1);
-      d.officer = "cb-" + std::to_string(rng() % 12 + 1);
-      d.field = "F" + std::to_string(rng() % 8);
-      d.procedure = d.field + "-" + std::to_string(rng() % 6);
-      d.due_ms = t + 3 * 86400000LL;
-      d.at_ms = t;
-      e.body.Set(std::move(d));
-    } else {
-      fb::RatingSubmittedT r;
-      r.rating_id = std::to_string(i);
-      r.office = office_id;
-      r.counter = "q" + std::to_string(rng() % 6 + 1);
-      r.officer = "cb-" + std::to_string(rng() % 12 + 1);
-      r.device = "box-" + r.counter;
-      r.channel = fb::Channel::ButtonBox;
-      r.template_id = "smiley-4";
-      r.template_version = 1;
-      const int roll = static_cast<int>(rng() % 100);
-      const int cls = roll < 82 ? 1 : (roll < 93 ? 2 : 3);
-      auto a = std::make_unique<fb::AnswerT>();
-      a->criterion = "overall";
-      a->option = cls == 1 ? "satisfied" : (cls == 2 ? "neutral" : "unsatisfied");
-      r.answers.push_back(std::move(a));
-      r.classification = static_cast<fb::Classification>(cls);
-      if (rng() % 3 == 0 && dossier > 0) {
-        r.dossier = office_id + "-" + std::to_string(dossier);
-        r.field = "F" + std::to_string(rng() % 8);
-        r.procedure = r.field + "-" + std::to_string(rng() % 6);
-      }
-      r.device_time_ms = t;
-      r.edge_time_ms = t;
-      e.body.Set(std::move(r));
-      ratings->push_back(Rating{office, day, cls});
-    }
-    batch.push_back(schema::SerializeEvent(e));
-    prev = schema::ChainHash(prev, batch.back());
-    if (batch.size() == 20000 || i + 1 == events) {
-      std::vector<std::string_view> views(batch.begin(), batch.end());
-      replication::IngestResult result;
-      Check(log->Ingest(origin, views, &result), "ingest");
-      batch.clear();
-    }
-  }
+  bench::GenerateOfficeLog(log, "edge-o" + std::to_string(office), "o" + std::to_string(office),
+                           events, year_start, office * 7919 + 1, [&](int day, int cls) {
+                             ratings->push_back(Rating{office, day, cls});
+                           });
 }
 
 double Percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
   return v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
-}
-
-// Runs wrk; returns {p50 ms, p99 ms, requests/s} or zeros when wrk is missing.
-struct WrkResult {
-  double p50_ms = 0, p99_ms = 0, rps = 0;
-  bool ran = false;
-};
-
-// `label` of wrk's latency distribution ("     50%    2.91ms"), not a
-// percentage elsewhere in its output ("+/- Stdev ... 85.50%").
-double WrkMs(const std::string& text, const std::string& label) {
-  size_t at = text.find(label);
-  while (at != std::string::npos && at > 0 && text[at - 1] != ' ') {
-    at = text.find(label, at + 1);
-  }
-  if (at == std::string::npos) return 0;
-  double v = 0;
-  char unit[8] = {0};
-  if (std::sscanf(text.c_str() + at + label.size(), " %lf%7s", &v, unit) != 2) return 0;
-  const std::string u = unit;
-  if (u == "us") return v / 1000;
-  if (u == "s") return v * 1000;
-  return v;  // ms
-}
-
-// `script`: a wrk Lua script ("" = none).
-WrkResult RunWrk(uint16_t port, const std::string& cookie, const std::string& target, int seconds,
-                 const std::string& script = "") {
-  WrkResult r;
-  if (std::system("command -v wrk >/dev/null 2>&1") != 0) return r;
-  const std::string cmd = "wrk -t2 -c200 -d" + std::to_string(seconds) + "s --latency " +
-                          (script.empty() ? "" : "-s '" + script + "' ") + "-H 'Cookie: " + cookie +
-                          "' 'http://127.0.0.1:" + std::to_string(port) + target + "' 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  std::string out;
-  char buf[4096];
-  while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  pclose(p);
-  r.p50_ms = WrkMs(out, "50%");
-  r.p99_ms = WrkMs(out, "99%");
-  const size_t at = out.find("Requests/sec:");
-  if (at != std::string::npos) r.rps = std::atof(out.c_str() + at + 13);
-  r.ran = r.p99_ms > 0;
-  if (std::getenv("HAILONG_BENCH_VERBOSE")) std::fprintf(stderr, "%s\n", out.c_str());
-  if (out.find("Non-2xx") != std::string::npos) {
-    std::fprintf(stderr, "bench: wrk saw errors:\n%s\n", out.c_str());
-    r.ran = false;
-  }
-  return r;
-}
-
-// Logs in and returns "hailong_session=..." (a synchronous Beast client).
-std::string LoginCookie(uint16_t port, const std::string& password) {
-  namespace beast = boost::beast;
-  namespace http = beast::http;
-  namespace net = boost::asio;
-  net::io_context io;
-  beast::tcp_stream stream(io);
-  beast::error_code ec;
-  stream.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), port), ec);
-  if (ec) return "";
-  http::request<http::string_body> req{http::verb::post, "/api/v1/login", 11};
-  req.set(http::field::host, "127.0.0.1");
-  req.set(http::field::content_type, "application/json");
-  req.body() = json{{"name", "bench"}, {"password", password}}.dump();
-  req.prepare_payload();
-  http::write(stream, req, ec);
-  beast::flat_buffer buffer;
-  http::response<http::string_body> res;
-  http::read(stream, buffer, res, ec);
-  if (ec) return "";
-  const std::string cookie(res[http::field::set_cookie]);
-  return cookie.substr(0, cookie.find(';'));
 }
 
 // The title, the table head and the rebuild's rows, as every run prints them.
@@ -357,7 +216,7 @@ int main(int argc, char** argv) {
     std::unique_ptr<hub::Hub> h;
     Check(hub::Hub::Open(config, &h), "hub open");
     Check(h->Start(), "hub start");
-    const std::string cookie = LoginCookie(h->port(), password);
+    const std::string cookie = LoginCookie(h->port(), "bench", password);
     wrk =
         RunWrk(h->port(), cookie,
                "/api/v1/report?from=2026-01-01&to=2026-12-31&group_by=" + group_by, quick ? 3 : 10);
@@ -367,18 +226,7 @@ int main(int argc, char** argv) {
     // The hub keeps the tally ranges it scanned in memory until the models
     // change (ReportCache), so with no events arriving the sums read memory.
     const std::string script = dir + "/varied.lua";
-    std::ofstream(script) << "math.randomseed(7)\n"
-                             "request = function()\n"
-                             "  local d = math.random(1, 31)\n"
-                             "  local path = string.format('/api/v1/report?from=2026-01-%02d"
-                             "&to=2026-12-31&group_by=" +
-                                 group_by +
-                                 "', d)\n"
-                                 "  local h = {}\n"
-                                 "  for k, v in pairs(wrk.headers) do h[k] = v end\n"
-                                 "  h['Cache-Control'] = 'no-cache'\n"
-                                 "  return wrk.format(nil, path, h)\n"
-                                 "end\n";
+    WriteVariedPeriodScript(script, "group_by=" + group_by);
     varied = RunWrk(h->port(), cookie, "/", quick ? 3 : 10, script);
     h->Stop();
   }

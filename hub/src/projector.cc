@@ -138,6 +138,10 @@ ProjectorStats Projector::stats() const {
 Status Projector::ApplyBatch(const std::string& origin, size_t max_events, bool* more,
                              AppliedBatch* applied) {
   *more = false;
+  // Nothing new in `origin`: return before copying every origin's cursor
+  // (a catch-up round visits every origin; at a province of 3,000 edges,
+  // copying the map for each one made a round cost origins squared).
+  if (options_.log->Head(origin).seq <= Applied(origin)) return Status::OK();
   std::map<std::string, uint64_t> cursors;
   {
     std::lock_guard<std::mutex> lock(mu_);

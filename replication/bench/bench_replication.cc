@@ -28,6 +28,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_process.h"
 #include "hailong/net/http_client.h"
 #include "hailong/net/url.h"
 #include "hailong/replication/event_log.h"
@@ -37,39 +38,9 @@
 namespace fs = std::filesystem;
 using namespace hailong;
 using namespace hailong::replication;
-using Clk = std::chrono::steady_clock;
+using namespace hailong::bench;
 
 namespace {
-
-double Seconds(Clk::time_point a, Clk::time_point b) {
-  return std::chrono::duration<double>(b - a).count();
-}
-double LoadAverage() {
-  double l[1] = {0};
-  return ::getloadavg(l, 1) == 1 ? l[0] : -1;
-}
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
-void Check(const Status& s, const char* what) {
-  if (!s.ok()) {
-    std::fprintf(stderr, "bench: %s: %s\n", what, s.ToString().c_str());
-    std::exit(1);
-  }
-}
-
-uint16_t FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
 
 // Fills a log of `origin` with n typical ratings; returns their total bytes.
 uint64_t Fill(const std::string& dir, const std::string& origin, uint64_t n) {
@@ -148,18 +119,7 @@ Hub StartHub(const std::string& program, const std::string& dir, int nodes) {
             static_cast<char*>(nullptr));
     std::_Exit(127);
   }
-  // Wait until it listens.
-  for (int i = 0; i < 300; ++i) {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(h.port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-    ::close(fd);
-    if (ok) return h;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  if (WaitUntilListening(h.port, 15)) return h;
   std::fprintf(stderr, "bench: hub did not start, see %s/hub.log\n", dir.c_str());
   std::exit(1);
 }
@@ -170,50 +130,11 @@ void StopHub(const Hub& h) {
   ::waitpid(h.pid, &st, 0);
 }
 
-// CPU seconds (user + system) of process `pid` so far, all its threads.
-double ProcessCpuSeconds(pid_t pid) {
-  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  std::getline(f, line);
-  const size_t close = line.rfind(')');  // the command name may hold spaces
-  if (close == std::string::npos) return 0;
-  std::istringstream rest(line.substr(close + 2));
-  std::string field;
-  unsigned long long utime = 0, stime = 0;
-  for (int i = 3; i <= 15 && rest >> field; ++i) {  // fields 14, 15: utime, stime
-    if (i == 14) utime = std::stoull(field);
-    if (i == 15) stime = std::stoull(field);
-  }
-  return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
-}
-
-double SelfCpuSeconds() {
-  rusage u{};
-  ::getrusage(RUSAGE_SELF, &u);
-  auto secs = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
-  return secs(u.ru_utime) + secs(u.ru_stime);
-}
-
 struct ShipCpu {
   double hub = 0;             // CPU seconds of the hub process while shipping
   double edge = 0;            // CPU seconds of this process (the edges) while shipping
   double projected_secs = 0;  // from the start until the hub's projection backlog was 0
 };
-
-// The hub's projection backlog (events in its log not yet in its read
-// models) from /metrics; -1 if it cannot be read.
-long long ProjectionBacklog(net::HttpClient* client) {
-  int code = 0;
-  std::string body;
-  if (!client->Exchange(boost::beast::http::verb::get, "/metrics", {}, "", &code, &body).ok() ||
-      code != 200) {
-    return -1;
-  }
-  const std::string name = "\nhailong_hub_projection_backlog_events ";
-  const size_t at = body.find(name);
-  if (at == std::string::npos) return -1;
-  return std::atoll(body.c_str() + at + name.size());
-}
 
 // Ships the logs in `dirs` (origin edge-<i>) at once; returns seconds until
 // the hub acknowledged every event (answered 200 after its fsync: the
@@ -281,42 +202,6 @@ double Ship(const std::vector<std::string>& dirs, uint64_t per_log, uint16_t por
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   cpu->projected_secs = Seconds(start, Clk::now());
-  return secs;
-}
-
-// Raw loopback copy of `bytes` in 2 MiB writes to a reader that discards.
-double LoopbackCopySeconds(uint64_t bytes) {
-  int ls = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(ls, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  ::listen(ls, 1);
-  socklen_t len = sizeof a;
-  ::getsockname(ls, reinterpret_cast<sockaddr*>(&a), &len);
-  std::thread reader([&] {
-    int c = ::accept(ls, nullptr, nullptr);
-    std::vector<char> buf(1 << 20);
-    while (::read(c, buf.data(), buf.size()) > 0) {
-    }
-    ::close(c);
-  });
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  std::string chunk(2u << 20, 'x');
-  const auto start = Clk::now();
-  uint64_t sent = 0;
-  while (sent < bytes) {
-    const size_t n = std::min<uint64_t>(chunk.size(), bytes - sent);
-    ssize_t w = ::write(fd, chunk.data(), n);
-    if (w <= 0) break;
-    sent += w;
-  }
-  ::shutdown(fd, SHUT_WR);
-  reader.join();
-  const double secs = Seconds(start, Clk::now());
-  ::close(fd);
-  ::close(ls);
   return secs;
 }
 
