@@ -39,6 +39,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_process.h"  // replication/bench: helpers shared by the benchmarks
 #include "hailong/schema/version.h"
 
 namespace fs = std::filesystem;
@@ -46,39 +47,15 @@ using json = nlohmann::json;
 
 namespace {
 
-std::string g_template = "smiley-4";  // --template
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
-
-uint16_t FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
+using hailong::bench::FreePort;
+using hailong::bench::Median;
+// True once something listens on the port (at most `seconds`).
 bool WaitPort(uint16_t port, int seconds) {
-  for (int i = 0; i < seconds * 20; ++i) {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-    ::close(fd);
-    if (ok) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
+  return hailong::bench::WaitUntilListening(port, seconds);
 }
+double CpuSeconds(pid_t pid) { return hailong::bench::ProcessCpuSeconds(pid); }
+
+std::string g_template = "smiley-4";  // --template
 
 // Every process Spawn started and Reap has not reaped (Fail stops them).
 std::vector<pid_t> g_children;
@@ -111,23 +88,6 @@ int Reap(pid_t pid, double* cpu_s = nullptr) {
              static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
   }
   return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
-// CPU seconds (user + system) a running process has used so far.
-double CpuSeconds(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const size_t close = stat.rfind(')');
-  if (close == std::string::npos) return 0;
-  std::istringstream fields(stat.substr(close + 2));
-  std::string f;
-  double utime = 0, stime = 0;
-  // Fields 3.. after "pid (comm)"; utime and stime are fields 14 and 15.
-  for (int i = 3; i <= 15 && fields >> f; ++i) {
-    if (i == 14) utime = std::atof(f.c_str());
-    if (i == 15) stime = std::atof(f.c_str());
-  }
-  return (utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
 void Stop(pid_t pid) {
